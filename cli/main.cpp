@@ -1,0 +1,62 @@
+#include "cli/cli.hpp"
+
+#include <boost/program_options/errors.hpp>
+
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+
+
+namespace {
+
+using namespace dockerops::cli;
+
+struct Command {
+    std::function<int(const Args&)> run;
+    const char* summary;
+};
+
+const std::map<std::string, Command>& commands() {
+    static const std::map<std::string, Command> table{
+        {"validate", {cmd_validate, "check the configuration; print ok and a summary, or every problem"}},
+        {"import", {cmd_import, "write dockerops.toml for a 2016 DockerOps project (apps_containers/)"}},
+        {"version", {[](const Args&) { std::cout << "dockerops " << DOCKEROPS_VERSION << "\n"; return 0; },
+                     "print the version"}},
+    };
+    return table;
+}
+
+void usage(std::ostream& os) {
+    os << "usage: dockerops COMMAND [OPTIONS]\n\ncommands:\n";
+    for (const auto& [name, c] : commands()) os << "  " << name << std::string(12 - std::min<size_t>(11, name.size()), ' ') << c.summary << "\n";
+    os << "\nThe seed's words work too: build:all, run:all, ssh:demo, clean:all, run:demo,instance=one.\n"
+          "Run 'dockerops COMMAND --help' for a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args words(argv + 1, argv + argc);
+    words = translate_seed_words(words);
+    if (words.empty() || words[0] == "-h" || words[0] == "--help" || words[0] == "help") {
+        usage(words.empty() ? std::cerr : std::cout);
+        return words.empty() ? kExitError : kExitOk;
+    }
+    if (words[0] == "--version") words[0] = "version";
+    auto it = commands().find(words[0]);
+    if (it == commands().end()) {
+        std::cerr << "dockerops: unknown command '" << words[0] << "'\n";
+        usage(std::cerr);
+        return kExitError;
+    }
+    try {
+        return it->second.run(Args(words.begin() + 1, words.end()));
+    } catch (const boost::program_options::error& e) {
+        std::cerr << "dockerops " << words[0] << ": " << e.what() << "\n";
+        return kExitError;
+    } catch (const std::exception& e) {
+        std::cerr << "dockerops " << words[0] << ": " << e.what() << "\n";
+        return kExitError;
+    }
+}

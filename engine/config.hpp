@@ -1,0 +1,37 @@
+#pragma once
+// Reading a project: dockerops.toml (+ dockerops.host.toml) or a 2016 DockerOps
+// folder, into a validated Project. Every problem is collected, not just the
+// first; a project with any error is never returned.
+#include "engine/diagnostics.hpp"
+#include "engine/model.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dockerops {
+
+inline constexpr std::string_view kConfigFileName = "dockerops.toml";
+inline constexpr std::string_view kHostFileName = "dockerops.host.toml";
+
+struct LoadResult {
+    std::optional<Project> project;   // set only when there is no error
+    Diagnostics diagnostics;          // errors and warnings, in any case
+    bool ok() const { return project.has_value(); }
+};
+
+// `path` is a dockerops.toml, or a folder holding one, or a folder in the 2016
+// layout (apps_containers/ with run.conf). The host file is looked for beside
+// the configuration unless `host_file` names one.
+LoadResult load_project(const std::filesystem::path& path,
+                        const std::optional<std::filesystem::path>& host_file = std::nullopt);
+
+// The same from text, for tests and for `import`: `display` is how messages
+// name the file, `root` the folder relative paths start from.
+LoadResult parse_project(std::string_view toml_text, const std::string& display,
+                         const std::filesystem::path& root,
+                         std::optional<std::string_view> host_text = std::nullopt,
+                         const std::string& host_display = std::string(kHostFileName));
+
+}  // namespace dockerops

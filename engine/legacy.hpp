@@ -1,0 +1,42 @@
+#pragma once
+// The 2016 DockerOps layout: apps_containers/ holding one folder per container
+// and three JSON files with '#' comments (build.conf, run.conf, host.conf).
+// It is read by translating it to dockerops.toml text — exactly what
+// `dockerops import` writes — and loading that, so both formats share one
+// validator. The format as read is documented in docs/legacy.md.
+#include "engine/config.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace dockerops {
+
+// A folder with apps_containers/run.conf (or apps_containers/ and no dockerops.toml).
+bool is_legacy_project(const std::filesystem::path& folder);
+
+struct ImportResult {
+    std::string toml;                       // the equivalent dockerops.toml
+    std::optional<std::string> host_toml;   // dockerops.host.toml, when host.conf exists
+    Diagnostics diagnostics;                // problems in the JSON files themselves
+    // Where each line of `toml` came from ("apps_containers/run.conf", entry), to
+    // map the validator's messages back onto the file the user wrote.
+    struct Origin { int first_line; SourcePos pos; std::string what; };
+    std::vector<Origin> origins;
+    bool ok() const { return !diagnostics.has_errors(); }
+};
+
+ImportResult import_legacy(const std::filesystem::path& folder);
+
+// import_legacy, then the ordinary loader on its result.
+LoadResult load_legacy_project(const std::filesystem::path& folder,
+                               const std::optional<std::filesystem::path>& host_file = std::nullopt);
+
+// TOML text helpers, shared with anything that writes dockerops.toml.
+std::string toml_quote(std::string_view s);
+std::string toml_key(std::string_view k);
+
+// Strip '#' comments (outside strings) from JSON text, keeping line structure.
+std::string strip_hash_comments(std::string_view text);
+
+}  // namespace dockerops

@@ -1,0 +1,52 @@
+# Shared helpers for the project's scripts. Sourced, never run.
+say() { printf '[dockerops setup] %s\n' "$*" >&2; }
+die() { printf '[dockerops setup] error: %s\n' "$*" >&2; exit 1; }
+
+# The engine address the docker CLI would use: DOCKER_HOST, else the default socket.
+engine_host() { printf '%s' "${DOCKER_HOST:-unix:///var/run/docker.sock}"; }
+
+# True when an engine answers /_ping at engine_host.
+engine_answers() {
+  local host; host=$(engine_host)
+  case "$host" in
+    unix://*)
+      local sock=${host#unix://}
+      [ -S "$sock" ] || return 1
+      curl -fsS --max-time 3 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1 ;;
+    tcp://*)
+      local hp=${host#tcp://} scheme=http args=()
+      if [ -n "${DOCKER_TLS_VERIFY:-}" ]; then
+        local d=${DOCKER_CERT_PATH:-$HOME/.docker}
+        scheme=https; args=(--cacert "$d/ca.pem" --cert "$d/cert.pem" --key "$d/key.pem")
+      fi
+      curl -fsS --max-time 3 "${args[@]}" "$scheme://$hp/_ping" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# The first Debian mirror URI from the machine's apt sources (deb822 or one-line format).
+# Read at run time: no mirror host name is ever written into the repository.
+apt_mirror() {
+  local f uri
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    # deb822: stanzas separated by blank lines; take the first "deb" stanza
+    # whose suites are not a security suite.
+    uri=$(awk 'BEGIN { RS = ""; FS = "\n" }
+      { types = ""; uris = ""; suites = ""
+        for (i = 1; i <= NF; i++) {
+          if ($i ~ /^Types:/)  types = $i
+          if ($i ~ /^URIs:/)   { split($i, a, /[ \t]+/); uris = a[2] }
+          if ($i ~ /^Suites:/) suites = $i
+        }
+        if (types ~ /deb( |$)/ && suites !~ /security/ && uris != "") { print uris; exit } }' "$f")
+    [ -n "$uri" ] && { printf '%s' "$uri"; return 0; }
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    uri=$(awk '$1 == "deb" && $0 !~ /security/ {
+        for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\//) { print $i; exit } }' "$f" | head -n1)
+    [ -n "$uri" ] && { printf '%s' "$uri"; return 0; }
+  done
+  return 1
+}

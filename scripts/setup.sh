@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Sets up everything dockerops needs on a Debian machine, idempotently:
+#   1. the Debian packages to build and test it,
+#   2. a Docker engine that answers (starting Debian's dockerd when none does),
+#   3. the local images the tests and the demo use (no registry is reachable):
+#        dockerops/busybox:latest   from Debian's busybox-static
+#        dockerops/debian:<suite>   root file system made by debootstrap from the
+#                                   mirror in this machine's apt sources
+# Safe to re-run: whatever is already there is kept.
+#
+# Options: --no-images (stop after the engine), --no-base (skip the debootstrap image)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+want_images=1 want_base=1
+for a in "$@"; do
+  case "$a" in
+    --no-images) want_images=0 ;;
+    --no-base) want_base=0 ;;
+    *) die "unknown option $a (known: --no-images, --no-base)" ;;
+  esac
+done
+
+[ "$(id -u)" = 0 ] || SUDO=sudo
+SUDO=${SUDO:-}
+
+# ---------------------------------------------------------------- packages
+packages=(
+  build-essential cmake pkg-config git curl ca-certificates
+  libboost1.74-dev libboost-graph1.74-dev libboost-program-options1.74-dev libboost-filesystem1.74-dev
+  libtomlplusplus-dev libcurl4-openssl-dev libsimdjson-dev catch2 libarchive-dev libssl-dev libfmt-dev
+  docker.io debootstrap busybox-static python3 python3-jsonschema socat openssl tmux iproute2 procps
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---------------------------------------------------------------- engine
+dockerd_log=/var/log/dockerops-dockerd.log
+pidfile=/var/run/docker.pid
+
+start_dockerd() {
+  # A dockerd killed with its session leaves its pid file behind, and dockerd
+  # refuses to start while it exists: remove it when its process is gone.
+  if [ -f "$pidfile" ]; then
+    local pid; pid=$(cat "$pidfile" 2>/dev/null || true)
+    if [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -q dockerd "/proc/$pid/comm" 2>/dev/null; then
+      say "dockerd (pid $pid) is running but not answering yet; waiting for it"
+      return 0
+    fi
+    say "removing stale $pidfile (pid ${pid:-?} is not running)"
+    $SUDO rm -f "$pidfile"
+  fi
+  # The same holds for the containerd that dockerd manages.
+  local cpid=/var/run/docker/containerd/containerd.pid
+  if [ -f "$cpid" ] && ! [ -d "/proc/$(cat "$cpid" 2>/dev/null || echo x)" ]; then
+    $SUDO rm -f "$cpid"
+  fi
+  say "no engine answers at $(engine_host): starting dockerd (log: $dockerd_log)"
+  $SUDO sh -c "setsid nohup dockerd >>'$dockerd_log' 2>&1 </dev/null &"
+}
+
+if engine_answers; then
+  say "engine answers at $(engine_host)"
+else
+  case "$(engine_host)" in
+    unix:///var/run/docker.sock|unix:///run/docker.sock) start_dockerd ;;
+    *) die "no engine answers at DOCKER_HOST=$(engine_host); start it, or unset DOCKER_HOST to let this script start a local dockerd" ;;
+  esac
+  for _ in $(seq 1 90); do
+    engine_answers && break
+    sleep 1
+  done
+  engine_answers || { tail -n 20 "$dockerd_log" >&2 || true; die "dockerd did not answer within 90 s; see $dockerd_log"; }
+  say "engine answers (dockerd log: $dockerd_log)"
+  # Containers of an earlier session are still there, stopped: that is fine,
+  # dockerops plans their restart. Nothing here removes anything.
+fi
+
+[ "$want_images" = 1 ] || exit 0
+
+# ---------------------------------------------------------------- images
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+if ! image_exists dockerops/busybox:latest; then
+  say "making dockerops/busybox:latest from busybox-static"
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/root/bin" "$tmp/root/etc" "$tmp/root/tmp" "$tmp/root/root" "$tmp/root/data"
+  cp /bin/busybox "$tmp/root/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$tmp/root/bin/$applet"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp/root/etc/passwd"
+  echo 'root:x:0:' >"$tmp/root/etc/group"
+  chmod 1777 "$tmp/root/tmp"
+  tar -C "$tmp/root" -c . | docker import \
+    --change 'CMD ["sh"]' --change 'ENV PATH=/bin' \
+    --change 'LABEL io.dockerops.bootstrap=busybox' \
+    - dockerops/busybox:latest >/dev/null
+  rm -rf "$tmp"; trap - EXIT
+fi
+
+[ "$want_base" = 1 ] || exit 0
+
+suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-bookworm}")
+if ! image_exists "dockerops/debian:$suite"; then
+  mirror=$(apt_mirror) || die "no Debian mirror found in /etc/apt/sources.list*; cannot debootstrap the base image"
+  say "making dockerops/debian:$suite with debootstrap from the apt mirror (a few minutes)"
+  tmp=$(mktemp -d /var/tmp/dockerops-rootfs.XXXXXX); trap '$SUDO rm -rf "$tmp"' EXIT
+  # The base container's own packages are included here, so building it needs
+  # no network from inside a container.
+  $SUDO debootstrap --variant=minbase \
+    --include=supervisor,openssh-server,openssh-client,sudo,procps,iproute2,ca-certificates,less \
+    "$suite" "$tmp/root" "$mirror" >"$tmp/debootstrap.log" 2>&1 \
+    || { tail -n 20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
+  $SUDO rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"*
+  $SUDO tar -C "$tmp/root" -c . | docker import \
+    --change 'CMD ["bash"]' --change "LABEL io.dockerops.bootstrap=debian-$suite" \
+    - "dockerops/debian:$suite" >/dev/null
+  $SUDO rm -rf "$tmp"; trap - EXIT
+fi
+say "images ready: dockerops/busybox:latest dockerops/debian:$suite"

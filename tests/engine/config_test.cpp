@@ -1,0 +1,427 @@
+// The configuration language: every key read into the model, and every kind of
+// invalid input rejected with its exact message and position.
+#include "engine/config.hpp"
+#include "tests/support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dockerops;
+using dockerops::test::messages;
+using dockerops::test::TempProject;
+
+namespace {
+
+// The first error of a document that must not load.
+std::string first_error(const std::string& toml, const std::optional<std::string>& host = std::nullopt) {
+    TempProject p;
+    p.write("containers/nodocker/.keep", "");
+    LoadResult r = p.parse(toml, host);
+    REQUIRE_FALSE(r.ok());
+    auto errs = messages(r);
+    REQUIRE_FALSE(errs.empty());
+    return errs.front();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- valid input
+
+TEST_CASE("config: every key is read into the model") {
+    TempProject p;
+    p.write("vendor/postgres/Dockerfile", "FROM scratch\n");
+    auto r = p.parse(R"([project]
+name = "myplatform"
+containers_dir = "containers"
+data_dir = "state"
+
+[containers.base]
+[containers.web]
+build_args = { APP_VERSION = "1.4", WORKERS = 4 }
+[containers.db]
+path = "vendor/postgres"
+[containers.cache]
+
+[[instances]]
+container = "db"
+name = "master"
+env = { POSTGRES_DB = "app" }
+secret_env = ["POSTGRES_PASSWORD"]
+
+[[instances]]
+container = "cache"
+name = "one"
+
+[[instances]]
+container = "web"
+name = "one"
+type = "published"
+group = "frontend"
+links = ["db-master:DB", { name = "CACHE", container = "cache" }, { name = "AUTH", external = true }]
+required_env = ["API_KEY"]
+env = { LISTEN_IP = "from_eth0", RETRIES = 3, DEBUG = false }
+publish_ports = false
+linked = true
+persistent_data = true
+persistent_opt = true
+persistent_log = true
+volumes = ["./static:/srv/static:ro", "webcache:/var/cache/web", "/tmp/x:/x:rw"]
+hostname = "web-one"
+command = "supervisord -n -c '/etc/my conf'"
+sleep = 2.5
+init = false
+)", R"([env]
+API_KEY = "k"
+HOST_IP = "from_eth0"
+)");
+    INFO(messages(r, false).size());
+    REQUIRE(r.ok());
+    const Project& prj = *r.project;
+    CHECK(prj.name == "myplatform");
+    CHECK(prj.containers_dir == p.path() / "containers");
+    CHECK(prj.data_dir == p.path() / "state");
+    REQUIRE(prj.containers.size() == 4);
+    CHECK(prj.containers.at("db").path == std::filesystem::weakly_canonical(p.path() / "vendor/postgres"));
+    CHECK(prj.containers.at("web").build_args == std::map<std::string, std::string>{{"APP_VERSION", "1.4"}, {"WORKERS", "4"}});
+    CHECK(prj.instance_ids() == std::vector<std::string>{"cache.one", "db.master", "web.one"});
+
+    const Instance& db = *prj.find_instance("db.master");
+    CHECK(db.type == InstanceType::Master);
+    CHECK(db.switches.persistent_data);
+    CHECK(db.switches.publish_ports);
+    CHECK(db.secret_env == std::vector<std::string>{"POSTGRES_PASSWORD"});
+    CHECK(db.hostname == "db-master");
+    CHECK(db.init);
+    CHECK_FALSE(db.command);
+
+    const Instance& web = *prj.find_instance("web.one");
+    CHECK(web.type == InstanceType::Published);
+    CHECK(web.group == "frontend");
+    CHECK_FALSE(web.switches.publish_ports);   // the file beats the type
+    CHECK(web.switches.persistent_data);
+    CHECK(web.switches.persistent_opt);
+    CHECK(web.switches.persistent_log);
+    REQUIRE(web.links.size() == 3);
+    CHECK(web.links[0].alias == "DB");
+    CHECK(web.links[0].target_id() == "db.master");
+    CHECK(web.links[0].instance_given);
+    CHECK(web.links[1].alias == "CACHE");
+    CHECK(web.links[1].target_id() == "cache.one");
+    CHECK_FALSE(web.links[1].instance_given);
+    CHECK(web.links[2].external);
+    CHECK(web.required_env == std::vector<std::string>{"API_KEY"});
+    CHECK(web.env == std::map<std::string, std::string>{{"DEBUG", "false"}, {"LISTEN_IP", "from_eth0"}, {"RETRIES", "3"}});
+    REQUIRE(web.volumes.size() == 3);
+    CHECK(web.volumes[0].bind);
+    CHECK(web.volumes[0].source == std::filesystem::weakly_canonical(p.path() / "static").string());
+    CHECK(web.volumes[0].target == "/srv/static");
+    CHECK(web.volumes[0].read_only);
+    CHECK_FALSE(web.volumes[1].bind);
+    CHECK(web.volumes[1].source == "webcache");
+    CHECK_FALSE(web.volumes[2].read_only);
+    CHECK(web.hostname == "web-one");
+    REQUIRE(web.command);
+    CHECK(*web.command == std::vector<std::string>{"supervisord", "-n", "-c", "/etc/my conf"});
+    CHECK(web.sleep == 2.5);
+    CHECK_FALSE(web.init);
+    CHECK(prj.host_env == std::map<std::string, std::string>{{"API_KEY", "k"}, {"HOST_IP", "from_eth0"}});
+}
+
+TEST_CASE("config: an instance named after a type gets that type and its defaults") {
+    TempProject p;
+    auto r = p.parse(R"([containers.web]
+[[instances]]
+container = "web"
+name = "master"
+[[instances]]
+container = "web"
+name = "safemode"
+[[instances]]
+container = "web"
+name = "interactive"
+[[instances]]
+container = "web"
+name = "published"
+[[instances]]
+container = "web"
+name = "one"
+[[instances]]
+container = "web"
+name = "master2"
+type = "master"
+[[instances]]
+container = "web"
+name = "x"
+type = "standard"
+persistent_log = false
+)");
+    REQUIRE(r.ok());
+    auto type_of = [&](const char* id) { return r.project->find_instance(id)->type; };
+    CHECK(type_of("web.master") == InstanceType::Master);
+    CHECK(type_of("web.safemode") == InstanceType::Safemode);
+    CHECK(type_of("web.interactive") == InstanceType::Interactive);
+    CHECK(type_of("web.published") == InstanceType::Published);
+    CHECK(type_of("web.one") == InstanceType::Standard);
+    CHECK(type_of("web.master2") == InstanceType::Master);
+    const auto& std_one = r.project->find_instance("web.one")->switches;
+    CHECK(std_one.linked);
+    CHECK_FALSE(std_one.publish_ports);
+    CHECK(std_one.persistent_log);
+    CHECK_FALSE(r.project->find_instance("web.safemode")->switches.linked);
+    CHECK_FALSE(r.project->find_instance("web.x")->switches.persistent_log);
+}
+
+TEST_CASE("config: a link to a container picks its first instance by name and warns naming the others") {
+    TempProject p;
+    auto r = p.parse(R"([containers.web]
+[containers.db]
+[[instances]]
+container = "db"
+name = "b"
+[[instances]]
+container = "db"
+name = "a"
+[[instances]]
+container = "web"
+name = "one"
+links = ["db:DB"]
+)");
+    REQUIRE(r.ok());
+    CHECK(r.project->find_instance("web.one")->links.at(0).target_id() == "db.a");
+    CHECK(messages(r, false) == std::vector<std::string>{
+        "dockerops.toml:12:10: warning: link 'DB' of web.one goes to db.a, the first of several instances of "
+        "'db' (the others: db.b; name one to choose)"});
+}
+
+TEST_CASE("config: container names with dashes resolve in the seed's link form") {
+    TempProject p({"my-db", "web"});
+    auto r = p.parse(R"([containers.my-db]
+[containers.web]
+[[instances]]
+container = "my-db"
+name = "master"
+[[instances]]
+container = "web"
+name = "one"
+links = ["my-db-master:DB"]
+)");
+    REQUIRE(r.ok());
+    CHECK(r.project->find_instance("web.one")->links.at(0).target_id() == "my-db.master");
+}
+
+TEST_CASE("config: the project name defaults to the folder name, lower-cased") {
+    TempProject p;
+    std::filesystem::create_directories(p.path() / "MyPlatform/containers/web");
+    p.write("MyPlatform/containers/web/Dockerfile", "FROM scratch\n");
+    auto r = parse_project("[containers.web]\n", "dockerops.toml", p.path() / "MyPlatform");
+    REQUIRE(r.ok());
+    CHECK(r.project->name == "myplatform");
+}
+
+TEST_CASE("config: a 2016 apps_containers folder is found when containers_dir is not set") {
+    TempProject p({});
+    p.write("apps_containers/web/Dockerfile", "FROM scratch\n");
+    auto r = p.parse("[containers.web]\n");
+    REQUIRE(r.ok());
+    CHECK(r.project->containers_dir == p.path() / "apps_containers");
+}
+
+TEST_CASE("config: every problem is reported, not just the first") {
+    TempProject p;
+    auto r = p.parse(R"([project]
+name = "Bad Name"
+[containers.web]
+bild_args = {}
+[[instances]]
+container = "wbe"
+name = "one"
+)");
+    REQUIRE_FALSE(r.ok());
+    CHECK(messages(r) == std::vector<std::string>{
+        "dockerops.toml:2:8: project name 'Bad Name' is not valid (names match [a-z0-9][a-z0-9_-]*)",
+        "dockerops.toml:4:1: unknown key 'bild_args' in [containers.web] (did you mean 'build_args'?)",
+        "dockerops.toml:6:13: container 'wbe' is not declared (did you mean 'web'?)",
+    });
+}
+
+TEST_CASE("config: load_project reads the file and the host file beside it") {
+    TempProject p;
+    p.write("dockerops.toml", "[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n");
+    p.write("dockerops.host.toml", "[env]\nHOST_IP = \"10.0.0.1\"\n");
+    auto r = load_project(p.path());
+    REQUIRE(r.ok());
+    CHECK(r.project->host_env.at("HOST_IP") == "10.0.0.1");
+    auto missing = load_project(p.path() / "nope.toml");
+    REQUIRE_FALSE(missing.ok());
+    CHECK(messages(missing).at(0) == (p.path() / "nope.toml").string() + ": cannot read the configuration file");
+}
+
+// ---------------------------------------------------------------- invalid input
+// Each case: a document, and the exact first error with its position.
+
+#define INVALID(NAME, TOML, EXPECTED) \
+    TEST_CASE("config invalid: " NAME) { CHECK(first_error(TOML) == EXPECTED); }
+
+#define INSTANCE_HEAD "[containers.web]\n[containers.db]\n[containers.cache]\n" \
+    "[[instances]]\ncontainer = \"db\"\nname = \"master\"\n" \
+    "[[instances]]\ncontainer = \"web\"\nname = \"one\"\n"
+// INSTANCE_HEAD is 9 lines: the keys of web.one continue at line 10.
+
+INVALID("TOML syntax error", "[project]\nname = \n",
+        "dockerops.toml:2:8: TOML syntax error: Error while parsing key-value pair: expected value, saw '\\n'")
+INVALID("unknown top-level key", "[projet]\nname = \"x\"\n",
+        "dockerops.toml:1:2: unknown key 'projet' in the top level (did you mean 'project'?)")
+INVALID("unknown key in project", "[project]\nnmae = \"x\"\n",
+        "dockerops.toml:2:1: unknown key 'nmae' in [project] (did you mean 'name'?)")
+INVALID("project name of the wrong type", "[project]\nname = 3\n",
+        "dockerops.toml:2:8: 'name' in [project] must be a string, not an integer")
+INVALID("project name breaking the naming rule", "[project]\nname = \"My App\"\n",
+        "dockerops.toml:2:8: project name 'My App' is not valid (names match [a-z0-9][a-z0-9_-]*)")
+INVALID("containers_dir that does not exist", "[project]\ncontainers_dir = \"nope\"\n",
+        "dockerops.toml:2:18: containers_dir 'nope' is not a folder")
+INVALID("data_dir of the wrong type", "[project]\ndata_dir = [\"x\"]\n",
+        "dockerops.toml:2:12: 'data_dir' in [project] must be a string, not an array")
+INVALID("project that is not a table", "project = \"x\"\n",
+        "dockerops.toml:1:11: 'project' must be a table, not a string")
+INVALID("containers that is not a table", "containers = [\"web\"]\n",
+        "dockerops.toml:1:14: 'containers' must be a table of containers, not an array (write [containers.NAME] sections)")
+INVALID("container name breaking the naming rule", "[containers.Web]\n",
+        "dockerops.toml:1:13: container name 'Web' is not valid (names match [a-z0-9][a-z0-9_-]*)")
+INVALID("container that is not a table", "[containers]\nweb = \"x\"\n",
+        "dockerops.toml:2:7: container 'web' must be a table, not a string")
+INVALID("unknown key in a container", "[containers.web]\nbuild_arg = {}\n",
+        "dockerops.toml:2:1: unknown key 'build_arg' in [containers.web] (did you mean 'build_args'?)")
+INVALID("container folder that does not exist", "[containers.api]\n",
+        "dockerops.toml:1:13: folder 'containers/api' of container 'api' does not exist")
+INVALID("container path that does not exist", "[containers.web]\npath = \"vendor/web\"\n",
+        "dockerops.toml:2:8: folder 'vendor/web' of container 'web' does not exist")
+INVALID("container folder without a Dockerfile", "[containers.nodocker]\n",
+        "dockerops.toml:1:13: container 'nodocker' has no Dockerfile in 'containers/nodocker'")
+INVALID("build_args that is not a table", "[containers.web]\nbuild_args = \"A=1\"\n",
+        "dockerops.toml:2:14: 'build_args' in [containers.web] must be a table, not a string")
+INVALID("build arg of the wrong type", "[containers.web]\nbuild_args = { A = [1] }\n",
+        "dockerops.toml:2:20: 'A' in build_args of container 'web' must be a string, number or boolean, not an array")
+INVALID("instances that is not an array of tables", "instances = [\"web.one\"]\n",
+        "dockerops.toml:1:13: 'instances' must be an array of tables (write [[instances]] sections)")
+INVALID("instance without a container", "[containers.web]\n[[instances]]\nname = \"one\"\n",
+        "dockerops.toml:2:1: [[instances]] entry 1 is missing 'container'")
+INVALID("instance without a name", "[containers.web]\n[[instances]]\ncontainer = \"web\"\n",
+        "dockerops.toml:2:1: [[instances]] entry 1 is missing 'name'")
+INVALID("instance of an undeclared container", "[containers.web]\n[[instances]]\ncontainer = \"wbe\"\nname = \"one\"\n",
+        "dockerops.toml:3:13: container 'wbe' is not declared (did you mean 'web'?)")
+INVALID("instance name breaking the naming rule", "[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"One\"\n",
+        "dockerops.toml:4:8: instance name 'One' is not valid (names match [a-z0-9][a-z0-9_-]*)")
+INVALID("duplicate instance",
+        "[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n",
+        "dockerops.toml:5:1: duplicate instance 'web.one' (first declared at line 2)")
+INVALID("unknown instance type", INSTANCE_HEAD "type = \"mastr\"\n",
+        "dockerops.toml:10:8: unknown instance type 'mastr' (did you mean 'master'?)")
+INVALID("unknown key in an instance", INSTANCE_HEAD "publish_port = true\n",
+        "dockerops.toml:10:1: unknown key 'publish_port' in [[instances]] entry 2 (did you mean 'publish_ports'?)")
+INVALID("switch of the wrong type", INSTANCE_HEAD "persistent_data = \"yes\"\n",
+        "dockerops.toml:10:19: 'persistent_data' in instance web.one must be a boolean, not a string")
+INVALID("group breaking the naming rule", INSTANCE_HEAD "group = \"Front End\"\n",
+        "dockerops.toml:10:9: group name 'Front End' is not valid (names match [a-z0-9][a-z0-9_-]*)")
+INVALID("links that is not an array", INSTANCE_HEAD "links = \"db-master:DB\"\n",
+        "dockerops.toml:10:9: 'links' in instance web.one must be an array, not a string")
+INVALID("link string without an alias", INSTANCE_HEAD "links = [\"dbmaster\"]\n",
+        "dockerops.toml:10:10: link 'dbmaster' must be written 'container-instance:ALIAS' "
+        "(or as a table { name = \"ALIAS\", container = \"...\" })")
+INVALID("link to an instance that does not exist", INSTANCE_HEAD "links = [\"db-mastr:DB\"]\n",
+        "dockerops.toml:10:10: link target 'db-mastr' is not an instance (did you mean 'db-master'?)")
+INVALID("link table without a name", INSTANCE_HEAD "links = [{ container = \"db\" }]\n",
+        "dockerops.toml:10:10: a link of instance web.one is missing 'name'")
+INVALID("unknown key in a link table", INSTANCE_HEAD "links = [{ name = \"DB\", container = \"db\", instnace = \"master\" }]\n",
+        "dockerops.toml:10:43: unknown key 'instnace' in a link of instance web.one (did you mean 'instance'?)")
+INVALID("link table naming an undeclared container", INSTANCE_HEAD "links = [{ name = \"DB\", container = \"dbb\" }]\n",
+        "dockerops.toml:10:37: link 'DB' names container 'dbb', which is not declared (did you mean 'db'?)")
+INVALID("link table naming an undeclared instance",
+        INSTANCE_HEAD "links = [{ name = \"DB\", container = \"db\", instance = \"slave\" }]\n",
+        "dockerops.toml:10:37: link 'DB' names instance 'db.slave', which is not declared (instances of db: master)")
+INVALID("link alias breaking the naming rule", INSTANCE_HEAD "links = [\"db-master:my-db\"]\n",
+        "dockerops.toml:10:10: link alias 'my-db' is not valid (aliases match [A-Za-z_][A-Za-z0-9_]*)")
+INVALID("link alias used twice", INSTANCE_HEAD "links = [\"db-master:DB\", { name = \"DB\", container = \"db\" }]\n",
+        "dockerops.toml:10:26: link alias 'DB' is used twice in instance web.one")
+INVALID("instance linking to itself", INSTANCE_HEAD "links = [\"web-one:SELF\"]\n",
+        "dockerops.toml:10:10: instance web.one links to itself")
+INVALID("link to a container without instances", INSTANCE_HEAD "links = [\"cache:CACHE\"]\n",
+        "dockerops.toml:10:10: link 'CACHE' targets container 'cache', which has no instances")
+INVALID("external link naming a container", INSTANCE_HEAD "links = [{ name = \"X\", external = true, container = \"db\" }]\n",
+        "dockerops.toml:10:10: external link 'X' cannot name a container or instance "
+        "(an external target is reached through X_CONTAINER_IP)")
+INVALID("link that is a number", INSTANCE_HEAD "links = [3]\n",
+        "dockerops.toml:10:10: a link in instance web.one must be a string or a table, not an integer")
+INVALID("env that is not a table", INSTANCE_HEAD "env = [\"A=1\"]\n",
+        "dockerops.toml:10:7: 'env' in instance web.one must be a table, not an array")
+INVALID("env value of the wrong type", INSTANCE_HEAD "env = { A = [1] }\n",
+        "dockerops.toml:10:13: 'A' in env of instance web.one must be a string, number or boolean, not an array")
+INVALID("env name breaking the naming rule", INSTANCE_HEAD "env = { \"MY-VAR\" = \"1\" }\n",
+        "dockerops.toml:10:9: variable name 'MY-VAR' in env of instance web.one is not valid "
+        "(names match [A-Za-z_][A-Za-z0-9_]*)")
+INVALID("env setting a variable dockerops sets", INSTANCE_HEAD "env = { CONTAINER = \"x\" }\n",
+        "dockerops.toml:10:9: 'CONTAINER' is set by dockerops and cannot be set in env of instance web.one")
+INVALID("from_ naming no interface", INSTANCE_HEAD "env = { LISTEN_IP = \"from_\" }\n",
+        "dockerops.toml:10:21: 'LISTEN_IP' in env of instance web.one says from_ but names no interface "
+        "(write from_<interface>, e.g. from_eth0)")
+INVALID("required_env that is not an array", INSTANCE_HEAD "required_env = \"API_KEY\"\n",
+        "dockerops.toml:10:16: 'required_env' in instance web.one must be an array of variable names, not a string")
+INVALID("required_env holding a number", INSTANCE_HEAD "required_env = [1]\n",
+        "dockerops.toml:10:17: 'required_env' in instance web.one must hold strings, not an integer")
+INVALID("secret_env name breaking the naming rule", INSTANCE_HEAD "secret_env = [\"db password\"]\n",
+        "dockerops.toml:10:15: variable name 'db password' in secret_env is not valid (names match [A-Za-z_][A-Za-z0-9_]*)")
+INVALID("required_env listing a variable twice", INSTANCE_HEAD "required_env = [\"A\", \"A\"]\n",
+        "dockerops.toml:10:22: 'A' is listed twice in required_env")
+INVALID("required_env naming a variable dockerops sets", INSTANCE_HEAD "required_env = [\"INSTANCE\"]\n",
+        "dockerops.toml:10:17: 'INSTANCE' is set by dockerops and cannot be in required_env")
+INVALID("variable both given and required", INSTANCE_HEAD "env = { A = \"1\" }\nrequired_env = [\"A\"]\n",
+        "dockerops.toml:11:16: 'A' is both in env and required_env of instance web.one "
+        "(a variable is either given in the file or required from outside)")
+INVALID("variable both required and secret", INSTANCE_HEAD "required_env = [\"A\"]\nsecret_env = [\"A\"]\n",
+        "dockerops.toml:11:14: 'A' is both in required_env and secret_env of instance web.one "
+        "(secret_env variables are required too: list them once)")
+INVALID("volume without a target", INSTANCE_HEAD "volumes = [\"/srv\"]\n",
+        "dockerops.toml:10:12: volume '/srv' must be written 'SOURCE:TARGET' or 'SOURCE:TARGET:ro'")
+INVALID("volume with an unknown mode", INSTANCE_HEAD "volumes = [\"./a:/a:rx\"]\n",
+        "dockerops.toml:10:12: volume './a:/a:rx' has mode 'rx' (the mode is ro or rw)")
+INVALID("volume with a relative target", INSTANCE_HEAD "volumes = [\"./a:a\"]\n",
+        "dockerops.toml:10:12: volume target 'a' must be an absolute path")
+INVALID("volume source that is neither path nor name", INSTANCE_HEAD "volumes = [\"My Vol:/a\"]\n",
+        "dockerops.toml:10:12: volume source 'My Vol' is neither a path nor a valid volume name "
+        "(paths start with / or ./; names match [a-z0-9][a-z0-9_-]*)")
+INVALID("hostname that is not a host name", INSTANCE_HEAD "hostname = \"web_one\"\n",
+        "dockerops.toml:10:12: hostname 'web_one' is not valid (letters, digits and '-', at most 63 to a label)")
+INVALID("command of the wrong type", INSTANCE_HEAD "command = 3\n",
+        "dockerops.toml:10:11: command in instance web.one must be a string or an array of strings, not an integer")
+INVALID("command with an unterminated quote", INSTANCE_HEAD "command = \"sh -c 'echo\"\n",
+        "dockerops.toml:10:11: command in instance web.one has an unterminated quote")
+INVALID("empty command", INSTANCE_HEAD "command = []\n",
+        "dockerops.toml:10:11: command in instance web.one is empty (leave it out to run the image's own)")
+INVALID("negative sleep", INSTANCE_HEAD "sleep = -1\n",
+        "dockerops.toml:10:9: 'sleep' in instance web.one must not be negative")
+INVALID("sleep of the wrong type", INSTANCE_HEAD "sleep = \"2\"\n",
+        "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds, not a string")
+INVALID("init of the wrong type", INSTANCE_HEAD "init = \"no\"\n",
+        "dockerops.toml:10:8: 'init' in instance web.one must be a boolean, not a string")
+
+TEST_CASE("config invalid: unknown key in the host file") {
+    CHECK(first_error("[containers.web]\n", "[enviroment]\nA = \"1\"\n") ==
+          "dockerops.host.toml:1:2: unknown key 'enviroment' in the host file (known keys: env)");
+}
+
+TEST_CASE("config invalid: host file value of the wrong type") {
+    CHECK(first_error("[containers.web]\n", "[env]\nA = [1]\n") ==
+          "dockerops.host.toml:2:5: 'A' in [env] of the host file must be a string, number or boolean, not an array");
+}
+
+TEST_CASE("config invalid: TOML syntax error in the host file") {
+    CHECK(first_error("[containers.web]\n", "[env\n") ==
+          "dockerops.host.toml:1:5: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'");
+}
+
+TEST_CASE("config invalid: folder name that is not a valid project name") {
+    TempProject p({});
+    p.write("My Platform/containers/web/Dockerfile", "FROM scratch\n");
+    auto r = parse_project("[containers.web]\n", "dockerops.toml", p.path() / "My Platform");
+    REQUIRE_FALSE(r.ok());
+    CHECK(messages(r).at(0) == "dockerops.toml: the folder name 'my platform' is not a valid project name "
+                               "(set name in [project]; names match [a-z0-9][a-z0-9_-]*)");
+}
