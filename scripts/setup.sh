@@ -47,16 +47,21 @@ fi
 dockerd_log=/var/log/dockerops-dockerd.log
 pidfile=/var/run/docker.pid
 
+# The pid in dockerd's pid file names a live dockerd (not a zombie: a dockerd
+# killed with its session may linger unreaped when PID 1 does not reap).
+dockerd_alive() {
+  local pid state
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+  grep -q '^dockerd$' "/proc/$pid/comm" 2>/dev/null || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+  [ "$state" != Z ] && [ "$state" != X ]
+}
+
 start_dockerd() {
-  # A dockerd killed with its session leaves its pid file behind, and dockerd
-  # refuses to start while it exists: remove it when its process is gone.
+  # dockerd refuses to start while a pid file exists: remove a stale one.
   if [ -f "$pidfile" ]; then
-    local pid; pid=$(cat "$pidfile" 2>/dev/null || true)
-    if [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -q dockerd "/proc/$pid/comm" 2>/dev/null; then
-      say "dockerd (pid $pid) is running but not answering yet; waiting for it"
-      return 0
-    fi
-    say "removing stale $pidfile (pid ${pid:-?} is not running)"
+    say "removing stale $pidfile (pid $(cat "$pidfile" 2>/dev/null || echo ?) is not a running dockerd)"
     $SUDO rm -f "$pidfile"
   fi
   # The same holds for the containerd that dockerd manages.
@@ -72,17 +77,23 @@ if engine_answers; then
   say "engine answers at $(engine_host)"
 else
   case "$(engine_host)" in
-    unix:///var/run/docker.sock|unix:///run/docker.sock) start_dockerd ;;
+    unix:///var/run/docker.sock|unix:///run/docker.sock) ;;
     *) die "no engine answers at DOCKER_HOST=$(engine_host); start it, or unset DOCKER_HOST to let this script start a local dockerd" ;;
   esac
+  starts=0
   for _ in $(seq 1 90); do
     engine_answers && break
+    if ! dockerd_alive; then
+      [ "$starts" -lt 3 ] || break
+      start_dockerd
+      starts=$((starts + 1))
+    fi
     sleep 1
   done
   engine_answers || { tail -n 20 "$dockerd_log" >&2 || true; die "dockerd did not answer within 90 s; see $dockerd_log"; }
   say "engine answers (dockerd log: $dockerd_log)"
-  # Containers of an earlier session are still there, stopped: that is fine,
-  # dockerops plans their restart. Nothing here removes anything.
+  # Containers of an earlier session are still there, stopped: dockerops plans
+  # their restart. Nothing here removes anything.
 fi
 
 [ "$want_images" = 1 ] || exit 0
