@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "providers/docker/http.hpp"
 
 #include <boost/program_options/errors.hpp>
 
@@ -37,7 +38,13 @@ void usage(std::ostream& os) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    Args words(argv + 1, argv + argc);
+    Args words;
+    // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every
+    // engine call to stderr, and their count at the end.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::docker::trace::enable(true);
+        else words.emplace_back(argv[i]);
+    }
     words = translate_seed_words(words);
     if (words.empty() || words[0] == "-h" || words[0] == "--help" || words[0] == "help") {
         usage(words.empty() ? std::cerr : std::cout);
@@ -51,7 +58,9 @@ int main(int argc, char** argv) {
         return kExitError;
     }
     try {
-        return it->second.run(Args(words.begin() + 1, words.end()));
+        int rc = it->second.run(Args(words.begin() + 1, words.end()));
+        dockerops::docker::trace::print_summary();
+        return rc;
     } catch (const boost::program_options::error& e) {
         std::cerr << "dockerops " << words[0] << ": " << e.what() << "\n";
         return kExitError;

@@ -1,0 +1,80 @@
+#pragma once
+// What the executor asks an engine to create: plain data, filled by the
+// desired-state graph and hashed for the spec-hash label.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dockerops {
+
+namespace labels {
+inline constexpr const char* kProject = "io.dockerops.project";
+inline constexpr const char* kContainer = "io.dockerops.container";
+inline constexpr const char* kInstance = "io.dockerops.instance";
+inline constexpr const char* kSpecHash = "io.dockerops.spec-hash";
+inline constexpr const char* kSpec = "io.dockerops.spec";
+inline constexpr const char* kContextHash = "io.dockerops.context-hash";
+inline constexpr const char* kLock = "io.dockerops.lock";
+}  // namespace labels
+
+struct PortSpec {
+    int port = 0;                  // container port
+    std::string protocol = "tcp";  // tcp | udp
+    bool publish = false;          // published on the same host port
+    std::string host_ip;           // empty: all addresses
+    bool operator==(const PortSpec&) const = default;
+};
+
+struct MountSpec {
+    std::string source;     // host path (bind) or volume name
+    std::string target;
+    bool read_only = false;
+    bool bind = true;
+    bool operator==(const MountSpec&) const = default;
+};
+
+struct HealthSpec {
+    std::vector<std::string> test;   // ["CMD-SHELL", "..."]
+    long long interval_ns = 0, timeout_ns = 0, start_period_ns = 0;
+    int retries = 0;
+    bool operator==(const HealthSpec&) const = default;
+};
+
+struct ContainerSpec {
+    std::string name;                                   // demo-web-one
+    std::string image;                                  // demo/web:latest or an image id
+    std::string hostname;
+    std::optional<std::vector<std::string>> command;    // none: the image's
+    std::optional<std::vector<std::string>> entrypoint; // none: the image's
+    std::map<std::string, std::string> env;
+    std::map<std::string, std::string> labels;
+    std::vector<PortSpec> ports;
+    std::vector<MountSpec> mounts;
+    std::string network;                                // demo (the project network)
+    std::string ipv4;                                   // fixed address in the project subnet
+    std::vector<std::string> aliases;                   // DNS names on the network
+    bool init = true;
+    std::string restart_policy;                         // "", "unless-stopped", ...
+    bool tty = false;
+    bool open_stdin = false;
+    std::optional<HealthSpec> health;
+    std::string working_dir;
+};
+
+struct NetworkSpec {
+    std::string name;
+    std::string subnet;     // 10.x.y.0/24
+    std::string gateway;
+    std::map<std::string, std::string> labels;
+};
+
+struct BuildSpec {
+    std::string context_dir;                    // absolute
+    std::string tag;                            // demo/web:latest
+    std::map<std::string, std::string> build_args;
+    std::map<std::string, std::string> labels;
+    bool no_cache = false;
+};
+
+}  // namespace dockerops

@@ -1,0 +1,640 @@
+#include "providers/docker/docker.hpp"
+
+#include "providers/docker/json_writer.hpp"
+#include "providers/docker/tar.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace dockerops::docker {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+// Lookups on a result, not an element: a missing field is an empty value, never
+// an exception.
+using Node = simdjson::simdjson_result<element>;
+
+std::string str(Node e, const char* key) {
+    std::string_view v;
+    if (e[key].get_string().get(v) == simdjson::SUCCESS) return std::string(v);
+    return {};
+}
+
+std::int64_t num(Node e, const char* key) {
+    int64_t v = 0;
+    if (e[key].get_int64().get(v) == simdjson::SUCCESS) return v;
+    return 0;
+}
+
+std::map<std::string, std::string> string_map(Node e, const char* key) {
+    std::map<std::string, std::string> out;
+    object o;
+    if (e[key].get_object().get(o) != simdjson::SUCCESS) return out;
+    for (auto [k, v] : o) {
+        std::string_view s;
+        if (v.get_string().get(s) == simdjson::SUCCESS) out[std::string(k)] = std::string(s);
+    }
+    return out;
+}
+
+std::string str(element e, const char* key) { return str(Node(element(e)), key); }
+std::int64_t num(element e, const char* key) { return num(Node(element(e)), key); }
+std::map<std::string, std::string> string_map(element e, const char* key) { return string_map(Node(element(e)), key); }
+
+std::string filter_label(const std::string& project) {
+    return url_encode(std::string("{\"label\":[\"") + labels::kProject + "=" + project + "\"]}");
+}
+
+bool is_2xx(long s) { return s >= 200 && s < 300; }
+
+// "80/tcp" -> {80, "tcp"}
+PortSpec parse_port_key(std::string_view k) {
+    PortSpec p;
+    auto slash = k.find('/');
+    p.port = std::atoi(std::string(k.substr(0, slash)).c_str());
+    p.protocol = slash == std::string_view::npos ? "tcp" : std::string(k.substr(slash + 1));
+    return p;
+}
+
+ObservedContainer container_from_list(element c) {
+    ObservedContainer o;
+    o.id = str(c, "Id");
+    simdjson::dom::array names;
+    if (c["Names"].get_array().get(names) == simdjson::SUCCESS) {
+        for (auto n : names) {
+            std::string_view s;
+            if (n.get_string().get(s) == simdjson::SUCCESS) {
+                o.name = std::string(s.starts_with("/") ? s.substr(1) : s);
+                break;
+            }
+        }
+    }
+    o.labels = string_map(c, "Labels");
+    o.image = str(c, "Image");
+    o.image_id = str(c, "ImageID");
+    o.state = str(c, "State");
+    std::string status = str(c, "Status");
+    if (o.state == "exited") o.exit_code = exit_code_from_status(status);
+    o.health = health_from_status(status);
+    o.created = num(c, "Created");
+    object nets;
+    if (c["NetworkSettings"]["Networks"].get_object().get(nets) == simdjson::SUCCESS)
+        for (auto [name, n] : nets) o.addresses[std::string(name)] = str(n, "IPAddress");
+    simdjson::dom::array ports;
+    if (c["Ports"].get_array().get(ports) == simdjson::SUCCESS) {
+        for (auto p : ports) {
+            ObservedPort op;
+            op.port = static_cast<int>(num(p, "PrivatePort"));
+            op.protocol = str(p, "Type");
+            op.host_ip = str(p, "IP");
+            op.host_port = static_cast<int>(num(p, "PublicPort"));
+            o.ports.push_back(op);
+        }
+    }
+    simdjson::dom::array mounts;
+    if (c["Mounts"].get_array().get(mounts) == simdjson::SUCCESS) {
+        for (auto m : mounts) {
+            ObservedMount om;
+            om.type = str(m, "Type");
+            om.source = om.type == "volume" ? str(m, "Name") : str(m, "Source");
+            om.target = str(m, "Destination");
+            bool rw = true;
+            if (m["RW"].get_bool().get(rw) != simdjson::SUCCESS) rw = true;
+            om.read_only = !rw;
+            o.mounts.push_back(om);
+        }
+    }
+    return o;
+}
+
+}  // namespace
+
+int exit_code_from_status(std::string_view status) {
+    auto open = status.find('(');
+    auto close = status.find(')', open);
+    if (!status.starts_with("Exited") || open == std::string_view::npos || close == std::string_view::npos) return 0;
+    return std::atoi(std::string(status.substr(open + 1, close - open - 1)).c_str());
+}
+
+std::string health_from_status(std::string_view status) {
+    if (status.find("(healthy)") != std::string_view::npos) return "healthy";
+    if (status.find("(unhealthy)") != std::string_view::npos) return "unhealthy";
+    if (status.find("(health: starting)") != std::string_view::npos) return "starting";
+    return {};
+}
+
+Streams demultiplex(std::string_view raw) {
+    Streams s;
+    std::size_t i = 0;
+    while (i + 8 <= raw.size()) {
+        unsigned char type = static_cast<unsigned char>(raw[i]);
+        if (type > 2 || raw[i + 1] || raw[i + 2] || raw[i + 3]) return {std::string(raw), {}};   // a TTY: not multiplexed
+        std::size_t len = (static_cast<unsigned char>(raw[i + 4]) << 24) | (static_cast<unsigned char>(raw[i + 5]) << 16) |
+                          (static_cast<unsigned char>(raw[i + 6]) << 8) | static_cast<unsigned char>(raw[i + 7]);
+        (type == 2 ? s.err : s.out).append(raw.substr(i + 8, len));
+        i += 8 + len;
+    }
+    return s;
+}
+
+Result<std::unique_ptr<DockerEngine>> DockerEngine::connect(const Endpoint& endpoint) {
+    std::unique_ptr<DockerEngine> e(new DockerEngine(endpoint));
+    HttpRequest ping;
+    ping.path = "/_ping";
+    ping.timeout = std::chrono::milliseconds(10'000);
+    auto r = e->http_.send(ping);
+    if (!r) return r.error();
+    if (r->status != 200)
+        return Error{"the engine answered /_ping with HTTP " + std::to_string(r->status), "engine " + endpoint.display(),
+                     static_cast<int>(r->status)};
+    // Negotiate down: the lower of ours and the engine's.
+    auto it = r->headers.find("api-version");
+    if (it != r->headers.end() && !it->second.empty()) {
+        auto as_pair = [](const std::string& v) {
+            auto dot = v.find('.');
+            return std::pair{std::atoi(v.substr(0, dot).c_str()),
+                             dot == std::string::npos ? 0 : std::atoi(v.substr(dot + 1).c_str())};
+        };
+        if (as_pair(it->second) < as_pair(kMaxApiVersion)) e->version_ = it->second;
+    }
+    return e;
+}
+
+Result<std::unique_ptr<DockerEngine>> DockerEngine::connect_from_env() {
+    auto ep = endpoint_from_env();
+    if (!ep) return ep.error();
+    return connect(*ep);
+}
+
+Error DockerEngine::engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const {
+    std::string message;
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r.body);
+    element doc;
+    if (parser.parse(body).get(doc) == simdjson::SUCCESS) message = str(doc, "message");
+    if (message.empty()) message = r.body.empty() ? "no message" : r.body;
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return Error{doing + ": " + message + " (HTTP " + std::to_string(r.status) + ")", object, static_cast<int>(r.status)};
+}
+
+Result<HttpResponse> DockerEngine::call(const std::string& method, const std::string& path, const std::string& body,
+                                        std::chrono::milliseconds timeout) {
+    HttpRequest req;
+    req.method = method;
+    req.path = api(path);
+    req.body = body;
+    if (method == "POST" || method == "PUT") req.content_type = "application/json";
+    req.timeout = timeout;
+    return http_.send(req);
+}
+
+Result<ObservedState> DockerEngine::observe(const std::string& project) {
+    // Three list calls filtered by the project label, whatever the number of
+    // instances: everything the planner needs is in the list answers.
+    ObservedState s;
+    s.project = project;
+    simdjson::dom::parser parser;
+    const std::string filter = filter_label(project);
+
+    auto rc = call("GET", "/containers/json?all=1&filters=" + filter);
+    if (!rc) return rc.error();
+    if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
+    simdjson::padded_string cbody(rc->body);
+    simdjson::dom::array arr;
+    if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
+        return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
+    for (auto c : arr) s.containers.push_back(container_from_list(c));
+
+    auto ri = call("GET", "/images/json?filters=" + filter);
+    if (!ri) return ri.error();
+    if (!is_2xx(ri->status)) return engine_error(*ri, "project " + project, "list images");
+    simdjson::padded_string ibody(ri->body);
+    if (parser.parse(ibody).get_array().get(arr) != simdjson::SUCCESS)
+        return Error{"unreadable answer to list images", "engine " + endpoint().display()};
+    for (auto i : arr) {
+        ObservedImage img;
+        img.id = str(i, "Id");
+        img.labels = string_map(i, "Labels");
+        img.created = num(i, "Created");
+        simdjson::dom::array tags;
+        if (i["RepoTags"].get_array().get(tags) == simdjson::SUCCESS)
+            for (auto t : tags) {
+                std::string_view v;
+                if (t.get_string().get(v) == simdjson::SUCCESS && v != "<none>:<none>") img.tags.emplace_back(v);
+            }
+        std::sort(img.tags.begin(), img.tags.end());
+        s.images.push_back(std::move(img));
+    }
+
+    auto rn = call("GET", "/networks?filters=" + filter);
+    if (!rn) return rn.error();
+    if (!is_2xx(rn->status)) return engine_error(*rn, "project " + project, "list networks");
+    simdjson::padded_string nbody(rn->body);
+    if (parser.parse(nbody).get_array().get(arr) != simdjson::SUCCESS)
+        return Error{"unreadable answer to list networks", "engine " + endpoint().display()};
+    for (auto n : arr) {
+        ObservedNetwork net;
+        net.id = str(n, "Id");
+        net.name = str(n, "Name");
+        net.labels = string_map(n, "Labels");
+        simdjson::dom::array cfg;
+        if (n["IPAM"]["Config"].get_array().get(cfg) == simdjson::SUCCESS)
+            for (auto c : cfg) {
+                net.subnet = str(c, "Subnet");
+                if (!net.subnet.empty()) break;
+            }
+        s.networks.push_back(std::move(net));
+    }
+
+    std::sort(s.containers.begin(), s.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    std::sort(s.images.begin(), s.images.end(), [](auto& a, auto& b) {
+        return std::pair(a.tags.empty() ? "" : a.tags.front(), a.id) < std::pair(b.tags.empty() ? "" : b.tags.front(), b.id);
+    });
+    std::sort(s.networks.begin(), s.networks.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    return s;
+}
+
+Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) {
+    const std::string object = "image " + spec.tag;
+    auto tar = write_context_tar(spec.context_dir);
+    if (!tar) return Error{tar.error().message, object};
+    std::FILE* f = tar->get();
+
+    std::string q = "/build?t=" + url_encode(spec.tag) + "&rm=1&forcerm=1";
+    if (spec.no_cache) q += "&nocache=1";
+    if (!spec.build_args.empty()) q += "&buildargs=" + url_encode(JsonWriter().object(spec.build_args).str());
+    if (!spec.labels.empty()) q += "&labels=" + url_encode(JsonWriter().object(spec.labels).str());
+
+    // The answer is a stream of JSON lines; a failed build still answers 200,
+    // with an "error" line.
+    std::string pending, image_id, error, last_step;
+    simdjson::dom::parser parser;
+    auto handle_line = [&](std::string_view line) {
+        if (line.find_first_not_of(" \r\n\t") == std::string_view::npos) return;
+        simdjson::padded_string padded(line);
+        element doc;
+        if (parser.parse(padded).get(doc) != simdjson::SUCCESS) return;
+        std::string err = str(doc, "error");
+        if (!err.empty()) {
+            std::string detail = str(doc["errorDetail"], "message");
+            error = detail.empty() ? err : detail;
+            return;
+        }
+        std::string id = str(doc["aux"], "ID");
+        if (!id.empty()) image_id = id;
+        std::string text = str(doc, "stream");
+        std::size_t start = 0;
+        while (start < text.size()) {
+            std::size_t nl = text.find('\n', start);
+            std::string one = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+            start = nl == std::string::npos ? text.size() : nl + 1;
+            if (one.empty()) continue;
+            bool step = one.starts_with("Step ");
+            if (step) last_step = one;
+            if (progress) progress({step ? BuildEvent::Kind::Step : BuildEvent::Kind::Output, one});
+        }
+    };
+    HttpRequest req;
+    req.method = "POST";
+    req.path = api(q);
+    req.content_type = "application/x-tar";
+    req.upload = f;
+    req.timeout = std::chrono::minutes(60);
+    std::string non_stream_body;
+    long status_seen = 0;
+    req.on_data = [&](std::string_view chunk) {
+        pending.append(chunk);
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            handle_line(std::string_view(pending).substr(0, nl));
+            pending.erase(0, nl + 1);
+        }
+    };
+    auto r = http_.send(req);
+    if (!r) return Error{r.error().message, object};
+    status_seen = r->status;
+    if (!pending.empty()) {
+        non_stream_body = pending;
+        handle_line(pending);
+    }
+    if (!is_2xx(status_seen)) {
+        HttpResponse copy = *r;
+        copy.body = non_stream_body;
+        return engine_error(copy, object, "build");
+    }
+    if (!error.empty()) {
+        std::string where = last_step.empty() ? "" : " at " + last_step;
+        return Error{"build failed" + where + ": " + error, object};
+    }
+    if (image_id.empty()) return Error{"build answered without an image id", object};
+    return image_id;
+}
+
+Result<ImageConfig> DockerEngine::inspect_image(const std::string& ref) {
+    auto r = call("GET", "/images/" + url_encode(ref) + "/json");
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "image " + ref, "inspect");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "image " + ref};
+    ImageConfig c;
+    c.id = str(doc, "Id");
+    element cfg;
+    if (doc["Config"].get(cfg) == simdjson::SUCCESS && cfg.is_object()) {
+        c.labels = string_map(cfg, "Labels");
+        object ports;
+        if (cfg["ExposedPorts"].get_object().get(ports) == simdjson::SUCCESS)
+            for (auto [k, _] : ports) c.exposed.push_back(parse_port_key(k));
+        simdjson::dom::array test;
+        if (cfg["Healthcheck"]["Test"].get_array().get(test) == simdjson::SUCCESS) {
+            std::string_view first;
+            for (auto t : test) {
+                if (t.get_string().get(first) == simdjson::SUCCESS) break;
+            }
+            c.has_healthcheck = test.size() > 0 && first != "NONE";
+        }
+        for (const char* k : {"Cmd", "Entrypoint"}) {
+            simdjson::dom::array a;
+            if (cfg[k].get_array().get(a) == simdjson::SUCCESS)
+                for (auto w : a) {
+                    std::string_view s;
+                    if (w.get_string().get(s) == simdjson::SUCCESS) (k[0] == 'C' ? c.cmd : c.entrypoint).emplace_back(s);
+                }
+        }
+    }
+    std::sort(c.exposed.begin(), c.exposed.end(),
+              [](const PortSpec& a, const PortSpec& b) { return std::pair(a.port, a.protocol) < std::pair(b.port, b.protocol); });
+    return c;
+}
+
+Status DockerEngine::remove_image(const std::string& ref, bool force) {
+    auto r = call("DELETE", "/images/" + url_encode(ref) + (force ? "?force=1" : ""));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "image " + ref, "remove");
+    return ok_status();
+}
+
+Result<std::string> DockerEngine::create_network(const NetworkSpec& spec) {
+    JsonWriter w;
+    w.begin_object().key("Name").value(spec.name).key("Driver").value("bridge").key("CheckDuplicate").value(true);
+    w.key("Labels").object(spec.labels);
+    if (!spec.subnet.empty()) {
+        w.key("IPAM").begin_object().key("Driver").value("default").key("Config").begin_array().begin_object();
+        w.key("Subnet").value(spec.subnet);
+        if (!spec.gateway.empty()) w.key("Gateway").value(spec.gateway);
+        w.end_object().end_array().end_object();
+    }
+    w.end_object();
+    auto r = call("POST", "/networks/create", w.str());
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "network " + spec.name, "create");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "network " + spec.name};
+    return str(doc, "Id");
+}
+
+Status DockerEngine::remove_network(const std::string& id) {
+    auto r = call("DELETE", "/networks/" + url_encode(id));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "network " + id, "remove");
+    return ok_status();
+}
+
+std::string container_create_body(const ContainerSpec& s) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("Image").value(s.image);
+    if (!s.hostname.empty()) w.key("Hostname").value(s.hostname);
+    if (s.command) w.key("Cmd").strings(*s.command);
+    if (s.entrypoint) w.key("Entrypoint").strings(*s.entrypoint);
+    w.key("Env").begin_array();
+    for (const auto& [k, v] : s.env) w.value(k + "=" + v);
+    w.end_array();
+    w.key("Labels").object(s.labels);
+    w.key("Tty").value(s.tty).key("OpenStdin").value(s.open_stdin).key("StdinOnce").value(false);
+    w.key("AttachStdin").value(s.open_stdin).key("AttachStdout").value(s.open_stdin).key("AttachStderr").value(s.open_stdin);
+    if (!s.working_dir.empty()) w.key("WorkingDir").value(s.working_dir);
+    w.key("ExposedPorts").begin_object();
+    for (const auto& p : s.ports) w.key(std::to_string(p.port) + "/" + p.protocol).begin_object().end_object();
+    w.end_object();
+    if (s.health) {
+        w.key("Healthcheck").begin_object().key("Test").strings(s.health->test);
+        w.key("Interval").value(static_cast<std::int64_t>(s.health->interval_ns));
+        w.key("Timeout").value(static_cast<std::int64_t>(s.health->timeout_ns));
+        w.key("StartPeriod").value(static_cast<std::int64_t>(s.health->start_period_ns));
+        w.key("Retries").value(s.health->retries);
+        w.end_object();
+    }
+    w.key("HostConfig").begin_object();
+    w.key("Init").value(s.init);
+    w.key("PortBindings").begin_object();
+    for (const auto& p : s.ports) {
+        if (!p.publish) continue;
+        w.key(std::to_string(p.port) + "/" + p.protocol).begin_array().begin_object();
+        w.key("HostIp").value(p.host_ip).key("HostPort").value(std::to_string(p.port));
+        w.end_object().end_array();
+    }
+    w.end_object();
+    w.key("Binds").begin_array();
+    for (const auto& m : s.mounts) w.value(m.source + ":" + m.target + (m.read_only ? ":ro" : ":rw"));
+    w.end_array();
+    if (!s.restart_policy.empty()) w.key("RestartPolicy").begin_object().key("Name").value(s.restart_policy).end_object();
+    if (!s.network.empty()) w.key("NetworkMode").value(s.network);
+    w.end_object();
+    if (!s.network.empty()) {
+        w.key("NetworkingConfig").begin_object().key("EndpointsConfig").begin_object().key(s.network).begin_object();
+        if (!s.ipv4.empty()) w.key("IPAMConfig").begin_object().key("IPv4Address").value(s.ipv4).end_object();
+        w.key("Aliases").strings(s.aliases);
+        w.end_object().end_object().end_object();
+    }
+    w.end_object();
+    return w.str();
+}
+
+Result<std::string> DockerEngine::create_container(const ContainerSpec& spec) {
+    auto r = call("POST", "/containers/create?name=" + url_encode(spec.name), container_create_body(spec));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + spec.name, "create");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "container " + spec.name};
+    return str(doc, "Id");
+}
+
+Status DockerEngine::start_container(const std::string& id) {
+    auto r = call("POST", "/containers/" + url_encode(id) + "/start");
+    if (!r) return r.error();
+    if (r->status == 304) return ok_status();   // already running
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "start");
+    return ok_status();
+}
+
+Status DockerEngine::stop_container(const std::string& id, std::chrono::seconds timeout) {
+    auto r = call("POST", "/containers/" + url_encode(id) + "/stop?t=" + std::to_string(timeout.count()), {},
+                  std::chrono::milliseconds(60'000) + timeout);
+    if (!r) return r.error();
+    if (r->status == 304) return ok_status();   // already stopped
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "stop");
+    return ok_status();
+}
+
+Status DockerEngine::remove_container(const std::string& id, bool force) {
+    // v=0: anonymous volumes are kept; dockerops never deletes data on its own.
+    auto r = call("DELETE", "/containers/" + url_encode(id) + (force ? "?force=1" : ""));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "remove");
+    return ok_status();
+}
+
+Status DockerEngine::rename_container(const std::string& id, const std::string& new_name) {
+    auto r = call("POST", "/containers/" + url_encode(id) + "/rename?name=" + url_encode(new_name));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "rename");
+    return ok_status();
+}
+
+Result<ObservedContainer> DockerEngine::inspect_container(const std::string& id) {
+    auto r = call("GET", "/containers/" + url_encode(id) + "/json");
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "inspect");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "container " + id};
+    ObservedContainer o;
+    o.id = str(doc, "Id");
+    o.name = str(doc, "Name");
+    if (o.name.starts_with("/")) o.name.erase(0, 1);
+    o.labels = string_map(doc["Config"], "Labels");
+    o.image = str(doc["Config"], "Image");
+    o.image_id = str(doc, "Image");
+    Node state = doc["State"];
+    o.state = str(state, "Status");
+    o.exit_code = static_cast<int>(num(state, "ExitCode"));
+    o.health = str(state["Health"], "Status");
+    object nets;
+    if (doc["NetworkSettings"]["Networks"].get_object().get(nets) == simdjson::SUCCESS)
+        for (auto [name, n] : nets) o.addresses[std::string(name)] = str(n, "IPAddress");
+    object ports;
+    if (doc["NetworkSettings"]["Ports"].get_object().get(ports) == simdjson::SUCCESS) {
+        for (auto [k, bindings] : ports) {
+            PortSpec key = parse_port_key(k);
+            simdjson::dom::array arr;
+            if (bindings.get_array().get(arr) == simdjson::SUCCESS && arr.size() > 0) {
+                for (auto b : arr)
+                    o.ports.push_back({key.port, key.protocol, str(b, "HostIp"), std::atoi(str(b, "HostPort").c_str())});
+            } else {
+                o.ports.push_back({key.port, key.protocol, "", 0});
+            }
+        }
+    }
+    simdjson::dom::array mounts;
+    if (doc["Mounts"].get_array().get(mounts) == simdjson::SUCCESS)
+        for (auto m : mounts) {
+            ObservedMount om;
+            om.type = str(m, "Type");
+            om.source = om.type == "volume" ? str(m, "Name") : str(m, "Source");
+            om.target = str(m, "Destination");
+            bool rw = true;
+            if (m["RW"].get_bool().get(rw) != simdjson::SUCCESS) rw = true;
+            om.read_only = !rw;
+            o.mounts.push_back(om);
+        }
+    return o;
+}
+
+Result<std::string> DockerEngine::logs_tail(const std::string& id, int lines) {
+    auto r = call("GET", "/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1&tail=" + std::to_string(lines));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "logs");
+    Streams st = demultiplex(r->body);
+    return st.out + st.err;
+}
+
+Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    constexpr auto kSettle = std::chrono::milliseconds(500);
+    std::chrono::steady_clock::time_point running_since{};
+    bool running = false;
+    std::string last;
+    while (true) {
+        auto c = inspect_container(id);
+        if (!c) return c.error();
+        if (c->state == "exited" || c->state == "dead") {
+            auto logs = logs_tail(id, 10);
+            std::string tail = logs ? *logs : std::string();
+            while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+            return Error{"exited (" + std::to_string(c->exit_code) + ") on start" +
+                             (tail.empty() ? std::string() : "; its last output:\n" + tail),
+                         "container " + c->name};
+        }
+        if (c->state == "running" && (c->health.empty() || c->health == "healthy")) {
+            // A process that dies right after starting is seen "running" first:
+            // ready means still running, not restarted, after a short settle.
+            if (!running) running_since = std::chrono::steady_clock::now();
+            running = true;
+            if (std::chrono::steady_clock::now() - running_since >= kSettle || !c->health.empty()) return ok_status();
+        } else {
+            running = false;
+        }
+        if (c->state == "running" && c->health == "unhealthy") {
+            // The last health check's output says why.
+            auto r = call("GET", "/containers/" + url_encode(id) + "/json");
+            std::string why;
+            if (r && is_2xx(r->status)) {
+                simdjson::dom::parser parser;
+                simdjson::padded_string body(r->body);
+                element doc;
+                simdjson::dom::array log;
+                if (parser.parse(body).get(doc) == simdjson::SUCCESS &&
+                    doc["State"]["Health"]["Log"].get_array().get(log) == simdjson::SUCCESS) {
+                    for (auto entry : log) why = str(entry, "Output");
+                }
+            }
+            while (!why.empty() && why.back() == '\n') why.pop_back();
+            return Error{"unhealthy" + (why.empty() ? std::string() : "; last health check: " + why), "container " + c->name};
+        }
+        last = c->state + (c->health.empty() ? "" : ", health " + c->health);
+        if (std::chrono::steady_clock::now() >= until)
+            return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")",
+                         "container " + c->name};
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+Result<ExecResult> DockerEngine::exec(const std::string& id, const std::vector<std::string>& cmd) {
+    JsonWriter w;
+    w.begin_object().key("AttachStdout").value(true).key("AttachStderr").value(true).key("Cmd").strings(cmd).end_object();
+    auto r = call("POST", "/containers/" + url_encode(id) + "/exec", w.str());
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "exec");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "container " + id};
+    std::string exec_id = str(doc, "Id");
+    auto s = call("POST", "/exec/" + exec_id + "/start", "{\"Detach\":false,\"Tty\":false}", std::chrono::minutes(10));
+    if (!s) return s.error();
+    if (!is_2xx(s->status)) return engine_error(*s, "container " + id, "exec start");
+    ExecResult out;
+    Streams st = demultiplex(s->body);
+    out.out = std::move(st.out);
+    out.err = std::move(st.err);
+    auto i = call("GET", "/exec/" + exec_id + "/json");
+    if (!i) return i.error();
+    if (!is_2xx(i->status)) return engine_error(*i, "container " + id, "exec inspect");
+    simdjson::padded_string ib(i->body);
+    if (parser.parse(ib).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "container " + id};
+    out.exit_code = static_cast<int>(num(doc, "ExitCode"));
+    return out;
+}
+
+}  // namespace dockerops::docker

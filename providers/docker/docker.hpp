@@ -1,0 +1,65 @@
+#pragma once
+// The Docker Engine API (v1.41, negotiated down through /_ping) over libcurl,
+// answers parsed with simdjson. The only code in dockerops that talks to Docker;
+// it never runs the docker command-line client.
+#include "engine/provider.hpp"
+#include "providers/docker/http.hpp"
+
+#include <memory>
+#include <string>
+
+namespace dockerops::docker {
+
+inline constexpr const char* kMaxApiVersion = "1.41";
+
+class DockerEngine final : public Provider {
+public:
+    // Pings the engine and settles the API version: one clear Error if it does not answer.
+    static Result<std::unique_ptr<DockerEngine>> connect(const Endpoint& endpoint);
+    // connect(endpoint_from_env()).
+    static Result<std::unique_ptr<DockerEngine>> connect_from_env();
+
+    const Endpoint& endpoint() const { return http_.endpoint(); }
+    const std::string& api_version() const { return version_; }
+
+    Result<ObservedState> observe(const std::string& project) override;
+    Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
+    Result<ImageConfig> inspect_image(const std::string& ref) override;
+    Result<std::string> create_network(const NetworkSpec& spec) override;
+    Status remove_network(const std::string& id_or_name) override;
+    Result<std::string> create_container(const ContainerSpec& spec) override;
+    Status start_container(const std::string& id) override;
+    Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
+    Status remove_container(const std::string& id, bool force) override;
+    Status rename_container(const std::string& id, const std::string& new_name) override;
+    Status wait_ready(const std::string& id, std::chrono::milliseconds deadline) override;
+    Result<ObservedContainer> inspect_container(const std::string& id) override;
+    Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
+    Result<std::string> logs_tail(const std::string& id, int lines) override;
+
+    // Lower level, for tests and for the commands that need it.
+    Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = {},
+                              std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
+    Status remove_image(const std::string& ref, bool force);
+
+private:
+    explicit DockerEngine(Endpoint e) : http_(std::move(e)) {}
+    std::string api(const std::string& path) const { return "/v" + version_ + path; }
+    // A non-2xx answer as an Error keeping the engine's own message.
+    Error engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const;
+
+    HttpClient http_;
+    std::string version_ = kMaxApiVersion;
+};
+
+// The create body for a spec (exposed for tests of the mapping).
+std::string container_create_body(const ContainerSpec& spec);
+// "Exited (137) 5 seconds ago" -> 137; "Up 2 minutes (healthy)" -> health "healthy".
+int exit_code_from_status(std::string_view status);
+std::string health_from_status(std::string_view status);
+// Splits Docker's multiplexed stream: stdout and stderr payloads (a TTY's raw
+// stream is all stdout).
+struct Streams { std::string out, err; };
+Streams demultiplex(std::string_view raw);
+
+}  // namespace dockerops::docker

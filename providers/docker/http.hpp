@@ -1,0 +1,81 @@
+#pragma once
+// HTTP to the Docker engine with libcurl: a unix socket, plain TCP, or TCP with
+// TLS and client certificates. One HttpClient is one connection (reused across
+// calls); it is not shared between threads.
+#include "engine/result.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace dockerops::docker {
+
+struct Endpoint {
+    enum class Kind { Unix, Tcp };
+    Kind kind = Kind::Unix;
+    std::string address;        // socket path, or host:port
+    bool tls = false;
+    std::string ca, cert, key;  // PEM files when tls
+    std::string display() const;    // unix:///var/run/docker.sock, tcp://127.0.0.1:2376
+    std::string url_base() const;   // http://localhost, https://127.0.0.1:2376
+};
+
+// As the docker CLI finds it: DOCKER_HOST (unix://PATH, tcp://HOST:PORT),
+// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem, default
+// ~/.docker); else unix:///var/run/docker.sock.
+Result<Endpoint> endpoint_from_env();
+Result<Endpoint> parse_endpoint(std::string_view host, bool tls_verify, const std::string& cert_path);
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string path;                    // "/v1.41/containers/json?all=1"
+    std::string body;
+    std::string content_type;            // required with a body (libcurl sends none by itself)
+    std::FILE* upload = nullptr;         // a streamed body instead of `body`
+    std::chrono::milliseconds timeout{60'000};
+    // Streamed response: called with each chunk as it arrives; the body is not kept.
+    std::function<void(std::string_view)> on_data;
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;   // lower-case names
+};
+
+class HttpClient {
+public:
+    explicit HttpClient(Endpoint endpoint);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // A transport failure is an Error naming the engine's address; any HTTP
+    // status is a response (the caller decides what a 404 means).
+    Result<HttpResponse> send(const HttpRequest& req);
+    const Endpoint& endpoint() const { return endpoint_; }
+
+private:
+    Endpoint endpoint_;
+    void* curl_ = nullptr;
+};
+
+// --trace-api / DOCKEROPS_TRACE=api: every call to stderr (method, path,
+// status, milliseconds) and a count at the end. Thread-safe.
+namespace trace {
+void enable(bool on);
+bool enabled();
+void record(std::string_view method, std::string_view path, long status, double ms);
+std::size_t calls();
+void reset();
+void print_summary();
+}  // namespace trace
+
+// Percent-encoding for query parameters.
+std::string url_encode(std::string_view s);
+
+}  // namespace dockerops::docker

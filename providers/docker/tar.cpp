@@ -1,0 +1,67 @@
+#include "providers/docker/tar.hpp"
+
+#include "engine/context.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace dockerops::docker {
+
+Result<TempFile> write_context_tar(const fs::path& dir) {
+    if (!fs::is_directory(dir)) return Error{"build context '" + dir.string() + "' is not a folder"};
+    TempFile out(std::tmpfile());
+    if (!out) return Error{"cannot make a temporary file for the build context"};
+    struct archive* a = archive_write_new();
+    archive_write_set_format_pax_restricted(a);
+    if (archive_write_open_FILE(a, out.get()) != ARCHIVE_OK) {
+        std::string msg = archive_error_string(a) ? archive_error_string(a) : "unknown error";
+        archive_write_free(a);
+        return Error{"cannot write the build context: " + msg};
+    }
+    std::string failure;
+    std::vector<char> buf(1 << 16);
+    for (const auto& e : context_entries(dir)) {
+        struct stat st;
+        if (lstat(e.path.c_str(), &st) != 0) continue;
+        struct archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, e.rel.c_str());
+        archive_entry_copy_stat(entry, &st);
+        archive_entry_set_uid(entry, 0);
+        archive_entry_set_gid(entry, 0);
+        archive_entry_set_uname(entry, "");
+        archive_entry_set_gname(entry, "");
+        if (e.kind == ContextEntry::Kind::Symlink) {
+            archive_entry_set_symlink(entry, fs::read_symlink(e.path).c_str());
+            archive_entry_set_size(entry, 0);
+        } else if (e.kind == ContextEntry::Kind::Dir) {
+            archive_entry_set_size(entry, 0);
+        }
+        if (archive_write_header(a, entry) != ARCHIVE_OK) {
+            failure = archive_error_string(a) ? archive_error_string(a) : "cannot write " + e.rel;
+            archive_entry_free(entry);
+            break;
+        }
+        if (e.kind == ContextEntry::Kind::File) {
+            std::ifstream in(e.path, std::ios::binary);
+            while (in) {
+                in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+                std::streamsize n = in.gcount();
+                if (n > 0) archive_write_data(a, buf.data(), static_cast<size_t>(n));
+            }
+        }
+        archive_entry_free(entry);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    if (!failure.empty()) return Error{"cannot write the build context: " + failure};
+    std::fflush(out.get());
+    std::rewind(out.get());
+    return out;
+}
+
+}  // namespace dockerops::docker

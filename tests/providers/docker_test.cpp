@@ -1,0 +1,354 @@
+// providers/docker against the real dockerd: every operation the planner can
+// ask for, and the ways each one fails.
+#include "providers/docker/docker.hpp"
+#include "tests/providers/engine_fixture.hpp"
+#include "tests/support.hpp"
+
+#include <catch2/catch.hpp>
+#include <simdjson.h>
+
+#include <cstdlib>
+#include <thread>
+
+using namespace dockerops;
+using namespace std::chrono_literals;
+using dockerops::test::EngineProject;
+using dockerops::test::TempDir;
+
+namespace {
+
+std::string must(Result<std::string> r) {
+    if (!r) FAIL(r.error().text());
+    return *r;
+}
+void must(const Status& s) {
+    if (!s) FAIL(s.error().text());
+}
+std::string run(docker::DockerEngine& e, const std::string& id, std::vector<std::string> cmd, int want_exit = 0) {
+    auto r = e.exec(id, cmd);
+    if (!r) FAIL(r.error().text());
+    CHECK(r->exit_code == want_exit);
+    return r->out;
+}
+
+struct EnvGuard {
+    EnvGuard(const char* k, const char* v) : key(k) {
+        if (const char* old = std::getenv(k)) saved = old;
+        if (v) setenv(k, v, 1); else unsetenv(k);
+    }
+    ~EnvGuard() { if (saved) setenv(key, saved->c_str(), 1); else unsetenv(key); }
+    const char* key;
+    std::optional<std::string> saved;
+};
+
+}  // namespace
+
+TEST_CASE("docker: connects and negotiates the API version") {
+    auto e = dockerops::test::connect_engine();
+    CHECK(e->api_version() == "1.41");
+    CHECK(e->endpoint().display() == "unix:///var/run/docker.sock");
+}
+
+TEST_CASE("docker: an engine that does not answer is one clear error, never a hang") {
+    EnvGuard host("DOCKER_HOST", "unix:///nonexistent/docker.sock");
+    auto t0 = std::chrono::steady_clock::now();
+    auto e = docker::DockerEngine::connect_from_env();
+    REQUIRE_FALSE(e);
+    CHECK(e.error().text() ==
+          "engine unix:///nonexistent/docker.sock: cannot reach the Docker engine: Couldn't connect to server "
+          "(is dockerd running? check DOCKER_HOST, or run scripts/setup.sh)");
+    EnvGuard tcp("DOCKER_HOST", "tcp://127.0.0.1:1");
+    auto e2 = docker::DockerEngine::connect_from_env();
+    REQUIRE_FALSE(e2);
+    CHECK_THAT(e2.error().text(), Catch::StartsWith("engine tcp://127.0.0.1:1: cannot reach the Docker engine"));
+    // Generous bound: this guards against a hang, it does not measure speed.
+    CHECK(std::chrono::steady_clock::now() - t0 < 20s);
+    EnvGuard bad("DOCKER_HOST", "ssh://somewhere");
+    auto e3 = docker::DockerEngine::connect_from_env();
+    REQUIRE_FALSE(e3);
+    CHECK(e3.error().text() == "ssh://somewhere: unsupported DOCKER_HOST (dockerops speaks unix:// and tcp://)");
+}
+
+TEST_CASE("docker: a network with a chosen subnet is created, observed and removed") {
+    EngineProject p;
+    NetworkSpec n{p.name(), p.subnet_prefix() + "0/24", p.subnet_prefix() + "1", {{labels::kProject, p.name()}}};
+    std::string id = must(p.engine().create_network(n));
+    auto obs = p.engine().observe(p.name());
+    REQUIRE(obs);
+    REQUIRE(obs->networks.size() == 1);
+    CHECK(obs->networks[0].id == id);
+    CHECK(obs->networks[0].name == p.name());
+    CHECK(obs->networks[0].subnet == n.subnet);
+    auto dup = p.engine().create_network(n);
+    REQUIRE_FALSE(dup);
+    CHECK(dup.error().status == 409);
+    CHECK_THAT(dup.error().text(), Catch::Contains("network " + p.name() + ": create: ") &&
+                                       Catch::Contains("already exists"));
+    must(p.engine().remove_network(id));
+    CHECK(p.engine().observe(p.name())->networks.empty());
+}
+
+TEST_CASE("docker: a container with the full spec runs as specified") {
+    EngineProject p;
+    TempDir shared;
+    shared.write("hello.txt", "from the host\n");
+    NetworkSpec n{p.name(), p.subnet_prefix() + "0/24", p.subnet_prefix() + "1", {{labels::kProject, p.name()}}};
+    must(p.engine().create_network(n));
+    const int tcp_port = dockerops::test::free_port();
+    const int udp_port = dockerops::test::free_port();
+
+    ContainerSpec s = p.spec("web-one");
+    s.hostname = "web-one";
+    s.env = {{"GREETING", "hello world"}, {"INSTANCE", "one"}};
+    s.ports = {{tcp_port, "tcp", true, "127.0.0.1"}, {udp_port, "udp", true, "127.0.0.1"}, {7000, "tcp", false, ""}};
+    s.mounts = {{shared.path().string(), "/mnt/shared", true, true}};
+    s.network = p.name();
+    s.ipv4 = p.subnet_prefix() + "10";
+    s.aliases = {"web-one", "WEB"};
+    s.init = true;
+    s.restart_policy = "unless-stopped";
+    std::string id = must(p.engine().create_container(s));
+    must(p.engine().start_container(id));
+    must(p.engine().wait_ready(id, 10s));
+
+    auto obs = p.engine().observe(p.name());
+    REQUIRE(obs);
+    REQUIRE(obs->containers.size() == 1);
+    const ObservedContainer& c = obs->containers[0];
+    CHECK(c.name == s.name);
+    CHECK(c.state == "running");
+    // The engine merges the image's labels into the container's.
+    auto want_labels = s.labels;
+    want_labels["io.dockerops.bootstrap"] = "busybox";
+    CHECK(c.labels == want_labels);
+    CHECK(c.image == "dockerops/busybox:latest");
+    CHECK(c.addresses.at(p.name()) == s.ipv4);
+    REQUIRE(c.mounts.size() == 1);
+    CHECK(c.mounts[0].target == "/mnt/shared");
+    CHECK(c.mounts[0].read_only);
+    bool tcp_seen = false, udp_seen = false;
+    for (const auto& port : c.ports) {
+        if (port.port == tcp_port && port.protocol == "tcp" && port.host_port == tcp_port && port.host_ip == "127.0.0.1") tcp_seen = true;
+        if (port.port == udp_port && port.protocol == "udp" && port.host_port == udp_port) udp_seen = true;
+    }
+    CHECK(tcp_seen);
+    CHECK(udp_seen);
+
+    CHECK(run(p.engine(), id, {"sh", "-c", "echo $GREETING"}) == "hello world\n");
+    CHECK(run(p.engine(), id, {"hostname"}) == "web-one\n");
+    CHECK(run(p.engine(), id, {"cat", "/mnt/shared/hello.txt"}) == "from the host\n");
+    run(p.engine(), id, {"sh", "-c", "echo x > /mnt/shared/nope"}, 1);   // read-only
+    CHECK_FALSE(std::filesystem::exists(shared.path() / "nope"));
+    CHECK(run(p.engine(), id, {"cat", "/proc/1/comm"}) == "docker-init\n");
+    // The aliases resolve on the project network, from a second container.
+    ContainerSpec probe = p.spec("probe");
+    probe.network = p.name();
+    std::string probe_id = must(p.engine().create_container(probe));
+    must(p.engine().start_container(probe_id));
+    CHECK_THAT(run(p.engine(), probe_id, {"ping", "-c", "1", "-W", "2", "WEB"}), Catch::Contains(s.ipv4));
+
+    auto raw = p.engine().call("GET", "/containers/" + id + "/json");
+    REQUIRE(raw);
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(raw->body);
+    auto doc = parser.parse(body);
+    CHECK(std::string_view(doc["HostConfig"]["RestartPolicy"]["Name"].get_string()) == "unless-stopped");
+    CHECK(bool(doc["HostConfig"]["Init"].get_bool()));
+
+    // With an init process as PID 1, stopping takes far less than the timeout.
+    auto t0 = std::chrono::steady_clock::now();
+    must(p.engine().stop_container(id, 10s));
+    CHECK(std::chrono::steady_clock::now() - t0 < 8s);
+    auto stopped = p.engine().inspect_container(id);
+    REQUIRE(stopped);
+    CHECK(stopped->state == "exited");
+    must(p.engine().stop_container(id, 10s));   // stopping a stopped container is fine
+    must(p.engine().rename_container(id, s.name + "-old"));
+    CHECK(p.engine().inspect_container(id)->name == s.name + "-old");
+    must(p.engine().remove_container(id, false));
+    auto gone = p.engine().inspect_container(id);
+    REQUIRE_FALSE(gone);
+    CHECK(gone.error().status == 404);
+}
+
+TEST_CASE("docker: exec returns the output and the exit code") {
+    EngineProject p;
+    std::string id = must(p.engine().create_container(p.spec("exec")));
+    must(p.engine().start_container(id));
+    auto r = p.engine().exec(id, {"sh", "-c", "echo out; echo err >&2; exit 3"});
+    REQUIRE(r);
+    CHECK(r->exit_code == 3);
+    CHECK(r->out == "out\n");
+    CHECK(r->err == "err\n");
+}
+
+TEST_CASE("docker: waiting for a container reports healthy, unhealthy and exited ones") {
+    EngineProject p;
+    ContainerSpec healthy = p.spec("healthy");
+    healthy.health = HealthSpec{{"CMD-SHELL", "true"}, 200'000'000, 1'000'000'000, 0, 1};
+    std::string hid = must(p.engine().create_container(healthy));
+    must(p.engine().start_container(hid));
+    must(p.engine().wait_ready(hid, 20s));
+    CHECK(p.engine().inspect_container(hid)->health == "healthy");
+
+    ContainerSpec sick = p.spec("sick");
+    sick.health = HealthSpec{{"CMD-SHELL", "echo database not reachable; false"}, 200'000'000, 1'000'000'000, 0, 1};
+    std::string sid = must(p.engine().create_container(sick));
+    must(p.engine().start_container(sid));
+    auto w = p.engine().wait_ready(sid, 20s);
+    REQUIRE_FALSE(w);
+    CHECK(w.error().text() == "container " + sick.name + ": unhealthy; last health check: database not reachable");
+
+    ContainerSpec dies = p.spec("dies", {"sh", "-c", "echo cannot open /etc/app.conf; exit 7"});
+    std::string did = must(p.engine().create_container(dies));
+    must(p.engine().start_container(did));
+    auto d = p.engine().wait_ready(did, 20s);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().text() == "container " + dies.name + ": exited (7) on start; its last output:\ncannot open /etc/app.conf");
+    auto obs = p.engine().observe(p.name());
+    REQUIRE(obs);
+    for (const auto& c : obs->containers)
+        if (c.name == dies.name) {
+            CHECK(c.state == "exited");
+            CHECK(c.exit_code == 7);
+        }
+
+    ContainerSpec slow = p.spec("slow");
+    slow.health = HealthSpec{{"CMD-SHELL", "false"}, 30'000'000'000, 1'000'000'000, 60'000'000'000, 3};
+    std::string slid = must(p.engine().create_container(slow));
+    must(p.engine().start_container(slid));
+    auto s = p.engine().wait_ready(slid, 1s);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().text() == "container " + slow.name + ": not ready after 1 s (running, health starting)");
+}
+
+TEST_CASE("docker: failures keep the engine's message and name the object") {
+    EngineProject p;
+    ContainerSpec missing = p.spec("missing");
+    missing.image = "dockerops/no-such-image:latest";
+    auto m = p.engine().create_container(missing);
+    REQUIRE_FALSE(m);
+    CHECK(m.error().status == 404);
+    CHECK(m.error().text() == "container " + missing.name +
+                                  ": create: No such image: dockerops/no-such-image:latest (HTTP 404)");
+
+    ContainerSpec taken = p.spec("taken");
+    must(p.engine().create_container(taken));
+    auto again = p.engine().create_container(taken);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().status == 409);
+    CHECK_THAT(again.error().text(), Catch::StartsWith("container " + taken.name + ": create: Conflict. The container name \"/" +
+                                                      taken.name + "\" is already in use"));
+
+    dockerops::test::PortHolder holder;
+    ContainerSpec port = p.spec("port");
+    port.ports = {{holder.port(), "tcp", true, "127.0.0.1"}};
+    std::string pid = must(p.engine().create_container(port));
+    auto started = p.engine().start_container(pid);
+    REQUIRE_FALSE(started);
+    CHECK_THAT(started.error().text(), Catch::StartsWith("container " + pid + ": start: ") &&
+                                           Catch::Contains("127.0.0.1:" + std::to_string(holder.port())) &&
+                                           Catch::Contains("address already in use"));
+}
+
+TEST_CASE("docker: an image is built from a folder, honouring .dockerignore, with args, labels and progress") {
+    EngineProject p;
+    TempDir ctx;
+    ctx.write("Dockerfile",
+              "FROM dockerops/busybox:latest\nARG GREETING\nRUN echo \"$GREETING\" > /greeting\n"
+              "COPY . /ctx\nEXPOSE 8080 9090/udp\n");
+    ctx.write("app.txt", "app\n");
+    ctx.write("secret.txt", "never sent\n");
+    ctx.write("logs/a.log", "no\n");
+    ctx.write("logs/keep.log", "yes\n");
+    ctx.write("sub/deep/x.tmp", "no\n");
+    ctx.write(".dockerignore", "secret.txt\nlogs/*.log\n!logs/keep.log\n**/*.tmp\n");
+    BuildSpec b{ctx.path().string(), p.name() + "/web:latest", {{"GREETING", "hi there"}},
+                {{labels::kProject, p.name()}, {labels::kContextHash, "abc"}}, false};
+    std::vector<BuildEvent> events;
+    auto id = p.engine().build(b, [&](const BuildEvent& e) { events.push_back(e); });
+    REQUIRE(id);
+    CHECK_THAT(*id, Catch::StartsWith("sha256:"));
+    REQUIRE_FALSE(events.empty());
+    CHECK(events.front().kind == BuildEvent::Kind::Step);
+    // The engine adds the build's labels as steps of their own: 5 + 2.
+    CHECK_THAT(events.front().text, Catch::StartsWith("Step 1/7 : FROM dockerops/busybox:latest"));
+
+    auto img = p.engine().inspect_image(b.tag);
+    REQUIRE(img);
+    CHECK(img->id == *id);
+    CHECK(img->labels.at(labels::kContextHash) == "abc");
+    REQUIRE(img->exposed.size() == 2);
+    CHECK((img->exposed[0] == PortSpec{8080, "tcp", false, ""}));
+    CHECK((img->exposed[1] == PortSpec{9090, "udp", false, ""}));
+    auto obs = p.engine().observe(p.name());
+    REQUIRE(obs);
+    REQUIRE(obs->images.size() == 1);
+    CHECK(obs->images[0].tags == std::vector<std::string>{b.tag});
+
+    ContainerSpec c = p.spec("built");
+    c.image = b.tag;
+    std::string cid = must(p.engine().create_container(c));
+    must(p.engine().start_container(cid));
+    CHECK(run(p.engine(), cid, {"cat", "/greeting"}) == "hi there\n");
+    CHECK(run(p.engine(), cid, {"find", "/ctx", "-type", "f"}) != "");
+    auto files = run(p.engine(), cid, {"sh", "-c", "cd /ctx && find . -type f | sort"});
+    CHECK(files == "./.dockerignore\n./Dockerfile\n./app.txt\n./logs/keep.log\n");
+}
+
+TEST_CASE("docker: a build whose RUN fails is an error carrying the failing step") {
+    EngineProject p;
+    TempDir ctx;
+    ctx.write("Dockerfile", "FROM dockerops/busybox:latest\nRUN echo compiling && exit 3\n");
+    BuildSpec b{ctx.path().string(), p.name() + "/broken:latest", {}, {{labels::kProject, p.name()}}, false};
+    std::vector<std::string> lines;
+    auto id = p.engine().build(b, [&](const BuildEvent& e) { lines.push_back(e.text); });
+    REQUIRE_FALSE(id);
+    CHECK(id.error().text() == "image " + b.tag + ": build failed at Step 2/3 : RUN echo compiling && exit 3: "
+                                                  "The command '/bin/sh -c echo compiling && exit 3' returned a non-zero code: 3");
+    CHECK(std::find(lines.begin(), lines.end(), "compiling") != lines.end());
+    ctx.write("Dockerfile", "FROM dockerops/no-such-base:latest\n");
+    auto missing = p.engine().build(b, nullptr);
+    REQUIRE_FALSE(missing);
+    CHECK_THAT(missing.error().text(), Catch::StartsWith("image " + b.tag + ": build failed at Step 1/2 : FROM dockerops/no-such-base:latest: "));
+}
+
+TEST_CASE("docker: observe makes the same few calls for 5 and for 50 instances") {
+    EngineProject p;
+    auto count_calls = [&](std::size_t want_containers) {
+        docker::trace::reset();
+        auto obs = p.engine().observe(p.name());
+        std::size_t calls = docker::trace::calls();
+        REQUIRE(obs);
+        CHECK(obs->containers.size() == want_containers);
+        return calls;
+    };
+    for (int i = 0; i < 5; ++i) must(p.engine().create_container(p.spec("n" + std::to_string(i))));
+    std::size_t five = count_calls(5);
+    for (int i = 5; i < 50; ++i) must(p.engine().create_container(p.spec("n" + std::to_string(i))));
+    std::size_t fifty = count_calls(50);
+    CHECK(five == 3);
+    CHECK(fifty == five);
+}
+
+// Run by tests/providers/tls_test.sh, which puts a TLS terminator with client
+// certificates in front of the engine and sets DOCKER_HOST / DOCKER_TLS_VERIFY /
+// DOCKER_CERT_PATH for it. Hidden from the default run.
+TEST_CASE("docker: an engine over TCP with TLS and client certificates", "[.tls]") {
+    auto e = docker::DockerEngine::connect_from_env();
+    REQUIRE(e);
+    CHECK((*e)->endpoint().tls);
+    CHECK_THAT((*e)->endpoint().display(), Catch::StartsWith("tcp://127.0.0.1:"));
+    auto obs = (*e)->observe("itest-tls-nothing");
+    REQUIRE(obs);
+    CHECK(obs->containers.empty());
+    auto exec_ok = (*e)->inspect_image("dockerops/busybox:latest");
+    REQUIRE(exec_ok);
+    // Without the client certificate, the TLS terminator refuses.
+    std::string certs = std::getenv("DOCKER_CERT_PATH");
+    EnvGuard wrong("DOCKER_CERT_PATH", (certs + "/other").c_str());
+    auto refused = docker::DockerEngine::connect_from_env();
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().text(), Catch::Contains("cannot reach the Docker engine") &&
+                                           Catch::Contains("(check DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem)"));
+}

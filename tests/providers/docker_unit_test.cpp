@@ -1,0 +1,83 @@
+// The Docker provider's pure parts: request bodies and answer parsing.
+#include "providers/docker/docker.hpp"
+#include "providers/docker/json_writer.hpp"
+
+#include <catch2/catch.hpp>
+#include <simdjson.h>
+
+using namespace dockerops;
+using namespace dockerops::docker;
+
+TEST_CASE("docker unit: a container spec maps onto the create body") {
+    ContainerSpec s;
+    s.name = "demo-web-one";
+    s.image = "demo/web:latest";
+    s.hostname = "web-one";
+    s.command = std::vector<std::string>{"supervisord", "-n"};
+    s.env = {{"B", "2"}, {"A", "x \"q\""}};
+    s.labels = {{labels::kProject, "demo"}};
+    s.ports = {{80, "tcp", true, "10.0.0.1"}, {53, "udp", false, ""}};
+    s.mounts = {{"/srv/data", "/data", false, true}, {"cache", "/cache", true, false}};
+    s.network = "demo";
+    s.ipv4 = "10.1.2.3";
+    s.aliases = {"web-one", "WEB"};
+    s.restart_policy = "unless-stopped";
+    CHECK(container_create_body(s) ==
+          R"({"Image":"demo/web:latest","Hostname":"web-one","Cmd":["supervisord","-n"],"Env":["A=x \"q\"","B=2"],)"
+          R"("Labels":{"io.dockerops.project":"demo"},"Tty":false,"OpenStdin":false,"StdinOnce":false,)"
+          R"("AttachStdin":false,"AttachStdout":false,"AttachStderr":false,)"
+          R"("ExposedPorts":{"80/tcp":{},"53/udp":{}},"HostConfig":{"Init":true,)"
+          R"("PortBindings":{"80/tcp":[{"HostIp":"10.0.0.1","HostPort":"80"}]},)"
+          R"("Binds":["/srv/data:/data:rw","cache:/cache:ro"],"RestartPolicy":{"Name":"unless-stopped"},)"
+          R"("NetworkMode":"demo"},"NetworkingConfig":{"EndpointsConfig":{"demo":{"IPAMConfig":)"
+          R"({"IPv4Address":"10.1.2.3"},"Aliases":["web-one","WEB"]}}}})");
+    simdjson::dom::parser p;
+    simdjson::padded_string body(container_create_body(s));
+    CHECK(p.parse(body).error() == simdjson::SUCCESS);
+}
+
+TEST_CASE("docker unit: list statuses give exit codes and health") {
+    CHECK(exit_code_from_status("Exited (137) 5 seconds ago") == 137);
+    CHECK(exit_code_from_status("Exited (0) 2 hours ago") == 0);
+    CHECK(exit_code_from_status("Up 3 minutes") == 0);
+    CHECK(health_from_status("Up 3 minutes (healthy)") == "healthy");
+    CHECK(health_from_status("Up 1 second (health: starting)") == "starting");
+    CHECK(health_from_status("Up 9 minutes (unhealthy)") == "unhealthy");
+    CHECK(health_from_status("Up 3 minutes") == "");
+}
+
+TEST_CASE("docker unit: the multiplexed stream splits into stdout and stderr") {
+    std::string raw;
+    auto frame = [&](char type, std::string_view s) {
+        raw += type;
+        raw += std::string("\0\0\0", 3);
+        raw += static_cast<char>((s.size() >> 24) & 255);
+        raw += static_cast<char>((s.size() >> 16) & 255);
+        raw += static_cast<char>((s.size() >> 8) & 255);
+        raw += static_cast<char>(s.size() & 255);
+        raw += s;
+    };
+    frame(1, "out1\n");
+    frame(2, "err\n");
+    frame(1, std::string(300, 'x'));
+    Streams s = demultiplex(raw);
+    CHECK(s.out == "out1\n" + std::string(300, 'x'));
+    CHECK(s.err == "err\n");
+    CHECK(demultiplex("plain tty text").out == "plain tty text");
+}
+
+TEST_CASE("docker unit: DOCKER_HOST forms") {
+    auto u = parse_endpoint("unix:///run/docker.sock", false, "/c");
+    REQUIRE(u);
+    CHECK(u->url_base() == "http://localhost");
+    auto t = parse_endpoint("tcp://10.0.0.5", true, "/certs");
+    REQUIRE(t);
+    CHECK(t->address == "10.0.0.5:2376");
+    CHECK(t->url_base() == "https://10.0.0.5:2376");
+    CHECK(t->key == "/certs/key.pem");
+    CHECK(parse_endpoint("tcp://h:2375/", false, "")->display() == "tcp://h:2375");
+    CHECK_FALSE(parse_endpoint("npipe:////./pipe/docker_engine", false, ""));
+    CHECK(url_encode("{\"a\":[1]} x") == "%7B%22a%22%3A%5B1%5D%7D%20x");
+    CHECK(JsonWriter().begin_object().key("k").strings({"a", "b"}).key("n").value(3).end_object().str() ==
+          R"({"k":["a","b"],"n":3})");
+}
