@@ -1,5 +1,6 @@
 // providers/docker against the real dockerd: every operation the planner can
 // ask for, and the ways each one fails.
+#include "providers/docker/attach.hpp"
 #include "providers/docker/docker.hpp"
 #include "tests/providers/engine_fixture.hpp"
 #include "tests/support.hpp"
@@ -329,6 +330,60 @@ TEST_CASE("docker: observe makes the same few calls for 5 and for 50 instances")
     std::size_t fifty = count_calls(50);
     CHECK(five == 3);
     CHECK(fifty == five);
+}
+
+namespace {
+// Pipes stand in for the terminal: input written up front, output collected.
+struct PipeIo {
+    PipeIo(const std::string& input) {
+        REQUIRE(pipe(in) == 0);
+        REQUIRE(pipe(out) == 0);
+        REQUIRE(write(in[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+        close(in[1]);
+    }
+    ~PipeIo() { close(in[0]); if (out[0] >= 0) close(out[0]); if (out[1] >= 0) close(out[1]); }
+    std::string collect() {
+        close(out[1]);
+        out[1] = -1;
+        std::string s;
+        char buf[4096];
+        for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) s.append(buf, n);
+        return s;
+    }
+    docker::AttachIo io() const { return {in[0], out[1], docker::TerminalSize{33, 99}}; }
+    int in[2], out[2];
+};
+}  // namespace
+
+TEST_CASE("docker: a terminal is attached to a new container's TTY, with its window size") {
+    EngineProject p;
+    ContainerSpec s = p.spec("interactive", {"sh"});
+    s.tty = true;
+    s.open_stdin = true;
+    std::string id = must(p.engine().create_container(s));
+    PipeIo pipes("sleep 1; stty size; echo hello-$((2+3)); exit 5\n");
+    auto code = docker::attach_and_start(p.engine().endpoint(), p.engine().api_version(), id, pipes.io());
+    std::string out = pipes.collect();
+    REQUIRE(code);
+    CHECK(*code == 5);
+    CHECK_THAT(out, Catch::Contains("33 99") && Catch::Contains("hello-5"));
+}
+
+TEST_CASE("docker: a terminal is attached to an exec in a running container") {
+    EngineProject p;
+    std::string id = must(p.engine().create_container(p.spec("running")));
+    must(p.engine().start_container(id));
+    PipeIo pipes("abc\n");
+    auto code = docker::exec_interactive(p.engine().endpoint(), p.engine().api_version(), id,
+                                         {"sh", "-c", "sleep 1; stty size; read x; echo got-$x; exit 4"}, pipes.io());
+    std::string out = pipes.collect();
+    REQUIRE(code);
+    CHECK(*code == 4);
+    CHECK_THAT(out, Catch::Contains("33 99") && Catch::Contains("got-abc"));
+    auto missing = docker::exec_interactive(p.engine().endpoint(), p.engine().api_version(), "no-such-container-xyz",
+                                            {"sh"}, pipes.io());
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().text() == "container no-such-container-xyz: exec: No such container: no-such-container-xyz (HTTP 404)");
 }
 
 // Run by tests/providers/tls_test.sh, which puts a TLS terminator with client
