@@ -7,6 +7,9 @@ env | grep -vE '^(HOME|HOSTNAME|PWD|SHLVL|TERM|_|PATH)=' | while IFS='=' read -r
   printf 'export %s=%q\n' "$k" "$v"
 done > /etc/profile.d/dockerops-env.sh
 
+# A persistent /var/log starts empty: supervisord needs its folder.
+mkdir -p /var/log/supervisor /run/sshd
+
 # 2. Host keys, made per container (none is ever in the image).
 ssh-keygen -A >/dev/null 2>&1
 

@@ -16,6 +16,11 @@ using Args = std::vector<std::string>;
 
 int cmd_validate(const Args& args);
 int cmd_import(const Args& args);
+int cmd_plan(const Args& args);
+int cmd_apply(const Args& args);
+int cmd_destroy(const Args& args);
+int cmd_unlock(const Args& args);
+int cmd_graph(const Args& args);
 
 // The seed's Fabric-style words: "run:demo,instance=one,persistent_data=True"
 // becomes {"run", "demo", "--instance", "one", "--set", "persistent_data=True"}.

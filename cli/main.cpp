@@ -22,6 +22,11 @@ const std::map<std::string, Command>& commands() {
     static const std::map<std::string, Command> table{
         {"validate", {cmd_validate, "check the configuration; print ok and a summary, or every problem"}},
         {"import", {cmd_import, "write dockerops.toml for a 2016 DockerOps project (apps_containers/)"}},
+        {"plan", {cmd_plan, "show what apply would change, each change with its cause"}},
+        {"apply", {cmd_apply, "carry out the plan (or a saved one) against the engine"}},
+        {"destroy", {cmd_destroy, "remove the project's containers (data kept unless --purge-data)"}},
+        {"unlock", {cmd_unlock, "remove a project lock left by a run that was killed"}},
+        {"graph", {cmd_graph, "the desired graph (or the plan) as Graphviz DOT or SVG"}},
         {"version", {[](const Args&) { std::cout << "dockerops " << DOCKEROPS_VERSION << "\n"; return 0; },
                      "print the version"}},
     };

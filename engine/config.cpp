@@ -64,8 +64,10 @@ struct InstanceDecl {
 
 class Loader {
 public:
+    // Relative paths in the file start from `root`, made absolute here: bind
+    // mounts and build contexts must not depend on the current folder.
     Loader(std::string display, fs::path root, Diagnostics& d)
-        : file_(std::move(display)), root_(std::move(root)), d_(d) {}
+        : file_(std::move(display)), root_(fs::absolute(root).lexically_normal()), d_(d) {}
 
     std::optional<Project> load(const toml::table& doc, const toml::table* host, const std::string& host_display);
 

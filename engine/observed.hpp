@@ -53,6 +53,10 @@ struct ObservedNetwork {
     std::string name;
     std::string subnet;
     std::map<std::string, std::string> labels;
+    std::string label(const std::string& k) const {
+        auto it = labels.find(k);
+        return it == labels.end() ? std::string() : it->second;
+    }
 };
 
 struct ObservedState {

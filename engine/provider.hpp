@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ public:
     virtual Result<ImageConfig> inspect_image(const std::string& ref) = 0;
     virtual Result<std::string> create_network(const NetworkSpec& spec) = 0;
     virtual Status remove_network(const std::string& id_or_name) = 0;
+    // A network by name, whoever made it; nullopt when there is none.
+    virtual Result<std::optional<ObservedNetwork>> find_network(const std::string& name) = 0;
     virtual Result<std::string> create_container(const ContainerSpec& spec) = 0;
     virtual Status start_container(const std::string& id) = 0;
     virtual Status stop_container(const std::string& id, std::chrono::seconds timeout) = 0;

@@ -15,6 +15,7 @@ inline constexpr const char* kInstance = "io.dockerops.instance";
 inline constexpr const char* kSpecHash = "io.dockerops.spec-hash";
 inline constexpr const char* kSpec = "io.dockerops.spec";
 inline constexpr const char* kContextHash = "io.dockerops.context-hash";
+inline constexpr const char* kContextFiles = "io.dockerops.context-files";
 inline constexpr const char* kLock = "io.dockerops.lock";
 }  // namespace labels
 
@@ -54,6 +55,7 @@ struct ContainerSpec {
     std::string network;                                // demo (the project network)
     std::string ipv4;                                   // fixed address in the project subnet
     std::vector<std::string> aliases;                   // DNS names on the network
+    std::vector<std::string> links;                     // "container-name:ALIAS", scoped to this container
     bool init = true;
     std::string restart_policy;                         // "", "unless-stopped", ...
     bool tty = false;

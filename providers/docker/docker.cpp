@@ -407,6 +407,22 @@ Status DockerEngine::remove_network(const std::string& id) {
     return ok_status();
 }
 
+Result<std::optional<ObservedNetwork>> DockerEngine::find_network(const std::string& name) {
+    auto r = call("GET", "/networks/" + url_encode(name));
+    if (!r) return r.error();
+    if (r->status == 404) return std::optional<ObservedNetwork>();
+    if (!is_2xx(r->status)) return engine_error(*r, "network " + name, "inspect");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "network " + name};
+    ObservedNetwork n;
+    n.id = str(doc, "Id");
+    n.name = str(doc, "Name");
+    n.labels = string_map(doc, "Labels");
+    return std::optional<ObservedNetwork>(n);
+}
+
 std::string container_create_body(const ContainerSpec& s) {
     JsonWriter w;
     w.begin_object();
@@ -452,6 +468,7 @@ std::string container_create_body(const ContainerSpec& s) {
         w.key("NetworkingConfig").begin_object().key("EndpointsConfig").begin_object().key(s.network).begin_object();
         if (!s.ipv4.empty()) w.key("IPAMConfig").begin_object().key("IPv4Address").value(s.ipv4).end_object();
         w.key("Aliases").strings(s.aliases);
+        if (!s.links.empty()) w.key("Links").strings(s.links);
         w.end_object().end_object().end_object();
     }
     w.end_object();

@@ -27,6 +27,7 @@ public:
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> create_network(const NetworkSpec& spec) override;
     Status remove_network(const std::string& id_or_name) override;
+    Result<std::optional<ObservedNetwork>> find_network(const std::string& name) override;
     Result<std::string> create_container(const ContainerSpec& spec) override;
     Status start_container(const std::string& id) override;
     Status stop_container(const std::string& id, std::chrono::seconds timeout) override;

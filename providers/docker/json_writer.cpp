@@ -43,6 +43,13 @@ JsonWriter& JsonWriter::key(std::string_view k) { comma(); out_ += json_quote(k)
 JsonWriter& JsonWriter::value(std::string_view s) { comma(); out_ += json_quote(s); return *this; }
 JsonWriter& JsonWriter::value(std::int64_t n) { comma(); out_ += std::to_string(n); return *this; }
 JsonWriter& JsonWriter::value(bool b) { comma(); out_ += b ? "true" : "false"; return *this; }
+JsonWriter& JsonWriter::value(double d) {
+    comma();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    out_ += buf;
+    return *this;
+}
 JsonWriter& JsonWriter::null() { comma(); out_ += "null"; return *this; }
 
 JsonWriter& JsonWriter::strings(const std::vector<std::string>& v) {

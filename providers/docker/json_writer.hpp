@@ -22,6 +22,7 @@ public:
     JsonWriter& value(std::int64_t n);
     JsonWriter& value(int n) { return value(static_cast<std::int64_t>(n)); }
     JsonWriter& value(bool b);
+    JsonWriter& value(double d);
     JsonWriter& null();
     JsonWriter& strings(const std::vector<std::string>& v);
     JsonWriter& object(const std::map<std::string, std::string>& m);

@@ -1,0 +1,350 @@
+// plan, apply, destroy, unlock, graph: the commands that read the engine.
+#include "cli/cli.hpp"
+#include "engine/executor.hpp"
+#include "engine/lock.hpp"
+#include "planner/plan.hpp"
+#include "providers/docker/docker.hpp"
+#include "providers/docker/json_writer.hpp"
+
+#include <boost/process.hpp>
+#include <boost/program_options.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+namespace po = boost::program_options;
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace dockerops::cli {
+
+namespace {
+
+struct Common {
+    std::string file;
+    std::optional<std::string> host_file;
+    std::vector<std::string> targets;
+    std::string group;
+};
+
+void add_common(po::options_description& o) {
+    o.add_options()("help,h", "this help")("file,f", po::value<std::string>()->default_value(""),
+                                           "dockerops.toml, or the project folder (default: .)")(
+        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
+        "target", po::value<std::vector<std::string>>()->multitoken(), "web.one (an instance) or web (all of its instances)");
+}
+
+po::variables_map parse(const Args& args, po::options_description& opts) {
+    po::positional_options_description pos;
+    pos.add("target", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
+Common common(const po::variables_map& vm) {
+    Common c;
+    c.file = vm["file"].as<std::string>();
+    if (vm.count("host-file")) c.host_file = vm["host-file"].as<std::string>();
+    if (vm.count("target")) c.targets = vm["target"].as<std::vector<std::string>>();
+    if (vm.count("group")) c.group = vm["group"].as<std::string>();
+    return c;
+}
+
+bool color_on() { return isatty(1) && !std::getenv("NO_COLOR"); }
+
+// The canonical text, coloured on a terminal (verbs only; the words are the same).
+std::string colored(const std::string& text) {
+    if (!color_on()) return text;
+    std::istringstream in(text);
+    std::string out;
+    for (std::string line; std::getline(in, line);) {
+        const char* c = line.starts_with("build") ? "36" : line.starts_with("create") || line.starts_with("network") ? "32"
+                      : line.starts_with("replace") || line.starts_with("start") ? "33"
+                      : line.starts_with("remove") || line.starts_with("purge") ? "31" : nullptr;
+        auto sp = line.find(' ');
+        if (c && sp != std::string::npos) out += "\033[" + std::string(c) + "m" + line.substr(0, sp) + "\033[0m" + line.substr(sp);
+        else out += line;
+        out += "\n";
+    }
+    return out;
+}
+
+Result<std::unique_ptr<docker::DockerEngine>> connect() { return docker::DockerEngine::connect_from_env(); }
+
+ProviderFactory factory() {
+    return []() -> Result<std::unique_ptr<Provider>> {
+        auto e = docker::DockerEngine::connect_from_env();
+        if (!e) return e.error();
+        return std::unique_ptr<Provider>(std::move(*e));
+    };
+}
+
+int fail(const Error& e) {
+    std::cerr << "dockerops: " << e.text() << "\n";
+    return kExitError;
+}
+
+struct Planned {
+    Project project;
+    DesiredState desired;
+    std::unique_ptr<docker::DockerEngine> engine;
+};
+
+Result<ProjectLock> take_lock(Provider& engine, const std::string& project, const po::variables_map& vm) {
+    return ProjectLock::acquire(engine, project, std::chrono::seconds(vm["lock-timeout"].as<int>()), [](const LockHolder& h) {
+        std::cerr << "waiting for the project lock, held by " << h.who << " since " << h.since << "\n";
+    });
+}
+
+// Configuration, variables, graph and engine: everything before observing.
+Result<Planned> prepare(const Common& c) {
+    auto p = load_or_report(c.file, c.host_file);
+    if (!p) return Error{"the configuration has errors"};
+    auto d = compile(*p, Environment::process());
+    if (!d) return d.error();
+    auto e = connect();
+    if (!e) return e.error();
+    return Planned{std::move(*p), std::move(*d), std::move(*e)};
+}
+
+Result<Plan> plan_now(Planned& pl, const Common& c) {
+    auto graph = DesiredGraph::build(pl.desired);
+    if (!graph) return graph.error();
+    auto observed = pl.engine->observe(pl.desired.project);
+    if (!observed) return observed.error();
+    return make_plan(pl.desired, *graph, *observed, PlanOptions{c.targets, c.group});
+}
+
+// On a terminal: ask. Elsewhere: only with --yes.
+bool confirmed(bool yes, const std::string& question) {
+    if (yes) return true;
+    if (!isatty(0)) {
+        std::cerr << "dockerops: not a terminal, so nothing was changed: pass --yes to go ahead without asking\n";
+        return false;
+    }
+    std::cout << question << " [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+// Executes a plan; the caller holds the project lock.
+int execute_plan(const Plan& plan, const po::variables_map& vm) {
+    ExecOptions eo;
+    eo.parallelism = vm["parallelism"].as<int>();
+    std::mutex out;
+    eo.log = [&](const std::string& line) {
+        std::lock_guard<std::mutex> l(out);
+        std::cout << line << "\n" << std::flush;
+    };
+    if (vm.count("progress") && vm["progress"].as<std::string>() == "plain")
+        eo.build_progress = [&](const std::string& image, const BuildEvent& e) {
+            std::lock_guard<std::mutex> l(out);
+            std::cout << image << " | " << e.text << "\n";
+        };
+    ExecReport report = execute(plan, factory(), eo);
+    std::cout << "\n" << report.summary(plan);
+    if (vm.count("json")) {
+        docker::JsonWriter w;
+        w.begin_object().key("results").begin_array();
+        for (const auto& r : report.results) {
+            w.begin_object().key("id").value(r.id);
+            w.key("outcome").value(r.outcome == Outcome::Done ? "done" : r.outcome == Outcome::Failed ? "failed" : "not started");
+            w.key("message").value(r.message).key("seconds").value(r.seconds).end_object();
+        }
+        w.end_array().end_object();
+        std::cout << w.str() << "\n";
+    }
+    return report.ok() ? kExitOk : kExitError;
+}
+
+void add_apply_options(po::options_description& o) {
+    o.add_options()("yes,y", "apply without asking")("parallelism", po::value<int>()->default_value(8),
+                                                        "actions at once")(
+        "lock-timeout", po::value<int>()->default_value(120), "seconds to wait for another apply or destroy")(
+        "json", "print the results as JSON too")("progress", po::value<std::string>()->default_value("auto"),
+                                                 "build output: auto (none) or plain (every line)");
+}
+
+}  // namespace
+
+int cmd_plan(const Args& args) {
+    po::options_description opts("dockerops plan [TARGET...] [--group G] [-o FILE] [--json] [--detailed-exitcode]");
+    add_common(opts);
+    opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)")(
+        "out,o", po::value<std::string>(), "save the plan, for 'dockerops apply FILE'")("json", "print the plan as JSON")(
+        "detailed-exitcode", "exit 2 when there are changes (drift), 0 when there are none");
+    auto vm = parse(args, opts);
+    if (vm.count("help")) { std::cout << opts; return kExitOk; }
+    Common c = common(vm);
+    auto pl = prepare(c);
+    if (!pl) return fail(pl.error());
+    auto plan = plan_now(*pl, c);
+    if (!plan) return fail(plan.error());
+    if (vm.count("json")) std::cout << render_json(*plan);
+    else std::cout << colored(render_text(*plan));
+    if (vm.count("out")) {
+        std::ofstream f(vm["out"].as<std::string>());
+        f << render_json(*plan);
+        if (!f) return fail(Error{"cannot write the plan", vm["out"].as<std::string>()});
+        std::cerr << "saved the plan to " << vm["out"].as<std::string>() << "\n";
+    }
+    if (vm.count("detailed-exitcode") && !plan->empty()) return kExitChanges;
+    return kExitOk;
+}
+
+int cmd_apply(const Args& args) {
+    po::options_description opts("dockerops apply [PLANFILE | TARGET...] [--yes] [--parallelism N]");
+    add_common(opts);
+    opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)");
+    add_apply_options(opts);
+    auto vm = parse(args, opts);
+    if (vm.count("help")) { std::cout << opts; return kExitOk; }
+    Common c = common(vm);
+
+    // A saved plan: applied exactly, if the engine still holds what it was made from.
+    if (c.targets.size() == 1 && fs::is_regular_file(c.targets[0])) {
+        std::ifstream in(c.targets[0]);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto plan = parse_plan_json(ss.str());
+        if (!plan) return fail(Error{plan.error().message, c.targets[0]});
+        std::map<std::string, std::string> host_env;
+        if (auto p = load_project(c.file.empty() ? fs::path(".") : fs::path(c.file)); p.project) host_env = p.project->host_env;
+        auto secrets = fill_secrets(*plan, [&](const std::string& k) -> std::optional<std::string> {
+            if (const char* v = std::getenv(k.c_str())) return std::string(v);
+            if (host_env.count(k)) return host_env[k];
+            return std::nullopt;
+        });
+        if (!secrets) return fail(secrets.error());
+        auto engine = connect();
+        if (!engine) return fail(engine.error());
+        auto lock = take_lock(**engine, plan->project, vm);
+        if (!lock) return fail(lock.error());
+        auto now = (*engine)->observe(plan->project);
+        if (!now) return fail(now.error());
+        ObservedSummary current = summarize(*now);
+        if (current.fingerprint != plan->observed.fingerprint) {
+            std::cerr << "dockerops: the saved plan is stale: the engine changed since it was made, so nothing was done:\n";
+            for (const auto& change : summary_changes(plan->observed, current)) std::cerr << "  " << change << "\n";
+            std::cerr << "make a new plan with 'dockerops plan -o " << c.targets[0] << "'\n";
+            return kExitError;
+        }
+        std::cout << colored(render_text(*plan));
+        if (plan->empty()) return kExitOk;
+        if (!confirmed(vm.count("yes"), "Apply this saved plan?")) return kExitError;
+        return execute_plan(*plan, vm);
+    }
+
+    auto pl = prepare(c);
+    if (!pl) return fail(pl.error());
+    // Planned and carried out under the lock (held during the question too), so
+    // two applies never both create the same thing.
+    auto lock = take_lock(*pl->engine, pl->desired.project, vm);
+    if (!lock) return fail(lock.error());
+    auto plan = plan_now(*pl, c);
+    if (!plan) return fail(plan.error());
+    std::cout << colored(render_text(*plan));
+    if (plan->empty()) return kExitOk;
+    if (!confirmed(vm.count("yes"), "Apply these changes?")) return kExitError;
+    std::cout << "\n";
+    return execute_plan(*plan, vm);
+}
+
+int cmd_destroy(const Args& args) {
+    po::options_description opts("dockerops destroy [TARGET...] [--yes] [--purge-data]");
+    add_common(opts);
+    add_apply_options(opts);
+    opts.add_options()("purge-data", "also delete the instances' persistent data folders");
+    auto vm = parse(args, opts);
+    if (vm.count("help")) { std::cout << opts; return kExitOk; }
+    Common c = common(vm);
+    auto p = load_or_report(c.file, c.host_file);
+    if (!p) return kExitError;
+    auto engine = connect();
+    if (!engine) return fail(engine.error());
+    auto lock = take_lock(**engine, p->name, vm);
+    if (!lock) return fail(lock.error());
+    auto observed = (*engine)->observe(p->name);
+    if (!observed) return fail(observed.error());
+    auto plan = make_destroy_plan(p->name, *observed, DestroyOptions{c.targets, vm.count("purge-data") > 0, p->data_dir.string()});
+    if (!plan) return fail(plan.error());
+    std::cout << colored(render_text(*plan));
+    if (plan->empty()) return kExitOk;
+    if (!confirmed(vm.count("yes"), "Destroy these?")) return kExitError;
+    std::cout << "\n";
+    return execute_plan(*plan, vm);
+}
+
+int cmd_unlock(const Args& args) {
+    po::options_description opts("dockerops unlock [-f FILE]");
+    add_common(opts);
+    auto vm = parse(args, opts);
+    if (vm.count("help")) { std::cout << opts; return kExitOk; }
+    Common c = common(vm);
+    auto p = load_or_report(c.file, c.host_file);
+    if (!p) return kExitError;
+    auto engine = connect();
+    if (!engine) return fail(engine.error());
+    auto broken = break_lock(**engine, p->name);
+    if (!broken) return fail(broken.error());
+    if (!*broken) std::cout << "project '" << p->name << "' was not locked\n";
+    else std::cout << "removed the lock of project '" << p->name << "' held by " << (*broken)->who << " since "
+                   << (*broken)->since << "\n";
+    return kExitOk;
+}
+
+int cmd_graph(const Args& args) {
+    po::options_description opts("dockerops graph [--format dot|svg] [--plan]");
+    add_common(opts);
+    opts.add_options()("format", po::value<std::string>()->default_value("dot"), "dot, or svg (needs Graphviz's dot)")(
+        "plan", "colour each node by its planned action (reads the engine)");
+    auto vm = parse(args, opts);
+    if (vm.count("help")) { std::cout << opts; return kExitOk; }
+    Common c = common(vm);
+    auto p = load_or_report(c.file, c.host_file);
+    if (!p) return kExitError;
+    auto d = compile(*p, Environment::process());
+    if (!d) return fail(d.error());
+    auto graph = DesiredGraph::build(*d);
+    if (!graph) return fail(graph.error());
+    std::map<std::string, std::string> colors;
+    if (vm.count("plan")) {
+        auto engine = connect();
+        if (!engine) return fail(engine.error());
+        auto observed = (*engine)->observe(d->project);
+        if (!observed) return fail(observed.error());
+        auto plan = make_plan(*d, *graph, *observed, PlanOptions{c.targets, c.group});
+        if (!plan) return fail(plan.error());
+        static const std::map<ActionKind, std::string> palette{
+            {ActionKind::Build, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},
+            {ActionKind::Replace, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Remove, "salmon"}};
+        for (const auto& a : plan->actions)
+            if (palette.count(a.kind)) colors[a.key] = palette.at(a.kind);
+    }
+    std::string dot = graph->to_dot(colors);
+    const std::string format = vm["format"].as<std::string>();
+    if (format == "dot") {
+        std::cout << dot;
+        return kExitOk;
+    }
+    if (format != "svg") return fail(Error{"unknown format '" + format + "' (dot or svg)"});
+    auto exe = bp::search_path("dot");
+    if (exe.empty()) return fail(Error{"--format svg needs Graphviz's 'dot' (apt-get install graphviz); --format dot works without it"});
+    bp::opstream in;
+    bp::child child(exe, "-Tsvg", bp::std_in < in);
+    in << dot;
+    in.flush();
+    in.pipe().close();
+    child.wait();
+    return child.exit_code() == 0 ? kExitOk : kExitError;
+}
+
+}  // namespace dockerops::cli

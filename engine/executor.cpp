@@ -1,0 +1,242 @@
+#include "engine/executor.hpp"
+
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace dockerops {
+
+namespace {
+
+constexpr const char* kNewSuffix = "-dockerops-new";
+constexpr const char* kOldSuffix = "-dockerops-old";
+
+std::string seconds(double s) {
+    std::ostringstream os;
+    os.precision(s < 10 ? 2 : 3);
+    os << s << " s";
+    return os.str();
+}
+
+class Runner {
+public:
+    Runner(Provider& p, const ExecOptions& o) : p_(p), o_(o) {}
+
+    Status run(const Action& a) {
+        switch (a.kind) {
+            case ActionKind::Build: {
+                auto r = p_.build(*a.build, [&](const BuildEvent& e) {
+                    if (o_.build_progress) o_.build_progress(a.build->tag, e);
+                });
+                if (!r) return r.error();
+                return ok_status();
+            }
+            case ActionKind::CreateNetwork: {
+                auto r = p_.create_network(*a.network);
+                if (!r) return r.error();
+                return ok_status();
+            }
+            case ActionKind::Create: return create(a);
+            case ActionKind::Replace: return replace(a);
+            case ActionKind::Start: {
+                if (auto s = p_.start_container(a.target_id); !s) return s;
+                return ready(a, a.target_id);
+            }
+            case ActionKind::Remove: {
+                if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) return s;
+                return p_.remove_container(a.target_id, false);
+            }
+            case ActionKind::RemoveNetwork: return p_.remove_network(a.target_id);
+            case ActionKind::PurgeData: {
+                std::error_code ec;
+                fs::remove_all(a.path, ec);
+                if (ec) return Error{"cannot delete " + a.path + ": " + ec.message(), a.object};
+                return ok_status();
+            }
+        }
+        return Error{"unknown action", a.object};
+    }
+
+private:
+    // Bind-mounted folders are made by us, not by the engine (which would make
+    // them owned by root without asking).
+    Status make_bind_sources(const ContainerSpec& s) {
+        for (const auto& m : s.mounts) {
+            if (!m.bind) continue;
+            std::error_code ec;
+            fs::create_directories(m.source, ec);
+            if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};
+        }
+        return ok_status();
+    }
+
+    Status ready(const Action& a, const std::string& id) {
+        if (auto s = p_.wait_ready(id, o_.ready_deadline); !s) return s;
+        if (a.sleep > 0) std::this_thread::sleep_for(std::chrono::duration<double>(a.sleep));
+        return ok_status();
+    }
+
+    Status create(const Action& a) {
+        if (auto s = make_bind_sources(*a.container); !s) return s;
+        auto id = p_.create_container(*a.container);
+        if (!id) return id.error();
+        if (auto s = p_.start_container(*id); !s) return s;
+        return ready(a, *id);
+    }
+
+    // The new container is made before the old one goes; if it does not come
+    // up, the old one is put back and started again.
+    Status replace(const Action& a) {
+        const std::string name = a.container->name;
+        if (auto s = make_bind_sources(*a.container); !s) return s;
+        ContainerSpec next = *a.container;
+        next.name = name + kNewSuffix;
+        auto created = p_.create_container(next);
+        if (!created) return Error{"the replacement could not be created; the old container is untouched: " +
+                                       created.error().message, created.error().object};
+        const std::string new_id = *created;
+        // The old one stops first: the new one takes over its address.
+        if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) {
+            (void)p_.remove_container(new_id, true);
+            return s;
+        }
+        auto restore = [&](const Error& why) -> Status {
+            (void)p_.remove_container(new_id, true);
+            (void)p_.rename_container(a.target_id, name);
+            auto back = p_.start_container(a.target_id);
+            std::string state = back ? "the old container was put back and started"
+                                     : "the old container was put back but did not start: " + back.error().message;
+            return Error{why.message + "; " + state, why.object};
+        };
+        if (auto s = p_.rename_container(a.target_id, name + kOldSuffix); !s) return restore(s.error());
+        if (auto s = p_.rename_container(new_id, name); !s) return restore(s.error());
+        if (auto s = p_.start_container(new_id); !s) return restore(s.error());
+        if (auto s = ready(a, new_id); !s) return restore(s.error());
+        return p_.remove_container(a.target_id, false);
+    }
+
+    Provider& p_;
+    const ExecOptions& o_;
+};
+
+}  // namespace
+
+bool ExecReport::ok() const {
+    for (const auto& r : results) if (r.outcome != Outcome::Done) return false;
+    return true;
+}
+
+std::string ExecReport::summary(const Plan& plan) const {
+    int done = 0, failed = 0, not_started = 0;
+    std::string lines;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        const auto& a = plan.actions[i];
+        std::string what = std::string(to_string(a.kind)) + " " + a.object;
+        if (r.outcome == Outcome::Done) ++done;
+        else if (r.outcome == Outcome::Failed) { ++failed; lines += "  failed: " + what + "\n"; }
+        else { ++not_started; lines += "  not started: " + what + " (" + r.message + ")\n"; }
+    }
+    return "Apply: " + std::to_string(done) + " done, " + std::to_string(failed) + " failed, " +
+           std::to_string(not_started) + " not started.\n" + lines;
+}
+
+ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecOptions& options) {
+    const std::size_t n = plan.actions.size();
+    ExecReport report;
+    report.results.resize(n);
+    std::map<int, std::size_t> index;
+    for (std::size_t i = 0; i < n; ++i) {
+        index[plan.actions[i].id] = i;
+        report.results[i].id = plan.actions[i].id;
+    }
+    enum class St { Waiting, Running, Finished };
+    std::vector<St> state(n, St::Waiting);
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t finished = 0;
+    auto log = [&](const std::string& line) {
+        if (options.log) options.log(line);
+    };
+
+    // Under the lock: the next action whose dependencies all succeeded; actions
+    // behind a failure are settled as not started.
+    auto settle_and_pick = [&]() -> std::optional<std::size_t> {
+        bool changed = true;
+        while (changed) {
+            changed = false;
+            for (std::size_t i = 0; i < n; ++i) {
+                if (state[i] != St::Waiting) continue;
+                for (int dep : plan.actions[i].depends_on) {
+                    auto& r = report.results[index.at(dep)];
+                    if (state[index.at(dep)] == St::Finished && r.outcome != Outcome::Done) {
+                        state[i] = St::Finished;
+                        report.results[i].outcome = Outcome::NotStarted;
+                        const Action& d = plan.actions[index.at(dep)];
+                        report.results[i].message = "needs " + std::string(to_string(d.kind)) + " " + d.object;
+                        ++finished;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (state[i] != St::Waiting) continue;
+            bool ready = true;
+            for (int dep : plan.actions[i].depends_on)
+                if (state[index.at(dep)] != St::Finished) ready = false;
+            if (ready) return i;
+        }
+        return std::nullopt;
+    };
+
+    auto worker = [&]() {
+        std::unique_ptr<Provider> provider;
+        std::string connect_error;
+        if (auto c = connect(); c) provider = std::move(*c);
+        else connect_error = c.error().text();
+        while (true) {
+            std::size_t i;
+            {
+                std::unique_lock<std::mutex> lock(m);
+                std::optional<std::size_t> next;
+                cv.wait(lock, [&] {
+                    next = settle_and_pick();   // may settle the last actions as not started
+                    return next.has_value() || finished == n;
+                });
+                if (!next) { cv.notify_all(); return; }
+                i = *next;
+                state[i] = St::Running;
+            }
+            const Action& a = plan.actions[i];
+            const std::string what = std::string(to_string(a.kind)) + " " + a.object;
+            auto t0 = std::chrono::steady_clock::now();
+            Status s = provider ? Runner(*provider, options).run(a) : Status(Error{connect_error});
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            {
+                std::lock_guard<std::mutex> lock(m);
+                auto& r = report.results[i];
+                r.seconds = secs;
+                r.outcome = s ? Outcome::Done : Outcome::Failed;
+                if (!s) r.message = s.error().text();
+                state[i] = St::Finished;
+                ++finished;
+                log(s ? what + ": done (" + seconds(secs) + ")" : what + ": failed: " + r.message);
+            }
+            cv.notify_all();
+        }
+    };
+    const int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(std::max<std::size_t>(n, 1))));
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    return report;
+}
+
+}  // namespace dockerops

@@ -1,0 +1,87 @@
+#pragma once
+// The plan: plain data. make_plan is a pure function of the desired state and
+// what observe() returned: no engine handle, no I/O, no clock. The executor
+// carries a plan out and decides nothing.
+#include "engine/desired.hpp"
+#include "engine/graph.hpp"
+#include "engine/observed.hpp"
+#include "engine/result.hpp"
+#include "engine/spec.hpp"
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dockerops {
+
+enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData };
+std::string_view to_string(ActionKind k);
+std::optional<ActionKind> parse_action_kind(std::string_view s);
+
+struct Action {
+    int id = 0;                       // 1-based, in plan order
+    ActionKind kind = ActionKind::Create;
+    std::string key;                  // graph node ("instance:web.one"), or "container:<name>" for an orphan
+    std::string object;               // as shown: demo/web:latest, demo, web.one
+    std::string cause;                // not found, env API_URL changed, exited (137), ...
+    std::vector<int> depends_on;      // ids of actions that must succeed first
+    std::optional<BuildSpec> build;
+    std::optional<NetworkSpec> network;
+    std::optional<ContainerSpec> container;   // create / replace: the full spec, labels included
+    std::string target_id;            // the existing container or network acted on
+    std::string path;                 // purge-data: the folder to delete
+    std::vector<std::string> secret_env;   // env names never written in clear (plan files show a hash)
+    double sleep = 0;                 // after start, before dependents start
+};
+
+// A compact record of what was observed, kept in saved plans so that a stale
+// one can say what changed.
+struct ObservedSummary {
+    std::vector<std::string> lines;   // "container demo-web-one <id> running spec <hash>", sorted
+    std::string fingerprint;          // SHA-256 of the lines
+};
+ObservedSummary summarize(const ObservedState& o);
+// What differs between two summaries, in words.
+std::vector<std::string> summary_changes(const ObservedSummary& before, const ObservedSummary& after);
+
+struct Plan {
+    std::string project;
+    std::vector<Action> actions;
+    std::vector<std::string> warnings;
+    ObservedSummary observed;
+    bool empty() const { return actions.empty(); }
+};
+
+struct PlanOptions {
+    std::vector<std::string> targets;   // "web.one" (an instance) or "web" (all its instances)
+    std::string group;
+};
+
+Result<Plan> make_plan(const DesiredState& desired, const DesiredGraph& graph, const ObservedState& observed,
+                       const PlanOptions& options);
+
+struct DestroyOptions {
+    std::vector<std::string> targets;   // as for plan; empty: the whole project
+    bool purge_data = false;
+    std::string data_dir;               // <data_dir>/<container>_<instance>
+};
+// Removes the project's containers (and the network when nothing is left); data
+// folders only with purge_data. Needs no configuration beyond names.
+Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& observed, const DestroyOptions& options);
+
+// The one canonical text form: the `plan` output and the golden files.
+std::string render_text(const Plan& plan);
+std::string summary_line(const Plan& plan);
+std::string render_json(const Plan& plan);
+// Secret values come back as "sha256:<hex>"; fill_secrets puts the real ones in.
+Result<Plan> parse_plan_json(const std::string& json);
+// For a plan read from a file: each secret from `lookup`, refused if its hash
+// is not the one planned.
+Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup);
+
+// The project subnet for a project whose network does not exist yet.
+std::string default_subnet(const std::string& project);
+
+}  // namespace dockerops

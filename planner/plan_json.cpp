@@ -1,0 +1,227 @@
+// The JSON form of a plan: `plan --json`, `plan -o FILE`, `apply FILE`.
+// Stable (sorted keys where maps, plan order for actions); documented in
+// schemas/plan.schema.json.
+#include "engine/context.hpp"
+#include "planner/plan.hpp"
+#include "providers/docker/json_writer.hpp"
+
+#include <simdjson.h>
+
+namespace dockerops {
+
+using docker::JsonWriter;
+
+namespace {
+
+void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::string>& secrets) {
+    w.begin_object();
+    w.key("name").value(s.name).key("image").value(s.image).key("hostname").value(s.hostname);
+    w.key("command");
+    if (s.command) w.strings(*s.command); else w.null();
+    w.key("entrypoint");
+    if (s.entrypoint) w.strings(*s.entrypoint); else w.null();
+    w.key("env").begin_object();
+    for (const auto& [k, v] : s.env) {
+        bool secret = std::find(secrets.begin(), secrets.end(), k) != secrets.end();
+        w.key(k).value(secret ? "sha256:" + sha256_hex(v) : v);
+    }
+    w.end_object();
+    w.key("labels").object(s.labels);
+    w.key("ports").begin_array();
+    for (const auto& p : s.ports)
+        w.begin_object().key("port").value(p.port).key("protocol").value(p.protocol).key("publish").value(p.publish)
+            .key("host_ip").value(p.host_ip).end_object();
+    w.end_array();
+    w.key("mounts").begin_array();
+    for (const auto& m : s.mounts)
+        w.begin_object().key("source").value(m.source).key("target").value(m.target).key("read_only").value(m.read_only)
+            .key("bind").value(m.bind).end_object();
+    w.end_array();
+    w.key("network").value(s.network).key("ipv4").value(s.ipv4);
+    w.key("aliases").strings(s.aliases).key("links").strings(s.links);
+    w.key("init").value(s.init).key("restart_policy").value(s.restart_policy);
+    w.key("tty").value(s.tty).key("open_stdin").value(s.open_stdin).key("working_dir").value(s.working_dir);
+    w.end_object();
+}
+
+using simdjson::dom::element;
+using Node = simdjson::simdjson_result<element>;
+
+std::string str(Node e) {
+    std::string_view v;
+    return e.get_string().get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+}
+bool boolean(Node e) {
+    bool b = false;
+    return e.get_bool().get(b) == simdjson::SUCCESS && b;
+}
+std::map<std::string, std::string> smap(Node e) {
+    std::map<std::string, std::string> out;
+    simdjson::dom::object o;
+    if (e.get_object().get(o) == simdjson::SUCCESS)
+        for (auto [k, v] : o) out[std::string(k)] = str(Node(element(v)));
+    return out;
+}
+std::vector<std::string> strings(Node e) {
+    std::vector<std::string> out;
+    simdjson::dom::array a;
+    if (e.get_array().get(a) == simdjson::SUCCESS)
+        for (auto v : a) out.push_back(str(Node(element(v))));
+    return out;
+}
+std::optional<std::vector<std::string>> opt_strings(Node e) {
+    if (e.is_null()) return std::nullopt;
+    simdjson::dom::array a;
+    if (e.get_array().get(a) != simdjson::SUCCESS) return std::nullopt;
+    return strings(e);
+}
+
+ContainerSpec read_spec(Node e) {
+    ContainerSpec s;
+    s.name = str(e["name"]);
+    s.image = str(e["image"]);
+    s.hostname = str(e["hostname"]);
+    s.command = opt_strings(e["command"]);
+    s.entrypoint = opt_strings(e["entrypoint"]);
+    s.env = smap(e["env"]);
+    s.labels = smap(e["labels"]);
+    simdjson::dom::array a;
+    if (e["ports"].get_array().get(a) == simdjson::SUCCESS)
+        for (auto p : a) {
+            int64_t port = 0;
+            (void)!Node(element(p))["port"].get_int64().get(port);
+            s.ports.push_back({static_cast<int>(port), str(Node(element(p))["protocol"]), boolean(Node(element(p))["publish"]),
+                               str(Node(element(p))["host_ip"])});
+        }
+    if (e["mounts"].get_array().get(a) == simdjson::SUCCESS)
+        for (auto m : a) {
+            Node n(element{m});
+            s.mounts.push_back({str(n["source"]), str(n["target"]), boolean(n["read_only"]), boolean(n["bind"])});
+        }
+    s.network = str(e["network"]);
+    s.ipv4 = str(e["ipv4"]);
+    s.aliases = strings(e["aliases"]);
+    s.links = strings(e["links"]);
+    s.init = boolean(e["init"]);
+    s.restart_policy = str(e["restart_policy"]);
+    s.tty = boolean(e["tty"]);
+    s.open_stdin = boolean(e["open_stdin"]);
+    s.working_dir = str(e["working_dir"]);
+    return s;
+}
+
+}  // namespace
+
+std::string render_json(const Plan& plan) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("format").value(1).key("project").value(plan.project);
+    w.key("observed").begin_object().key("fingerprint").value(plan.observed.fingerprint)
+        .key("lines").strings(plan.observed.lines).end_object();
+    w.key("warnings").strings(plan.warnings);
+    w.key("summary").value(summary_line(plan));
+    w.key("actions").begin_array();
+    for (const auto& a : plan.actions) {
+        w.begin_object();
+        w.key("id").value(a.id).key("action").value(std::string(to_string(a.kind))).key("key").value(a.key);
+        w.key("object").value(a.object).key("cause").value(a.cause);
+        w.key("depends_on").begin_array();
+        for (int dep : a.depends_on) w.value(dep);
+        w.end_array();
+        if (!a.target_id.empty()) w.key("target_id").value(a.target_id);
+        if (!a.path.empty()) w.key("path").value(a.path);
+        if (a.sleep > 0) w.key("sleep").value(a.sleep);
+        if (!a.secret_env.empty()) w.key("secret_env").strings(a.secret_env);
+        if (a.build) {
+            w.key("build").begin_object().key("context").value(a.build->context_dir).key("tag").value(a.build->tag);
+            w.key("build_args").object(a.build->build_args).key("labels").object(a.build->labels);
+            w.key("no_cache").value(a.build->no_cache).end_object();
+        }
+        if (a.network) {
+            w.key("network").begin_object().key("name").value(a.network->name).key("subnet").value(a.network->subnet);
+            w.key("gateway").value(a.network->gateway).key("labels").object(a.network->labels).end_object();
+        }
+        if (a.container) {
+            w.key("container");
+            write_spec(w, *a.container, a.secret_env);
+        }
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    return w.str() + "\n";
+}
+
+Result<Plan> parse_plan_json(const std::string& json) {
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(json);
+    element doc;
+    if (auto err = parser.parse(body).get(doc); err)
+        return Error{std::string("not a plan file: ") + simdjson::error_message(err)};
+    Node root(element{doc});
+    int64_t format = 0;
+    if (root["format"].get_int64().get(format) != simdjson::SUCCESS || format != 1)
+        return Error{"not a plan file of format 1 (write it with 'dockerops plan -o FILE')"};
+    Plan plan;
+    plan.project = str(root["project"]);
+    plan.observed.fingerprint = str(root["observed"]["fingerprint"]);
+    plan.observed.lines = strings(root["observed"]["lines"]);
+    plan.warnings = strings(root["warnings"]);
+    simdjson::dom::array actions;
+    if (root["actions"].get_array().get(actions) != simdjson::SUCCESS) return Error{"the plan file has no actions list"};
+    for (auto ae : actions) {
+        Node e(element{ae});
+        Action a;
+        int64_t id = 0;
+        (void)!e["id"].get_int64().get(id);
+        a.id = static_cast<int>(id);
+        auto kind = parse_action_kind(str(e["action"]));
+        if (!kind) return Error{"unknown action '" + str(e["action"]) + "' in the plan file"};
+        a.kind = *kind;
+        a.key = str(e["key"]);
+        a.object = str(e["object"]);
+        a.cause = str(e["cause"]);
+        simdjson::dom::array deps;
+        if (e["depends_on"].get_array().get(deps) == simdjson::SUCCESS)
+            for (auto d : deps) {
+                int64_t v = 0;
+                (void)!Node(element(d)).get_int64().get(v);
+                a.depends_on.push_back(static_cast<int>(v));
+            }
+        a.target_id = str(e["target_id"]);
+        a.path = str(e["path"]);
+        double sleep = 0;
+        if (e["sleep"].get_double().get(sleep) == simdjson::SUCCESS) a.sleep = sleep;
+        a.secret_env = strings(e["secret_env"]);
+        if (!e["build"].error()) {
+            Node b = e["build"];
+            bool no_cache = boolean(b["no_cache"]);
+            a.build = BuildSpec{str(b["context"]), str(b["tag"]), smap(b["build_args"]), smap(b["labels"]), no_cache};
+        }
+        if (!e["network"].error()) {
+            Node n = e["network"];
+            a.network = NetworkSpec{str(n["name"]), str(n["subnet"]), str(n["gateway"]), smap(n["labels"])};
+        }
+        if (!e["container"].error()) a.container = read_spec(e["container"]);
+        plan.actions.push_back(std::move(a));
+    }
+    return plan;
+}
+
+Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+    for (auto& a : plan.actions) {
+        if (!a.container) continue;
+        for (const auto& k : a.secret_env) {
+            auto it = a.container->env.find(k);
+            if (it == a.container->env.end()) continue;
+            auto v = lookup(k);
+            if (!v) return Error{"secret " + k + " is not set (the plan needs it)", a.object};
+            if (it->second != "sha256:" + sha256_hex(*v))
+                return Error{"secret " + k + " differs from the one the plan was made with; make a new plan", a.object};
+            it->second = *v;
+        }
+    }
+    return ok_status();
+}
+
+}  // namespace dockerops
