@@ -190,6 +190,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             auto it = action_of.find(dep);
             if (it != action_of.end()) a.depends_on.push_back(it->second);
         }
+        std::sort(a.depends_on.begin(), a.depends_on.end());
         action_of[a.key] = a.id;
         plan.actions.push_back(std::move(a));
     };

@@ -1,0 +1,508 @@
+// The planner against observed states held by the in-memory engine: each
+// scenario asserts the exact canonical plan text (the golden form).
+#include "engine/context.hpp"
+#include "engine/desired.hpp"
+#include "engine/executor.hpp"
+#include "engine/graph.hpp"
+#include "engine/spec_hash.hpp"
+#include "planner/plan.hpp"
+#include "tests/fake_engine.hpp"
+#include "tests/support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dockerops;
+using dockerops::test::FakeEngine;
+using dockerops::test::FakeState;
+using dockerops::test::TempDir;
+
+namespace {
+
+const char* kShop = R"([project]
+name = "shop"
+[containers.base]
+[containers.web]
+[containers.db]
+
+[[instances]]
+container = "db"
+name = "master"
+env = { DB_NAME = "app" }
+
+[[instances]]
+container = "web"
+name = "one"
+links = ["db-master:DB"]
+env = { API_URL = "http://api.example" }
+
+[[instances]]
+container = "web"
+name = "two"
+group = "front"
+)";
+
+class Scenario {
+public:
+    explicit Scenario(const std::string& toml = kShop) {
+        dir.write("containers/base/Dockerfile", "FROM dockerops/busybox:latest\n");
+        dir.write("containers/web/Dockerfile", "FROM shop/base\nEXPOSE 8080\n");
+        dir.write("containers/db/Dockerfile", "FROM shop/base:latest\nEXPOSE 5432\n");
+        config(toml);
+    }
+    void config(const std::string& toml) { dir.write("dockerops.toml", toml); }
+
+    Environment env() const {
+        Environment e;
+        e.getenv = [this](const std::string& k) -> std::optional<std::string> {
+            auto it = vars.find(k);
+            return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+        };
+        e.interface_address = [](const std::string& i) -> std::optional<std::string> {
+            if (i == "eth0") return std::string("192.0.2.10");
+            return std::nullopt;
+        };
+        return e;
+    }
+    Result<Plan> plan(PlanOptions o = {}) {
+        auto r = load_project(dir.path());
+        if (!r.ok()) FAIL(format(r.diagnostics.items().at(0)));
+        auto d = compile(*r.project, env());
+        if (!d) return d.error();
+        auto g = DesiredGraph::build(*d);
+        if (!g) return g.error();
+        FakeEngine e(state);
+        auto obs = e.observe(d->project);
+        return make_plan(*d, *g, *obs, o);
+    }
+    std::string text(PlanOptions o = {}) {
+        auto p = plan(std::move(o));
+        if (!p) FAIL(p.error().text());
+        return render_text(*p);
+    }
+    ExecReport apply() {
+        auto p = plan();
+        if (!p) FAIL(p.error().text());
+        ExecReport rep = execute(*p, dockerops::test::fake_factory(state), {});
+        CHECK(rep.ok());
+        return rep;
+    }
+    ObservedContainer& container(const std::string& name) {
+        auto* c = state->by_name(name);
+        REQUIRE(c);
+        return *c;
+    }
+
+    TempDir dir;
+    std::shared_ptr<FakeState> state = std::make_shared<FakeState>();
+    std::map<std::string, std::string> vars;
+};
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("plan: a fresh project builds, makes the network and creates every instance in order") {
+    Scenario s;
+    CHECK(s.text() ==
+          "build    image shop/base:latest: not found\n"
+          "build    image shop/db:latest: not found\n"
+          "build    image shop/web:latest: not found\n"
+          "network  network shop: not found\n"
+          "create   db.master: not found\n"
+          "create   web.one: not found\n"
+          "create   web.two: not found\n"
+          "\n"
+          "Plan: 3 to build, 4 to create, 0 to replace, 0 to start, 0 to remove.\n");
+    auto p = s.plan();
+    REQUIRE(p);
+    // web.one waits for its image, the network and the instance it links to.
+    const Action& web_one = p->actions[5];
+    CHECK(web_one.object == "web.one");
+    CHECK(web_one.depends_on == std::vector<int>{3, 4, 5});
+    CHECK(p->actions[1].depends_on == std::vector<int>{1});   // db image after base image
+}
+
+TEST_CASE("plan: after apply, nothing to do") {
+    Scenario s;
+    s.apply();
+    CHECK(s.text() == "No changes.\n");
+}
+
+TEST_CASE("plan: one env var changed is one replace naming it") {
+    Scenario s;
+    s.apply();
+    s.config(replace_all(kShop, "http://api.example", "http://api2.example"));
+    CHECK(s.text() == "replace  web.one: env API_URL changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: env vars added and removed are named") {
+    Scenario s;
+    s.apply();
+    s.config(replace_all(kShop, "env = { DB_NAME = \"app\" }", "env = { DB_USER = \"u\" }"));
+    CHECK(s.text() == "replace  db.master: env DB_USER added, env DB_NAME removed\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a changed Dockerfile rebuilds its image and what is built on it, and replaces their instances") {
+    Scenario s;
+    s.apply();
+    s.dir.write("containers/base/Dockerfile", "FROM dockerops/busybox:latest\nRUN true\n");
+    CHECK(s.text() ==
+          "build    image shop/base:latest: context changed: Dockerfile\n"
+          "build    image shop/db:latest: base image shop/base:latest rebuilt\n"
+          "build    image shop/web:latest: base image shop/base:latest rebuilt\n"
+          "replace  db.master: image rebuilt\n"
+          "replace  web.one: image rebuilt\n"
+          "replace  web.two: image rebuilt\n"
+          "\nPlan: 3 to build, 0 to create, 3 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a new file in one context rebuilds that image only, naming the file") {
+    Scenario s;
+    s.apply();
+    s.dir.write("containers/web/app.py", "print('hi')\n");
+    CHECK(s.text() ==
+          "build    image shop/web:latest: context changed: app.py\n"
+          "replace  web.one: image rebuilt\n"
+          "replace  web.two: image rebuilt\n"
+          "\nPlan: 1 to build, 0 to create, 2 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: an unchanged build context, rewritten with the same bytes, builds nothing") {
+    Scenario s;
+    s.dir.write("containers/web/app.py", "print('hi')\n");
+    s.apply();
+    s.dir.write("containers/web/app.py", "print('hi')\n");
+    CHECK(s.text() == "No changes.\n");
+}
+
+TEST_CASE("plan: a file left out by .dockerignore does not rebuild") {
+    Scenario s;
+    s.dir.write("containers/web/.dockerignore", "*.log\n");
+    s.apply();
+    s.dir.write("containers/web/debug.log", "noise\n");
+    CHECK(s.text() == "No changes.\n");
+}
+
+TEST_CASE("plan: changed build args rebuild the image") {
+    Scenario s;
+    s.apply();
+    s.config(replace_all(kShop, "[containers.web]\n", "[containers.web]\nbuild_args = { V = \"2\" }\n"));
+    CHECK(s.text() ==
+          "build    image shop/web:latest: build args changed\n"
+          "replace  web.one: image rebuilt\n"
+          "replace  web.two: image rebuilt\n"
+          "\nPlan: 1 to build, 0 to create, 2 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: an exited container is started, naming its exit code") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-two").state = "exited";
+    s.container("shop-web-two").exit_code = 137;
+    CHECK(s.text() == "start    web.two: exited (137)\n\nPlan: 0 to build, 0 to create, 0 to replace, 1 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a container created but never started is started") {
+    Scenario s;
+    s.apply();
+    s.container("shop-db-master").state = "created";
+    CHECK(s.text() == "start    db.master: created, never started\n\nPlan: 0 to build, 0 to create, 0 to replace, 1 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a container removed behind our back is created again") {
+    Scenario s;
+    s.apply();
+    s.state->containers.erase(s.container("shop-web-one").id);
+    CHECK(s.text() == "create   web.one: not found\n\nPlan: 0 to build, 1 to create, 0 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a container without our spec label is replaced") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-one").labels.erase(labels::kSpecHash);
+    CHECK(s.text() == "replace  web.one: not made by dockerops (no spec label)\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a container moved to another address by hand is replaced") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-two").addresses["shop"] = "10.9.9.9";
+    auto text = s.text();
+    CHECK(text == "replace  web.two: changed by hand: network address\n\n"
+                  "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a container whose mounts were changed by hand is replaced") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-one").mounts.push_back({"bind", "/tmp", "/extra", false});
+    CHECK(s.text() == "replace  web.one: changed by hand: mounts\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: an image rebuilt outside dockerops replaces its instances") {
+    Scenario s;
+    s.apply();
+    auto labels = s.state->images.begin()->second.labels;
+    for (auto& [id, img] : s.state->images)
+        if (!img.tags.empty() && img.tags.front() == "shop/db:latest") labels = img.labels;
+    s.state->add_image("shop/db:latest", labels);
+    CHECK(s.text() == "replace  db.master: image shop/db:latest changed outside dockerops\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: an instance gone from the configuration is removed") {
+    Scenario s;
+    s.apply();
+    s.config(kShop + std::string(0, ' '));
+    std::string smaller = kShop;
+    smaller.erase(smaller.find("[[instances]]\ncontainer = \"web\"\nname = \"two\""));
+    s.config(smaller);
+    CHECK(s.text() == "remove   web.two: not in configuration\n\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 1 to remove.\n");
+}
+
+TEST_CASE("plan: a container left by an interrupted replace is removed") {
+    Scenario s;
+    s.apply();
+    ObservedContainer left = s.container("shop-web-one");
+    left.id = "c-left";
+    left.name = "shop-web-one-dockerops-old";
+    left.state = "exited";
+    s.state->containers[left.id] = left;
+    CHECK(s.text() == "remove   shop-web-one-dockerops-old: left over from an interrupted replace\n\n"
+                      "Plan: 0 to build, 0 to create, 0 to replace, 0 to start, 1 to remove.\n");
+}
+
+TEST_CASE("plan: replacing a linked instance does not ripple into the instances linking it") {
+    Scenario s;
+    s.apply();
+    const std::string db_ip = s.container("shop-db-master").addresses.at("shop");
+    s.config(replace_all(kShop, "DB_NAME = \"app\"", "DB_NAME = \"app2\""));
+    CHECK(s.text() == "replace  db.master: env DB_NAME changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    s.apply();
+    // The replacement kept its address, so DB_CONTAINER_IP of web.one still holds.
+    CHECK(s.container("shop-db-master").addresses.at("shop") == db_ip);
+    CHECK(s.text() == "No changes.\n");
+}
+
+TEST_CASE("plan: addresses are in the project subnet, stable, and link variables carry them") {
+    Scenario s;
+    auto p = s.plan();
+    REQUIRE(p);
+    std::map<std::string, ContainerSpec> specs;
+    for (const auto& a : p->actions) if (a.container) specs[a.object] = *a.container;
+    const std::string subnet = default_subnet("shop");
+    const std::string prefix = subnet.substr(0, subnet.rfind('.') + 1);
+    CHECK(specs.at("db.master").ipv4.starts_with(prefix));
+    CHECK(specs.at("web.one").env.at("DB_CONTAINER_IP") == specs.at("db.master").ipv4);
+    CHECK(specs.at("web.one").links == std::vector<std::string>{"shop-db-master:DB"});
+    CHECK(specs.at("web.one").ipv4 != specs.at("web.two").ipv4);
+    auto again = s.plan();
+    REQUIRE(again);
+    CHECK(render_json(*again) == render_json(*p));   // deterministic
+}
+
+TEST_CASE("plan: a target narrows the plan to that instance and what it needs") {
+    Scenario s;
+    CHECK(s.text({{"web.one"}, ""}) ==
+          "build    image shop/base:latest: not found\n"
+          "build    image shop/db:latest: not found\n"
+          "build    image shop/web:latest: not found\n"
+          "network  network shop: not found\n"
+          "create   db.master: not found\n"
+          "create   web.one: not found\n"
+          "\nPlan: 3 to build, 3 to create, 0 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a container name as target means all of its instances") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-one").state = "exited";
+    s.container("shop-db-master").state = "exited";
+    CHECK(s.text({{"web"}, ""}) ==
+          "start    db.master: exited (0)\n"
+          "start    web.one: exited (0)\n"
+          "\nPlan: 0 to build, 0 to create, 0 to replace, 2 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: a group plan covers the group's instances only") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-one").state = "exited";
+    s.container("shop-web-two").state = "exited";
+    CHECK(s.text({{}, "front"}) == "start    web.two: exited (0)\n\nPlan: 0 to build, 0 to create, 0 to replace, 1 to start, 0 to remove.\n");
+    auto none = s.plan({{}, "back"});
+    REQUIRE_FALSE(none);
+    CHECK(none.error().text() == "project shop: no instance is in group 'back'");
+}
+
+TEST_CASE("plan: an unknown target is an error with the nearest name") {
+    Scenario s;
+    auto p = s.plan({{"web.on"}, ""});
+    REQUIRE_FALSE(p);
+    CHECK(p.error().text() == "project shop: unknown target 'web.on' (did you mean 'web.one'?)");
+}
+
+TEST_CASE("plan: a link cycle is an error printing the whole path") {
+    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }", "links = [\"web-one:WEB\"]"));
+    auto p = s.plan();
+    REQUIRE_FALSE(p);
+    CHECK(p.error().text() == "project shop: link cycle: db.master -> web.one -> db.master");
+}
+
+TEST_CASE("plan: a FROM cycle between project images is an error") {
+    Scenario s;
+    s.dir.write("containers/base/Dockerfile", "FROM shop/web\n");
+    auto p = s.plan();
+    REQUIRE_FALSE(p);
+    CHECK(p.error().text() == "project shop: image cycle (FROM): base -> web -> base");
+}
+
+TEST_CASE("plan: secrets are required, never shown, and a changed secret replaces") {
+    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }", "env = { DB_NAME = \"app\" }\nsecret_env = [\"DB_PASSWORD\"]"));
+    auto missing = s.plan();
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().text() == "project shop: cannot resolve every variable; nothing was changed:\n"
+                                    "  db.master: missing DB_PASSWORD\n"
+                                    "set them in the environment or in dockerops.host.toml [env]");
+    s.vars["DB_PASSWORD"] = "hunter2";
+    s.apply();
+    CHECK(s.text() == "No changes.\n");
+    CHECK(s.container("shop-db-master").label(labels::kSpec).find("hunter2") == std::string::npos);
+    s.vars["DB_PASSWORD"] = "correct horse";
+    auto p = s.plan();
+    REQUIRE(p);
+    CHECK(render_text(*p) == "replace  db.master: env DB_PASSWORD changed\n\n"
+                             "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    const std::string json = render_json(*p);
+    CHECK(json.find("correct horse") == std::string::npos);
+    CHECK(json.find("\"DB_PASSWORD\":\"sha256:" + sha256_hex("correct horse") + "\"") != std::string::npos);
+}
+
+TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
+    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }", "secret_env = [\"DB_PASSWORD\"]"));
+    s.vars["DB_PASSWORD"] = "s3cret";
+    auto p = s.plan();
+    REQUIRE(p);
+    auto back = parse_plan_json(render_json(*p));
+    REQUIRE(back);
+    CHECK(render_text(*back) == render_text(*p));
+    Plan wrong = *back;
+    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); });
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().text() == "db.master: secret DB_PASSWORD differs from the one the plan was made with; make a new plan");
+    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }));
+    for (const auto& a : back->actions)
+        if (a.object == "db.master") CHECK(a.container->env.at("DB_PASSWORD") == "s3cret");
+}
+
+TEST_CASE("plan: required variables come from the environment, then the host file, all missing ones named at once") {
+    Scenario s(replace_all(kShop, "env = { API_URL = \"http://api.example\" }",
+                           "required_env = [\"API_KEY\", \"REGION\"]\nenv = { LISTEN_IP = \"from_eth0\" }"));
+    auto p = s.plan();
+    REQUIRE_FALSE(p);
+    CHECK(p.error().message == "cannot resolve every variable; nothing was changed:\n  web.one: missing API_KEY, REGION\n"
+                               "set them in the environment or in dockerops.host.toml [env]");
+    s.dir.write("dockerops.host.toml", "[env]\nAPI_KEY = \"from-host-file\"\nREGION = \"eu\"\n");
+    s.vars["API_KEY"] = "from-environment";
+    auto ok = s.plan();
+    REQUIRE(ok);
+    for (const auto& a : ok->actions)
+        if (a.object == "web.one") {
+            CHECK(a.container->env.at("API_KEY") == "from-environment");
+            CHECK(a.container->env.at("REGION") == "eu");
+            CHECK(a.container->env.at("LISTEN_IP") == "192.0.2.10");
+        }
+}
+
+TEST_CASE("plan: from_ naming an interface that does not exist is an error naming it") {
+    Scenario s(replace_all(kShop, "http://api.example", "x\", LISTEN_IP = \"from_eth9"));
+    auto p = s.plan();
+    REQUIRE_FALSE(p);
+    CHECK(p.error().message == "cannot resolve every variable; nothing was changed:\n"
+                               "  web.one: LISTEN_IP = \"from_eth9\": there is no interface 'eth9' with an IPv4 address on this host\n"
+                               "set them in the environment or in dockerops.host.toml [env]");
+}
+
+TEST_CASE("plan: ports come from EXPOSE; publishing them is a change; a master publishes on HOST_IP") {
+    Scenario s;
+    s.apply();
+    s.config(replace_all(kShop, "name = \"two\"", "name = \"two\"\npublish_ports = true"));
+    CHECK(s.text() == "replace  web.two: port 8080/tcp changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    s.vars["HOST_IP"] = "from_eth0";
+    auto p = s.plan();
+    REQUIRE(p);
+    // db.master is of type master: published, on HOST_IP.
+    for (const auto& a : p->actions)
+        if (a.object == "db.master") {
+            REQUIRE(a.container->ports.size() == 1);
+            CHECK((a.container->ports[0] == PortSpec{5432, "tcp", true, "192.0.2.10"}));
+        }
+    CHECK(render_text(*p) == "replace  db.master: port 5432/tcp changed\n"
+                             "replace  web.two: port 8080/tcp changed\n"
+                             "\nPlan: 0 to build, 0 to create, 2 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: persistent folders are mounted per instance type") {
+    Scenario s;
+    auto p = s.plan();
+    REQUIRE(p);
+    for (const auto& a : p->actions) {
+        if (a.object == "db.master") {   // master: persistent_data
+            REQUIRE(a.container->mounts.size() == 1);
+            CHECK(a.container->mounts[0].target == "/data");
+            CHECK(a.container->mounts[0].source == (s.dir.path() / "data/db_master/data").string());
+        }
+        if (a.object == "web.one") {     // standard: persistent_log
+            REQUIRE(a.container->mounts.size() == 1);
+            CHECK(a.container->mounts[0].target == "/var/log");
+        }
+    }
+}
+
+TEST_CASE("plan: interactive and safemode instances are left to 'dockerops run', with a warning") {
+    Scenario s(std::string(kShop) + "\n[[instances]]\ncontainer = \"web\"\nname = \"interactive\"\n");
+    CHECK(s.text().starts_with("warning: web.interactive is interactive: it runs on a terminal with 'dockerops run', not with apply\n"));
+}
+
+TEST_CASE("plan: a saved plan records what it was made from and says what changed since") {
+    Scenario s;
+    s.apply();
+    auto before = s.plan();
+    REQUIRE(before);
+    s.container("shop-web-two").state = "exited";
+    auto after = s.plan();
+    REQUIRE(after);
+    CHECK(before->observed.fingerprint != after->observed.fingerprint);
+    auto changes = summary_changes(before->observed, after->observed);
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].starts_with("container shop-web-two changed: was '"));
+    CHECK(changes[0].find("running") != std::string::npos);
+    CHECK(changes[0].find("exited (0)") != std::string::npos);
+}
+
+TEST_CASE("plan: destroy removes the containers, then the network; data only with --purge-data") {
+    Scenario s;
+    s.apply();
+    FakeEngine e(s.state);
+    auto obs = e.observe("shop");
+    REQUIRE(obs);
+    auto all = make_destroy_plan("shop", *obs, {{}, false, "/srv/data"});
+    REQUIRE(all);
+    CHECK(render_text(*all) ==
+          "remove   db.master: destroy\nremove   web.one: destroy\nremove   web.two: destroy\n"
+          "remove-network network shop: nothing left on it\n"
+          "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 4 to remove.\n");
+    auto one = make_destroy_plan("shop", *obs, {{"web.two"}, true, "/srv/data"});
+    REQUIRE(one);
+    CHECK(render_text(*one) == "remove   web.two: destroy\npurge-data data of web.two (/srv/data/web_two): --purge-data\n"
+                               "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 2 to remove.\n");
+    auto bad = make_destroy_plan("shop", *obs, {{"nope"}, false, ""});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().text() == "project shop: no container of the project matches 'nope'");
+}
