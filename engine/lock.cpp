@@ -53,18 +53,23 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
     while (true) {
         auto made = p.create_network(spec);
         if (made) return ProjectLock(&p, *made);
-        if (made.error().status != 409)
-            return Error{"cannot take the project lock: " + made.error().message, "project " + project};
+        // Whether the lock is held is decided by the lock network being there:
+        // the engine refuses a second one with 409 (same name) or 403 (its
+        // address range is taken), depending on which check it makes first.
         auto held = p.find_network(spec.name);
         if (!held) return held.error();
+        const bool late = std::chrono::steady_clock::now() >= until;
         if (*held) {
             LockHolder h = holder_of(**held);
-            if (std::chrono::steady_clock::now() >= until)
+            if (late)
                 return Error{"locked by " + h.who + " since " + h.since +
                                  "; wait for it (--lock-timeout SECONDS), or run 'dockerops unlock' if that run is gone",
                              "project " + project};
             if (!told && waiting) waiting(h);
             told = true;
+        } else if (late || (made.error().status != 409 && made.error().status != 403)) {
+            // Not held, yet not creatable: say what the engine said.
+            return Error{"cannot take the project lock: " + made.error().message, "project " + project};
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }

@@ -91,7 +91,7 @@ TEST_CASE("executor: independent actions run in parallel, up to the limit") {
     CHECK(one.state->max_running == 1);
 }
 
-TEST_CASE("executor: a failure stops only what depends on it; the rest is applied") {
+TEST_CASE("executor: a failure stops only what depends on it, the rest is applied") {
     Setup s(kChain, {"web", "db"});
     s.state->fail_build.insert("chain/db:latest");
     ExecReport r = s.run();
@@ -105,7 +105,7 @@ TEST_CASE("executor: a failure stops only what depends on it; the rest is applie
     CHECK_FALSE(s.state->by_name("chain-db-master"));
 }
 
-TEST_CASE("executor: a container that exits on start fails its branch; after the fix the project converges") {
+TEST_CASE("executor: a container that exits on start fails its branch, and after the fix the project converges") {
     Setup s(kChain, {"web", "db"});
     s.state->exit_when_env.insert("MODE=broken");
     s.dir.write("dockerops.toml", std::string(kChain).replace(std::string(kChain).find("MODE = \"ok\""), 11, "MODE = \"broken\""));
@@ -162,7 +162,7 @@ TEST_CASE("executor: a replacement that does not come up puts the old container 
     CHECK(s.state->containers.size() == 3);
 }
 
-TEST_CASE("lock: one holder at a time; the second is told who holds it; unlock breaks it") {
+TEST_CASE("lock: one holder at a time, the second is told who holds it, unlock breaks it") {
     auto state = std::make_shared<FakeState>();
     FakeEngine a(state), b(state);
     auto first = ProjectLock::acquire(a, "shop", std::chrono::seconds(0));

@@ -429,7 +429,7 @@ TEST_CASE("plan: from_ naming an interface that does not exist is an error namin
                                "set them in the environment or in dockerops.host.toml [env]");
 }
 
-TEST_CASE("plan: ports come from EXPOSE; publishing them is a change; a master publishes on HOST_IP") {
+TEST_CASE("plan: ports come from EXPOSE, publishing them is a change, a master publishes on HOST_IP") {
     Scenario s;
     s.apply();
     s.config(replace_all(kShop, "name = \"two\"", "name = \"two\"\npublish_ports = true"));
@@ -486,7 +486,7 @@ TEST_CASE("plan: a saved plan records what it was made from and says what change
     CHECK(changes[0].find("exited (0)") != std::string::npos);
 }
 
-TEST_CASE("plan: destroy removes the containers, then the network; data only with --purge-data") {
+TEST_CASE("plan: destroy removes the containers, then the network, and data only with --purge-data") {
     Scenario s;
     s.apply();
     FakeEngine e(s.state);

@@ -1,0 +1,52 @@
+# Shared by the end-to-end tests: a throw-away project on the real engine,
+# driven through the real binary. Each test has its own project name and
+# removes what carries that name's label — nothing else.
+set -euo pipefail
+BIN=${BIN:?}
+PROJECT="e2e-${CASE:-x}-$$"
+DIR=$(mktemp -d)
+cleanup() {
+  "$BIN" destroy -f "$DIR" --yes >/dev/null 2>&1 || true
+  "$BIN" unlock -f "$DIR" >/dev/null 2>&1 || true
+  docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker network rm >/dev/null 2>&1 || true
+  docker images -q --filter "label=io.dockerops.project=$PROJECT" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+pass() { echo "1 passed, 0 failed"; }
+
+# The standard project: db.master, app.one (linked to db.master), app.two.
+write_project() {   # write_project [MODE] [EXTRA for app.two]
+  local mode=${1:-a} extra=${2:-}
+  mkdir -p "$DIR/containers/app" "$DIR/containers/db"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/db/Dockerfile"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.app]
+[containers.db]
+
+[[instances]]
+container = "db"
+name = "master"
+
+[[instances]]
+container = "app"
+name = "one"
+links = ["db-master:DB"]
+env = { MODE = "$mode" }
+
+[[instances]]
+container = "app"
+name = "two"
+$extra
+TOML
+}
+
+dops() { "$BIN" "$@" -f "$DIR"; }
+cid() { docker inspect -f '{{.Id}}' "$PROJECT-$1" 2>/dev/null || true; }
+count_containers() { docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | wc -l; }
