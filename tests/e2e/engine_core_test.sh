@@ -9,6 +9,13 @@ converge)
   write_project
   out=$(dops plan --detailed-exitcode) && fail "a fresh project should plan changes (exit 2)" || [ $? = 2 ] || fail "plan exit"
   grep -q '^Plan: 2 to build, 4 to create, 0 to replace, 0 to start, 0 to remove.$' <<<"$out" || fail "fresh plan: $out"
+  out=$(dops apply 2>&1 </dev/null) && fail "apply without a terminal and without --yes went ahead" || true
+  grep -q 'not a terminal, so nothing was changed: pass --yes' <<<"$out" || fail "refusal not explained: $out"
+  [ "$(count_containers)" = 0 ] || fail "apply without --yes changed something"
+  dops graph >"$DIR/graph.dot" || fail "graph"
+  grep -q '"instance:app.one" -> "instance:db.master";' "$DIR/graph.dot" || fail "graph lacks the link edge: $(cat "$DIR/graph.dot")"
+  grep -q '"instance:app.one" -> "image:app";' "$DIR/graph.dot" || fail "graph lacks the image edge"
+  dops graph --plan | grep -q '"image:app" \[label="app", shape=box, fillcolor="lightblue"\]' || fail "graph --plan does not colour the planned build"
   dops plan --json >"$DIR/plan.json" || [ $? = 0 ] || fail "plan --json"
   /usr/bin/python3 "$(dirname "$0")/../schema/check_plan.py" "$(dirname "$0")/../.." "$DIR/plan.json" || fail "plan --json does not match schemas/plan.schema.json"
   dops apply --yes >"$DIR/apply.log" || { cat "$DIR/apply.log"; fail "apply"; }
