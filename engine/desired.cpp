@@ -202,9 +202,13 @@ Result<DesiredState> compile(const Project& p, const Environment& env) {
             s.ports.push_back(ps);
         }
         const fs::path data = p.data_dir / (inst.container + "_" + inst.name);
-        if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true});
-        if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true});
-        if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true});
+        if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
+        if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});
+        if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});
+        // The project's key pair (dockerops init), read-only: the base
+        // container's entrypoint installs it for the dockerops user.
+        if (fs::is_directory(p.root / ".dockerops/ssh"))
+            s.mounts.push_back({(p.root / ".dockerops/ssh").string(), "/run/dockerops/ssh", true, true, false});
         for (const auto& v : inst.volumes) s.mounts.push_back({v.source, v.target, v.read_only, v.bind});
         d.instances.push_back(std::move(di));
     }

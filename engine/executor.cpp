@@ -64,13 +64,18 @@ public:
 
 private:
     // Bind-mounted folders are made by us, not by the engine (which would make
-    // them owned by root without asking).
+    // them owned by root without asking). A persistent folder made now (the
+    // first time) receives what the image holds there; an existing one, even
+    // empty, is the user's and is never touched.
     Status make_bind_sources(const ContainerSpec& s) {
         for (const auto& m : s.mounts) {
             if (!m.bind) continue;
             std::error_code ec;
+            const bool fresh = !fs::exists(m.source, ec);
             fs::create_directories(m.source, ec);
             if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};
+            if (m.seed && fresh)
+                if (auto r = p_.seed_from_image(s.image, m.target, m.source); !r) return r;
         }
         return ok_status();
     }

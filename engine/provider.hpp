@@ -56,6 +56,9 @@ public:
     virtual Result<ObservedContainer> inspect_container(const std::string& id) = 0;
     virtual Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) = 0;
     virtual Result<std::string> logs_tail(const std::string& id, int lines) = 0;
+    // Copies what `image` holds at `path` into the host folder `dest` (which
+    // must be empty); nothing when the image has no such path.
+    virtual Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) = 0;
 };
 
 // Each executor worker gets its own connection.

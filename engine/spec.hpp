@@ -32,6 +32,9 @@ struct MountSpec {
     std::string target;
     bool read_only = false;
     bool bind = true;
+    // A persistent folder: filled from what the image has at `target` the first
+    // time (while it is absent or empty), never overwritten afterwards.
+    bool seed = false;
     bool operator==(const MountSpec&) const = default;
 };
 

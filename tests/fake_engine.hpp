@@ -178,6 +178,11 @@ public:
     }
     Result<ExecResult> exec(const std::string&, const std::vector<std::string>&) override { return ExecResult{}; }
     Result<std::string> logs_tail(const std::string&, int) override { return std::string(); }
+    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        s_->calls.push_back("seed " + dest + " from " + image + ":" + path);
+        return ok_status();
+    }
 
 private:
     void slow() {

@@ -1,5 +1,6 @@
 #include "providers/docker/docker.hpp"
 
+#include "engine/context.hpp"
 #include "providers/docker/json_writer.hpp"
 #include "providers/docker/tar.hpp"
 
@@ -112,6 +113,26 @@ ObservedContainer container_from_list(element c) {
 }
 
 }  // namespace
+
+int taken_port(std::string_view message) {
+    // "Bind for 0.0.0.0:8080 failed: port is already allocated"
+    // "listen tcp4 127.0.0.1:8080: bind: address already in use"
+    if (message.find("already allocated") == std::string_view::npos && message.find("already in use") == std::string_view::npos)
+        return 0;
+    for (std::string_view marker : {"Bind for ", "listen tcp4 ", "listen tcp6 ", "listen udp4 ", "listen udp6 ",
+                                    "listen tcp ", "listen udp "}) {
+        auto at = message.find(marker);
+        if (at == std::string_view::npos) continue;
+        // The address token: up to the next space, without a trailing ':'.
+        std::string_view token = message.substr(at + marker.size());
+        token = token.substr(0, token.find(' '));
+        if (token.ends_with(":")) token.remove_suffix(1);
+        auto colon = token.rfind(':');
+        if (colon == std::string_view::npos) return 0;
+        return std::atoi(std::string(token.substr(colon + 1)).c_str());
+    }
+    return 0;
+}
 
 int exit_code_from_status(std::string_view status) {
     auto open = status.find('(');
@@ -490,7 +511,22 @@ Status DockerEngine::start_container(const std::string& id) {
     auto r = call("POST", "/containers/" + url_encode(id) + "/start");
     if (!r) return r.error();
     if (r->status == 304) return ok_status();   // already running
-    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "start");
+    if (!is_2xx(r->status)) {
+        Error e = engine_error(*r, "container " + id, "start");
+        // A host port in use: say which one, and who holds it where the engine knows.
+        if (auto port = taken_port(e.message); port > 0) {
+            auto holders = publishers_of(port);
+            std::string who;
+            if (holders) {
+                for (const auto& n : *holders)
+                    if (n != id && !id.starts_with(n)) who += (who.empty() ? "" : ", ") + n;
+            }
+            e.message = "host port " + std::to_string(port) + " is already in use" +
+                        (who.empty() ? " (by a process outside the engine's containers)" : " by container " + who) +
+                        "; " + e.message;
+        }
+        return e;
+    }
     return ok_status();
 }
 
@@ -574,6 +610,76 @@ Result<std::string> DockerEngine::logs_tail(const std::string& id, int lines) {
     if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "logs");
     Streams st = demultiplex(r->body);
     return st.out + st.err;
+}
+
+Status DockerEngine::seed_from_image(const std::string& image, const std::string& path, const std::string& dest) {
+    const std::string object = "folder " + dest;
+    // A container that is never started, only to read the image's files.
+    ContainerSpec probe;
+    probe.name = "dockerops-seed-" + sha256_hex(dest + image).substr(0, 12);
+    probe.image = image;
+    probe.command = std::vector<std::string>{"true"};
+    probe.init = false;
+    (void)remove_container(probe.name, true);   // one left by an interrupted run
+    auto id = create_container(probe);
+    if (!id) return Error{id.error().message, object};
+    TempFile tar = temp_file();
+    HttpRequest req;
+    req.path = api("/containers/" + *id + "/archive?path=" + url_encode(path));
+    req.timeout = std::chrono::minutes(30);
+    req.on_data = [&](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), tar.get()); };
+    auto r = http_.send(req);
+    Status result = ok_status();
+    if (!r) result = r.error();
+    else if (r->status == 404) result = ok_status();   // the image has nothing there
+    else if (!is_2xx(r->status)) result = Error{"reading " + path + " of " + image + ": HTTP " + std::to_string(r->status), object};
+    else {
+        std::fflush(tar.get());
+        std::rewind(tar.get());
+        result = extract_tar(tar.get(), dest);
+    }
+    (void)remove_container(*id, true);
+    return result;
+}
+
+Status DockerEngine::stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) {
+    auto c = inspect_container(id);
+    if (!c) return c.error();
+    auto raw = call("GET", "/containers/" + url_encode(id) + "/json");
+    bool tty = raw && raw->body.find("\"Tty\":true") != std::string::npos;
+    HttpRequest req;
+    req.path = api("/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1" + std::string(follow ? "&follow=1" : ""));
+    req.timeout = follow ? std::chrono::hours(24 * 365) : std::chrono::minutes(5);
+    std::string pending;
+    req.on_data = [&](std::string_view chunk) {
+        if (tty) { out(chunk); return; }
+        pending.append(chunk);
+        // Whole frames only: 8-byte header, then the payload.
+        while (pending.size() >= 8) {
+            std::size_t len = (static_cast<unsigned char>(pending[4]) << 24) | (static_cast<unsigned char>(pending[5]) << 16) |
+                              (static_cast<unsigned char>(pending[6]) << 8) | static_cast<unsigned char>(pending[7]);
+            if (pending.size() < 8 + len) break;
+            out(std::string_view(pending).substr(8, len));
+            pending.erase(0, 8 + len);
+        }
+    };
+    auto r = http_.send(req);
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "logs");
+    return ok_status();
+}
+
+Result<std::vector<std::string>> DockerEngine::publishers_of(int port) {
+    auto r = call("GET", "/containers/json?filters=" + url_encode("{\"publish\":[\"" + std::to_string(port) + "\"]}"));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "engine", "list containers");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    simdjson::dom::array arr;
+    std::vector<std::string> names;
+    if (parser.parse(body).get_array().get(arr) == simdjson::SUCCESS)
+        for (auto c : arr) names.push_back(container_from_list(c).name);
+    return names;
 }
 
 Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline) {

@@ -37,6 +37,11 @@ public:
     Result<ObservedContainer> inspect_container(const std::string& id) override;
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
     Result<std::string> logs_tail(const std::string& id, int lines) override;
+    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override;
+    // Logs as they come (follow: until the container stops).
+    Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out);
+    // Names of the containers publishing a host port (to say who holds it).
+    Result<std::vector<std::string>> publishers_of(int port);
 
     // Lower level, for tests and for the commands that need it.
     Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = {},
@@ -57,6 +62,8 @@ private:
 std::string container_create_body(const ContainerSpec& spec);
 // "Exited (137) 5 seconds ago" -> 137; "Up 2 minutes (healthy)" -> health "healthy".
 int exit_code_from_status(std::string_view status);
+// The host port named in the engine's "already in use / allocated" message; 0 otherwise.
+int taken_port(std::string_view message);
 std::string health_from_status(std::string_view status);
 // Splits Docker's multiplexed stream: stdout and stderr payloads (a TTY's raw
 // stream is all stdout).

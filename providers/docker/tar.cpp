@@ -65,3 +65,44 @@ Result<TempFile> write_context_tar(const fs::path& dir) {
 }
 
 }  // namespace dockerops::docker
+
+namespace dockerops::docker {
+
+TempFile temp_file() { return TempFile(std::tmpfile()); }
+
+Status extract_tar(std::FILE* tar, const fs::path& dest) {
+    struct archive* in = archive_read_new();
+    archive_read_support_format_tar(in);
+    struct archive* out = archive_write_disk_new();
+    archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
+                                            ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+    std::string failure;
+    if (archive_read_open_FILE(in, tar) != ARCHIVE_OK) failure = archive_error_string(in);
+    struct archive_entry* e = nullptr;
+    while (failure.empty()) {
+        int r = archive_read_next_header(in, &e);
+        if (r == ARCHIVE_EOF) break;
+        if (r != ARCHIVE_OK) { failure = archive_error_string(in); break; }
+        std::string name = archive_entry_pathname(e);
+        auto slash = name.find('/');
+        std::string rest = slash == std::string::npos ? "" : name.substr(slash + 1);
+        archive_entry_set_pathname(e, (dest / rest).c_str());
+        if (const char* link = archive_entry_hardlink(e)) {
+            std::string l = link;
+            auto s2 = l.find('/');
+            archive_entry_set_hardlink(e, (dest / (s2 == std::string::npos ? "" : l.substr(s2 + 1))).c_str());
+        }
+        if (archive_write_header(out, e) != ARCHIVE_OK) { failure = archive_error_string(out); break; }
+        const void* buf;
+        size_t size;
+        la_int64_t offset;
+        while (archive_read_data_block(in, &buf, &size, &offset) == ARCHIVE_OK) archive_write_data_block(out, buf, size, offset);
+        archive_write_finish_entry(out);
+    }
+    archive_read_free(in);
+    archive_write_free(out);
+    if (!failure.empty()) return Error{"cannot unpack into " + dest.string() + ": " + failure};
+    return ok_status();
+}
+
+}  // namespace dockerops::docker

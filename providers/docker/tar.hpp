@@ -18,4 +18,10 @@ using TempFile = std::unique_ptr<std::FILE, FileCloser>;
 // whatever the size of the context, and the upload streams from disk.
 Result<TempFile> write_context_tar(const std::filesystem::path& dir);
 
+// Extracts a tar stream into `dest`, dropping the first path component (the
+// engine's archive of /data is rooted at "data/"). Owners and modes are kept.
+Status extract_tar(std::FILE* tar, const std::filesystem::path& dest);
+
+TempFile temp_file();
+
 }  // namespace dockerops::docker

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 using namespace dockerops;
@@ -247,9 +248,24 @@ TEST_CASE("docker: failures keep the engine's message and name the object") {
     std::string pid = must(p.engine().create_container(port));
     auto started = p.engine().start_container(pid);
     REQUIRE_FALSE(started);
-    CHECK_THAT(started.error().text(), Catch::StartsWith("container " + pid + ": start: ") &&
-                                           Catch::Contains("127.0.0.1:" + std::to_string(holder.port())) &&
-                                           Catch::Contains("address already in use"));
+    CHECK_THAT(started.error().text(),
+               Catch::StartsWith("container " + pid + ": host port " + std::to_string(holder.port()) +
+                                 " is already in use (by a process outside the engine's containers); start: ") &&
+                   Catch::Contains("127.0.0.1:" + std::to_string(holder.port())) && Catch::Contains("address already in use"));
+
+    // A port held by another container: that container is named.
+    const int shared = dockerops::test::free_port();
+    ContainerSpec first = p.spec("first");
+    first.ports = {{shared, "tcp", true, "127.0.0.1"}};
+    std::string fid = must(p.engine().create_container(first));
+    must(p.engine().start_container(fid));
+    ContainerSpec second = p.spec("second");
+    second.ports = first.ports;
+    std::string sid = must(p.engine().create_container(second));
+    auto clash = p.engine().start_container(sid);
+    REQUIRE_FALSE(clash);
+    CHECK_THAT(clash.error().text(), Catch::StartsWith("container " + sid + ": host port " + std::to_string(shared) +
+                                                       " is already in use by container " + first.name + "; start: "));
 }
 
 TEST_CASE("docker: an image is built from a folder, honouring .dockerignore, with args, labels and progress") {
@@ -384,6 +400,32 @@ TEST_CASE("docker: a terminal is attached to an exec in a running container") {
                                             {"sh"}, pipes.io());
     REQUIRE_FALSE(missing);
     CHECK(missing.error().text() == "container no-such-container-xyz: exec: No such container: no-such-container-xyz (HTTP 404)");
+}
+
+TEST_CASE("docker: a persistent folder is seeded from the image the first time only") {
+    EngineProject p;
+    TempDir ctx;
+    ctx.write("Dockerfile", "FROM dockerops/busybox:latest\nRUN mkdir -p /data/sub && echo from-image > /data/sub/file && "
+                            "chmod 0750 /data/sub\n");
+    BuildSpec b{ctx.path().string(), p.name() + "/seeded:latest", {}, {{labels::kProject, p.name()}}, false};
+    REQUIRE(p.engine().build(b, nullptr));
+    TempDir host;
+    const auto dest = host.path() / "data";
+    std::filesystem::create_directories(dest);
+    must(p.engine().seed_from_image(b.tag, "/data", dest.string()));
+    std::ifstream in(dest / "sub/file");
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "from-image");
+    CHECK((std::filesystem::status(dest / "sub").permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_all | std::filesystem::perms::group_read | std::filesystem::perms::group_exec));
+    // Nothing at that path in the image: nothing copied, no error.
+    const auto empty = host.path() / "opt";
+    std::filesystem::create_directories(empty);
+    must(p.engine().seed_from_image(b.tag, "/no/such/path", empty.string()));
+    CHECK(std::filesystem::is_empty(empty));
+    // The probe container is gone.
+    CHECK(p.engine().observe(p.name())->containers.empty());
 }
 
 // Run by tests/providers/tls_test.sh, which puts a TLS terminator with client

@@ -46,6 +46,13 @@ TEST_CASE("docker unit: list statuses give exit codes and health") {
     CHECK(health_from_status("Up 3 minutes") == "");
 }
 
+TEST_CASE("docker unit: the host port is read from the engine's port-conflict messages") {
+    CHECK(taken_port("Error starting userland proxy: listen tcp4 127.0.0.1:43729: bind: address already in use") == 43729);
+    CHECK(taken_port("Bind for 0.0.0.0:8080 failed: port is already allocated") == 8080);
+    CHECK(taken_port("listen tcp6 [::1]:9000: bind: address already in use") == 9000);
+    CHECK(taken_port("No such image: x") == 0);
+}
+
 TEST_CASE("docker unit: the multiplexed stream splits into stdout and stderr") {
     std::string raw;
     auto frame = [&](char type, std::string_view s) {
