@@ -21,6 +21,16 @@ int cmd_apply(const Args& args);
 int cmd_destroy(const Args& args);
 int cmd_unlock(const Args& args);
 int cmd_graph(const Args& args);
+int cmd_init(const Args& args);
+int cmd_build(const Args& args);
+int cmd_run(const Args& args);
+int cmd_clean(const Args& args);
+int cmd_ps(const Args& args);
+int cmd_ip(const Args& args);
+int cmd_ssh(const Args& args);
+int cmd_shell(const Args& args);
+int cmd_logs(const Args& args);
+int cmd_status(const Args& args);
 
 // The seed's Fabric-style words: "run:demo,instance=one,persistent_data=True"
 // becomes {"run", "demo", "--instance", "one", "--set", "persistent_data=True"}.

@@ -1,5 +1,6 @@
 // plan, apply, destroy, unlock, graph: the commands that read the engine.
 #include "cli/cli.hpp"
+#include "cli/common.hpp"
 #include "engine/executor.hpp"
 #include "engine/lock.hpp"
 #include "planner/plan.hpp"
@@ -22,15 +23,6 @@ namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace dockerops::cli {
-
-namespace {
-
-struct Common {
-    std::string file;
-    std::optional<std::string> host_file;
-    std::vector<std::string> targets;
-    std::string group;
-};
 
 void add_common(po::options_description& o) {
     o.add_options()("help,h", "this help")("file,f", po::value<std::string>()->default_value(""),
@@ -91,12 +83,6 @@ int fail(const Error& e) {
     return kExitError;
 }
 
-struct Planned {
-    Project project;
-    DesiredState desired;
-    std::unique_ptr<docker::DockerEngine> engine;
-};
-
 Result<ProjectLock> take_lock(Provider& engine, const std::string& project, const po::variables_map& vm) {
     return ProjectLock::acquire(engine, project, std::chrono::seconds(vm["lock-timeout"].as<int>()), [](const LockHolder& h) {
         std::cerr << "waiting for the project lock, held by " << h.who << " since " << h.since << "\n";
@@ -104,10 +90,11 @@ Result<ProjectLock> take_lock(Provider& engine, const std::string& project, cons
 }
 
 // Configuration, variables, graph and engine: everything before observing.
-Result<Planned> prepare(const Common& c) {
+Result<Planned> prepare(const Common& c, const std::function<void(Project&)>& adjust, CompileOptions options) {
     auto p = load_or_report(c.file, c.host_file);
     if (!p) return Error{"the configuration has errors"};
-    auto d = compile(*p, Environment::process());
+    if (adjust) adjust(*p);
+    auto d = compile_with_prompts(*p, options);
     if (!d) return d.error();
     auto e = connect();
     if (!e) return e.error();
@@ -172,8 +159,6 @@ void add_apply_options(po::options_description& o) {
         "json", "print the results as JSON too")("progress", po::value<std::string>()->default_value("auto"),
                                                  "build output: auto (none) or plain (every line)");
 }
-
-}  // namespace
 
 int cmd_plan(const Args& args) {
     po::options_description opts("dockerops plan [TARGET...] [--group G] [-o FILE] [--json] [--detailed-exitcode]");

@@ -27,6 +27,16 @@ const std::map<std::string, Command>& commands() {
         {"destroy", {cmd_destroy, "remove the project's containers (data kept unless --purge-data)"}},
         {"unlock", {cmd_unlock, "remove a project lock left by a run that was killed"}},
         {"graph", {cmd_graph, "the desired graph (or the plan) as Graphviz DOT or SVG"}},
+        {"init", {cmd_init, "make the project's key pair (for ssh into and between instances)"}},
+        {"build", {cmd_build, "build images in FROM order, with live progress"}},
+        {"run", {cmd_run, "start one instance (or all: the seed's run:all); interactive ones on your terminal"}},
+        {"clean", {cmd_clean, "remove instances (TARGET or all); their data is kept"}},
+        {"ps", {cmd_ps, "the project's instances: type, state, address, ports, age"}},
+        {"ip", {cmd_ip, "an instance's address"}},
+        {"ssh", {cmd_ssh, "ssh into an instance as the dockerops user"}},
+        {"shell", {cmd_shell, "a shell (or a command) in a running instance"}},
+        {"logs", {cmd_logs, "an instance's output (--follow to keep reading)"}},
+        {"status", {cmd_status, "supervisorctl status in every running instance"}},
         {"version", {[](const Args&) { std::cout << "dockerops " << DOCKEROPS_VERSION << "\n"; return 0; },
                      "print the version"}},
     };
@@ -35,7 +45,7 @@ const std::map<std::string, Command>& commands() {
 
 void usage(std::ostream& os) {
     os << "usage: dockerops COMMAND [OPTIONS]\n\ncommands:\n";
-    for (const auto& [name, c] : commands()) os << "  " << name << std::string(12 - std::min<size_t>(11, name.size()), ' ') << c.summary << "\n";
+    for (const auto& [name, c] : commands()) os << "  " << name << std::string(10 - std::min<size_t>(9, name.size()), ' ') << c.summary << "\n";
     os << "\nThe seed's words work too: build:all, run:all, ssh:demo, clean:all, run:demo,instance=one.\n"
           "Run 'dockerops COMMAND --help' for a command's options.\n";
 }

@@ -611,6 +611,8 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     }
 
     if (d_.has_errors()) return std::nullopt;
+    for (const auto& diag : d_.items())
+        if (diag.severity == Severity::Warning) p.warnings.push_back(diag.message + (diag.hint.empty() ? "" : " (" + diag.hint + ")"));
     for (auto& d : decls) p.instances.push_back(std::move(d.inst));
     std::sort(p.instances.begin(), p.instances.end(),
               [](const Instance& a, const Instance& b) { return a.id() < b.id(); });

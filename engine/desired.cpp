@@ -72,9 +72,10 @@ std::optional<std::string> resolve_ip(const std::string& key, const std::string&
 
 }  // namespace
 
-Result<DesiredState> compile(const Project& p, const Environment& env) {
+Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
     DesiredState d;
     d.project = p.name;
+    d.warnings = p.warnings;
     d.network.name = p.name;
     d.network.labels = {{labels::kProject, p.name}};
     std::vector<std::string> problems;
@@ -131,7 +132,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env) {
     if (auto h = outside("HOST_IP")) host_ip = resolve_ip("HOST_IP", *h, env, problems, "HOST_IP");
 
     for (const auto& inst : p.instances) {
-        if (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode) {
+        if (!options.terminal_instances && (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode)) {
             d.warnings.push_back(inst.id() + " is " + std::string(to_string(inst.type)) +
                                  ": it runs on a terminal with 'dockerops run', not with apply");
             continue;
@@ -160,6 +161,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env) {
         for (const auto* list : {&inst.required_env, &inst.secret_env}) {
             for (const auto& k : *list) {
                 auto v = outside(k);
+                if (!v && env.ask) v = env.ask(k, inst.id(), list == &inst.secret_env);
                 if (!v) {
                     missing.push_back(k);
                     continue;
@@ -181,6 +183,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env) {
                 DesiredLink dl{l.alias, l.external ? "" : l.target_id(), ""};
                 if (l.external) {
                     auto ip = outside(l.alias + "_CONTAINER_IP");
+                    if (!ip && env.ask) ip = env.ask(l.alias + "_CONTAINER_IP", inst.id(), false);
                     if (!ip) missing.push_back(l.alias + "_CONTAINER_IP");
                     else dl.external_ip = *ip;
                 } else {

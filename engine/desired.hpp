@@ -21,7 +21,15 @@ namespace dockerops {
 struct Environment {
     std::function<std::optional<std::string>(const std::string&)> getenv;
     std::function<std::optional<std::string>(const std::string&)> interface_address;
+    // Asked for a variable found nowhere else (a prompt on a terminal); unset: not asked.
+    std::function<std::optional<std::string>(const std::string& name, const std::string& instance, bool secret)> ask;
     static Environment process();
+};
+
+struct CompileOptions {
+    // Interactive and safemode instances run on a terminal ('dockerops run');
+    // apply leaves them out unless asked.
+    bool terminal_instances = false;
 };
 
 struct DesiredImage {
@@ -63,7 +71,7 @@ struct DesiredState {
 };
 
 // Every missing variable is named in one error; nothing is half-resolved.
-Result<DesiredState> compile(const Project& project, const Environment& env);
+Result<DesiredState> compile(const Project& project, const Environment& env, CompileOptions options = {});
 
 std::string container_name(const std::string& project, const std::string& container, const std::string& instance);
 std::string image_tag(const std::string& project, const std::string& container);

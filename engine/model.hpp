@@ -89,6 +89,7 @@ struct Project {
     std::map<std::string, Container> containers;
     std::vector<Instance> instances;        // sorted by id
     std::map<std::string, std::string> host_env;   // dockerops.host.toml [env]
+    std::vector<std::string> warnings;             // from the loader, shown again in plans
     bool legacy = false;
 
     const Instance* find_instance(std::string_view id) const;

@@ -17,6 +17,8 @@ inline constexpr const char* kSpec = "io.dockerops.spec";
 inline constexpr const char* kContextHash = "io.dockerops.context-hash";
 inline constexpr const char* kContextFiles = "io.dockerops.context-files";
 inline constexpr const char* kLock = "io.dockerops.lock";
+// An instance started by 'dockerops run' that the file does not declare: kept by apply.
+inline constexpr const char* kAdhoc = "io.dockerops.adhoc";
 }  // namespace labels
 
 struct PortSpec {

@@ -297,6 +297,13 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
         for (const auto& i : d.instances) wanted.insert(i.spec.name);
         for (const auto& c : o.containers) {
             if (wanted.count(c.name) || c.label(labels::kProject) != d.project) continue;
+            if (c.label(labels::kAdhoc) == "true") {
+                plan.warnings.push_back(c.label(labels::kContainer) + "." + c.label(labels::kInstance) +
+                                        " was started by 'dockerops run' and is not in the configuration: kept "
+                                        "('dockerops clean " + c.label(labels::kContainer) + "." + c.label(labels::kInstance) +
+                                        "' removes it)");
+                continue;
+            }
             Action a;
             a.kind = ActionKind::Remove;
             a.key = "container:" + c.name;
