@@ -47,6 +47,7 @@ $extra
 TOML
 }
 
-dops() { "$BIN" "$@" -f "$DIR"; }
+# -f right after the command word: after a TARGET, shell and ssh take the rest verbatim.
+dops() { local cmd=$1; shift; "$BIN" "$cmd" -f "$DIR" "$@"; }
 cid() { docker inspect -f '{{.Id}}' "$PROJECT-$1" 2>/dev/null || true; }
 count_containers() { docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | wc -l; }

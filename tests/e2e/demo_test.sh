@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The seed's quick start and platform features, end to end: the real binary
+# (as `dockerops` on PATH), the real dockerd, the real base image, and a real
+# terminal (tmux) where the seed used one.
+#   demo_test.sh BIN CASE
+BIN=$1 CASE=$2
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+
+# The demo, under this test's own project name.
+# Only what git tracks: a local run of the demo leaves data/ and keys beside it.
+git -C "$SRC" ls-files -z examples/demo | while IFS= read -r -d '' f; do
+  mkdir -p "$DIR/$(dirname "${f#examples/demo/}")"; cp -p "$SRC/$f" "$DIR/${f#examples/demo/}"
+done
+sed -i "s/^name = \"demo\"/name = \"$PROJECT\"/; s|path = \"../../base_container\"|path = \"$SRC/base_container\"|" "$DIR/dockerops.toml"
+sed -i "s|^FROM demo/base|FROM $PROJECT/base|" "$DIR/containers/demo/Dockerfile"
+export PATH="$(dirname "$BIN"):$PATH"
+
+SESS="dockerops-e2e-$$"
+screen() { tmux capture-pane -p -J -S -200 -t "$SESS"; }
+wait_for() {   # wait_for TEXT [SECONDS]
+  local n=$(( ${2:-60} * 10 ))
+  for _ in $(seq 1 "$n"); do screen | grep -qF -- "$1" && return 0; sleep 0.1; done
+  echo "--- screen ---"; screen; fail "never saw '$1'"
+}
+type_line() { echo "[$(date +%T)] $1" >&2; tmux send-keys -t "$SESS" -l "$1"; tmux send-keys -t "$SESS" Enter; }
+# A blank pane and no history: what is waited for next can only come from what follows.
+fresh_screen() { tmux send-keys -t "$SESS" -l "clear"; tmux send-keys -t "$SESS" Enter; sleep 0.3; tmux clear-history -t "$SESS"; }
+start_terminal() {
+  tmux new-session -d -s "$SESS" -x 160 -y 50 "bash --norc --noprofile"
+  trap 'tmux kill-session -t "$SESS" 2>/dev/null; cleanup' EXIT
+  type_line "cd $DIR && export PATH=$PATH PS1='host\$ '"
+  wait_for 'host$'
+}
+
+case "$CASE" in
+quickstart)
+  # The seed's README, word for word (init first: keys are made per project).
+  start_terminal
+  type_line "dockerops init"; wait_for "made a key pair"
+  type_line "dockerops build:all"; wait_for "2 images built" 300
+  # The marker is quoted so that the typed line does not match it.
+  type_line "dockerops run:all; echo \"run\"-exit=\$?"; wait_for "run-exit=" 300
+  screen | grep -q "^run-exit=0" || { screen; fail "run:all failed"; }
+  type_line "dockerops ps"; wait_for "demo       one"
+  for row in "base       one" "base       two" "demo       one"; do
+    screen | grep -q "^$row .*running" || { screen; fail "ps does not list $row running"; }
+  done
+  type_line "dockerops ssh:demo"; wait_for "dockerops@demo-one" 30
+  type_line 'ssh $BASE_CONTAINER_IP'; wait_for "dockerops@base-one" 30
+  type_line "echo on-\$(hostname)"; wait_for "on-base-one"
+  type_line "exit"; wait_for "logout" 10
+  type_line 'echo "back"-in-demo-$(hostname)'; wait_for "back-in-demo-demo-one"
+  type_line "exit"
+  type_line 'echo "back"-on-host'; wait_for "back-on-host"
+  fresh_screen
+  type_line "dockerops clean:all"; wait_for "[y/N]"
+  type_line "y"; wait_for "Apply: 4 done, 0 failed, 0 not started." 60
+  [ "$(count_containers)" = 0 ] || fail "clean:all left $(count_containers) containers"
+  ;;
+persistence)
+  dops build all >/dev/null || fail "build"
+  dops run all >/dev/null || fail "run all"
+  # What the image had in /var/log was copied in the first time.
+  [ -f "$DIR/data/base_one/log/dpkg.log" ] || fail "the image's /var/log was not copied into data/base_one/log"
+  dops shell base.one sh -c 'echo kept > /var/log/mark' || fail "write"
+  dops clean all --yes >/dev/null || fail "clean"
+  [ "$(count_containers)" = 0 ] || fail "clean left containers"
+  [ -f "$DIR/data/base_one/log/mark" ] || fail "clean removed persistent data"
+  dops run all >/dev/null || fail "run again"
+  [ "$(dops shell base.one cat /var/log/mark)" = kept ] || fail "the data did not survive clean + run"
+  # Never overwritten: the image's copy does not replace what is there.
+  echo mine > "$DIR/data/base_one/log/dpkg.log"
+  dops clean base.one >/dev/null && dops run base.one >/dev/null || fail "clean + run base.one"
+  [ "$(dops shell base.one cat /var/log/dpkg.log)" = mine ] || fail "persistent data was overwritten"
+  # run's Fabric-style words: a master-like switch from the command line.
+  dops run:demo,instance=two,persistent_data=True >/dev/null || fail "run:demo,instance=two,persistent_data=True"
+  [ -d "$DIR/data/demo_two/data" ] || fail "persistent_data=True on the command line did not make data/demo_two/data"
+  out=$(dops plan)
+  grep -q "demo.two was started by 'dockerops run' and is not in the configuration: kept" <<<"$out" || fail "ad-hoc instance not kept: $out"
+  ;;
+interactive)
+  dops build all >/dev/null || fail "build"
+  start_terminal
+  type_line "dockerops run demo --interactive; echo \"left\"=\$?"
+  wait_for "root@demo-" 120
+  type_line 'echo "T=$INSTANCE_TYPE S=$SAFEMODE L=$(ls /tmp/entrypoint-local-ran 2>/dev/null | wc -l)"'
+  wait_for "T=interactive S=False L=1"
+  type_line "exit 7"; wait_for "left=7"
+  [ "$(docker ps -aq --filter "label=io.dockerops.project=$PROJECT" --filter "label=io.dockerops.container=demo" | wc -l)" = 0 ] \
+    || fail "the interactive instance was not removed when left"
+  type_line "dockerops run demo --safemode; echo \"left\"=\$?"
+  wait_for "root@demo-" 120
+  type_line 'echo "T=$INSTANCE_TYPE S=$SAFEMODE L=$(ls /tmp/entrypoint-local-ran 2>/dev/null | wc -l)"'
+  wait_for "T=safemode S=True L=0"
+  type_line "exit"; wait_for "left=0"
+  [ "$(docker ps -aq --filter "label=io.dockerops.project=$PROJECT" --filter "label=io.dockerops.container=demo" | wc -l)" = 0 ] \
+    || fail "the safemode instance was not removed when left"
+  ;;
+missing_env)
+  python3 - "$DIR/dockerops.toml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace('links = ["base-one:BASE"]', 'links = ["base-one:BASE"]\nrequired_env = ["DEMO_TOKEN", "DEMO_REGION"]')
+open(p, "w").write(s)
+PY
+  out=$(dops run:all </dev/null 2>&1) && fail "run:all went ahead without its variables" || true
+  grep -q 'demo.one: missing DEMO_TOKEN, DEMO_REGION' <<<"$out" || fail "the missing variables are not listed: $out"
+  grep -q 'nothing was changed' <<<"$out" || fail "no word that nothing changed: $out"
+  [ "$(count_containers)" = 0 ] || fail "something was created"
+  DEMO_TOKEN=t DEMO_REGION=r dops plan >/dev/null || fail "with the variables set, plan works"
+  ;;
+*) fail "unknown case $CASE" ;;
+esac
+pass
