@@ -41,7 +41,10 @@ std::string summary(const Project& p) {
 std::optional<Project> load_or_report(const std::string& file, const std::optional<std::string>& host_file) {
     LoadResult r = load_project(file.empty() ? fs::path(".") : fs::path(file),
                                 host_file ? std::optional<fs::path>(*host_file) : std::nullopt);
-    for (const auto& d : r.diagnostics.sorted()) std::cerr << format(d) << "\n";
+    // Errors here; warnings are the caller's to show (validate prints them,
+    // plan carries them in its text).
+    for (const auto& d : r.diagnostics.sorted())
+        if (d.severity == Severity::Error || !r.project) std::cerr << format(d) << "\n";
     if (!r.project) {
         std::size_t n = r.diagnostics.error_count();
         std::cerr << plural(n, "error") << " in the configuration; nothing was changed\n";
@@ -63,6 +66,7 @@ int cmd_validate(const Args& args) {
     if (vm.count("host-file")) host = vm["host-file"].as<std::string>();
     auto p = load_or_report(vm["file"].as<std::string>(), host);
     if (!p) return kExitError;
+    for (const auto& w : p->warnings) std::cerr << "warning: " << w << "\n";
     std::cout << "ok: " << summary(*p) << "\n";
     return kExitOk;
 }

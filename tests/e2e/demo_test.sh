@@ -97,6 +97,44 @@ interactive)
   [ "$(docker ps -aq --filter "label=io.dockerops.project=$PROJECT" --filter "label=io.dockerops.container=demo" | wc -l)" = 0 ] \
     || fail "the safemode instance was not removed when left"
   ;;
+commands)
+  dops init >/dev/null || fail "init"
+  dops build all >/dev/null || fail "build"
+  dops run all >/dev/null || fail "run all"
+  ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-base-two")
+  [ "$(dops ip base.two)" = "$ip" ] || fail "ip base.two is not $ip"
+  out=$(dops ssh base hostname </dev/null 2>&1) && fail "ssh to an ambiguous target went ahead" || true
+  grep -q "'base' matches several instances: base.one, base.two; name one" <<<"$out" || fail "ambiguity not explained: $out"
+  [ "$(dops ssh base.two hostname </dev/null)" = base-two ] || fail "ssh base.two"
+  dops shell demo.one sh -c 'echo out; echo err >&2; exit 5' >"$DIR/o" 2>"$DIR/e" && fail "exit code not passed through" || [ $? = 5 ] || fail "exit code is not 5"
+  [ "$(cat "$DIR/o")" = out ] && [ "$(cat "$DIR/e")" = err ] || fail "shell output: $(cat "$DIR/o") / $(cat "$DIR/e")"
+  dops logs base.one | grep -q "supervisord started" || fail "logs base.one: $(dops logs base.one)"
+  out=$(dops status)
+  [ "$(grep -c 'sshd *RUNNING' <<<"$out")" = 3 ] || fail "status: $out"
+  docker stop -t 1 "$PROJECT-base-two" >/dev/null
+  dops ps | grep -q '^base  *two' && fail "ps shows a stopped instance without --all"
+  dops ps --all | grep -q '^base  *two .*exited' || fail "ps --all: $(dops ps --all)"
+  ;;
+prompt)
+  python3 - "$DIR/dockerops.toml" <<'PY2'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace('links = ["base-one:BASE"]', 'links = ["base-one:BASE"]\nsecret_env = ["DEMO_TOKEN"]')
+open(p, "w").write(s)
+PY2
+  start_terminal
+  type_line "dockerops plan >/dev/null; echo \"plan\"-exit=\$?"
+  wait_for "demo.one needs DEMO_TOKEN (secret: not shown): " 30
+  type_line "s3cret-value"
+  wait_for "for next time? [y/N]"
+  type_line "y"
+  wait_for "plan-exit=0" 30
+  screen | grep -q "s3cret-value" && fail "the secret was echoed"
+  grep -qx 'DEMO_TOKEN = "s3cret-value"' "$DIR/dockerops.host.toml" || fail "not saved: $(cat "$DIR/dockerops.host.toml")"
+  grep -qx 'dockerops.host.toml' "$DIR/.gitignore" || fail "the host file is not kept out of git"
+  [ "$(stat -c %a "$DIR/dockerops.host.toml")" = 600 ] || fail "the host file is readable by others"
+  dops plan </dev/null >/dev/null || fail "the saved answer is not used"
+  ;;
 missing_env)
   python3 - "$DIR/dockerops.toml" <<'PY'
 import sys
