@@ -83,6 +83,16 @@ int fail(const Error& e) {
     return kExitError;
 }
 
+Result<Observed> load_and_observe(const Common& c) {
+    auto p = load_or_report(c.file, c.host_file);
+    if (!p) return Error{"the configuration has errors"};
+    auto e = connect();
+    if (!e) return e.error();
+    auto o = (*e)->observe(p->name);
+    if (!o) return o.error();
+    return Observed{std::move(*p), std::move(*e), std::move(*o)};
+}
+
 Result<ProjectLock> take_lock(Provider& engine, const std::string& project, const po::variables_map& vm) {
     return ProjectLock::acquire(engine, project, std::chrono::seconds(vm["lock-timeout"].as<int>()), [](const LockHolder& h) {
         std::cerr << "waiting for the project lock, held by " << h.who << " since " << h.since << "\n";
@@ -255,6 +265,7 @@ int cmd_destroy(const Args& args) {
     if (!p) return kExitError;
     auto engine = connect();
     if (!engine) return fail(engine.error());
+    // Observed under the lock: nothing changes between looking and acting.
     auto lock = take_lock(**engine, p->name, vm);
     if (!lock) return fail(lock.error());
     auto observed = (*engine)->observe(p->name);

@@ -110,13 +110,10 @@ struct Chosen {
 // One instance for TARGET: several matching ones are offered as a choice on a
 // terminal, as the seed did, and named in the error elsewhere.
 Result<Chosen> choose(const Common& c, const std::string& target, bool running_only = true) {
-    auto p = load_or_report(c.file, c.host_file);
-    if (!p) return Error{"the configuration has errors"};
-    auto e = connect();
-    if (!e) return e.error();
-    auto o = (*e)->observe(p->name);
-    if (!o) return o.error();
-    auto all = matching(*o, p->name, target);
+    auto ob = load_and_observe(c);
+    if (!ob) return ob.error();
+    Project* p = &ob->project;
+    auto all = matching(ob->state, p->name, target);
     std::vector<ObservedContainer> found;
     for (const auto& m : all)
         if (!running_only || m.state == "running") found.push_back(m);
@@ -137,7 +134,7 @@ Result<Chosen> choose(const Common& c, const std::string& target, bool running_o
         if (pick < 1 || pick > found.size()) return Error{"no instance chosen"};
         --pick;
     }
-    return Chosen{std::move(*p), std::move(*e), found[pick]};
+    return Chosen{std::move(ob->project), std::move(ob->engine), found[pick]};
 }
 
 std::string address_of(const Chosen& ch) {
@@ -469,13 +466,10 @@ int cmd_ps(const Args& args) {
     opts.add_options()("all,a", "stopped instances too");
     auto vm = parse(args, opts);
     if (vm.count("help")) { std::cout << opts; return kExitOk; }
-    Common c = common(vm);
-    auto p = load_or_report(c.file, c.host_file);
-    if (!p) return kExitError;
-    auto e = connect();
-    if (!e) return fail(e.error());
-    auto o = (*e)->observe(p->name);
-    if (!o) return fail(o.error());
+    auto ob = load_and_observe(common(vm));
+    if (!ob) return fail(ob.error());
+    const Project* p = &ob->project;
+    const ObservedState* o = &ob->state;
     std::vector<std::vector<std::string>> rows{{"CONTAINER", "INSTANCE", "TYPE", "STATE", "ADDRESS", "PORTS", "AGE"}};
     for (const auto& ct : o->containers) {
         if (!vm.count("all") && ct.state != "running") continue;
@@ -592,18 +586,16 @@ int cmd_status(const Args& args) {
     add_common(opts);
     auto vm = parse(args, opts);
     if (vm.count("help")) { std::cout << opts; return kExitOk; }
-    Common c = common(vm);
-    auto p = load_or_report(c.file, c.host_file);
-    if (!p) return kExitError;
-    auto e = connect();
-    if (!e) return fail(e.error());
-    auto o = (*e)->observe(p->name);
-    if (!o) return fail(o.error());
+    auto ob = load_and_observe(common(vm));
+    if (!ob) return fail(ob.error());
+    const Project* p = &ob->project;
+    const ObservedState* o = &ob->state;
+    auto& e = ob->engine;
     int shown = 0;
     for (const auto& ct : o->containers) {
         if (ct.state != "running") continue;
         std::cout << ct.label(labels::kContainer) << "." << ct.label(labels::kInstance) << ":\n";
-        auto r = (*e)->exec(ct.id, {"sh", "-c", "command -v supervisorctl >/dev/null || { echo '(no supervisord here)'; exit 0; }; supervisorctl status"});
+        auto r = e->exec(ct.id, {"sh", "-c", "command -v supervisorctl >/dev/null || { echo '(no supervisord here)'; exit 0; }; supervisorctl status"});
         std::string text = r ? r->out + r->err : "(" + r.error().message + ")\n";
         std::istringstream in(text);
         for (std::string line; std::getline(in, line);) std::cout << "  " << line << "\n";

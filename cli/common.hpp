@@ -35,6 +35,14 @@ boost::program_options::variables_map parse(const Args& args, boost::program_opt
 Common common(const boost::program_options::variables_map& vm);
 
 int fail(const Error& e);
+
+// The project (configuration only), a connection, and what the engine holds for it.
+struct Observed {
+    Project project;
+    std::unique_ptr<docker::DockerEngine> engine;
+    ObservedState state;
+};
+Result<Observed> load_and_observe(const Common& c);
 std::string colored(const std::string& text);
 Result<std::unique_ptr<docker::DockerEngine>> connect();
 // Loads, lets `adjust` change the project (command-line overrides), compiles

@@ -61,6 +61,24 @@ PortSpec parse_port_key(std::string_view k) {
     return p;
 }
 
+// "Mounts" as both the list and the inspect answers give it.
+std::vector<ObservedMount> mounts_of(element c) {
+    std::vector<ObservedMount> out;
+    simdjson::dom::array mounts;
+    if (c["Mounts"].get_array().get(mounts) != simdjson::SUCCESS) return out;
+    for (auto m : mounts) {
+        ObservedMount om;
+        om.type = str(m, "Type");
+        om.source = om.type == "volume" ? str(m, "Name") : str(m, "Source");
+        om.target = str(m, "Destination");
+        bool rw = true;
+        if (m["RW"].get_bool().get(rw) != simdjson::SUCCESS) rw = true;
+        om.read_only = !rw;
+        out.push_back(om);
+    }
+    return out;
+}
+
 ObservedContainer container_from_list(element c) {
     ObservedContainer o;
     o.id = str(c, "Id");
@@ -96,19 +114,7 @@ ObservedContainer container_from_list(element c) {
             o.ports.push_back(op);
         }
     }
-    simdjson::dom::array mounts;
-    if (c["Mounts"].get_array().get(mounts) == simdjson::SUCCESS) {
-        for (auto m : mounts) {
-            ObservedMount om;
-            om.type = str(m, "Type");
-            om.source = om.type == "volume" ? str(m, "Name") : str(m, "Source");
-            om.target = str(m, "Destination");
-            bool rw = true;
-            if (m["RW"].get_bool().get(rw) != simdjson::SUCCESS) rw = true;
-            om.read_only = !rw;
-            o.mounts.push_back(om);
-        }
-    }
+    o.mounts = mounts_of(c);
     return o;
 }
 
@@ -589,18 +595,7 @@ Result<ObservedContainer> DockerEngine::inspect_container(const std::string& id)
             }
         }
     }
-    simdjson::dom::array mounts;
-    if (doc["Mounts"].get_array().get(mounts) == simdjson::SUCCESS)
-        for (auto m : mounts) {
-            ObservedMount om;
-            om.type = str(m, "Type");
-            om.source = om.type == "volume" ? str(m, "Name") : str(m, "Source");
-            om.target = str(m, "Destination");
-            bool rw = true;
-            if (m["RW"].get_bool().get(rw) != simdjson::SUCCESS) rw = true;
-            om.read_only = !rw;
-            o.mounts.push_back(om);
-        }
+    o.mounts = mounts_of(doc);
     return o;
 }
 
