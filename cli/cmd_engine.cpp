@@ -260,7 +260,10 @@ int cmd_destroy(const Args& args) {
     opts.add_options()("purge-data", "also delete the instances' persistent data folders");
     auto vm = parse(args, opts);
     if (vm.count("help")) { std::cout << opts; return kExitOk; }
-    Common c = common(vm);
+    return remove_instances(common(vm), vm, vm.count("purge-data") > 0, "Destroy these?");
+}
+
+int remove_instances(const Common& c, const po::variables_map& vm, bool purge, const std::optional<std::string>& question) {
     auto p = load_or_report(c.file, c.host_file);
     if (!p) return kExitError;
     auto engine = connect();
@@ -270,11 +273,11 @@ int cmd_destroy(const Args& args) {
     if (!lock) return fail(lock.error());
     auto observed = (*engine)->observe(p->name);
     if (!observed) return fail(observed.error());
-    auto plan = make_destroy_plan(p->name, *observed, DestroyOptions{c.targets, vm.count("purge-data") > 0, p->data_dir.string()});
+    auto plan = make_destroy_plan(p->name, *observed, DestroyOptions{c.targets, purge, p->data_dir.string()});
     if (!plan) return fail(plan.error());
     std::cout << colored(render_text(*plan));
     if (plan->empty()) return kExitOk;
-    if (!confirmed(vm.count("yes"), "Destroy these?")) return kExitError;
+    if (question && !confirmed(vm.count("yes"), *question)) return kExitError;
     std::cout << "\n";
     return execute_plan(*plan, vm);
 }

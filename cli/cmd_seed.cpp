@@ -443,21 +443,10 @@ int cmd_clean(const Args& args) {
     Common c = common(vm);
     if (c.targets.empty()) return fail(Error{"clean takes a TARGET (web.one, web) or all"});
     const bool all = std::find(c.targets.begin(), c.targets.end(), "all") != c.targets.end();
-    auto p = load_or_report(c.file, c.host_file);
-    if (!p) return kExitError;
-    auto e = connect();
-    if (!e) return fail(e.error());
-    auto lock = take_lock(**e, p->name, vm);
-    if (!lock) return fail(lock.error());
-    auto o = (*e)->observe(p->name);
-    if (!o) return fail(o.error());
-    auto plan = make_destroy_plan(p->name, *o, DestroyOptions{all ? std::vector<std::string>{} : c.targets, false, p->data_dir.string()});
-    if (!plan) return fail(plan.error());
-    std::cout << colored(render_text(*plan));
-    if (plan->empty()) return kExitOk;
-    if (all && !confirmed(vm.count("yes"), "Remove every container of project '" + p->name + "'? (data is kept)")) return kExitError;
-    std::cout << "\n";
-    return execute_plan(*plan, vm);
+    if (all) c.targets.clear();
+    return remove_instances(c, vm, false,
+                            all ? std::optional<std::string>("Remove every container of the project? (data is kept)")
+                                : std::nullopt);
 }
 
 int cmd_ps(const Args& args) {

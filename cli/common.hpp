@@ -55,6 +55,10 @@ Result<ProjectLock> take_lock(Provider& engine, const std::string& project,
                               const boost::program_options::variables_map& vm);
 // Executes a plan (the caller holds the lock); prints progress and the summary.
 int execute_plan(const Plan& plan, const boost::program_options::variables_map& vm);
+// destroy and clean: the project's containers (or the targeted ones) removed
+// under the lock; `question` asked first when given.
+int remove_instances(const Common& c, const boost::program_options::variables_map& vm, bool purge,
+                     const std::optional<std::string>& question);
 // compile(), with a prompt for each missing variable when stdin is a terminal,
 // and an offer to save the answers in the host file.
 Result<DesiredState> compile_with_prompts(const Project& p, CompileOptions options = {});
