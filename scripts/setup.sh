@@ -138,4 +138,6 @@ if ! image_exists "dockerops/debian:$suite"; then
     - "dockerops/debian:$suite" >/dev/null
   $SUDO rm -rf "$tmp"; trap - EXIT
 fi
-say "images ready: dockerops/busybox:latest dockerops/debian:$suite"
+# The base container's default parent, whatever the host's suite.
+docker tag "dockerops/debian:$suite" dockerops/debian:latest
+say "images ready: dockerops/busybox:latest dockerops/debian:$suite (also :latest)"
