@@ -371,9 +371,11 @@ int cmd_run(const Args& args) {
             for (auto& x : p.instances) if (x.id() == i.id()) declared.push_back(&x);
         }
         for (Instance* i : declared) {
-            if (type && *type != i->type) {   // the command line beats the file
-                i->type = *type;
+            if (type && *type != i->type) {
+                // Lowest first: the new type's defaults, the file's own switches, then --set.
                 Switches s = type_defaults(*type);
+                for (const auto& name : i->switches_in_file) *switch_field(s, name) = *switch_field(i->switches, name);
+                i->type = *type;
                 i->switches = s;
             }
             for (const auto& [k, v] : sets) *switch_field(i->switches, k) = v;

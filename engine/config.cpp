@@ -432,7 +432,10 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     }
     inst.switches = type_defaults(inst.type);
     for (const auto& sw : switch_names())
-        if (auto b = get_bool(t, sw, where)) *switch_field(inst.switches, sw) = *b;
+        if (auto b = get_bool(t, sw, where)) {
+            *switch_field(inst.switches, sw) = *b;
+            inst.switches_in_file.insert(sw);
+        }
 
     if (auto group = get_string(t, "group", where)) {
         if (!valid_name(*group)) d_.error(pos(*t.get("group")), "group name '" + *group + "' is not valid",

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,7 @@ struct Instance {
     InstanceType type = InstanceType::Standard;
     std::string group;
     Switches switches;
+    std::set<std::string> switches_in_file;   // the ones the file set: they beat a type given on the command line
     std::vector<Link> links;
     std::map<std::string, std::string> env;
     std::vector<std::string> required_env;

@@ -99,6 +99,13 @@ interactive)
   ;;
 commands)
   dops init >/dev/null || fail "init"
+  dops build base --progress json >"$DIR/build.jsonl" || fail "build --progress json"
+  python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+assert any(l["kind"] == "step" and l["text"].startswith("Step 1/") for l in lines), lines[:3]
+assert all(set(l) == {"image", "kind", "text"} for l in lines)
+' "$DIR/build.jsonl" || fail "build --progress json does not give one JSON object a line"
   dops build all >/dev/null || fail "build"
   dops run all >/dev/null || fail "run all"
   ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-base-two")
@@ -109,11 +116,30 @@ commands)
   dops shell demo.one sh -c 'echo out; echo err >&2; exit 5' >"$DIR/o" 2>"$DIR/e" && fail "exit code not passed through" || [ $? = 5 ] || fail "exit code is not 5"
   [ "$(cat "$DIR/o")" = out ] && [ "$(cat "$DIR/e")" = err ] || fail "shell output: $(cat "$DIR/o") / $(cat "$DIR/e")"
   dops logs base.one | grep -q "supervisord started" || fail "logs base.one: $(dops logs base.one)"
+  # --follow keeps reading: a line printed later still arrives.
+  dops logs base.one --follow >"$DIR/follow.log" 2>&1 & follower=$!
+  sleep 1
+  docker exec "$PROJECT-base-one" sh -c 'echo followed-line > /proc/1/fd/1'
+  for _ in $(seq 1 50); do grep -q followed-line "$DIR/follow.log" && break; sleep 0.1; done
+  kill $follower 2>/dev/null || true
+  grep -q followed-line "$DIR/follow.log" || fail "logs --follow did not show a later line"
   out=$(dops status)
   [ "$(grep -c 'sshd *RUNNING' <<<"$out")" = 3 ] || fail "status: $out"
   docker stop -t 1 "$PROJECT-base-two" >/dev/null
   dops ps | grep -q '^base  *two' && fail "ps shows a stopped instance without --all"
   dops ps --all | grep -q '^base  *two .*exited' || fail "ps --all: $(dops ps --all)"
+  # The command line beats the file, the file beats the type: base.two as a
+  # master keeps the file's persistent_data = false, and --set beats both.
+  python3 - "$DIR/dockerops.toml" <<'PY2'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace('name = "two"', 'name = "two"\npersistent_data = false')
+open(p, "w").write(s)
+PY2
+  dops run base.two --type master --set persistent_opt=True >/dev/null || fail "run --type master --set"
+  dops ps | grep -q '^base  *two  *master  *running' || fail "the type from the command line was not used: $(dops ps)"
+  env=$(dops shell base.two sh -c 'echo $PERSISTENT_DATA $PERSISTENT_OPT')
+  [ "$env" = "False True" ] || fail "precedence type < file < command line broken: $env"
   ;;
 prompt)
   python3 - "$DIR/dockerops.toml" <<'PY2'

@@ -168,6 +168,9 @@ persistent_log = false
     CHECK(std_one.persistent_log);
     CHECK_FALSE(r.project->find_instance("web.safemode")->switches.linked);
     CHECK_FALSE(r.project->find_instance("web.x")->switches.persistent_log);
+    // Which switches the file set is kept, for a type given later on the command line.
+    CHECK(r.project->find_instance("web.x")->switches_in_file == std::set<std::string>{"persistent_log"});
+    CHECK(r.project->find_instance("web.one")->switches_in_file.empty());
 }
 
 TEST_CASE("config: a link to a container picks its first instance by name and warns naming the others") {

@@ -506,3 +506,15 @@ TEST_CASE("plan: destroy removes the containers, then the network, and data only
     REQUIRE_FALSE(bad);
     CHECK(bad.error().text() == "project shop: no container of the project matches 'nope'");
 }
+
+TEST_CASE("plan: linked = false drops every link, its variables and its ordering") {
+    Scenario s(replace_all(kShop, "links = [\"db-master:DB\"]", "links = [\"db-master:DB\"]\nlinked = false"));
+    auto p = s.plan();
+    REQUIRE(p);
+    for (const auto& a : p->actions)
+        if (a.object == "web.one") {
+            CHECK(a.container->links.empty());
+            CHECK(a.container->env.count("DB_CONTAINER_IP") == 0);
+            CHECK(a.depends_on == std::vector<int>{3, 4});   // its image and the network, not db.master
+        }
+}
