@@ -2,6 +2,7 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
 #include "engine/executor.hpp"
+#include "engine/files.hpp"
 #include "engine/lock.hpp"
 #include "planner/plan.hpp"
 #include "providers/docker/docker.hpp"
@@ -206,10 +207,7 @@ int cmd_apply(const Args& args) {
 
     // A saved plan: applied exactly, if the engine still holds what it was made from.
     if (c.targets.size() == 1 && fs::is_regular_file(c.targets[0])) {
-        std::ifstream in(c.targets[0]);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        auto plan = parse_plan_json(ss.str());
+        auto plan = parse_plan_json(read_text_file(c.targets[0]).value_or(""));
         if (!plan) return fail(Error{plan.error().message, c.targets[0]});
         std::map<std::string, std::string> host_env;
         if (auto p = load_project(c.file.empty() ? fs::path(".") : fs::path(c.file)); p.project) host_env = p.project->host_env;

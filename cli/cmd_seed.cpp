@@ -2,6 +2,7 @@
 // logs, status — and the prompt for missing variables.
 #include "cli/common.hpp"
 #include "engine/executor.hpp"
+#include "engine/files.hpp"
 #include "engine/legacy.hpp"
 #include "providers/docker/attach.hpp"
 #include "providers/docker/json_writer.hpp"
@@ -51,27 +52,14 @@ std::string read_line(bool hidden) {
 // keeps the host file out of git.
 Status save_to_host_file(const fs::path& root, const std::map<std::string, std::string>& values) {
     const fs::path host = root / kHostFileName;
-    std::string text;
-    if (std::ifstream in(host); in) {
-        std::stringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
-    }
+    const std::string text = read_text_file(host).value_or("");
     std::ofstream out(host, std::ios::app);
     if (text.find("[env]") == std::string::npos) out << (text.empty() || text.back() == '\n' ? "" : "\n") << "[env]\n";
     else if (!text.empty() && text.back() != '\n') out << "\n";
     for (const auto& [k, v] : values) out << k << " = " << toml_quote(v) << "\n";
     if (!out) return Error{"cannot write", host.string()};
     fs::permissions(host, fs::perms::owner_read | fs::perms::owner_write);
-    std::string ignore;
-    if (std::ifstream gi(root / ".gitignore"); gi) {
-        std::stringstream ss;
-        ss << gi.rdbuf();
-        ignore = ss.str();
-    }
-    if (ignore.find(std::string(kHostFileName)) == std::string::npos)
-        std::ofstream(root / ".gitignore", std::ios::app) << (ignore.empty() || ignore.back() == '\n' ? "" : "\n")
-                                                           << kHostFileName << "\n";
+    ensure_git_ignored(root, std::string(kHostFileName));
     return ok_status();
 }
 
@@ -228,17 +216,8 @@ int cmd_init(const Args& args) {
         std::cout << "made a key pair for project '" << p->name << "': " << key.string() << " (mode 0600)\n";
     }
     // Never committed.
-    std::string ignore;
-    if (std::ifstream gi(p->root / ".gitignore"); gi) {
-        std::stringstream ss;
-        ss << gi.rdbuf();
-        ignore = ss.str();
-    }
-    if (ignore.find(".dockerops/") == std::string::npos) {
-        std::ofstream(p->root / ".gitignore", std::ios::app) << (ignore.empty() || ignore.back() == '\n' ? "" : "\n")
-                                                             << ".dockerops/\n";
+    if (ensure_git_ignored(p->root, ".dockerops/"))
         std::cout << "added .dockerops/ to " << (p->root / ".gitignore").string() << "\n";
-    }
     std::cout << "instances get it at run time (re-apply running ones): 'dockerops ssh TARGET' logs in with it\n";
     return kExitOk;
 }

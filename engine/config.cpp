@@ -2,6 +2,7 @@
 // problem with its position; links are resolved once all instances are known.
 #include "engine/config.hpp"
 
+#include "engine/files.hpp"
 #include "engine/legacy.hpp"
 
 #include <toml++/toml.h>
@@ -632,14 +633,6 @@ std::optional<toml::table> parse_toml(std::string_view text, const std::string& 
     }
 }
 
-std::optional<std::string> read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 }  // namespace
 
 LoadResult parse_project(std::string_view toml_text, const std::string& display, const fs::path& root,
@@ -663,7 +656,7 @@ LoadResult load_project(const fs::path& path, const std::optional<fs::path>& hos
         if (!fs::exists(file) && is_legacy_project(path)) return load_legacy_project(path, host_file);
     }
     LoadResult r;
-    auto text = read_file(file);
+    auto text = read_text_file(file);
     if (!text) {
         std::string hint = fs::is_directory(path) ? "run 'dockerops init' to make one, or 'dockerops import' "
                                                     "for a 2016 project"
@@ -675,7 +668,7 @@ LoadResult load_project(const fs::path& path, const std::optional<fs::path>& hos
     fs::path host = host_file ? *host_file : root / kHostFileName;
     std::optional<std::string> host_text;
     if (fs::exists(host)) {
-        host_text = read_file(host);
+        host_text = read_text_file(host);
         if (!host_text) {
             r.diagnostics.error({host.string(), 0, 0}, "cannot read the host file");
             return r;

@@ -1,5 +1,7 @@
 #include "engine/context.hpp"
 
+#include "engine/files.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -106,11 +108,7 @@ DockerIgnore::DockerIgnore(std::string_view text) {
 }
 
 DockerIgnore DockerIgnore::from_dir(const fs::path& dir) {
-    std::ifstream in(dir / ".dockerignore");
-    if (!in) return DockerIgnore{};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return DockerIgnore(ss.str());
+    return DockerIgnore(read_text_file(dir / ".dockerignore").value_or(""));
 }
 
 bool DockerIgnore::excluded(std::string_view rel) const {
@@ -153,6 +151,12 @@ std::vector<ContextEntry> context_entries(const fs::path& dir) {
     return out;
 }
 
+std::uint64_t fnv1a(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : s) { h ^= c; h *= 1099511628211ULL; }
+    return h;
+}
+
 std::string sha256_hex(std::string_view data) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -173,12 +177,9 @@ std::map<std::string, std::string> context_digests(const fs::path& dir) {
             case ContextEntry::Kind::Dir: out[e.rel] = ""; break;
             case ContextEntry::Kind::Symlink: out[e.rel] = sha256_hex("symlink:" + fs::read_symlink(e.path).string()); break;
             case ContextEntry::Kind::File: {
-                std::ifstream in(e.path, std::ios::binary);
-                std::ostringstream ss;
-                ss << in.rdbuf();
                 // The executable bit changes what runs in the image: it is part of the content.
                 bool exec = (fs::status(e.path).permissions() & fs::perms::owner_exec) != fs::perms::none;
-                out[e.rel] = sha256_hex((exec ? "x:" : "f:") + ss.str());
+                out[e.rel] = sha256_hex((exec ? "x:" : "f:") + read_text_file(e.path).value_or(""));
                 break;
             }
         }

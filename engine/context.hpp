@@ -2,6 +2,7 @@
 // A build context as the engine will see it: the files of a folder after
 // .dockerignore. The same list feeds the tar the provider sends and the hash the
 // planner compares, so "unchanged context" means "the same bytes would be sent".
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -44,5 +45,7 @@ std::string context_hash(const std::map<std::string, std::string>& digests,
                          const std::map<std::string, std::string>& build_args);
 
 std::string sha256_hex(std::string_view data);
+// A fast, stable 64-bit hash (FNV-1a) for deriving addresses from names.
+std::uint64_t fnv1a(std::string_view s);
 
 }  // namespace dockerops

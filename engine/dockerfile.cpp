@@ -1,5 +1,7 @@
 #include "engine/dockerfile.hpp"
 
+#include "engine/files.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -74,10 +76,7 @@ DockerfileFacts read_dockerfile(std::string_view text) {
 }
 
 DockerfileFacts read_dockerfile_at(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return read_dockerfile(ss.str());
+    return read_dockerfile(read_text_file(path).value_or(""));
 }
 
 }  // namespace dockerops

@@ -1,5 +1,7 @@
 #include "engine/legacy.hpp"
 
+#include "engine/files.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -20,14 +22,6 @@ const std::vector<std::string> kRunKeys{"container", "instance", "instance_type"
                                         "persistent_log", "seed_command", "hostname", "volumes", "group"};
 const std::vector<std::string> kLinkKeys{"name", "container", "instance"};
 const std::vector<std::string> kBuildKeys{"container", "build_args"};
-
-std::optional<std::string> slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // 1-based line and column of a byte offset.
 SourcePos position_of(const std::string& file, std::string_view text, std::size_t offset) {
@@ -121,7 +115,7 @@ struct JsonFile {
 };
 
 bool parse_json(const fs::path& path, const std::string& display, JsonFile& f, Diagnostics& d) {
-    auto raw = slurp(path);
+    auto raw = read_text_file(path);
     if (!raw) {
         d.error({display, 0, 0}, "cannot read the file");
         return false;
@@ -391,14 +385,11 @@ LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::p
     std::optional<std::string> host_text = imp.host_toml;
     std::string host_display = (folder / kLegacyDir / "host.conf").string();
     if (host_file) {
-        std::ifstream in(*host_file);
-        if (!in) {
+        host_text = read_text_file(*host_file);
+        if (!host_text) {
             r.diagnostics.error({host_file->string(), 0, 0}, "the host file does not exist");
             return r;
         }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        host_text = ss.str();
         host_display = host_file->string();
     }
     const std::string display = (folder / kLegacyDir / "run.conf").string() + " (as dockerops.toml)";

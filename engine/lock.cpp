@@ -1,5 +1,7 @@
 #include "engine/lock.hpp"
 
+#include "engine/context.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -13,16 +15,10 @@ namespace {
 constexpr const char* kHolder = "io.dockerops.lock.holder";
 constexpr const char* kSince = "io.dockerops.lock.since";
 
-std::uint64_t fnv(const std::string& s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) { h ^= c; h *= 1099511628211ULL; }
-    return h;
-}
-
 // A /30 in 100.64.0.0/10 per project: the lock network needs an address range,
 // and this one is unlikely to meet anything else.
 std::string lock_subnet(const std::string& project) {
-    std::uint64_t h = fnv(project) % (1u << 20);   // 2^20 /30 blocks in a /10
+    std::uint64_t h = fnv1a(project) % (1u << 20);   // 2^20 /30 blocks in a /10
     std::uint32_t base = (100u << 24) | (64u << 16) | static_cast<std::uint32_t>(h << 2);
     return std::to_string(base >> 24) + "." + std::to_string((base >> 16) & 255) + "." +
            std::to_string((base >> 8) & 255) + "." + std::to_string(base & 255) + "/30";

@@ -21,12 +21,6 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
     return out;
 }
 
-std::uint64_t fnv(const std::string& s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) { h ^= c; h *= 1099511628211ULL; }
-    return h;
-}
-
 // "10.1.2.0/24" -> "10.1.2."
 std::string prefix_of(const std::string& subnet) {
     auto slash = subnet.find('/');
@@ -79,7 +73,7 @@ std::optional<ActionKind> parse_action_kind(std::string_view s) {
 }
 
 std::string default_subnet(const std::string& project) {
-    std::uint64_t h = fnv(project);
+    std::uint64_t h = fnv1a(project);
     return "10." + std::to_string(100 + h % 90) + "." + std::to_string((h / 90) % 256) + ".0/24";
 }
 
@@ -176,7 +170,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     }
     for (const auto& i : d.instances) {
         if (address.count(i.id)) continue;
-        int host = 2 + static_cast<int>(fnv(i.id) % 253);
+        int host = 2 + static_cast<int>(fnv1a(i.id) % 253);
         for (int n = 0; n < 256 && taken.count(host); ++n) host = host >= 254 ? 2 : host + 1;
         if (taken.count(host)) return Error{"the project subnet " + subnet + " has no free address left", "project " + d.project};
         taken.insert(host);

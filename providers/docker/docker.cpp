@@ -638,10 +638,15 @@ Status DockerEngine::seed_from_image(const std::string& image, const std::string
 }
 
 Status DockerEngine::stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) {
-    auto c = inspect_container(id);
-    if (!c) return c.error();
+    // One inspect: whether the container exists, and whether its output is a
+    // TTY's raw stream or the multiplexed one.
     auto raw = call("GET", "/containers/" + url_encode(id) + "/json");
-    bool tty = raw && raw->body.find("\"Tty\":true") != std::string::npos;
+    if (!raw) return raw.error();
+    if (!is_2xx(raw->status)) return engine_error(*raw, "container " + id, "inspect");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(raw->body);
+    bool tty = false;
+    if (parser.parse(body)["Config"]["Tty"].get_bool().get(tty) != simdjson::SUCCESS) tty = false;
     HttpRequest req;
     req.path = api("/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1" + std::string(follow ? "&follow=1" : ""));
     req.timeout = follow ? std::chrono::hours(24 * 365) : std::chrono::minutes(5);
