@@ -95,9 +95,13 @@ Result<Observed> load_and_observe(const Common& c) {
 }
 
 Result<ProjectLock> take_lock(Provider& engine, const std::string& project, const po::variables_map& vm) {
-    return ProjectLock::acquire(engine, project, std::chrono::seconds(vm["lock-timeout"].as<int>()), [](const LockHolder& h) {
-        std::cerr << "waiting for the project lock, held by " << h.who << " since " << h.since << "\n";
-    });
+    return ProjectLock::acquire(
+        engine, project, std::chrono::seconds(vm["lock-timeout"].as<int>()),
+        [](const LockHolder& h) { std::cerr << "waiting for the project lock, held by " << h.who << " since " << h.since << "\n"; },
+        [](const LockHolder& h) {
+            std::cerr << "took over the project lock left by " << h.who << " since " << h.since
+                      << " (that process is gone)\n";
+        });
 }
 
 // Configuration, variables, graph and engine: everything before observing.
@@ -131,6 +135,32 @@ bool confirmed(bool yes, const std::string& question) {
     std::string answer;
     std::getline(std::cin, answer);
     return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+// A plan that would remove every instance the project has (and create none)
+// needs --allow-destroy-all, or the project's name typed on a terminal.
+bool removes_everything(const Plan& plan, const ObservedState& observed) {
+    if (observed.containers.empty()) return false;
+    std::size_t removed = 0;
+    for (const auto& a : plan.actions) {
+        if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Start) return false;
+        if (a.kind == ActionKind::Remove) ++removed;
+    }
+    return removed == observed.containers.size();
+}
+
+bool destroy_all_confirmed(bool allowed, const std::string& project) {
+    if (allowed) return true;
+    if (!isatty(0)) {
+        std::cerr << "dockerops: this plan removes every instance of project '" << project
+                  << "', so nothing was changed: pass --allow-destroy-all if that is meant\n";
+        return false;
+    }
+    std::cout << "This plan removes every instance of project '" << project << "'. Type the project's name to go ahead: "
+              << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == project;
 }
 
 // Executes a plan; the caller holds the project lock.
@@ -167,7 +197,8 @@ void add_apply_options(po::options_description& o) {
     o.add_options()("yes,y", "apply without asking")("parallelism", po::value<int>()->default_value(8),
                                                         "actions at once")(
         "lock-timeout", po::value<int>()->default_value(120), "seconds to wait for another apply or destroy")(
-        "json", "print the results as JSON too")("progress", po::value<std::string>()->default_value("auto"),
+        "json", "print the results as JSON too")("allow-destroy-all", "let a plan remove every instance of the project")(
+        "progress", po::value<std::string>()->default_value("auto"),
                                                  "build output: auto (none) or plain (every line)");
 }
 
@@ -192,6 +223,7 @@ int cmd_plan(const Args& args) {
         if (!f) return fail(Error{"cannot write the plan", vm["out"].as<std::string>()});
         std::cerr << "saved the plan to " << vm["out"].as<std::string>() << "\n";
     }
+    if (!plan->conflicts.empty()) return kExitError;
     if (vm.count("detailed-exitcode") && !plan->empty()) return kExitChanges;
     return kExitOk;
 }
@@ -231,22 +263,57 @@ int cmd_apply(const Args& args) {
             return kExitError;
         }
         std::cout << colored(render_text(*plan));
+        if (!plan->conflicts.empty()) return kExitError;
         if (plan->empty()) return kExitOk;
-        if (!confirmed(vm.count("yes"), "Apply this saved plan?")) return kExitError;
+        if (removes_everything(*plan, *now) && !destroy_all_confirmed(vm.count("allow-destroy-all"), plan->project))
+            return kExitError;
+        if (!confirmed(vm.count("yes"), "Apply this saved plan?")) {
+            std::cout << "Apply cancelled.\n";
+            return kExitError;
+        }
         return execute_plan(*plan, vm);
     }
 
     auto pl = prepare(c);
     if (!pl) return fail(pl.error());
-    // Planned and carried out under the lock (held during the question too), so
-    // two applies never both create the same thing.
+    // Planned and carried out under the lock, so two applies never both create
+    // the same thing. The lock is not held while a question waits for an
+    // answer: it is let go, and taken again after; if the engine changed in
+    // between, nothing is done.
     auto lock = take_lock(*pl->engine, pl->desired.project, vm);
     if (!lock) return fail(lock.error());
-    auto plan = plan_now(*pl, c);
+    auto graph = DesiredGraph::build(pl->desired);
+    if (!graph) return fail(graph.error());
+    auto observed = pl->engine->observe(pl->desired.project);
+    if (!observed) return fail(observed.error());
+    auto plan = make_plan(pl->desired, *graph, *observed, PlanOptions{c.targets, c.group});
     if (!plan) return fail(plan.error());
     std::cout << colored(render_text(*plan));
+    if (!plan->conflicts.empty()) return kExitError;
     if (plan->empty()) return kExitOk;
-    if (!confirmed(vm.count("yes"), "Apply these changes?")) return kExitError;
+    const bool asks = !vm.count("yes") || (removes_everything(*plan, *observed) && !vm.count("allow-destroy-all"));
+    if (asks && isatty(0)) lock->release();
+    if (removes_everything(*plan, *observed) && !destroy_all_confirmed(vm.count("allow-destroy-all"), plan->project))
+        return kExitError;
+    if (!confirmed(vm.count("yes"), "Apply these changes?")) {
+        if (isatty(0)) std::cout << "Apply cancelled.\n";
+        return kExitError;
+    }
+    std::optional<ProjectLock> again;
+    if (asks && isatty(0)) {
+        auto relock = take_lock(*pl->engine, pl->desired.project, vm);
+        if (!relock) return fail(relock.error());
+        again.emplace(std::move(*relock));
+        auto now = pl->engine->observe(pl->desired.project);
+        if (!now) return fail(now.error());
+        ObservedSummary current = summarize(*now);
+        if (current.fingerprint != plan->observed.fingerprint) {
+            std::cerr << "dockerops: the engine changed while the plan waited for your answer, so nothing was done:\n";
+            for (const auto& change : summary_changes(plan->observed, current)) std::cerr << "  " << change << "\n";
+            std::cerr << "run 'dockerops apply' again to see the new plan\n";
+            return kExitError;
+        }
+    }
     std::cout << "\n";
     return execute_plan(*plan, vm);
 }
@@ -255,7 +322,8 @@ int cmd_destroy(const Args& args) {
     po::options_description opts("dockerops destroy [TARGET...] [--yes] [--purge-data]");
     add_common(opts);
     add_apply_options(opts);
-    opts.add_options()("purge-data", "also delete the instances' persistent data folders");
+    opts.add_options()("purge-data", "also delete the instances' persistent data folders and the project's named volumes")(
+        "rmi", "also remove the project's images (and the dangling ones its earlier builds left)");
     auto vm = parse(args, opts);
     if (vm.count("help")) { std::cout << opts; return kExitOk; }
     return remove_instances(common(vm), vm, vm.count("purge-data") > 0, "Destroy these?");
@@ -271,10 +339,35 @@ int remove_instances(const Common& c, const po::variables_map& vm, bool purge, c
     if (!lock) return fail(lock.error());
     auto observed = (*engine)->observe(p->name);
     if (!observed) return fail(observed.error());
-    auto plan = make_destroy_plan(p->name, *observed, DestroyOptions{c.targets, purge, p->data_dir.string()});
+    DestroyOptions options{c.targets, purge, p->data_dir.string(), vm.count("rmi") > 0, {}};
+    if (purge) {
+        auto volumes = (*engine)->list_volumes(p->name);
+        if (!volumes) return fail(volumes.error());
+        options.volumes = std::move(*volumes);
+    }
+    auto plan = make_destroy_plan(p->name, *observed, options);
     if (!plan) return fail(plan.error());
     std::cout << colored(render_text(*plan));
     if (plan->empty()) return kExitOk;
+    if (question && !vm.count("yes") && isatty(0)) {
+        // Not held while the question waits; taken again after, and the
+        // removal planned anew from what is there then.
+        lock->release();
+        if (!confirmed(false, *question)) {
+            std::cout << "Cancelled.\n";
+            return kExitError;
+        }
+        auto relock = take_lock(**engine, p->name, vm);
+        if (!relock) return fail(relock.error());
+        auto now = (*engine)->observe(p->name);
+        if (!now) return fail(now.error());
+        if (summarize(*now).fingerprint != plan->observed.fingerprint) {
+            std::cerr << "dockerops: the engine changed while the question waited for your answer, so nothing was done\n";
+            return kExitError;
+        }
+        std::cout << "\n";
+        return execute_plan(*plan, vm);
+    }
     if (question && !confirmed(vm.count("yes"), *question)) return kExitError;
     std::cout << "\n";
     return execute_plan(*plan, vm);

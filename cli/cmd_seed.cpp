@@ -81,8 +81,8 @@ std::optional<bool> parse_bool(std::string v) {
 // The project's containers matching TARGET ("web.one" or "web"), sorted.
 std::vector<ObservedContainer> matching(const ObservedState& o, const std::string& project, const std::string& target) {
     std::vector<ObservedContainer> out;
-    for (const auto& c : o.containers) {
-        if (c.label(labels::kProject) != project) continue;
+    for (const auto& c : o.containers) {   // the project's own only (engine/ownership)
+        (void)project;
         std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
         if (target == ci + "." + in || target == ci || target == c.name) out.push_back(c);
     }
@@ -407,6 +407,7 @@ int cmd_run(const Args& args) {
     spec->labels[labels::kAdhoc] = "true";
     for (const auto& m : spec->mounts)
         if (m.bind) fs::create_directories(m.source);
+    if (auto s = stamp_owner(*pl->engine, *spec); !s) return fail(s.error());
     auto id = pl->engine->create_container(*spec);
     if (!id) return fail(id.error());
     auto code = docker::attach_and_start(pl->engine->endpoint(), pl->engine->api_version(), *id, {0, 1, std::nullopt});
@@ -502,6 +503,7 @@ int cmd_ssh(const Args& args) {
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
     std::cout.flush();
+    restore_signals();
     execv(exe.c_str(), raw.data());   // the terminal goes straight to ssh; its exit code is ours
     return fail(Error{std::string("cannot run ssh: ") + std::strerror(errno)});
 }

@@ -35,6 +35,10 @@ boost::program_options::variables_map parse(const Args& args, boost::program_opt
 Common common(const boost::program_options::variables_map& vm);
 
 int fail(const Error& e);
+// A fresh engine connection each call (executor workers, the signal thread).
+ProviderFactory factory();
+// Unblocks the signals main() routes to its signal thread (before exec).
+void restore_signals();
 
 // The project (configuration only), a connection, and what the engine holds for it.
 struct Observed {

@@ -1,9 +1,16 @@
 #include "cli/cli.hpp"
+#include "cli/common.hpp"
+#include "engine/lock.hpp"
 #include "providers/docker/http.hpp"
 
 #include <boost/program_options/errors.hpp>
 
+#include <csignal>
 #include <cstring>
+#include <thread>
+
+#include <pthread.h>
+#include <unistd.h>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -52,7 +59,56 @@ void usage(std::ostream& os) {
 
 }  // namespace
 
+namespace {
+
+// SIGINT, SIGTERM and SIGHUP are taken by one thread: it releases the project
+// lock this process holds (through a fresh connection), says so, and exits
+// 128+N. What an interrupted apply left behind, the next apply converges from.
+// SIGPIPE is ignored: a closed pipe (dockerops destroy | head) ends output,
+// not the run, which finishes and releases its lock.
+void handle_signals() {
+    std::signal(SIGPIPE, SIG_IGN);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    dockerops::set_lock_release_connector(dockerops::cli::factory());
+    std::thread([set] {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0) return;
+        int released = dockerops::release_held_locks();
+        std::string msg = std::string("\ndockerops: interrupted (") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
+                          ")" + (released ? "; the project lock was released" : "") +
+                          ". Run 'dockerops plan' to see where things stand: the next apply converges from here.\n";
+        (void)!write(2, msg.data(), msg.size());
+        _exit(128 + sig);
+    }).detach();
+}
+
+}  // namespace
+
+namespace dockerops::cli {
+// Lets a command that hands the terminal to another program (ssh) give it
+// the signals back.
+void restore_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_DFL);
+}
+}  // namespace dockerops::cli
+
+namespace {
+using namespace dockerops::cli;
+}
+
 int main(int argc, char** argv) {
+    handle_signals();
     Args words;
     // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every
     // engine call to stderr, and their count at the end.

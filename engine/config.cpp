@@ -4,10 +4,12 @@
 
 #include "engine/files.hpp"
 #include "engine/legacy.hpp"
+#include "engine/toml_guard.hpp"
 
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -19,12 +21,12 @@ namespace dockerops {
 namespace {
 
 const std::vector<std::string> kTopKeys{"project", "containers", "instances"};
-const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir"};
-const std::vector<std::string> kContainerKeys{"path", "build_args"};
+const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty"};
+const std::vector<std::string> kContainerKeys{"path", "build_args", "ports"};
 const std::vector<std::string> kInstanceKeys{
     "container", "name", "type", "group", "links", "env", "required_env", "secret_env",
     "publish_ports", "linked", "persistent_data", "persistent_opt", "persistent_log",
-    "volumes", "hostname", "command", "sleep", "init"};
+    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files"};
 const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 const std::vector<std::string> kHostKeys{"env"};
 constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -60,6 +62,8 @@ struct InstanceDecl {
     Instance inst;
     std::vector<LinkDecl> links;
     SourcePos container_pos;
+    SourcePos name_pos;
+    bool ports_given = false;  // else the container's ports apply
     bool complete = true;      // container and name were readable
 };
 
@@ -94,6 +98,8 @@ private:
     void read_links(const toml::node& n, const std::string& where, InstanceDecl& decl);
     void read_volumes(const toml::node& n, const std::string& where, Instance& inst);
     void read_command(const toml::node& n, const std::string& where, Instance& inst);
+    std::vector<PortSpec> read_ports(const toml::node& n, const std::string& where);
+    void check_engine_limits(const Project& p, const std::vector<InstanceDecl>& decls, const toml::table& doc);
     void resolve_links(Project& p, std::vector<InstanceDecl>& decls);
 
     std::string file_;
@@ -202,6 +208,7 @@ void Loader::read_project(const toml::table* t, Project& p) {
         cdir = get_string(*t, "containers_dir", "[project]");
         if (cdir) cdir_pos = pos(*t->get("containers_dir"));
         ddir = get_string(*t, "data_dir", "[project]");
+        p.allow_empty = get_bool(*t, "allow_empty", "[project]").value_or(false);
     }
     if (name) {
         if (!valid_name(*name)) d_.error(name_pos, "project name '" + *name + "' is not valid", std::string(kNameRule));
@@ -261,6 +268,7 @@ void Loader::read_containers(const toml::node* n, Project& p) {
         }
         if (auto* ba = typed(*ct, "build_args", toml::node_type::table, where, "a table"))
             c.build_args = read_env_table(*ba->as_table(), "build_args of container '" + name + "'", false);
+        if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
         if (!fs::is_directory(c.path))
             d_.error(c.pos, "folder '" + shown + "' of container '" + name + "' does not exist");
         else if (!fs::is_regular_file(c.path / "Dockerfile"))
@@ -401,6 +409,38 @@ void Loader::read_command(const toml::node& n, const std::string& where, Instanc
     }
 }
 
+std::vector<PortSpec> Loader::read_ports(const toml::node& n, const std::string& where) {
+    std::vector<PortSpec> out;
+    auto* arr = n.as_array();
+    if (!arr) {
+        d_.error(pos(n), "'ports' in " + where + " must be an array of strings, not " + a_type(n),
+                 "e.g. ports = [\"8080:80\", \"127.0.0.1:5432:5432\", \"53:53/udp\"]");
+        return out;
+    }
+    for (const auto& e : *arr) {
+        auto s = e.as_string();
+        if (!s) {
+            d_.error(pos(e), "'ports' in " + where + " must hold strings, not " + a_type(e));
+            continue;
+        }
+        std::string why;
+        auto parsed = parse_port_mapping(s->get(), why);
+        if (!parsed) {
+            d_.error(pos(e), "port '" + s->get() + "' in " + where + ": " + why,
+                     "docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], ports or equal ranges");
+            continue;
+        }
+        for (const auto& p : *parsed) {
+            bool dup = std::any_of(out.begin(), out.end(), [&](const PortSpec& o) {
+                return o.host_port != 0 && o.host_port == p.host_port && o.protocol == p.protocol && o.host_ip == p.host_ip;
+            });
+            if (dup) d_.error(pos(e), "host port " + std::to_string(p.host_port) + "/" + p.protocol + " is given twice in " + where);
+            else out.push_back(p);
+        }
+    }
+    return out;
+}
+
 std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::size_t index) {
     InstanceDecl decl;
     Instance& inst = decl.inst;
@@ -417,6 +457,7 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
         decl.container_pos = pos(*t.get("container"));
     }
     if (name) {
+        decl.name_pos = pos(*t.get("name"));
         if (!valid_name(*name)) {
             d_.error(pos(*t.get("name")), "instance name '" + *name + "' is not valid", std::string(kNameRule));
         }
@@ -458,6 +499,18 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
         if (std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end())
             d_.error(pos(*t.get("secret_env")), "'" + v + "' is both in required_env and secret_env of " + where,
                      "secret_env variables are required too: list them once");
+    if (auto* ports = t.get("ports")) {
+        inst.ports = read_ports(*ports, where);
+        decl.ports_given = true;
+    }
+    inst.secret_files = read_name_list(t, "secret_files", where);
+    for (const auto& v : inst.secret_files) {
+        bool twice = inst.env.count(v) || std::find(inst.secret_env.begin(), inst.secret_env.end(), v) != inst.secret_env.end() ||
+                     std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end();
+        if (twice)
+            d_.error(pos(*t.get("secret_files")), "'" + v + "' is in secret_files and in env, required_env or secret_env of " + where,
+                     "a secret is given to the instance one way: as a file or as a variable");
+    }
     if (auto* links = t.get("links")) read_links(*links, where, decl);
     if (auto* vols = t.get("volumes")) read_volumes(*vols, where, inst);
     if (auto hostname = get_string(t, "hostname", where)) {
@@ -477,6 +530,41 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     }
     if (auto init = get_bool(t, "init", where)) inst.init = *init;
     return decl;
+}
+
+// What the engine would refuse later, refused now with a position: host
+// names over 63 characters, image references it cannot parse or over 255
+// characters; and a file that declares nothing, which would plan the removal
+// of every container of a project of that name.
+void Loader::check_engine_limits(const Project& p, const std::vector<InstanceDecl>& decls, const toml::table& doc) {
+    SourcePos name_pos{file_, 1, 1};
+    if (auto* t = doc.get("project"); t && t->as_table() && t->as_table()->get("name"))
+        name_pos = pos(*t->as_table()->get("name"));
+    if (!p.name.empty() && valid_name(p.name) && !valid_image_component(p.name))
+        d_.error(name_pos, "project name '" + p.name + "' cannot start an image name",
+                 "the engine wants letters and digits joined by '.', '_', '__' or '-', ending in a letter or digit");
+    for (const auto& [name, c] : p.containers) {
+        if (!valid_image_component(name))
+            d_.error(c.pos, "container name '" + name + "' cannot be part of an image name",
+                     "the engine wants letters and digits joined by '.', '_', '__' or '-', ending in a letter or digit");
+        const std::size_t ref = p.name.size() + 1 + name.size();
+        if (ref > 255)
+            d_.error(c.pos, "image name '" + p.name + "/" + name + "' is " + std::to_string(ref) +
+                                " characters; the engine takes at most 255",
+                     "shorten the project or container name");
+    }
+    for (const auto& d : decls) {
+        if (!d.complete || !d.inst.hostname.empty() && d.inst.hostname != d.inst.dashed()) continue;
+        const std::string host = d.inst.dashed();
+        if (host.size() > 63)
+            d_.error(d.name_pos, "the host name of " + d.inst.id() + ", '" + host + "', is " + std::to_string(host.size()) +
+                                     " characters; a host name label is at most 63",
+                     "shorten the container or instance name, or set 'hostname'");
+    }
+    if (!d_.has_errors() && decls.empty() && p.containers.empty() && !p.allow_empty)
+        d_.error({file_, 1, 1}, "the file declares no containers and no instances: applied, it would remove every container "
+                                "of project '" + p.name + "'",
+                 "declare [containers.NAME] and [[instances]], or set allow_empty = true in [project] to mean it");
 }
 
 void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
@@ -606,6 +694,9 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
                      "first declared at line " + std::to_string(it->second.line));
     }
     resolve_links(p, decls);
+    for (auto& d : decls)
+        if (!d.ports_given && p.containers.count(d.inst.container)) d.inst.ports = p.containers.at(d.inst.container).ports;
+    check_engine_limits(p, decls, doc);
 
     if (host) {
         Loader hl(host_display, root_, d_);
@@ -624,6 +715,19 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
 }
 
 std::optional<toml::table> parse_toml(std::string_view text, const std::string& display, Diagnostics& d) {
+    if (text.size() > kMaxConfigBytes) {
+        d.error({display, 0, 0}, "the file is " + std::to_string(text.size() / 1024) + " KiB: larger than the " +
+                                     std::to_string(kMaxConfigBytes / (1024 * 1024)) + " MiB a configuration may be",
+                "a platform's declaration is far smaller; is this the right file?");
+        return std::nullopt;
+    }
+    if (auto h = find_toml_hazard(text)) {
+        char cp[16];
+        std::snprintf(cp, sizeof cp, "U+%04X", static_cast<unsigned>(h->code_point));
+        d.error({display, h->line, h->column}, "TOML syntax error: character " + std::string(cp) + " is not allowed here",
+                "outside strings and comments TOML allows only ASCII");
+        return std::nullopt;
+    }
     try {
         return toml::parse(text, std::string_view(display));
     } catch (const toml::parse_error& e) {
@@ -656,6 +760,14 @@ LoadResult load_project(const fs::path& path, const std::optional<fs::path>& hos
         if (!fs::exists(file) && is_legacy_project(path)) return load_legacy_project(path, host_file);
     }
     LoadResult r;
+    std::error_code size_ec;
+    if (auto size = fs::file_size(file, size_ec); !size_ec && size > kMaxConfigBytes) {
+        r.diagnostics.error({file.string(), 0, 0}, "the file is " + std::to_string(size / 1024) + " KiB: larger than the " +
+                                                       std::to_string(kMaxConfigBytes / (1024 * 1024)) +
+                                                       " MiB a configuration may be",
+                            "a platform's declaration is far smaller; is this the right file?");
+        return r;
+    }
     auto text = read_text_file(file);
     if (!text) {
         std::string hint = fs::is_directory(path) ? "run 'dockerops init' to make one, or 'dockerops import' "

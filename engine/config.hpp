@@ -14,6 +14,9 @@ namespace dockerops {
 
 inline constexpr std::string_view kConfigFileName = "dockerops.toml";
 inline constexpr std::string_view kHostFileName = "dockerops.host.toml";
+// Larger files are refused before parsing: a declaration is kilobytes, and
+// parsing many megabytes costs far more memory than it is worth.
+inline constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;
 
 struct LoadResult {
     std::optional<Project> project;   // set only when there is no error

@@ -2,6 +2,7 @@
 
 #include "engine/context.hpp"
 #include "engine/dockerfile.hpp"
+#include "engine/ownership.hpp"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -77,7 +78,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
     d.project = p.name;
     d.warnings = p.warnings;
     d.network.name = p.name;
-    d.network.labels = {{labels::kProject, p.name}};
+    d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
     std::vector<std::string> problems;
 
     // A value from outside: the process environment first, then the host file.
@@ -107,7 +108,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         img.digests = context_digests(c.path);
         img.context_hash = context_hash(img.digests, c.build_args);
         img.build = BuildSpec{c.path.string(), img.tag, c.build_args,
-                              {{labels::kProject, p.name}, {labels::kContainer, name}, {labels::kContextHash, img.context_hash}},
+                              {{labels::kImageProject, p.name}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},
                               false};
         d.images[name] = std::move(img);
     }
@@ -198,12 +199,23 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
             problems.push_back(di.id + ": missing " + list);
         }
 
+        // Explicit ports are published exactly as written. The image's EXPOSEd
+        // ports are published (on the same host port, on HOST_IP when set)
+        // only with publish_ports, and never where an explicit entry maps the
+        // same container port.
         for (const auto& port : img.exposed) {
             PortSpec ps = port;
-            ps.publish = inst.switches.publish_ports;
-            if (ps.publish && inst.type == InstanceType::Master && host_ip) ps.host_ip = *host_ip;
-            s.ports.push_back(ps);
+            const bool explicit_too = std::any_of(inst.ports.begin(), inst.ports.end(), [&](const PortSpec& e) {
+                return e.port == port.port && e.protocol == port.protocol;
+            });
+            ps.publish = inst.switches.publish_ports && !explicit_too;
+            if (ps.publish) {
+                ps.host_port = port.port;
+                if (host_ip) ps.host_ip = *host_ip;
+            }
+            if (!explicit_too) s.ports.push_back(ps);
         }
+        for (const auto& port : inst.ports) s.ports.push_back(port);
         const fs::path data = p.data_dir / (inst.container + "_" + inst.name);
         if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
         if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});

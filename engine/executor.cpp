@@ -1,5 +1,7 @@
 #include "engine/executor.hpp"
 
+#include "engine/ownership.hpp"
+
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -22,6 +24,20 @@ std::string seconds(double s) {
     os << s << " s";
     return os.str();
 }
+
+}  // namespace
+
+Status stamp_owner(Provider& p, ContainerSpec& spec) {
+    auto image = p.inspect_image(spec.image);
+    if (!image) return image.error();
+    const std::string project = spec.labels.count(labels::kProject) ? spec.labels.at(labels::kProject) : std::string();
+    // Created from the id itself, so the container's image id is the one the token names.
+    spec.image = image->id;
+    spec.labels[labels::kOwner] = container_owner_token(project, image->id);
+    return ok_status();
+}
+
+namespace {
 
 class Runner {
 public:
@@ -52,6 +68,8 @@ public:
                 return p_.remove_container(a.target_id, false);
             }
             case ActionKind::RemoveNetwork: return p_.remove_network(a.target_id);
+            case ActionKind::RemoveImage: return p_.remove_image(a.target_id, false);
+            case ActionKind::RemoveVolume: return p_.remove_volume(a.target_id);
             case ActionKind::PurgeData: {
                 std::error_code ec;
                 fs::remove_all(a.path, ec);
@@ -68,8 +86,17 @@ private:
     // first time) receives what the image holds there; an existing one, even
     // empty, is the user's and is never touched.
     Status make_bind_sources(const ContainerSpec& s) {
+        const std::string project = s.labels.count(labels::kProject) ? s.labels.at(labels::kProject) : std::string();
         for (const auto& m : s.mounts) {
-            if (!m.bind) continue;
+            if (!m.bind) {
+                // Named volumes are made here, labelled as the project's, so
+                // that destroy --purge-data finds them (and nothing else).
+                if (auto r = p_.create_volume(m.source, {{labels::kProject, project},
+                                                         {labels::kOwner, volume_owner_token(project, m.source)}});
+                    !r)
+                    return r;
+                continue;
+            }
             std::error_code ec;
             const bool fresh = !fs::exists(m.source, ec);
             fs::create_directories(m.source, ec);
@@ -88,7 +115,9 @@ private:
 
     Status create(const Action& a) {
         if (auto s = make_bind_sources(*a.container); !s) return s;
-        auto id = p_.create_container(*a.container);
+        ContainerSpec spec = *a.container;
+        if (auto s = stamp_owner(p_, spec); !s) return s;
+        auto id = p_.create_container(spec);
         if (!id) return id.error();
         if (auto s = p_.start_container(*id); !s) return s;
         return ready(a, *id);
@@ -101,8 +130,14 @@ private:
         if (auto s = make_bind_sources(*a.container); !s) return s;
         ContainerSpec next = *a.container;
         next.name = name + kNewSuffix;
+        // The old container's state, told as it is (it may be a stopped leftover).
+        const bool old_is_leftover = a.target_name == name + kOldSuffix;
+        const std::string untouched = old_is_leftover ? "the old container is untouched (stopped, as " + a.target_name + ")"
+                                                      : "the old container is untouched";
+        if (auto s = stamp_owner(p_, next); !s)
+            return Error{"the replacement could not be created; " + untouched + ": " + s.error().message, s.error().object};
         auto created = p_.create_container(next);
-        if (!created) return Error{"the replacement could not be created; the old container is untouched: " +
+        if (!created) return Error{"the replacement could not be created; " + untouched + ": " +
                                        created.error().message, created.error().object};
         const std::string new_id = *created;
         // The old one stops first: the new one takes over its address.
@@ -112,13 +147,16 @@ private:
         }
         auto restore = [&](const Error& why) -> Status {
             (void)p_.remove_container(new_id, true);
-            (void)p_.rename_container(a.target_id, name);
+            auto renamed = p_.rename_container(a.target_id, name);
             auto back = p_.start_container(a.target_id);
-            std::string state = back ? "the old container was put back and started"
-                                     : "the old container was put back but did not start: " + back.error().message;
+            std::string state = !renamed ? "the old container could not get its name back (" + renamed.error().message +
+                                               "); the next apply puts it back"
+                              : back     ? "the old container was put back and started"
+                                         : "the old container was put back but did not start: " + back.error().message;
             return Error{why.message + "; " + state, why.object};
         };
-        if (auto s = p_.rename_container(a.target_id, name + kOldSuffix); !s) return restore(s.error());
+        if (!old_is_leftover)
+            if (auto s = p_.rename_container(a.target_id, name + kOldSuffix); !s) return restore(s.error());
         if (auto s = p_.rename_container(new_id, name); !s) return restore(s.error());
         if (auto s = p_.start_container(new_id); !s) return restore(s.error());
         if (auto s = ready(a, new_id); !s) return restore(s.error());

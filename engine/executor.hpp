@@ -40,4 +40,9 @@ struct ExecReport {
 
 ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecOptions& options);
 
+// Resolves the spec's image to its id, creates from that id, and writes the
+// owner label for it (engine/ownership): every container dockerops creates
+// goes through here first.
+Status stamp_owner(Provider& p, ContainerSpec& spec);
+
 }  // namespace dockerops

@@ -147,4 +147,21 @@ const std::vector<std::string>& reserved_env_names() {
     return names;
 }
 
+bool valid_image_component(std::string_view s) {
+    // [a-z0-9]+ ( ( [._] | __ | -+ ) [a-z0-9]+ )*
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    std::size_t i = 0;
+    while (true) {
+        const std::size_t start = i;
+        while (i < s.size() && alnum(s[i])) ++i;
+        if (i == start) return false;
+        if (i == s.size()) return true;
+        const std::size_t sep = i;
+        while (i < s.size() && !alnum(s[i])) ++i;
+        std::string_view between = s.substr(sep, i - sep);
+        const bool dashes = between.find_first_not_of('-') == std::string_view::npos;
+        if (!(between == "." || between == "_" || between == "__" || dashes)) return false;
+    }
+}
+
 }  // namespace dockerops

@@ -3,6 +3,7 @@
 // instance-type defaults already resolved. Built only by the loaders
 // (engine/config, engine/legacy); everything downstream reads it.
 #include "engine/diagnostics.hpp"
+#include "engine/spec.hpp"
 
 #include <filesystem>
 #include <map>
@@ -57,6 +58,7 @@ struct Container {
     std::string name;
     std::filesystem::path path;                     // absolute build context folder
     std::map<std::string, std::string> build_args;
+    std::vector<PortSpec> ports;                    // the default for its instances
     SourcePos pos;
 };
 
@@ -72,6 +74,8 @@ struct Instance {
     std::vector<std::string> required_env;
     std::vector<std::string> secret_env;
     std::vector<Volume> volumes;
+    std::vector<PortSpec> ports;                // explicit host ports (the instance's, else its container's)
+    std::vector<std::string> secret_files;      // secrets mounted at /run/secrets/NAME instead of env
     std::string hostname;                       // default <container>-<instance>
     std::optional<std::vector<std::string>> command;   // none: the image's own
     double sleep = 0;
@@ -93,6 +97,7 @@ struct Project {
     std::map<std::string, std::string> host_env;   // dockerops.host.toml [env]
     std::vector<std::string> warnings;             // from the loader, shown again in plans
     bool legacy = false;
+    bool allow_empty = false;                      // [project] allow_empty: no instances is meant
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;
@@ -104,6 +109,9 @@ struct Project {
 bool valid_name(std::string_view s);
 // [A-Za-z_][A-Za-z0-9_]* : environment variable names and link aliases.
 bool valid_env_name(std::string_view s);
+// A path component of an image reference, as the engine checks it:
+// [a-z0-9]+ joined by '.', '_', '__' or runs of '-'.
+bool valid_image_component(std::string_view s);
 // RFC 1123 host name, labels of at most 63 characters.
 bool valid_hostname(std::string_view s);
 // Shell-like split of a command string: whitespace separates, quotes group.

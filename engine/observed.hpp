@@ -35,6 +35,7 @@ struct ObservedContainer {
     std::vector<ObservedPort> ports;
     std::vector<ObservedMount> mounts;
     std::int64_t created = 0;                  // unix seconds
+    bool legacy = false;                       // ours, made by dockerops 0.1 (no owner label)
     std::string label(const std::string& k) const {
         auto it = labels.find(k);
         return it == labels.end() ? std::string() : it->second;
@@ -59,11 +60,25 @@ struct ObservedNetwork {
     }
 };
 
+struct ObservedVolume {
+    std::string name;
+    std::map<std::string, std::string> labels;
+};
+
 struct ObservedState {
     std::string project;
-    std::vector<ObservedContainer> containers;   // sorted by name
-    std::vector<ObservedImage> images;           // sorted by first tag, then id
-    std::vector<ObservedNetwork> networks;       // sorted by name
+    // The project's own containers (engine/ownership's rule), sorted by name.
+    std::vector<ObservedContainer> containers;
+    // Containers that are not the project's but matter to its plan: those
+    // named like its instances (<project>-...) and those publishing host
+    // ports. Never acted on; named in conflicts. Sorted by name.
+    std::vector<ObservedContainer> foreign;
+    std::vector<ObservedImage> images;           // the project's (or tagged <project>/...), sorted by first tag, then id
+    std::vector<ObservedNetwork> networks;       // the project's, sorted by name
 };
+
+// Sorts what an engine listed into the project's own containers and the
+// foreign ones that matter (ObservedState's rule), dropping the rest.
+void classify_containers(ObservedState& s, std::vector<ObservedContainer> all);
 
 }  // namespace dockerops

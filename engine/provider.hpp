@@ -59,6 +59,13 @@ public:
     // Copies what `image` holds at `path` into the host folder `dest` (which
     // must be empty); nothing when the image has no such path.
     virtual Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) = 0;
+    // A named volume with these labels; an existing one of that name is kept as it is.
+    virtual Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) = 0;
+    // Volumes labelled for the project (ownership is checked by the caller).
+    virtual Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) = 0;
+    virtual Status remove_volume(const std::string& name) = 0;
+    // Without force: the engine refuses an image that any container still uses.
+    virtual Status remove_image(const std::string& ref, bool force) = 0;
 };
 
 // Each executor worker gets its own connection.

@@ -14,8 +14,19 @@ inline constexpr const char* kContainer = "io.dockerops.container";
 inline constexpr const char* kInstance = "io.dockerops.instance";
 inline constexpr const char* kSpecHash = "io.dockerops.spec-hash";
 inline constexpr const char* kSpec = "io.dockerops.spec";
-inline constexpr const char* kContextHash = "io.dockerops.context-hash";
-inline constexpr const char* kContextFiles = "io.dockerops.context-files";
+// Ownership: written by dockerops at create on containers (and on its networks
+// and volumes), never on images, so that nothing made from an image can carry
+// it; see engine/ownership.hpp for the rule.
+inline constexpr const char* kOwner = "io.dockerops.owner";
+// Images have keys of their own: a container copies every label of its image,
+// and must not look like one of ours for it.
+inline constexpr const char* kImageProject = "io.dockerops.image.project";
+inline constexpr const char* kImageContainer = "io.dockerops.image.container";
+inline constexpr const char* kContextHash = "io.dockerops.image.context-hash";
+inline constexpr const char* kContextFiles = "io.dockerops.image.context-files";
+// What dockerops 0.1 wrote on images (read, never written).
+inline constexpr const char* kLegacyContextHash = "io.dockerops.context-hash";
+inline constexpr const char* kLegacyContextFiles = "io.dockerops.context-files";
 inline constexpr const char* kLock = "io.dockerops.lock";
 // An instance started by 'dockerops run' that the file does not declare: kept by apply.
 inline constexpr const char* kAdhoc = "io.dockerops.adhoc";
@@ -24,10 +35,15 @@ inline constexpr const char* kAdhoc = "io.dockerops.adhoc";
 struct PortSpec {
     int port = 0;                  // container port
     std::string protocol = "tcp";  // tcp | udp
-    bool publish = false;          // published on the same host port
+    bool publish = false;          // bound to a host port
     std::string host_ip;           // empty: all addresses
+    int host_port = 0;             // when published: 0 = one the engine picks
     bool operator==(const PortSpec&) const = default;
 };
+// "8080:80", "127.0.0.1:5432:5432/tcp", "53:53/udp", "9000-9002:9000-9002",
+// "80" (an engine-chosen host port), "[::1]:80:80": docker's syntax, ranges
+// expanded. nullopt with `error` set when the text is not one.
+std::optional<std::vector<PortSpec>> parse_port_mapping(const std::string& text, std::string& error);
 
 struct MountSpec {
     std::string source;     // host path (bind) or volume name

@@ -21,8 +21,18 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (s.command) c["command"] = join(*s.command);
     if (s.entrypoint) c["entrypoint"] = join(*s.entrypoint);
     for (const auto& [k, v] : s.env) c["env." + k] = secret_keys.count(k) ? "sha256:" + sha256_hex(v) : v;
-    for (const auto& p : s.ports)
-        c["port." + std::to_string(p.port) + "/" + p.protocol] = p.publish ? "published on " + (p.host_ip.empty() ? "*" : p.host_ip) : "exposed";
+    // One entry per container port; several host bindings of one port are
+    // listed in order. A port published on the same host port reads as 0.1
+    // wrote it, so that upgrading changes no spec.
+    for (const auto& p : s.ports) {
+        std::string& v = c["port." + std::to_string(p.port) + "/" + p.protocol];
+        std::string one = !p.publish ? "exposed"
+                        : p.host_port == p.port ? "published on " + (p.host_ip.empty() ? "*" : p.host_ip)
+                        : "published on " + (p.host_ip.empty() ? "*" : p.host_ip) + ":" +
+                              (p.host_port ? std::to_string(p.host_port) : std::string("any"));
+        if (v.empty() || v == "exposed") v = one;
+        else if (one != "exposed") v += ", " + one;
+    }
     for (const auto& m : s.mounts)
         c["mount." + m.target] = std::string(m.bind ? "bind " : "volume ") + m.source + (m.read_only ? " ro" : " rw");
     if (!s.network.empty()) c["network"] = s.network;

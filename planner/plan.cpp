@@ -3,6 +3,7 @@
 #include "planner/plan.hpp"
 
 #include "engine/context.hpp"
+#include "engine/ownership.hpp"
 #include "engine/spec_hash.hpp"
 
 #include <algorithm>
@@ -13,7 +14,8 @@ namespace dockerops {
 
 namespace {
 
-constexpr std::string_view kKinds[] = {"build", "network", "create", "replace", "start", "remove", "remove-network", "purge-data"};
+constexpr std::string_view kKinds[] = {"build", "network", "create", "replace", "start", "remove", "remove-network", "purge-data",
+                                       "remove-image", "remove-volume"};
 
 std::string join(const std::vector<std::string>& v, const std::string& sep = ", ") {
     std::string out;
@@ -29,6 +31,17 @@ std::string prefix_of(const std::string& subnet) {
     return dot == std::string::npos ? base : base.substr(0, dot + 1);
 }
 
+// An image label under this version's key, or 0.1's.
+std::string image_label(const ObservedImage& i, const char* key, const char* legacy_key) {
+    auto it = i.labels.find(key);
+    if (it != i.labels.end()) return it->second;
+    it = i.labels.find(legacy_key);
+    return it == i.labels.end() ? std::string() : it->second;
+}
+
+constexpr std::string_view kNewSuffix = "-dockerops-new";
+constexpr std::string_view kOldSuffix = "-dockerops-old";
+
 std::string state_cause(const ObservedContainer& c) {
     if (c.state == "exited") return "exited (" + std::to_string(c.exit_code) + ")";
     if (c.state == "created") return "created, never started";
@@ -38,10 +51,10 @@ std::string state_cause(const ObservedContainer& c) {
 // Which files of a build context differ: the image's label holds the digests
 // it was built from.
 std::string context_cause(const DesiredImage& img, const ObservedImage& seen) {
-    auto it = seen.labels.find(labels::kContextFiles);
-    if (it == seen.labels.end()) return "context changed";
+    const std::string files = image_label(seen, labels::kContextFiles, labels::kLegacyContextFiles);
+    if (files.empty()) return "context changed";
     std::map<std::string, std::string> before;
-    std::istringstream in(it->second);
+    std::istringstream in(files);
     for (std::string line; std::getline(in, line);) {
         auto eq = line.rfind('=');
         if (eq != std::string::npos) before[line.substr(0, eq)] = line.substr(eq + 1);
@@ -68,7 +81,7 @@ std::string context_cause(const DesiredImage& img, const ObservedImage& seen) {
 std::string_view to_string(ActionKind k) { return kKinds[static_cast<int>(k)]; }
 
 std::optional<ActionKind> parse_action_kind(std::string_view s) {
-    for (int i = 0; i < 8; ++i) if (kKinds[i] == s) return static_cast<ActionKind>(i);
+    for (int i = 0; i < static_cast<int>(std::size(kKinds)); ++i) if (kKinds[i] == s) return static_cast<ActionKind>(i);
     return std::nullopt;
 }
 
@@ -121,8 +134,19 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     plan.warnings = d.warnings;
     plan.observed = summarize(o);
 
-    std::map<std::string, const ObservedContainer*> containers;
+    std::map<std::string, const ObservedContainer*> containers;   // the project's own, by name
     for (const auto& c : o.containers) containers[c.name] = &c;
+    std::map<std::string, const ObservedContainer*> foreign;
+    for (const auto& c : o.foreign) foreign[c.name] = &c;
+    // An interrupted replace leaves <name>-dockerops-new (made, not yet in
+    // place) and <name>-dockerops-old (stopped, renamed away). Where <name>
+    // itself is gone, the old one stands for it: its address is kept and the
+    // replace puts a container back under the name.
+    auto current = [&](const std::string& name) -> const ObservedContainer* {
+        if (auto it = containers.find(name); it != containers.end()) return it->second;
+        if (auto it = containers.find(name + std::string(kOldSuffix)); it != containers.end()) return it->second;
+        return nullptr;
+    };
     std::map<std::string, const ObservedImage*> images;
     for (const auto& i : o.images)
         for (const auto& t : i.tags) images[t] = &i;
@@ -161,10 +185,10 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     std::map<std::string, std::string> address;   // instance id -> IPv4
     std::set<int> taken{0, 1, 255};
     for (const auto& i : d.instances) {
-        auto c = containers.find(i.spec.name);
-        if (c == containers.end()) continue;
-        auto a = c->second->addresses.find(d.project);
-        if (a == c->second->addresses.end() || !a->second.starts_with(prefix)) continue;
+        const ObservedContainer* c = current(i.spec.name);
+        if (!c) continue;
+        auto a = c->addresses.find(d.project);
+        if (a == c->addresses.end() || !a->second.starts_with(prefix)) continue;
         int host = std::atoi(a->second.substr(prefix.size()).c_str());
         if (taken.insert(host).second) address[i.id] = a->second;
     }
@@ -190,6 +214,120 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     };
 
     std::set<std::string> rebuilt;   // containers whose image is built by this plan
+    std::set<std::string> planned_leftovers;   // names of leftovers removed before their instance's action
+    // Published host ports held by containers that are not the project's.
+    auto port_holder = [&](const PortSpec& p) -> const ObservedContainer* {
+        if (!p.publish || p.host_port == 0) return nullptr;
+        for (const auto& f : o.foreign)
+            for (const auto& fp : f.ports) {
+                if (fp.host_port != p.host_port || fp.protocol != p.protocol) continue;
+                auto any = [](const std::string& ip) { return ip.empty() || ip == "0.0.0.0" || ip == "::"; };
+                if (any(fp.host_ip) || any(p.host_ip) || fp.host_ip == p.host_ip) return &f;
+            }
+        return nullptr;
+    };
+    auto plan_instance = [&](const DesiredInstance& di) {
+        ContainerSpec spec = di.spec;
+        spec.ipv4 = address.at(di.id);
+        for (const auto& l : di.links) {
+            if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
+            else if (address.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = address.at(l.target);
+        }
+        CanonicalSpec canon = canonical_spec(spec, di.secret_keys);
+        for (const auto& [k, v] : spec_labels(canon)) spec.labels[k] = v;
+
+        // What is not ours is never touched: a name or a port it holds is a conflict.
+        if (auto f = foreign.find(spec.name); f != foreign.end() && !containers.count(spec.name)) {
+            plan.conflicts.push_back({di.id, "the name " + spec.name + " is taken by a container dockerops did not create (id " +
+                                                 f->second->id.substr(0, 12) + ")"});
+            return;
+        }
+        const std::string key = instance_key(di.id);
+        const ObservedContainer* seen = current(spec.name);
+        for (const auto& p : spec.ports) {
+            const ObservedContainer* holder = port_holder(p);
+            if (!holder) continue;
+            plan.conflicts.push_back({di.id, "host port " + (p.host_ip.empty() ? std::string() : p.host_ip + ":") +
+                                                 std::to_string(p.host_port) + "/" + p.protocol + " is published by container " +
+                                                 holder->name + " (id " + holder->id.substr(0, 12) +
+                                                 "), which dockerops did not create"});
+        }
+
+        // Leftovers of an interrupted replace go first: the replace needs their names.
+        std::vector<int> leftover_ids;
+        for (std::string_view suffix : {kNewSuffix, kOldSuffix}) {
+            const std::string name = spec.name + std::string(suffix);
+            auto it = containers.find(name);
+            if (it == containers.end() || it->second == seen) continue;
+            Action r;
+            r.id = static_cast<int>(plan.actions.size()) + 1;
+            r.kind = ActionKind::Remove;
+            r.key = "container:" + name;
+            r.object = name;
+            r.cause = "left over from an interrupted replace of " + di.id;
+            r.target_id = it->second->id;
+            r.target_name = name;
+            plan.actions.push_back(r);
+            leftover_ids.push_back(r.id);
+            planned_leftovers.insert(name);
+        }
+
+        Action a;
+        a.key = key;
+        a.object = di.id;
+        a.sleep = di.sleep;
+        if (!seen) {
+            a.kind = ActionKind::Create;
+            a.cause = "not found";
+        } else {
+            const ObservedContainer& c = *seen;
+            a.target_id = c.id;
+            a.target_name = c.name;
+            std::vector<std::string> why;
+            if (c.name != spec.name)
+                why.push_back("an interrupted replace left it stopped as " + c.name);
+            std::string old_hash = c.label(labels::kSpecHash);
+            if (old_hash.empty()) {
+                why.push_back("not made by dockerops (no spec label)");
+            } else if (old_hash != spec_hash(canon)) {
+                auto before = canonical_from_json(c.label(labels::kSpec));
+                if (before) for (auto& change : describe_changes(*before, canon)) why.push_back(change);
+                if (why.empty()) why.push_back("spec changed");
+            }
+            if (rebuilt.count(di.container)) why.push_back("image rebuilt");
+            else if (auto img = images.find(spec.image); img != images.end() && !c.image_id.empty() &&
+                                                           img->second->id != c.image_id)
+                why.push_back("image " + spec.image + " changed outside dockerops");
+            if (why.empty() && c.state == "running") {
+                auto addr = c.addresses.find(d.project);
+                if (addr == c.addresses.end() || addr->second != spec.ipv4) why.push_back("changed by hand: network address");
+                std::set<std::string> want, have;
+                for (const auto& m : spec.mounts) want.insert(m.target);
+                for (const auto& m : c.mounts) have.insert(m.target);
+                if (want != have) why.push_back("changed by hand: mounts");
+            }
+            if (why.empty() && c.legacy)
+                why.push_back("made by dockerops 0.1 without the ownership label: recreated to add it");
+            if (!why.empty()) {
+                a.kind = ActionKind::Replace;
+                a.cause = join(why);
+            } else if (c.state != "running") {
+                a.kind = ActionKind::Start;
+                a.cause = state_cause(c);
+            } else {
+                return;   // as desired
+            }
+        }
+        if (a.kind != ActionKind::Start) a.container = spec;
+        a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
+        a.id = static_cast<int>(plan.actions.size()) + 1;
+        for (const auto& dep : graph.dependencies(a.key))
+            if (auto it = action_of.find(dep); it != action_of.end()) a.depends_on.push_back(it->second);
+        a.depends_on.insert(a.depends_on.end(), leftover_ids.begin(), leftover_ids.end());
+        std::sort(a.depends_on.begin(), a.depends_on.end());
+        action_of[a.key] = a.id;
+        plan.actions.push_back(std::move(a));
+    };
     for (const auto& key : graph.order()) {
         if (!in_scope(key)) continue;
         if (key == network_key()) {
@@ -209,8 +347,10 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             auto seen = images.find(img.tag);
             std::string cause;
             if (seen == images.end()) cause = "not found";
-            else if (seen->second->labels.count(labels::kContextHash) == 0) cause = "not built by dockerops";
-            else if (seen->second->labels.at(labels::kContextHash) != img.context_hash) cause = context_cause(img, *seen->second);
+            else if (image_label(*seen->second, labels::kContextHash, labels::kLegacyContextHash).empty())
+                cause = "not built by dockerops";
+            else if (image_label(*seen->second, labels::kContextHash, labels::kLegacyContextHash) != img.context_hash)
+                cause = context_cause(img, *seen->second);
             else
                 for (const auto& parent : img.parents)
                     if (rebuilt.count(parent)) { cause = "base image " + image_tag(d.project, parent) + " rebuilt"; break; }
@@ -228,61 +368,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             if (files.size() < 32 * 1024) a.build->labels[labels::kContextFiles] = files;
             add(std::move(a));
         } else {
-            const DesiredInstance& di = *d.find(key.substr(9));
-            ContainerSpec spec = di.spec;
-            spec.ipv4 = address.at(di.id);
-            for (const auto& l : di.links) {
-                if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
-                else if (address.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = address.at(l.target);
-            }
-            CanonicalSpec canon = canonical_spec(spec, di.secret_keys);
-            for (const auto& [k, v] : spec_labels(canon)) spec.labels[k] = v;
-
-            Action a;
-            a.key = key;
-            a.object = di.id;
-            a.sleep = di.sleep;
-            auto seen_it = containers.find(spec.name);
-            if (seen_it == containers.end()) {
-                a.kind = ActionKind::Create;
-                a.cause = "not found";
-            } else {
-                const ObservedContainer& c = *seen_it->second;
-                a.target_id = c.id;
-                std::vector<std::string> why;
-                std::string old_hash = c.label(labels::kSpecHash);
-                if (old_hash.empty()) {
-                    why.push_back("not made by dockerops (no spec label)");
-                } else if (old_hash != spec_hash(canon)) {
-                    auto before = canonical_from_json(c.label(labels::kSpec));
-                    if (before) for (auto& change : describe_changes(*before, canon)) why.push_back(change);
-                    if (why.empty()) why.push_back("spec changed");
-                }
-                if (rebuilt.count(di.container)) why.push_back("image rebuilt");
-                else if (auto img = images.find(spec.image); img != images.end() && !c.image_id.empty() &&
-                                                               img->second->id != c.image_id)
-                    why.push_back("image " + spec.image + " changed outside dockerops");
-                if (why.empty() && c.state == "running") {
-                    auto addr = c.addresses.find(d.project);
-                    if (addr == c.addresses.end() || addr->second != spec.ipv4) why.push_back("changed by hand: network address");
-                    std::set<std::string> want, have;
-                    for (const auto& m : spec.mounts) want.insert(m.target);
-                    for (const auto& m : c.mounts) have.insert(m.target);
-                    if (want != have) why.push_back("changed by hand: mounts");
-                }
-                if (!why.empty()) {
-                    a.kind = ActionKind::Replace;
-                    a.cause = join(why);
-                } else if (c.state != "running") {
-                    a.kind = ActionKind::Start;
-                    a.cause = state_cause(c);
-                } else {
-                    continue;   // as desired
-                }
-            }
-            if (a.kind != ActionKind::Start) a.container = spec;
-            a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
-            add(std::move(a));
+            plan_instance(*d.find(key.substr(9)));
         }
     }
 
@@ -290,7 +376,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
         std::set<std::string> wanted;
         for (const auto& i : d.instances) wanted.insert(i.spec.name);
         for (const auto& c : o.containers) {
-            if (wanted.count(c.name) || c.label(labels::kProject) != d.project) continue;
+            if (wanted.count(c.name) || planned_leftovers.count(c.name)) continue;
             if (c.label(labels::kAdhoc) == "true") {
                 plan.warnings.push_back(c.label(labels::kContainer) + "." + c.label(labels::kInstance) +
                                         " was started by 'dockerops run' and is not in the configuration: kept "
@@ -303,10 +389,10 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             a.key = "container:" + c.name;
             std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
             a.object = !ci.empty() && !in.empty() && c.name == container_name(d.project, ci, in) ? ci + "." + in : c.name;
-            a.cause = c.name.ends_with("-dockerops-old") || c.name.ends_with("-dockerops-new")
-                          ? "left over from an interrupted replace"
-                          : "not in configuration";
+            a.cause = c.name.ends_with(kOldSuffix) || c.name.ends_with(kNewSuffix) ? "left over from an interrupted replace"
+                                                                                   : "not in configuration";
             a.target_id = c.id;
+            a.target_name = c.name;
             add(std::move(a));
         }
     }
@@ -319,8 +405,7 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
     plan.observed = summarize(o);
     std::set<std::string> matched_targets;
     int kept = 0;
-    for (const auto& c : o.containers) {
-        if (c.label(labels::kProject) != project) continue;
+    for (const auto& c : o.containers) {   // the project's own only (engine/ownership)
         std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
         std::string id = ci + "." + in;
         bool chosen = opt.targets.empty();
@@ -350,11 +435,46 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
     for (const auto& t : opt.targets)
         if (!matched_targets.count(t))
             return Error{"no container of the project matches '" + t + "'", "project " + project};
+    std::vector<int> container_removals;
+    for (const auto& a : plan.actions) if (a.kind == ActionKind::Remove) container_removals.push_back(a.id);
+    if (opt.purge_data && opt.targets.empty()) {
+        for (const auto& v : opt.volumes) {
+            if (v.labels.count(labels::kOwner) == 0 || v.labels.at(labels::kOwner) != volume_owner_token(project, v.name)) continue;
+            Action a;
+            a.id = static_cast<int>(plan.actions.size()) + 1;
+            a.kind = ActionKind::RemoveVolume;
+            a.key = "volume:" + v.name;
+            a.object = v.name;
+            a.cause = "--purge-data";
+            a.target_id = v.name;
+            a.depends_on = container_removals;
+            plan.actions.push_back(a);
+        }
+    }
+    if (opt.remove_images && opt.targets.empty()) {
+        for (const auto& i : o.images) {
+            if (!image_is_ours(i, project)) continue;
+            std::vector<std::string> refs;
+            for (const auto& t : i.tags) if (t.starts_with(project + "/")) refs.push_back(t);
+            if (i.tags.empty()) refs.push_back(i.id);   // dangling: left by an earlier build
+            for (const auto& ref : refs) {
+                Action a;
+                a.id = static_cast<int>(plan.actions.size()) + 1;
+                a.kind = ActionKind::RemoveImage;
+                a.key = "image-ref:" + ref;
+                a.object = ref;
+                a.cause = i.tags.empty() ? "--rmi (dangling, from an earlier build)" : "--rmi";
+                a.target_id = ref;
+                a.depends_on = container_removals;
+                plan.actions.push_back(a);
+            }
+        }
+    }
     if (kept == 0) {
         std::vector<int> removals;
         for (const auto& a : plan.actions) if (a.kind == ActionKind::Remove) removals.push_back(a.id);
         for (const auto& n : o.networks) {
-            if (n.label(labels::kProject) != project) continue;
+            if (!network_is_ours(n, project)) continue;
             Action a;
             a.id = static_cast<int>(plan.actions.size()) + 1;
             a.kind = ActionKind::RemoveNetwork;
@@ -370,7 +490,7 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
 }
 
 std::string summary_line(const Plan& plan) {
-    if (plan.empty()) return "No changes.";
+    if (plan.empty() && plan.conflicts.empty()) return "No changes.";
     int build = 0, create = 0, replace = 0, start = 0, remove = 0;
     for (const auto& a : plan.actions) {
         switch (a.kind) {
@@ -378,7 +498,8 @@ std::string summary_line(const Plan& plan) {
             case ActionKind::CreateNetwork: case ActionKind::Create: ++create; break;
             case ActionKind::Replace: ++replace; break;
             case ActionKind::Start: ++start; break;
-            case ActionKind::Remove: case ActionKind::RemoveNetwork: case ActionKind::PurgeData: ++remove; break;
+            case ActionKind::Remove: case ActionKind::RemoveNetwork: case ActionKind::PurgeData:
+            case ActionKind::RemoveImage: case ActionKind::RemoveVolume: ++remove; break;
         }
     }
     return "Plan: " + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
@@ -395,11 +516,18 @@ std::string render_text(const Plan& plan) {
         std::string what = a.kind == ActionKind::Build ? "image " + a.object
                          : a.kind == ActionKind::CreateNetwork || a.kind == ActionKind::RemoveNetwork ? "network " + a.object
                          : a.kind == ActionKind::PurgeData ? "data of " + a.object + " (" + a.path + ")"
+                         : a.kind == ActionKind::RemoveImage ? "image " + a.object
+                         : a.kind == ActionKind::RemoveVolume ? "volume " + a.object
                          : a.object;
         out += verb + " " + what + ": " + a.cause + "\n";
     }
-    if (!plan.actions.empty()) out += "\n";
-    return out + summary_line(plan) + "\n";
+    for (const auto& c : plan.conflicts) out += "conflict  " + c.object + ": " + c.message + "\n";
+    if (!plan.actions.empty() || !plan.conflicts.empty()) out += "\n";
+    out += summary_line(plan) + "\n";
+    if (!plan.conflicts.empty())
+        out += std::to_string(plan.conflicts.size()) + (plan.conflicts.size() == 1 ? " conflict" : " conflicts") +
+               ": apply refuses this plan; dockerops never touches what it did not create.\n";
+    return out;
 }
 
 }  // namespace dockerops

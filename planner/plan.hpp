@@ -16,7 +16,7 @@
 
 namespace dockerops {
 
-enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData };
+enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume };
 std::string_view to_string(ActionKind k);
 std::optional<ActionKind> parse_action_kind(std::string_view s);
 
@@ -31,6 +31,7 @@ struct Action {
     std::optional<NetworkSpec> network;
     std::optional<ContainerSpec> container;   // create / replace: the full spec, labels included
     std::string target_id;            // the existing container or network acted on
+    std::string target_name;          // its name as observed (replace: a leftover -dockerops-old keeps its name)
     std::string path;                 // purge-data: the folder to delete
     std::vector<std::string> secret_env;   // env names never written in clear (plan files show a hash)
     double sleep = 0;                 // after start, before dependents start
@@ -46,9 +47,18 @@ ObservedSummary summarize(const ObservedState& o);
 // What differs between two summaries, in words.
 std::vector<std::string> summary_changes(const ObservedSummary& before, const ObservedSummary& after);
 
+// Something the plan cannot do without touching what is not the project's:
+// a name or a host port held by a container dockerops did not create. A plan
+// with conflicts is shown, and refused by apply.
+struct Conflict {
+    std::string object;    // web.one
+    std::string message;   // the name demo-web-one is taken by a container dockerops did not create (id ...)
+};
+
 struct Plan {
     std::string project;
     std::vector<Action> actions;
+    std::vector<Conflict> conflicts;
     std::vector<std::string> warnings;
     ObservedSummary observed;
     bool empty() const { return actions.empty(); }
@@ -64,8 +74,10 @@ Result<Plan> make_plan(const DesiredState& desired, const DesiredGraph& graph, c
 
 struct DestroyOptions {
     std::vector<std::string> targets;   // as for plan; empty: the whole project
-    bool purge_data = false;
+    bool purge_data = false;            // data folders, and the project's named volumes
     std::string data_dir;               // <data_dir>/<container>_<instance>
+    bool remove_images = false;         // --rmi: the project's images (tagged and dangling)
+    std::vector<ObservedVolume> volumes;   // the project's, listed for --purge-data
 };
 // Removes the project's containers (and the network when nothing is left); data
 // folders only with purge_data. Needs no configuration beyond names.

@@ -2,6 +2,7 @@
 // An in-memory engine for planner and executor tests: the same Provider
 // interface as the real one, state shared between connections, failures on
 // demand, and a log of calls. Never used outside tests/.
+#include "engine/ownership.hpp"
 #include "engine/provider.hpp"
 
 #include <atomic>
@@ -17,6 +18,7 @@ struct FakeState {
     std::map<std::string, ObservedContainer> containers;   // by id
     std::map<std::string, ObservedImage> images;           // by id
     std::map<std::string, ObservedNetwork> networks;       // by id
+    std::map<std::string, ObservedVolume> volumes;         // by name
     std::vector<std::string> calls;                        // "create demo-web-one", in order
     int next = 1;
     // Failures on demand.
@@ -57,11 +59,15 @@ public:
         s_->calls.push_back("observe " + project);
         ObservedState o;
         o.project = project;
-        for (auto& [_, c] : s_->containers) if (c.label(labels::kProject) == project) o.containers.push_back(c);
-        for (auto& [_, i] : s_->images)
-            if (i.labels.count(labels::kProject) && i.labels.at(labels::kProject) == project) o.images.push_back(i);
-        for (auto& [_, n] : s_->networks) if (n.label(labels::kProject) == project) o.networks.push_back(n);
-        std::sort(o.containers.begin(), o.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
+        // The same rules as the real provider: every container through engine/ownership.
+        std::vector<ObservedContainer> all;
+        for (auto& [_, c] : s_->containers) all.push_back(c);
+        classify_containers(o, std::move(all));
+        for (auto& [_, i] : s_->images) {
+            bool tagged = std::any_of(i.tags.begin(), i.tags.end(), [&](auto& t) { return t.starts_with(project + "/"); });
+            if (tagged || image_is_ours(i, project)) o.images.push_back(i);
+        }
+        for (auto& [_, n] : s_->networks) if (network_is_ours(n, project)) o.networks.push_back(n);
         return o;
     }
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override {
@@ -110,12 +116,16 @@ public:
         if (s_->by_name(spec.name)) return Error{"Conflict. The container name is already in use", "container " + spec.name, 409};
         std::string image_id;
         for (auto& [id, img] : s_->images)
-            if (std::find(img.tags.begin(), img.tags.end(), spec.image) != img.tags.end()) image_id = id;
+            if (id == spec.image || std::find(img.tags.begin(), img.tags.end(), spec.image) != img.tags.end()) image_id = id;
         if (image_id.empty()) return Error{"No such image: " + spec.image, "container " + spec.name, 404};
         ObservedContainer c;
         c.id = s_->new_id("c");
         c.name = spec.name;
-        c.labels = spec.labels;
+        // As the engine does: the image's labels first, the container's over them.
+        c.labels = s_->images.at(image_id).labels;
+        for (const auto& [k, v] : spec.labels) c.labels[k] = v;
+        for (const auto& p : spec.ports)
+            if (p.publish) c.ports.push_back({p.port, p.protocol, p.host_ip, p.host_port});
         c.image = spec.image;
         c.image_id = image_id;
         c.state = "created";
@@ -182,6 +192,37 @@ public:
         std::lock_guard<std::mutex> l(s_->m);
         s_->calls.push_back("seed " + dest + " from " + image + ":" + path);
         return ok_status();
+    }
+    Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        s_->calls.push_back("volume " + name);
+        s_->volumes.emplace(name, ObservedVolume{name, labels});
+        return ok_status();
+    }
+    Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        std::vector<ObservedVolume> out;
+        for (auto& [_, v] : s_->volumes)
+            if (v.labels.count(labels::kProject) && v.labels.at(labels::kProject) == project) out.push_back(v);
+        return out;
+    }
+    Status remove_volume(const std::string& name) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        s_->calls.push_back("remove-volume " + name);
+        return s_->volumes.erase(name) ? ok_status() : Status(Error{"no such volume", "volume " + name, 404});
+    }
+    Status remove_image(const std::string& ref, bool) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        s_->calls.push_back("remove-image " + ref);
+        for (auto it = s_->images.begin(); it != s_->images.end(); ++it) {
+            auto& tags = it->second.tags;
+            if (std::find(tags.begin(), tags.end(), ref) != tags.end()) {
+                std::erase(tags, ref);
+                return ok_status();
+            }
+            if (it->first == ref) { s_->images.erase(it); return ok_status(); }
+        }
+        return Error{"No such image: " + ref, "image " + ref, 404};
     }
 
 private:

@@ -1,12 +1,14 @@
 #include "providers/docker/docker.hpp"
 
 #include "engine/context.hpp"
+#include "engine/ownership.hpp"
 #include "providers/docker/json_writer.hpp"
 #include "providers/docker/tar.hpp"
 
 #include <simdjson.h>
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
 namespace dockerops::docker {
@@ -220,23 +222,30 @@ Result<HttpResponse> DockerEngine::call(const std::string& method, const std::st
 }
 
 Result<ObservedState> DockerEngine::observe(const std::string& project) {
-    // Three list calls filtered by the project label, whatever the number of
-    // instances: everything the planner needs is in the list answers.
+    // Three list calls whatever the number of instances: everything the
+    // planner needs is in the list answers.
     ObservedState s;
     s.project = project;
     simdjson::dom::parser parser;
     const std::string filter = filter_label(project);
 
-    auto rc = call("GET", "/containers/json?all=1&filters=" + filter);
+    // Every container, not only the labelled ones: a label can be inherited
+    // from an image, so ownership is decided by engine/ownership, and the
+    // others that hold an instance's name or a host port are named in conflicts.
+    auto rc = call("GET", "/containers/json?all=1");
     if (!rc) return rc.error();
     if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
     simdjson::padded_string cbody(rc->body);
     simdjson::dom::array arr;
     if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
         return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
-    for (auto c : arr) s.containers.push_back(container_from_list(c));
+    std::vector<ObservedContainer> all;
+    for (auto c : arr) all.push_back(container_from_list(c));
+    classify_containers(s, std::move(all));
 
-    auto ri = call("GET", "/images/json?filters=" + filter);
+    // Every image too (one call): the project's by label (this version's keys
+    // or 0.1's), and whatever holds a <project>/ tag.
+    auto ri = call("GET", "/images/json");
     if (!ri) return ri.error();
     if (!is_2xx(ri->status)) return engine_error(*ri, "project " + project, "list images");
     simdjson::padded_string ibody(ri->body);
@@ -254,7 +263,8 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
                 if (t.get_string().get(v) == simdjson::SUCCESS && v != "<none>:<none>") img.tags.emplace_back(v);
             }
         std::sort(img.tags.begin(), img.tags.end());
-        s.images.push_back(std::move(img));
+        bool tagged = std::any_of(img.tags.begin(), img.tags.end(), [&](const std::string& t) { return t.starts_with(project + "/"); });
+        if (tagged || image_is_ours(img, project)) s.images.push_back(std::move(img));
     }
 
     auto rn = call("GET", "/networks?filters=" + filter);
@@ -274,7 +284,7 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
                 net.subnet = str(c, "Subnet");
                 if (!net.subnet.empty()) break;
             }
-        s.networks.push_back(std::move(net));
+        if (network_is_ours(net, project)) s.networks.push_back(std::move(net));
     }
 
     std::sort(s.containers.begin(), s.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
@@ -464,8 +474,10 @@ std::string container_create_body(const ContainerSpec& s) {
     w.key("Tty").value(s.tty).key("OpenStdin").value(s.open_stdin).key("StdinOnce").value(false);
     w.key("AttachStdin").value(s.open_stdin).key("AttachStdout").value(s.open_stdin).key("AttachStderr").value(s.open_stdin);
     if (!s.working_dir.empty()) w.key("WorkingDir").value(s.working_dir);
+    std::set<std::string> exposed;
+    for (const auto& p : s.ports) exposed.insert(std::to_string(p.port) + "/" + p.protocol);
     w.key("ExposedPorts").begin_object();
-    for (const auto& p : s.ports) w.key(std::to_string(p.port) + "/" + p.protocol).begin_object().end_object();
+    for (const auto& k : exposed) w.key(k).begin_object().end_object();
     w.end_object();
     if (s.health) {
         w.key("Healthcheck").begin_object().key("Test").strings(s.health->test);
@@ -477,12 +489,18 @@ std::string container_create_body(const ContainerSpec& s) {
     }
     w.key("HostConfig").begin_object();
     w.key("Init").value(s.init);
+    // Bindings grouped by container port (a port may be bound more than once).
+    std::map<std::string, std::vector<const PortSpec*>> bindings;
+    for (const auto& p : s.ports)
+        if (p.publish) bindings[std::to_string(p.port) + "/" + p.protocol].push_back(&p);
     w.key("PortBindings").begin_object();
-    for (const auto& p : s.ports) {
-        if (!p.publish) continue;
-        w.key(std::to_string(p.port) + "/" + p.protocol).begin_array().begin_object();
-        w.key("HostIp").value(p.host_ip).key("HostPort").value(std::to_string(p.port));
-        w.end_object().end_array();
+    for (const auto& [key, list] : bindings) {
+        w.key(key).begin_array();
+        for (const PortSpec* p : list) {
+            w.begin_object().key("HostIp").value(p->host_ip);
+            w.key("HostPort").value(p->host_port ? std::to_string(p->host_port) : std::string()).end_object();
+        }
+        w.end_array();
     }
     w.end_object();
     w.key("Binds").begin_array();
@@ -758,6 +776,36 @@ Result<ExecResult> DockerEngine::exec(const std::string& id, const std::vector<s
     if (parser.parse(ib).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "container " + id};
     out.exit_code = static_cast<int>(num(doc, "ExitCode"));
     return out;
+}
+
+Status DockerEngine::create_volume(const std::string& name, const std::map<std::string, std::string>& labels) {
+    JsonWriter w;
+    w.begin_object().key("Name").value(name).key("Labels").object(labels).end_object();
+    auto r = call("POST", "/volumes/create", w.str());
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "volume " + name, "create");
+    return ok_status();
+}
+
+Result<std::vector<ObservedVolume>> DockerEngine::list_volumes(const std::string& project) {
+    auto r = call("GET", "/volumes?filters=" + filter_label(project));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "project " + project, "list volumes");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    simdjson::dom::array arr;
+    std::vector<ObservedVolume> out;
+    if (parser.parse(body)["Volumes"].get_array().get(arr) == simdjson::SUCCESS)
+        for (auto v : arr) out.push_back({str(v, "Name"), string_map(v, "Labels")});
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    return out;
+}
+
+Status DockerEngine::remove_volume(const std::string& name) {
+    auto r = call("DELETE", "/volumes/" + url_encode(name));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "volume " + name, "remove");
+    return ok_status();
 }
 
 }  // namespace dockerops::docker

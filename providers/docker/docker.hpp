@@ -38,6 +38,10 @@ public:
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
     Result<std::string> logs_tail(const std::string& id, int lines) override;
     Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override;
+    Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) override;
+    Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override;
+    Status remove_volume(const std::string& name) override;
+    Status remove_image(const std::string& ref, bool force) override;
     // Logs as they come (follow: until the container stops).
     Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out);
     // Names of the containers publishing a host port (to say who holds it).
@@ -46,7 +50,6 @@ public:
     // Lower level, for tests and for the commands that need it.
     Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = {},
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
-    Status remove_image(const std::string& ref, bool force);
 
 private:
     explicit DockerEngine(Endpoint e) : http_(std::move(e)) {}

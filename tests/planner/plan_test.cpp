@@ -274,7 +274,7 @@ TEST_CASE("plan: a container left by an interrupted replace is removed") {
     left.name = "shop-web-one-dockerops-old";
     left.state = "exited";
     s.state->containers[left.id] = left;
-    CHECK(s.text() == "remove   shop-web-one-dockerops-old: left over from an interrupted replace\n\n"
+    CHECK(s.text() == "remove   shop-web-one-dockerops-old: left over from an interrupted replace of web.one\n\n"
                       "Plan: 0 to build, 0 to create, 0 to replace, 0 to start, 1 to remove.\n");
 }
 
@@ -441,7 +441,7 @@ TEST_CASE("plan: ports come from EXPOSE, publishing them is a change, a master p
     for (const auto& a : p->actions)
         if (a.object == "db.master") {
             REQUIRE(a.container->ports.size() == 1);
-            CHECK((a.container->ports[0] == PortSpec{5432, "tcp", true, "192.0.2.10"}));
+            CHECK((a.container->ports[0] == PortSpec{5432, "tcp", true, "192.0.2.10", 5432}));
         }
     CHECK(render_text(*p) == "replace  db.master: port 5432/tcp changed\n"
                              "replace  web.two: port 8080/tcp changed\n"

@@ -16,7 +16,7 @@ TEST_CASE("docker unit: a container spec maps onto the create body") {
     s.command = std::vector<std::string>{"supervisord", "-n"};
     s.env = {{"B", "2"}, {"A", "x \"q\""}};
     s.labels = {{labels::kProject, "demo"}};
-    s.ports = {{80, "tcp", true, "10.0.0.1"}, {53, "udp", false, ""}};
+    s.ports = {{80, "tcp", true, "10.0.0.1", 80}, {53, "udp", false, ""}, {9000, "tcp", true, "", 0}, {80, "tcp", true, "", 8080}};
     s.mounts = {{"/srv/data", "/data", false, true}, {"cache", "/cache", true, false}};
     s.network = "demo";
     s.ipv4 = "10.1.2.3";
@@ -26,8 +26,9 @@ TEST_CASE("docker unit: a container spec maps onto the create body") {
           R"({"Image":"demo/web:latest","Hostname":"web-one","Cmd":["supervisord","-n"],"Env":["A=x \"q\"","B=2"],)"
           R"("Labels":{"io.dockerops.project":"demo"},"Tty":false,"OpenStdin":false,"StdinOnce":false,)"
           R"("AttachStdin":false,"AttachStdout":false,"AttachStderr":false,)"
-          R"("ExposedPorts":{"80/tcp":{},"53/udp":{}},"HostConfig":{"Init":true,)"
-          R"("PortBindings":{"80/tcp":[{"HostIp":"10.0.0.1","HostPort":"80"}]},)"
+          R"("ExposedPorts":{"53/udp":{},"80/tcp":{},"9000/tcp":{}},"HostConfig":{"Init":true,)"
+          R"("PortBindings":{"80/tcp":[{"HostIp":"10.0.0.1","HostPort":"80"},{"HostIp":"","HostPort":"8080"}],)"
+          R"("9000/tcp":[{"HostIp":"","HostPort":""}]},)"
           R"("Binds":["/srv/data:/data:rw","cache:/cache:ro"],"RestartPolicy":{"Name":"unless-stopped"},)"
           R"("NetworkMode":"demo"},"NetworkingConfig":{"EndpointsConfig":{"demo":{"IPAMConfig":)"
           R"({"IPv4Address":"10.1.2.3"},"Aliases":["web-one","WEB"]}}}})");

@@ -1,0 +1,130 @@
+#include "engine/toml_guard.hpp"
+
+#include <cstdint>
+
+namespace dockerops {
+
+bool toml_whitespace_test_undefined(char32_t c) {
+    // The same arithmetic as toml++'s generated table: 64 chunks of 0x3FA code
+    // points from U+00A0; a chunk whose bit is clear falls to a switch that
+    // only knows chunks 5 and 7.
+    if (c <= 0xA0 || c > 0xFEFF || c == 0x3000 || c == 0xFEFF) return false;
+    const std::uint64_t chunk = (static_cast<std::uint64_t>(c) - 0xA0u) / 0x3FAu;
+    if ((1ull << chunk) & 0x7FFFFFFFFFFFF75Eull) return false;
+    return chunk != 5 && chunk != 7;
+}
+
+namespace {
+
+// One UTF-8 code point at `i` (advancing it); an invalid sequence decodes as
+// one byte and is left for toml++ to report.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+    if (i + static_cast<std::size_t>(len) > s.size()) len = 1;
+    char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < len; ++k) {
+        const auto cont = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+        if ((cont >> 6) != 0x2) { len = 1; c = b; break; }
+        c = (c << 6) | (cont & 0x3F);
+    }
+    i += static_cast<std::size_t>(len);
+    return c;
+}
+
+}  // namespace
+
+std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
+    enum class In { Plain, Comment, Basic, Literal, MultiBasic, MultiLiteral };
+    In in = In::Plain;
+    int line = 1, col = 0;
+    bool after_backslash = false;      // multi-line basic: the next character follows '\'
+    bool trimming = false;             // after a line-ending backslash: whitespace is skipped
+    char32_t prev = 0;                 // the last character outside strings on this line (0: none)
+    auto starts = [&](std::size_t i, std::string_view w) { return s.substr(i, w.size()) == w; };
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t at = i;
+        const char32_t c = next_code_point(s, i);
+        ++col;
+        const bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        auto hazard = [&]() -> std::optional<TomlHazard> {
+            if (toml_whitespace_test_undefined(c)) return TomlHazard{line, col, c};
+            return std::nullopt;
+        };
+        if (c == '\n') {
+            ++line;
+            col = 0;
+        }
+        switch (in) {
+            case In::Plain: {
+                // A quote opens a string only where TOML allows one; after
+                // anything else it is part of a malformed bare value, which
+                // toml++ reads on to its end (testing each character for
+                // whitespace), quotes and all.
+                const bool opens = prev == 0 || prev == '=' || prev == '[' || prev == '{' || prev == ',' || prev == '.';
+                if (c == '#') in = In::Comment;
+                else if (c == '"' && opens) {
+                    if (starts(at, "\"\"\"")) { in = In::MultiBasic; i = at + 3; col += 2; }
+                    else in = In::Basic;
+                } else if (c == '\'' && opens) {
+                    if (starts(at, "'''")) { in = In::MultiLiteral; i = at + 3; col += 2; }
+                    else in = In::Literal;
+                } else if (auto h = hazard()) {
+                    return h;
+                }
+                if (c == '\n') prev = 0;
+                else if (in == In::Basic || in == In::Literal || in == In::MultiBasic || in == In::MultiLiteral) prev = '"';
+                else if (!ws) prev = c;
+                break;
+            }
+            case In::Comment:
+                if (c == '\n') { in = In::Plain; prev = 0; }
+                break;
+            case In::Basic:
+                if (c == '\\' && i < s.size()) { next_code_point(s, i); ++col; }
+                else if (c == '"') in = In::Plain;
+                else if (c == '\n') { in = In::Plain; prev = 0; }
+                break;
+            case In::Literal:
+                if (c == '\'') in = In::Plain;
+                else if (c == '\n') { in = In::Plain; prev = 0; }
+                break;
+            case In::MultiBasic:
+                if (after_backslash || trimming) {
+                    // toml++ asks whether the character after '\' is
+                    // whitespace, and skips whitespace after a line-ending
+                    // backslash, asking of the first character that is not.
+                    if (!ws) {
+                        if (auto h = hazard()) return h;
+                        trimming = false;
+                    } else {
+                        trimming = true;
+                    }
+                    const bool escaped = after_backslash;
+                    after_backslash = false;
+                    if (ws || escaped) break;
+                }
+                if (c == '\\') after_backslash = true;
+                else if (c == '"' && starts(at, "\"\"\"")) {
+                    i = at + 3;
+                    col += 2;
+                    // Up to two more quotes belong to the string.
+                    for (int k = 0; k < 2 && i < s.size() && s[i] == '"'; ++k) { ++i; ++col; }
+                    in = In::Plain;
+                }
+                break;
+            case In::MultiLiteral:
+                if (c == '\'' && starts(at, "'''")) {
+                    i = at + 3;
+                    col += 2;
+                    for (int k = 0; k < 2 && i < s.size() && s[i] == '\''; ++k) { ++i; ++col; }
+                    in = In::Plain;
+                }
+                break;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace dockerops
