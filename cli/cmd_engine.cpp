@@ -4,6 +4,7 @@
 #include "engine/executor.hpp"
 #include "engine/files.hpp"
 #include "engine/lock.hpp"
+#include "engine/secrets.hpp"
 #include "planner/plan.hpp"
 #include "providers/docker/docker.hpp"
 #include "providers/docker/json_writer.hpp"
@@ -80,7 +81,7 @@ ProviderFactory factory() {
 }
 
 int fail(const Error& e) {
-    std::cerr << "dockerops: " << e.text() << "\n";
+    std::cerr << "dockerops: " << redact(e.text()) << "\n";
     return kExitError;
 }
 
@@ -170,22 +171,22 @@ int execute_plan(const Plan& plan, const po::variables_map& vm) {
     std::mutex out;
     eo.log = [&](const std::string& line) {
         std::lock_guard<std::mutex> l(out);
-        std::cout << line << "\n" << std::flush;
+        std::cout << redact(line) << "\n" << std::flush;
     };
     if (vm.count("progress") && vm["progress"].as<std::string>() == "plain")
         eo.build_progress = [&](const std::string& image, const BuildEvent& e) {
             std::lock_guard<std::mutex> l(out);
-            std::cout << image << " | " << e.text << "\n";
+            std::cout << image << " | " << redact(e.text) << "\n";
         };
     ExecReport report = execute(plan, factory(), eo);
-    std::cout << "\n" << report.summary(plan);
+    std::cout << "\n" << redact(report.summary(plan));
     if (vm.count("json")) {
         docker::JsonWriter w;
         w.begin_object().key("results").begin_array();
         for (const auto& r : report.results) {
             w.begin_object().key("id").value(r.id);
             w.key("outcome").value(r.outcome == Outcome::Done ? "done" : r.outcome == Outcome::Failed ? "failed" : "not started");
-            w.key("message").value(r.message).key("seconds").value(r.seconds).end_object();
+            w.key("message").value(redact(r.message)).key("seconds").value(r.seconds).end_object();
         }
         w.end_array().end_object();
         std::cout << w.str() << "\n";
@@ -242,12 +243,16 @@ int cmd_apply(const Args& args) {
         auto plan = parse_plan_json(read_text_file(c.targets[0]).value_or(""));
         if (!plan) return fail(Error{plan.error().message, c.targets[0]});
         std::map<std::string, std::string> host_env;
-        if (auto p = load_project(c.file.empty() ? fs::path(".") : fs::path(c.file)); p.project) host_env = p.project->host_env;
+        std::string secret_key;
+        if (auto p = load_project(c.file.empty() ? fs::path(".") : fs::path(c.file)); p.project) {
+            host_env = p.project->host_env;
+            if (auto k = project_secret_key(p.project->root)) secret_key = *k;
+        }
         auto secrets = fill_secrets(*plan, [&](const std::string& k) -> std::optional<std::string> {
             if (const char* v = std::getenv(k.c_str())) return std::string(v);
             if (host_env.count(k)) return host_env[k];
             return std::nullopt;
-        });
+        }, secret_key);
         if (!secrets) return fail(secrets.error());
         auto engine = connect();
         if (!engine) return fail(engine.error());

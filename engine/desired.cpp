@@ -3,6 +3,9 @@
 #include "engine/context.hpp"
 #include "engine/dockerfile.hpp"
 #include "engine/ownership.hpp"
+#include "engine/secrets.hpp"
+
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -51,6 +54,13 @@ std::string container_name(const std::string& project, const std::string& contai
 
 std::string image_tag(const std::string& project, const std::string& container) {
     return project + "/" + container + ":latest";
+}
+
+std::filesystem::path secrets_root() {
+    // A tmpfs where there is one: root's /run, else the user's runtime folder.
+    if (::geteuid() == 0) return "/run/dockerops/secrets";
+    if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) return fs::path(x) / "dockerops/secrets";
+    return fs::temp_directory_path() / ("dockerops-" + std::to_string(::geteuid())) / "secrets";
 }
 
 namespace {
@@ -167,10 +177,28 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
                     missing.push_back(k);
                     continue;
                 }
+                if (list == &inst.secret_env) register_secret(*v);   // masked in every message from here on
                 if (auto r = resolve_ip(k, *v, env, problems, di.id)) s.env[k] = *r;
             }
         }
         for (const auto& k : inst.secret_env) di.secret_keys.insert(k);
+        // Secret files: from the same places as secret_env, written by the
+        // executor under a private runtime folder and mounted read-only.
+        for (const auto& k : inst.secret_files) {
+            auto v = outside(k);
+            if (!v && env.ask) v = env.ask(k, inst.id(), true);
+            if (!v) {
+                missing.push_back(k);
+                continue;
+            }
+            register_secret(*v);
+            s.secret_files[k] = *v;
+        }
+        if (!inst.secret_files.empty()) {
+            s.secrets_dir = (secrets_root() / p.name / (inst.container + "_" + inst.name)).string();
+            for (const auto& k : inst.secret_files)
+                s.mounts.push_back({s.secrets_dir + "/" + k, "/run/secrets/" + k, true, true, false, true});
+        }
         s.env["CONTAINER"] = inst.container;
         s.env["INSTANCE"] = inst.name;
         s.env["INSTANCE_TYPE"] = std::string(to_string(inst.type));
@@ -226,6 +254,13 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
             s.mounts.push_back({(p.root / ".dockerops/ssh").string(), "/run/dockerops/ssh", true, true, false});
         for (const auto& v : inst.volumes) s.mounts.push_back({v.source, v.target, v.read_only, v.bind});
         d.instances.push_back(std::move(di));
+    }
+    bool has_secrets = false;
+    for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();
+    if (has_secrets && problems.empty()) {
+        auto key = project_secret_key(p.root);
+        if (!key) return key.error();
+        d.secret_key = *key;
     }
     if (!problems.empty()) {
         std::string msg = "cannot resolve every variable; nothing was changed:";

@@ -63,6 +63,7 @@ struct DesiredInstance {
 
 struct DesiredState {
     std::string project;
+    std::string secret_key;                        // HMAC key for secret digests (engine/secrets)
     NetworkSpec network;                           // subnet chosen by the planner when new
     std::map<std::string, DesiredImage> images;    // by container name
     std::vector<DesiredInstance> instances;        // sorted by id
@@ -72,6 +73,9 @@ struct DesiredState {
 
 // Every missing variable is named in one error; nothing is half-resolved.
 Result<DesiredState> compile(const Project& project, const Environment& env, CompileOptions options = {});
+
+// Where secret files are written on the host (a tmpfs where possible).
+std::filesystem::path secrets_root();
 
 std::string container_name(const std::string& project, const std::string& container, const std::string& instance);
 std::string image_tag(const std::string& project, const std::string& container);

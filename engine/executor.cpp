@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -88,6 +89,7 @@ private:
     Status make_bind_sources(const ContainerSpec& s) {
         const std::string project = s.labels.count(labels::kProject) ? s.labels.at(labels::kProject) : std::string();
         for (const auto& m : s.mounts) {
+            if (m.file) continue;   // a secret file, written by write_secret_files
             if (!m.bind) {
                 // Named volumes are made here, labelled as the project's, so
                 // that destroy --purge-data finds them (and nothing else).
@@ -113,7 +115,27 @@ private:
         return ok_status();
     }
 
+    // Each secret file at <secrets_dir>/NAME, mode 0400, its folder 0700.
+    static Status write_secret_files(const ContainerSpec& s) {
+        if (s.secret_files.empty()) return ok_status();
+        std::error_code ec;
+        fs::create_directories(s.secrets_dir, ec);
+        if (ec) return Error{"cannot make " + s.secrets_dir + ": " + ec.message(), s.name};
+        fs::permissions(s.secrets_dir, fs::perms::owner_all, ec);
+        for (const auto& [name, value] : s.secret_files) {
+            const fs::path file = fs::path(s.secrets_dir) / name;
+            fs::remove(file, ec);
+            std::ofstream out(file, std::ios::trunc | std::ios::binary);
+            out << value;
+            out.close();
+            if (!out) return Error{"cannot write the secret file " + file.string(), s.name};
+            fs::permissions(file, fs::perms::owner_read, ec);
+        }
+        return ok_status();
+    }
+
     Status create(const Action& a) {
+        if (auto s = write_secret_files(*a.container); !s) return s;
         if (auto s = make_bind_sources(*a.container); !s) return s;
         ContainerSpec spec = *a.container;
         if (auto s = stamp_owner(p_, spec); !s) return s;
@@ -127,6 +149,7 @@ private:
     // up, the old one is put back and started again.
     Status replace(const Action& a) {
         const std::string name = a.container->name;
+        if (auto s = write_secret_files(*a.container); !s) return s;
         if (auto s = make_bind_sources(*a.container); !s) return s;
         ContainerSpec next = *a.container;
         next.name = name + kNewSuffix;

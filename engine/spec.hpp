@@ -53,6 +53,9 @@ struct MountSpec {
     // A persistent folder: filled from what the image has at `target` the first
     // time (while it is absent or empty), never overwritten afterwards.
     bool seed = false;
+    // A secret file (source is a file the executor writes from secret_files,
+    // mode 0400), not a folder.
+    bool file = false;
     bool operator==(const MountSpec&) const = default;
 };
 
@@ -70,6 +73,10 @@ struct ContainerSpec {
     std::optional<std::vector<std::string>> command;    // none: the image's
     std::optional<std::vector<std::string>> entrypoint; // none: the image's
     std::map<std::string, std::string> env;
+    // Secrets given as files: NAME -> value, written to <secrets_dir>/NAME on
+    // the host and mounted read-only at /run/secrets/NAME.
+    std::map<std::string, std::string> secret_files;
+    std::string secrets_dir;
     std::map<std::string, std::string> labels;
     std::vector<PortSpec> ports;
     std::vector<MountSpec> mounts;

@@ -1,6 +1,7 @@
 #include "engine/spec_hash.hpp"
 
 #include "engine/context.hpp"
+#include "engine/secrets.hpp"
 #include "providers/docker/json_writer.hpp"
 
 #include <simdjson.h>
@@ -14,13 +15,14 @@ std::string join(const std::vector<std::string>& v) {
 }
 }  // namespace
 
-CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>& secret_keys) {
+CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>& secret_keys, const std::string& secret_key) {
     CanonicalSpec c;
     c["image"] = s.image;
     c["hostname"] = s.hostname;
     if (s.command) c["command"] = join(*s.command);
     if (s.entrypoint) c["entrypoint"] = join(*s.entrypoint);
-    for (const auto& [k, v] : s.env) c["env." + k] = secret_keys.count(k) ? "sha256:" + sha256_hex(v) : v;
+    for (const auto& [k, v] : s.env) c["env." + k] = secret_keys.count(k) ? secret_digest(secret_key, v) : v;
+    for (const auto& [k, v] : s.secret_files) c["secret_file." + k] = secret_digest(secret_key, v);
     // One entry per container port; several host bindings of one port are
     // listed in order. A port published on the same host port reads as 0.1
     // wrote it, so that upgrading changes no spec.

@@ -15,7 +15,9 @@ namespace dockerops {
 using CanonicalSpec = std::map<std::string, std::string>;
 
 // `secret_keys`: env names whose values are hashed in the canonical form.
-CanonicalSpec canonical_spec(const ContainerSpec& spec, const std::set<std::string>& secret_keys);
+// Secret values appear only as HMAC digests under `secret_key` (engine/secrets).
+CanonicalSpec canonical_spec(const ContainerSpec& spec, const std::set<std::string>& secret_keys,
+                             const std::string& secret_key);
 std::string spec_hash(const CanonicalSpec& c);
 // JSON object text of the canonical form (for the io.dockerops.spec label) and back.
 std::string canonical_to_json(const CanonicalSpec& c);

@@ -40,7 +40,7 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
     int line = 1, col = 0;
     bool after_backslash = false;      // multi-line basic: the next character follows '\'
     bool trimming = false;             // after a line-ending backslash: whitespace is skipped
-    char32_t prev = 0;                 // the last character outside strings on this line (0: none)
+    char32_t prev = '\n';              // the last character outside strings on this line ('\n': none yet)
     auto starts = [&](std::size_t i, std::string_view w) { return s.substr(i, w.size()) == w; };
     std::size_t i = 0;
     while (i < s.size()) {
@@ -62,7 +62,7 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
                 // anything else it is part of a malformed bare value, which
                 // toml++ reads on to its end (testing each character for
                 // whitespace), quotes and all.
-                const bool opens = prev == 0 || prev == '=' || prev == '[' || prev == '{' || prev == ',' || prev == '.';
+                const bool opens = prev == '\n' || prev == '=' || prev == '[' || prev == '{' || prev == ',' || prev == '.';
                 if (c == '#') in = In::Comment;
                 else if (c == '"' && opens) {
                     if (starts(at, "\"\"\"")) { in = In::MultiBasic; i = at + 3; col += 2; }
@@ -73,22 +73,22 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
                 } else if (auto h = hazard()) {
                     return h;
                 }
-                if (c == '\n') prev = 0;
+                if (c == '\n') prev = '\n';
                 else if (in == In::Basic || in == In::Literal || in == In::MultiBasic || in == In::MultiLiteral) prev = '"';
                 else if (!ws) prev = c;
                 break;
             }
             case In::Comment:
-                if (c == '\n') { in = In::Plain; prev = 0; }
+                if (c == '\n') { in = In::Plain; prev = '\n'; }
                 break;
             case In::Basic:
                 if (c == '\\' && i < s.size()) { next_code_point(s, i); ++col; }
                 else if (c == '"') in = In::Plain;
-                else if (c == '\n') { in = In::Plain; prev = 0; }
+                else if (c == '\n') { in = In::Plain; prev = '\n'; }
                 break;
             case In::Literal:
                 if (c == '\'') in = In::Plain;
-                else if (c == '\n') { in = In::Plain; prev = 0; }
+                else if (c == '\n') { in = In::Plain; prev = '\n'; }
                 break;
             case In::MultiBasic:
                 if (after_backslash || trimming) {

@@ -12,7 +12,7 @@ CXX=${CXX:-clang++}
 # one of them fails on '[+a]' (see fuzz/README.md).
 flags=(-std=c++20 -g -O1 -I. -DTOML_HEADER_ONLY=1 '-DTOML_ASSERT(expr)=static_assert(true)'
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-srcs=(engine/toml_guard.cpp engine/diagnostics.cpp engine/model.cpp engine/config.cpp engine/legacy.cpp engine/files.cpp)
+srcs=(engine/ports.cpp engine/toml_guard.cpp engine/diagnostics.cpp engine/model.cpp engine/config.cpp engine/legacy.cpp engine/files.cpp)
 for t in config legacy; do
   "$CXX" "${flags[@]}" "fuzz/fuzz_$t.cpp" "${srcs[@]}" -lsimdjson -o "$out/fuzz_$t" &
 done

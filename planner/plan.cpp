@@ -233,7 +233,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
             else if (address.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = address.at(l.target);
         }
-        CanonicalSpec canon = canonical_spec(spec, di.secret_keys);
+        CanonicalSpec canon = canonical_spec(spec, di.secret_keys, d.secret_key);
         for (const auto& [k, v] : spec_labels(canon)) spec.labels[k] = v;
 
         // What is not ours is never touched: a name or a port it holds is a conflict.

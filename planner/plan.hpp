@@ -87,11 +87,12 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
 std::string render_text(const Plan& plan);
 std::string summary_line(const Plan& plan);
 std::string render_json(const Plan& plan);
-// Secret values come back as "sha256:<hex>"; fill_secrets puts the real ones in.
+// Secret values come back as "hmac-sha256:<hex>"; fill_secrets puts the real ones in.
 Result<Plan> parse_plan_json(const std::string& json);
-// For a plan read from a file: each secret from `lookup`, refused if its hash
-// is not the one planned.
-Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup);
+// For a plan read from a file: each secret from `lookup`, refused if its
+// digest under the project's key is not the one planned.
+Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,
+                    const std::string& secret_key);
 
 // The project subnet for a project whose network does not exist yet.
 std::string default_subnet(const std::string& project);

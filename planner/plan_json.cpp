@@ -2,6 +2,8 @@
 // Stable (sorted keys where maps, plan order for actions); documented in
 // schemas/plan.schema.json.
 #include "engine/context.hpp"
+#include "engine/secrets.hpp"
+#include "engine/spec_hash.hpp"
 #include "planner/plan.hpp"
 #include "providers/docker/json_writer.hpp"
 
@@ -13,6 +15,15 @@ using docker::JsonWriter;
 
 namespace {
 
+// A secret's digest as the spec label holds it (the planner wrote it there).
+std::string digest_of(const ContainerSpec& s, const std::string& canonical_key) {
+    auto label = s.labels.find(labels::kSpec);
+    if (label == s.labels.end()) return "(sensitive)";
+    auto canon = canonical_from_json(label->second);
+    if (!canon || !canon->count(canonical_key)) return "(sensitive)";
+    return canon->at(canonical_key);
+}
+
 void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::string>& secrets) {
     w.begin_object();
     w.key("name").value(s.name).key("image").value(s.image).key("hostname").value(s.hostname);
@@ -23,19 +34,23 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.key("env").begin_object();
     for (const auto& [k, v] : s.env) {
         bool secret = std::find(secrets.begin(), secrets.end(), k) != secrets.end();
-        w.key(k).value(secret ? "sha256:" + sha256_hex(v) : v);
+        w.key(k).value(secret ? digest_of(s, "env." + k) : v);
     }
     w.end_object();
+    w.key("secret_files").begin_object();
+    for (const auto& [k, _] : s.secret_files) w.key(k).value(digest_of(s, "secret_file." + k));
+    w.end_object();
+    w.key("secrets_dir").value(s.secrets_dir);
     w.key("labels").object(s.labels);
     w.key("ports").begin_array();
     for (const auto& p : s.ports)
         w.begin_object().key("port").value(p.port).key("protocol").value(p.protocol).key("publish").value(p.publish)
-            .key("host_ip").value(p.host_ip).end_object();
+            .key("host_ip").value(p.host_ip).key("host_port").value(p.host_port).end_object();
     w.end_array();
     w.key("mounts").begin_array();
     for (const auto& m : s.mounts)
         w.begin_object().key("source").value(m.source).key("target").value(m.target).key("read_only").value(m.read_only)
-            .key("bind").value(m.bind).key("seed").value(m.seed).end_object();
+            .key("bind").value(m.bind).key("seed").value(m.seed).key("file").value(m.file).end_object();
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
@@ -84,19 +99,23 @@ ContainerSpec read_spec(Node e) {
     s.command = opt_strings(e["command"]);
     s.entrypoint = opt_strings(e["entrypoint"]);
     s.env = smap(e["env"]);
+    s.secret_files = smap(e["secret_files"]);
+    s.secrets_dir = str(e["secrets_dir"]);
     s.labels = smap(e["labels"]);
     simdjson::dom::array a;
     if (e["ports"].get_array().get(a) == simdjson::SUCCESS)
         for (auto p : a) {
-            int64_t port = 0;
+            int64_t port = 0, host_port = 0;
             (void)!Node(element(p))["port"].get_int64().get(port);
+            (void)!Node(element(p))["host_port"].get_int64().get(host_port);
             s.ports.push_back({static_cast<int>(port), str(Node(element(p))["protocol"]), boolean(Node(element(p))["publish"]),
-                               str(Node(element(p))["host_ip"])});
+                               str(Node(element(p))["host_ip"]), static_cast<int>(host_port)});
         }
     if (e["mounts"].get_array().get(a) == simdjson::SUCCESS)
         for (auto m : a) {
             Node n(element{m});
-            s.mounts.push_back({str(n["source"]), str(n["target"]), boolean(n["read_only"]), boolean(n["bind"]), boolean(n["seed"])});
+            s.mounts.push_back({str(n["source"]), str(n["target"]), boolean(n["read_only"]), boolean(n["bind"]), boolean(n["seed"]),
+                                boolean(n["file"])});
         }
     s.network = str(e["network"]);
     s.ipv4 = str(e["ipv4"]);
@@ -208,18 +227,27 @@ Result<Plan> parse_plan_json(const std::string& json) {
     return plan;
 }
 
-Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,
+                    const std::string& secret_key) {
+    auto fill = [&](const std::string& k, std::string& slot, const std::string& object) -> Status {
+        auto v = lookup(k);
+        if (!v) return Error{"secret " + k + " is not set (the plan needs it)", object};
+        if (slot != secret_digest(secret_key, *v))
+            return Error{"secret " + k + " differs from the one the plan was made with (or the project's secret key "
+                         "changed); make a new plan", object};
+        register_secret(*v);
+        slot = *v;
+        return ok_status();
+    };
     for (auto& a : plan.actions) {
         if (!a.container) continue;
         for (const auto& k : a.secret_env) {
             auto it = a.container->env.find(k);
             if (it == a.container->env.end()) continue;
-            auto v = lookup(k);
-            if (!v) return Error{"secret " + k + " is not set (the plan needs it)", a.object};
-            if (it->second != "sha256:" + sha256_hex(*v))
-                return Error{"secret " + k + " differs from the one the plan was made with; make a new plan", a.object};
-            it->second = *v;
+            if (auto s = fill(k, it->second, a.object); !s) return s;
         }
+        for (auto& [k, v] : a.container->secret_files)
+            if (auto s = fill(k, v, a.object); !s) return s;
     }
     return ok_status();
 }

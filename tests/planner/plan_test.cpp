@@ -6,6 +6,7 @@
 #include "engine/graph.hpp"
 #include "engine/spec_hash.hpp"
 #include "planner/plan.hpp"
+#include "engine/secrets.hpp"
 #include "tests/fake_engine.hpp"
 #include "tests/support.hpp"
 
@@ -381,7 +382,15 @@ TEST_CASE("plan: secrets are required, never shown, and a changed secret replace
                              "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
     const std::string json = render_json(*p);
     CHECK(json.find("correct horse") == std::string::npos);
-    CHECK(json.find("\"DB_PASSWORD\":\"sha256:" + sha256_hex("correct horse") + "\"") != std::string::npos);
+    // A keyed digest (the project's key, kept 0600 beside the project), not
+    // a bare sha256 that a dictionary reverses.
+    CHECK(json.find(sha256_hex("correct horse")) == std::string::npos);
+    auto key = project_secret_key(s.dir.path());
+    REQUIRE(key);
+    CHECK((std::filesystem::status(s.dir.path() / ".dockerops/secret-key").permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK(json.find("\"DB_PASSWORD\":\"" + secret_digest(*key, "correct horse") + "\"") != std::string::npos);
+    CHECK(s.container("shop-db-master").label(labels::kSpec).find(secret_digest(*key, "hunter2")) != std::string::npos);
 }
 
 TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
@@ -393,10 +402,16 @@ TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
     REQUIRE(back);
     CHECK(render_text(*back) == render_text(*p));
     Plan wrong = *back;
-    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); });
+    auto key = project_secret_key(s.dir.path());
+    REQUIRE(key);
+    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); }, *key);
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().text() == "db.master: secret DB_PASSWORD differs from the one the plan was made with; make a new plan");
-    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }));
+    CHECK(refused.error().text() == "db.master: secret DB_PASSWORD differs from the one the plan was made with (or the "
+                                    "project's secret key changed); make a new plan");
+    Plan other_key = *back;
+    CHECK_FALSE(fill_secrets(other_key, [](const std::string&) { return std::optional<std::string>("s3cret"); },
+                             std::string(64, '0')));
+    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }, *key));
     for (const auto& a : back->actions)
         if (a.object == "db.master") CHECK(a.container->env.at("DB_PASSWORD") == "s3cret");
 }

@@ -102,7 +102,7 @@ TEST_CASE("docker: a container with the full spec runs as specified") {
     ContainerSpec s = p.spec("web-one");
     s.hostname = "web-one";
     s.env = {{"GREETING", "hello world"}, {"INSTANCE", "one"}};
-    s.ports = {{tcp_port, "tcp", true, "127.0.0.1"}, {udp_port, "udp", true, "127.0.0.1"}, {7000, "tcp", false, ""}};
+    s.ports = {{tcp_port, "tcp", true, "127.0.0.1", tcp_port}, {udp_port, "udp", true, "127.0.0.1", udp_port}, {7000, "tcp", false, ""}};
     s.mounts = {{shared.path().string(), "/mnt/shared", true, true}};
     s.network = p.name();
     s.ipv4 = p.subnet_prefix() + "10";
@@ -244,7 +244,7 @@ TEST_CASE("docker: failures keep the engine's message and name the object") {
 
     dockerops::test::PortHolder holder;
     ContainerSpec port = p.spec("port");
-    port.ports = {{holder.port(), "tcp", true, "127.0.0.1"}};
+    port.ports = {{holder.port(), "tcp", true, "127.0.0.1", holder.port()}};
     std::string pid = must(p.engine().create_container(port));
     auto started = p.engine().start_container(pid);
     REQUIRE_FALSE(started);
@@ -256,7 +256,7 @@ TEST_CASE("docker: failures keep the engine's message and name the object") {
     // A port held by another container: that container is named.
     const int shared = dockerops::test::free_port();
     ContainerSpec first = p.spec("first");
-    first.ports = {{shared, "tcp", true, "127.0.0.1"}};
+    first.ports = {{shared, "tcp", true, "127.0.0.1", shared}};
     std::string fid = must(p.engine().create_container(first));
     must(p.engine().start_container(fid));
     ContainerSpec second = p.spec("second");

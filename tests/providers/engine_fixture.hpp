@@ -2,6 +2,7 @@
 // Integration tests run against the real dockerd that scripts/setup.sh started.
 // Each test works under its own project label and, when it ends, removes the
 // containers, networks and images carrying that label — and nothing else.
+#include "engine/ownership.hpp"
 #include "providers/docker/docker.hpp"
 
 #include <catch2/catch.hpp>
@@ -52,6 +53,10 @@ public:
         s.image = "dockerops/busybox:latest";
         s.command = cmd;
         s.labels = labels(suffix);
+        // Made as the executor makes them (engine/executor's stamp_owner), so
+        // that observe counts them as the project's and cleanup finds them.
+        if (busybox_id_.empty()) busybox_id_ = must_image_id();
+        s.labels[labels::kOwner] = container_owner_token(name_, busybox_id_);
         return s;
     }
 
@@ -64,8 +69,13 @@ public:
     }
 
 private:
+    std::string must_image_id() const {
+        auto i = engine_->inspect_image("dockerops/busybox:latest");
+        return i ? i->id : std::string();
+    }
     std::unique_ptr<docker::DockerEngine> engine_;
     std::string name_;
+    mutable std::string busybox_id_;
 };
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.
