@@ -547,14 +547,28 @@ void Loader::check_engine_limits(const Project& p, const std::vector<InstanceDec
         if (!valid_image_component(name))
             d_.error(c.pos, "container name '" + name + "' cannot be part of an image name",
                      "the engine wants letters and digits joined by '.', '_', '__' or '-', ending in a letter or digit");
+        // The engine checks the full name, docker.io/<project>/<container>, against 255.
         const std::size_t ref = p.name.size() + 1 + name.size();
-        if (ref > 255)
+        if (ref > 245)
             d_.error(c.pos, "image name '" + p.name + "/" + name + "' is " + std::to_string(ref) +
-                                " characters; the engine takes at most 255",
+                                " characters; the engine takes at most 245 (255 with the docker.io/ it puts before it)",
                      "shorten the project or container name");
     }
+    // Two instances cannot bind one host port.
+    std::map<std::string, std::string> bound;   // "127.0.0.1:8080/tcp" -> instance id
     for (const auto& d : decls) {
-        if (!d.complete || !d.inst.hostname.empty() && d.inst.hostname != d.inst.dashed()) continue;
+        if (!d.complete) continue;
+        for (const auto& port : d.inst.ports) {
+            if (port.host_port == 0) continue;
+            const std::string key = (port.host_ip.empty() ? "*" : port.host_ip) + ":" + std::to_string(port.host_port) + "/" + port.protocol;
+            auto [it, fresh] = bound.emplace(key, d.inst.id());
+            if (!fresh && it->second != d.inst.id())
+                d_.error(d.name_pos, d.inst.id() + " binds host port " + key + ", which " + it->second + " binds too",
+                         "give each instance its own host port (an instance's ports replace its container's)");
+        }
+    }
+    for (const auto& d : decls) {
+        if (!d.complete || (!d.inst.hostname.empty() && d.inst.hostname != d.inst.dashed())) continue;
         const std::string host = d.inst.dashed();
         if (host.size() > 63)
             d_.error(d.name_pos, "the host name of " + d.inst.id() + ", '" + host + "', is " + std::to_string(host.size()) +

@@ -69,13 +69,16 @@ std::string py_bool(bool b) { return b ? "True" : "False"; }   // as the seed's 
 
 // "from_eth0" -> that interface's address.
 std::optional<std::string> resolve_ip(const std::string& key, const std::string& value, const Environment& env,
-                                      std::vector<std::string>& problems, const std::string& where) {
+                                      std::vector<std::string>& problems, const std::string& where, bool secret = false) {
     if (!(key.size() > 3 && key.ends_with("_IP") && value.starts_with("from_"))) return value;
     std::string iface = value.substr(5);
     auto addr = env.interface_address(iface);
     if (!addr) {
-        problems.push_back(where + ": " + key + " = \"" + value + "\": there is no interface '" + iface +
-                           "' with an IPv4 address on this host");
+        // A secret's value is never shown, not even the interface it names.
+        problems.push_back(secret ? where + ": " + key + " = (sensitive): its from_ value names no interface with an "
+                                                         "IPv4 address on this host"
+                                  : where + ": " + key + " = \"" + value + "\": there is no interface '" + iface +
+                                        "' with an IPv4 address on this host");
         return std::nullopt;
     }
     return addr;
@@ -177,8 +180,9 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
                     missing.push_back(k);
                     continue;
                 }
-                if (list == &inst.secret_env) register_secret(*v);   // masked in every message from here on
-                if (auto r = resolve_ip(k, *v, env, problems, di.id)) s.env[k] = *r;
+                const bool secret = list == &inst.secret_env;
+                if (secret) register_secret(*v);   // masked in every message from here on
+                if (auto r = resolve_ip(k, *v, env, problems, di.id, secret)) s.env[k] = *r;
             }
         }
         for (const auto& k : inst.secret_env) di.secret_keys.insert(k);
@@ -252,7 +256,9 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         // container's entrypoint installs it for the dockerops user.
         if (fs::is_directory(p.root / ".dockerops/ssh"))
             s.mounts.push_back({(p.root / ".dockerops/ssh").string(), "/run/dockerops/ssh", true, true, false});
-        for (const auto& v : inst.volumes) s.mounts.push_back({v.source, v.target, v.read_only, v.bind});
+        // Named volumes are the project's own: <project>_<name>, as compose names them.
+        for (const auto& v : inst.volumes)
+            s.mounts.push_back({v.bind ? v.source : p.name + "_" + v.source, v.target, v.read_only, v.bind});
         d.instances.push_back(std::move(di));
     }
     bool has_secrets = false;

@@ -1,6 +1,7 @@
 #include "engine/toml_guard.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace dockerops {
 
@@ -40,7 +41,15 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
     int line = 1, col = 0;
     bool after_backslash = false;      // multi-line basic: the next character follows '\'
     bool trimming = false;             // after a line-ending backslash: whitespace is skipped
-    char32_t prev = '\n';              // the last character outside strings on this line ('\n': none yet)
+    // Where we are outside strings: toml++ reads a malformed value on to the
+    // next value terminator (whitespace, ',', ']', '}', '#'), testing each
+    // character for whitespace, quotes and all. So a quote opens a string only
+    // where a value or a key may start, not inside such a run.
+    std::vector<char> nest;            // 'A' array, 'T' inline table
+    bool expect_value = false;         // after '=', or '[' / ',' in an array
+    bool value_done = false;           // a string value just ended
+    bool bare = false;                 // inside a run of a bare (or malformed) value
+    bool in_value_string = false;
     auto starts = [&](std::size_t i, std::string_view w) { return s.substr(i, w.size()) == w; };
     std::size_t i = 0;
     while (i < s.size()) {
@@ -56,39 +65,73 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
             ++line;
             col = 0;
         }
+        auto close_string = [&] {
+            in = In::Plain;
+            value_done = in_value_string;
+            in_value_string = false;
+        };
         switch (in) {
             case In::Plain: {
-                // A quote opens a string only where TOML allows one; after
-                // anything else it is part of a malformed bare value, which
-                // toml++ reads on to its end (testing each character for
-                // whitespace), quotes and all.
-                const bool opens = prev == '\n' || prev == '=' || prev == '[' || prev == '{' || prev == ',' || prev == '.';
-                if (c == '#') in = In::Comment;
-                else if (c == '"' && opens) {
-                    if (starts(at, "\"\"\"")) { in = In::MultiBasic; i = at + 3; col += 2; }
-                    else in = In::Basic;
-                } else if (c == '\'' && opens) {
-                    if (starts(at, "'''")) { in = In::MultiLiteral; i = at + 3; col += 2; }
-                    else in = In::Literal;
-                } else if (auto h = hazard()) {
-                    return h;
+                const bool terminator = ws || c == ',' || c == ']' || c == '}' || c == '#';
+                if (bare && !terminator) {
+                    if (auto h = hazard()) return h;
+                    break;
                 }
-                if (c == '\n') prev = '\n';
-                else if (in == In::Basic || in == In::Literal || in == In::MultiBasic || in == In::MultiLiteral) prev = '"';
-                else if (!ws) prev = c;
+                bare = false;
+                if (ws) {
+                    if (c == '\n' && nest.empty()) expect_value = value_done = false;
+                    break;
+                }
+                if (value_done && !terminator) {   // junk after a value: read on like a bare value
+                    value_done = false;
+                    bare = true;
+                    if (auto h = hazard()) return h;
+                    break;
+                }
+                value_done = false;
+                if (c == '#') { in = In::Comment; break; }
+                if (c == '"' || c == '\'') {
+                    in_value_string = expect_value;
+                    expect_value = false;
+                    const bool triple = starts(at, c == '"' ? "\"\"\"" : "'''");
+                    if (triple) { i = at + 3; col += 2; }
+                    in = c == '"' ? (triple ? In::MultiBasic : In::Basic) : (triple ? In::MultiLiteral : In::Literal);
+                    break;
+                }
+                if (c == '=') { expect_value = true; break; }
+                if (c == '[') {
+                    if (expect_value) nest.push_back('A');   // an array; otherwise a table header
+                    break;
+                }
+                if (c == '{') { nest.push_back('T'); expect_value = false; break; }
+                if (c == ']' || c == '}') {
+                    if (!nest.empty()) nest.pop_back();
+                    expect_value = false;
+                    break;
+                }
+                if (c == ',') {
+                    expect_value = !nest.empty() && nest.back() == 'A';
+                    break;
+                }
+                if (auto h = hazard()) return h;
+                if (expect_value) {
+                    bare = true;   // a number, date, boolean... or something malformed
+                    expect_value = false;
+                }
                 break;
             }
             case In::Comment:
-                if (c == '\n') { in = In::Plain; prev = '\n'; }
+                if (c == '\n') {
+                    in = In::Plain;
+                    if (nest.empty()) expect_value = value_done = false;
+                }
                 break;
             case In::Basic:
                 if (c == '\\' && i < s.size()) { next_code_point(s, i); ++col; }
-                else if (c == '"') in = In::Plain;
-                else if (c == '\n') { in = In::Plain; prev = '\n'; }
+                else if (c == '"' || c == '\n') close_string();
                 break;
             case In::Literal:
-                if (c == '\'') in = In::Plain;
-                else if (c == '\n') { in = In::Plain; prev = '\n'; }
+                if (c == '\'' || c == '\n') close_string();
                 break;
             case In::MultiBasic:
                 if (after_backslash || trimming) {
@@ -111,7 +154,7 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
                     col += 2;
                     // Up to two more quotes belong to the string.
                     for (int k = 0; k < 2 && i < s.size() && s[i] == '"'; ++k) { ++i; ++col; }
-                    in = In::Plain;
+                    close_string();
                 }
                 break;
             case In::MultiLiteral:
@@ -119,7 +162,7 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
                     i = at + 3;
                     col += 2;
                     for (int k = 0; k < 2 && i < s.size() && s[i] == '\''; ++k) { ++i; ++col; }
-                    in = In::Plain;
+                    close_string();
                 }
                 break;
         }

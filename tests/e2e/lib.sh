@@ -5,12 +5,16 @@ set -euo pipefail
 BIN=${BIN:?}
 PROJECT="e2e-${CASE:-x}-$$"
 DIR=$(mktemp -d)
+FOREIGN=()   # containers a test made itself with docker run (not dockerops's)
 cleanup() {
-  "$BIN" destroy -f "$DIR" --yes >/dev/null 2>&1 || true
+  for f in "${FOREIGN[@]}"; do docker rm -f "$f" >/dev/null 2>&1 || true; done
+  "$BIN" destroy -f "$DIR" --yes --rmi --purge-data >/dev/null 2>&1 || true
   "$BIN" unlock -f "$DIR" >/dev/null 2>&1 || true
   docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker network ls -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker network rm >/dev/null 2>&1 || true
-  docker images -q --filter "label=io.dockerops.project=$PROJECT" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
+  docker network rm "$PROJECT-dockerops-lock" >/dev/null 2>&1 || true
+  docker volume ls -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1 || true
+  docker images -q --filter "label=io.dockerops.image.project=$PROJECT" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
   rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -51,3 +55,5 @@ TOML
 dops() { local cmd=$1; shift; "$BIN" "$cmd" -f "$DIR" "$@"; }
 cid() { docker inspect -f '{{.Id}}' "$PROJECT-$1" 2>/dev/null || true; }
 count_containers() { docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | wc -l; }
+# A TCP/UDP port nothing on this host listens on now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# End-to-end tests of what makes dockerops safe next to anything else, on the
+# real dockerd: ownership that an image cannot pass on, conflicts named at
+# plan time, explicit ports, secrets kept out of every output, clean-up that
+# removes only what is the project's, kill-safety and the lock, validation.
+#   trust_test.sh BIN CASE
+BIN=$1 CASE=$2
+. "$(dirname "$0")/lib.sh"
+
+lock_held() { docker network inspect "$PROJECT-dockerops-lock" >/dev/null 2>&1; }
+
+case "$CASE" in
+ownership)
+  write_project
+  dops apply --yes >/dev/null || fail "apply"
+  # A container of the user's own from an image dockerops built: it inherits
+  # the image's labels, and must still not be taken for one of ours.
+  FOREIGN+=("$PROJECT-debug-shell" "$PROJECT-other-tool")
+  docker run -d --name "$PROJECT-debug-shell" "$PROJECT/app" sleep 1000 >/dev/null
+  # Another tool's container, built FROM a dockerops image (as compose would).
+  mkdir -p "$DIR/other"
+  printf 'FROM %s/app\nLABEL io.dockerops.project=%s\n' "$PROJECT" "$PROJECT" >"$DIR/other/Dockerfile"
+  docker build -q -t "$PROJECT-other:latest" "$DIR/other" >/dev/null
+  docker run -d --name "$PROJECT-other-tool" "$PROJECT-other:latest" sleep 1000 >/dev/null
+  out=$(dops plan --detailed-exitcode) || fail "plan sees a change (exit $?): $out"
+  [ "$out" = "No changes." ] || fail "plan: $out"
+  dops ps --all | grep -q "debug-shell\|other-tool" && fail "ps lists a container that is not the project's"
+  out=$(dops apply --yes) || fail "apply: $out"
+  [ "$out" = "No changes." ] || fail "apply: $out"
+  out=$(dops clean all --yes) || fail "clean: $out"
+  grep -q "debug-shell\|other-tool" <<<"$out" && fail "clean names a foreign container: $out"
+  dops apply --yes >/dev/null || fail "apply after clean"
+  out=$(dops destroy --yes) || fail "destroy: $out"
+  grep -q "debug-shell\|other-tool" <<<"$out" && fail "destroy names a foreign container: $out"
+  for f in "${FOREIGN[@]}"; do
+    [ "$(docker inspect -f '{{.State.Status}}' "$f")" = running ] || fail "$f did not survive"
+  done
+  [ "$(docker ps -aq --filter "label=io.dockerops.owner" --filter "label=io.dockerops.project=$PROJECT" | wc -l)" = 0 ] ||
+    fail "destroy left containers of the project"
+  docker rmi "$PROJECT-other:latest" >/dev/null 2>&1 || true
+  ;;
+name_conflict)
+  write_project
+  FOREIGN+=("$PROJECT-app-two")
+  docker run -d --name "$PROJECT-app-two" dockerops/busybox:latest sleep 1000 >/dev/null
+  fid=$(docker inspect -f '{{.Id}}' "$PROJECT-app-two" | cut -c1-12)
+  out=$(dops plan 2>&1) && fail "plan with a conflict exited 0: $out" || true
+  grep -qx "conflict  app.two: the name $PROJECT-app-two is taken by a container dockerops did not create (id $fid)" <<<"$out" ||
+    fail "conflict not named: $out"
+  out=$(dops apply --yes 2>&1) && fail "apply went ahead with a conflict: $out" || true
+  grep -q "apply refuses this plan" <<<"$out" || fail "refusal not said: $out"
+  grep -q "Conflict\|409" <<<"$out" && fail "the engine's raw 409 reached the user: $out"
+  [ "$(count_containers)" = 0 ] || fail "apply changed something: $(count_containers) labelled containers"
+  [ "$(docker inspect -f '{{.State.Status}}' "$PROJECT-app-two")" = running ] || fail "the foreign container was touched"
+  ;;
+ports)
+  p1=$(free_port) p2=$(free_port) p3=$(free_port) pe=$(free_port)
+  # A range of three free ports.
+  while :; do r=$(( (RANDOM % 20000) + 30000 )); python3 -c "
+import socket,sys
+for p in range($r,$r+3):
+  s=socket.socket(); s.bind(('0.0.0.0',p)); s.close()
+  u=socket.socket(type=socket.SOCK_DGRAM); u.bind(('0.0.0.0',p)); u.close()" 2>/dev/null && break; done
+  mkdir -p "$DIR/containers/svc" "$DIR/containers/pub"
+  printf 'FROM dockerops/busybox:latest\nEXPOSE 22\nEXPOSE 80\nCMD ["sleep", "3600"]\n' >"$DIR/containers/svc/Dockerfile"
+  printf 'FROM dockerops/busybox:latest\nEXPOSE %s\nCMD ["sleep", "3600"]\n' "$pe" >"$DIR/containers/pub/Dockerfile"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.svc]
+ports = ["127.0.0.1:$p3:80"]
+[containers.pub]
+
+[[instances]]
+container = "svc"
+name = "one"
+type = "published"
+ports = ["127.0.0.1:$p1:80", "$p2:53/udp", "$r-$((r+2)):9000-9002"]
+
+[[instances]]
+container = "svc"
+name = "two"
+
+[[instances]]
+container = "pub"
+name = "one"
+publish_ports = true
+TOML
+  HOST_IP=127.0.0.1 dops apply --yes >"$DIR/apply.log" 2>&1 || fail "apply: $(cat "$DIR/apply.log")"
+  got=$(docker port "$PROJECT-svc-one" | sort)
+  want=$(printf '%s\n' "53/udp -> 0.0.0.0:$p2" "80/tcp -> 127.0.0.1:$p1" "9000/tcp -> 0.0.0.0:$r" \
+           "9001/tcp -> 0.0.0.0:$((r+1))" "9002/tcp -> 0.0.0.0:$((r+2))" | sort)
+  # The engine may list the IPv6 twin of an all-addresses binding too.
+  got=$(grep -v '\[::\]' <<<"$got")
+  [ "$got" = "$want" ] || fail "svc.one publishes $got, not $want"
+  # Nothing else: 22 (EXPOSEd, as the base container does) stays closed, on
+  # a published instance too.
+  grep -q '^22/' <<<"$(docker port "$PROJECT-svc-one")" && fail "22 was published"
+  # svc.two takes the container's default ports.
+  [ "$(docker port "$PROJECT-svc-two" | grep -v '\[::\]')" = "80/tcp -> 127.0.0.1:$p3" ] ||
+    fail "svc.two publishes $(docker port "$PROJECT-svc-two"), not its container's default"
+  # EXPOSE-based publishing binds HOST_IP.
+  [ "$(docker port "$PROJECT-pub-one" | grep -v '\[::\]')" = "$pe/tcp -> 127.0.0.1:$pe" ] ||
+    fail "pub.one publishes $(docker port "$PROJECT-pub-one") (want $pe on HOST_IP 127.0.0.1)"
+  # A host port held by a container dockerops did not create: named at plan time.
+  hold=$(free_port)
+  FOREIGN+=("$PROJECT-holder")
+  docker run -d --name "$PROJECT-holder" -p "$hold:80" dockerops/busybox:latest sleep 1000 >/dev/null
+  sed -i "s/\"$p2:53\/udp\"/\"$p2:53\/udp\", \"$hold:81\"/" "$DIR/dockerops.toml"
+  out=$(HOST_IP=127.0.0.1 dops plan 2>&1) && fail "plan with a taken port exited 0: $out" || true
+  grep -q "^conflict  svc.one: host port $hold/tcp is published by container $PROJECT-holder (id " <<<"$out" ||
+    fail "port holder not named: $out"
+  ;;
+secrets)
+  secret="pl4nted-$RANDOM-s3cr3t"
+  mkdir -p "$DIR/containers/app"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.app]
+[[instances]]
+container = "app"
+name = "one"
+secret_env = ["DB_PASSWORD"]
+secret_files = ["API_TOKEN"]
+TOML
+  export DB_PASSWORD="$secret" API_TOKEN="$secret-file"
+  {
+    dops plan
+    dops plan --json
+    dops plan -o "$DIR/saved.json"
+    cat "$DIR/saved.json"
+    dops apply --yes --trace-api "$DIR/saved.json"
+    docker inspect "$PROJECT-app-one" --format '{{json .Config.Labels}}'
+    dops ps --all
+    dops graph
+    echo 'env = { EXTRA = "x" }' >>"$DIR/dockerops.toml"
+    dops apply --yes --json
+  } >"$DIR/out.log" 2>&1 || fail "a step failed: $(tail -5 "$DIR/out.log")"
+  docker exec "$PROJECT-app-one" sh -c 'echo "$DB_PASSWORD"' | grep -qx "$secret" || fail "the instance did not get the secret"
+  docker exec "$PROJECT-app-one" cat /run/secrets/API_TOKEN | grep -qx "$secret-file" || fail "the secret file is not mounted"
+  docker exec "$PROJECT-app-one" sh -c 'echo x > /run/secrets/API_TOKEN' 2>/dev/null && fail "the secret file is writable"
+  # An error that carries the value: a secret ending in _IP that names no interface.
+  sed -i 's/secret_env = \["DB_PASSWORD"\]/secret_env = ["DB_PASSWORD", "PEER_IP"]/' "$DIR/dockerops.toml"
+  PEER_IP="from_$secret" dops plan >>"$DIR/out.log" 2>&1 && fail "a missing interface was accepted"
+  grep -q "PEER_IP" "$DIR/out.log" || fail "the interface error does not name the variable: $(tail -3 "$DIR/out.log")"
+  # The planted value appears nowhere, nor its bare sha256.
+  sum=$(printf '%s' "$secret" | sha256sum | cut -c1-64)
+  grep -n -e "$secret" -e "$sum" "$DIR/out.log" && fail "the secret leaked (lines above)"
+  grep -q "(sensitive)" "$DIR/out.log" || fail "the masked error does not say (sensitive)"
+  [ "$(stat -c %a "$DIR/.dockerops/secret-key")" = 600 ] || fail "secret key mode"
+  ;;
+volumes_rmi)
+  mkdir -p "$DIR/containers/app"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.app]
+[[instances]]
+container = "app"
+name = "one"
+volumes = ["cache:/cache"]
+TOML
+  docker volume create "$PROJECT-foreign" >/dev/null
+  dops apply --yes >/dev/null || fail "apply"
+  [ "$(docker volume inspect -f '{{index .Labels "io.dockerops.project"}}' "${PROJECT}_cache")" = "$PROJECT" ] ||
+    fail "the named volume is not ${PROJECT}_cache, labelled"
+  docker exec "$PROJECT-app-one" sh -c 'echo kept > /cache/f'
+  # Rebuilt with a change: the old image is left dangling.
+  printf 'FROM dockerops/busybox:latest\nRUN echo 2 >/v\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  dops apply --yes >/dev/null || fail "apply after a change"
+  dops destroy --yes >/dev/null || fail "destroy"
+  docker volume inspect "${PROJECT}_cache" >/dev/null 2>&1 || fail "destroy without --purge-data removed the volume"
+  docker image inspect "$PROJECT/app:latest" >/dev/null 2>&1 || fail "destroy without --rmi removed the image"
+  dops apply --yes >/dev/null || fail "apply again"
+  docker exec "$PROJECT-app-one" cat /cache/f | grep -qx kept || fail "the volume's data did not survive destroy"
+  out=$(dops destroy --yes --purge-data --rmi) || fail "destroy --purge-data --rmi: $out"
+  grep -q "^remove-volume volume ${PROJECT}_cache: --purge-data$" <<<"$out" || fail "volume removal not planned: $out"
+  grep -q "^remove-image image $PROJECT/app:latest: --rmi$" <<<"$out" || fail "image removal not planned: $out"
+  grep -q "dangling" <<<"$out" || fail "the dangling image of the earlier build is not removed: $out"
+  docker volume inspect "${PROJECT}_cache" >/dev/null 2>&1 && fail "--purge-data kept the volume"
+  docker image inspect "$PROJECT/app:latest" >/dev/null 2>&1 && fail "--rmi kept the image"
+  [ -z "$(docker images -q --filter "label=io.dockerops.image.project=$PROJECT")" ] || fail "--rmi left images"
+  docker volume inspect "$PROJECT-foreign" >/dev/null 2>&1 || fail "a foreign volume was removed"
+  docker image inspect dockerops/busybox:latest >/dev/null 2>&1 || fail "the parent image was removed"
+  docker volume rm "$PROJECT-foreign" >/dev/null
+  ;;
+kill_loop)
+  # 20 instances (one with persistent data), replaced on every round; each
+  # round's apply is SIGKILLed at a random point, and one re-apply must converge.
+  mkdir -p "$DIR/containers/app"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  write_many() {
+    { printf '[project]\nname = "%s"\n[containers.app]\n' "$PROJECT"
+      for i in $(seq -w 1 20); do
+        printf '[[instances]]\ncontainer = "app"\nname = "n%s"\nenv = { ROUND = "%s" }\n' "$i" "$1"
+        if [ "$i" = 01 ]; then printf 'persistent_data = true\n'; fi
+      done; } >"$DIR/dockerops.toml"
+  }
+  write_many 0
+  dops apply --yes >/dev/null || fail "first apply"
+  docker exec "$PROJECT-app-n01" sh -c 'echo precious > /data/keep'
+  for round in $(seq 1 10); do
+    write_many "$round"
+    "$BIN" apply -f "$DIR" --yes --parallelism 4 >"$DIR/killed.log" 2>&1 &
+    pid=$!
+    sleep "0.$(( RANDOM % 10 ))$(( RANDOM % 10 ))"
+    [ $((round % 3)) = 0 ] && sleep 1
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    out=$(timeout 120 "$BIN" apply -f "$DIR" --yes --lock-timeout 5 2>&1) || fail "round $round: the re-apply failed: $out"
+    grep -qE '[1-9][0-9]* failed|[1-9][0-9]* not started' <<<"$out" && fail "round $round: re-apply: $out"
+    plan=$(dops plan --detailed-exitcode 2>&1) || fail "round $round: not converged in one re-apply: $plan"
+    [ "$(count_containers)" = 20 ] || fail "round $round: $(count_containers) containers, want 20 (duplicates or losses)"
+    # Every instance runs this round's spec (one inspect for all of them).
+    stale=$(docker inspect $(docker ps -q --filter "label=io.dockerops.project=$PROJECT") \
+              --format '{{.Name}} {{.State.Status}} {{range .Config.Env}}{{.}} {{end}}' | grep -v " running .*ROUND=$round " || true)
+    [ -z "$stale" ] || fail "round $round: not running round $round: $stale"
+  done
+  docker exec "$PROJECT-app-n01" cat /data/keep | grep -qx precious || fail "persistent data lost"
+  lock_held && fail "the lock is still held"
+  ;;
+lock_signals)
+  write_project a 'sleep = 4'
+  # SIGPIPE: output cut short; the run finishes and lets go of the lock.
+  dops apply --yes | head -1 >/dev/null
+  sleep 0.5
+  lock_held && fail "the lock outlived apply | head"
+  write_project b 'sleep = 4'
+  # SIGTERM in the middle of an apply: the lock is released, and said so.
+  "$BIN" apply -f "$DIR" --yes >"$DIR/term.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do lock_held && break; sleep 0.1; done
+  sleep 1
+  kill -TERM "$pid"
+  wait "$pid" && fail "apply exited 0 after SIGTERM" || true
+  grep -q "interrupted (SIGTERM); the project lock was released" "$DIR/term.log" || fail "not said: $(cat "$DIR/term.log")"
+  lock_held && fail "SIGTERM left the lock"
+  dops apply --yes --lock-timeout 2 >/dev/null || fail "apply after SIGTERM"
+  # SIGINT at the prompt, on a terminal: the lock is not held while it waits.
+  write_project c
+  session="dops-$PROJECT"
+  tmux new-session -d -s "$session" -x 150 -y 40 "$BIN apply -f $DIR; sleep 30"
+  for _ in $(seq 100); do tmux capture-pane -p -t "$session" | grep -q 'Apply these changes?' && break; sleep 0.1; done
+  tmux capture-pane -p -t "$session" | grep -q 'Apply these changes?' || { tmux kill-session -t "$session"; fail "no prompt"; }
+  lock_held && { tmux kill-session -t "$session"; fail "the lock is held while the prompt waits"; }
+  tmux send-keys -t "$session" C-c
+  sleep 1
+  screen=$(tmux capture-pane -p -t "$session")
+  tmux kill-session -t "$session"
+  grep -q "interrupted (SIGINT)" <<<"$screen" || fail "SIGINT not reported: $screen"
+  lock_held && fail "the lock is held after SIGINT"
+  # A lock left by a killed run is taken over, with a line saying so.
+  write_project d 'sleep = 5
+env = { SLOW = "d" }'
+  "$BIN" apply -f "$DIR" --yes >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do lock_held && break; sleep 0.1; done
+  kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+  lock_held || fail "the killed run left no lock (the test needs one)"
+  out=$(dops plan 2>&1; dops apply --yes --lock-timeout 3 2>&1) || fail "apply after a kill: $out"
+  grep -q "took over the project lock left by .* (that process is gone)" <<<"$out" || fail "takeover not said: $out"
+  ;;
+validation)
+  write_project
+  dops apply --yes >/dev/null || fail "apply"
+  # An empty file in the project's folder is an error, not an empty project.
+  mv "$DIR/dockerops.toml" "$DIR/full.toml"
+  printf '[project]\nname = "%s"\n' "$PROJECT" >"$DIR/dockerops.toml"
+  out=$(dops plan 2>&1) && fail "an empty project planned: $out" || true
+  grep -q "dockerops.toml:1:1: the file declares no containers and no instances" <<<"$out" || fail "empty: $out"
+  : >"$DIR/dockerops.toml"
+  out=$(dops apply --yes 2>&1) && fail "an empty file applied: $out" || true
+  [ "$(count_containers)" = 3 ] || fail "an empty file removed containers"
+  # Meant empty: allowed, and removing everything needs --allow-destroy-all.
+  printf '[project]\nname = "%s"\nallow_empty = true\n' "$PROJECT" >"$DIR/dockerops.toml"
+  out=$(dops apply --yes 2>&1) && fail "removing everything went ahead without --allow-destroy-all: $out" || true
+  grep -q "removes every instance of project '$PROJECT'.*--allow-destroy-all" <<<"$out" || fail "not explained: $out"
+  [ "$(count_containers)" = 3 ] || fail "containers were removed"
+  dops apply --yes --allow-destroy-all >/dev/null || fail "apply --allow-destroy-all"
+  [ "$(count_containers)" = 0 ] || fail "not removed"
+  mv "$DIR/full.toml" "$DIR/dockerops.toml"
+  # Names the engine would refuse, refused with their position.
+  long=$(printf 'x%.0s' $(seq 60))
+  sed -i "s/name = \"two\"/name = \"$long\"/" "$DIR/dockerops.toml"
+  out=$(dops validate 2>&1) && fail "a 64-character host name validated" || true
+  grep -q "dockerops.toml:[0-9]*:8: the host name of app.$long, 'app-$long', is 64 characters; a host name label is at most 63" <<<"$out" ||
+    fail "long host name: $out"
+  printf '[project]\nname = "%s"\n[containers.app]\n' "$(printf 'p%.0s' $(seq 243))" >"$DIR/long.toml"
+  out=$("$BIN" validate -f "$DIR/long.toml" 2>&1) && fail "a 243-character project validated" || true
+  grep -q "long.toml:3:12: image name 'p*/app' is 247 characters; the engine takes at most 245 (255 with the docker.io/ it puts before it)" <<<"$out" ||
+    fail "long image: $out"
+  printf '[project]\nname = "%s"\n[containers.app]\n' "$(printf 'p%.0s' $(seq 241))" >"$DIR/long.toml"
+  "$BIN" validate -f "$DIR/long.toml" >/dev/null 2>&1 || fail "a 241-character project (the engine's limit) was refused"
+  # A huge file is refused before parsing.
+  python3 -c "print('[project]'); print('name = \"x\"'); [print(f'k{i} = {i}') for i in range(400000)]" >"$DIR/huge.toml"
+  out=$("$BIN" validate -f "$DIR/huge.toml" 2>&1) && fail "a huge file validated" || true
+  grep -q "huge.toml: the file is [0-9]* KiB: larger than the 4 MiB a configuration may be" <<<"$out" || fail "huge: $out"
+  ;;
+*) fail "unknown case $CASE" ;;
+esac
+pass
