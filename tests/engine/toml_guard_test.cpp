@@ -40,10 +40,10 @@ TEST_CASE("toml guard: where toml++ would test the character, it is refused with
     };
     CHECK(at("x = 1\xc2\xa1") == "1:6");                          // after a value
     CHECK(at("a = 1\n\xc3\xa9 = 2\n") == "2:1");                   // a bare key
-    CHECK(at("x = \"\"\"a\\\xc3\xa9\"\"\"") == "1:9");            // after '\' in a multi-line string
+    CHECK(at("x = \"\"\"a\\\xc3\xa9\"\"\"") == "1:10");           // after '\' in a multi-line string
     CHECK(at("x = \"\"\"a\\  \n  \xc3\xa9\"\"\"") == "2:3");      // after a line-ending backslash
     CHECK(at("x =0(\"a\"\"4\xc3\xa9\"#\"") == "1:11");            // a malformed value read on, quotes and all
-    CHECK(at("x = 6\0=b[\"\"\"caf\xc3\xa9\" = 1"s) == "1:15");   // NUL does not end a value for toml++
+    CHECK(at("x = 6\0=b[\"\"\"caf\xc3\xa9\" = 1"s) == "1:16");   // NUL does not end a value for toml++
 }
 
 TEST_CASE("toml guard: the loader reports it as a syntax error, and toml++ never sees the text") {
