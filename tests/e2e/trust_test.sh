@@ -74,7 +74,6 @@ ports = ["127.0.0.1:$p3:80"]
 [[instances]]
 container = "svc"
 name = "one"
-type = "published"
 ports = ["127.0.0.1:$p1:80", "$p2:53/udp", "$r-$((r+2)):9000-9002"]
 
 [[instances]]
@@ -93,9 +92,28 @@ TOML
   # The engine may list the IPv6 twin of an all-addresses binding too.
   got=$(grep -v '\[::\]' <<<"$got")
   [ "$got" = "$want" ] || fail "svc.one publishes $got, not $want"
-  # Nothing else: 22 (EXPOSEd, as the base container does) stays closed, on
-  # a published instance too.
+  # Nothing else: the image's EXPOSE 22 stays closed.
   grep -q '^22/' <<<"$(docker port "$PROJECT-svc-one")" && fail "22 was published"
+  # The base container's sshd port is not published, not even on a
+  # published instance: what the plan would create says so.
+  mkdir -p "$DIR/base"
+  cat >"$DIR/base/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT-base"
+[containers.base]
+path = "$(cd "$(dirname "$0")/../.." && pwd)/base_container"
+[[instances]]
+container = "base"
+name = "published"
+TOML
+  "$BIN" plan -f "$DIR/base" --json >"$DIR/base.json" || fail "plan of the base container"
+  python3 - "$DIR/base.json" <<'PY' || fail "the base container publishes a port: $(cat "$DIR/base.json")"
+import json, sys
+plan = json.load(open(sys.argv[1]))
+specs = [a["container"] for a in plan["actions"] if a.get("container")]
+assert specs, "no instance planned"
+assert not [p for s in specs for p in s["ports"] if p["publish"]], "published"
+PY
   # svc.two takes the container's default ports.
   [ "$(docker port "$PROJECT-svc-two" | grep -v '\[::\]')" = "80/tcp -> 127.0.0.1:$p3" ] ||
     fail "svc.two publishes $(docker port "$PROJECT-svc-two"), not its container's default"
@@ -290,7 +308,7 @@ validation)
     fail "long host name: $out"
   printf '[project]\nname = "%s"\n[containers.app]\n' "$(printf 'p%.0s' $(seq 243))" >"$DIR/long.toml"
   out=$("$BIN" validate -f "$DIR/long.toml" 2>&1) && fail "a 243-character project validated" || true
-  grep -q "long.toml:3:12: image name 'p*/app' is 247 characters; the engine takes at most 245 (255 with the docker.io/ it puts before it)" <<<"$out" ||
+  grep -q "long.toml:3:13: image name 'p*/app' is 247 characters; the engine takes at most 245 (255 with the docker.io/ it puts before it)" <<<"$out" ||
     fail "long image: $out"
   printf '[project]\nname = "%s"\n[containers.app]\n' "$(printf 'p%.0s' $(seq 241))" >"$DIR/long.toml"
   "$BIN" validate -f "$DIR/long.toml" >/dev/null 2>&1 || fail "a 241-character project (the engine's limit) was refused"
