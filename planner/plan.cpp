@@ -284,8 +284,10 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             a.target_id = c.id;
             a.target_name = c.name;
             std::vector<std::string> why;
-            if (c.name != spec.name)
+            if (c.name != spec.name) {
                 why.push_back("an interrupted replace left it stopped as " + c.name);
+                planned_leftovers.insert(c.name);   // it stands for the instance: not removed as a leftover
+            }
             std::string old_hash = c.label(labels::kSpecHash);
             if (old_hash.empty()) {
                 why.push_back("not made by dockerops (no spec label)");

@@ -279,6 +279,103 @@ TEST_CASE("plan: a container left by an interrupted replace is removed") {
                       "Plan: 0 to build, 0 to create, 0 to replace, 0 to start, 1 to remove.\n");
 }
 
+TEST_CASE("plan: a container made from a project image by someone else is not the project's") {
+    Scenario s;
+    s.apply();
+    // As the engine makes `docker run shop/web`: the image's labels, and
+    // (from an image of dockerops 0.1) even the project label.
+    ObservedContainer web = s.container("shop-web-one");
+    ObservedContainer other;
+    other.id = "c-debug";
+    other.name = "my-debug-shell";
+    other.image_id = web.image_id;
+    other.state = "running";
+    other.labels = {{labels::kProject, "shop"}, {labels::kContainer, "web"}, {labels::kImageProject, "shop"}};
+    s.state->containers[other.id] = other;
+    // A copied owner label does not help either: the token names another image.
+    ObservedContainer copied = other;
+    copied.id = "c-copied";
+    copied.name = "shop-copied";
+    copied.image_id = "sha256:other";
+    copied.labels = web.labels;
+    s.state->containers[copied.id] = copied;
+    CHECK(s.text() == "No changes.\n");
+    FakeEngine e(s.state);
+    auto obs = e.observe("shop");
+    REQUIRE(obs);
+    auto d = make_destroy_plan("shop", *obs, DestroyOptions{});
+    REQUIRE(d);
+    for (const auto& a : d->actions) {
+        CHECK(a.target_id != "c-debug");
+        CHECK(a.target_id != "c-copied");
+    }
+    CHECK(d->actions.size() == 4);   // three instances and the network
+}
+
+TEST_CASE("plan: a name held by a container dockerops did not create is a conflict, named at plan time") {
+    Scenario s;
+    s.apply();
+    ObservedContainer two = s.container("shop-web-two");
+    s.state->containers.erase(two.id);
+    ObservedContainer foreign;
+    foreign.id = "0123456789abcdef";
+    foreign.name = "shop-web-two";
+    foreign.state = "running";
+    s.state->containers[foreign.id] = foreign;
+    auto p = s.plan();
+    REQUIRE(p);
+    CHECK(render_text(*p) == "conflict  web.two: the name shop-web-two is taken by a container dockerops did not create "
+                             "(id 0123456789ab)\n\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 0 to remove.\n1 conflict: apply refuses this plan; dockerops never "
+                             "touches what it did not create.\n");
+    CHECK(p->conflicts.size() == 1);
+}
+
+TEST_CASE("plan: a container made by dockerops 0.1 is the project's, and recreated to add the ownership label") {
+    Scenario s;
+    s.apply();
+    s.container("shop-web-one").labels.erase(labels::kOwner);
+    CHECK(s.text() == "replace  web.one: made by dockerops 0.1 without the ownership label: recreated to add it\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    s.apply();
+    CHECK(s.text() == "No changes.\n");
+    // Tampered spec labels are not 0.1's: not ours, so a conflict.
+    s.container("shop-web-one").labels.erase(labels::kOwner);
+    s.container("shop-web-one").labels[labels::kSpecHash] = "0";
+    auto p = s.plan();
+    REQUIRE(p);
+    REQUIRE(p->conflicts.size() == 1);
+    CHECK(p->conflicts[0].object == "web.one");
+}
+
+TEST_CASE("plan: a replace killed after moving the old container away puts one back, leftovers first") {
+    Scenario s;
+    s.apply();
+    // Killed between renaming the old one away and putting the new one in place.
+    ObservedContainer& old = s.container("shop-web-one");
+    old.name = "shop-web-one-dockerops-old";
+    old.state = "exited";
+    const std::string old_id = old.id;
+    ObservedContainer fresh = old;
+    fresh.id = "c-new-left";
+    fresh.name = "shop-web-one-dockerops-new";
+    fresh.state = "created";
+    s.state->containers[fresh.id] = fresh;
+    auto p = s.plan();
+    REQUIRE(p);
+    CHECK(render_text(*p) == "remove   shop-web-one-dockerops-new: left over from an interrupted replace of web.one\n"
+                             "replace  web.one: an interrupted replace left it stopped as shop-web-one-dockerops-old\n\n"
+                             "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 1 to remove.\n");
+    REQUIRE(p->actions.size() == 2);
+    CHECK(p->actions[1].depends_on == std::vector<int>{1});   // the name is free before the replace needs it
+    CHECK(p->actions[1].target_id == old_id);
+    ExecReport rep = execute(*p, dockerops::test::fake_factory(s.state), {});
+    CHECK(rep.ok());
+    CHECK(s.text() == "No changes.\n");
+    CHECK_FALSE(s.state->by_name("shop-web-one-dockerops-old"));
+    CHECK_FALSE(s.state->by_name("shop-web-one-dockerops-new"));
+    CHECK(s.container("shop-web-one").state == "running");
+}
+
 TEST_CASE("plan: replacing a linked instance does not ripple into the instances linking it") {
     Scenario s;
     s.apply();
