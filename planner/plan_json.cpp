@@ -148,6 +148,7 @@ std::string render_json(const Plan& plan) {
         for (int dep : a.depends_on) w.value(dep);
         w.end_array();
         if (!a.target_id.empty()) w.key("target_id").value(a.target_id);
+        if (!a.target_name.empty()) w.key("target_name").value(a.target_name);
         if (!a.path.empty()) w.key("path").value(a.path);
         if (a.sleep > 0) w.key("sleep").value(a.sleep);
         if (!a.secret_env.empty()) w.key("secret_env").strings(a.secret_env);
@@ -166,6 +167,9 @@ std::string render_json(const Plan& plan) {
         }
         w.end_object();
     }
+    w.end_array();
+    w.key("conflicts").begin_array();
+    for (const auto& c : plan.conflicts) w.begin_object().key("object").value(c.object).key("message").value(c.message).end_object();
     w.end_array();
     w.end_object();
     return w.str() + "\n";
@@ -208,6 +212,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
                 a.depends_on.push_back(static_cast<int>(v));
             }
         a.target_id = str(e["target_id"]);
+        a.target_name = str(e["target_name"]);
         a.path = str(e["path"]);
         double sleep = 0;
         if (e["sleep"].get_double().get(sleep) == simdjson::SUCCESS) a.sleep = sleep;
@@ -224,6 +229,9 @@ Result<Plan> parse_plan_json(const std::string& json) {
         if (!e["container"].error()) a.container = read_spec(e["container"]);
         plan.actions.push_back(std::move(a));
     }
+    simdjson::dom::array conflicts;
+    if (root["conflicts"].get_array().get(conflicts) == simdjson::SUCCESS)
+        for (auto c : conflicts) plan.conflicts.push_back({str(Node(element(c))["object"]), str(Node(element(c))["message"])});
     return plan;
 }
 

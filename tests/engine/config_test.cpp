@@ -262,7 +262,7 @@ TEST_CASE("config: load_project reads the file and the host file beside it") {
 // Each case: a document, and the exact first error with its position.
 
 #define INVALID(NAME, TOML, EXPECTED) \
-    TEST_CASE("config invalid: " NAME) { CHECK(first_error(TOML) == EXPECTED); }
+    TEST_CASE("config invalid: " NAME) { CHECK(first_error(std::string(TOML)) == EXPECTED); }
 
 #define INSTANCE_HEAD "[containers.web]\n[containers.db]\n[containers.cache]\n" \
     "[[instances]]\ncontainer = \"db\"\nname = \"master\"\n" \
@@ -404,6 +404,74 @@ INVALID("sleep of the wrong type", INSTANCE_HEAD "sleep = \"2\"\n",
         "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds, not a string")
 INVALID("init of the wrong type", INSTANCE_HEAD "init = \"no\"\n",
         "dockerops.toml:10:8: 'init' in instance web.one must be a boolean, not a string")
+
+INVALID("port that is not docker's syntax", INSTANCE_HEAD "ports = [\"80:80:80:80\"]\n",
+        "dockerops.toml:10:10: port '80:80:80:80' in instance web.one: write [ADDRESS:][HOST:]CONTAINER[/PROTOCOL] "
+        "(docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], ports or equal ranges)")
+INVALID("port with an unknown protocol", INSTANCE_HEAD "ports = [\"53:53/sctp\"]\n",
+        "dockerops.toml:10:10: port '53:53/sctp' in instance web.one: protocol 'sctp' is not tcp or udp "
+        "(docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], ports or equal ranges)")
+INVALID("port ranges of different lengths", INSTANCE_HEAD "ports = [\"9000-9002:80-81\"]\n",
+        "dockerops.toml:10:10: port '9000-9002:80-81' in instance web.one: the host range and the container range differ "
+        "in length (docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], ports or equal ranges)")
+INVALID("port out of range", "[containers.web]\nports = [\"70000:80\"]\n",
+        "dockerops.toml:2:10: port '70000:80' in [containers.web]: host port '70000' is not a port (1-65535) or a range "
+        "of them (docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], ports or equal ranges)")
+INVALID("a bind address that is not an address", INSTANCE_HEAD "ports = [\"localhost:80:80\"]\n",
+        "dockerops.toml:10:10: port 'localhost:80:80' in instance web.one: bind address 'localhost' is not an IP address "
+        "(docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], ports or equal ranges)")
+INVALID("ports of the wrong type", INSTANCE_HEAD "ports = \"80\"\n",
+        "dockerops.toml:10:9: 'ports' in instance web.one must be an array of strings, not a string "
+        "(e.g. ports = [\"8080:80\", \"127.0.0.1:5432:5432\", \"53:53/udp\"])")
+INVALID("two instances binding one host port", INSTANCE_HEAD "ports = [\"8080:80\"]\n"
+        "[[instances]]\ncontainer = \"web\"\nname = \"two\"\nports = [\"8080:81\"]\n",
+        "dockerops.toml:13:8: web.two binds host port *:8080/tcp, which web.one binds too "
+        "(give each instance its own host port (an instance's ports replace its container's))")
+INVALID("a secret file that is also a variable", INSTANCE_HEAD "secret_env = [\"TOKEN\"]\nsecret_files = [\"TOKEN\"]\n",
+        "dockerops.toml:11:16: 'TOKEN' is in secret_files and in env, required_env or secret_env of instance web.one "
+        "(a secret is given to the instance one way: as a file or as a variable)")
+INVALID("allow_empty of the wrong type", "[project]\nallow_empty = 1\n",
+        "dockerops.toml:2:15: 'allow_empty' in [project] must be a boolean, not an integer")
+INVALID("a file that declares nothing", "[project]\nname = \"shop\"\n",
+        "dockerops.toml:1:1: the file declares no containers and no instances: applied, it would remove every container of "
+        "project 'shop' (declare [containers.NAME] and [[instances]], or set allow_empty = true in [project] to mean it)")
+TEST_CASE("config invalid: an empty file") {
+    CHECK_THAT(first_error(""), Catch::StartsWith("dockerops.toml:1:1: the file declares no containers and no instances: "
+                                                  "applied, it would remove every container of project '"));
+}
+INVALID("a host name over 63 characters", INSTANCE_HEAD
+        "[[instances]]\ncontainer = \"web\"\nname = \"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij\"\n",
+        "dockerops.toml:12:8: the host name of web.abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij, "
+        "'web-abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij', is 64 characters; a host name label is at "
+        "most 63 (shorten the container or instance name, or set 'hostname')")
+INVALID("a project name the engine cannot take in an image name", "[project]\nname = \"shop-\"\n[containers.web]\n",
+        "dockerops.toml:2:8: project name 'shop-' cannot start an image name (the engine wants letters and digits joined "
+        "by '.', '_', '__' or '-', ending in a letter or digit)")
+INVALID("a file over 4 MiB", "# " + std::string(4 * 1024 * 1024, 'x') + "\n",
+        "dockerops.toml: the file is 4096 KiB: larger than the 4 MiB a configuration may be (a platform's declaration is "
+        "far smaller; is this the right file?)")
+
+TEST_CASE("config: ports on a container are its instances' default, an instance's own replace them") {
+    TempProject p;
+    auto r = p.parse("[containers.web]\nports = [\"127.0.0.1:8080:80\"]\n[containers.db]\n"
+                     "[[instances]]\ncontainer = \"web\"\nname = \"one\"\n"
+                     "[[instances]]\ncontainer = \"web\"\nname = \"two\"\nports = [\"9000-9001:9000-9001/udp\", \"80\"]\n"
+                     "[[instances]]\ncontainer = \"db\"\nname = \"master\"\nallow_empty = false\n");
+    REQUIRE_FALSE(r.ok());   // allow_empty belongs to [project]
+    r = p.parse("[project]\nallow_empty = true\n[containers.web]\nports = [\"127.0.0.1:8080:80\"]\n"
+                "[[instances]]\ncontainer = \"web\"\nname = \"one\"\n"
+                "[[instances]]\ncontainer = \"web\"\nname = \"two\"\nports = [\"9000-9001:9000-9001/udp\", \"80\"]\n"
+                "secret_files = [\"TOKEN\"]\n");
+    REQUIRE(r.ok());
+    CHECK(r.project->allow_empty);
+    const Instance* one = r.project->find_instance("web.one");
+    const Instance* two = r.project->find_instance("web.two");
+    REQUIRE(one);
+    REQUIRE(two);
+    CHECK(one->ports == std::vector<PortSpec>{{80, "tcp", true, "127.0.0.1", 8080}});
+    CHECK(two->ports == std::vector<PortSpec>{{9000, "udp", true, "", 9000}, {9001, "udp", true, "", 9001}, {80, "tcp", true, "", 0}});
+    CHECK(two->secret_files == std::vector<std::string>{"TOKEN"});
+}
 
 TEST_CASE("config invalid: unknown key in the host file") {
     CHECK(first_error("[containers.web]\n", "[enviroment]\nA = \"1\"\n") ==
