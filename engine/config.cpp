@@ -32,6 +32,25 @@ const std::vector<std::string> kHostKeys{"env"};
 constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
 constexpr std::string_view kEnvRule = "names match [A-Za-z_][A-Za-z0-9_]*";
 
+// File system questions about paths taken from the file never throw: a path
+// the system refuses (a name too long, say) is simply not a folder.
+bool is_dir(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+}
+bool is_file(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+fs::path canonical_or_normal(const fs::path& p, std::error_code& ec) {
+    auto c = fs::weakly_canonical(p, ec);
+    return ec ? p.lexically_normal() : c;
+}
+fs::path canonical_or_normal(const fs::path& p) {
+    std::error_code ec;
+    return canonical_or_normal(p, ec);
+}
+
 std::string a_type(const toml::node& n) {
     switch (n.type()) {
         case toml::node_type::string: return "a string";
@@ -214,7 +233,7 @@ void Loader::read_project(const toml::table* t, Project& p) {
         if (!valid_name(*name)) d_.error(name_pos, "project name '" + *name + "' is not valid", std::string(kNameRule));
         p.name = *name;
     } else {
-        std::string folder = fs::weakly_canonical(root_).filename().string();
+        std::string folder = canonical_or_normal(root_).filename().string();
         std::transform(folder.begin(), folder.end(), folder.begin(), [](unsigned char c) { return std::tolower(c); });
         if (!valid_name(folder))
             d_.error(name_pos, "the folder name '" + folder + "' is not a valid project name",
@@ -223,9 +242,9 @@ void Loader::read_project(const toml::table* t, Project& p) {
     }
     if (cdir) {
         p.containers_dir = root_ / *cdir;
-        if (!fs::is_directory(p.containers_dir))
+        if (!is_dir(p.containers_dir))
             d_.error(cdir_pos, "containers_dir '" + *cdir + "' is not a folder");
-    } else if (!fs::is_directory(root_ / "containers") && fs::is_directory(root_ / "apps_containers")) {
+    } else if (!is_dir(root_ / "containers") && is_dir(root_ / "apps_containers")) {
         p.containers_dir = root_ / "apps_containers";   // the 2016 layout's folder name
     } else {
         p.containers_dir = root_ / "containers";
@@ -264,16 +283,17 @@ void Loader::read_containers(const toml::node* n, Project& p) {
             c.pos = pos(*ct->get("path"));
         } else {
             c.path = p.containers_dir / name;
-            shown = fs::relative(c.path, root_).string();
+            std::error_code ec;
+            shown = fs::relative(c.path, root_, ec).string();
         }
         if (auto* ba = typed(*ct, "build_args", toml::node_type::table, where, "a table"))
             c.build_args = read_env_table(*ba->as_table(), "build_args of container '" + name + "'", false);
         if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
-        if (!fs::is_directory(c.path))
+        if (!is_dir(c.path))
             d_.error(c.pos, "folder '" + shown + "' of container '" + name + "' does not exist");
-        else if (!fs::is_regular_file(c.path / "Dockerfile"))
+        else if (!is_file(c.path / "Dockerfile"))
             d_.error(c.pos, "container '" + name + "' has no Dockerfile in '" + shown + "'");
-        c.path = fs::weakly_canonical(c.path);
+        c.path = canonical_or_normal(c.path);
         p.containers[name] = std::move(c);
     }
 }
@@ -377,7 +397,12 @@ void Loader::read_volumes(const toml::node& n, const std::string& where, Instanc
         const std::string& src = parts[0];
         if (src.front() == '/' || src.front() == '.') {
             v.bind = true;
-            v.source = fs::weakly_canonical(src.front() == '/' ? fs::path(src) : root_ / src).string();
+            std::error_code ec;
+            v.source = canonical_or_normal(src.front() == '/' ? fs::path(src) : root_ / src, ec).string();
+            if (ec) {
+                d_.error(pos(e), "volume source '" + src + "' is not a usable path: " + ec.message());
+                continue;
+            }
         } else if (valid_name(src)) {
             v.bind = false;
             v.source = src;
@@ -673,7 +698,7 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
 
 std::optional<Project> Loader::load(const toml::table& doc, const toml::table* host, const std::string& host_display) {
     Project p;
-    p.root = fs::weakly_canonical(root_);
+    p.root = canonical_or_normal(root_);
     check_keys(doc, kTopKeys, "the top level");
 
     const toml::table* project_table = nullptr;
