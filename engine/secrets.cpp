@@ -64,10 +64,43 @@ Result<std::string> project_secret_key(const fs::path& root) {
     return key;
 }
 
+namespace {
+// The value as the engine quotes it in its errors (Go's %q, without the
+// quotes): runc says `environment variable value can't contain null(\x00):
+// "DB_PASSWORD=sec\x00ret"`.
+std::string go_quoted(const std::string& v) {
+    std::string out;
+    for (unsigned char c : v) {
+        switch (c) {
+            case '\a': out += "\\a"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\v': out += "\\v"; break;
+            case '\\': out += "\\\\"; break;
+            case '"': out += "\\\""; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    static const char* digits = "0123456789abcdef";
+                    out += "\\x";
+                    out += digits[c >> 4];
+                    out += digits[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out;
+}
+}  // namespace
+
 void register_secret(const std::string& value) {
     if (value.size() < 3) return;
     std::lock_guard<std::mutex> l(g_mutex);
     g_values.insert(value);
+    if (std::string q = go_quoted(value); q != value) g_values.insert(q);
 }
 
 std::string redact(std::string_view text) {
