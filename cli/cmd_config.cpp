@@ -1,5 +1,6 @@
 // validate and import: the commands that only read and write configuration.
 #include "cli/cli.hpp"
+#include "engine/secrets.hpp"
 #include "engine/legacy.hpp"
 
 #include <boost/program_options.hpp>
@@ -43,8 +44,20 @@ std::optional<Project> load_or_report(const std::string& file, const std::option
                                 host_file ? std::optional<fs::path>(*host_file) : std::nullopt);
     // Errors here; warnings are the caller's to show (validate prints them,
     // plan carries them in its text).
-    for (const auto& d : r.diagnostics.sorted())
-        if (d.severity == Severity::Error || !r.project) std::cerr << format(d) << "\n";
+    // The first 100 are shown: past that, a file is not a near miss, and a
+    // flood of lines helps nobody (a 4 MiB file can hold 400,000 bad keys).
+    constexpr std::size_t kShown = 100;
+    std::size_t shown = 0, hidden = 0;
+    for (const auto& d : r.diagnostics.sorted()) {
+        if (!(d.severity == Severity::Error || !r.project)) continue;
+        if (shown < kShown) {
+            std::cerr << redact(format(d)) << "\n";
+            ++shown;
+        } else {
+            ++hidden;
+        }
+    }
+    if (hidden) std::cerr << "... and " << hidden << " more\n";
     if (!r.project) {
         std::size_t n = r.diagnostics.error_count();
         std::cerr << plural(n, "error") << " in the configuration; nothing was changed\n";

@@ -98,6 +98,10 @@ ObservedSummary summarize(const ObservedState& o) {
         s.lines.push_back("container " + c.name + " " + c.id.substr(0, 12) + " " + state_cause(c) + " image " +
                           c.image_id.substr(0, 19) + " spec " + c.label(labels::kSpecHash).substr(0, 12) + " " + addr);
     }
+    // A container that is not the project's but holds one of its names
+    // changes what a saved plan may do (its create would conflict).
+    for (const auto& c : o.foreign)
+        if (c.name.starts_with(o.project + "-")) s.lines.push_back("foreign " + c.name + " " + c.id.substr(0, 12));
     for (const auto& i : o.images)
         s.lines.push_back("image " + (i.tags.empty() ? std::string("<none>") : i.tags.front()) + " " + i.id.substr(0, 19));
     for (const auto& n : o.networks) s.lines.push_back("network " + n.name + " " + n.id.substr(0, 12) + " " + n.subnet);

@@ -23,7 +23,13 @@ converge)
   [ "$(docker inspect -f '{{.State.Status}}' "$PROJECT-app-one")" = running ] || fail "app.one not running"
   ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-db-master")
   docker exec "$PROJECT-app-one" sh -c 'echo $DB_CONTAINER_IP' | grep -qx "$ip" || fail "DB_CONTAINER_IP is not $ip"
-  docker exec "$PROJECT-app-one" ping -c1 -W2 DB | grep -q "$ip" || fail "the link alias DB does not resolve to $ip"
+  # The engine's DNS can be slow to answer on a loaded machine: a few tries.
+  resolved=
+  for _ in 1 2 3 4 5; do
+    if docker exec "$PROJECT-app-one" ping -c1 -W2 DB 2>&1 | grep -q "$ip"; then resolved=1; break; fi
+    sleep 1
+  done
+  [ -n "$resolved" ] || fail "the link alias DB does not resolve to $ip: $(docker exec "$PROJECT-app-one" ping -c1 -W2 DB 2>&1)"
   out=$(dops plan --detailed-exitcode) || fail "second plan exited $? (want 0): $out"
   [ "$out" = "No changes." ] || fail "second plan: $out"
   out=$(dops apply --yes) || fail "second apply"
