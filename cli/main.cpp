@@ -66,13 +66,18 @@ namespace {
 // 128+N. What an interrupted apply left behind, the next apply converges from.
 // SIGPIPE is ignored: a closed pipe (dockerops destroy | head) ends output,
 // not the run, which finishes and releases its lock.
-void handle_signals() {
-    std::signal(SIGPIPE, SIG_IGN);
+sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    return set;
+}
+
+void handle_signals() {
+    std::signal(SIGPIPE, SIG_IGN);
+    const sigset_t set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     dockerops::set_lock_release_connector(dockerops::cli::factory());
     std::thread([set] {
@@ -93,11 +98,7 @@ namespace dockerops::cli {
 // Lets a command that hands the terminal to another program (ssh) give it
 // the signals back.
 void restore_signals() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
+    const sigset_t set = handled_signals();
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     std::signal(SIGPIPE, SIG_DFL);
 }

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 out=build-fuzz
 mkdir -p "$out"
 CXX=${CXX:-clang++}
+# libFuzzer comes with clang's runtime (Debian: clang, libclang-rt-14-dev).
+if ! command -v "$CXX" >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] && SUDO= || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
+fi
 # fuzz/toml_config.hpp: toml++ compiled in (instrumented), its debug
 # assertions off as in the shipped build.
 flags=(-std=c++20 -g -O1 -I. -include fuzz/toml_config.hpp

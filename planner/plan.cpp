@@ -441,57 +441,38 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
     for (const auto& t : opt.targets)
         if (!matched_targets.count(t))
             return Error{"no container of the project matches '" + t + "'", "project " + project};
+    // What goes once the containers are gone: each after every container removal.
     std::vector<int> container_removals;
     for (const auto& a : plan.actions) if (a.kind == ActionKind::Remove) container_removals.push_back(a.id);
-    if (opt.purge_data && opt.targets.empty()) {
-        for (const auto& v : opt.volumes) {
-            if (v.labels.count(labels::kOwner) == 0 || v.labels.at(labels::kOwner) != volume_owner_token(project, v.name)) continue;
-            Action a;
-            a.id = static_cast<int>(plan.actions.size()) + 1;
-            a.kind = ActionKind::RemoveVolume;
-            a.key = "volume:" + v.name;
-            a.object = v.name;
-            a.cause = "--purge-data";
-            a.target_id = v.name;
-            a.depends_on = container_removals;
-            plan.actions.push_back(a);
-        }
-    }
+    auto after_containers = [&](ActionKind kind, const std::string& key, const std::string& object, const std::string& cause,
+                                const std::string& target) {
+        Action a;
+        a.id = static_cast<int>(plan.actions.size()) + 1;
+        a.kind = kind;
+        a.key = key;
+        a.object = object;
+        a.cause = cause;
+        a.target_id = target;
+        a.depends_on = container_removals;
+        plan.actions.push_back(std::move(a));
+    };
+    if (opt.purge_data && opt.targets.empty())
+        for (const auto& v : opt.volumes)
+            if (v.labels.count(labels::kOwner) && v.labels.at(labels::kOwner) == volume_owner_token(project, v.name))
+                after_containers(ActionKind::RemoveVolume, "volume:" + v.name, v.name, "--purge-data", v.name);
     if (opt.remove_images && opt.targets.empty()) {
         for (const auto& i : o.images) {
             if (!image_is_ours(i, project)) continue;
-            std::vector<std::string> refs;
-            for (const auto& t : i.tags) if (t.starts_with(project + "/")) refs.push_back(t);
-            if (i.tags.empty()) refs.push_back(i.id);   // dangling: left by an earlier build
-            for (const auto& ref : refs) {
-                Action a;
-                a.id = static_cast<int>(plan.actions.size()) + 1;
-                a.kind = ActionKind::RemoveImage;
-                a.key = "image-ref:" + ref;
-                a.object = ref;
-                a.cause = i.tags.empty() ? "--rmi (dangling, from an earlier build)" : "--rmi";
-                a.target_id = ref;
-                a.depends_on = container_removals;
-                plan.actions.push_back(a);
-            }
+            if (i.tags.empty())   // dangling: left by an earlier build
+                after_containers(ActionKind::RemoveImage, "image-ref:" + i.id, i.id, "--rmi (dangling, from an earlier build)", i.id);
+            for (const auto& t : i.tags)
+                if (t.starts_with(project + "/")) after_containers(ActionKind::RemoveImage, "image-ref:" + t, t, "--rmi", t);
         }
     }
-    if (kept == 0) {
-        std::vector<int> removals;
-        for (const auto& a : plan.actions) if (a.kind == ActionKind::Remove) removals.push_back(a.id);
-        for (const auto& n : o.networks) {
-            if (!network_is_ours(n, project)) continue;
-            Action a;
-            a.id = static_cast<int>(plan.actions.size()) + 1;
-            a.kind = ActionKind::RemoveNetwork;
-            a.key = "network:" + n.name;
-            a.object = n.name;
-            a.cause = "nothing left on it";
-            a.target_id = n.id;
-            a.depends_on = removals;
-            plan.actions.push_back(a);
-        }
-    }
+    if (kept == 0)
+        for (const auto& n : o.networks)
+            if (network_is_ours(n, project))
+                after_containers(ActionKind::RemoveNetwork, "network:" + n.name, n.name, "nothing left on it", n.id);
     return plan;
 }
 
