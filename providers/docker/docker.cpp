@@ -1,7 +1,7 @@
 #include "providers/docker/docker.hpp"
+#include "providers/docker/json_read.hpp"
 
 #include "engine/context.hpp"
-#include "engine/ownership.hpp"
 #include "providers/docker/json_writer.hpp"
 #include "providers/docker/tar.hpp"
 
@@ -13,114 +13,10 @@
 
 namespace dockerops::docker {
 
-namespace {
-
+using namespace detail;
 using simdjson::dom::element;
 using simdjson::dom::object;
-// Lookups on a result, not an element: a missing field is an empty value, never
-// an exception.
 using Node = simdjson::simdjson_result<element>;
-
-std::string str(Node e, const char* key) {
-    std::string_view v;
-    if (e[key].get_string().get(v) == simdjson::SUCCESS) return std::string(v);
-    return {};
-}
-
-std::int64_t num(Node e, const char* key) {
-    int64_t v = 0;
-    if (e[key].get_int64().get(v) == simdjson::SUCCESS) return v;
-    return 0;
-}
-
-std::map<std::string, std::string> string_map(Node e, const char* key) {
-    std::map<std::string, std::string> out;
-    object o;
-    if (e[key].get_object().get(o) != simdjson::SUCCESS) return out;
-    for (auto [k, v] : o) {
-        std::string_view s;
-        if (v.get_string().get(s) == simdjson::SUCCESS) out[std::string(k)] = std::string(s);
-    }
-    return out;
-}
-
-std::string str(element e, const char* key) { return str(Node(element(e)), key); }
-std::int64_t num(element e, const char* key) { return num(Node(element(e)), key); }
-std::map<std::string, std::string> string_map(element e, const char* key) { return string_map(Node(element(e)), key); }
-
-std::string filter_label(const std::string& project) {
-    return url_encode(std::string("{\"label\":[\"") + labels::kProject + "=" + project + "\"]}");
-}
-
-bool is_2xx(long s) { return s >= 200 && s < 300; }
-
-// "80/tcp" -> {80, "tcp"}
-PortSpec parse_port_key(std::string_view k) {
-    PortSpec p;
-    auto slash = k.find('/');
-    p.port = std::atoi(std::string(k.substr(0, slash)).c_str());
-    p.protocol = slash == std::string_view::npos ? "tcp" : std::string(k.substr(slash + 1));
-    return p;
-}
-
-// "Mounts" as both the list and the inspect answers give it.
-std::vector<ObservedMount> mounts_of(element c) {
-    std::vector<ObservedMount> out;
-    simdjson::dom::array mounts;
-    if (c["Mounts"].get_array().get(mounts) != simdjson::SUCCESS) return out;
-    for (auto m : mounts) {
-        ObservedMount om;
-        om.type = str(m, "Type");
-        om.source = om.type == "volume" ? str(m, "Name") : str(m, "Source");
-        om.target = str(m, "Destination");
-        bool rw = true;
-        if (m["RW"].get_bool().get(rw) != simdjson::SUCCESS) rw = true;
-        om.read_only = !rw;
-        out.push_back(om);
-    }
-    return out;
-}
-
-ObservedContainer container_from_list(element c) {
-    ObservedContainer o;
-    o.id = str(c, "Id");
-    simdjson::dom::array names;
-    if (c["Names"].get_array().get(names) == simdjson::SUCCESS) {
-        for (auto n : names) {
-            std::string_view s;
-            if (n.get_string().get(s) == simdjson::SUCCESS) {
-                o.name = std::string(s.starts_with("/") ? s.substr(1) : s);
-                break;
-            }
-        }
-    }
-    o.labels = string_map(c, "Labels");
-    o.image = str(c, "Image");
-    o.image_id = str(c, "ImageID");
-    o.state = str(c, "State");
-    std::string status = str(c, "Status");
-    if (o.state == "exited") o.exit_code = exit_code_from_status(status);
-    o.health = health_from_status(status);
-    o.created = num(c, "Created");
-    object nets;
-    if (c["NetworkSettings"]["Networks"].get_object().get(nets) == simdjson::SUCCESS)
-        for (auto [name, n] : nets) o.addresses[std::string(name)] = str(n, "IPAddress");
-    simdjson::dom::array ports;
-    if (c["Ports"].get_array().get(ports) == simdjson::SUCCESS) {
-        for (auto p : ports) {
-            ObservedPort op;
-            op.port = static_cast<int>(num(p, "PrivatePort"));
-            op.protocol = str(p, "Type");
-            op.host_ip = str(p, "IP");
-            op.host_port = static_cast<int>(num(p, "PublicPort"));
-            o.ports.push_back(op);
-        }
-    }
-    o.mounts = mounts_of(c);
-    return o;
-}
-
-}  // namespace
 
 int taken_port(std::string_view message) {
     // "Bind for 0.0.0.0:8080 failed: port is already allocated"
@@ -221,79 +117,6 @@ Result<HttpResponse> DockerEngine::call(const std::string& method, const std::st
     return http_.send(req);
 }
 
-Result<ObservedState> DockerEngine::observe(const std::string& project) {
-    // Three list calls whatever the number of instances: everything the
-    // planner needs is in the list answers.
-    ObservedState s;
-    s.project = project;
-    simdjson::dom::parser parser;
-    const std::string filter = filter_label(project);
-
-    // Every container, not only the labelled ones: a label can be inherited
-    // from an image, so ownership is decided by engine/ownership, and the
-    // others that hold an instance's name or a host port are named in conflicts.
-    auto rc = call("GET", "/containers/json?all=1");
-    if (!rc) return rc.error();
-    if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
-    simdjson::padded_string cbody(rc->body);
-    simdjson::dom::array arr;
-    if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
-        return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
-    std::vector<ObservedContainer> all;
-    for (auto c : arr) all.push_back(container_from_list(c));
-    classify_containers(s, std::move(all));
-
-    // Every image too (one call): the project's by label (this version's keys
-    // or 0.1's), and whatever holds a <project>/ tag.
-    auto ri = call("GET", "/images/json");
-    if (!ri) return ri.error();
-    if (!is_2xx(ri->status)) return engine_error(*ri, "project " + project, "list images");
-    simdjson::padded_string ibody(ri->body);
-    if (parser.parse(ibody).get_array().get(arr) != simdjson::SUCCESS)
-        return Error{"unreadable answer to list images", "engine " + endpoint().display()};
-    for (auto i : arr) {
-        ObservedImage img;
-        img.id = str(i, "Id");
-        img.labels = string_map(i, "Labels");
-        img.created = num(i, "Created");
-        simdjson::dom::array tags;
-        if (i["RepoTags"].get_array().get(tags) == simdjson::SUCCESS)
-            for (auto t : tags) {
-                std::string_view v;
-                if (t.get_string().get(v) == simdjson::SUCCESS && v != "<none>:<none>") img.tags.emplace_back(v);
-            }
-        std::sort(img.tags.begin(), img.tags.end());
-        bool tagged = std::any_of(img.tags.begin(), img.tags.end(), [&](const std::string& t) { return t.starts_with(project + "/"); });
-        if (tagged || image_is_ours(img, project)) s.images.push_back(std::move(img));
-    }
-
-    auto rn = call("GET", "/networks?filters=" + filter);
-    if (!rn) return rn.error();
-    if (!is_2xx(rn->status)) return engine_error(*rn, "project " + project, "list networks");
-    simdjson::padded_string nbody(rn->body);
-    if (parser.parse(nbody).get_array().get(arr) != simdjson::SUCCESS)
-        return Error{"unreadable answer to list networks", "engine " + endpoint().display()};
-    for (auto n : arr) {
-        ObservedNetwork net;
-        net.id = str(n, "Id");
-        net.name = str(n, "Name");
-        net.labels = string_map(n, "Labels");
-        simdjson::dom::array cfg;
-        if (n["IPAM"]["Config"].get_array().get(cfg) == simdjson::SUCCESS)
-            for (auto c : cfg) {
-                net.subnet = str(c, "Subnet");
-                if (!net.subnet.empty()) break;
-            }
-        if (network_is_ours(net, project)) s.networks.push_back(std::move(net));
-    }
-
-    std::sort(s.containers.begin(), s.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
-    std::sort(s.images.begin(), s.images.end(), [](auto& a, auto& b) {
-        return std::pair(a.tags.empty() ? "" : a.tags.front(), a.id) < std::pair(b.tags.empty() ? "" : b.tags.front(), b.id);
-    });
-    std::sort(s.networks.begin(), s.networks.end(), [](auto& a, auto& b) { return a.name < b.name; });
-    return s;
-}
 
 Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) {
     const std::string object = "image " + spec.tag;
@@ -787,19 +610,6 @@ Status DockerEngine::create_volume(const std::string& name, const std::map<std::
     return ok_status();
 }
 
-Result<std::vector<ObservedVolume>> DockerEngine::list_volumes(const std::string& project) {
-    auto r = call("GET", "/volumes?filters=" + filter_label(project));
-    if (!r) return r.error();
-    if (!is_2xx(r->status)) return engine_error(*r, "project " + project, "list volumes");
-    simdjson::dom::parser parser;
-    simdjson::padded_string body(r->body);
-    simdjson::dom::array arr;
-    std::vector<ObservedVolume> out;
-    if (parser.parse(body)["Volumes"].get_array().get(arr) == simdjson::SUCCESS)
-        for (auto v : arr) out.push_back({str(v, "Name"), string_map(v, "Labels")});
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.name < b.name; });
-    return out;
-}
 
 Status DockerEngine::remove_volume(const std::string& name) {
     auto r = call("DELETE", "/volumes/" + url_encode(name));

@@ -23,6 +23,13 @@ wait_for() {   # wait_for TEXT [SECONDS]
   for _ in $(seq 1 "$n"); do screen | grep -qF -- "$1" && return 0; sleep 0.1; done
   echo "--- screen ---"; screen; fail "never saw '$1'"
 }
+wait_prompt() {   # wait_prompt PROMPT: the last non-empty line of the screen is the prompt
+  for _ in $(seq 1 100); do
+    [ "$(screen | grep -v '^\s*$' | tail -1 | sed 's/[[:space:]]*$//')" = "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "--- screen ---"; screen; fail "the prompt '$1' did not come back"
+}
 type_line() { echo "[$(date +%T)] $1" >&2; tmux send-keys -t "$SESS" -l "$1"; tmux send-keys -t "$SESS" Enter; }
 # A blank pane and no history: what is waited for next can only come from what follows.
 fresh_screen() { tmux send-keys -t "$SESS" -l "clear"; tmux send-keys -t "$SESS" Enter; sleep 0.3; tmux clear-history -t "$SESS"; }
@@ -51,7 +58,9 @@ quickstart)
   type_line "echo on-\$(hostname)"; wait_for "on-base-one"
   type_line "exit"; wait_for "logout" 10
   type_line 'echo "back"-in-demo-$(hostname)'; wait_for "back-in-demo-demo-one"
-  type_line "exit"
+  # Typed only once the host's prompt is back: keys sent while ssh is still
+  # closing go to the closing session and are lost.
+  type_line "exit"; wait_prompt 'host$'
   type_line 'echo "back"-on-host'; wait_for "back-on-host"
   fresh_screen
   type_line "dockerops clean:all"; wait_for "[y/N]"

@@ -1,0 +1,103 @@
+// observe(): what the engine holds for a project, in a fixed number of list
+// calls, sorted into the project's own and the foreign ones that matter
+// (engine/ownership).
+#include "engine/ownership.hpp"
+#include "providers/docker/docker.hpp"
+#include "providers/docker/json_read.hpp"
+
+#include <algorithm>
+
+namespace dockerops::docker {
+
+using namespace detail;
+using simdjson::dom::element;
+
+Result<ObservedState> DockerEngine::observe(const std::string& project) {
+    // Three list calls whatever the number of instances: everything the
+    // planner needs is in the list answers.
+    ObservedState s;
+    s.project = project;
+    simdjson::dom::parser parser;
+    const std::string filter = filter_label(project);
+
+    // Every container, not only the labelled ones: a label can be inherited
+    // from an image, so ownership is decided by engine/ownership, and the
+    // others that hold an instance's name or a host port are named in conflicts.
+    auto rc = call("GET", "/containers/json?all=1");
+    if (!rc) return rc.error();
+    if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
+    simdjson::padded_string cbody(rc->body);
+    simdjson::dom::array arr;
+    if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
+        return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
+    std::vector<ObservedContainer> all;
+    for (auto c : arr) all.push_back(container_from_list(c));
+    classify_containers(s, std::move(all));
+
+    // Every image too (one call): the project's by label (this version's keys
+    // or 0.1's), and whatever holds a <project>/ tag.
+    auto ri = call("GET", "/images/json");
+    if (!ri) return ri.error();
+    if (!is_2xx(ri->status)) return engine_error(*ri, "project " + project, "list images");
+    simdjson::padded_string ibody(ri->body);
+    if (parser.parse(ibody).get_array().get(arr) != simdjson::SUCCESS)
+        return Error{"unreadable answer to list images", "engine " + endpoint().display()};
+    for (auto i : arr) {
+        ObservedImage img;
+        img.id = str(i, "Id");
+        img.labels = string_map(i, "Labels");
+        img.created = num(i, "Created");
+        simdjson::dom::array tags;
+        if (i["RepoTags"].get_array().get(tags) == simdjson::SUCCESS)
+            for (auto t : tags) {
+                std::string_view v;
+                if (t.get_string().get(v) == simdjson::SUCCESS && v != "<none>:<none>") img.tags.emplace_back(v);
+            }
+        std::sort(img.tags.begin(), img.tags.end());
+        bool tagged = std::any_of(img.tags.begin(), img.tags.end(), [&](const std::string& t) { return t.starts_with(project + "/"); });
+        if (tagged || image_is_ours(img, project)) s.images.push_back(std::move(img));
+    }
+
+    auto rn = call("GET", "/networks?filters=" + filter);
+    if (!rn) return rn.error();
+    if (!is_2xx(rn->status)) return engine_error(*rn, "project " + project, "list networks");
+    simdjson::padded_string nbody(rn->body);
+    if (parser.parse(nbody).get_array().get(arr) != simdjson::SUCCESS)
+        return Error{"unreadable answer to list networks", "engine " + endpoint().display()};
+    for (auto n : arr) {
+        ObservedNetwork net;
+        net.id = str(n, "Id");
+        net.name = str(n, "Name");
+        net.labels = string_map(n, "Labels");
+        simdjson::dom::array cfg;
+        if (n["IPAM"]["Config"].get_array().get(cfg) == simdjson::SUCCESS)
+            for (auto c : cfg) {
+                net.subnet = str(c, "Subnet");
+                if (!net.subnet.empty()) break;
+            }
+        if (network_is_ours(net, project)) s.networks.push_back(std::move(net));
+    }
+
+    std::sort(s.containers.begin(), s.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    std::sort(s.images.begin(), s.images.end(), [](auto& a, auto& b) {
+        return std::pair(a.tags.empty() ? "" : a.tags.front(), a.id) < std::pair(b.tags.empty() ? "" : b.tags.front(), b.id);
+    });
+    std::sort(s.networks.begin(), s.networks.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    return s;
+}
+
+Result<std::vector<ObservedVolume>> DockerEngine::list_volumes(const std::string& project) {
+    auto r = call("GET", "/volumes?filters=" + filter_label(project));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "project " + project, "list volumes");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    simdjson::dom::array arr;
+    std::vector<ObservedVolume> out;
+    if (parser.parse(body)["Volumes"].get_array().get(arr) == simdjson::SUCCESS)
+        for (auto v : arr) out.push_back({str(v, "Name"), string_map(v, "Labels")});
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    return out;
+}
+
+}  // namespace dockerops::docker
