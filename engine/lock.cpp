@@ -62,6 +62,14 @@ std::string lock_subnet(const std::string& project) {
            std::to_string((base >> 8) & 255) + "." + std::to_string(base & 255) + "/30";
 }
 
+// The lock network is the project's by the ownership rule for networks (the
+// token of its name), or, made by dockerops 0.1, by its lock label alone.
+bool lock_is_ours(const ObservedNetwork& n, const std::string& project) {
+    if (n.label(labels::kLock) != project) return false;
+    const std::string owner = n.label(labels::kOwner);
+    return owner.empty() || owner == network_owner_token(project, n.name);
+}
+
 LockHolder holder_of(const ObservedNetwork& n) {
     return {n.label(kHolder), n.label(kSince), n.label(kHost), n.label(kBoot), n.label(kPid), n.label(kStart)};
 }
@@ -128,7 +136,7 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
         auto held = p.find_network(spec.name);
         if (!held) return held.error();
         const bool late = std::chrono::steady_clock::now() >= until;
-        if (*held && (**held).label(labels::kLock) == project && holder_is_gone(holder_of(**held))) {
+        if (*held && lock_is_ours(**held, project) && holder_is_gone(holder_of(**held))) {
             // Its holder is gone for certain: take it over, and say so.
             LockHolder h = holder_of(**held);
             if (p.remove_network((**held).id)) {
@@ -167,6 +175,10 @@ Result<std::optional<LockHolder>> break_lock(Provider& p, const std::string& pro
     auto held = p.find_network(lock_name(project));
     if (!held) return held.error();
     if (!*held) return std::optional<LockHolder>();
+    if (!lock_is_ours(**held, project))
+        return Error{"the network " + lock_name(project) + " was not made by dockerops as this project's lock; it is left "
+                     "alone",
+                     "project " + project};
     LockHolder h = holder_of(**held);
     if (auto s = p.remove_network((*held)->id); !s) return s.error();
     return std::optional<LockHolder>(h);
