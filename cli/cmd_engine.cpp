@@ -164,6 +164,50 @@ bool destroy_all_confirmed(bool allowed, const std::string& project) {
     return answer == project;
 }
 
+// The question before a plan is carried out, asked without holding the
+// project lock: on a terminal the lock is let go while the question waits,
+// taken again after, and the engine observed again; if anything changed,
+// nothing is done. A plan that removes every instance also needs
+// --allow-destroy-all or the project's name (with `guard_destroy_all`).
+// Returns the lock to carry the plan out under; nullopt when it is not to be
+// carried out (what happened is already said).
+std::optional<ProjectLock> confirm_unlocked(ProjectLock lock, Provider& engine, const Plan& plan,
+                                            const ObservedState& observed, const po::variables_map& vm,
+                                            const std::string& question, const std::string& cancelled,
+                                            bool guard_destroy_all) {
+    const bool everything = guard_destroy_all && removes_everything(plan, observed);
+    const bool asks = isatty(0) && (!vm.count("yes") || (everything && !vm.count("allow-destroy-all")));
+    if (asks) lock.release();
+    if (everything && !destroy_all_confirmed(vm.count("allow-destroy-all"), plan.project)) return std::nullopt;
+    if (!confirmed(vm.count("yes"), question)) {
+        if (isatty(0)) std::cout << cancelled << "\n";
+        return std::nullopt;
+    }
+    std::optional<ProjectLock> held;
+    if (!asks) {
+        held.emplace(std::move(lock));
+        return held;
+    }
+    auto relock = take_lock(engine, plan.project, vm);
+    if (!relock) {
+        fail(relock.error());
+        return std::nullopt;
+    }
+    auto now = engine.observe(plan.project);
+    if (!now) {
+        fail(now.error());
+        return std::nullopt;
+    }
+    ObservedSummary current = summarize(*now);
+    if (current.fingerprint != plan.observed.fingerprint) {
+        std::cerr << "dockerops: the engine changed while the question waited for your answer, so nothing was done:\n";
+        for (const auto& change : summary_changes(plan.observed, current)) std::cerr << "  " << change << "\n";
+        return std::nullopt;
+    }
+    held.emplace(std::move(*relock));
+    return held;
+}
+
 // Executes a plan; the caller holds the project lock.
 int execute_plan(const Plan& plan, const po::variables_map& vm) {
     ExecOptions eo;
@@ -246,7 +290,11 @@ int cmd_apply(const Args& args) {
         std::string secret_key;
         if (auto p = load_project(c.file.empty() ? fs::path(".") : fs::path(c.file)); p.project) {
             host_env = p.project->host_env;
-            if (auto k = project_secret_key(p.project->root)) secret_key = *k;
+            bool has_secrets = false;
+            for (const auto& a : plan->actions)
+                has_secrets = has_secrets || !a.secret_env.empty() || (a.container && !a.container->secret_files.empty());
+            if (has_secrets)
+                if (auto k = project_secret_key(p.project->root)) secret_key = *k;
         }
         auto secrets = fill_secrets(*plan, [&](const std::string& k) -> std::optional<std::string> {
             if (const char* v = std::getenv(k.c_str())) return std::string(v);
@@ -270,12 +318,8 @@ int cmd_apply(const Args& args) {
         std::cout << colored(render_text(*plan));
         if (!plan->conflicts.empty()) return kExitError;
         if (plan->empty()) return kExitOk;
-        if (removes_everything(*plan, *now) && !destroy_all_confirmed(vm.count("allow-destroy-all"), plan->project))
-            return kExitError;
-        if (!confirmed(vm.count("yes"), "Apply this saved plan?")) {
-            std::cout << "Apply cancelled.\n";
-            return kExitError;
-        }
+        auto held = confirm_unlocked(std::move(*lock), **engine, *plan, *now, vm, "Apply this saved plan?", "Apply cancelled.", true);
+        if (!held) return kExitError;
         return execute_plan(*plan, vm);
     }
 
@@ -296,29 +340,8 @@ int cmd_apply(const Args& args) {
     std::cout << colored(render_text(*plan));
     if (!plan->conflicts.empty()) return kExitError;
     if (plan->empty()) return kExitOk;
-    const bool asks = !vm.count("yes") || (removes_everything(*plan, *observed) && !vm.count("allow-destroy-all"));
-    if (asks && isatty(0)) lock->release();
-    if (removes_everything(*plan, *observed) && !destroy_all_confirmed(vm.count("allow-destroy-all"), plan->project))
-        return kExitError;
-    if (!confirmed(vm.count("yes"), "Apply these changes?")) {
-        if (isatty(0)) std::cout << "Apply cancelled.\n";
-        return kExitError;
-    }
-    std::optional<ProjectLock> again;
-    if (asks && isatty(0)) {
-        auto relock = take_lock(*pl->engine, pl->desired.project, vm);
-        if (!relock) return fail(relock.error());
-        again.emplace(std::move(*relock));
-        auto now = pl->engine->observe(pl->desired.project);
-        if (!now) return fail(now.error());
-        ObservedSummary current = summarize(*now);
-        if (current.fingerprint != plan->observed.fingerprint) {
-            std::cerr << "dockerops: the engine changed while the plan waited for your answer, so nothing was done:\n";
-            for (const auto& change : summary_changes(plan->observed, current)) std::cerr << "  " << change << "\n";
-            std::cerr << "run 'dockerops apply' again to see the new plan\n";
-            return kExitError;
-        }
-    }
+    auto held = confirm_unlocked(std::move(*lock), *pl->engine, *plan, *observed, vm, "Apply these changes?", "Apply cancelled.", true);
+    if (!held) return kExitError;
     std::cout << "\n";
     return execute_plan(*plan, vm);
 }
@@ -354,26 +377,12 @@ int remove_instances(const Common& c, const po::variables_map& vm, bool purge, c
     if (!plan) return fail(plan.error());
     std::cout << colored(render_text(*plan));
     if (plan->empty()) return kExitOk;
-    if (question && !vm.count("yes") && isatty(0)) {
-        // Not held while the question waits; taken again after, and the
-        // removal planned anew from what is there then.
-        lock->release();
-        if (!confirmed(false, *question)) {
-            std::cout << "Cancelled.\n";
-            return kExitError;
-        }
-        auto relock = take_lock(**engine, p->name, vm);
-        if (!relock) return fail(relock.error());
-        auto now = (*engine)->observe(p->name);
-        if (!now) return fail(now.error());
-        if (summarize(*now).fingerprint != plan->observed.fingerprint) {
-            std::cerr << "dockerops: the engine changed while the question waited for your answer, so nothing was done\n";
-            return kExitError;
-        }
+    if (question) {
+        auto held = confirm_unlocked(std::move(*lock), **engine, *plan, *observed, vm, *question, "Cancelled.", false);
+        if (!held) return kExitError;
         std::cout << "\n";
         return execute_plan(*plan, vm);
     }
-    if (question && !confirmed(vm.count("yes"), *question)) return kExitError;
     std::cout << "\n";
     return execute_plan(*plan, vm);
 }
