@@ -33,6 +33,15 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
     return c;
 }
 
+// Whitespace as toml++ 3.3.0 reads it (is_whitespace): besides tab, space and
+// line breaks, the non-ASCII spaces it knows, U+FEFF included. Where toml++
+// skips or stops at whitespace, the guard must do the same.
+bool toml_whitespace(char32_t c) {
+    return c == '\t' || c == ' ' || (c >= '\n' && c <= '\r') || c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xA0 ||
+           c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x2060 ||
+           c == 0x3000 || c == 0xFEFF;
+}
+
 }  // namespace
 
 std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
@@ -56,7 +65,7 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
         const std::size_t at = i;
         const char32_t c = next_code_point(s, i);
         ++col;
-        const bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        const bool ws = toml_whitespace(c);
         auto hazard = [&]() -> std::optional<TomlHazard> {
             if (toml_whitespace_test_undefined(c)) return TomlHazard{line, col, c};
             return std::nullopt;
