@@ -8,6 +8,13 @@ BIN=$1 CASE=$2
 . "$(dirname "$0")/lib.sh"
 
 lock_held() { docker network inspect "$PROJECT-dockerops-lock" >/dev/null 2>&1; }
+# One busybox container "app" with one instance app.one, and KEYS for it.
+write_app_one() {
+  mkdir -p "$DIR/containers/app"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  printf '[project]\nname = "%s"\n[containers.app]\n[[instances]]\ncontainer = "app"\nname = "one"\n%s\n' "$PROJECT" "$1" \
+    >"$DIR/dockerops.toml"
+}
 
 case "$CASE" in
 ownership)
@@ -131,18 +138,8 @@ PY
   ;;
 secrets)
   secret="pl4nted-$RANDOM-s3cr3t"
-  mkdir -p "$DIR/containers/app"
-  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.app]
-[[instances]]
-container = "app"
-name = "one"
-secret_env = ["DB_PASSWORD"]
-secret_files = ["API_TOKEN"]
-TOML
+  write_app_one 'secret_env = ["DB_PASSWORD"]
+secret_files = ["API_TOKEN"]'
   export DB_PASSWORD="$secret" API_TOKEN="$secret-file"
   {
     dops plan
@@ -178,17 +175,7 @@ TOML
   [ "$(stat -c %a "$DIR/.dockerops/secret-key")" = 600 ] || fail "secret key mode"
   ;;
 volumes_rmi)
-  mkdir -p "$DIR/containers/app"
-  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.app]
-[[instances]]
-container = "app"
-name = "one"
-volumes = ["cache:/cache"]
-TOML
+  write_app_one 'volumes = ["cache:/cache"]'
   docker volume create "$PROJECT-foreign" >/dev/null
   dops apply --yes >/dev/null || fail "apply"
   [ "$(docker volume inspect -f '{{index .Labels "io.dockerops.project"}}' "${PROJECT}_cache")" = "$PROJECT" ] ||
