@@ -367,7 +367,7 @@ int remove_instances(const Common& c, const po::variables_map& vm, bool purge, c
     if (!lock) return fail(lock.error());
     auto observed = (*engine)->observe(p->name);
     if (!observed) return fail(observed.error());
-    DestroyOptions options{c.targets, purge, p->data_dir.string(), vm.count("rmi") > 0, {}};
+    DestroyOptions options{c.targets, purge, p->data_dir.string(), vm.count("rmi") > 0, {}, (secrets_root() / p->name).string()};
     if (purge) {
         auto volumes = (*engine)->list_volumes(p->name);
         if (!volumes) return fail(volumes.error());

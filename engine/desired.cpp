@@ -90,6 +90,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
+    d.secrets_dir = (secrets_root() / p.name).string();
     d.network.name = p.name;
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
     std::vector<std::string> problems;

@@ -64,6 +64,7 @@ struct DesiredInstance {
 struct DesiredState {
     std::string project;
     std::string secret_key;                        // HMAC key for secret digests (engine/secrets)
+    std::string secrets_dir;                       // <secrets_root>/<project>: instances' secret files
     NetworkSpec network;                           // subnet chosen by the planner when new
     std::map<std::string, DesiredImage> images;    // by container name
     std::vector<DesiredInstance> instances;        // sorted by id

@@ -66,7 +66,13 @@ public:
             }
             case ActionKind::Remove: {
                 if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) return s;
-                return p_.remove_container(a.target_id, false);
+                if (auto s = p_.remove_container(a.target_id, false); !s) return s;
+                // The instance's secret files (a folder dockerops made) go with it.
+                if (!a.path.empty()) {
+                    std::error_code ec;
+                    fs::remove_all(a.path, ec);
+                }
+                return ok_status();
             }
             case ActionKind::RemoveNetwork: return p_.remove_network(a.target_id);
             case ActionKind::RemoveImage: return p_.remove_image(a.target_id, false);

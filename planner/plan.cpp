@@ -399,6 +399,8 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
                                                                                    : "not in configuration";
             a.target_id = c.id;
             a.target_name = c.name;
+            if (!d.secrets_dir.empty() && !ci.empty() && !in.empty() && a.object == ci + "." + in)
+                a.path = d.secrets_dir + "/" + ci + "_" + in;
             add(std::move(a));
         }
     }
@@ -425,6 +427,7 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
         a.object = ci.empty() ? c.name : id;
         a.cause = "destroy";
         a.target_id = c.id;
+        if (!ci.empty() && !in.empty() && !opt.secrets_dir.empty()) a.path = opt.secrets_dir + "/" + ci + "_" + in;
         plan.actions.push_back(a);
         if (opt.purge_data && !ci.empty() && !in.empty()) {
             Action p;

@@ -32,7 +32,7 @@ struct Action {
     std::optional<ContainerSpec> container;   // create / replace: the full spec, labels included
     std::string target_id;            // the existing container or network acted on
     std::string target_name;          // its name as observed (replace: a leftover -dockerops-old keeps its name)
-    std::string path;                 // purge-data: the folder to delete
+    std::string path;                 // purge-data: the folder to delete; remove: the instance's secret files
     std::vector<std::string> secret_env;   // env names never written in clear (plan files show a hash)
     double sleep = 0;                 // after start, before dependents start
 };
@@ -78,6 +78,7 @@ struct DestroyOptions {
     std::string data_dir;               // <data_dir>/<container>_<instance>
     bool remove_images = false;         // --rmi: the project's images (tagged and dangling)
     std::vector<ObservedVolume> volumes;   // the project's, listed for --purge-data
+    std::string secrets_dir;            // <secrets_dir>/<container>_<instance>: deleted with the instance
 };
 // Removes the project's containers (and the network when nothing is left); data
 // folders only with purge_data. Needs no configuration beyond names.

@@ -173,6 +173,12 @@ secret_files = ["API_TOKEN"]'
   grep -n -e "$secret" -e "$sum" "$DIR/out.log" && fail "the secret leaked (lines above)"
   grep -q "(sensitive)" "$DIR/out.log" || fail "the masked error does not say (sensitive)"
   [ "$(stat -c %a "$DIR/.dockerops/secret-key")" = 600 ] || fail "secret key mode"
+  # The secret files go with their instance.
+  files=/run/dockerops/secrets/$PROJECT/app_one
+  [ -f "$files/API_TOKEN" ] || fail "no secret file at $files"
+  [ "$(stat -c %a "$files/API_TOKEN")" = 400 ] || fail "secret file mode $(stat -c %a "$files/API_TOKEN")"
+  "$BIN" destroy -f "$DIR" --yes >/dev/null 2>&1 || fail "destroy"
+  [ -e "$files" ] && fail "destroy left the secret files in $files"
   ;;
 volumes_rmi)
   write_app_one 'volumes = ["cache:/cache"]'

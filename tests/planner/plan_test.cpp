@@ -376,6 +376,28 @@ TEST_CASE("plan: a replace killed after moving the old container away puts one b
     CHECK(s.container("shop-web-one").state == "running");
 }
 
+TEST_CASE("plan: an instance's secret files go with its container, and nothing else does") {
+    Scenario s;
+    s.apply();
+    TempDir secrets;
+    secrets.write("web_one/TOKEN", "x");
+    secrets.write("web_two/TOKEN", "y");
+    FakeEngine e(s.state);
+    auto obs = e.observe("shop");
+    REQUIRE(obs);
+    DestroyOptions opt;
+    opt.targets = {"web.one"};
+    opt.secrets_dir = secrets.path().string();
+    auto d = make_destroy_plan("shop", *obs, opt);
+    REQUIRE(d);
+    REQUIRE(d->actions.size() == 1);
+    CHECK(d->actions[0].path == (secrets.path() / "web_one").string());
+    ExecReport rep = execute(*d, dockerops::test::fake_factory(s.state), {});
+    CHECK(rep.ok());
+    CHECK_FALSE(std::filesystem::exists(secrets.path() / "web_one"));
+    CHECK(std::filesystem::exists(secrets.path() / "web_two/TOKEN"));
+}
+
 TEST_CASE("plan: replacing a linked instance does not ripple into the instances linking it") {
     Scenario s;
     s.apply();
