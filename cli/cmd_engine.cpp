@@ -7,7 +7,7 @@
 #include "engine/secrets.hpp"
 #include "planner/plan.hpp"
 #include "providers/docker/docker.hpp"
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <boost/process.hpp>
 #include <boost/program_options.hpp>
@@ -225,7 +225,7 @@ int execute_plan(const Plan& plan, const po::variables_map& vm) {
     ExecReport report = execute(plan, factory(), eo);
     std::cout << "\n" << redact(report.summary(plan));
     if (vm.count("json")) {
-        docker::JsonWriter w;
+        JsonWriter w;
         w.begin_object().key("results").begin_array();
         for (const auto& r : report.results) {
             w.begin_object().key("id").value(r.id);

@@ -5,7 +5,7 @@
 #include "engine/files.hpp"
 #include "engine/legacy.hpp"
 #include "providers/docker/attach.hpp"
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 #include "engine/spec_hash.hpp"
 
 #include <boost/process.hpp>
@@ -268,7 +268,7 @@ int cmd_build(const Args& args) {
         std::cout << "build " << img.tag << "\n" << std::flush;
         auto r = (*e)->build(spec, [&](const BuildEvent& ev) {
             if (progress == "json") {
-                std::cout << docker::JsonWriter().begin_object().key("image").value(img.tag)
+                std::cout << JsonWriter().begin_object().key("image").value(img.tag)
                                  .key("kind").value(ev.kind == BuildEvent::Kind::Step ? "step" : "output")
                                  .key("text").value(ev.text).end_object().str() << "\n";
             } else if (progress == "plain" || (ev.kind == BuildEvent::Kind::Step && isatty(1))) {

@@ -45,6 +45,8 @@ std::string context_hash(const std::map<std::string, std::string>& digests,
                          const std::map<std::string, std::string>& build_args);
 
 std::string sha256_hex(std::string_view data);
+// Bytes as lower-case hexadecimal.
+std::string hex_string(const unsigned char* bytes, std::size_t n);
 // A fast, stable 64-bit hash (FNV-1a) for deriving addresses from names.
 std::uint64_t fnv1a(std::string_view s);
 

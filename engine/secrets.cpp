@@ -1,5 +1,6 @@
 #include "engine/secrets.hpp"
 
+#include "engine/context.hpp"
 #include "engine/files.hpp"
 
 #include <openssl/hmac.h>
@@ -24,15 +25,6 @@ struct LongestFirst {
 };
 std::set<std::string, LongestFirst> g_values;
 
-std::string hex(const unsigned char* p, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += digits[p[i] >> 4];
-        out += digits[p[i] & 15];
-    }
-    return out;
-}
 }  // namespace
 
 std::string secret_digest(std::string_view key, std::string_view value) {
@@ -40,7 +32,7 @@ std::string secret_digest(std::string_view key, std::string_view value) {
     unsigned int len = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(value.data()),
          value.size(), mac, &len);
-    return "hmac-sha256:" + hex(mac, len);
+    return "hmac-sha256:" + hex_string(mac, len);
 }
 
 Result<std::string> project_secret_key(const fs::path& root) {
@@ -53,7 +45,7 @@ Result<std::string> project_secret_key(const fs::path& root) {
     fs::permissions(dir, fs::perms::owner_all, ec);
     unsigned char raw[32];
     if (RAND_bytes(raw, sizeof raw) != 1) return Error{"no random bytes for the project's secret key"};
-    const std::string key = hex(raw, sizeof raw);
+    const std::string key = hex_string(raw, sizeof raw);
     {
         std::ofstream out(file, std::ios::trunc);
         out << key << "\n";

@@ -2,7 +2,7 @@
 
 #include "engine/context.hpp"
 #include "engine/secrets.hpp"
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <simdjson.h>
 
@@ -11,7 +11,7 @@ namespace dockerops {
 namespace {
 std::string join(const std::vector<std::string>& v) {
     // JSON array text: unambiguous for words with spaces.
-    return docker::JsonWriter().strings(v).str();
+    return JsonWriter().strings(v).str();
 }
 }  // namespace
 
@@ -53,7 +53,7 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     return c;
 }
 
-std::string canonical_to_json(const CanonicalSpec& c) { return docker::JsonWriter().object(c).str(); }
+std::string canonical_to_json(const CanonicalSpec& c) { return JsonWriter().object(c).str(); }
 
 std::optional<CanonicalSpec> canonical_from_json(const std::string& json) {
     simdjson::dom::parser p;

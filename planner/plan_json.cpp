@@ -5,13 +5,12 @@
 #include "engine/secrets.hpp"
 #include "engine/spec_hash.hpp"
 #include "planner/plan.hpp"
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <simdjson.h>
 
 namespace dockerops {
 
-using docker::JsonWriter;
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include "providers/docker/attach.hpp"
 
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <curl/curl.h>
 #include <poll.h>

@@ -2,7 +2,7 @@
 #include "providers/docker/json_read.hpp"
 
 #include "engine/context.hpp"
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 #include "providers/docker/tar.hpp"
 
 #include <simdjson.h>

@@ -1,6 +1,6 @@
 // The Docker provider's pure parts: request bodies and answer parsing.
 #include "providers/docker/docker.hpp"
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <catch2/catch.hpp>
 #include <simdjson.h>

@@ -1,13 +1,15 @@
 #pragma once
-// A small writer for the JSON bodies sent to the engine (responses are parsed
-// with simdjson). Keys and strings are escaped; output is deterministic.
+// A small JSON writer, a neutral home used by every layer: the engine's
+// request bodies (providers), the canonical spec (engine), plan files
+// (planner), --json output (cli). Keys and strings are escaped; output is
+// deterministic. Answers are parsed with simdjson.
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace dockerops::docker {
+namespace dockerops {
 
 class JsonWriter {
 public:
@@ -37,4 +39,4 @@ private:
 
 std::string json_quote(std::string_view s);
 
-}  // namespace dockerops::docker
+}  // namespace dockerops

@@ -1,8 +1,8 @@
-#include "providers/docker/json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <cstdio>
 
-namespace dockerops::docker {
+namespace dockerops {
 
 std::string json_quote(std::string_view s) {
     std::string out = "\"";
@@ -64,4 +64,4 @@ JsonWriter& JsonWriter::object(const std::map<std::string, std::string>& m) {
     return end_object();
 }
 
-}  // namespace dockerops::docker
+}  // namespace dockerops
