@@ -1,7 +1,7 @@
 #pragma once
 // The command line: one function per command, each taking the words after the
 // command's name. Exceptions stop at main; commands return the exit code.
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 
 #include <string>
 #include <vector>

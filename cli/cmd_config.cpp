@@ -1,7 +1,7 @@
 // validate and import: the commands that only read and write configuration.
 #include "cli/cli.hpp"
-#include "engine/secrets.hpp"
-#include "engine/legacy.hpp"
+#include "engine/model/secrets.hpp"
+#include "engine/config/legacy.hpp"
 
 #include <boost/program_options.hpp>
 

@@ -1,12 +1,13 @@
 // The seed's everyday commands: init, build, run, clean, ps, ip, ssh, shell,
 // logs, status — and the prompt for missing variables.
 #include "cli/common.hpp"
-#include "engine/executor.hpp"
-#include "engine/files.hpp"
-#include "engine/legacy.hpp"
+#include "engine/apply/executor.hpp"
+#include "util/files.hpp"
+#include "engine/config/legacy.hpp"
+#include "util/toml_text.hpp"
 #include "providers/docker/attach.hpp"
 #include "util/json_writer.hpp"
-#include "engine/spec_hash.hpp"
+#include "engine/model/spec_hash.hpp"
 
 #include <boost/process.hpp>
 #include <boost/program_options.hpp>

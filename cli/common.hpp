@@ -2,8 +2,8 @@
 // Helpers shared by the commands that talk to the engine (cmd_engine.cpp,
 // cmd_seed.cpp): one place for loading, planning, asking, executing, locking.
 #include "cli/cli.hpp"
-#include "engine/desired.hpp"
-#include "engine/lock.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/apply/lock.hpp"
 #include "planner/plan.hpp"
 #include "providers/docker/docker.hpp"
 

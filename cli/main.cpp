@@ -1,6 +1,6 @@
 #include "cli/cli.hpp"
 #include "cli/common.hpp"
-#include "engine/lock.hpp"
+#include "engine/apply/lock.hpp"
 #include "providers/docker/http.hpp"
 
 #include <boost/program_options/errors.hpp>

@@ -1,6 +1,6 @@
 // Fuzz target: arbitrary bytes as dockerops.toml. The loader must answer with
 // a Project or diagnostics, never crash, hang or read out of bounds.
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 
 #include <cstddef>
 #include <cstdint>

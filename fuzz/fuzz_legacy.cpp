@@ -1,7 +1,8 @@
 // Fuzz target: arbitrary bytes as a 2016 project's apps_containers/run.conf
 // (and build.conf after a 0x1e byte). The reader translates it to TOML text
 // and loads that; neither step may crash, hang or read out of bounds.
-#include "engine/legacy.hpp"
+#include "engine/config/config.hpp"
+#include "engine/config/legacy.hpp"
 
 #include <unistd.h>
 

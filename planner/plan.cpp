@@ -2,9 +2,10 @@
 // needs is in its arguments.
 #include "planner/plan.hpp"
 
-#include "engine/context.hpp"
-#include "engine/ownership.hpp"
-#include "engine/spec_hash.hpp"
+#include "engine/desired/context.hpp"
+#include "util/hash.hpp"
+#include "engine/model/ownership.hpp"
+#include "engine/model/spec_hash.hpp"
 
 #include <algorithm>
 #include <map>

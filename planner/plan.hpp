@@ -2,11 +2,11 @@
 // The plan: plain data. make_plan is a pure function of the desired state and
 // what observe() returned: no engine handle, no I/O, no clock. The executor
 // carries a plan out and decides nothing.
-#include "engine/desired.hpp"
-#include "engine/graph.hpp"
-#include "engine/observed.hpp"
-#include "engine/result.hpp"
-#include "engine/spec.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/desired/graph.hpp"
+#include "engine/model/observed.hpp"
+#include "engine/model/result.hpp"
+#include "engine/model/spec.hpp"
 
 #include <functional>
 #include <optional>

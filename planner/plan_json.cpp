@@ -1,9 +1,10 @@
 // The JSON form of a plan: `plan --json`, `plan -o FILE`, `apply FILE`.
 // Stable (sorted keys where maps, plan order for actions); documented in
 // schemas/plan.schema.json.
-#include "engine/context.hpp"
-#include "engine/secrets.hpp"
-#include "engine/spec_hash.hpp"
+#include "engine/desired/context.hpp"
+#include "util/hash.hpp"
+#include "engine/model/secrets.hpp"
+#include "engine/model/spec_hash.hpp"
 #include "planner/plan.hpp"
 #include "util/json_writer.hpp"
 

@@ -2,8 +2,8 @@
 // An in-memory engine for planner and executor tests: the same Provider
 // interface as the real one, state shared between connections, failures on
 // demand, and a log of calls. Never used outside tests/.
-#include "engine/ownership.hpp"
-#include "engine/provider.hpp"
+#include "engine/model/ownership.hpp"
+#include "engine/apply/provider.hpp"
 
 #include <atomic>
 #include <map>

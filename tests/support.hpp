@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the unit tests: a throw-away project folder on disk.
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -2,7 +2,7 @@
 // Interactive use: the caller's terminal joined to a container's TTY or an
 // exec's, over a hijacked connection ("Upgrade: tcp"), in raw mode, with the
 // window size passed on (and again on SIGWINCH).
-#include "engine/result.hpp"
+#include "engine/model/result.hpp"
 #include "providers/docker/http.hpp"
 
 #include <optional>

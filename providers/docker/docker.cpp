@@ -1,7 +1,8 @@
 #include "providers/docker/docker.hpp"
 #include "providers/docker/json_read.hpp"
 
-#include "engine/context.hpp"
+#include "engine/desired/context.hpp"
+#include "util/hash.hpp"
 #include "util/json_writer.hpp"
 #include "providers/docker/tar.hpp"
 

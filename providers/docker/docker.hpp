@@ -2,7 +2,7 @@
 // The Docker Engine API (v1.41, negotiated down through /_ping) over libcurl,
 // answers parsed with simdjson. The only code in dockerops that talks to Docker;
 // it never runs the docker command-line client.
-#include "engine/provider.hpp"
+#include "engine/apply/provider.hpp"
 #include "providers/docker/http.hpp"
 
 #include <memory>

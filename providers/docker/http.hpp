@@ -2,7 +2,7 @@
 // HTTP to the Docker engine with libcurl: a unix socket, plain TCP, or TCP with
 // TLS and client certificates. One HttpClient is one connection (reused across
 // calls); it is not shared between threads.
-#include "engine/result.hpp"
+#include "engine/model/result.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -2,8 +2,8 @@
 // Reading the engine's JSON answers (internal to providers/docker): lookups
 // that turn a missing field into an empty value, never an exception, and the
 // list answers' containers as ObservedContainer.
-#include "engine/observed.hpp"
-#include "engine/spec.hpp"
+#include "engine/model/observed.hpp"
+#include "engine/model/spec.hpp"
 #include "providers/docker/docker.hpp"
 #include "providers/docker/http.hpp"
 

@@ -1,7 +1,7 @@
 // observe(): what the engine holds for a project, in a fixed number of list
 // calls, sorted into the project's own and the foreign ones that matter
 // (engine/ownership).
-#include "engine/ownership.hpp"
+#include "engine/model/ownership.hpp"
 #include "providers/docker/docker.hpp"
 #include "providers/docker/json_read.hpp"
 

@@ -1,6 +1,6 @@
 #include "providers/docker/tar.hpp"
 
-#include "engine/context.hpp"
+#include "engine/desired/context.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,7 +1,7 @@
 #pragma once
 // A build context as a tar stream (libarchive), from the same file list the
 // context hash uses (engine/context), so .dockerignore is honoured once.
-#include "engine/result.hpp"
+#include "engine/model/result.hpp"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // The configuration language: every key read into the model, and every kind of
 // invalid input rejected with its exact message and position.
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 #include "tests/support.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // Build contexts: .dockerignore as the engine reads it, and the context hash.
-#include "engine/context.hpp"
+#include "engine/desired/context.hpp"
 #include "tests/support.hpp"
 
 #include <catch2/catch.hpp>

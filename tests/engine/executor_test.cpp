@@ -1,9 +1,9 @@
 // The executor against the in-memory engine: order, parallelism, failures
 // that stop only their dependents, safe replacement, and the project lock.
-#include "engine/desired.hpp"
-#include "engine/executor.hpp"
-#include "engine/graph.hpp"
-#include "engine/lock.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/apply/executor.hpp"
+#include "engine/desired/graph.hpp"
+#include "engine/apply/lock.hpp"
 #include "planner/plan.hpp"
 #include "tests/fake_engine.hpp"
 #include "tests/support.hpp"

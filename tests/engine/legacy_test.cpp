@@ -1,5 +1,5 @@
 // The 2016 layout: read as it is, and imported into an equivalent dockerops.toml.
-#include "engine/legacy.hpp"
+#include "engine/config/legacy.hpp"
 #include "tests/support.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // Small pieces of the model: names, commands, hints, the seed's command words.
 #include "cli/cli.hpp"
-#include "engine/diagnostics.hpp"
-#include "engine/model.hpp"
+#include "engine/model/diagnostics.hpp"
+#include "engine/model/model.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Secrets: keyed digests, and the one mask every printed message goes through.
-#include "engine/context.hpp"
-#include "engine/secrets.hpp"
+#include "util/hash.hpp"
+#include "engine/model/secrets.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // The guard in front of toml++ 3.3.0: characters whose whitespace test is
 // undefined behaviour there are refused where toml++ would test them, and left
 // alone in strings and comments, where valid TOML has them.
-#include "engine/config.hpp"
-#include "engine/toml_guard.hpp"
+#include "engine/config/config.hpp"
+#include "engine/config/toml_guard.hpp"
 
 #include <catch2/catch.hpp>
 

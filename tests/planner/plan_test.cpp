@@ -1,12 +1,13 @@
 // The planner against observed states held by the in-memory engine: each
 // scenario asserts the exact canonical plan text (the golden form).
-#include "engine/context.hpp"
-#include "engine/desired.hpp"
-#include "engine/executor.hpp"
-#include "engine/graph.hpp"
-#include "engine/spec_hash.hpp"
+#include "engine/desired/context.hpp"
+#include "util/hash.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/apply/executor.hpp"
+#include "engine/desired/graph.hpp"
+#include "engine/model/spec_hash.hpp"
 #include "planner/plan.hpp"
-#include "engine/secrets.hpp"
+#include "engine/model/secrets.hpp"
 #include "tests/fake_engine.hpp"
 #include "tests/support.hpp"
 

@@ -2,7 +2,7 @@
 // Integration tests run against the real dockerd that scripts/setup.sh started.
 // Each test works under its own project label and, when it ends, removes the
 // containers, networks and images carrying that label — and nothing else.
-#include "engine/ownership.hpp"
+#include "engine/model/ownership.hpp"
 #include "providers/docker/docker.hpp"
 
 #include <catch2/catch.hpp>

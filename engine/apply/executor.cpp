@@ -1,0 +1,314 @@
+#include "engine/apply/executor.hpp"
+
+#include "engine/model/ownership.hpp"
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace dockerops {
+
+namespace {
+
+constexpr const char* kNewSuffix = "-dockerops-new";
+constexpr const char* kOldSuffix = "-dockerops-old";
+
+std::string seconds(double s) {
+    std::ostringstream os;
+    os.precision(s < 10 ? 2 : 3);
+    os << s << " s";
+    return os.str();
+}
+
+}  // namespace
+
+Status stamp_owner(Provider& p, ContainerSpec& spec) {
+    auto image = p.inspect_image(spec.image);
+    if (!image) return image.error();
+    const std::string project = spec.labels.count(labels::kProject) ? spec.labels.at(labels::kProject) : std::string();
+    // Created from the id itself, so the container's image id is the one the token names.
+    spec.image = image->id;
+    spec.labels[labels::kOwner] = container_owner_token(project, image->id);
+    return ok_status();
+}
+
+namespace {
+
+class Runner {
+public:
+    Runner(Provider& p, const ExecOptions& o) : p_(p), o_(o) {}
+
+    Status run(const Action& a) {
+        switch (a.kind) {
+            case ActionKind::Build: {
+                auto r = p_.build(*a.build, [&](const BuildEvent& e) {
+                    if (o_.build_progress) o_.build_progress(a.build->tag, e);
+                });
+                if (!r) return r.error();
+                return ok_status();
+            }
+            case ActionKind::CreateNetwork: {
+                auto r = p_.create_network(*a.network);
+                if (!r) return r.error();
+                return ok_status();
+            }
+            case ActionKind::Create: return create(a);
+            case ActionKind::Replace: return replace(a);
+            case ActionKind::Start: {
+                if (auto s = p_.start_container(a.target_id); !s) return s;
+                return ready(a, a.target_id);
+            }
+            case ActionKind::Remove: {
+                if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) return s;
+                if (auto s = p_.remove_container(a.target_id, false); !s) return s;
+                // The instance's secret files (a folder dockerops made) go with it.
+                if (!a.path.empty()) {
+                    std::error_code ec;
+                    fs::remove_all(a.path, ec);
+                }
+                return ok_status();
+            }
+            case ActionKind::RemoveNetwork: return p_.remove_network(a.target_id);
+            case ActionKind::RemoveImage: return p_.remove_image(a.target_id, false);
+            case ActionKind::RemoveVolume: return p_.remove_volume(a.target_id);
+            case ActionKind::PurgeData: {
+                std::error_code ec;
+                fs::remove_all(a.path, ec);
+                if (ec) return Error{"cannot delete " + a.path + ": " + ec.message(), a.object};
+                return ok_status();
+            }
+        }
+        return Error{"unknown action", a.object};
+    }
+
+private:
+    // Bind-mounted folders are made by us, not by the engine (which would make
+    // them owned by root without asking). A persistent folder made now (the
+    // first time) receives what the image holds there; an existing one, even
+    // empty, is the user's and is never touched.
+    Status make_bind_sources(const ContainerSpec& s) {
+        const std::string project = s.labels.count(labels::kProject) ? s.labels.at(labels::kProject) : std::string();
+        for (const auto& m : s.mounts) {
+            if (m.file) continue;   // a secret file, written by write_secret_files
+            if (!m.bind) {
+                // Named volumes are made here, labelled as the project's, so
+                // that destroy --purge-data finds them (and nothing else).
+                if (auto r = p_.create_volume(m.source, {{labels::kProject, project},
+                                                         {labels::kOwner, volume_owner_token(project, m.source)}});
+                    !r)
+                    return r;
+                continue;
+            }
+            std::error_code ec;
+            const bool fresh = !fs::exists(m.source, ec);
+            fs::create_directories(m.source, ec);
+            if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};
+            if (m.seed && fresh)
+                if (auto r = p_.seed_from_image(s.image, m.target, m.source); !r) return r;
+        }
+        return ok_status();
+    }
+
+    Status ready(const Action& a, const std::string& id) {
+        if (auto s = p_.wait_ready(id, o_.ready_deadline); !s) return s;
+        if (a.sleep > 0) std::this_thread::sleep_for(std::chrono::duration<double>(a.sleep));
+        return ok_status();
+    }
+
+    // Each secret file at <secrets_dir>/NAME, mode 0400, its folder 0700.
+    static Status write_secret_files(const ContainerSpec& s) {
+        if (s.secret_files.empty()) return ok_status();
+        std::error_code ec;
+        fs::create_directories(s.secrets_dir, ec);
+        if (ec) return Error{"cannot make " + s.secrets_dir + ": " + ec.message(), s.name};
+        fs::permissions(s.secrets_dir, fs::perms::owner_all, ec);
+        for (const auto& [name, value] : s.secret_files) {
+            const fs::path file = fs::path(s.secrets_dir) / name;
+            fs::remove(file, ec);
+            std::ofstream out(file, std::ios::trunc | std::ios::binary);
+            out << value;
+            out.close();
+            if (!out) return Error{"cannot write the secret file " + file.string(), s.name};
+            fs::permissions(file, fs::perms::owner_read, ec);
+        }
+        return ok_status();
+    }
+
+    Status create(const Action& a) {
+        if (auto s = write_secret_files(*a.container); !s) return s;
+        if (auto s = make_bind_sources(*a.container); !s) return s;
+        ContainerSpec spec = *a.container;
+        if (auto s = stamp_owner(p_, spec); !s) return s;
+        auto id = p_.create_container(spec);
+        if (!id) return id.error();
+        if (auto s = p_.start_container(*id); !s) return s;
+        return ready(a, *id);
+    }
+
+    // The new container is made before the old one goes; if it does not come
+    // up, the old one is put back and started again.
+    Status replace(const Action& a) {
+        const std::string name = a.container->name;
+        if (auto s = write_secret_files(*a.container); !s) return s;
+        if (auto s = make_bind_sources(*a.container); !s) return s;
+        ContainerSpec next = *a.container;
+        next.name = name + kNewSuffix;
+        // The old container's state, told as it is (it may be a stopped leftover).
+        const bool old_is_leftover = a.target_name == name + kOldSuffix;
+        const std::string untouched = old_is_leftover ? "the old container is untouched (stopped, as " + a.target_name + ")"
+                                                      : "the old container is untouched";
+        if (auto s = stamp_owner(p_, next); !s)
+            return Error{"the replacement could not be created; " + untouched + ": " + s.error().message, s.error().object};
+        auto created = p_.create_container(next);
+        if (!created) return Error{"the replacement could not be created; " + untouched + ": " +
+                                       created.error().message, created.error().object};
+        const std::string new_id = *created;
+        // The old one stops first: the new one takes over its address.
+        if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) {
+            (void)p_.remove_container(new_id, true);
+            return s;
+        }
+        auto restore = [&](const Error& why) -> Status {
+            (void)p_.remove_container(new_id, true);
+            auto renamed = p_.rename_container(a.target_id, name);
+            auto back = p_.start_container(a.target_id);
+            std::string state = !renamed ? "the old container could not get its name back (" + renamed.error().message +
+                                               "); the next apply puts it back"
+                              : back     ? "the old container was put back and started"
+                                         : "the old container was put back but did not start: " + back.error().message;
+            return Error{why.message + "; " + state, why.object};
+        };
+        if (!old_is_leftover)
+            if (auto s = p_.rename_container(a.target_id, name + kOldSuffix); !s) return restore(s.error());
+        if (auto s = p_.rename_container(new_id, name); !s) return restore(s.error());
+        if (auto s = p_.start_container(new_id); !s) return restore(s.error());
+        if (auto s = ready(a, new_id); !s) return restore(s.error());
+        return p_.remove_container(a.target_id, false);
+    }
+
+    Provider& p_;
+    const ExecOptions& o_;
+};
+
+}  // namespace
+
+bool ExecReport::ok() const {
+    for (const auto& r : results) if (r.outcome != Outcome::Done) return false;
+    return true;
+}
+
+std::string ExecReport::summary(const Plan& plan) const {
+    int done = 0, failed = 0, not_started = 0;
+    std::string lines;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        const auto& a = plan.actions[i];
+        std::string what = std::string(to_string(a.kind)) + " " + a.object;
+        if (r.outcome == Outcome::Done) ++done;
+        else if (r.outcome == Outcome::Failed) { ++failed; lines += "  failed: " + what + "\n"; }
+        else { ++not_started; lines += "  not started: " + what + " (" + r.message + ")\n"; }
+    }
+    return "Apply: " + std::to_string(done) + " done, " + std::to_string(failed) + " failed, " +
+           std::to_string(not_started) + " not started.\n" + lines;
+}
+
+ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecOptions& options) {
+    const std::size_t n = plan.actions.size();
+    ExecReport report;
+    report.results.resize(n);
+    std::map<int, std::size_t> index;
+    for (std::size_t i = 0; i < n; ++i) {
+        index[plan.actions[i].id] = i;
+        report.results[i].id = plan.actions[i].id;
+    }
+    enum class St { Waiting, Running, Finished };
+    std::vector<St> state(n, St::Waiting);
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t finished = 0;
+    auto log = [&](const std::string& line) {
+        if (options.log) options.log(line);
+    };
+
+    // Under the lock: the next action whose dependencies all succeeded; actions
+    // behind a failure are settled as not started.
+    auto settle_and_pick = [&]() -> std::optional<std::size_t> {
+        bool changed = true;
+        while (changed) {
+            changed = false;
+            for (std::size_t i = 0; i < n; ++i) {
+                if (state[i] != St::Waiting) continue;
+                for (int dep : plan.actions[i].depends_on) {
+                    auto& r = report.results[index.at(dep)];
+                    if (state[index.at(dep)] == St::Finished && r.outcome != Outcome::Done) {
+                        state[i] = St::Finished;
+                        report.results[i].outcome = Outcome::NotStarted;
+                        const Action& d = plan.actions[index.at(dep)];
+                        report.results[i].message = "needs " + std::string(to_string(d.kind)) + " " + d.object;
+                        ++finished;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (state[i] != St::Waiting) continue;
+            bool ready = true;
+            for (int dep : plan.actions[i].depends_on)
+                if (state[index.at(dep)] != St::Finished) ready = false;
+            if (ready) return i;
+        }
+        return std::nullopt;
+    };
+
+    auto worker = [&]() {
+        std::unique_ptr<Provider> provider;
+        std::string connect_error;
+        if (auto c = connect(); c) provider = std::move(*c);
+        else connect_error = c.error().text();
+        while (true) {
+            std::size_t i;
+            {
+                std::unique_lock<std::mutex> lock(m);
+                std::optional<std::size_t> next;
+                cv.wait(lock, [&] {
+                    next = settle_and_pick();   // may settle the last actions as not started
+                    return next.has_value() || finished == n;
+                });
+                if (!next) { cv.notify_all(); return; }
+                i = *next;
+                state[i] = St::Running;
+            }
+            const Action& a = plan.actions[i];
+            const std::string what = std::string(to_string(a.kind)) + " " + a.object;
+            auto t0 = std::chrono::steady_clock::now();
+            Status s = provider ? Runner(*provider, options).run(a) : Status(Error{connect_error});
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            {
+                std::lock_guard<std::mutex> lock(m);
+                auto& r = report.results[i];
+                r.seconds = secs;
+                r.outcome = s ? Outcome::Done : Outcome::Failed;
+                if (!s) r.message = s.error().text();
+                state[i] = St::Finished;
+                ++finished;
+                log(s ? what + ": done (" + seconds(secs) + ")" : what + ": failed: " + r.message);
+            }
+            cv.notify_all();
+        }
+    };
+    const int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(std::max<std::size_t>(n, 1))));
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    return report;
+}
+
+}  // namespace dockerops

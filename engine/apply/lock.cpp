@@ -1,0 +1,187 @@
+#include "engine/apply/lock.hpp"
+
+#include "util/hash.hpp"
+#include "engine/model/ownership.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <ctime>
+#include <thread>
+
+namespace dockerops {
+
+namespace {
+
+constexpr const char* kHolder = "io.dockerops.lock.holder";
+constexpr const char* kSince = "io.dockerops.lock.since";
+constexpr const char* kHost = "io.dockerops.lock.host";
+constexpr const char* kBoot = "io.dockerops.lock.boot";
+constexpr const char* kPid = "io.dockerops.lock.pid";
+constexpr const char* kStart = "io.dockerops.lock.start";
+
+std::mutex g_held_mutex;
+std::set<std::string> g_held;        // network ids of the locks this process holds
+ProviderFactory g_connect;
+
+std::string first_line(const std::string& path) {
+    std::ifstream f(path);
+    std::string line;
+    std::getline(f, line);
+    return line;
+}
+
+// Field 22 of /proc/PID/stat: the start time in clock ticks since boot.
+std::string start_time_of(const std::string& pid) {
+    std::string stat = first_line("/proc/" + pid + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return {};
+    std::istringstream in(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && in >> field; ++i)
+        if (i == 22) return field;
+    return {};
+}
+
+std::string this_host() {
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    return host;
+}
+
+// A /30 in 100.64.0.0/10 per project: the lock network needs an address range,
+// and this one is unlikely to meet anything else.
+std::string lock_subnet(const std::string& project) {
+    std::uint64_t h = fnv1a(project) % (1u << 20);   // 2^20 /30 blocks in a /10
+    std::uint32_t base = (100u << 24) | (64u << 16) | static_cast<std::uint32_t>(h << 2);
+    return std::to_string(base >> 24) + "." + std::to_string((base >> 16) & 255) + "." +
+           std::to_string((base >> 8) & 255) + "." + std::to_string(base & 255) + "/30";
+}
+
+// The lock network is the project's by the ownership rule for networks (the
+// token of its name), or, made by dockerops 0.1, by its lock label alone.
+bool lock_is_ours(const ObservedNetwork& n, const std::string& project) {
+    if (n.label(labels::kLock) != project) return false;
+    const std::string owner = n.label(labels::kOwner);
+    return owner.empty() || owner == network_owner_token(project, n.name);
+}
+
+LockHolder holder_of(const ObservedNetwork& n) {
+    return {n.label(kHolder), n.label(kSince), n.label(kHost), n.label(kBoot), n.label(kPid), n.label(kStart)};
+}
+
+}  // namespace
+
+bool holder_is_gone(const LockHolder& h) {
+    if (h.host.empty() || h.host != this_host()) return false;   // elsewhere, or an older dockerops: cannot tell
+    if (h.boot != first_line("/proc/sys/kernel/random/boot_id")) return true;   // this host rebooted since
+    if (h.pid.empty() || h.pid.find_first_not_of("0123456789") != std::string::npos) return false;
+    const std::string now = start_time_of(h.pid);
+    return now.empty() || now != h.start;   // no such process, or another one with that pid
+}
+
+std::string lock_name(const std::string& project) { return project + "-dockerops-lock"; }
+
+void set_lock_release_connector(ProviderFactory connect) {
+    std::lock_guard<std::mutex> l(g_held_mutex);
+    g_connect = std::move(connect);
+}
+
+int release_held_locks() {
+    std::lock_guard<std::mutex> l(g_held_mutex);
+    if (g_held.empty() || !g_connect) return 0;
+    auto p = g_connect();
+    if (!p) return 0;
+    int released = 0;
+    for (const auto& id : g_held)
+        if ((*p)->remove_network(id)) ++released;
+    g_held.clear();
+    return released;
+}
+
+Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project, std::chrono::seconds timeout,
+                                         const std::function<void(const LockHolder&)>& waiting,
+                                         const std::function<void(const LockHolder&)>& took_over) {
+    const std::string host = this_host();
+    const char* user = std::getenv("USER");
+    std::time_t now = std::time(nullptr);
+    char since[32];
+    std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    const std::string pid = std::to_string(getpid());
+    NetworkSpec spec{lock_name(project), lock_subnet(project), "",
+                     {{labels::kLock, project},
+                      {labels::kOwner, network_owner_token(project, lock_name(project))},
+                      {kHolder, std::string(user ? user : "someone") + "@" + host + " pid " + pid},
+                      {kSince, since},
+                      {kHost, host},
+                      {kBoot, first_line("/proc/sys/kernel/random/boot_id")},
+                      {kPid, pid},
+                      {kStart, start_time_of("self")}}};
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    bool told = false;
+    while (true) {
+        auto made = p.create_network(spec);
+        if (made) {
+            std::lock_guard<std::mutex> l(g_held_mutex);
+            g_held.insert(*made);
+            return ProjectLock(&p, *made);
+        }
+        // Whether the lock is held is decided by the lock network being there:
+        // the engine refuses a second one with 409 (same name) or 403 (its
+        // address range is taken), depending on which check it makes first.
+        auto held = p.find_network(spec.name);
+        if (!held) return held.error();
+        const bool late = std::chrono::steady_clock::now() >= until;
+        if (*held && lock_is_ours(**held, project) && holder_is_gone(holder_of(**held))) {
+            // Its holder is gone for certain: take it over, and say so.
+            LockHolder h = holder_of(**held);
+            if (p.remove_network((**held).id)) {
+                if (took_over) took_over(h);
+                continue;
+            }
+        }
+        if (*held) {
+            LockHolder h = holder_of(**held);
+            if (late)
+                return Error{"locked by " + h.who + " since " + h.since +
+                                 "; wait for it (--lock-timeout SECONDS), or run 'dockerops unlock' if that run is gone",
+                             "project " + project};
+            if (!told && waiting) waiting(h);
+            told = true;
+        } else if (late || (made.error().status != 409 && made.error().status != 403)) {
+            // Not held, yet not creatable: say what the engine said.
+            return Error{"cannot take the project lock: " + made.error().message, "project " + project};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+}
+
+void ProjectLock::release() {
+    if (p_ && !id_.empty()) {
+        {
+            std::lock_guard<std::mutex> l(g_held_mutex);
+            g_held.erase(id_);
+        }
+        (void)p_->remove_network(id_);
+    }
+    p_ = nullptr;
+}
+
+Result<std::optional<LockHolder>> break_lock(Provider& p, const std::string& project) {
+    auto held = p.find_network(lock_name(project));
+    if (!held) return held.error();
+    if (!*held) return std::optional<LockHolder>();
+    if (!lock_is_ours(**held, project))
+        return Error{"the network " + lock_name(project) + " was not made by dockerops as this project's lock; it is left "
+                     "alone",
+                     "project " + project};
+    LockHolder h = holder_of(**held);
+    if (auto s = p.remove_network((*held)->id); !s) return s.error();
+    return std::optional<LockHolder>(h);
+}
+
+}  // namespace dockerops

@@ -1,0 +1,58 @@
+#pragma once
+// One apply or destroy at a time per project, held on the engine itself so two
+// people on two machines sharing an engine exclude each other. The lock is a
+// network named <project>-dockerops-lock (creation is atomic on the engine),
+// labelled with who holds it and since when; it carries no project label, so
+// plans never see it.
+#include "engine/apply/provider.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace dockerops {
+
+std::string lock_name(const std::string& project);
+
+struct LockHolder {
+    std::string who;     // user@host pid N
+    std::string since;   // UTC, ISO 8601
+    // Machine-readable, to tell a holder that is gone: host name, boot id,
+    // pid and the process's start time (clock ticks since boot).
+    std::string host, boot, pid, start;
+};
+
+// Whether the holder is provably gone: on this host (same host name and boot),
+// its pid is not alive or belongs to a process started at another time; on
+// this host name after a reboot. A holder on another host is never assumed gone.
+bool holder_is_gone(const LockHolder& h);
+
+class ProjectLock {
+public:
+    // Waits up to `timeout` for the lock; `waiting` is told once who holds it.
+    // A lock whose holder is provably gone is taken over, and `took_over` told.
+    static Result<ProjectLock> acquire(Provider& p, const std::string& project, std::chrono::seconds timeout,
+                                       const std::function<void(const LockHolder&)>& waiting = {},
+                                       const std::function<void(const LockHolder&)>& took_over = {});
+    ProjectLock(ProjectLock&& o) noexcept : p_(o.p_), id_(std::move(o.id_)) { o.p_ = nullptr; }
+    ProjectLock& operator=(ProjectLock&&) = delete;
+    ~ProjectLock() { release(); }
+    void release();
+
+private:
+    ProjectLock(Provider* p, std::string id) : p_(p), id_(std::move(id)) {}
+    Provider* p_;
+    std::string id_;
+};
+
+// For signal handlers: the locks this process holds are released through a
+// fresh connection from `connect` (the holder's own may be mid-call).
+void set_lock_release_connector(ProviderFactory connect);
+// Releases every lock this process holds; safe to call from a signal thread.
+// Returns how many were released.
+int release_held_locks();
+
+// `dockerops unlock`: removes a lock left by a run that was killed.
+Result<std::optional<LockHolder>> break_lock(Provider& p, const std::string& project);
+
+}  // namespace dockerops

@@ -1,0 +1,74 @@
+#pragma once
+// What the executor needs from an engine: one method per kind of action, each
+// one engine call where the API allows. providers/docker implements it against
+// a real dockerd; tests/ has an in-memory fake for planner and executor tests.
+#include "engine/model/observed.hpp"
+#include "engine/model/result.hpp"
+#include "engine/model/spec.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dockerops {
+
+struct BuildEvent {
+    enum class Kind { Step, Output };
+    Kind kind = Kind::Output;
+    std::string text;          // one line, without its newline
+};
+
+struct ImageConfig {
+    std::string id;
+    std::vector<PortSpec> exposed;              // EXPOSE, tcp and udp
+    std::map<std::string, std::string> labels;
+    bool has_healthcheck = false;
+    std::vector<std::string> cmd, entrypoint;
+};
+
+struct ExecResult {
+    int exit_code = 0;
+    std::string out;           // stdout
+    std::string err;           // stderr (their relative order is not kept by the engine)
+};
+
+class Provider {
+public:
+    virtual ~Provider() = default;
+    // The project's containers, images and networks, in a fixed number of calls.
+    virtual Result<ObservedState> observe(const std::string& project) = 0;
+    virtual Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) = 0;
+    virtual Result<ImageConfig> inspect_image(const std::string& ref) = 0;
+    virtual Result<std::string> create_network(const NetworkSpec& spec) = 0;
+    virtual Status remove_network(const std::string& id_or_name) = 0;
+    // A network by name, whoever made it; nullopt when there is none.
+    virtual Result<std::optional<ObservedNetwork>> find_network(const std::string& name) = 0;
+    virtual Result<std::string> create_container(const ContainerSpec& spec) = 0;
+    virtual Status start_container(const std::string& id) = 0;
+    virtual Status stop_container(const std::string& id, std::chrono::seconds timeout) = 0;
+    virtual Status remove_container(const std::string& id, bool force) = 0;
+    virtual Status rename_container(const std::string& id, const std::string& new_name) = 0;
+    // Until running (or healthy, when the container has a health check), or the deadline.
+    virtual Status wait_ready(const std::string& id, std::chrono::milliseconds deadline) = 0;
+    virtual Result<ObservedContainer> inspect_container(const std::string& id) = 0;
+    virtual Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) = 0;
+    virtual Result<std::string> logs_tail(const std::string& id, int lines) = 0;
+    // Copies what `image` holds at `path` into the host folder `dest` (which
+    // must be empty); nothing when the image has no such path.
+    virtual Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) = 0;
+    // A named volume with these labels; an existing one of that name is kept as it is.
+    virtual Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) = 0;
+    // Volumes labelled for the project (ownership is checked by the caller).
+    virtual Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) = 0;
+    virtual Status remove_volume(const std::string& name) = 0;
+    // Without force: the engine refuses an image that any container still uses.
+    virtual Status remove_image(const std::string& ref, bool force) = 0;
+};
+
+// Each executor worker gets its own connection.
+using ProviderFactory = std::function<Result<std::unique_ptr<Provider>>()>;
+
+}  // namespace dockerops

@@ -1,0 +1,490 @@
+// dockerops.toml -> Project. The file is read in one pass that collects every
+// problem with its position; links are resolved once all instances are known.
+#include "engine/config/config.hpp"
+#include "engine/config/config_loader.hpp"
+
+#include "util/files.hpp"
+#include "engine/config/legacy.hpp"
+#include "engine/config/toml_guard.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace dockerops {
+
+namespace config_detail {
+
+void Loader::check_keys(const toml::table& t, const std::vector<std::string>& known, const std::string& where) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (std::find(known.begin(), known.end(), key) == known.end())
+            d_.error(pos(k), "unknown key '" + key + "' in " + where, suggest(key, known, "known keys"));
+    }
+}
+
+const toml::node* Loader::typed(const toml::table& t, std::string_view key, toml::node_type type,
+                                const std::string& where, std::string_view what) {
+    const toml::node* n = t.get(key);
+    if (!n) return nullptr;
+    if (n->type() != type) {
+        d_.error(pos(*n), "'" + std::string(key) + "' in " + where + " must be " + std::string(what) + ", not " +
+                              a_type(*n));
+        return nullptr;
+    }
+    return n;
+}
+
+std::optional<std::string> Loader::get_string(const toml::table& t, std::string_view key, const std::string& where) {
+    if (auto* n = typed(t, key, toml::node_type::string, where, "a string")) return n->as_string()->get();
+    return std::nullopt;
+}
+
+std::optional<bool> Loader::get_bool(const toml::table& t, std::string_view key, const std::string& where) {
+    if (auto* n = typed(t, key, toml::node_type::boolean, where, "a boolean")) return n->as_boolean()->get();
+    return std::nullopt;
+}
+
+// env-like tables: names checked, values a string, number or boolean (kept as text).
+std::map<std::string, std::string> Loader::read_env_table(const toml::table& t, const std::string& where,
+                                                          bool reject_reserved) {
+    std::map<std::string, std::string> out;
+    const auto& reserved = reserved_env_names();
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (!valid_env_name(key)) {
+            d_.error(pos(k), "variable name '" + key + "' in " + where + " is not valid", std::string(kEnvRule));
+            continue;
+        }
+        if (reject_reserved && std::find(reserved.begin(), reserved.end(), key) != reserved.end()) {
+            d_.error(pos(k), "'" + key + "' is set by dockerops and cannot be set in " + where);
+            continue;
+        }
+        std::string value;
+        if (auto s = v.as_string()) value = s->get();
+        else if (auto i = v.as_integer()) value = std::to_string(i->get());
+        else if (auto f = v.as_floating_point()) {
+            std::ostringstream os;
+            os << f->get();
+            value = os.str();
+        } else if (auto b = v.as_boolean()) value = b->get() ? "true" : "false";
+        else {
+            d_.error(pos(v), "'" + key + "' in " + where + " must be a string, number or boolean, not " + a_type(v));
+            continue;
+        }
+        if (key.size() > 3 && key.ends_with("_IP") && value == "from_")
+            d_.error(pos(v), "'" + key + "' in " + where + " says from_ but names no interface",
+                     "write from_<interface>, e.g. from_eth0");
+        out[key] = value;
+    }
+    return out;
+}
+
+std::vector<std::string> Loader::read_name_list(const toml::table& t, std::string_view key, const std::string& where) {
+    std::vector<std::string> out;
+    auto* n = typed(t, key, toml::node_type::array, where, "an array of variable names");
+    if (!n) return out;
+    const auto& reserved = reserved_env_names();
+    for (const auto& e : *n->as_array()) {
+        auto s = e.as_string();
+        if (!s) {
+            d_.error(pos(e), "'" + std::string(key) + "' in " + where + " must hold strings, not " + a_type(e));
+            continue;
+        }
+        const std::string& name = s->get();
+        if (!valid_env_name(name)) {
+            d_.error(pos(e), "variable name '" + name + "' in " + std::string(key) + " is not valid",
+                     std::string(kEnvRule));
+        } else if (std::find(reserved.begin(), reserved.end(), name) != reserved.end()) {
+            d_.error(pos(e), "'" + name + "' is set by dockerops and cannot be in " + std::string(key));
+        } else if (std::find(out.begin(), out.end(), name) != out.end()) {
+            d_.error(pos(e), "'" + name + "' is listed twice in " + std::string(key));
+        } else {
+            out.push_back(name);
+        }
+    }
+    return out;
+}
+
+void Loader::read_project(const toml::table* t, Project& p) {
+    std::optional<std::string> name, cdir, ddir;
+    SourcePos name_pos{file_, 0, 0}, cdir_pos{file_, 0, 0};
+    if (t) {
+        check_keys(*t, kProjectKeys, "[project]");
+        name = get_string(*t, "name", "[project]");
+        if (name) name_pos = pos(*t->get("name"));
+        cdir = get_string(*t, "containers_dir", "[project]");
+        if (cdir) cdir_pos = pos(*t->get("containers_dir"));
+        ddir = get_string(*t, "data_dir", "[project]");
+        p.allow_empty = get_bool(*t, "allow_empty", "[project]").value_or(false);
+    }
+    if (name) {
+        if (!valid_name(*name)) d_.error(name_pos, "project name '" + *name + "' is not valid", std::string(kNameRule));
+        p.name = *name;
+    } else {
+        std::string folder = canonical_or_normal(root_).filename().string();
+        std::transform(folder.begin(), folder.end(), folder.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (!valid_name(folder))
+            d_.error(name_pos, "the folder name '" + folder + "' is not a valid project name",
+                     "set name in [project]; " + std::string(kNameRule));
+        p.name = folder;
+    }
+    if (cdir) {
+        p.containers_dir = root_ / *cdir;
+        if (!is_dir(p.containers_dir))
+            d_.error(cdir_pos, "containers_dir '" + *cdir + "' is not a folder");
+    } else if (!is_dir(root_ / "containers") && is_dir(root_ / "apps_containers")) {
+        p.containers_dir = root_ / "apps_containers";   // the 2016 layout's folder name
+    } else {
+        p.containers_dir = root_ / "containers";
+    }
+    p.data_dir = root_ / (ddir ? *ddir : std::string("data"));
+}
+
+void Loader::read_containers(const toml::node* n, Project& p) {
+    if (!n) return;
+    auto* t = n->as_table();
+    if (!t) {
+        d_.error(pos(*n), "'containers' must be a table of containers, not " + a_type(*n),
+                 "write [containers.NAME] sections");
+        return;
+    }
+    for (auto&& [k, v] : *t) {
+        std::string name(k.str());
+        std::string where = "[containers." + name + "]";
+        if (!valid_name(name)) {
+            d_.error(pos(k), "container name '" + name + "' is not valid", std::string(kNameRule));
+            continue;
+        }
+        auto* ct = v.as_table();
+        if (!ct) {
+            d_.error(pos(v), "container '" + name + "' must be a table, not " + a_type(v));
+            continue;
+        }
+        check_keys(*ct, kContainerKeys, where);
+        Container c;
+        c.name = name;
+        c.pos = pos(k);
+        std::string shown;
+        if (auto path = get_string(*ct, "path", where)) {
+            c.path = root_ / *path;
+            shown = *path;
+            c.pos = pos(*ct->get("path"));
+        } else {
+            c.path = p.containers_dir / name;
+            std::error_code ec;
+            shown = fs::relative(c.path, root_, ec).string();
+        }
+        if (auto* ba = typed(*ct, "build_args", toml::node_type::table, where, "a table"))
+            c.build_args = read_env_table(*ba->as_table(), "build_args of container '" + name + "'", false);
+        if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
+        if (!is_dir(c.path))
+            d_.error(c.pos, "folder '" + shown + "' of container '" + name + "' does not exist");
+        else if (!is_file(c.path / "Dockerfile"))
+            d_.error(c.pos, "container '" + name + "' has no Dockerfile in '" + shown + "'");
+        c.path = canonical_or_normal(c.path);
+        p.containers[name] = std::move(c);
+    }
+}
+
+void Loader::read_command(const toml::node& n, const std::string& where, Instance& inst) {
+    if (auto s = n.as_string()) {
+        auto words = split_command(s->get());
+        if (!words) d_.error(pos(n), "command in " + where + " has an unterminated quote");
+        else if (words->empty()) d_.error(pos(n), "command in " + where + " is empty", "leave it out to run the image's own");
+        else inst.command = std::move(*words);
+    } else if (auto a = n.as_array()) {
+        std::vector<std::string> words;
+        for (const auto& e : *a) {
+            if (auto w = e.as_string()) words.push_back(w->get());
+            else d_.error(pos(e), "command in " + where + " must hold strings, not " + a_type(e));
+        }
+        if (words.empty()) d_.error(pos(n), "command in " + where + " is empty", "leave it out to run the image's own");
+        else inst.command = std::move(words);
+    } else {
+        d_.error(pos(n), "command in " + where + " must be a string or an array of strings, not " + a_type(n));
+    }
+}
+
+std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::size_t index) {
+    InstanceDecl decl;
+    Instance& inst = decl.inst;
+    inst.pos = pos(t);
+    std::string where = "[[instances]] entry " + std::to_string(index + 1);
+    check_keys(t, kInstanceKeys, where);
+
+    auto container = get_string(t, "container", where);
+    auto name = get_string(t, "name", where);
+    if (!t.get("container")) d_.error(inst.pos, where + " is missing 'container'");
+    if (!t.get("name")) d_.error(inst.pos, where + " is missing 'name'");
+    if (container) {
+        inst.container = *container;
+        decl.container_pos = pos(*t.get("container"));
+    }
+    if (name) {
+        decl.name_pos = pos(*t.get("name"));
+        if (!valid_name(*name)) {
+            d_.error(pos(*t.get("name")), "instance name '" + *name + "' is not valid", std::string(kNameRule));
+        }
+        inst.name = *name;
+    }
+    decl.complete = container && name;
+    if (decl.complete) where = "instance " + inst.id();
+
+    inst.type = type_for_instance_name(inst.name);
+    if (auto type = get_string(t, "type", where)) {
+        if (auto parsed = parse_instance_type(*type)) inst.type = *parsed;
+        else d_.error(pos(*t.get("type")), "unknown instance type '" + *type + "'",
+                      suggest(*type, instance_type_names(), "types"));
+    }
+    inst.switches = type_defaults(inst.type);
+    for (const auto& sw : switch_names())
+        if (auto b = get_bool(t, sw, where)) {
+            *switch_field(inst.switches, sw) = *b;
+            inst.switches_in_file.insert(sw);
+        }
+
+    if (auto group = get_string(t, "group", where)) {
+        if (!valid_name(*group)) d_.error(pos(*t.get("group")), "group name '" + *group + "' is not valid",
+                                          std::string(kNameRule));
+        inst.group = *group;
+    }
+    if (auto* env = typed(t, "env", toml::node_type::table, where, "a table"))
+        inst.env = read_env_table(*env->as_table(), "env of " + where, true);
+    inst.required_env = read_name_list(t, "required_env", where);
+    inst.secret_env = read_name_list(t, "secret_env", where);
+    for (const auto& list : {std::pair{"required_env", &inst.required_env}, std::pair{"secret_env", &inst.secret_env}}) {
+        for (const auto& v : *list.second) {
+            if (inst.env.count(v))
+                d_.error(pos(*t.get(list.first)), "'" + v + "' is both in env and " + list.first + " of " + where,
+                         "a variable is either given in the file or required from outside");
+        }
+    }
+    for (const auto& v : inst.secret_env)
+        if (std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end())
+            d_.error(pos(*t.get("secret_env")), "'" + v + "' is both in required_env and secret_env of " + where,
+                     "secret_env variables are required too: list them once");
+    if (auto* ports = t.get("ports")) {
+        inst.ports = read_ports(*ports, where);
+        decl.ports_given = true;
+    }
+    inst.secret_files = read_name_list(t, "secret_files", where);
+    for (const auto& v : inst.secret_files) {
+        bool twice = inst.env.count(v) || std::find(inst.secret_env.begin(), inst.secret_env.end(), v) != inst.secret_env.end() ||
+                     std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end();
+        if (twice)
+            d_.error(pos(*t.get("secret_files")), "'" + v + "' is in secret_files and in env, required_env or secret_env of " + where,
+                     "a secret is given to the instance one way: as a file or as a variable");
+    }
+    if (auto* links = t.get("links")) read_links(*links, where, decl);
+    if (auto* vols = t.get("volumes")) read_volumes(*vols, where, inst);
+    if (auto hostname = get_string(t, "hostname", where)) {
+        if (!valid_hostname(*hostname))
+            d_.error(pos(*t.get("hostname")), "hostname '" + *hostname + "' is not valid",
+                     "letters, digits and '-', at most 63 to a label");
+        inst.hostname = *hostname;
+    } else if (decl.complete) {
+        inst.hostname = inst.dashed();
+    }
+    if (auto* cmd = t.get("command")) read_command(*cmd, where, inst);
+    if (auto* sleep = t.get("sleep")) {
+        if (auto i = sleep->as_integer()) inst.sleep = static_cast<double>(i->get());
+        else if (auto f = sleep->as_floating_point()) inst.sleep = f->get();
+        else d_.error(pos(*sleep), "'sleep' in " + where + " must be a number of seconds, not " + a_type(*sleep));
+        if (inst.sleep < 0) d_.error(pos(*sleep), "'sleep' in " + where + " must not be negative");
+    }
+    if (auto init = get_bool(t, "init", where)) inst.init = *init;
+    return decl;
+}
+
+std::optional<Project> Loader::load(const toml::table& doc, const toml::table* host, const std::string& host_display) {
+    Project p;
+    p.root = canonical_or_normal(root_);
+    check_keys(doc, kTopKeys, "the top level");
+
+    const toml::table* project_table = nullptr;
+    if (auto* n = doc.get("project")) {
+        project_table = n->as_table();
+        if (!project_table) d_.error(pos(*n), "'project' must be a table, not " + a_type(*n));
+    }
+    read_project(project_table, p);
+    read_containers(doc.get("containers"), p);
+
+    std::vector<InstanceDecl> decls;
+    if (auto* n = doc.get("instances")) {
+        auto* arr = n->as_array();
+        if (!arr || !arr->is_array_of_tables()) {
+            d_.error(pos(*n), "'instances' must be an array of tables", "write [[instances]] sections");
+        } else {
+            for (std::size_t i = 0; i < arr->size(); ++i)
+                if (auto decl = read_instance(*arr->get(i)->as_table(), i)) decls.push_back(std::move(*decl));
+        }
+    }
+
+    std::map<std::string, SourcePos> seen;
+    for (const auto& d : decls) {
+        if (!d.complete) continue;
+        if (!p.containers.count(d.inst.container)) {
+            d_.error(d.container_pos, "container '" + d.inst.container + "' is not declared",
+                     suggest(d.inst.container, p.container_names(), "containers"));
+        }
+        auto [it, fresh] = seen.emplace(d.inst.id(), d.inst.pos);
+        if (!fresh)
+            d_.error(d.inst.pos, "duplicate instance '" + d.inst.id() + "'",
+                     "first declared at line " + std::to_string(it->second.line));
+    }
+    resolve_links(p, decls);
+    for (auto& d : decls)
+        if (!d.ports_given && p.containers.count(d.inst.container)) d.inst.ports = p.containers.at(d.inst.container).ports;
+    check_engine_limits(p, decls, doc);
+
+    if (host) {
+        Loader hl(host_display, root_, d_);
+        hl.check_keys(*host, kHostKeys, "the host file");
+        if (auto* env = hl.typed(*host, "env", toml::node_type::table, "the host file", "a table"))
+            p.host_env = hl.read_env_table(*env->as_table(), "[env] of the host file", false);
+    }
+
+    if (d_.has_errors()) return std::nullopt;
+    for (const auto& diag : d_.items())
+        if (diag.severity == Severity::Warning) p.warnings.push_back(diag.message + (diag.hint.empty() ? "" : " (" + diag.hint + ")"));
+    for (auto& d : decls) p.instances.push_back(std::move(d.inst));
+    std::sort(p.instances.begin(), p.instances.end(),
+              [](const Instance& a, const Instance& b) { return a.id() < b.id(); });
+    return p;
+}
+
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& display, Diagnostics& d) {
+    if (text.size() > kMaxConfigBytes) {
+        d.error({display, 0, 0}, "the file is " + std::to_string(text.size() / 1024) + " KiB: larger than the " +
+                                     std::to_string(kMaxConfigBytes / (1024 * 1024)) + " MiB a configuration may be",
+                "a platform's declaration is far smaller; is this the right file?");
+        return std::nullopt;
+    }
+    if (auto h = find_toml_hazard(text)) {
+        char cp[16];
+        std::snprintf(cp, sizeof cp, "U+%04X", static_cast<unsigned>(h->code_point));
+        d.error({display, h->line, h->column}, "TOML syntax error: character " + std::string(cp) + " is not allowed here",
+                "outside strings and comments TOML allows only ASCII");
+        return std::nullopt;
+    }
+    try {
+        return toml::parse(text, std::string_view(display));
+    } catch (const toml::parse_error& e) {
+        d.error({display, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)},
+                "TOML syntax error: " + std::string(e.description()));
+        return std::nullopt;
+    }
+}
+
+}  // namespace config_detail
+
+using namespace config_detail;
+
+LoadResult parse_project(std::string_view toml_text, const std::string& display, const fs::path& root,
+                         std::optional<std::string_view> host_text, const std::string& host_display) {
+    LoadResult r;
+    auto doc = parse_toml(toml_text, display, r.diagnostics);
+    std::optional<toml::table> host;
+    if (host_text) host = parse_toml(*host_text, host_display, r.diagnostics);
+    if (!doc) return r;
+    if (host_text && !host) return r;
+    Loader loader(display, root, r.diagnostics);
+    r.project = loader.load(*doc, host ? &*host : nullptr, host_display);
+    if (r.project) r.project->file = root / fs::path(display).filename();
+    return r;
+}
+
+LoadResult load_project(const fs::path& path, const std::optional<fs::path>& host_file) {
+    fs::path file = path;
+    if (fs::is_directory(path)) {
+        file = path / kConfigFileName;
+        if (!fs::exists(file) && is_legacy_project(path)) return load_legacy_project(path, host_file);
+    }
+    LoadResult r;
+    std::error_code size_ec;
+    if (auto size = fs::file_size(file, size_ec); !size_ec && size > kMaxConfigBytes) {
+        r.diagnostics.error({file.string(), 0, 0}, "the file is " + std::to_string(size / 1024) + " KiB: larger than the " +
+                                                       std::to_string(kMaxConfigBytes / (1024 * 1024)) +
+                                                       " MiB a configuration may be",
+                            "a platform's declaration is far smaller; is this the right file?");
+        return r;
+    }
+    auto text = read_text_file(file);
+    if (!text) {
+        std::string hint = fs::is_directory(path) ? "run 'dockerops init' to make one, or 'dockerops import' "
+                                                    "for a 2016 project"
+                                                  : "";
+        r.diagnostics.error({file.string(), 0, 0}, "cannot read the configuration file", hint);
+        return r;
+    }
+    fs::path root = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    fs::path host = host_file ? *host_file : root / kHostFileName;
+    std::optional<std::string> host_text;
+    if (fs::exists(host)) {
+        host_text = read_text_file(host);
+        if (!host_text) {
+            r.diagnostics.error({host.string(), 0, 0}, "cannot read the host file");
+            return r;
+        }
+    } else if (host_file) {
+        r.diagnostics.error({host.string(), 0, 0}, "the host file does not exist");
+        return r;
+    }
+    r = parse_project(*text, file.string(), root,
+                      host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host.string());
+    if (r.project) r.project->file = fs::weakly_canonical(file);
+    return r;
+}
+
+LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::path>& host_file) {
+    ImportResult imp = import_legacy(folder);
+    LoadResult r;
+    if (!imp.ok()) {
+        r.diagnostics = imp.diagnostics;
+        return r;
+    }
+    std::optional<std::string> host_text = imp.host_toml;
+    std::string host_display = (folder / kLegacyDir / "host.conf").string();
+    if (host_file) {
+        host_text = read_text_file(*host_file);
+        if (!host_text) {
+            r.diagnostics.error({host_file->string(), 0, 0}, "the host file does not exist");
+            return r;
+        }
+        host_display = host_file->string();
+    }
+    const std::string display = (folder / kLegacyDir / "run.conf").string() + " (as dockerops.toml)";
+    LoadResult inner = parse_project(imp.toml, display, folder,
+                                     host_text ? std::optional<std::string_view>(*host_text) : std::nullopt,
+                                     host_display);
+    // Map positions in the generated text back to the run.conf entry they came from.
+    for (auto diag : inner.diagnostics.items()) {
+        if (diag.pos.file == display) {
+            const ImportResult::Origin* origin = nullptr;
+            for (const auto& o : imp.origins)
+                if (o.first_line <= diag.pos.line) origin = &o;
+            if (origin) {
+                diag.message = origin->what + ": " + diag.message;
+                diag.pos = origin->pos;
+            } else {
+                diag.pos = {(folder / kLegacyDir).string(), 0, 0};
+            }
+        }
+        r.diagnostics.add(diag);
+    }
+    r.project = std::move(inner.project);
+    if (r.project) {
+        r.project->legacy = true;
+        r.project->file = fs::weakly_canonical(folder / kLegacyDir);
+    }
+    return r;
+}
+
+}  // namespace dockerops

@@ -1,0 +1,43 @@
+#pragma once
+// Reading a project: dockerops.toml (+ dockerops.host.toml) or a 2016 DockerOps
+// folder, into a validated Project. Every problem is collected, not just the
+// first; a project with any error is never returned.
+#include "engine/model/diagnostics.hpp"
+#include "engine/model/model.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dockerops {
+
+// Larger files are refused before parsing: a declaration is kilobytes, and
+// parsing many megabytes costs far more memory than it is worth.
+inline constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;
+
+struct LoadResult {
+    std::optional<Project> project;   // set only when there is no error
+    Diagnostics diagnostics;          // errors and warnings, in any case
+    bool ok() const { return project.has_value(); }
+};
+
+// `path` is a dockerops.toml, or a folder holding one, or a folder in the 2016
+// layout (apps_containers/ with run.conf). The host file is looked for beside
+// the configuration unless `host_file` names one.
+LoadResult load_project(const std::filesystem::path& path,
+                        const std::optional<std::filesystem::path>& host_file = std::nullopt);
+
+// The same from text, for tests and for `import`: `display` is how messages
+// name the file, `root` the folder relative paths start from.
+LoadResult parse_project(std::string_view toml_text, const std::string& display,
+                         const std::filesystem::path& root,
+                         std::optional<std::string_view> host_text = std::nullopt,
+                         const std::string& host_display = std::string(kHostFileName));
+
+// A 2016 folder: engine/config/legacy translates it, then the loader above
+// loads the text; messages are mapped back onto run.conf.
+LoadResult load_legacy_project(const std::filesystem::path& folder,
+                               const std::optional<std::filesystem::path>& host_file = std::nullopt);
+
+}  // namespace dockerops

@@ -1,0 +1,126 @@
+#pragma once
+// The loader of dockerops.toml, shared by engine/config.cpp (the document,
+// [project], [containers], [[instances]], the public functions) and
+// engine/config_checks.cpp (links, volumes, ports, and what the engine would
+// refuse). Internal to engine/config: nothing else includes it.
+#include "engine/config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dockerops::config_detail {
+
+namespace fs = std::filesystem;
+
+inline const std::vector<std::string> kTopKeys{"project", "containers", "instances"};
+inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty"};
+inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports"};
+inline const std::vector<std::string> kInstanceKeys{
+    "container", "name", "type", "group", "links", "env", "required_env", "secret_env",
+    "publish_ports", "linked", "persistent_data", "persistent_opt", "persistent_log",
+    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files"};
+inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
+inline const std::vector<std::string> kHostKeys{"env"};
+inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
+inline constexpr std::string_view kEnvRule = "names match [A-Za-z_][A-Za-z0-9_]*";
+
+// File system questions about paths taken from the file never throw: a path
+// the system refuses (a name too long, say) is simply not a folder.
+inline bool is_dir(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+}
+inline bool is_file(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+inline fs::path canonical_or_normal(const fs::path& p, std::error_code& ec) {
+    auto c = fs::weakly_canonical(p, ec);
+    return ec ? p.lexically_normal() : c;
+}
+inline fs::path canonical_or_normal(const fs::path& p) {
+    std::error_code ec;
+    return canonical_or_normal(p, ec);
+}
+
+inline std::string a_type(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a float";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::table: return "a table";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        default: return "nothing";
+    }
+}
+
+// A link as written, before targets are resolved.
+struct LinkDecl {
+    std::string alias;
+    std::string target;        // string form: "db-master" or "db"; empty for the table form
+    std::string container;     // table form
+    std::string instance;      // table form, may be empty
+    bool external = false;
+    SourcePos pos;
+    SourcePos target_pos;
+};
+
+struct InstanceDecl {
+    Instance inst;
+    std::vector<LinkDecl> links;
+    SourcePos container_pos;
+    SourcePos name_pos;
+    bool ports_given = false;  // else the container's ports apply
+    bool complete = true;      // container and name were readable
+};
+
+class Loader {
+public:
+    // Relative paths in the file start from `root`, made absolute here: bind
+    // mounts and build contexts must not depend on the current folder.
+    Loader(std::string display, fs::path root, Diagnostics& d)
+        : file_(std::move(display)), root_(fs::absolute(root).lexically_normal()), d_(d) {}
+
+    std::optional<Project> load(const toml::table& doc, const toml::table* host, const std::string& host_display);
+
+private:
+    SourcePos pos(const toml::source_region& r) const {
+        return {file_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+    }
+    SourcePos pos(const toml::node& n) const { return pos(n.source()); }
+    SourcePos pos(const toml::key& k) const { return pos(k.source()); }
+
+    void check_keys(const toml::table& t, const std::vector<std::string>& known, const std::string& where);
+    const toml::node* typed(const toml::table& t, std::string_view key, toml::node_type type,
+                            const std::string& where, std::string_view what);
+    std::optional<std::string> get_string(const toml::table& t, std::string_view key, const std::string& where);
+    std::optional<bool> get_bool(const toml::table& t, std::string_view key, const std::string& where);
+    std::map<std::string, std::string> read_env_table(const toml::table& t, const std::string& where,
+                                                      bool reject_reserved);
+    std::vector<std::string> read_name_list(const toml::table& t, std::string_view key, const std::string& where);
+
+    void read_project(const toml::table* t, Project& p);
+    void read_containers(const toml::node* n, Project& p);
+    std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);
+    void read_links(const toml::node& n, const std::string& where, InstanceDecl& decl);
+    void read_volumes(const toml::node& n, const std::string& where, Instance& inst);
+    void read_command(const toml::node& n, const std::string& where, Instance& inst);
+    std::vector<PortSpec> read_ports(const toml::node& n, const std::string& where);
+    void check_engine_limits(const Project& p, const std::vector<InstanceDecl>& decls, const toml::table& doc);
+    void resolve_links(Project& p, std::vector<InstanceDecl>& decls);
+
+    std::string file_;
+    fs::path root_;
+    Diagnostics& d_;
+};
+
+}  // namespace dockerops::config_detail

@@ -1,0 +1,281 @@
+#include "engine/desired/desired.hpp"
+
+#include "engine/desired/context.hpp"
+#include "engine/desired/dockerfile.hpp"
+#include "engine/model/ownership.hpp"
+#include "engine/model/secrets.hpp"
+
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+
+namespace fs = std::filesystem;
+
+namespace dockerops {
+
+Environment Environment::process() {
+    Environment e;
+    e.getenv = [](const std::string& k) -> std::optional<std::string> {
+        const char* v = std::getenv(k.c_str());
+        if (!v) return std::nullopt;
+        return std::string(v);
+    };
+    e.interface_address = [](const std::string& iface) -> std::optional<std::string> {
+        ifaddrs* list = nullptr;
+        if (getifaddrs(&list) != 0) return std::nullopt;
+        std::optional<std::string> out;
+        for (ifaddrs* i = list; i; i = i->ifa_next) {
+            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || iface != i->ifa_name) continue;
+            char buf[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
+            out = buf;
+            break;
+        }
+        freeifaddrs(list);
+        return out;
+    };
+    return e;
+}
+
+const DesiredInstance* DesiredState::find(const std::string& id) const {
+    for (const auto& i : instances) if (i.id == id) return &i;
+    return nullptr;
+}
+
+std::string container_name(const std::string& project, const std::string& container, const std::string& instance) {
+    return project + "-" + container + "-" + instance;
+}
+
+std::string image_tag(const std::string& project, const std::string& container) {
+    return project + "/" + container + ":latest";
+}
+
+std::filesystem::path secrets_root() {
+    // A tmpfs where there is one: root's /run, else the user's runtime folder.
+    if (::geteuid() == 0) return "/run/dockerops/secrets";
+    if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) return fs::path(x) / "dockerops/secrets";
+    return fs::temp_directory_path() / ("dockerops-" + std::to_string(::geteuid())) / "secrets";
+}
+
+namespace {
+
+std::string py_bool(bool b) { return b ? "True" : "False"; }   // as the seed's Python set them
+
+// "from_eth0" -> that interface's address.
+std::optional<std::string> resolve_ip(const std::string& key, const std::string& value, const Environment& env,
+                                      std::vector<std::string>& problems, const std::string& where, bool secret = false) {
+    if (!(key.size() > 3 && key.ends_with("_IP") && value.starts_with("from_"))) return value;
+    std::string iface = value.substr(5);
+    auto addr = env.interface_address(iface);
+    if (!addr) {
+        // A secret's value is never shown, not even the interface it names.
+        problems.push_back(secret ? where + ": " + key + " = (sensitive): its from_ value names no interface with an "
+                                                         "IPv4 address on this host"
+                                  : where + ": " + key + " = \"" + value + "\": there is no interface '" + iface +
+                                        "' with an IPv4 address on this host");
+        return std::nullopt;
+    }
+    return addr;
+}
+
+}  // namespace
+
+Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
+    DesiredState d;
+    d.project = p.name;
+    d.warnings = p.warnings;
+    d.secrets_dir = (secrets_root() / p.name).string();
+    d.network.name = p.name;
+    d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
+    std::vector<std::string> problems;
+
+    // A value from outside: the process environment first, then the host file.
+    auto outside = [&](const std::string& k) -> std::optional<std::string> {
+        if (auto v = env.getenv(k)) return v;
+        auto it = p.host_env.find(k);
+        if (it != p.host_env.end()) return it->second;
+        return std::nullopt;
+    };
+
+    // Images, and the order they build in.
+    std::map<std::string, DockerfileFacts> facts;
+    for (const auto& [name, c] : p.containers) {
+        DesiredImage img;
+        img.container = name;
+        img.tag = image_tag(p.name, name);
+        facts[name] = read_dockerfile_at(c.path / "Dockerfile");
+        for (const auto& from : facts[name].from) {
+            std::string ref = from;
+            if (ref.ends_with(":latest")) ref.resize(ref.size() - 7);
+            auto slash = ref.find('/');
+            if (slash != std::string::npos && ref.substr(0, slash) == p.name && p.containers.count(ref.substr(slash + 1)))
+                img.parents.push_back(ref.substr(slash + 1));
+        }
+        for (const auto& u : facts[name].unresolved)
+            d.warnings.push_back("container '" + name + "': EXPOSE " + u + " is not understood and is not published");
+        img.digests = context_digests(c.path);
+        img.context_hash = context_hash(img.digests, c.build_args);
+        img.build = BuildSpec{c.path.string(), img.tag, c.build_args,
+                              {{labels::kImageProject, p.name}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},
+                              false};
+        d.images[name] = std::move(img);
+    }
+    // Exposed ports and health checks are inherited along the FROM chain.
+    std::function<void(const std::string&, std::vector<PortSpec>&, bool&, std::set<std::string>&)> inherit =
+        [&](const std::string& name, std::vector<PortSpec>& ports, bool& health, std::set<std::string>& seen) {
+            if (!seen.insert(name).second) return;   // a FROM cycle is reported by the graph
+            for (const auto& parent : d.images[name].parents) inherit(parent, ports, health, seen);
+            for (const auto& port : facts[name].exposed)
+                if (std::find(ports.begin(), ports.end(), port) == ports.end()) ports.push_back(port);
+            health = health || facts[name].healthcheck;
+        };
+    for (auto& [name, img] : d.images) {
+        std::set<std::string> seen;
+        inherit(name, img.exposed, img.healthcheck, seen);
+        std::sort(img.exposed.begin(), img.exposed.end(), [](const PortSpec& a, const PortSpec& b) {
+            return std::pair(a.port, a.protocol) < std::pair(b.port, b.protocol);
+        });
+    }
+
+    std::optional<std::string> host_ip;
+    if (auto h = outside("HOST_IP")) host_ip = resolve_ip("HOST_IP", *h, env, problems, "HOST_IP");
+
+    for (const auto& inst : p.instances) {
+        if (!options.terminal_instances && (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode)) {
+            d.warnings.push_back(inst.id() + " is " + std::string(to_string(inst.type)) +
+                                 ": it runs on a terminal with 'dockerops run', not with apply");
+            continue;
+        }
+        DesiredInstance di;
+        di.id = inst.id();
+        di.container = inst.container;
+        di.name = inst.name;
+        di.group = inst.group;
+        di.sleep = inst.sleep;
+        const DesiredImage& img = d.images.at(inst.container);
+        di.healthcheck = img.healthcheck;
+        ContainerSpec& s = di.spec;
+        s.name = container_name(p.name, inst.container, inst.name);
+        s.image = img.tag;
+        s.hostname = inst.hostname;
+        s.command = inst.command;
+        s.init = inst.init;
+        s.network = p.name;
+        s.aliases = {inst.dashed()};
+        s.labels = {{labels::kProject, p.name}, {labels::kContainer, inst.container}, {labels::kInstance, inst.name}};
+
+        for (const auto& [k, v] : inst.env)
+            if (auto r = resolve_ip(k, v, env, problems, di.id)) s.env[k] = *r;
+        std::vector<std::string> missing;
+        for (const auto* list : {&inst.required_env, &inst.secret_env}) {
+            for (const auto& k : *list) {
+                auto v = outside(k);
+                if (!v && env.ask) v = env.ask(k, inst.id(), list == &inst.secret_env);
+                if (!v) {
+                    missing.push_back(k);
+                    continue;
+                }
+                const bool secret = list == &inst.secret_env;
+                if (secret) register_secret(*v);   // masked in every message from here on
+                if (auto r = resolve_ip(k, *v, env, problems, di.id, secret)) s.env[k] = *r;
+            }
+        }
+        for (const auto& k : inst.secret_env) di.secret_keys.insert(k);
+        // Secret files: from the same places as secret_env, written by the
+        // executor under a private runtime folder and mounted read-only.
+        for (const auto& k : inst.secret_files) {
+            auto v = outside(k);
+            if (!v && env.ask) v = env.ask(k, inst.id(), true);
+            if (!v) {
+                missing.push_back(k);
+                continue;
+            }
+            register_secret(*v);
+            s.secret_files[k] = *v;
+        }
+        if (!inst.secret_files.empty()) {
+            s.secrets_dir = (secrets_root() / p.name / (inst.container + "_" + inst.name)).string();
+            for (const auto& k : inst.secret_files)
+                s.mounts.push_back({s.secrets_dir + "/" + k, "/run/secrets/" + k, true, true, false, true});
+        }
+        s.env["CONTAINER"] = inst.container;
+        s.env["INSTANCE"] = inst.name;
+        s.env["INSTANCE_TYPE"] = std::string(to_string(inst.type));
+        s.env["PERSISTENT_DATA"] = py_bool(inst.switches.persistent_data);
+        s.env["PERSISTENT_OPT"] = py_bool(inst.switches.persistent_opt);
+        s.env["PERSISTENT_LOG"] = py_bool(inst.switches.persistent_log);
+        s.env["SAFEMODE"] = py_bool(inst.type == InstanceType::Safemode);
+
+        if (inst.switches.linked) {
+            for (const auto& l : inst.links) {
+                DesiredLink dl{l.alias, l.external ? "" : l.target_id(), ""};
+                if (l.external) {
+                    auto ip = outside(l.alias + "_CONTAINER_IP");
+                    if (!ip && env.ask) ip = env.ask(l.alias + "_CONTAINER_IP", inst.id(), false);
+                    if (!ip) missing.push_back(l.alias + "_CONTAINER_IP");
+                    else dl.external_ip = *ip;
+                } else {
+                    s.links.push_back(container_name(p.name, l.container, l.instance) + ":" + l.alias);
+                }
+                di.links.push_back(dl);
+            }
+        }
+        if (!missing.empty()) {
+            std::string list;
+            for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+            problems.push_back(di.id + ": missing " + list);
+        }
+
+        // Explicit ports are published exactly as written. The image's EXPOSEd
+        // ports are published (on the same host port, on HOST_IP when set)
+        // only with publish_ports, and never where an explicit entry maps the
+        // same container port.
+        for (const auto& port : img.exposed) {
+            PortSpec ps = port;
+            const bool explicit_too = std::any_of(inst.ports.begin(), inst.ports.end(), [&](const PortSpec& e) {
+                return e.port == port.port && e.protocol == port.protocol;
+            });
+            ps.publish = inst.switches.publish_ports && !explicit_too;
+            if (ps.publish) {
+                ps.host_port = port.port;
+                if (host_ip) ps.host_ip = *host_ip;
+            }
+            if (!explicit_too) s.ports.push_back(ps);
+        }
+        for (const auto& port : inst.ports) s.ports.push_back(port);
+        const fs::path data = p.data_dir / (inst.container + "_" + inst.name);
+        if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
+        if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});
+        if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});
+        // The project's key pair (dockerops init), read-only: the base
+        // container's entrypoint installs it for the dockerops user.
+        if (fs::is_directory(p.root / ".dockerops/ssh"))
+            s.mounts.push_back({(p.root / ".dockerops/ssh").string(), "/run/dockerops/ssh", true, true, false});
+        // Named volumes are the project's own: <project>_<name>, as compose names them.
+        for (const auto& v : inst.volumes)
+            s.mounts.push_back({v.bind ? v.source : p.name + "_" + v.source, v.target, v.read_only, v.bind});
+        d.instances.push_back(std::move(di));
+    }
+    bool has_secrets = false;
+    for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();
+    if (has_secrets && problems.empty()) {
+        auto key = project_secret_key(p.root);
+        if (!key) return key.error();
+        d.secret_key = *key;
+    }
+    if (!problems.empty()) {
+        std::string msg = "cannot resolve every variable; nothing was changed:";
+        for (const auto& pr : problems) msg += "\n  " + pr;
+        msg += "\nset them in the environment or in " + std::string("dockerops.host.toml") + " [env]";
+        return Error{msg, "project " + p.name};
+    }
+    return d;
+}
+
+}  // namespace dockerops

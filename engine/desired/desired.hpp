@@ -1,0 +1,84 @@
+#pragma once
+// The desired state: a Project compiled into the images to build and the
+// containers to run, with every variable resolved. Addresses (and with them the
+// <ALIAS>_CONTAINER_IP variables) are settled by the planner, which knows what
+// the engine already holds.
+#include "engine/model/model.hpp"
+#include "engine/model/result.hpp"
+#include "engine/model/spec.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dockerops {
+
+// Where values come from outside the file; the process's own by default, a
+// fixed table in tests.
+struct Environment {
+    std::function<std::optional<std::string>(const std::string&)> getenv;
+    std::function<std::optional<std::string>(const std::string&)> interface_address;
+    // Asked for a variable found nowhere else (a prompt on a terminal); unset: not asked.
+    std::function<std::optional<std::string>(const std::string& name, const std::string& instance, bool secret)> ask;
+    static Environment process();
+};
+
+struct CompileOptions {
+    // Interactive and safemode instances run on a terminal ('dockerops run');
+    // apply leaves them out unless asked.
+    bool terminal_instances = false;
+};
+
+struct DesiredImage {
+    std::string container;
+    std::string tag;                                   // <project>/<container>:latest
+    BuildSpec build;
+    std::string context_hash;
+    std::map<std::string, std::string> digests;        // rel -> sha256, to name changed files
+    std::vector<std::string> parents;                  // project containers it is built FROM
+    std::vector<PortSpec> exposed;                     // along the FROM chain within the project
+    bool healthcheck = false;
+};
+
+struct DesiredLink {
+    std::string alias;
+    std::string target;        // instance id; empty for an external link
+    std::string external_ip;   // for an external link, from the environment or host file
+};
+
+struct DesiredInstance {
+    std::string id;            // web.one
+    std::string container;
+    std::string name;
+    std::string group;
+    ContainerSpec spec;        // address and link variables filled in by the planner
+    std::set<std::string> secret_keys;
+    std::vector<DesiredLink> links;
+    double sleep = 0;
+    bool healthcheck = false;
+};
+
+struct DesiredState {
+    std::string project;
+    std::string secret_key;                        // HMAC key for secret digests (engine/secrets)
+    std::string secrets_dir;                       // <secrets_root>/<project>: instances' secret files
+    NetworkSpec network;                           // subnet chosen by the planner when new
+    std::map<std::string, DesiredImage> images;    // by container name
+    std::vector<DesiredInstance> instances;        // sorted by id
+    std::vector<std::string> warnings;
+    const DesiredInstance* find(const std::string& id) const;
+};
+
+// Every missing variable is named in one error; nothing is half-resolved.
+Result<DesiredState> compile(const Project& project, const Environment& env, CompileOptions options = {});
+
+// Where secret files are written on the host (a tmpfs where possible).
+std::filesystem::path secrets_root();
+
+std::string container_name(const std::string& project, const std::string& container, const std::string& instance);
+std::string image_tag(const std::string& project, const std::string& container);
+
+}  // namespace dockerops

@@ -1,0 +1,45 @@
+#pragma once
+// The desired state as a dependency graph: the project network, one node per
+// image (an edge to each project image its Dockerfile starts FROM), one node per
+// instance (edges to its image, the network and every instance it links to).
+// Boost.Graph does the storing; nothing outside this file sees it.
+#include "engine/desired/desired.hpp"
+#include "engine/model/result.hpp"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dockerops {
+
+// Node keys: "network", "image:<container>", "instance:<container>.<instance>".
+std::string network_key();
+std::string image_key(const std::string& container);
+std::string instance_key(const std::string& id);
+
+class DesiredGraph {
+public:
+    // A cycle is an Error printing the whole path in a stable order.
+    static Result<DesiredGraph> build(const DesiredState& d);
+    DesiredGraph(DesiredGraph&&) noexcept;
+    DesiredGraph& operator=(DesiredGraph&&) noexcept;
+    ~DesiredGraph();
+
+    std::vector<std::string> nodes() const;                          // sorted
+    std::vector<std::string> dependencies(const std::string& key) const;   // direct, sorted
+    // Dependencies first; among nodes free at the same time, by key.
+    std::vector<std::string> order() const;
+    // `keys` and everything they need, transitively.
+    std::set<std::string> closure(const std::set<std::string>& keys) const;
+    // Graphviz DOT; `color` maps keys to a fill colour (the plan's actions).
+    std::string to_dot(const std::map<std::string, std::string>& color = {}) const;
+
+private:
+    struct Impl;
+    explicit DesiredGraph(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dockerops

@@ -1,0 +1,167 @@
+#include "engine/model/model.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace dockerops {
+
+namespace {
+struct TypeRow { InstanceType type; std::string_view name; Switches defaults; };
+// The seed's table: linked, publish_ports, persistent_data, persistent_opt, persistent_log.
+constexpr std::array<TypeRow, 5> kTypes{{
+    {InstanceType::Standard,    "standard",    {true,  false, false, false, true}},
+    {InstanceType::Published,   "published",   {true,  true,  false, false, false}},
+    {InstanceType::Master,      "master",      {true,  true,  true,  false, false}},
+    {InstanceType::Interactive, "interactive", {true,  false, false, false, false}},
+    {InstanceType::Safemode,    "safemode",    {false, false, false, false, false}},
+}};
+}  // namespace
+
+std::string_view to_string(InstanceType t) {
+    for (const auto& r : kTypes) if (r.type == t) return r.name;
+    return "standard";
+}
+
+std::optional<InstanceType> parse_instance_type(std::string_view s) {
+    for (const auto& r : kTypes) if (r.name == s) return r.type;
+    return std::nullopt;
+}
+
+std::vector<std::string> instance_type_names() {
+    std::vector<std::string> out;
+    for (const auto& r : kTypes) out.emplace_back(r.name);
+    return out;
+}
+
+InstanceType type_for_instance_name(std::string_view name) {
+    auto t = parse_instance_type(name);
+    return t ? *t : InstanceType::Standard;
+}
+
+Switches type_defaults(InstanceType t) {
+    for (const auto& r : kTypes) if (r.type == t) return r.defaults;
+    return {};
+}
+
+const std::vector<std::string>& switch_names() {
+    static const std::vector<std::string> names{"linked", "publish_ports", "persistent_data",
+                                                "persistent_opt", "persistent_log"};
+    return names;
+}
+
+bool* switch_field(Switches& s, std::string_view name) {
+    if (name == "linked") return &s.linked;
+    if (name == "publish_ports") return &s.publish_ports;
+    if (name == "persistent_data") return &s.persistent_data;
+    if (name == "persistent_opt") return &s.persistent_opt;
+    if (name == "persistent_log") return &s.persistent_log;
+    return nullptr;
+}
+
+const Instance* Project::find_instance(std::string_view id) const {
+    for (const auto& i : instances) if (i.id() == id) return &i;
+    return nullptr;
+}
+
+const Container* Project::find_container(std::string_view n) const {
+    auto it = containers.find(std::string(n));
+    return it == containers.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Project::instance_ids() const {
+    std::vector<std::string> out;
+    for (const auto& i : instances) out.push_back(i.id());
+    return out;
+}
+
+std::vector<std::string> Project::container_names() const {
+    std::vector<std::string> out;
+    for (const auto& [n, _] : containers) out.push_back(n);
+    return out;
+}
+
+static bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+bool valid_name(std::string_view s) {
+    if (s.empty() || !lower_alnum(s[0])) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return lower_alnum(c) || c == '_' || c == '-'; });
+}
+
+bool valid_env_name(std::string_view s) {
+    auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (s.empty() || !alpha(s[0])) return false;
+    return std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+bool valid_hostname(std::string_view s) {
+    if (s.empty() || s.size() > 253) return false;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        std::size_t end = s.find('.', start);
+        if (end == std::string_view::npos) end = s.size();
+        std::string_view label = s.substr(start, end - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        for (char c : label) {
+            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+            if (!ok) return false;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
+std::optional<std::vector<std::string>> split_command(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool in_word = false;
+    char quote = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+            else if (c == '\\' && quote == '"' && i + 1 < s.size()) cur += s[++i];
+            else cur += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == '\\' && i + 1 < s.size()) {
+            cur += s[++i];
+            in_word = true;
+        } else if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_word) out.push_back(std::move(cur));
+            cur.clear();
+            in_word = false;
+        } else {
+            cur += c;
+            in_word = true;
+        }
+    }
+    if (quote) return std::nullopt;
+    if (in_word) out.push_back(std::move(cur));
+    return out;
+}
+
+const std::vector<std::string>& reserved_env_names() {
+    static const std::vector<std::string> names{"CONTAINER", "INSTANCE", "INSTANCE_TYPE", "PERSISTENT_DATA",
+                                                "PERSISTENT_LOG", "PERSISTENT_OPT", "SAFEMODE"};
+    return names;
+}
+
+bool valid_image_component(std::string_view s) {
+    // [a-z0-9]+ ( ( [._] | __ | -+ ) [a-z0-9]+ )*
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    std::size_t i = 0;
+    while (true) {
+        const std::size_t start = i;
+        while (i < s.size() && alnum(s[i])) ++i;
+        if (i == start) return false;
+        if (i == s.size()) return true;
+        const std::size_t sep = i;
+        while (i < s.size() && !alnum(s[i])) ++i;
+        std::string_view between = s.substr(sep, i - sep);
+        const bool dashes = between.find_first_not_of('-') == std::string_view::npos;
+        if (!(between == "." || between == "_" || between == "__" || dashes)) return false;
+    }
+}
+
+}  // namespace dockerops

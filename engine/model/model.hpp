@@ -1,0 +1,129 @@
+#pragma once
+// The validated model of a project: what the user declared, with the seed's
+// instance-type defaults already resolved. Built only by the loaders
+// (engine/config, engine/legacy); everything downstream reads it.
+#include "engine/model/diagnostics.hpp"
+#include "engine/model/spec.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dockerops {
+
+// The files a project is read from.
+inline constexpr std::string_view kConfigFileName = "dockerops.toml";
+inline constexpr std::string_view kHostFileName = "dockerops.host.toml";
+inline constexpr std::string_view kLegacyDir = "apps_containers";   // the 2016 layout
+
+enum class InstanceType { Standard, Published, Master, Interactive, Safemode };
+
+std::string_view to_string(InstanceType t);
+std::optional<InstanceType> parse_instance_type(std::string_view s);
+std::vector<std::string> instance_type_names();
+// The seed's shortcut: an instance named after a type gets it, any other is standard.
+InstanceType type_for_instance_name(std::string_view name);
+
+// The switches of the seed's table. Precedence, lowest first: the type's
+// defaults, the file, the command line (`run --set`).
+struct Switches {
+    bool linked = true;
+    bool publish_ports = false;
+    bool persistent_data = false;
+    bool persistent_opt = false;
+    bool persistent_log = false;
+};
+Switches type_defaults(InstanceType t);
+// Names as written in the file and on the command line, in table order.
+const std::vector<std::string>& switch_names();
+bool* switch_field(Switches& s, std::string_view name);  // nullptr for an unknown name
+
+struct Link {
+    std::string alias;       // DB -> DB_CONTAINER_IP, and a DNS alias "DB"
+    std::string container;   // target container (empty for an external link)
+    std::string instance;    // resolved target instance (empty for an external link)
+    bool instance_given = true;   // false: "an instance of that container" (first by name)
+    bool external = false;        // target outside the project: <ALIAS>_CONTAINER_IP from env/host file
+    SourcePos pos;
+    std::string target_id() const { return container + "." + instance; }
+};
+
+struct Volume {
+    std::string source;      // absolute host path (bind) or a volume name
+    std::string target;      // absolute path inside the container
+    bool read_only = false;
+    bool bind = true;
+};
+
+struct Container {
+    std::string name;
+    std::filesystem::path path;                     // absolute build context folder
+    std::map<std::string, std::string> build_args;
+    std::vector<PortSpec> ports;                    // the default for its instances
+    SourcePos pos;
+};
+
+struct Instance {
+    std::string container;
+    std::string name;
+    InstanceType type = InstanceType::Standard;
+    std::string group;
+    Switches switches;
+    std::set<std::string> switches_in_file;   // the ones the file set: they beat a type given on the command line
+    std::vector<Link> links;
+    std::map<std::string, std::string> env;
+    std::vector<std::string> required_env;
+    std::vector<std::string> secret_env;
+    std::vector<Volume> volumes;
+    std::vector<PortSpec> ports;                // explicit host ports (the instance's, else its container's)
+    std::vector<std::string> secret_files;      // secrets mounted at /run/secrets/NAME instead of env
+    std::string hostname;                       // default <container>-<instance>
+    std::optional<std::vector<std::string>> command;   // none: the image's own
+    double sleep = 0;
+    bool init = true;
+    SourcePos pos;
+
+    std::string id() const { return container + "." + name; }          // web.one
+    std::string dashed() const { return container + "-" + name; }     // web-one (seed's link form)
+};
+
+struct Project {
+    std::string name;
+    std::filesystem::path root;             // folder holding the configuration
+    std::filesystem::path file;             // the configuration file (or legacy folder)
+    std::filesystem::path containers_dir;   // absolute
+    std::filesystem::path data_dir;         // absolute
+    std::map<std::string, Container> containers;
+    std::vector<Instance> instances;        // sorted by id
+    std::map<std::string, std::string> host_env;   // dockerops.host.toml [env]
+    std::vector<std::string> warnings;             // from the loader, shown again in plans
+    bool legacy = false;
+    bool allow_empty = false;                      // [project] allow_empty: no instances is meant
+
+    const Instance* find_instance(std::string_view id) const;
+    const Container* find_container(std::string_view name) const;
+    std::vector<std::string> instance_ids() const;
+    std::vector<std::string> container_names() const;
+};
+
+// [a-z0-9][a-z0-9_-]* : project, container, instance and group names.
+bool valid_name(std::string_view s);
+// [A-Za-z_][A-Za-z0-9_]* : environment variable names and link aliases.
+bool valid_env_name(std::string_view s);
+// A path component of an image reference, as the engine checks it:
+// [a-z0-9]+ joined by '.', '_', '__' or runs of '-'.
+bool valid_image_component(std::string_view s);
+// RFC 1123 host name, labels of at most 63 characters.
+bool valid_hostname(std::string_view s);
+// Shell-like split of a command string: whitespace separates, quotes group.
+// Returns nullopt on an unterminated quote.
+std::optional<std::vector<std::string>> split_command(std::string_view s);
+
+// Variables every instance gets; the file may not set them.
+const std::vector<std::string>& reserved_env_names();
+
+}  // namespace dockerops

@@ -1,0 +1,94 @@
+#include "engine/model/spec_hash.hpp"
+
+#include "util/hash.hpp"
+#include "engine/model/secrets.hpp"
+#include "util/json_writer.hpp"
+
+#include <simdjson.h>
+
+namespace dockerops {
+
+namespace {
+std::string join(const std::vector<std::string>& v) {
+    // JSON array text: unambiguous for words with spaces.
+    return JsonWriter().strings(v).str();
+}
+}  // namespace
+
+CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>& secret_keys, const std::string& secret_key) {
+    CanonicalSpec c;
+    c["image"] = s.image;
+    c["hostname"] = s.hostname;
+    if (s.command) c["command"] = join(*s.command);
+    if (s.entrypoint) c["entrypoint"] = join(*s.entrypoint);
+    for (const auto& [k, v] : s.env) c["env." + k] = secret_keys.count(k) ? secret_digest(secret_key, v) : v;
+    for (const auto& [k, v] : s.secret_files) c["secret_file." + k] = secret_digest(secret_key, v);
+    // One entry per container port; several host bindings of one port are
+    // listed in order. A port published on the same host port reads as 0.1
+    // wrote it, so that upgrading changes no spec.
+    for (const auto& p : s.ports) {
+        std::string& v = c["port." + std::to_string(p.port) + "/" + p.protocol];
+        std::string one = !p.publish ? "exposed"
+                        : p.host_port == p.port ? "published on " + (p.host_ip.empty() ? "*" : p.host_ip)
+                        : "published on " + (p.host_ip.empty() ? "*" : p.host_ip) + ":" +
+                              (p.host_port ? std::to_string(p.host_port) : std::string("any"));
+        if (v.empty() || v == "exposed") v = one;
+        else if (one != "exposed") v += ", " + one;
+    }
+    for (const auto& m : s.mounts)
+        c["mount." + m.target] = std::string(m.bind ? "bind " : "volume ") + m.source + (m.read_only ? " ro" : " rw");
+    if (!s.network.empty()) c["network"] = s.network;
+    if (!s.ipv4.empty()) c["address"] = s.ipv4;
+    if (!s.aliases.empty()) c["aliases"] = join(s.aliases);
+    if (!s.links.empty()) c["links"] = join(s.links);
+    c["init"] = s.init ? "true" : "false";
+    if (!s.restart_policy.empty()) c["restart"] = s.restart_policy;
+    if (s.tty) c["tty"] = "true";
+    if (s.open_stdin) c["stdin"] = "true";
+    if (!s.working_dir.empty()) c["workdir"] = s.working_dir;
+    if (s.health) {
+        c["health"] = join(s.health->test) + " every " + std::to_string(s.health->interval_ns) + "ns, " +
+                      std::to_string(s.health->retries) + " retries";
+    }
+    return c;
+}
+
+std::string canonical_to_json(const CanonicalSpec& c) { return JsonWriter().object(c).str(); }
+
+std::optional<CanonicalSpec> canonical_from_json(const std::string& json) {
+    simdjson::dom::parser p;
+    simdjson::padded_string body(json);
+    simdjson::dom::object o;
+    if (p.parse(body).get_object().get(o) != simdjson::SUCCESS) return std::nullopt;
+    CanonicalSpec c;
+    for (auto [k, v] : o) {
+        std::string_view s;
+        if (v.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+        c[std::string(k)] = std::string(s);
+    }
+    return c;
+}
+
+std::string spec_hash(const CanonicalSpec& c) { return sha256_hex(canonical_to_json(c)); }
+
+std::vector<std::string> describe_changes(const CanonicalSpec& before, const CanonicalSpec& after) {
+    std::vector<std::string> out;
+    auto words = [](const std::string& key) {
+        auto dot = key.find('.');
+        return dot == std::string::npos ? key : key.substr(0, dot) + " " + key.substr(dot + 1);
+    };
+    for (const auto& [k, v] : after) {
+        auto it = before.find(k);
+        if (it == before.end()) out.push_back(words(k) + " added");
+        else if (it->second != v) out.push_back(words(k) + " changed");
+    }
+    for (const auto& [k, _] : before)
+        if (!after.count(k)) out.push_back(words(k) + " removed");
+    return out;
+}
+
+std::map<std::string, std::string> spec_labels(const CanonicalSpec& c) {
+    return {{labels::kSpec, canonical_to_json(c)}, {labels::kSpecHash, spec_hash(c)}};
+}
+
+}  // namespace dockerops
