@@ -4,6 +4,7 @@
 // carries a plan out and decides nothing.
 #include "engine/desired/desired.hpp"
 #include "engine/desired/graph.hpp"
+#include "engine/model/kinds.hpp"
 #include "engine/model/observed.hpp"
 #include "engine/model/result.hpp"
 #include "engine/model/spec.hpp"
@@ -67,10 +68,24 @@ struct Plan {
 struct PlanOptions {
     std::vector<std::string> targets;   // "web.one" (an instance) or "web" (all its instances)
     std::string group;
+    ObjectKinds provider_kinds;         // what the provider can make; empty: every kind
 };
 
 Result<Plan> make_plan(const DesiredState& desired, const DesiredGraph& graph, const ObservedState& observed,
                        const PlanOptions& options);
+
+// The kinds of objects the desired state needs that `have` lacks (by name,
+// sorted); nothing when `have` is empty (every kind).
+std::vector<std::string> unsupported_kinds(const DesiredState& desired, const ObjectKinds& have);
+
+// An image's build as the engine receives it: the context-files label (the
+// digests the next plan names changed files from) added to its build spec.
+BuildSpec build_spec_of(const DesiredImage& img);
+
+// `dockerops build`: every image of `containers` (empty: all) and the images
+// they are built FROM, built whatever their state, in FROM order.
+Result<Plan> make_build_plan(const DesiredState& desired, const DesiredGraph& graph,
+                             const std::vector<std::string>& containers, bool no_cache);
 
 struct DestroyOptions {
     std::vector<std::string> targets;   // as for plan; empty: the whole project
@@ -84,12 +99,19 @@ struct DestroyOptions {
 // folders only with purge_data. Needs no configuration beyond names.
 Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& observed, const DestroyOptions& options);
 
-// The one canonical text form: the `plan` output and the golden files.
-std::string render_text(const Plan& plan);
+// The one canonical text form: the `plan` output and the golden files. With
+// colour, only the verbs are wrapped in ANSI colours; the words are the same.
+struct TextStyle {
+    bool color = false;
+};
+std::string render_text(const Plan& plan, const TextStyle& style = {});
 std::string summary_line(const Plan& plan);
 std::string render_json(const Plan& plan);
 // Secret values come back as "hmac-sha256:<hex>"; fill_secrets puts the real ones in.
 Result<Plan> parse_plan_json(const std::string& json);
+// A saved plan is carried out only if the engine still holds what it was
+// made from: otherwise an Error, and `changes` says what differs, in words.
+Status check_fresh(const Plan& plan, const ObservedState& now, std::vector<std::string>& changes);
 // For a plan read from a file: each secret from `lookup`, refused if its
 // digest under the project's key is not the one planned.
 Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,

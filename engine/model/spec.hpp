@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dockerops {
@@ -31,6 +32,11 @@ inline constexpr const char* kLock = "io.dockerops.lock";
 // An instance started by 'dockerops run' that the file does not declare: kept by apply.
 inline constexpr const char* kAdhoc = "io.dockerops.adhoc";
 }  // namespace labels
+
+// The names a replacement passes through: the new container is made as
+// <name>-dockerops-new, the old one steps aside as <name>-dockerops-old.
+inline constexpr std::string_view kReplaceNewSuffix = "-dockerops-new";
+inline constexpr std::string_view kReplaceOldSuffix = "-dockerops-old";
 
 struct PortSpec {
     int port = 0;                  // container port

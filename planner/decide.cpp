@@ -1,0 +1,231 @@
+// The deciders of make_plan, one per kind of graph node: the network, an
+// image, an instance; and the project's containers nothing stands for.
+#include "planner/planning.hpp"
+
+#include "engine/model/ownership.hpp"
+#include "engine/model/spec_hash.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace dockerops {
+
+namespace {
+
+using namespace planning;
+
+// Which files of a build context differ: the image's label holds the digests
+// it was built from.
+std::string context_cause(const DesiredImage& img, const ObservedImage& seen) {
+    const std::string files = image_label(seen, labels::kContextFiles, labels::kLegacyContextFiles);
+    if (files.empty()) return "context changed";
+    std::map<std::string, std::string> before;
+    std::istringstream in(files);
+    for (std::string line; std::getline(in, line);) {
+        auto eq = line.rfind('=');
+        if (eq != std::string::npos) before[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    std::vector<std::string> changed;
+    for (const auto& [rel, d] : img.digests) {
+        auto b = before.find(rel);
+        if (b == before.end() || b->second != d.substr(0, 12)) changed.push_back(rel);
+    }
+    for (const auto& [rel, _] : before)
+        if (!img.digests.count(rel)) changed.push_back(rel + " (removed)");
+    std::sort(changed.begin(), changed.end());
+    if (changed.empty()) return "build args changed";
+    if (changed.size() > 5) {
+        std::size_t more = changed.size() - 5;
+        changed.resize(5);
+        return "context changed: " + join(changed) + " and " + std::to_string(more) + " more";
+    }
+    return "context changed: " + join(changed);
+}
+
+// The spec as it will be created: its address, its links' addresses, and the
+// labels of its canonical form.
+ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, CanonicalSpec& canon) {
+    ContainerSpec spec = di.spec;
+    spec.ipv4 = addr.of.at(di.id);
+    for (const auto& l : di.links) {
+        if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
+        else if (addr.of.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = addr.of.at(l.target);
+    }
+    canon = canonical_spec(spec, di.secret_keys, d.secret_key);
+    for (const auto& [k, v] : spec_labels(canon)) spec.labels[k] = v;
+    return spec;
+}
+
+// What is not the project's is never touched: a name or a host port it holds
+// is a conflict. False when the name itself is held (nothing else is decided).
+bool record_conflicts(const DesiredInstance& di, const ContainerSpec& spec, const ObservedIndex& o, Plan& plan) {
+    if (auto f = o.foreign.find(spec.name); f != o.foreign.end() && !o.containers.count(spec.name)) {
+        plan.conflicts.push_back({di.id, "the name " + spec.name + " is taken by a container dockerops did not create (id " +
+                                             f->second->id.substr(0, 12) + ")"});
+        return false;
+    }
+    for (const auto& p : spec.ports) {
+        const ObservedContainer* holder = o.port_holder(p);
+        if (!holder) continue;
+        plan.conflicts.push_back({di.id, "host port " + (p.host_ip.empty() ? std::string() : p.host_ip + ":") +
+                                             std::to_string(p.host_port) + "/" + p.protocol + " is published by container " +
+                                             holder->name + " (id " + holder->id.substr(0, 12) +
+                                             "), which dockerops did not create"});
+    }
+    return true;
+}
+
+// Leftovers of an interrupted replace are removed first: the replace needs their names.
+std::vector<int> plan_leftover_removals(const DesiredInstance& di, const std::string& name, const ObservedContainer* seen,
+                                        const ObservedIndex& o, PlanBuilder& b) {
+    std::vector<int> ids;
+    for (std::string_view suffix : {kReplaceNewSuffix, kReplaceOldSuffix}) {
+        const std::string leftover = name + std::string(suffix);
+        auto it = o.containers.find(leftover);
+        if (it == o.containers.end() || it->second == seen) continue;
+        Action r;
+        r.kind = ActionKind::Remove;
+        r.key = "container:" + leftover;
+        r.object = leftover;
+        r.cause = "left over from an interrupted replace of " + di.id;
+        r.target_id = it->second->id;
+        r.target_name = leftover;
+        ids.push_back(b.add_unkeyed(std::move(r)));
+        b.planned_leftovers.insert(leftover);
+    }
+    return ids;
+}
+
+// Why an existing container is not as desired; empty when it is.
+std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInstance& di, const ContainerSpec& spec,
+                                        const CanonicalSpec& canon, const ObservedContainer& c, const ObservedIndex& o,
+                                        PlanBuilder& b) {
+    std::vector<std::string> why;
+    if (c.name != spec.name) {
+        why.push_back("an interrupted replace left it stopped as " + c.name);
+        b.planned_leftovers.insert(c.name);   // it stands for the instance: not removed as a leftover
+    }
+    std::string old_hash = c.label(labels::kSpecHash);
+    if (old_hash.empty()) {
+        why.push_back("not made by dockerops (no spec label)");
+    } else if (old_hash != spec_hash(canon)) {
+        auto before = canonical_from_json(c.label(labels::kSpec));
+        if (before) for (auto& change : describe_changes(*before, canon)) why.push_back(change);
+        if (why.empty()) why.push_back("spec changed");
+    }
+    if (b.rebuilt.count(di.container)) why.push_back("image rebuilt");
+    else if (auto img = o.images.find(spec.image); img != o.images.end() && !c.image_id.empty() && img->second->id != c.image_id)
+        why.push_back("image " + spec.image + " changed outside dockerops");
+    if (why.empty() && c.state == "running") {
+        auto addr = c.addresses.find(d.project);
+        if (addr == c.addresses.end() || addr->second != spec.ipv4) why.push_back("changed by hand: network address");
+        std::set<std::string> want, have;
+        for (const auto& m : spec.mounts) want.insert(m.target);
+        for (const auto& m : c.mounts) have.insert(m.target);
+        if (want != have) why.push_back("changed by hand: mounts");
+    }
+    if (why.empty() && c.legacy) why.push_back("made by dockerops 0.1 without the ownership label: recreated to add it");
+    return why;
+}
+
+}  // namespace
+
+namespace planning {
+
+void decide_network(const DesiredState& d, const ObservedIndex& o, const Addresses& addr, PlanBuilder& b) {
+    if (o.network) return;
+    Action a;
+    a.kind = ActionKind::CreateNetwork;
+    a.key = network_key();
+    a.object = d.project;
+    a.cause = "not found";
+    NetworkSpec n = d.network;
+    n.subnet = addr.subnet;
+    n.gateway = addr.prefix + "1";
+    a.network = n;
+    b.add(std::move(a));
+}
+
+void decide_image(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b) {
+    auto seen = o.images.find(img.tag);
+    std::string cause;
+    const std::string hash = seen == o.images.end() ? std::string()
+                                                    : image_label(*seen->second, labels::kContextHash, labels::kLegacyContextHash);
+    if (seen == o.images.end()) cause = "not found";
+    else if (hash.empty()) cause = "not built by dockerops";
+    else if (hash != img.context_hash) cause = context_cause(img, *seen->second);
+    else
+        for (const auto& parent : img.parents)
+            if (b.rebuilt.count(parent)) { cause = "base image " + image_tag(d.project, parent) + " rebuilt"; break; }
+    if (cause.empty()) return;
+    b.rebuilt.insert(img.container);
+    Action a;
+    a.kind = ActionKind::Build;
+    a.key = image_key(img.container);
+    a.object = img.tag;
+    a.cause = cause;
+    a.build = build_spec_of(img);
+    b.add(std::move(a));
+}
+
+void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
+                     PlanBuilder& b) {
+    CanonicalSpec canon;
+    ContainerSpec spec = placed_spec(d, di, addr, canon);
+    if (!record_conflicts(di, spec, o, b.plan)) return;
+    const ObservedContainer* seen = o.current(spec.name);
+    std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
+    Action a;
+    a.key = instance_key(di.id);
+    a.object = di.id;
+    a.sleep = di.sleep;
+    if (!seen) {
+        a.kind = ActionKind::Create;
+        a.cause = "not found";
+    } else {
+        a.target_id = seen->id;
+        a.target_name = seen->name;
+        std::vector<std::string> why = replace_causes(d, di, spec, canon, *seen, o, b);
+        if (!why.empty()) {
+            a.kind = ActionKind::Replace;
+            a.cause = join(why);
+        } else if (seen->state != "running") {
+            a.kind = ActionKind::Start;
+            a.cause = state_cause(*seen);
+        } else {
+            return;   // as desired
+        }
+    }
+    if (a.kind != ActionKind::Start) a.container = spec;
+    a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
+    b.add(std::move(a), leftovers);
+}
+
+void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& b) {
+    std::set<std::string> wanted;
+    for (const auto& i : d.instances) wanted.insert(i.spec.name);
+    for (const auto& c : o.state.containers) {
+        if (wanted.count(c.name) || b.planned_leftovers.count(c.name)) continue;
+        const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
+        if (c.label(labels::kAdhoc) == "true") {
+            b.plan.warnings.push_back(ci + "." + in + " was started by 'dockerops run' and is not in the configuration: kept "
+                                      "('dockerops clean " + ci + "." + in + "' removes it)");
+            continue;
+        }
+        Action a;
+        a.kind = ActionKind::Remove;
+        a.key = "container:" + c.name;
+        a.object = !ci.empty() && !in.empty() && c.name == container_name(d.project, ci, in) ? ci + "." + in : c.name;
+        a.cause = c.name.ends_with(kReplaceOldSuffix) || c.name.ends_with(kReplaceNewSuffix)
+                      ? "left over from an interrupted replace"
+                      : "not in configuration";
+        a.target_id = c.id;
+        a.target_name = c.name;
+        if (!d.secrets_dir.empty() && !ci.empty() && !in.empty() && a.object == ci + "." + in)
+            a.path = d.secrets_dir + "/" + ci + "_" + in;
+        b.add(std::move(a));
+    }
+}
+
+}  // namespace planning
+}  // namespace dockerops

@@ -1,0 +1,127 @@
+// make_plan: desired + observed -> actions with causes. Pure: everything it
+// needs is in its arguments. The steps are in planning.hpp.
+#include "planner/plan.hpp"
+#include "planner/planning.hpp"
+
+#include "util/hash.hpp"
+
+#include <algorithm>
+
+namespace dockerops {
+
+namespace planning {
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+std::string state_cause(const ObservedContainer& c) {
+    if (c.state == "exited") return "exited (" + std::to_string(c.exit_code) + ")";
+    if (c.state == "created") return "created, never started";
+    return c.state;
+}
+
+std::string image_label(const ObservedImage& i, const char* key, const char* legacy_key) {
+    auto it = i.labels.find(key);
+    if (it != i.labels.end()) return it->second;
+    it = i.labels.find(legacy_key);
+    return it == i.labels.end() ? std::string() : it->second;
+}
+
+ObservedIndex::ObservedIndex(const ObservedState& o, const std::string& project) : state(o) {
+    for (const auto& c : o.containers) containers[c.name] = &c;
+    for (const auto& c : o.foreign) foreign[c.name] = &c;
+    for (const auto& i : o.images)
+        for (const auto& t : i.tags) images[t] = &i;
+    for (const auto& n : o.networks)
+        if (n.name == project) network = &n;
+}
+
+const ObservedContainer* ObservedIndex::current(const std::string& name) const {
+    if (auto it = containers.find(name); it != containers.end()) return it->second;
+    if (auto it = containers.find(name + std::string(kReplaceOldSuffix)); it != containers.end()) return it->second;
+    return nullptr;
+}
+
+const ObservedContainer* ObservedIndex::port_holder(const PortSpec& p) const {
+    if (!p.publish || p.host_port == 0) return nullptr;
+    auto any = [](const std::string& ip) { return ip.empty() || ip == "0.0.0.0" || ip == "::"; };
+    for (const auto& f : state.foreign)
+        for (const auto& fp : f.ports) {
+            if (fp.host_port != p.host_port || fp.protocol != p.protocol) continue;
+            if (any(fp.host_ip) || any(p.host_ip) || fp.host_ip == p.host_ip) return &f;
+        }
+    return nullptr;
+}
+
+int PlanBuilder::add(Action a, const std::vector<int>& extra) {
+    a.id = static_cast<int>(plan.actions.size()) + 1;
+    for (const auto& dep : graph.dependencies(a.key))
+        if (auto it = action_of.find(dep); it != action_of.end()) a.depends_on.push_back(it->second);
+    a.depends_on.insert(a.depends_on.end(), extra.begin(), extra.end());
+    std::sort(a.depends_on.begin(), a.depends_on.end());
+    action_of[a.key] = a.id;
+    plan.actions.push_back(std::move(a));
+    return plan.actions.back().id;
+}
+
+int PlanBuilder::add_unkeyed(Action a) {
+    a.id = static_cast<int>(plan.actions.size()) + 1;
+    plan.actions.push_back(std::move(a));
+    return plan.actions.back().id;
+}
+
+Result<Scope> select_scope(const DesiredState& d, const DesiredGraph& graph, const PlanOptions& opt) {
+    Scope scope;
+    scope.everything = opt.targets.empty() && opt.group.empty();
+    std::set<std::string> selected;
+    for (const auto& t : opt.targets) {
+        std::size_t before = selected.size();
+        for (const auto& i : d.instances)
+            if (i.id == t || i.container == t) selected.insert(instance_key(i.id));
+        if (selected.size() == before) {
+            std::vector<std::string> known;
+            for (const auto& i : d.instances) known.push_back(i.id);
+            for (const auto& [c, _] : d.images) known.push_back(c);
+            return Error{"unknown target '" + t + "' (" + suggest(t, known, "targets") + ")", "project " + d.project};
+        }
+    }
+    if (!opt.group.empty()) {
+        std::size_t before = selected.size();
+        for (const auto& i : d.instances)
+            if (i.group == opt.group) selected.insert(instance_key(i.id));
+        if (selected.size() == before) return Error{"no instance is in group '" + opt.group + "'", "project " + d.project};
+    }
+    if (!scope.everything) scope.keys = graph.closure(selected);
+    return scope;
+}
+
+}  // namespace planning
+
+Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const ObservedState& observed, const PlanOptions& opt) {
+    using namespace planning;
+    Plan plan;
+    plan.project = d.project;
+    plan.warnings = d.warnings;
+    plan.observed = summarize(observed);
+    if (auto missing = unsupported_kinds(d, opt.provider_kinds); !missing.empty())
+        return Error{"the provider cannot make " + join(missing) + " objects, which this project needs", "project " + d.project};
+    const ObservedIndex o(observed, d.project);
+    auto scope = select_scope(d, graph, opt);
+    if (!scope) return scope.error();
+    auto addr = allocate_addresses(d, o);
+    if (!addr) return addr.error();
+    PlanBuilder b{plan, graph, {}, {}, {}};
+    for (const auto& key : graph.order()) {
+        if (!scope->contains(key)) continue;
+        if (key == network_key()) decide_network(d, o, *addr, b);
+        else if (key.starts_with("image:")) decide_image(d, d.images.at(key.substr(6)), o, b);
+        else decide_instance(d, *d.find(key.substr(9)), o, *addr, b);
+    }
+    if (scope->everything) decide_orphans(d, o, b);
+    return plan;
+}
+
+}  // namespace dockerops
