@@ -212,13 +212,9 @@ void Loader::read_command(const toml::node& n, const std::string& where, Instanc
     }
 }
 
-std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::size_t index) {
-    InstanceDecl decl;
+// container and name; `where` becomes "instance web.one" when both are there.
+void Loader::read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where) {
     Instance& inst = decl.inst;
-    inst.pos = pos(t);
-    std::string where = "[[instances]] entry " + std::to_string(index + 1);
-    check_keys(t, kInstanceKeys, where);
-
     auto container = get_string(t, "container", where);
     auto name = get_string(t, "name", where);
     if (!t.get("container")) d_.error(inst.pos, where + " is missing 'container'");
@@ -236,6 +232,42 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     }
     decl.complete = container && name;
     if (decl.complete) where = "instance " + inst.id();
+}
+
+// env, required_env, secret_env, secret_files: each variable given one way.
+void Loader::read_instance_env(const toml::table& t, const std::string& where, Instance& inst) {
+    if (auto* env = typed(t, "env", toml::node_type::table, where, "a table"))
+        inst.env = read_env_table(*env->as_table(), "env of " + where, true);
+    inst.required_env = read_name_list(t, "required_env", where);
+    inst.secret_env = read_name_list(t, "secret_env", where);
+    for (const auto& list : {std::pair{"required_env", &inst.required_env}, std::pair{"secret_env", &inst.secret_env}}) {
+        for (const auto& v : *list.second) {
+            if (inst.env.count(v))
+                d_.error(pos(*t.get(list.first)), "'" + v + "' is both in env and " + list.first + " of " + where,
+                         "a variable is either given in the file or required from outside");
+        }
+    }
+    for (const auto& v : inst.secret_env)
+        if (std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end())
+            d_.error(pos(*t.get("secret_env")), "'" + v + "' is both in required_env and secret_env of " + where,
+                     "secret_env variables are required too: list them once");
+    inst.secret_files = read_name_list(t, "secret_files", where);
+    for (const auto& v : inst.secret_files) {
+        bool twice = inst.env.count(v) || std::find(inst.secret_env.begin(), inst.secret_env.end(), v) != inst.secret_env.end() ||
+                     std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end();
+        if (twice)
+            d_.error(pos(*t.get("secret_files")), "'" + v + "' is in secret_files and in env, required_env or secret_env of " + where,
+                     "a secret is given to the instance one way: as a file or as a variable");
+    }
+}
+
+std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::size_t index) {
+    InstanceDecl decl;
+    Instance& inst = decl.inst;
+    inst.pos = pos(t);
+    std::string where = "[[instances]] entry " + std::to_string(index + 1);
+    check_keys(t, kInstanceKeys, where);
+    read_instance_identity(t, decl, where);
 
     inst.type = type_for_instance_name(inst.name);
     if (auto type = get_string(t, "type", where)) {
@@ -255,32 +287,10 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
                                           std::string(kNameRule));
         inst.group = *group;
     }
-    if (auto* env = typed(t, "env", toml::node_type::table, where, "a table"))
-        inst.env = read_env_table(*env->as_table(), "env of " + where, true);
-    inst.required_env = read_name_list(t, "required_env", where);
-    inst.secret_env = read_name_list(t, "secret_env", where);
-    for (const auto& list : {std::pair{"required_env", &inst.required_env}, std::pair{"secret_env", &inst.secret_env}}) {
-        for (const auto& v : *list.second) {
-            if (inst.env.count(v))
-                d_.error(pos(*t.get(list.first)), "'" + v + "' is both in env and " + list.first + " of " + where,
-                         "a variable is either given in the file or required from outside");
-        }
-    }
-    for (const auto& v : inst.secret_env)
-        if (std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end())
-            d_.error(pos(*t.get("secret_env")), "'" + v + "' is both in required_env and secret_env of " + where,
-                     "secret_env variables are required too: list them once");
+    read_instance_env(t, where, inst);
     if (auto* ports = t.get("ports")) {
         inst.ports = read_ports(*ports, where);
         decl.ports_given = true;
-    }
-    inst.secret_files = read_name_list(t, "secret_files", where);
-    for (const auto& v : inst.secret_files) {
-        bool twice = inst.env.count(v) || std::find(inst.secret_env.begin(), inst.secret_env.end(), v) != inst.secret_env.end() ||
-                     std::find(inst.required_env.begin(), inst.required_env.end(), v) != inst.required_env.end();
-        if (twice)
-            d_.error(pos(*t.get("secret_files")), "'" + v + "' is in secret_files and in env, required_env or secret_env of " + where,
-                     "a secret is given to the instance one way: as a file or as a variable");
     }
     if (auto* links = t.get("links")) read_links(*links, where, decl);
     if (auto* vols = t.get("volumes")) read_volumes(*vols, where, inst);

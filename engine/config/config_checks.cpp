@@ -205,17 +205,73 @@ void Loader::check_engine_limits(const Project& p, const std::vector<InstanceDec
                  "declare [containers.NAME] and [[instances]], or set allow_empty = true in [project] to mean it");
 }
 
+// A link's container and instance, from its target; false (with an error) when there is none.
+bool Loader::resolve_link_target(const Project& p, const std::vector<InstanceDecl>& decls, const LinkTargets& known,
+                                 const LinkDecl& l, Link& link) {
+    if (!l.target.empty()) {
+        // "db-master": an instance by its dashed name; "db": any instance of container db.
+        for (const auto& o : decls) {
+            if (o.complete && o.inst.dashed() == l.target) {
+                link.container = o.inst.container;
+                link.instance = o.inst.name;
+                return true;
+            }
+        }
+        if (p.containers.count(l.target)) {
+            link.container = l.target;
+            link.instance_given = false;
+            return true;
+        }
+        d_.error(l.target_pos, "link target '" + l.target + "' is not an instance", suggest(l.target, known.candidates, "instances"));
+        return false;
+    }
+    if (!p.containers.count(l.container)) {
+        d_.error(l.target_pos, "link '" + l.alias + "' names container '" + l.container + "', which is not declared",
+                 suggest(l.container, p.container_names(), "containers"));
+        return false;
+    }
+    link.container = l.container;
+    link.instance = l.instance;
+    link.instance_given = !l.instance.empty();
+    if (!link.instance_given) return true;
+    const auto it = known.by_container.find(l.container);
+    const std::vector<std::string> none;
+    const auto& names = it == known.by_container.end() ? none : it->second;
+    if (std::find(names.begin(), names.end(), l.instance) != names.end()) return true;
+    d_.error(l.target_pos, "link '" + l.alias + "' names instance '" + l.container + "." + l.instance + "', which is not declared",
+             suggest(l.instance, names, "instances of " + l.container));
+    return false;
+}
+
+// A link to a container (no instance named) goes to its first instance, with a
+// warning when there are several; false (with an error) when it has none.
+bool Loader::pick_link_instance(const InstanceDecl& d, const LinkTargets& known, const LinkDecl& l, Link& link) {
+    const auto it = known.by_container.find(link.container);
+    if (it == known.by_container.end() || it->second.empty()) {
+        d_.error(l.target_pos, "link '" + l.alias + "' targets container '" + link.container + "', which has no instances");
+        return false;
+    }
+    const auto& names = it->second;
+    link.instance = names.front();
+    if (names.size() > 1) {
+        std::string others;
+        for (std::size_t i = 1; i < names.size(); ++i) others += (i > 1 ? ", " : "") + link.container + "." + names[i];
+        d_.warning(l.pos, "link '" + l.alias + "' of " + d.inst.id() + " goes to " + link.target_id() +
+                              ", the first of several instances of '" + link.container + "'",
+                   "the others: " + others + "; name one to choose");
+    }
+    return true;
+}
+
 void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
-    std::vector<std::string> dashed;     // string-form targets: container-instance, or a container
-    std::map<std::string, std::vector<std::string>> by_container;   // container -> instance names, sorted
+    LinkTargets known;
     for (const auto& d : decls) {
         if (!d.complete) continue;
-        dashed.push_back(d.inst.dashed());
-        by_container[d.inst.container].push_back(d.inst.name);
+        known.candidates.push_back(d.inst.dashed());
+        known.by_container[d.inst.container].push_back(d.inst.name);
     }
-    for (auto& [_, names] : by_container) std::sort(names.begin(), names.end());
-    std::vector<std::string> candidates = dashed;
-    for (const auto& [c, _] : p.containers) candidates.push_back(c);
+    for (auto& [_, names] : known.by_container) std::sort(names.begin(), names.end());
+    for (const auto& [c, _] : p.containers) known.candidates.push_back(c);
 
     for (auto& d : decls) {
         if (!d.complete) continue;
@@ -224,71 +280,13 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
             link.alias = l.alias;
             link.pos = l.pos;
             link.external = l.external;
-            if (l.external) {
-                d.inst.links.push_back(std::move(link));
-                continue;
-            }
-            if (!l.target.empty()) {
-                // "db-master": an instance by its dashed name; "db": any instance of container db.
-                bool found = false;
-                for (const auto& o : decls) {
-                    if (o.complete && o.inst.dashed() == l.target) {
-                        link.container = o.inst.container;
-                        link.instance = o.inst.name;
-                        found = true;
-                        break;
-                    }
-                }
-                if (!found && p.containers.count(l.target)) {
-                    link.container = l.target;
-                    link.instance_given = false;
-                    found = true;
-                }
-                if (!found) {
-                    d_.error(l.target_pos, "link target '" + l.target + "' is not an instance",
-                             suggest(l.target, candidates, "instances"));
+            if (!l.external) {
+                if (!resolve_link_target(p, decls, known, l, link)) continue;
+                if (!link.instance_given && !pick_link_instance(d, known, l, link)) continue;
+                if (link.container == d.inst.container && link.instance == d.inst.name) {
+                    d_.error(l.pos, "instance " + d.inst.id() + " links to itself");
                     continue;
                 }
-            } else {
-                if (!p.containers.count(l.container)) {
-                    d_.error(l.target_pos, "link '" + l.alias + "' names container '" + l.container +
-                                               "', which is not declared",
-                             suggest(l.container, p.container_names(), "containers"));
-                    continue;
-                }
-                link.container = l.container;
-                link.instance = l.instance;
-                link.instance_given = !l.instance.empty();
-                if (link.instance_given) {
-                    const auto& names = by_container[l.container];
-                    if (std::find(names.begin(), names.end(), l.instance) == names.end()) {
-                        d_.error(l.target_pos, "link '" + l.alias + "' names instance '" + l.container + "." +
-                                                   l.instance + "', which is not declared",
-                                 suggest(l.instance, names, "instances of " + l.container));
-                        continue;
-                    }
-                }
-            }
-            if (!link.instance_given) {
-                const auto& names = by_container[link.container];
-                if (names.empty()) {
-                    d_.error(l.target_pos, "link '" + l.alias + "' targets container '" + link.container +
-                                               "', which has no instances");
-                    continue;
-                }
-                link.instance = names.front();
-                if (names.size() > 1) {
-                    std::string others;
-                    for (std::size_t i = 1; i < names.size(); ++i)
-                        others += (i > 1 ? ", " : "") + link.container + "." + names[i];
-                    d_.warning(l.pos, "link '" + l.alias + "' of " + d.inst.id() + " goes to " + link.target_id() +
-                                          ", the first of several instances of '" + link.container + "'",
-                               "the others: " + others + "; name one to choose");
-                }
-            }
-            if (link.container == d.inst.container && link.instance == d.inst.name) {
-                d_.error(l.pos, "instance " + d.inst.id() + " links to itself");
-                continue;
             }
             d.inst.links.push_back(std::move(link));
         }

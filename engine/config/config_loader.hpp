@@ -110,12 +110,22 @@ private:
 
     void read_project(const toml::table* t, Project& p);
     void read_containers(const toml::node* n, Project& p);
+    void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
+    void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);
     std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);
     void read_links(const toml::node& n, const std::string& where, InstanceDecl& decl);
     void read_volumes(const toml::node& n, const std::string& where, Instance& inst);
     void read_command(const toml::node& n, const std::string& where, Instance& inst);
     std::vector<PortSpec> read_ports(const toml::node& n, const std::string& where);
     void check_engine_limits(const Project& p, const std::vector<InstanceDecl>& decls, const toml::table& doc);
+    // Instances a link may name: dashed names and containers (for suggestions), and each container's instance names.
+    struct LinkTargets {
+        std::vector<std::string> candidates;
+        std::map<std::string, std::vector<std::string>> by_container;   // sorted
+    };
+    bool resolve_link_target(const Project& p, const std::vector<InstanceDecl>& decls, const LinkTargets& known,
+                             const LinkDecl& l, Link& link);
+    bool pick_link_instance(const InstanceDecl& d, const LinkTargets& known, const LinkDecl& l, Link& link);
     void resolve_links(Project& p, std::vector<InstanceDecl>& decls);
 
     std::string file_;

@@ -161,189 +161,227 @@ bool is_legacy_project(const fs::path& folder) {
     return fs::is_directory(folder / kLegacyDir) && !fs::exists(folder / kConfigFileName);
 }
 
-ImportResult import_legacy(const fs::path& folder) {
-    ImportResult r;
-    Diagnostics& d = r.diagnostics;
-    const fs::path dir = folder / kLegacyDir;
-    const std::string shown_dir = (folder / kLegacyDir).string();
-    std::ostringstream out;
-    int line = 1;
-    auto emit = [&](const std::string& s) {
-        out << s << '\n';
-        line += 1 + static_cast<int>(std::count(s.begin(), s.end(), '\n'));
-    };
+namespace {
 
-    std::string name = fs::weakly_canonical(folder).filename().string();
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    emit("# Imported from the 2016 DockerOps layout (" + std::string(kLegacyDir) + "/) by 'dockerops import'.");
-    emit("[project]");
-    emit("name = " + toml_quote(name));
-    emit("containers_dir = " + toml_quote(kLegacyDir));
-    emit("");
+// The translation, one file at a time: dockerops.toml text is emitted line
+// by line, and each run.conf entry's first line is recorded as its origin.
+class Translator {
+public:
+    Translator(const fs::path& folder, ImportResult& r) : folder_(folder), dir_(folder / kLegacyDir), r_(r), d_(r.diagnostics) {}
 
-    // Containers: every folder with a Dockerfile, build args from build.conf.
-    std::map<std::string, std::string> build_args;   // container -> TOML inline table
-    if (fs::exists(dir / "build.conf")) {
-        JsonFile bf;
-        std::string shown = (dir / "build.conf").string();
-        if (parse_json(dir / "build.conf", shown, bf, d)) {
-            if (!bf.root.is_array()) {
-                d.error({shown, 1, 1}, "build.conf must be a list of containers");
-            } else {
-                auto offsets = top_level_elements(bf.text);
-                std::size_t i = 0;
-                for (auto e : bf.root.get_array()) {
-                    SourcePos pos = i < offsets.size() ? position_of(shown, bf.text, offsets[i]) : SourcePos{shown, 0, 0};
-                    ++i;
-                    if (e.is_string()) continue;   // a name: the order only, dockerops derives it from FROM
-                    if (!e.is_object()) {
-                        d.error(pos, "an entry of build.conf must be a container name or an object");
-                        continue;
-                    }
-                    std::string container;
-                    for (auto [k, v] : e.get_object()) {
-                        std::string key(k);
-                        if (std::find(kBuildKeys.begin(), kBuildKeys.end(), key) == kBuildKeys.end())
-                            d.error(pos, "unknown key '" + key + "' in build.conf entry " + std::to_string(i),
-                                    suggest(key, kBuildKeys, "known keys"));
-                        else if (key == "container" && v.is_string()) container = std::string(std::string_view(v.get_string()));
-                    }
-                    auto ba = e["build_args"];
-                    if (!container.empty() && !ba.error()) {
-                        if (ba.value().is_object()) build_args[container] = to_toml_value(ba.value());
-                        else d.error(pos, "build_args in build.conf entry " + std::to_string(i) + " must be an object");
-                    }
-                }
-            }
+    void run() {
+        header();
+        containers(read_build_args());
+        instances();
+        r_.toml = out_.str();
+        host();
+    }
+
+private:
+    void emit(const std::string& s) {
+        out_ << s << '\n';
+        line_ += 1 + static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+    }
+
+    void header() {
+        std::string name = fs::weakly_canonical(folder_).filename().string();
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        emit("# Imported from the 2016 DockerOps layout (" + std::string(kLegacyDir) + "/) by 'dockerops import'.");
+        emit("[project]");
+        emit("name = " + toml_quote(name));
+        emit("containers_dir = " + toml_quote(kLegacyDir));
+        emit("");
+    }
+
+    // Each element of a top-level JSON array with its position.
+    template <typename F>
+    void for_each_entry(const JsonFile& f, const std::string& shown, F&& each) {
+        auto offsets = top_level_elements(f.text);
+        std::size_t i = 0;
+        for (auto e : f.root.get_array()) {
+            SourcePos pos = i < offsets.size() ? position_of(shown, f.text, offsets[i]) : SourcePos{shown, 0, 0};
+            ++i;
+            each(e, pos, i);
         }
     }
-    std::vector<std::string> containers;
-    if (fs::is_directory(dir))
-        for (const auto& entry : fs::directory_iterator(dir))
-            if (entry.is_directory() && fs::exists(entry.path() / "Dockerfile"))
-                containers.push_back(entry.path().filename().string());
-    std::sort(containers.begin(), containers.end());
-    for (const auto& [c, _] : build_args)
-        if (std::find(containers.begin(), containers.end(), c) == containers.end()) containers.push_back(c);
-    for (const auto& c : containers) {
-        emit("[containers." + toml_key(c) + "]");
-        if (build_args.count(c)) emit("build_args = " + build_args[c]);
+
+    // build.conf: container -> build args as a TOML inline table.
+    std::map<std::string, std::string> read_build_args() {
+        std::map<std::string, std::string> build_args;
+        if (!fs::exists(dir_ / "build.conf")) return build_args;
+        JsonFile bf;
+        const std::string shown = (dir_ / "build.conf").string();
+        if (!parse_json(dir_ / "build.conf", shown, bf, d_)) return build_args;
+        if (!bf.root.is_array()) {
+            d_.error({shown, 1, 1}, "build.conf must be a list of containers");
+            return build_args;
+        }
+        for_each_entry(bf, shown, [&](simdjson::dom::element e, const SourcePos& pos, std::size_t i) {
+            if (e.is_string()) return;   // a name: the order only, dockerops derives it from FROM
+            if (!e.is_object()) {
+                d_.error(pos, "an entry of build.conf must be a container name or an object");
+                return;
+            }
+            std::string container;
+            for (auto [k, v] : e.get_object()) {
+                std::string key(k);
+                if (std::find(kBuildKeys.begin(), kBuildKeys.end(), key) == kBuildKeys.end())
+                    d_.error(pos, "unknown key '" + key + "' in build.conf entry " + std::to_string(i),
+                             suggest(key, kBuildKeys, "known keys"));
+                else if (key == "container" && v.is_string()) container = std::string(std::string_view(v.get_string()));
+            }
+            auto ba = e["build_args"];
+            if (!container.empty() && !ba.error()) {
+                if (ba.value().is_object()) build_args[container] = to_toml_value(ba.value());
+                else d_.error(pos, "build_args in build.conf entry " + std::to_string(i) + " must be an object");
+            }
+        });
+        return build_args;
     }
 
-    // Instances from run.conf.
-    std::string shown_run = (dir / "run.conf").string();
-    JsonFile rf;
-    if (!fs::exists(dir / "run.conf")) {
-        d.error({shown_run, 0, 0}, "a 2016 project needs run.conf", "it lists the instances to run");
-    } else if (parse_json(dir / "run.conf", shown_run, rf, d)) {
+    // Containers: every folder with a Dockerfile, and those build.conf names.
+    void containers(std::map<std::string, std::string> build_args) {
+        std::vector<std::string> names;
+        if (fs::is_directory(dir_))
+            for (const auto& entry : fs::directory_iterator(dir_))
+                if (entry.is_directory() && fs::exists(entry.path() / "Dockerfile"))
+                    names.push_back(entry.path().filename().string());
+        std::sort(names.begin(), names.end());
+        for (const auto& [c, _] : build_args)
+            if (std::find(names.begin(), names.end(), c) == names.end()) names.push_back(c);
+        for (const auto& c : names) {
+            emit("[containers." + toml_key(c) + "]");
+            if (build_args.count(c)) emit("build_args = " + build_args[c]);
+        }
+    }
+
+    void instances() {
+        const std::string shown = (dir_ / "run.conf").string();
+        JsonFile rf;
+        if (!fs::exists(dir_ / "run.conf")) {
+            d_.error({shown, 0, 0}, "a 2016 project needs run.conf", "it lists the instances to run");
+            return;
+        }
+        if (!parse_json(dir_ / "run.conf", shown, rf, d_)) return;
         if (!rf.root.is_array()) {
-            d.error({shown_run, 1, 1}, "run.conf must be a list of instances");
-        } else {
-            auto offsets = top_level_elements(rf.text);
-            std::size_t i = 0;
-            for (auto e : rf.root.get_array()) {
-                SourcePos pos = i < offsets.size() ? position_of(shown_run, rf.text, offsets[i]) : SourcePos{shown_run, 0, 0};
-                ++i;
-                std::string what = "run.conf entry " + std::to_string(i);
-                if (!e.is_object()) {
-                    d.error(pos, what + " must be an object");
+            d_.error({shown, 1, 1}, "run.conf must be a list of instances");
+            return;
+        }
+        for_each_entry(rf, shown, [&](simdjson::dom::element e, const SourcePos& pos, std::size_t i) {
+            const std::string what = "run.conf entry " + std::to_string(i);
+            if (!e.is_object()) {
+                d_.error(pos, what + " must be an object");
+                return;
+            }
+            emit("");
+            r_.origins.push_back({line_, pos, what});
+            emit("[[instances]]");
+            instance(e, pos, what);
+        });
+    }
+
+    void instance(simdjson::dom::element e, const SourcePos& pos, const std::string& what) {
+        std::vector<std::string> required, env_items;
+        for (auto [k, v] : e.get_object()) {
+            std::string key(k);
+            if (std::find(kRunKeys.begin(), kRunKeys.end(), key) == kRunKeys.end()) {
+                d_.error(pos, "unknown key '" + key + "' in " + what, suggest(key, kRunKeys, "known keys"));
+                continue;
+            }
+            if (key == "instance") emit("name = " + to_toml_value(v));
+            else if (key == "instance_type") emit("type = " + to_toml_value(v));
+            else if (key == "seed_command") emit("command = " + to_toml_value(v));
+            else if (key == "env_vars") env_vars(v, pos, what, env_items, required);
+            else if (key == "links" && v.is_array()) emit("links = " + links(v, pos, what));
+            else emit(key + " = " + to_toml_value(v));
+        }
+        if (!env_items.empty()) emit("env = { " + join_items(env_items) + " }");
+        if (!required.empty()) emit("required_env = [" + join_items(required) + "]");
+    }
+
+    static std::string join_items(const std::vector<std::string>& items) {
+        std::string t;
+        for (std::size_t j = 0; j < items.size(); ++j) t += (j ? ", " : "") + items[j];
+        return t;
+    }
+
+    // env_vars: values become env, nulls become required_env (from the host).
+    void env_vars(simdjson::dom::element v, const SourcePos& pos, const std::string& what, std::vector<std::string>& items,
+                  std::vector<std::string>& required) {
+        if (!v.is_object()) {
+            d_.error(pos, "env_vars in " + what + " must be an object");
+            return;
+        }
+        for (auto [ek, ev] : v.get_object()) {
+            if (ev.is_null()) {
+                required.push_back(toml_quote(ek));
+                continue;
+            }
+            bool ok = false;
+            std::string text = scalar_text(ev, ok);
+            if (!ok) d_.error(pos, "env_vars '" + std::string(ek) + "' in " + what + " must be a string, number, boolean or null");
+            else items.push_back(toml_key(ek) + " = " + toml_quote(text));
+        }
+    }
+
+    std::string links(simdjson::dom::element v, const SourcePos& pos, const std::string& what) {
+        std::string out = "[";
+        bool first = true;
+        for (auto l : v.get_array()) {
+            out += first ? "" : ", ";
+            first = false;
+            if (!l.is_object()) {
+                out += to_toml_value(l);
+                continue;
+            }
+            std::string t = "{ ";
+            bool f2 = true;
+            for (auto [lk, lv] : l.get_object()) {
+                std::string lkey(lk);
+                if (std::find(kLinkKeys.begin(), kLinkKeys.end(), lkey) == kLinkKeys.end()) {
+                    d_.error(pos, "unknown key '" + lkey + "' in a link of " + what, suggest(lkey, kLinkKeys, "known keys"));
                     continue;
                 }
-                emit("");
-                r.origins.push_back({line, pos, what});
-                emit("[[instances]]");
-                std::vector<std::string> required;
-                std::vector<std::string> env_items;
-                for (auto [k, v] : e.get_object()) {
-                    std::string key(k);
-                    if (std::find(kRunKeys.begin(), kRunKeys.end(), key) == kRunKeys.end()) {
-                        d.error(pos, "unknown key '" + key + "' in " + what, suggest(key, kRunKeys, "known keys"));
-                        continue;
-                    }
-                    if (key == "instance") emit("name = " + to_toml_value(v));
-                    else if (key == "instance_type") emit("type = " + to_toml_value(v));
-                    else if (key == "seed_command") emit("command = " + to_toml_value(v));
-                    else if (key == "env_vars") {
-                        if (!v.is_object()) {
-                            d.error(pos, "env_vars in " + what + " must be an object");
-                            continue;
-                        }
-                        for (auto [ek, ev] : v.get_object()) {
-                            if (ev.is_null()) {
-                                required.push_back(toml_quote(ek));   // null: required from the host
-                                continue;
-                            }
-                            bool ok = false;
-                            std::string text = scalar_text(ev, ok);
-                            if (!ok) d.error(pos, "env_vars '" + std::string(ek) + "' in " + what +
-                                                      " must be a string, number, boolean or null");
-                            else env_items.push_back(toml_key(ek) + " = " + toml_quote(text));
-                        }
-                    } else if (key == "links" && v.is_array()) {
-                        std::string links = "[";
-                        bool first = true;
-                        for (auto l : v.get_array()) {
-                            links += first ? "" : ", ";
-                            first = false;
-                            if (l.is_object()) {
-                                std::string t = "{ ";
-                                bool f2 = true;
-                                for (auto [lk, lv] : l.get_object()) {
-                                    std::string lkey(lk);
-                                    if (std::find(kLinkKeys.begin(), kLinkKeys.end(), lkey) == kLinkKeys.end()) {
-                                        d.error(pos, "unknown key '" + lkey + "' in a link of " + what,
-                                                suggest(lkey, kLinkKeys, "known keys"));
-                                        continue;
-                                    }
-                                    if (lv.is_null()) continue;   // "instance": null = any instance
-                                    t += (f2 ? "" : ", ") + lkey + " = " + to_toml_value(lv);
-                                    f2 = false;
-                                }
-                                links += t + " }";
-                            } else {
-                                links += to_toml_value(l);
-                            }
-                        }
-                        emit("links = " + links + "]");
-                    } else {
-                        emit(key + " = " + to_toml_value(v));
-                    }
-                }
-                if (!env_items.empty()) {
-                    std::string t = "env = { ";
-                    for (std::size_t j = 0; j < env_items.size(); ++j) t += (j ? ", " : "") + env_items[j];
-                    emit(t + " }");
-                }
-                if (!required.empty()) {
-                    std::string t = "required_env = [";
-                    for (std::size_t j = 0; j < required.size(); ++j) t += (j ? ", " : "") + required[j];
-                    emit(t + "]");
-                }
+                if (lv.is_null()) continue;   // "instance": null = any instance
+                t += (f2 ? "" : ", ") + lkey + " = " + to_toml_value(lv);
+                f2 = false;
             }
+            out += t + " }";
         }
+        return out + "]";
     }
-    r.toml = out.str();
 
-    if (fs::exists(dir / "host.conf")) {
+    void host() {
+        if (!fs::exists(dir_ / "host.conf")) return;
         JsonFile hf;
-        std::string shown = (dir / "host.conf").string();
-        if (parse_json(dir / "host.conf", shown, hf, d)) {
-            if (!hf.root.is_object()) {
-                d.error({shown, 1, 1}, "host.conf must be an object of variables");
-            } else {
-                std::string host = "# Imported from " + std::string(kLegacyDir) +
-                                   "/host.conf: per-host values, never committed.\n[env]\n";
-                for (auto [k, v] : hf.root.get_object()) {
-                    bool ok = false;
-                    std::string text = scalar_text(v, ok);
-                    if (!ok) d.error({shown, 0, 0}, "host.conf '" + std::string(k) + "' must be a string, number or boolean");
-                    else host += toml_key(k) + " = " + toml_quote(text) + "\n";
-                }
-                r.host_toml = host;
-            }
+        const std::string shown = (dir_ / "host.conf").string();
+        if (!parse_json(dir_ / "host.conf", shown, hf, d_)) return;
+        if (!hf.root.is_object()) {
+            d_.error({shown, 1, 1}, "host.conf must be an object of variables");
+            return;
         }
+        std::string text = "# Imported from " + std::string(kLegacyDir) + "/host.conf: per-host values, never committed.\n[env]\n";
+        for (auto [k, v] : hf.root.get_object()) {
+            bool ok = false;
+            std::string value = scalar_text(v, ok);
+            if (!ok) d_.error({shown, 0, 0}, "host.conf '" + std::string(k) + "' must be a string, number or boolean");
+            else text += toml_key(k) + " = " + toml_quote(value) + "\n";
+        }
+        r_.host_toml = text;
     }
-    (void)shown_dir;
+
+    const fs::path folder_, dir_;
+    ImportResult& r_;
+    Diagnostics& d_;
+    std::ostringstream out_;
+    int line_ = 1;
+};
+
+}  // namespace
+
+ImportResult import_legacy(const fs::path& folder) {
+    ImportResult r;
+    Translator(folder, r).run();
     return r;
 }
 

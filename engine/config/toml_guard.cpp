@@ -44,139 +44,157 @@ bool toml_whitespace(char32_t c) {
 
 }  // namespace
 
-std::optional<TomlHazard> find_toml_hazard(std::string_view s) {
-    enum class In { Plain, Comment, Basic, Literal, MultiBasic, MultiLiteral };
-    In in = In::Plain;
-    int line = 1, col = 0;
-    bool after_backslash = false;      // multi-line basic: the next character follows '\'
-    bool trimming = false;             // after a line-ending backslash: whitespace is skipped
-    // Where we are outside strings: toml++ reads a malformed value on to the
-    // next value terminator (whitespace, ',', ']', '}', '#'), testing each
-    // character for whitespace, quotes and all. So a quote opens a string only
-    // where a value or a key may start, not inside such a run.
-    std::vector<char> nest;            // 'A' array, 'T' inline table
-    bool expect_value = false;         // after '=', or '[' / ',' in an array
-    bool value_done = false;           // a string value just ended
-    bool bare = false;                 // inside a run of a bare (or malformed) value
-    bool in_value_string = false;
-    auto starts = [&](std::size_t i, std::string_view w) { return s.substr(i, w.size()) == w; };
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const std::size_t at = i;
-        const char32_t c = next_code_point(s, i);
-        ++col;
-        const bool ws = toml_whitespace(c);
-        auto hazard = [&]() -> std::optional<TomlHazard> {
-            if (toml_whitespace_test_undefined(c)) return TomlHazard{line, col, c};
-            return std::nullopt;
-        };
-        if (c == '\n') {
-            ++line;
-            col = 0;
-        }
-        auto close_string = [&] {
-            in = In::Plain;
-            value_done = in_value_string;
-            in_value_string = false;
-        };
-        switch (in) {
-            case In::Plain: {
-                const bool terminator = ws || c == ',' || c == ']' || c == '}' || c == '#';
-                if (bare && !terminator) {
-                    if (auto h = hazard()) return h;
-                    break;
-                }
-                bare = false;
-                if (ws) {
-                    if (c == '\n' && nest.empty()) expect_value = value_done = false;
-                    break;
-                }
-                if (value_done && !terminator) {   // junk after a value: read on like a bare value
-                    value_done = false;
-                    bare = true;
-                    if (auto h = hazard()) return h;
-                    break;
-                }
-                value_done = false;
-                if (c == '#') { in = In::Comment; break; }
-                if (c == '"' || c == '\'') {
-                    in_value_string = expect_value;
-                    expect_value = false;
-                    const bool triple = starts(at, c == '"' ? "\"\"\"" : "'''");
-                    if (triple) { i = at + 3; col += 2; }
-                    in = c == '"' ? (triple ? In::MultiBasic : In::Basic) : (triple ? In::MultiLiteral : In::Literal);
-                    break;
-                }
-                if (c == '=') { expect_value = true; break; }
-                if (c == '[') {
-                    if (expect_value) nest.push_back('A');   // an array; otherwise a table header
-                    break;
-                }
-                if (c == '{') { nest.push_back('T'); expect_value = false; break; }
-                if (c == ']' || c == '}') {
-                    if (!nest.empty()) nest.pop_back();
-                    expect_value = false;
-                    break;
-                }
-                if (c == ',') {
-                    expect_value = !nest.empty() && nest.back() == 'A';
-                    break;
-                }
-                if (auto h = hazard()) return h;
-                if (expect_value) {
-                    bare = true;   // a number, date, boolean... or something malformed
-                    expect_value = false;
-                }
-                break;
+namespace {
+
+// One pass over the text with toml++'s lexer states, stopping at the first
+// character toml++ would test for whitespace with undefined behaviour.
+class HazardScanner {
+public:
+    explicit HazardScanner(std::string_view s) : s_(s) {}
+
+    std::optional<TomlHazard> scan() {
+        while (i_ < s_.size()) {
+            at_ = i_;
+            c_ = next_code_point(s_, i_);
+            ++col_;
+            ws_ = toml_whitespace(c_);
+            if (c_ == '\n') {
+                ++line_;
+                col_ = 0;
             }
-            case In::Comment:
-                if (c == '\n') {
-                    in = In::Plain;
-                    if (nest.empty()) expect_value = value_done = false;
-                }
-                break;
-            case In::Basic:
-                if (c == '\\' && i < s.size()) { next_code_point(s, i); ++col; }
-                else if (c == '"' || c == '\n') close_string();
-                break;
-            case In::Literal:
-                if (c == '\'' || c == '\n') close_string();
-                break;
-            case In::MultiBasic:
-                if (after_backslash || trimming) {
-                    // toml++ asks whether the character after '\' is
-                    // whitespace, and skips whitespace after a line-ending
-                    // backslash, asking of the first character that is not.
-                    if (!ws) {
-                        if (auto h = hazard()) return h;
-                        trimming = false;
-                    } else {
-                        trimming = true;
+            std::optional<TomlHazard> h;
+            switch (in_) {
+                case In::Plain: h = plain(); break;
+                case In::Comment:
+                    if (c_ == '\n') {
+                        in_ = In::Plain;
+                        if (nest_.empty()) expect_value_ = value_done_ = false;
                     }
-                    const bool escaped = after_backslash;
-                    after_backslash = false;
-                    if (ws || escaped) break;
-                }
-                if (c == '\\') after_backslash = true;
-                else if (c == '"' && starts(at, "\"\"\"")) {
-                    i = at + 3;
-                    col += 2;
-                    // Up to two more quotes belong to the string.
-                    for (int k = 0; k < 2 && i < s.size() && s[i] == '"'; ++k) { ++i; ++col; }
-                    close_string();
-                }
-                break;
-            case In::MultiLiteral:
-                if (c == '\'' && starts(at, "'''")) {
-                    i = at + 3;
-                    col += 2;
-                    for (int k = 0; k < 2 && i < s.size() && s[i] == '\''; ++k) { ++i; ++col; }
-                    close_string();
-                }
-                break;
+                    break;
+                case In::Basic:
+                    if (c_ == '\\' && i_ < s_.size()) { next_code_point(s_, i_); ++col_; }
+                    else if (c_ == '"' || c_ == '\n') close_string();
+                    break;
+                case In::Literal:
+                    if (c_ == '\'' || c_ == '\n') close_string();
+                    break;
+                case In::MultiBasic: h = multi_basic(); break;
+                case In::MultiLiteral:
+                    if (c_ == '\'' && starts(at_, "\'\'\'")) close_multi('\'');
+                    break;
+            }
+            if (h) return h;
         }
+        return std::nullopt;
     }
-    return std::nullopt;
-}
+
+private:
+    enum class In { Plain, Comment, Basic, Literal, MultiBasic, MultiLiteral };
+
+    bool starts(std::size_t i, std::string_view w) const { return s_.substr(i, w.size()) == w; }
+    std::optional<TomlHazard> hazard() const {
+        if (toml_whitespace_test_undefined(c_)) return TomlHazard{line_, col_, c_};
+        return std::nullopt;
+    }
+    void close_string() {
+        in_ = In::Plain;
+        value_done_ = in_value_string_;
+        in_value_string_ = false;
+    }
+    // The closing triple quote, and up to two more quotes that belong to the string.
+    void close_multi(char q) {
+        i_ = at_ + 3;
+        col_ += 2;
+        for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] == q; ++k) { ++i_; ++col_; }
+        close_string();
+    }
+
+    // Outside strings: toml++ reads a malformed value on to the next value
+    // terminator (whitespace, ',', ']', '}', '#'), testing each character for
+    // whitespace, quotes and all. So a quote opens a string only where a
+    // value or a key may start, not inside such a run.
+    std::optional<TomlHazard> plain() {
+        const bool terminator = ws_ || c_ == ',' || c_ == ']' || c_ == '}' || c_ == '#';
+        if (bare_ && !terminator) return hazard();
+        bare_ = false;
+        if (ws_) {
+            if (c_ == '\n' && nest_.empty()) expect_value_ = value_done_ = false;
+            return std::nullopt;
+        }
+        if (value_done_ && !terminator) {   // junk after a value: read on like a bare value
+            value_done_ = false;
+            bare_ = true;
+            return hazard();
+        }
+        value_done_ = false;
+        switch (c_) {
+            case '#': in_ = In::Comment; return std::nullopt;
+            case '"': case '\'': open_string(); return std::nullopt;
+            case '=': expect_value_ = true; return std::nullopt;
+            case '[':
+                if (expect_value_) nest_.push_back('A');   // an array; otherwise a table header
+                return std::nullopt;
+            case '{': nest_.push_back('T'); expect_value_ = false; return std::nullopt;
+            case ']': case '}':
+                if (!nest_.empty()) nest_.pop_back();
+                expect_value_ = false;
+                return std::nullopt;
+            case ',': expect_value_ = !nest_.empty() && nest_.back() == 'A'; return std::nullopt;
+            default: break;
+        }
+        if (auto h = hazard()) return h;
+        if (expect_value_) {
+            bare_ = true;   // a number, date, boolean... or something malformed
+            expect_value_ = false;
+        }
+        return std::nullopt;
+    }
+
+    void open_string() {
+        in_value_string_ = expect_value_;
+        expect_value_ = false;
+        const bool triple = starts(at_, c_ == '"' ? "\"\"\"" : "\'\'\'");
+        if (triple) { i_ = at_ + 3; col_ += 2; }
+        in_ = c_ == '"' ? (triple ? In::MultiBasic : In::Basic) : (triple ? In::MultiLiteral : In::Literal);
+    }
+
+    std::optional<TomlHazard> multi_basic() {
+        if (after_backslash_ || trimming_) {
+            // toml++ asks whether the character after '\' is whitespace, and
+            // skips whitespace after a line-ending backslash, asking of the
+            // first character that is not.
+            if (!ws_) {
+                if (auto h = hazard()) return h;
+                trimming_ = false;
+            } else {
+                trimming_ = true;
+            }
+            const bool escaped = after_backslash_;
+            after_backslash_ = false;
+            if (ws_ || escaped) return std::nullopt;
+        }
+        if (c_ == '\\') after_backslash_ = true;
+        else if (c_ == '"' && starts(at_, "\"\"\"")) close_multi('"');
+        return std::nullopt;
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0, at_ = 0;
+    char32_t c_ = 0;
+    bool ws_ = false;
+    In in_ = In::Plain;
+    int line_ = 1, col_ = 0;
+    bool after_backslash_ = false;     // multi-line basic: the next character follows '\'
+    bool trimming_ = false;            // after a line-ending backslash: whitespace is skipped
+    std::vector<char> nest_;           // 'A' array, 'T' inline table
+    bool expect_value_ = false;        // after '=', or '[' / ',' in an array
+    bool value_done_ = false;          // a string value just ended
+    bool bare_ = false;                // inside a run of a bare (or malformed) value
+    bool in_value_string_ = false;
+};
+
+}  // namespace
+
+std::optional<TomlHazard> find_toml_hazard(std::string_view s) { return HazardScanner(s).scan(); }
 
 }  // namespace dockerops
