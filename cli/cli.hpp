@@ -1,16 +1,11 @@
 #pragma once
 // The command line: one function per command, each taking the words after the
 // command's name. Exceptions stop at main; commands return the exit code.
-#include "engine/config/config.hpp"
 
 #include <string>
 #include <vector>
 
 namespace dockerops::cli {
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitError = 1;
-inline constexpr int kExitChanges = 2;   // plan --detailed-exitcode: changes pending
 
 using Args = std::vector<std::string>;
 
@@ -37,8 +32,7 @@ int cmd_status(const Args& args);
 // Words that are not in that form are returned unchanged.
 Args translate_seed_words(const Args& argv);
 
-// Loads the project named by -f (a file or folder; default: the current folder)
-// and prints every diagnostic to stderr. Returns nullopt when there was an error.
-std::optional<Project> load_or_report(const std::string& file, const std::optional<std::string>& host_file);
+// Unblocks the signals main() routes to its signal thread (before exec).
+void restore_signals();
 
 }  // namespace dockerops::cli

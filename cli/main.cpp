@@ -1,7 +1,7 @@
 #include "cli/cli.hpp"
-#include "cli/common.hpp"
+#include "cli/ops/ops.hpp"
+#include "cli/provider.hpp"
 #include "engine/apply/lock.hpp"
-#include "providers/docker/http.hpp"
 
 #include <boost/program_options/errors.hpp>
 
@@ -79,7 +79,7 @@ void handle_signals() {
     std::signal(SIGPIPE, SIG_IGN);
     const sigset_t set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    dockerops::set_lock_release_connector(dockerops::cli::factory());
+    dockerops::set_lock_release_connector(dockerops::cli::provider_factory());
     std::thread([set] {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;
@@ -106,6 +106,8 @@ void restore_signals() {
 
 namespace {
 using namespace dockerops::cli;
+using dockerops::ops::kExitError;
+using dockerops::ops::kExitOk;
 }
 
 int main(int argc, char** argv) {
@@ -114,7 +116,7 @@ int main(int argc, char** argv) {
     // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every
     // engine call to stderr, and their count at the end.
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::docker::trace::enable(true);
+        if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::cli::enable_api_trace();
         else words.emplace_back(argv[i]);
     }
     words = translate_seed_words(words);
@@ -131,7 +133,7 @@ int main(int argc, char** argv) {
     }
     try {
         int rc = it->second.run(Args(words.begin() + 1, words.end()));
-        dockerops::docker::trace::print_summary();
+        dockerops::cli::print_api_trace_summary();
         return rc;
     } catch (const boost::program_options::error& e) {
         std::cerr << "dockerops " << words[0] << ": " << e.what() << "\n";

@@ -197,6 +197,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         }
     }
     if (a.kind != ActionKind::Start) a.container = spec;
+    a.attach = di.attach && a.kind == ActionKind::Create;
     a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
     b.add(std::move(a), leftovers);
 }

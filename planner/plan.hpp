@@ -36,6 +36,7 @@ struct Action {
     std::string path;                 // purge-data: the folder to delete; remove: the instance's secret files
     std::vector<std::string> secret_env;   // env names never written in clear (plan files show a hash)
     double sleep = 0;                 // after start, before dependents start
+    bool attach = false;              // create: started on the caller's terminal, removed when it ends (never saved)
 };
 
 // A compact record of what was observed, kept in saved plans so that a stale

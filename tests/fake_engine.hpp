@@ -32,6 +32,9 @@ struct FakeState {
     std::atomic<int> running{0};
     std::atomic<int> max_running{0};
 
+    ObjectKinds kinds{ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
+    int attached_exit = 0;                  // what an attached run exits with
+
     std::string new_id(const std::string& prefix) { return prefix + std::to_string(next++); }
     ObservedContainer* by_name(const std::string& name) {
         for (auto& [_, c] : containers) if (c.name == name) return &c;
@@ -53,6 +56,34 @@ struct FakeState {
 class FakeEngine final : public Provider {
 public:
     explicit FakeEngine(std::shared_ptr<FakeState> s) : s_(std::move(s)) {}
+
+    ObjectKinds kinds() const override { return s_->kinds; }
+
+    // The terminal: a run "ends" at once with FakeState::attached_exit; its
+    // output is recorded as a call.
+    Result<int> run_attached(const std::string& id) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, id, 404};
+        s_->calls.push_back("attach " + c->name);
+        c->state = "exited";
+        c->exit_code = s_->attached_exit;
+        return s_->attached_exit;
+    }
+    Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, id, 404};
+        s_->calls.push_back("exec-attached " + c->name + " " + (cmd.empty() ? std::string() : cmd[0]));
+        return 0;
+    }
+    Status stream_logs(const std::string& id, bool, const std::function<void(std::string_view)>& out) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, id, 404};
+        out("logs of " + c->name + "\n");
+        return ok_status();
+    }
 
     Result<ObservedState> observe(const std::string& project) override {
         std::lock_guard<std::mutex> l(s_->m);

@@ -16,9 +16,6 @@ namespace dockerops {
 
 namespace {
 
-constexpr const char* kNewSuffix = "-dockerops-new";
-constexpr const char* kOldSuffix = "-dockerops-old";
-
 std::string seconds(double s) {
     std::ostringstream os;
     os.precision(s < 10 ? 2 : 3);
@@ -42,7 +39,7 @@ namespace {
 
 class Runner {
 public:
-    Runner(Provider& p, const ExecOptions& o) : p_(p), o_(o) {}
+    Runner(Provider& p, const ExecOptions& o, ActionResult& result) : p_(p), o_(o), result_(result) {}
 
     Status run(const Action& a) {
         switch (a.kind) {
@@ -51,6 +48,7 @@ public:
                     if (o_.build_progress) o_.build_progress(a.build->tag, e);
                 });
                 if (!r) return r.error();
+                result_.produced = *r;
                 return ok_status();
             }
             case ActionKind::CreateNetwork: {
@@ -147,6 +145,14 @@ private:
         if (auto s = stamp_owner(p_, spec); !s) return s;
         auto id = p_.create_container(spec);
         if (!id) return id.error();
+        if (a.attach) {
+            if (o_.before_attach) o_.before_attach();
+            auto code = p_.run_attached(*id);
+            (void)p_.remove_container(*id, true);
+            if (!code) return code.error();
+            result_.exit_code = *code;
+            return ok_status();
+        }
         if (auto s = p_.start_container(*id); !s) return s;
         return ready(a, *id);
     }
@@ -158,9 +164,9 @@ private:
         if (auto s = write_secret_files(*a.container); !s) return s;
         if (auto s = make_bind_sources(*a.container); !s) return s;
         ContainerSpec next = *a.container;
-        next.name = name + kNewSuffix;
+        next.name = name + std::string(kReplaceNewSuffix);
         // The old container's state, told as it is (it may be a stopped leftover).
-        const bool old_is_leftover = a.target_name == name + kOldSuffix;
+        const bool old_is_leftover = a.target_name == name + std::string(kReplaceOldSuffix);
         const std::string untouched = old_is_leftover ? "the old container is untouched (stopped, as " + a.target_name + ")"
                                                       : "the old container is untouched";
         if (auto s = stamp_owner(p_, next); !s)
@@ -185,7 +191,7 @@ private:
             return Error{why.message + "; " + state, why.object};
         };
         if (!old_is_leftover)
-            if (auto s = p_.rename_container(a.target_id, name + kOldSuffix); !s) return restore(s.error());
+            if (auto s = p_.rename_container(a.target_id, name + std::string(kReplaceOldSuffix)); !s) return restore(s.error());
         if (auto s = p_.rename_container(new_id, name); !s) return restore(s.error());
         if (auto s = p_.start_container(new_id); !s) return restore(s.error());
         if (auto s = ready(a, new_id); !s) return restore(s.error());
@@ -194,6 +200,7 @@ private:
 
     Provider& p_;
     const ExecOptions& o_;
+    ActionResult& result_;
 };
 
 }  // namespace
@@ -285,21 +292,26 @@ ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecO
                 if (!next) { cv.notify_all(); return; }
                 i = *next;
                 state[i] = St::Running;
+                if (options.started) options.started(plan.actions[i]);
             }
             const Action& a = plan.actions[i];
             const std::string what = std::string(to_string(a.kind)) + " " + a.object;
             auto t0 = std::chrono::steady_clock::now();
-            Status s = provider ? Runner(*provider, options).run(a) : Status(Error{connect_error});
+            ActionResult outcome;
+            Status s = provider ? Runner(*provider, options, outcome).run(a) : Status(Error{connect_error});
             double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             {
                 std::lock_guard<std::mutex> lock(m);
                 auto& r = report.results[i];
+                r.produced = outcome.produced;
+                r.exit_code = outcome.exit_code;
                 r.seconds = secs;
                 r.outcome = s ? Outcome::Done : Outcome::Failed;
                 if (!s) r.message = s.error().text();
                 state[i] = St::Finished;
                 ++finished;
                 log(s ? what + ": done (" + seconds(secs) + ")" : what + ": failed: " + r.message);
+                if (options.finished) options.finished(a, r);
             }
             cv.notify_all();
         }

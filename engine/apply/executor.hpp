@@ -1,5 +1,11 @@
 #pragma once
-// Carries out a plan: the executor decides nothing. Actions run as soon as
+// Carries out a plan: the executor decides nothing. Each kind of action is one
+// fixed protocol of Provider calls (documented in ARCHITECTURE.md, "Protocols"):
+// create (secret files, bind folders made and seeded when new, owner stamped,
+// create, start, ready), replace (new made aside, old stopped and renamed
+// away, new renamed and started, old removed; the old one put back if the new
+// one does not become ready), attached create (as create, then the caller's
+// terminal, then removed). Actions run as soon as
 // every action they depend on has succeeded, up to `parallelism` at once, each
 // worker on its own engine connection. A failure stops only its dependents.
 #include "engine/apply/provider.hpp"
@@ -20,6 +26,12 @@ struct ExecOptions {
     std::function<void(const std::string&)> log;
     // Build output lines, when wanted.
     std::function<void(const std::string& image, const BuildEvent&)> build_progress;
+    // Told when an action starts and when it has finished (serialised, like log).
+    std::function<void(const Action&)> started;
+    std::function<void(const Action&, const struct ActionResult&)> finished;
+    // Called just before a terminal instance takes over the caller's terminal
+    // (an attached create): 'dockerops run' lets the project lock go here.
+    std::function<void()> before_attach;
 };
 
 enum class Outcome { Done, Failed, NotStarted };
@@ -29,6 +41,8 @@ struct ActionResult {
     Outcome outcome = Outcome::NotStarted;
     std::string message;    // why it failed, or which failure kept it from starting
     double seconds = 0;
+    std::string produced;   // build: the image id
+    int exit_code = 0;      // attached create: the terminal instance's exit code
 };
 
 struct ExecReport {

@@ -1,7 +1,11 @@
 #pragma once
-// What the executor needs from an engine: one method per kind of action, each
-// one engine call where the API allows. providers/docker implements it against
-// a real dockerd; tests/ has an in-memory fake for planner and executor tests.
+// What dockerops needs from an engine: one method per kind of action, each one
+// engine call where the API allows, plus observing and the terminal (run,
+// shell, logs). providers/docker implements it against a real dockerd; tests/
+// has an in-memory fake. A second provider (Swarm services) says which kinds of
+// objects it owns with kinds(): the planner refuses a project that needs
+// another, without knowing which provider it talks to.
+#include "engine/model/kinds.hpp"
 #include "engine/model/observed.hpp"
 #include "engine/model/result.hpp"
 #include "engine/model/spec.hpp"
@@ -38,6 +42,8 @@ struct ExecResult {
 class Provider {
 public:
     virtual ~Provider() = default;
+    // The kinds of objects this provider makes and observes on its engine.
+    virtual ObjectKinds kinds() const = 0;
     // The project's containers, images and networks, in a fixed number of calls.
     virtual Result<ObservedState> observe(const std::string& project) = 0;
     virtual Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) = 0;
@@ -66,6 +72,16 @@ public:
     virtual Status remove_volume(const std::string& name) = 0;
     // Without force: the engine refuses an image that any container still uses.
     virtual Status remove_image(const std::string& ref, bool force) = 0;
+
+    // The terminal: these join the caller's standard input and output to the
+    // container (a TTY in raw mode on a terminal).
+    // Starts a container created with tty and open_stdin, attached; returns
+    // its exit code once it has ended.
+    virtual Result<int> run_attached(const std::string& id) = 0;
+    // `cmd` in a running container on a TTY; returns its exit code.
+    virtual Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) = 0;
+    // The container's output as it comes (follow: until the container stops).
+    virtual Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) = 0;
 };
 
 // Each executor worker gets its own connection.

@@ -86,23 +86,13 @@ std::optional<std::string> resolve_ip(const std::string& key, const std::string&
 
 }  // namespace
 
-Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
+DesiredState compile_images(const Project& p) {
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
     d.secrets_dir = (secrets_root() / p.name).string();
     d.network.name = p.name;
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
-    std::vector<std::string> problems;
-
-    // A value from outside: the process environment first, then the host file.
-    auto outside = [&](const std::string& k) -> std::optional<std::string> {
-        if (auto v = env.getenv(k)) return v;
-        auto it = p.host_env.find(k);
-        if (it != p.host_env.end()) return it->second;
-        return std::nullopt;
-    };
-
     // Images, and the order they build in.
     std::map<std::string, DockerfileFacts> facts;
     for (const auto& [name, c] : p.containers) {
@@ -143,6 +133,21 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         });
     }
 
+    return d;
+}
+
+Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
+    DesiredState d = compile_images(p);
+    std::vector<std::string> problems;
+
+    // A value from outside: the process environment first, then the host file.
+    auto outside = [&](const std::string& k) -> std::optional<std::string> {
+        if (auto v = env.getenv(k)) return v;
+        auto it = p.host_env.find(k);
+        if (it != p.host_env.end()) return it->second;
+        return std::nullopt;
+    };
+
     std::optional<std::string> host_ip;
     if (auto h = outside("HOST_IP")) host_ip = resolve_ip("HOST_IP", *h, env, problems, "HOST_IP");
 
@@ -169,6 +174,15 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         s.network = p.name;
         s.aliases = {inst.dashed()};
         s.labels = {{labels::kProject, p.name}, {labels::kContainer, inst.container}, {labels::kInstance, inst.name}};
+        if (inst.adhoc) s.labels[labels::kAdhoc] = "true";
+        // A terminal instance: a shell on the caller's terminal instead of its
+        // command, removed when it ends.
+        if (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode) {
+            di.attach = true;
+            s.tty = s.open_stdin = true;
+            s.command = std::vector<std::string>{"sh", "-c", kInteractiveShell};
+            s.labels[labels::kAdhoc] = "true";
+        }
 
         for (const auto& [k, v] : inst.env)
             if (auto r = resolve_ip(k, v, env, problems, di.id)) s.env[k] = *r;

@@ -59,6 +59,7 @@ struct DesiredInstance {
     std::vector<DesiredLink> links;
     double sleep = 0;
     bool healthcheck = false;
+    bool attach = false;       // a terminal instance: run on the caller's terminal, removed when it ends
 };
 
 struct DesiredState {
@@ -74,6 +75,11 @@ struct DesiredState {
 
 // Every missing variable is named in one error; nothing is half-resolved.
 Result<DesiredState> compile(const Project& project, const Environment& env, CompileOptions options = {});
+// The images only (what `dockerops build` needs): no variable is read.
+DesiredState compile_images(const Project& project);
+
+// What a terminal instance runs instead of its command: a login shell.
+inline constexpr const char* kInteractiveShell = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";
 
 // Where secret files are written on the host (a tmpfs where possible).
 std::filesystem::path secrets_root();

@@ -164,4 +164,23 @@ bool valid_image_component(std::string_view s) {
     }
 }
 
+void Instance::change_type(InstanceType t) {
+    if (t == type) return;
+    Switches s = type_defaults(t);
+    for (const auto& n : switches_in_file) *switch_field(s, n) = *switch_field(switches, n);
+    type = t;
+    switches = s;
+}
+
+Instance adhoc_instance(const std::string& container, const std::string& name, std::optional<InstanceType> type) {
+    Instance i;
+    i.container = container;
+    i.name = name;
+    i.type = type ? *type : type_for_instance_name(name);
+    i.switches = type_defaults(i.type);
+    i.hostname = i.dashed();
+    i.adhoc = true;
+    return i;
+}
+
 }  // namespace dockerops

@@ -85,11 +85,19 @@ struct Instance {
     std::optional<std::vector<std::string>> command;   // none: the image's own
     double sleep = 0;
     bool init = true;
+    bool adhoc = false;                         // started by 'dockerops run', not declared: kept by apply
     SourcePos pos;
 
     std::string id() const { return container + "." + name; }          // web.one
+    // A type given on the command line. Lowest first: the new type's
+    // defaults, then the switches the file set itself.
+    void change_type(InstanceType t);
     std::string dashed() const { return container + "-" + name; }     // web-one (seed's link form)
 };
+
+// The instance 'dockerops run' starts when the file declares none of that
+// name: its type from the name (as the seed), or the one given.
+Instance adhoc_instance(const std::string& container, const std::string& name, std::optional<InstanceType> type);
 
 struct Project {
     std::string name;

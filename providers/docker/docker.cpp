@@ -4,6 +4,7 @@
 #include "engine/desired/context.hpp"
 #include "util/hash.hpp"
 #include "util/json_writer.hpp"
+#include "providers/docker/attach.hpp"
 #include "providers/docker/tar.hpp"
 
 #include <simdjson.h>
@@ -477,6 +478,14 @@ Status DockerEngine::seed_from_image(const std::string& image, const std::string
     }
     (void)remove_container(*id, true);
     return result;
+}
+
+Result<int> DockerEngine::run_attached(const std::string& id) {
+    return attach_and_start(endpoint(), version_, id, {0, 1, std::nullopt});
+}
+
+Result<int> DockerEngine::exec_attached(const std::string& id, const std::vector<std::string>& cmd) {
+    return exec_interactive(endpoint(), version_, id, cmd, {0, 1, std::nullopt});
 }
 
 Status DockerEngine::stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) {

@@ -42,8 +42,12 @@ public:
     Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override;
     Status remove_volume(const std::string& name) override;
     Status remove_image(const std::string& ref, bool force) override;
-    // Logs as they come (follow: until the container stops).
-    Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out);
+    ObjectKinds kinds() const override {
+        return {ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
+    }
+    Result<int> run_attached(const std::string& id) override;
+    Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override;
+    Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) override;
     // Names of the containers publishing a host port (to say who holds it).
     Result<std::vector<std::string>> publishers_of(int port);
 

@@ -1,110 +1,14 @@
-// The planner against observed states held by the in-memory engine: each
+// make_plan against observed states held by the in-memory engine: each
 // scenario asserts the exact canonical plan text (the golden form).
-#include "engine/desired/context.hpp"
-#include "util/hash.hpp"
-#include "engine/desired/desired.hpp"
-#include "engine/apply/executor.hpp"
-#include "engine/desired/graph.hpp"
-#include "engine/model/spec_hash.hpp"
-#include "planner/plan.hpp"
-#include "engine/model/secrets.hpp"
-#include "tests/fake_engine.hpp"
-#include "tests/support.hpp"
-
-#include <catch2/catch.hpp>
+#include "tests/planner/scenario.hpp"
 
 using namespace dockerops;
 using dockerops::test::FakeEngine;
 using dockerops::test::FakeState;
+using dockerops::test::Scenario;
 using dockerops::test::TempDir;
-
-namespace {
-
-const char* kShop = R"([project]
-name = "shop"
-[containers.base]
-[containers.web]
-[containers.db]
-
-[[instances]]
-container = "db"
-name = "master"
-env = { DB_NAME = "app" }
-
-[[instances]]
-container = "web"
-name = "one"
-links = ["db-master:DB"]
-env = { API_URL = "http://api.example" }
-
-[[instances]]
-container = "web"
-name = "two"
-group = "front"
-)";
-
-class Scenario {
-public:
-    explicit Scenario(const std::string& toml = kShop) {
-        dir.write("containers/base/Dockerfile", "FROM dockerops/busybox:latest\n");
-        dir.write("containers/web/Dockerfile", "FROM shop/base\nEXPOSE 8080\n");
-        dir.write("containers/db/Dockerfile", "FROM shop/base:latest\nEXPOSE 5432\n");
-        config(toml);
-    }
-    void config(const std::string& toml) { dir.write("dockerops.toml", toml); }
-
-    Environment env() const {
-        Environment e;
-        e.getenv = [this](const std::string& k) -> std::optional<std::string> {
-            auto it = vars.find(k);
-            return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-        };
-        e.interface_address = [](const std::string& i) -> std::optional<std::string> {
-            if (i == "eth0") return std::string("192.0.2.10");
-            return std::nullopt;
-        };
-        return e;
-    }
-    Result<Plan> plan(PlanOptions o = {}) {
-        auto r = load_project(dir.path());
-        if (!r.ok()) FAIL(format(r.diagnostics.items().at(0)));
-        auto d = compile(*r.project, env());
-        if (!d) return d.error();
-        auto g = DesiredGraph::build(*d);
-        if (!g) return g.error();
-        FakeEngine e(state);
-        auto obs = e.observe(d->project);
-        return make_plan(*d, *g, *obs, o);
-    }
-    std::string text(PlanOptions o = {}) {
-        auto p = plan(std::move(o));
-        if (!p) FAIL(p.error().text());
-        return render_text(*p);
-    }
-    ExecReport apply() {
-        auto p = plan();
-        if (!p) FAIL(p.error().text());
-        ExecReport rep = execute(*p, dockerops::test::fake_factory(state), {});
-        CHECK(rep.ok());
-        return rep;
-    }
-    ObservedContainer& container(const std::string& name) {
-        auto* c = state->by_name(name);
-        REQUIRE(c);
-        return *c;
-    }
-
-    TempDir dir;
-    std::shared_ptr<FakeState> state = std::make_shared<FakeState>();
-    std::map<std::string, std::string> vars;
-};
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-    return s;
-}
-
-}  // namespace
+using dockerops::test::kShop;
+using dockerops::test::replace_all;
 
 TEST_CASE("plan: a fresh project builds, makes the network and creates every instance in order") {
     Scenario s;
@@ -430,7 +334,7 @@ TEST_CASE("plan: addresses are in the project subnet, stable, and link variables
 
 TEST_CASE("plan: a target narrows the plan to that instance and what it needs") {
     Scenario s;
-    CHECK(s.text({{"web.one"}, ""}) ==
+    CHECK(s.text({{"web.one"}, "", {}}) ==
           "build    image shop/base:latest: not found\n"
           "build    image shop/db:latest: not found\n"
           "build    image shop/web:latest: not found\n"
@@ -445,7 +349,7 @@ TEST_CASE("plan: a container name as target means all of its instances") {
     s.apply();
     s.container("shop-web-one").state = "exited";
     s.container("shop-db-master").state = "exited";
-    CHECK(s.text({{"web"}, ""}) ==
+    CHECK(s.text({{"web"}, "", {}}) ==
           "start    db.master: exited (0)\n"
           "start    web.one: exited (0)\n"
           "\nPlan: 0 to build, 0 to create, 0 to replace, 2 to start, 0 to remove.\n");
@@ -456,15 +360,15 @@ TEST_CASE("plan: a group plan covers the group's instances only") {
     s.apply();
     s.container("shop-web-one").state = "exited";
     s.container("shop-web-two").state = "exited";
-    CHECK(s.text({{}, "front"}) == "start    web.two: exited (0)\n\nPlan: 0 to build, 0 to create, 0 to replace, 1 to start, 0 to remove.\n");
-    auto none = s.plan({{}, "back"});
+    CHECK(s.text({{}, "front", {}}) == "start    web.two: exited (0)\n\nPlan: 0 to build, 0 to create, 0 to replace, 1 to start, 0 to remove.\n");
+    auto none = s.plan({{}, "back", {}});
     REQUIRE_FALSE(none);
     CHECK(none.error().text() == "project shop: no instance is in group 'back'");
 }
 
 TEST_CASE("plan: an unknown target is an error with the nearest name") {
     Scenario s;
-    auto p = s.plan({{"web.on"}, ""});
+    auto p = s.plan({{"web.on"}, "", {}});
     REQUIRE_FALSE(p);
     CHECK(p.error().text() == "project shop: unknown target 'web.on' (did you mean 'web.one'?)");
 }
@@ -511,29 +415,6 @@ TEST_CASE("plan: secrets are required, never shown, and a changed secret replace
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
     CHECK(json.find("\"DB_PASSWORD\":\"" + secret_digest(*key, "correct horse") + "\"") != std::string::npos);
     CHECK(s.container("shop-db-master").label(labels::kSpec).find(secret_digest(*key, "hunter2")) != std::string::npos);
-}
-
-TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
-    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }", "secret_env = [\"DB_PASSWORD\"]"));
-    s.vars["DB_PASSWORD"] = "s3cret";
-    auto p = s.plan();
-    REQUIRE(p);
-    auto back = parse_plan_json(render_json(*p));
-    REQUIRE(back);
-    CHECK(render_text(*back) == render_text(*p));
-    Plan wrong = *back;
-    auto key = project_secret_key(s.dir.path());
-    REQUIRE(key);
-    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); }, *key);
-    REQUIRE_FALSE(refused);
-    CHECK(refused.error().text() == "db.master: secret DB_PASSWORD differs from the one the plan was made with (or the "
-                                    "project's secret key changed); make a new plan");
-    Plan other_key = *back;
-    CHECK_FALSE(fill_secrets(other_key, [](const std::string&) { return std::optional<std::string>("s3cret"); },
-                             std::string(64, '0')));
-    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }, *key));
-    for (const auto& a : back->actions)
-        if (a.object == "db.master") CHECK(a.container->env.at("DB_PASSWORD") == "s3cret");
 }
 
 TEST_CASE("plan: required variables come from the environment, then the host file, all missing ones named at once") {
@@ -603,43 +484,6 @@ TEST_CASE("plan: persistent folders are mounted per instance type") {
 TEST_CASE("plan: interactive and safemode instances are left to 'dockerops run', with a warning") {
     Scenario s(std::string(kShop) + "\n[[instances]]\ncontainer = \"web\"\nname = \"interactive\"\n");
     CHECK(s.text().starts_with("warning: web.interactive is interactive: it runs on a terminal with 'dockerops run', not with apply\n"));
-}
-
-TEST_CASE("plan: a saved plan records what it was made from and says what changed since") {
-    Scenario s;
-    s.apply();
-    auto before = s.plan();
-    REQUIRE(before);
-    s.container("shop-web-two").state = "exited";
-    auto after = s.plan();
-    REQUIRE(after);
-    CHECK(before->observed.fingerprint != after->observed.fingerprint);
-    auto changes = summary_changes(before->observed, after->observed);
-    REQUIRE(changes.size() == 1);
-    CHECK(changes[0].starts_with("container shop-web-two changed: was '"));
-    CHECK(changes[0].find("running") != std::string::npos);
-    CHECK(changes[0].find("exited (0)") != std::string::npos);
-}
-
-TEST_CASE("plan: destroy removes the containers, then the network, and data only with --purge-data") {
-    Scenario s;
-    s.apply();
-    FakeEngine e(s.state);
-    auto obs = e.observe("shop");
-    REQUIRE(obs);
-    auto all = make_destroy_plan("shop", *obs, {{}, false, "/srv/data", false, {}});
-    REQUIRE(all);
-    CHECK(render_text(*all) ==
-          "remove   db.master: destroy\nremove   web.one: destroy\nremove   web.two: destroy\n"
-          "remove-network network shop: nothing left on it\n"
-          "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 4 to remove.\n");
-    auto one = make_destroy_plan("shop", *obs, {{"web.two"}, true, "/srv/data", false, {}});
-    REQUIRE(one);
-    CHECK(render_text(*one) == "remove   web.two: destroy\npurge-data data of web.two (/srv/data/web_two): --purge-data\n"
-                               "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 2 to remove.\n");
-    auto bad = make_destroy_plan("shop", *obs, {{"nope"}, false, "", false, {}});
-    REQUIRE_FALSE(bad);
-    CHECK(bad.error().text() == "project shop: no container of the project matches 'nope'");
 }
 
 TEST_CASE("plan: linked = false drops every link, its variables and its ordering") {

@@ -2,7 +2,7 @@
 // ask for, and the ways each one fails.
 #include "providers/docker/attach.hpp"
 #include "providers/docker/docker.hpp"
-#include "tests/providers/engine_fixture.hpp"
+#include "tests/providers/docker/engine_fixture.hpp"
 #include "tests/support.hpp"
 
 #include <catch2/catch.hpp>
@@ -428,7 +428,7 @@ TEST_CASE("docker: a persistent folder is seeded from the image the first time o
     CHECK(p.engine().observe(p.name())->containers.empty());
 }
 
-// Run by tests/providers/tls_test.sh, which puts a TLS terminator with client
+// Run by tests/providers/docker/tls_test.sh, which puts a TLS terminator with client
 // certificates in front of the engine and sets DOCKER_HOST / DOCKER_TLS_VERIFY /
 // DOCKER_CERT_PATH for it. Hidden from the default run.
 TEST_CASE("docker: an engine over TCP with TLS and client certificates", "[.tls]") {

@@ -1,0 +1,321 @@
+// plan, apply (a fresh plan or a saved one), destroy and clean, unlock, graph:
+// observe under the project lock, plan, ask, carry out.
+#include "cli/ops/ops.hpp"
+#include "cli/ops/steps.hpp"
+
+#include "engine/config/config.hpp"
+#include "engine/model/secrets.hpp"
+#include "util/files.hpp"
+#include "util/json_writer.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+namespace fs = std::filesystem;
+
+namespace dockerops::ops {
+
+namespace {
+
+// A plan that would remove every instance the project has (and create none).
+bool removes_everything(const Plan& plan, const ObservedState& observed) {
+    if (observed.containers.empty()) return false;
+    std::size_t removed = 0;
+    for (const auto& a : plan.actions) {
+        if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Start) return false;
+        if (a.kind == ActionKind::Remove) ++removed;
+    }
+    return removed == observed.containers.size();
+}
+
+// ...needs --allow-destroy-all, or the project's name typed on a terminal.
+bool destroy_all_confirmed(Ui& ui, bool allowed, const std::string& project) {
+    if (allowed) return true;
+    if (!ui.in_terminal) {
+        ui.err("dockerops: this plan removes every instance of project '" + project +
+               "', so nothing was changed: pass --allow-destroy-all if that is meant\n");
+        return false;
+    }
+    ui.out("This plan removes every instance of project '" + project + "'. Type the project's name to go ahead: ");
+    return ui.read_line(false) == project;
+}
+
+// A secret of a saved plan: the process environment, then the host file.
+Status fill_saved_secrets(Session& s, const Where& where, Plan& plan) {
+    bool has_secrets = false;
+    for (const auto& a : plan.actions)
+        has_secrets = has_secrets || !a.secret_env.empty() || (a.container && !a.container->secret_files.empty());
+    std::map<std::string, std::string> host_env;
+    std::string secret_key;
+    // The project beside the plan gives the host file and the key; its
+    // problems are shown, and matter only when the plan needs secrets.
+    LoadResult p = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file));
+    if (p.project) {
+        host_env = p.project->host_env;
+        if (has_secrets)
+            if (auto k = project_secret_key(p.project->root)) secret_key = *k;
+    } else if (has_secrets) {
+        for (const auto& d : p.diagnostics.sorted()) s.ui.err(redact(format(d)) + "\n");
+        return Error{"the saved plan has secrets, and the project they come from cannot be read"};
+    }
+    return fill_secrets(plan, [&](const std::string& k) -> std::optional<std::string> {
+        if (const char* v = std::getenv(k.c_str())) return std::string(v);
+        if (host_env.count(k)) return host_env[k];
+        return std::nullopt;
+    }, secret_key);
+}
+
+}  // namespace
+
+// --- steps shared by the commands that change things (steps.hpp) ---
+
+Result<std::unique_ptr<Provider>> connect(Session& s) { return s.connect(); }
+
+Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& project, const ApplyFlags& flags) {
+    return ProjectLock::acquire(
+        engine, project, std::chrono::seconds(flags.lock_timeout),
+        [&](const LockHolder& h) { s.ui.err("waiting for the project lock, held by " + h.who + " since " + h.since + "\n"); },
+        [&](const LockHolder& h) {
+            s.ui.err("took over the project lock left by " + h.who + " since " + h.since + " (that process is gone)\n");
+        });
+}
+
+bool confirmed(Ui& ui, bool yes, const std::string& question) {
+    if (yes) return true;
+    if (!ui.in_terminal) {
+        ui.err("dockerops: not a terminal, so nothing was changed: pass --yes to go ahead without asking\n");
+        return false;
+    }
+    ui.out(question + " [y/N] ");
+    const std::string answer = ui.read_line(false);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+std::optional<ProjectLock> confirm_unlocked(Session& s, ProjectLock lock, Provider& engine, const Plan& plan,
+                                            const ObservedState& observed, const ApplyFlags& flags, const std::string& question,
+                                            const std::string& cancelled, bool guard_destroy_all) {
+    Ui& ui = s.ui;
+    const bool everything = guard_destroy_all && removes_everything(plan, observed);
+    const bool asks = ui.in_terminal && (!flags.yes || (everything && !flags.allow_destroy_all));
+    if (asks) lock.release();
+    if (everything && !destroy_all_confirmed(ui, flags.allow_destroy_all, plan.project)) return std::nullopt;
+    if (!confirmed(ui, flags.yes, question)) {
+        if (ui.in_terminal) ui.out(cancelled + "\n");
+        return std::nullopt;
+    }
+    std::optional<ProjectLock> held;
+    if (!asks) {
+        held.emplace(std::move(lock));
+        return held;
+    }
+    auto relock = take_lock(s, engine, plan.project, flags);
+    if (!relock) {
+        fail(ui, relock.error());
+        return std::nullopt;
+    }
+    auto now = engine.observe(plan.project);
+    if (!now) {
+        fail(ui, now.error());
+        return std::nullopt;
+    }
+    std::vector<std::string> changes;
+    if (!check_fresh(plan, *now, changes)) {
+        ui.err("dockerops: the engine changed while the question waited for your answer, so nothing was done:\n");
+        for (const auto& change : changes) ui.err("  " + change + "\n");
+        return std::nullopt;
+    }
+    held.emplace(std::move(*relock));
+    return held;
+}
+
+ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, ExecOptions eo) {
+    eo.parallelism = flags.parallelism;
+    auto out = std::make_shared<std::mutex>();
+    Ui& ui = s.ui;
+    eo.log = [out, &ui](const std::string& line) {
+        std::lock_guard<std::mutex> l(*out);
+        ui.out(redact(line) + "\n");
+    };
+    if (flags.plain_progress)
+        eo.build_progress = [out, &ui](const std::string& image, const BuildEvent& e) {
+            std::lock_guard<std::mutex> l(*out);
+            ui.out(image + " | " + redact(e.text) + "\n");
+        };
+    return execute(plan, s.connect, eo);
+}
+
+int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags) {
+    s.ui.out("\n" + redact(report.summary(plan)));
+    if (flags.json) {
+        JsonWriter w;
+        w.begin_object().key("results").begin_array();
+        for (const auto& r : report.results) {
+            w.begin_object().key("id").value(r.id);
+            w.key("outcome").value(r.outcome == Outcome::Done ? "done" : r.outcome == Outcome::Failed ? "failed" : "not started");
+            w.key("message").value(redact(r.message)).key("seconds").value(r.seconds).end_object();
+        }
+        w.end_array().end_object();
+        s.ui.out(w.str() + "\n");
+    }
+    return report.ok() ? kExitOk : kExitError;
+}
+
+int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags) {
+    return report_execution(s, plan, execute_plan(s, plan, flags, {}), flags);
+}
+
+Result<Plan> plan_against(Session& s, Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
+                          const std::string& group) {
+    (void)s;
+    auto graph = DesiredGraph::build(d);
+    if (!graph) return graph.error();
+    auto observed = engine.observe(d.project);
+    if (!observed) return observed.error();
+    return make_plan(d, *graph, *observed, PlanOptions{targets, group, engine.kinds()});
+}
+
+// --- the commands ---
+
+int plan(Session& s, const PlanRequest& r) {
+    auto p = load_or_report(s.ui, r.where);
+    if (!p) return fail(s.ui, Error{"the configuration has errors"});
+    auto d = compile_with_prompts(s, *p);
+    if (!d) return fail(s.ui, d.error());
+    auto engine = connect(s);
+    if (!engine) return fail(s.ui, engine.error());
+    auto plan = plan_against(s, **engine, *d, r.targets, r.group);
+    if (!plan) return fail(s.ui, plan.error());
+    s.ui.out(r.json ? render_json(*plan) : render_text(*plan, {s.ui.color}));
+    if (r.out) {
+        std::ofstream f(*r.out);
+        f << render_json(*plan);
+        if (!f) return fail(s.ui, Error{"cannot write the plan", *r.out});
+        s.ui.err("saved the plan to " + *r.out + "\n");
+    }
+    if (!plan->conflicts.empty()) return kExitError;
+    if (r.detailed_exitcode && !plan->empty()) return kExitChanges;
+    return kExitOk;
+}
+
+int apply(Session& s, const ApplyRequest& r) {
+    auto p = load_or_report(s.ui, r.where);
+    if (!p) return fail(s.ui, Error{"the configuration has errors"});
+    auto d = compile_with_prompts(s, *p);
+    if (!d) return fail(s.ui, d.error());
+    auto engine = connect(s);
+    if (!engine) return fail(s.ui, engine.error());
+    // Planned and carried out under the lock, so two applies never both create
+    // the same thing. The lock is not held while a question waits for an
+    // answer: it is let go, and taken again after; if the engine changed in
+    // between, nothing is done.
+    auto lock = take_lock(s, **engine, d->project, r.flags);
+    if (!lock) return fail(s.ui, lock.error());
+    auto graph = DesiredGraph::build(*d);
+    if (!graph) return fail(s.ui, graph.error());
+    auto observed = (*engine)->observe(d->project);
+    if (!observed) return fail(s.ui, observed.error());
+    auto plan = make_plan(*d, *graph, *observed, PlanOptions{r.targets, r.group, (*engine)->kinds()});
+    if (!plan) return fail(s.ui, plan.error());
+    s.ui.out(render_text(*plan, {s.ui.color}));
+    if (!plan->conflicts.empty()) return kExitError;
+    if (plan->empty()) return kExitOk;
+    auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, "Apply these changes?",
+                                 "Apply cancelled.", true);
+    if (!held) return kExitError;
+    s.ui.out("\n");
+    return carry_out(s, *plan, r.flags);
+}
+
+int apply_saved(Session& s, const Where& where, const std::string& plan_file, const ApplyFlags& flags) {
+    auto plan = parse_plan_json(read_text_file(plan_file).value_or(""));
+    if (!plan) return fail(s.ui, Error{plan.error().message, plan_file});
+    if (auto filled = fill_saved_secrets(s, where, *plan); !filled) return fail(s.ui, filled.error());
+    auto engine = connect(s);
+    if (!engine) return fail(s.ui, engine.error());
+    auto lock = take_lock(s, **engine, plan->project, flags);
+    if (!lock) return fail(s.ui, lock.error());
+    auto now = (*engine)->observe(plan->project);
+    if (!now) return fail(s.ui, now.error());
+    std::vector<std::string> changes;
+    if (!check_fresh(*plan, *now, changes)) {
+        s.ui.err("dockerops: the saved plan is stale: the engine changed since it was made, so nothing was done:\n");
+        for (const auto& change : changes) s.ui.err("  " + change + "\n");
+        s.ui.err("make a new plan with 'dockerops plan -o " + plan_file + "'\n");
+        return kExitError;
+    }
+    s.ui.out(render_text(*plan, {s.ui.color}));
+    if (!plan->conflicts.empty()) return kExitError;
+    if (plan->empty()) return kExitOk;
+    auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *now, flags, "Apply this saved plan?", "Apply cancelled.", true);
+    if (!held) return kExitError;
+    return carry_out(s, *plan, flags);
+}
+
+int remove_instances(Session& s, const RemoveRequest& r) {
+    auto p = load_or_report(s.ui, r.where);
+    if (!p) return kExitError;
+    auto engine = connect(s);
+    if (!engine) return fail(s.ui, engine.error());
+    // Observed under the lock: nothing changes between looking and acting.
+    auto lock = take_lock(s, **engine, p->name, r.flags);
+    if (!lock) return fail(s.ui, lock.error());
+    auto observed = (*engine)->observe(p->name);
+    if (!observed) return fail(s.ui, observed.error());
+    DestroyOptions options{r.targets, r.purge_data, p->data_dir.string(), r.remove_images, {}, (secrets_root() / p->name).string()};
+    if (r.purge_data) {
+        auto volumes = (*engine)->list_volumes(p->name);
+        if (!volumes) return fail(s.ui, volumes.error());
+        options.volumes = std::move(*volumes);
+    }
+    auto plan = make_destroy_plan(p->name, *observed, options);
+    if (!plan) return fail(s.ui, plan.error());
+    s.ui.out(render_text(*plan, {s.ui.color}));
+    if (plan->empty()) return kExitOk;
+    if (r.question) {
+        auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, *r.question, "Cancelled.", false);
+        if (!held) return kExitError;
+        s.ui.out("\n");
+        return carry_out(s, *plan, r.flags);
+    }
+    s.ui.out("\n");
+    return carry_out(s, *plan, r.flags);
+}
+
+int unlock(Session& s, const Where& where) {
+    auto p = load_or_report(s.ui, where);
+    if (!p) return kExitError;
+    auto engine = connect(s);
+    if (!engine) return fail(s.ui, engine.error());
+    auto broken = break_lock(**engine, p->name);
+    if (!broken) return fail(s.ui, broken.error());
+    if (!*broken) s.ui.out("project '" + p->name + "' was not locked\n");
+    else s.ui.out("removed the lock of project '" + p->name + "' held by " + (*broken)->who + " since " + (*broken)->since + "\n");
+    return kExitOk;
+}
+
+Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<std::string>& targets, const std::string& group,
+                              bool with_plan) {
+    auto p = load_or_report(s.ui, where);
+    if (!p) return Error{"the configuration has errors"};
+    auto d = compile(*p, Environment::process());
+    if (!d) return d.error();
+    auto graph = DesiredGraph::build(*d);
+    if (!graph) return graph.error();
+    std::map<std::string, std::string> colors;
+    if (with_plan) {
+        auto engine = connect(s);
+        if (!engine) return engine.error();
+        auto plan = plan_against(s, **engine, *d, targets, group);
+        if (!plan) return plan.error();
+        static const std::map<ActionKind, std::string> palette{
+            {ActionKind::Build, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},
+            {ActionKind::Replace, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Remove, "salmon"}};
+        for (const auto& a : plan->actions)
+            if (palette.count(a.kind)) colors[a.key] = palette.at(a.kind);
+    }
+    return graph->to_dot(colors);
+}
+
+}  // namespace dockerops::ops

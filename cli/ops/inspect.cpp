@@ -1,0 +1,141 @@
+// The reading commands' lookups: ps, ip, ssh, shell, logs, status.
+#include "cli/ops/ops.hpp"
+#include "cli/ops/steps.hpp"
+
+#include "engine/model/spec_hash.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace dockerops::ops {
+
+namespace {
+
+// The project's containers matching TARGET ("web.one", "web" or a container name), sorted.
+std::vector<ObservedContainer> matching(const ObservedState& o, const std::string& target) {
+    std::vector<ObservedContainer> out;
+    for (const auto& c : o.containers) {   // the project's own only (engine/ownership)
+        std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
+        if (target == ci + "." + in || target == ci || target == c.name) out.push_back(c);
+    }
+    return out;
+}
+
+std::string age(std::int64_t created) {
+    std::int64_t s = std::time(nullptr) - created;
+    if (s < 60) return std::to_string(s) + "s";
+    if (s < 3600) return std::to_string(s / 60) + "m";
+    if (s < 86400) return std::to_string(s / 3600) + "h";
+    return std::to_string(s / 86400) + "d";
+}
+
+std::string instance_of(const ObservedContainer& c) { return c.label(labels::kContainer) + "." + c.label(labels::kInstance); }
+
+}  // namespace
+
+Result<Observed> load_and_observe(Session& s, const Where& where) {
+    auto p = load_or_report(s.ui, where);
+    if (!p) return Error{"the configuration has errors"};
+    auto e = connect(s);
+    if (!e) return e.error();
+    auto o = (*e)->observe(p->name);
+    if (!o) return o.error();
+    return Observed{std::move(*p), std::move(*e), std::move(*o)};
+}
+
+Result<Chosen> choose(Session& s, const Where& where, const std::string& target, bool running_only) {
+    auto ob = load_and_observe(s, where);
+    if (!ob) return ob.error();
+    const std::string& project = ob->project.name;
+    auto all = matching(ob->state, target);
+    std::vector<ObservedContainer> found;
+    for (const auto& m : all)
+        if (!running_only || m.state == "running") found.push_back(m);
+    if (found.empty())
+        return Error{all.empty() ? "no instance matches '" + target + "'" : "no instance matching '" + target + "' is running",
+                     "project " + project};
+    std::size_t pick = 0;
+    if (found.size() > 1) {
+        std::string names;
+        for (const auto& f : found) names += (names.empty() ? "" : ", ") + instance_of(f);
+        if (!s.ui.in_terminal) return Error{"'" + target + "' matches several instances: " + names + "; name one", "project " + project};
+        for (std::size_t i = 0; i < found.size(); ++i) s.ui.err("  " + std::to_string(i + 1) + ") " + instance_of(found[i]) + "\n");
+        s.ui.err("Which one? [1-" + std::to_string(found.size()) + "] ");
+        pick = static_cast<std::size_t>(std::atoi(s.ui.read_line(false).c_str()));
+        if (pick < 1 || pick > found.size()) return Error{"no instance chosen"};
+        --pick;
+    }
+    const ObservedContainer& c = found[pick];
+    auto it = c.addresses.find(project);
+    std::string address = it != c.addresses.end() ? it->second : c.addresses.empty() ? std::string() : c.addresses.begin()->second;
+    return Chosen{std::move(ob->project), std::move(ob->engine), c, address};
+}
+
+Result<std::vector<std::vector<std::string>>> ps_rows(Session& s, const Where& where, bool all) {
+    auto ob = load_and_observe(s, where);
+    if (!ob) return ob.error();
+    std::vector<std::vector<std::string>> rows{{"CONTAINER", "INSTANCE", "TYPE", "STATE", "ADDRESS", "PORTS", "AGE"}};
+    for (const auto& ct : ob->state.containers) {
+        if (!all && ct.state != "running") continue;
+        auto spec = canonical_from_json(ct.label(labels::kSpec));
+        std::string type = spec && spec->count("env.INSTANCE_TYPE") ? spec->at("env.INSTANCE_TYPE") : "";
+        std::string ports;
+        for (const auto& pt : ct.ports)
+            if (pt.host_port) ports += (ports.empty() ? "" : ",") + (pt.host_ip.empty() || pt.host_ip == "0.0.0.0" ? "" : pt.host_ip + ":") +
+                                       std::to_string(pt.host_port) + "->" + std::to_string(pt.port) + "/" + pt.protocol;
+        auto addr = ct.addresses.find(ob->project.name);
+        std::string state = ct.state == "exited" ? "exited (" + std::to_string(ct.exit_code) + ")" : ct.state;
+        if (!ct.health.empty()) state += ", " + ct.health;
+        rows.push_back({ct.label(labels::kContainer), ct.label(labels::kInstance), type, state,
+                        addr == ct.addresses.end() ? "" : addr->second, ports, age(ct.created)});
+    }
+    return rows;
+}
+
+Result<std::string> status_text(Session& s, const Where& where) {
+    auto ob = load_and_observe(s, where);
+    if (!ob) return ob.error();
+    std::string text;
+    for (const auto& ct : ob->state.containers) {
+        if (ct.state != "running") continue;
+        text += instance_of(ct) + ":\n";
+        auto r = ob->engine->exec(ct.id, {"sh", "-c", "command -v supervisorctl >/dev/null || { echo '(no supervisord here)'; exit 0; }; supervisorctl status"});
+        std::istringstream in(r ? r->out + r->err : "(" + r.error().message + ")\n");
+        for (std::string line; std::getline(in, line);) text += "  " + line + "\n";
+    }
+    if (text.empty()) text = "no instance of project '" + ob->project.name + "' is running\n";
+    return text;
+}
+
+Result<SshTarget> ssh_target(Session& s, const Where& where, const std::string& target) {
+    auto ch = choose(s, where, target);
+    if (!ch) return ch.error();
+    const std::string key = (ch->project.root / ".dockerops/ssh/id_ed25519").string();
+    if (!fs::exists(key)) return Error{"the project has no key pair: run 'dockerops init', then apply again"};
+    return SshTarget{key, ch->address};
+}
+
+Result<ExecResult> shell_command(Session& s, const Where& where, const std::string& target, const std::vector<std::string>& cmd) {
+    auto ch = choose(s, where, target);
+    if (!ch) return ch.error();
+    return ch->engine->exec(ch->container.id, cmd);
+}
+
+Result<int> shell_interactive(Session& s, const Where& where, const std::string& target) {
+    auto ch = choose(s, where, target);
+    if (!ch) return ch.error();
+    if (!s.ui.in_terminal) return Error{"an interactive shell needs a terminal; give a command to run instead"};
+    return ch->engine->exec_attached(ch->container.id, {"sh", "-c", kInteractiveShell});
+}
+
+Status logs(Session& s, const Where& where, const std::string& target, bool follow,
+            const std::function<void(std::string_view)>& sink) {
+    auto ch = choose(s, where, target, false);
+    if (!ch) return ch.error();
+    return ch->engine->stream_logs(ch->container.id, follow, sink);
+}
+
+}  // namespace dockerops::ops

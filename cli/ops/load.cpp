@@ -1,0 +1,181 @@
+// Configuration: loading (every error shown), compiling with prompts for
+// missing variables, validate, import, init.
+#include "cli/ops/ops.hpp"
+
+#include "engine/config/config.hpp"
+#include "engine/config/legacy.hpp"
+#include "engine/model/secrets.hpp"
+#include "util/files.hpp"
+#include "util/toml_text.hpp"
+
+#include <boost/process.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace dockerops::ops {
+
+namespace {
+
+std::string plural(std::size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
+std::string summary(const Project& p) {
+    std::size_t links = 0;
+    for (const auto& i : p.instances) links += i.links.size();
+    return "project '" + p.name + "', " + plural(p.containers.size(), "container") + ", " +
+           plural(p.instances.size(), "instance") + ", " + plural(links, "link");
+}
+
+// Appends KEY = "value" lines to the host file's [env] (made when missing), and
+// keeps the host file out of git.
+Status save_to_host_file(const fs::path& root, const std::map<std::string, std::string>& values) {
+    const fs::path host = root / kHostFileName;
+    const std::string text = read_text_file(host).value_or("");
+    std::ofstream out(host, std::ios::app);
+    if (text.find("[env]") == std::string::npos) out << (text.empty() || text.back() == '\n' ? "" : "\n") << "[env]\n";
+    else if (!text.empty() && text.back() != '\n') out << "\n";
+    for (const auto& [k, v] : values) out << k << " = " << toml_quote(v) << "\n";
+    if (!out) return Error{"cannot write", host.string()};
+    fs::permissions(host, fs::perms::owner_read | fs::perms::owner_write);
+    ensure_git_ignored(root, std::string(kHostFileName));
+    return ok_status();
+}
+
+void print_diagnostics(Ui& ui, const Diagnostics& diagnostics) {
+    for (const auto& d : diagnostics.sorted()) ui.err(format(d) + "\n");
+}
+
+}  // namespace
+
+int fail(Ui& ui, const Error& e) {
+    ui.err("dockerops: " + redact(e.text()) + "\n");
+    return kExitError;
+}
+
+std::optional<Project> load_or_report(Ui& ui, const Where& where) {
+    LoadResult r = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file),
+                                where.host_file ? std::optional<fs::path>(*where.host_file) : std::nullopt);
+    // Errors here; warnings are the caller's to show (validate prints them,
+    // plan carries them in its text).
+    // The first 100 are shown: past that, a file is not a near miss, and a
+    // flood of lines helps nobody (a 4 MiB file can hold 400,000 bad keys).
+    constexpr std::size_t kShown = 100;
+    std::size_t shown = 0, hidden = 0;
+    for (const auto& d : r.diagnostics.sorted()) {
+        if (!(d.severity == Severity::Error || !r.project)) continue;
+        if (shown < kShown) {
+            ui.err(redact(format(d)) + "\n");
+            ++shown;
+        } else {
+            ++hidden;
+        }
+    }
+    if (hidden) ui.err("... and " + std::to_string(hidden) + " more\n");
+    if (!r.project) ui.err(plural(r.diagnostics.error_count(), "error") + " in the configuration; nothing was changed\n");
+    return r.project;
+}
+
+Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options) {
+    Environment env = Environment::process();
+    std::map<std::string, std::string> answers;
+    if (s.ui.in_terminal && s.ui.err_terminal) {
+        env.ask = [&](const std::string& name, const std::string& inst, bool secret) -> std::optional<std::string> {
+            if (answers.count(name)) return answers[name];
+            s.ui.err(inst + " needs " + name + (secret ? " (secret: not shown)" : "") + ": ");
+            std::string v = s.ui.read_line(secret);
+            if (v.empty()) return std::nullopt;
+            answers[name] = v;
+            return v;
+        };
+    }
+    auto d = compile(p, env, options);
+    if (d && !answers.empty()) {
+        std::string names;
+        for (const auto& [k, _] : answers) names += (names.empty() ? "" : ", ") + k;
+        s.ui.err("Save " + names + " in " + (p.root / kHostFileName).string() + " for next time? [y/N] ");
+        std::string a = s.ui.read_line(false);
+        if (a == "y" || a == "Y" || a == "yes")
+            if (auto saved = save_to_host_file(p.root, answers); !saved) s.ui.err("dockerops: " + saved.error().text() + "\n");
+    }
+    return d;
+}
+
+int validate(Session& s, const Where& where) {
+    auto p = load_or_report(s.ui, where);
+    if (!p) return kExitError;
+    for (const auto& w : p->warnings) s.ui.err("warning: " + w + "\n");
+    s.ui.out("ok: " + summary(*p) + "\n");
+    return kExitOk;
+}
+
+int import_project(Session& s, const std::string& folder_arg, const std::optional<std::string>& output, bool force) {
+    const fs::path folder = folder_arg;
+    if (!fs::is_directory(folder / kLegacyDir)) {
+        s.ui.err(folder.string() + ": no apps_containers/ folder here: not a 2016 DockerOps project\n");
+        return kExitError;
+    }
+    const fs::path out = output ? fs::path(*output) : folder / kConfigFileName;
+    if (fs::exists(out) && !force) {
+        s.ui.err(out.string() + " already exists; nothing was written (--force overwrites it)\n");
+        return kExitError;
+    }
+    ImportResult imp = import_legacy(folder);
+    print_diagnostics(s.ui, imp.diagnostics);
+    if (!imp.ok()) {
+        s.ui.err(plural(imp.diagnostics.error_count(), "error") + "; nothing was written\n");
+        return kExitError;
+    }
+    // Check what would be written before writing it: an import never leaves a broken file.
+    LoadResult check = load_legacy_project(folder);
+    if (!check.project) {
+        print_diagnostics(s.ui, check.diagnostics);
+        s.ui.err(plural(check.diagnostics.error_count(), "error") + "; nothing was written\n");
+        return kExitError;
+    }
+    {
+        std::ofstream f(out);
+        f << imp.toml;
+        if (!f) {
+            s.ui.err(out.string() + ": cannot write\n");
+            return kExitError;
+        }
+    }
+    s.ui.out("wrote " + out.string() + "\n");
+    const fs::path host = out.parent_path() / kHostFileName;
+    if (imp.host_toml && !fs::exists(host)) {
+        std::ofstream f(host);
+        f << *imp.host_toml;
+        s.ui.out("wrote " + host.string() + " (per-host values from host.conf; keep it out of version control)\n");
+    }
+    s.ui.out("ok: " + summary(*check.project) + "\n");
+    return kExitOk;
+}
+
+int init(Session& s, const Where& where) {
+    auto p = load_or_report(s.ui, Where{where.file, std::nullopt});
+    if (!p) return kExitError;
+    const fs::path dir = p->root / ".dockerops/ssh";
+    const fs::path key = dir / "id_ed25519";
+    if (fs::exists(key)) {
+        s.ui.out("the project already has a key pair: " + key.string() + "\n");
+    } else {
+        fs::create_directories(dir);
+        fs::permissions(p->root / ".dockerops", fs::perms::owner_all);
+        auto exe = bp::search_path("ssh-keygen");
+        if (exe.empty()) return fail(s.ui, Error{"ssh-keygen is needed (apt-get install openssh-client)"});
+        int rc = bp::system(exe, "-q", "-t", "ed25519", "-N", "", "-C", "dockerops@" + p->name, "-f", key.string(),
+                            bp::std_out > bp::null, bp::std_in < bp::null);
+        if (rc != 0) return fail(s.ui, Error{"ssh-keygen failed", key.string()});
+        fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
+        s.ui.out("made a key pair for project '" + p->name + "': " + key.string() + " (mode 0600)\n");
+    }
+    // Never committed.
+    if (ensure_git_ignored(p->root, ".dockerops/")) s.ui.out("added .dockerops/ to " + (p->root / ".gitignore").string() + "\n");
+    s.ui.out("instances get it at run time (re-apply running ones): 'dockerops ssh TARGET' logs in with it\n");
+    return kExitOk;
+}
+
+}  // namespace dockerops::ops

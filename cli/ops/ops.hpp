@@ -1,0 +1,167 @@
+#pragma once
+// The orchestration layer: load → compile → observe → plan → apply, the
+// ad-hoc run, builds, saved plans, and the reading commands' lookups. The
+// commands (cli/cmd_*.cpp) parse their arguments into these requests, call one
+// function, and print what it returns; everything here reaches the engine
+// through Session::connect (the composition root's provider in cli/provider,
+// the in-memory fake in tests) and the user through Ui.
+#include "engine/apply/executor.hpp"
+#include "engine/apply/lock.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/model/model.hpp"
+#include "planner/plan.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dockerops::ops {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitChanges = 2;   // plan --detailed-exitcode: changes pending
+
+// What the user sees and answers. The terminal one is cli/terminal_ui; tests
+// record the text and script the answers.
+class Ui {
+public:
+    virtual ~Ui() = default;
+    virtual void out(const std::string& text) = 0;   // standard output, as is
+    virtual void err(const std::string& text) = 0;   // standard error
+    virtual std::string read_line(bool hidden) = 0;  // one answer (hidden: not echoed)
+    bool in_terminal = false;    // standard input is a terminal: questions may be asked
+    bool out_terminal = false;   // standard output is a terminal
+    bool err_terminal = false;   // standard error is a terminal
+    bool color = false;          // colour the plan's verbs
+};
+
+struct Session {
+    Ui& ui;
+    ProviderFactory connect;
+};
+
+// Which project: -f (a file or folder; empty: the current folder) and --host-file.
+struct Where {
+    std::string file;
+    std::optional<std::string> host_file;
+};
+
+// What apply, destroy, clean and run share.
+struct ApplyFlags {
+    bool yes = false;
+    bool allow_destroy_all = false;
+    int parallelism = 8;
+    int lock_timeout = 120;   // seconds
+    bool json = false;
+    bool plain_progress = false;   // every build output line
+};
+
+// "dockerops: <message>" on standard error; returns kExitError.
+int fail(Ui& ui, const Error& e);
+
+// --- configuration (ops/load.cpp) ---
+// The project, or nullopt with every error printed (the first 100).
+std::optional<Project> load_or_report(Ui& ui, const Where& where);
+// compile(), asking for each missing variable when there is a terminal, and
+// offering to save the answers in the host file.
+Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options = {});
+// validate: "ok: project 'demo', 2 containers, ..." or the errors.
+int validate(Session& s, const Where& where);
+// import: dockerops.toml (and the host file) written for a 2016 folder.
+int import_project(Session& s, const std::string& folder, const std::optional<std::string>& output, bool force);
+// init: the project's key pair.
+int init(Session& s, const Where& where);
+
+// --- plans and changes (ops/apply.cpp) ---
+struct PlanRequest {
+    Where where;
+    std::vector<std::string> targets;
+    std::string group;
+    bool json = false;
+    std::optional<std::string> out;   // save the plan here
+    bool detailed_exitcode = false;
+};
+int plan(Session& s, const PlanRequest& r);
+
+struct ApplyRequest {
+    Where where;
+    std::vector<std::string> targets;
+    std::string group;
+    ApplyFlags flags;
+};
+int apply(Session& s, const ApplyRequest& r);
+// A saved plan, carried out exactly if the engine still holds what it was made from.
+int apply_saved(Session& s, const Where& where, const std::string& plan_file, const ApplyFlags& flags);
+
+struct RemoveRequest {
+    Where where;
+    std::vector<std::string> targets;   // empty: the whole project
+    bool purge_data = false;
+    bool remove_images = false;
+    std::optional<std::string> question;   // asked first when set
+    ApplyFlags flags;
+};
+// destroy and clean.
+int remove_instances(Session& s, const RemoveRequest& r);
+int unlock(Session& s, const Where& where);
+// The desired graph as DOT; with `with_plan`, each node coloured by its planned action.
+Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<std::string>& targets,
+                              const std::string& group, bool with_plan);
+
+// --- build and run (ops/build.cpp, ops/run.cpp) ---
+struct BuildRequest {
+    Where where;
+    std::vector<std::string> containers;   // empty or "all": every one
+    bool no_cache = false;
+    enum class Progress { Auto, Plain, Json } progress = Progress::Auto;
+};
+int build(Session& s, const BuildRequest& r);
+
+struct RunRequest {
+    Where where;
+    std::string target;                     // CONTAINER, CONTAINER.INSTANCE or all
+    std::optional<std::string> instance;    // --instance
+    std::optional<InstanceType> type;       // --type, --interactive, --safemode
+    std::map<std::string, bool> sets;       // --set SWITCH=BOOL
+    ApplyFlags flags;
+};
+int run(Session& s, const RunRequest& r);
+
+// --- reading (ops/inspect.cpp) ---
+struct Observed {
+    Project project;
+    std::unique_ptr<Provider> engine;
+    ObservedState state;
+};
+Result<Observed> load_and_observe(Session& s, const Where& where);
+
+// One instance for TARGET ("web.one", "web" or a container name): several
+// matching ones are offered as a choice on a terminal, named in the error elsewhere.
+struct Chosen {
+    Project project;
+    std::unique_ptr<Provider> engine;
+    ObservedContainer container;
+    std::string address;   // on the project's network
+};
+Result<Chosen> choose(Session& s, const Where& where, const std::string& target, bool running_only = true);
+
+// ps: a header row, then one row per instance.
+Result<std::vector<std::vector<std::string>>> ps_rows(Session& s, const Where& where, bool all);
+// status: supervisorctl status in every running instance, as text.
+Result<std::string> status_text(Session& s, const Where& where);
+// ssh: the key and the address to log in with.
+struct SshTarget {
+    std::string key;
+    std::string address;
+};
+Result<SshTarget> ssh_target(Session& s, const Where& where, const std::string& target);
+// shell: a command's result, or an interactive shell (exit code) on a terminal.
+Result<ExecResult> shell_command(Session& s, const Where& where, const std::string& target, const std::vector<std::string>& cmd);
+Result<int> shell_interactive(Session& s, const Where& where, const std::string& target);
+// logs: the instance's output to `sink`.
+Status logs(Session& s, const Where& where, const std::string& target, bool follow,
+            const std::function<void(std::string_view)>& sink);
+
+}  // namespace dockerops::ops

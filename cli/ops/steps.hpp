@@ -1,0 +1,32 @@
+#pragma once
+// Steps the orchestration functions share (cli/ops only): connecting, the
+// lock, asking, planning against an engine, carrying a plan out.
+#include "cli/ops/ops.hpp"
+
+namespace dockerops::ops {
+
+Result<std::unique_ptr<Provider>> connect(Session& s);
+Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& project, const ApplyFlags& flags);
+// On a terminal: ask. Elsewhere: only with `yes`.
+bool confirmed(Ui& ui, bool yes, const std::string& question);
+// Observes, and plans the desired state against it.
+Result<Plan> plan_against(Session& s, Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
+                          const std::string& group);
+// The question before a plan is carried out, asked without holding the
+// project lock: on a terminal the lock is let go while the question waits,
+// taken again after, and the engine observed again; if anything changed,
+// nothing is done. A plan that removes every instance also needs
+// --allow-destroy-all or the project's name (with `guard_destroy_all`).
+// Returns the lock to carry the plan out under; nullopt when it is not to be
+// carried out (what happened is already said).
+std::optional<ProjectLock> confirm_unlocked(Session& s, ProjectLock lock, Provider& engine, const Plan& plan,
+                                            const ObservedState& observed, const ApplyFlags& flags, const std::string& question,
+                                            const std::string& cancelled, bool guard_destroy_all);
+// Carries a plan out (the caller holds the lock), each event a line; `eo`
+// gives the hooks beyond the flags'.
+ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, ExecOptions eo);
+// The summary (and --json results); the exit code.
+int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags);
+int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags);
+
+}  // namespace dockerops::ops

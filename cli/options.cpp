@@ -1,0 +1,61 @@
+#include "cli/options.hpp"
+
+#include <iostream>
+
+namespace dockerops::cli {
+
+void add_common(po::options_description& o) {
+    o.add_options()("help,h", "this help")("file,f", po::value<std::string>()->default_value(""),
+                                           "dockerops.toml, or the project folder (default: .)")(
+        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
+        "target", po::value<std::vector<std::string>>()->multitoken(), "web.one (an instance) or web (all of its instances)");
+}
+
+void add_apply_options(po::options_description& o) {
+    o.add_options()("yes,y", "apply without asking")("parallelism", po::value<int>()->default_value(8),
+                                                        "actions at once")(
+        "lock-timeout", po::value<int>()->default_value(120), "seconds to wait for another apply or destroy")(
+        "json", "print the results as JSON too")("allow-destroy-all", "let a plan remove every instance of the project")(
+        "progress", po::value<std::string>()->default_value("auto"),
+                                                 "build output: auto (none) or plain (every line)");
+}
+
+po::variables_map parse(const Args& args, po::options_description& opts) {
+    po::positional_options_description pos;
+    pos.add("target", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
+ops::Where where(const po::variables_map& vm) {
+    ops::Where w;
+    w.file = vm["file"].as<std::string>();
+    if (vm.count("host-file")) w.host_file = vm["host-file"].as<std::string>();
+    return w;
+}
+
+std::vector<std::string> targets(const po::variables_map& vm) {
+    return vm.count("target") ? vm["target"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+std::string group(const po::variables_map& vm) { return vm.count("group") ? vm["group"].as<std::string>() : std::string(); }
+
+ops::ApplyFlags apply_flags(const po::variables_map& vm) {
+    ops::ApplyFlags f;
+    f.yes = vm.count("yes") > 0;
+    f.allow_destroy_all = vm.count("allow-destroy-all") > 0;
+    f.parallelism = vm["parallelism"].as<int>();
+    f.lock_timeout = vm["lock-timeout"].as<int>();
+    f.json = vm.count("json") > 0;
+    f.plain_progress = vm.count("progress") && vm["progress"].as<std::string>() == "plain";
+    return f;
+}
+
+int print_help(const po::options_description& opts) {
+    std::cout << opts;
+    return ops::kExitOk;
+}
+
+}  // namespace dockerops::cli

@@ -1,0 +1,27 @@
+#pragma once
+// The options every command shares, and reading them into the orchestration
+// layer's requests.
+#include "cli/cli.hpp"
+#include "cli/ops/ops.hpp"
+
+#include <boost/program_options.hpp>
+
+namespace dockerops::cli {
+
+namespace po = boost::program_options;
+
+// -h, -f FILE, --host-file, and TARGET... as positional words.
+void add_common(po::options_description& o);
+// --yes, --parallelism, --lock-timeout, --json, --allow-destroy-all, --progress.
+void add_apply_options(po::options_description& o);
+po::variables_map parse(const Args& args, po::options_description& opts);
+
+ops::Where where(const po::variables_map& vm);
+std::vector<std::string> targets(const po::variables_map& vm);
+std::string group(const po::variables_map& vm);
+ops::ApplyFlags apply_flags(const po::variables_map& vm);
+
+// --help: the options, printed.
+int print_help(const po::options_description& opts);
+
+}  // namespace dockerops::cli

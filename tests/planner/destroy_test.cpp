@@ -1,0 +1,31 @@
+// make_destroy_plan.
+#include "tests/planner/scenario.hpp"
+
+using namespace dockerops;
+using dockerops::test::FakeEngine;
+using dockerops::test::FakeState;
+using dockerops::test::Scenario;
+using dockerops::test::TempDir;
+using dockerops::test::kShop;
+using dockerops::test::replace_all;
+
+TEST_CASE("plan: destroy removes the containers, then the network, and data only with --purge-data") {
+    Scenario s;
+    s.apply();
+    FakeEngine e(s.state);
+    auto obs = e.observe("shop");
+    REQUIRE(obs);
+    auto all = make_destroy_plan("shop", *obs, {{}, false, "/srv/data", false, {}, ""});
+    REQUIRE(all);
+    CHECK(render_text(*all) ==
+          "remove   db.master: destroy\nremove   web.one: destroy\nremove   web.two: destroy\n"
+          "remove-network network shop: nothing left on it\n"
+          "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 4 to remove.\n");
+    auto one = make_destroy_plan("shop", *obs, {{"web.two"}, true, "/srv/data", false, {}, ""});
+    REQUIRE(one);
+    CHECK(render_text(*one) == "remove   web.two: destroy\npurge-data data of web.two (/srv/data/web_two): --purge-data\n"
+                               "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 2 to remove.\n");
+    auto bad = make_destroy_plan("shop", *obs, {{"nope"}, false, "", false, {}, ""});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().text() == "project shop: no container of the project matches 'nope'");
+}

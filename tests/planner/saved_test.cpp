@@ -1,0 +1,49 @@
+// Saved plans: what they record, their staleness, their secrets.
+#include "tests/planner/scenario.hpp"
+
+using namespace dockerops;
+using dockerops::test::FakeEngine;
+using dockerops::test::FakeState;
+using dockerops::test::Scenario;
+using dockerops::test::TempDir;
+using dockerops::test::kShop;
+using dockerops::test::replace_all;
+
+TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
+    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }", "secret_env = [\"DB_PASSWORD\"]"));
+    s.vars["DB_PASSWORD"] = "s3cret";
+    auto p = s.plan();
+    REQUIRE(p);
+    auto back = parse_plan_json(render_json(*p));
+    REQUIRE(back);
+    CHECK(render_text(*back) == render_text(*p));
+    Plan wrong = *back;
+    auto key = project_secret_key(s.dir.path());
+    REQUIRE(key);
+    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); }, *key);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().text() == "db.master: secret DB_PASSWORD differs from the one the plan was made with (or the "
+                                    "project's secret key changed); make a new plan");
+    Plan other_key = *back;
+    CHECK_FALSE(fill_secrets(other_key, [](const std::string&) { return std::optional<std::string>("s3cret"); },
+                             std::string(64, '0')));
+    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }, *key));
+    for (const auto& a : back->actions)
+        if (a.object == "db.master") CHECK(a.container->env.at("DB_PASSWORD") == "s3cret");
+}
+
+TEST_CASE("plan: a saved plan records what it was made from and says what changed since") {
+    Scenario s;
+    s.apply();
+    auto before = s.plan();
+    REQUIRE(before);
+    s.container("shop-web-two").state = "exited";
+    auto after = s.plan();
+    REQUIRE(after);
+    CHECK(before->observed.fingerprint != after->observed.fingerprint);
+    auto changes = summary_changes(before->observed, after->observed);
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].starts_with("container shop-web-two changed: was '"));
+    CHECK(changes[0].find("running") != std::string::npos);
+    CHECK(changes[0].find("exited (0)") != std::string::npos);
+}

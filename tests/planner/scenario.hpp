@@ -1,0 +1,103 @@
+#pragma once
+// A project on disk (the "shop": base, web and db, db linked from web.one)
+// planned against the in-memory engine, and applied there by the executor.
+#include "engine/apply/executor.hpp"
+#include "engine/desired/context.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/desired/graph.hpp"
+#include "engine/model/secrets.hpp"
+#include "engine/model/spec_hash.hpp"
+#include "planner/plan.hpp"
+#include "tests/fake_engine.hpp"
+#include "tests/support.hpp"
+#include "util/hash.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace dockerops::test {
+
+inline const char* kShop = R"([project]
+name = "shop"
+[containers.base]
+[containers.web]
+[containers.db]
+
+[[instances]]
+container = "db"
+name = "master"
+env = { DB_NAME = "app" }
+
+[[instances]]
+container = "web"
+name = "one"
+links = ["db-master:DB"]
+env = { API_URL = "http://api.example" }
+
+[[instances]]
+container = "web"
+name = "two"
+group = "front"
+)";
+
+class Scenario {
+public:
+    explicit Scenario(const std::string& toml = kShop) {
+        dir.write("containers/base/Dockerfile", "FROM dockerops/busybox:latest\n");
+        dir.write("containers/web/Dockerfile", "FROM shop/base\nEXPOSE 8080\n");
+        dir.write("containers/db/Dockerfile", "FROM shop/base:latest\nEXPOSE 5432\n");
+        config(toml);
+    }
+    void config(const std::string& toml) { dir.write("dockerops.toml", toml); }
+
+    Environment env() const {
+        Environment e;
+        e.getenv = [this](const std::string& k) -> std::optional<std::string> {
+            auto it = vars.find(k);
+            return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+        };
+        e.interface_address = [](const std::string& i) -> std::optional<std::string> {
+            if (i == "eth0") return std::string("192.0.2.10");
+            return std::nullopt;
+        };
+        return e;
+    }
+    Result<Plan> plan(PlanOptions o = {}) {
+        auto r = load_project(dir.path());
+        if (!r.ok()) FAIL(format(r.diagnostics.items().at(0)));
+        auto d = compile(*r.project, env());
+        if (!d) return d.error();
+        auto g = DesiredGraph::build(*d);
+        if (!g) return g.error();
+        FakeEngine e(state);
+        auto obs = e.observe(d->project);
+        return make_plan(*d, *g, *obs, o);
+    }
+    std::string text(PlanOptions o = {}) {
+        auto p = plan(std::move(o));
+        if (!p) FAIL(p.error().text());
+        return render_text(*p);
+    }
+    ExecReport apply() {
+        auto p = plan();
+        if (!p) FAIL(p.error().text());
+        ExecReport rep = execute(*p, dockerops::test::fake_factory(state), {});
+        CHECK(rep.ok());
+        return rep;
+    }
+    ObservedContainer& container(const std::string& name) {
+        auto* c = state->by_name(name);
+        REQUIRE(c);
+        return *c;
+    }
+
+    TempDir dir;
+    std::shared_ptr<FakeState> state = std::make_shared<FakeState>();
+    std::map<std::string, std::string> vars;
+};
+
+inline std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+    return s;
+}
+
+}  // namespace dockerops::test
