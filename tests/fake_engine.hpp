@@ -66,6 +66,8 @@ public:
         auto* c = s_->by_ref(id);
         if (!c) return Error{"No such container: " + id, id, 404};
         s_->calls.push_back("attach " + c->name);
+        for (const auto& [_, n] : s_->networks)
+            if (n.name.ends_with("-dockerops-lock")) s_->calls.push_back("attached while " + n.name + " is held");
         c->state = "exited";
         c->exit_code = s_->attached_exit;
         return s_->attached_exit;

@@ -1,9 +1,10 @@
 // The executor against the in-memory engine: order, parallelism, failures
-// that stop only their dependents, safe replacement, and the project lock.
+// that stop only their dependents, safe replacement; first on plans made by
+// the planner, then on plans built by hand (each protocol on its own).
 #include "engine/desired/desired.hpp"
 #include "engine/apply/executor.hpp"
 #include "engine/desired/graph.hpp"
-#include "engine/apply/lock.hpp"
+#include "engine/model/ownership.hpp"
 #include "planner/plan.hpp"
 #include "tests/fake_engine.hpp"
 #include "tests/support.hpp"
@@ -162,59 +163,146 @@ TEST_CASE("executor: a replacement that does not come up puts the old container 
     CHECK(s.state->containers.size() == 3);
 }
 
-TEST_CASE("lock: one holder at a time, the second is told who holds it, unlock breaks it") {
-    auto state = std::make_shared<FakeState>();
-    FakeEngine a(state), b(state);
-    auto first = ProjectLock::acquire(a, "shop", std::chrono::seconds(0));
-    REQUIRE(first);
-    LockHolder told;
-    auto second = ProjectLock::acquire(b, "shop", std::chrono::seconds(1), [&](const LockHolder& h) { told = h; });
-    REQUIRE_FALSE(second);
-    CHECK_THAT(second.error().text(), Catch::StartsWith("project shop: locked by ") &&
-                                          Catch::Contains(" since ") &&
-                                          Catch::EndsWith("; wait for it (--lock-timeout SECONDS), or run 'dockerops unlock' if that run is gone"));
-    CHECK_THAT(told.who, Catch::Contains(" pid "));
-    auto other = ProjectLock::acquire(b, "another", std::chrono::seconds(0));
-    CHECK(other);   // projects do not share a lock
-    first->release();
-    auto third = ProjectLock::acquire(b, "shop", std::chrono::seconds(0));
-    REQUIRE(third);
-    auto broken = break_lock(a, "shop");
-    REQUIRE(broken);
-    REQUIRE(*broken);
-    CHECK_THAT((*broken)->who, Catch::Contains(" pid "));
-    auto none = break_lock(a, "shop");
-    REQUIRE(none);
-    CHECK_FALSE(*none);
-    // The lock network carries no project label: plans never see it.
-    CHECK(FakeEngine(state).observe("shop")->networks.empty());
+// --- plans built by hand: the executor carries out what it is given ---
+
+namespace {
+
+ContainerSpec hand_spec(const std::string& name, const std::string& image) {
+    ContainerSpec c;
+    c.name = name;
+    c.image = image;
+    c.network = "hand";
+    c.labels = {{labels::kProject, "hand"}, {labels::kContainer, "app"}, {labels::kInstance, "one"}};
+    return c;
 }
 
-TEST_CASE("lock: a lock whose holder is gone is taken over, said so, and a foreign network is never removed") {
+Action hand_action(int id, ActionKind kind, const std::string& object, std::vector<int> deps = {}) {
+    Action a;
+    a.id = id;
+    a.kind = kind;
+    a.key = "hand:" + object;
+    a.object = object;
+    a.cause = "by hand";
+    a.depends_on = std::move(deps);
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("executor, by hand: a build records the image id, a create stamps the owner token of the image it used") {
     auto state = std::make_shared<FakeState>();
+    Plan p;
+    p.project = "hand";
+    Action b = hand_action(1, ActionKind::Build, "hand/app:latest");
+    b.build = BuildSpec{"/nowhere", "hand/app:latest", {}, {}, false};
+    Action n = hand_action(2, ActionKind::CreateNetwork, "hand");
+    n.network = NetworkSpec{"hand", "10.9.9.0/24", "10.9.9.1", {}};
+    Action c = hand_action(3, ActionKind::Create, "app.one", {1, 2});
+    c.container = hand_spec("hand-app-one", "hand/app:latest");
+    p.actions = {b, n, c};
+    std::vector<std::string> started;
+    ExecOptions o;
+    o.started = [&](const Action& a) { started.push_back(a.object); };
+    ExecReport r = execute(p, dockerops::test::fake_factory(state), o);
+    REQUIRE(r.ok());
+    CHECK_THAT(r.results[0].produced, Catch::StartsWith("sha256:img"));
+    CHECK(started.size() == 3);
+    CHECK(started.back() == "app.one");   // after what it depends on
+    auto* made = state->by_name("hand-app-one");
+    REQUIRE(made);
+    CHECK(made->state == "running");
+    CHECK(made->image_id == r.results[0].produced);
+    CHECK(made->labels.at(labels::kOwner) == container_owner_token("hand", r.results[0].produced));
+}
+
+TEST_CASE("executor, by hand: a failed create stops what depends on it and names it") {
+    auto state = std::make_shared<FakeState>();
+    state->add_image("hand/app:latest", {});
+    state->fail_create.insert("hand-app-one");
+    Plan p;
+    p.project = "hand";
+    Action c1 = hand_action(1, ActionKind::Create, "app.one");
+    c1.container = hand_spec("hand-app-one", "hand/app:latest");
+    Action c2 = hand_action(2, ActionKind::Create, "app.two");
+    c2.container = hand_spec("hand-app-two", "hand/app:latest");
+    Action c3 = hand_action(3, ActionKind::Create, "app.three", {1});
+    c3.container = hand_spec("hand-app-three", "hand/app:latest");
+    p.actions = {c1, c2, c3};
+    ExecReport r = execute(p, dockerops::test::fake_factory(state), {});
+    CHECK(r.results[0].outcome == Outcome::Failed);
+    CHECK_THAT(r.results[0].message, Catch::Contains("create refused"));
+    CHECK(r.results[1].outcome == Outcome::Done);
+    CHECK(r.results[2].outcome == Outcome::NotStarted);
+    CHECK(r.results[2].message == "needs create app.one");
+    CHECK(r.summary(p) == "Apply: 1 done, 1 failed, 1 not started.\n  failed: create app.one\n"
+                          "  not started: create app.three (needs create app.one)\n");
+}
+
+TEST_CASE("executor, by hand: replace swaps the container in place, and puts the old one back when the new one dies") {
+    auto state = std::make_shared<FakeState>();
+    state->add_image("hand/app:latest", {});
     FakeEngine e(state);
-    auto held = ProjectLock::acquire(e, "shop", std::chrono::seconds(0));
-    REQUIRE(held);
-    // As a killed run leaves it: this host and boot, a pid that is not running.
-    for (auto& [id, n] : state->networks) {
-        n.labels["io.dockerops.lock.pid"] = "999999999";
-        n.labels["io.dockerops.lock.start"] = "1";
+    ContainerSpec old = hand_spec("hand-app-one", "hand/app:latest");
+    auto old_id = e.create_container(old);
+    REQUIRE(old_id);
+    REQUIRE(e.start_container(*old_id));
+    Plan p;
+    p.project = "hand";
+    Action r = hand_action(1, ActionKind::Replace, "app.one");
+    r.container = hand_spec("hand-app-one", "hand/app:latest");
+    r.container->env["V"] = "2";
+    r.target_id = *old_id;
+    r.target_name = "hand-app-one";
+    p.actions = {r};
+
+    SECTION("the new one comes up: the old one is gone") {
+        REQUIRE(execute(p, dockerops::test::fake_factory(state), {}).ok());
+        auto* now = state->by_name("hand-app-one");
+        REQUIRE(now);
+        CHECK(now->id != *old_id);
+        CHECK(now->state == "running");
+        CHECK(state->containers.size() == 1);
     }
-    LockHolder gone;
-    int waited = 0;
-    auto taken = ProjectLock::acquire(
-        e, "shop", std::chrono::seconds(0), [&](const LockHolder&) { ++waited; }, [&](const LockHolder& h) { gone = h; });
-    REQUIRE(taken);
-    CHECK(waited == 0);
-    CHECK(gone.pid == "999999999");
-    CHECK(holder_is_gone(gone));
-    taken->release();
-    // A live holder on another host is never assumed gone.
-    CHECK_FALSE(holder_is_gone(LockHolder{"x@elsewhere pid 1", "", "elsewhere", "b", "1", "1"}));
-    // A network of that name that dockerops did not make as the lock is left alone.
-    REQUIRE(e.create_network(NetworkSpec{lock_name("shop"), "", "", {{"com.example.owner", "someone"}}}));
-    auto refused = break_lock(e, "shop");
-    REQUIRE_FALSE(refused);
-    CHECK_THAT(refused.error().text(), Catch::Contains("was not made by dockerops as this project's lock"));
-    CHECK(e.find_network(lock_name("shop")).value().has_value());
+    SECTION("the new one exits: the old one is back under its name, running, and the error says so") {
+        state->exit_when_env.insert("V=2");
+        ExecReport rep = execute(p, dockerops::test::fake_factory(state), {});
+        REQUIRE_FALSE(rep.ok());
+        CHECK_THAT(rep.results[0].message, Catch::Contains("the old container was put back and started"));
+        auto* back = state->by_name("hand-app-one");
+        REQUIRE(back);
+        CHECK(back->id == *old_id);
+        CHECK(back->state == "running");
+        CHECK(state->containers.size() == 1);
+    }
+}
+
+TEST_CASE("executor, by hand: an attached create hands over the terminal, reports its exit code, and removes the container") {
+    auto state = std::make_shared<FakeState>();
+    state->add_image("hand/app:latest", {});
+    state->attached_exit = 7;
+    dockerops::test::TempDir dir;
+    Plan p;
+    p.project = "hand";
+    Action c = hand_action(1, ActionKind::Create, "app.x1");
+    c.container = hand_spec("hand-app-x1", "hand/app:latest");
+    c.container->tty = c.container->open_stdin = true;
+    // A persistent folder made now is seeded from the image, as for any create.
+    c.container->mounts.push_back({(dir.path() / "data").string(), "/data", false, true, true});
+    c.attach = true;
+    p.actions = {c};
+    int handed = 0;
+    ExecOptions o;
+    o.before_attach = [&] { ++handed; };
+    ExecReport r = execute(p, dockerops::test::fake_factory(state), o);
+    REQUIRE(r.ok());
+    CHECK(handed == 1);
+    CHECK(r.results[0].exit_code == 7);
+    CHECK(std::filesystem::is_directory(dir.path() / "data"));
+    std::vector<std::string> calls = state->calls;
+    CHECK(std::any_of(calls.begin(), calls.end(), [&](const std::string& c) {
+        return c.starts_with("seed " + (dir.path() / "data").string()) && c.ends_with(":/data");
+    }));
+    CHECK(std::find(calls.begin(), calls.end(), "attach hand-app-x1") != calls.end());
+    CHECK(std::find(calls.begin(), calls.end(), "start hand-app-x1") == calls.end());
+    CHECK_FALSE(state->by_name("hand-app-x1"));
 }

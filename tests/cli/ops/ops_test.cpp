@@ -1,0 +1,170 @@
+// The commands' orchestration (cli/ops) on the in-memory engine: what a user
+// sees and what ends up on the engine, with the terminal scripted.
+#include "cli/ops/ops.hpp"
+#include "tests/planner/scenario.hpp"
+
+#include <deque>
+
+using namespace dockerops;
+using dockerops::test::FakeEngine;
+using dockerops::test::Scenario;
+
+namespace {
+
+class ScriptedUi final : public ops::Ui {
+public:
+    void out(const std::string& text) override { std::lock_guard<std::mutex> l(m); stdout_text += text; }
+    void err(const std::string& text) override { std::lock_guard<std::mutex> l(m); stderr_text += text; }
+    std::string read_line(bool) override {
+        if (answers.empty()) return "";
+        std::string a = answers.front();
+        answers.pop_front();
+        return a;
+    }
+    std::mutex m;
+    std::string stdout_text, stderr_text;
+    std::deque<std::string> answers;
+};
+
+struct Ops {
+    Ops() : session{ui, dockerops::test::fake_factory(shop.state)} {}
+    ops::Where where() const { return {shop.dir.path().string(), std::nullopt}; }
+    ops::ApplyFlags yes() const {
+        ops::ApplyFlags f;
+        f.yes = true;
+        return f;
+    }
+    int apply() { return ops::apply(session, ops::ApplyRequest{where(), {}, "", yes()}); }
+    std::string take_out() { std::string o = ui.stdout_text; ui.stdout_text.clear(); return o; }
+    bool called(const std::string& prefix) const {
+        for (const auto& c : shop.state->calls) if (c.starts_with(prefix)) return true;
+        return false;
+    }
+    Scenario shop;
+    ScriptedUi ui;
+    ops::Session session;
+};
+
+}  // namespace
+
+TEST_CASE("ops: plan, apply, and a second plan says no changes") {
+    Ops o;
+    ops::PlanRequest plan{o.where(), {}, "", false, std::nullopt, true};
+    CHECK(ops::plan(o.session, plan) == ops::kExitChanges);
+    CHECK_THAT(o.take_out(), Catch::Contains("create   db.master: not found") &&
+                                 Catch::EndsWith("Plan: 3 to build, 4 to create, 0 to replace, 0 to start, 0 to remove.\n"));
+    CHECK(o.apply() == ops::kExitOk);
+    CHECK_THAT(o.take_out(), Catch::Contains("Apply: 7 done, 0 failed, 0 not started."));
+    CHECK(ops::plan(o.session, plan) == ops::kExitOk);
+    CHECK(o.take_out() == "No changes.\n");
+}
+
+TEST_CASE("ops: without a terminal, apply needs --yes and changes nothing") {
+    Ops o;
+    ops::ApplyFlags flags;   // no --yes, no terminal
+    CHECK(ops::apply(o.session, ops::ApplyRequest{o.where(), {}, "", flags}) == ops::kExitError);
+    CHECK_THAT(o.ui.stderr_text, Catch::Contains("not a terminal, so nothing was changed: pass --yes"));
+    CHECK_FALSE(o.called("create "));
+    CHECK(o.shop.state->networks.empty());   // nor is the lock left behind
+}
+
+TEST_CASE("ops: on a terminal, declining the question changes nothing") {
+    Ops o;
+    o.ui.in_terminal = true;
+    o.ui.answers = {"n"};
+    ops::ApplyFlags flags;
+    CHECK(ops::apply(o.session, ops::ApplyRequest{o.where(), {}, "", flags}) == ops::kExitError);
+    CHECK_THAT(o.take_out(), Catch::EndsWith("Apply these changes? [y/N] Apply cancelled.\n"));
+    CHECK_FALSE(o.called("create "));
+}
+
+TEST_CASE("ops: run of an undeclared instance makes it ad hoc, and a later apply keeps it") {
+    Ops o;
+    REQUIRE(o.apply() == ops::kExitOk);
+    ops::RunRequest r{o.where(), "web.extra", std::nullopt, std::nullopt, {}, o.yes()};
+    CHECK(ops::run(o.session, r) == ops::kExitOk);
+    auto* extra = o.shop.state->by_name("shop-web-extra");
+    REQUIRE(extra);
+    CHECK(extra->labels.at(labels::kAdhoc) == "true");
+    CHECK(extra->state == "running");
+    o.take_out();
+    REQUIRE(o.apply() == ops::kExitOk);
+    CHECK(o.take_out() == "warning: web.extra was started by 'dockerops run' and is not in the configuration: kept "
+                          "('dockerops clean web.extra' removes it)\n\nNo changes.\n");
+}
+
+TEST_CASE("ops: run --set changes a switch for that run only, through the plan") {
+    Ops o;
+    ops::RunRequest r{o.where(), "db.master", std::nullopt, std::nullopt, {{"persistent_data", true}}, o.yes()};
+    CHECK(ops::run(o.session, r) == ops::kExitOk);
+    auto* db = o.shop.state->by_name("shop-db-master");
+    REQUIRE(db);
+    CHECK(o.called("seed " + (o.shop.dir.path() / "data/db_master/data").string()));
+}
+
+TEST_CASE("ops: an interactive run is an attached create: seeded, the lock let go first, removed after, its exit code returned") {
+    Ops o;
+    o.shop.state->attached_exit = 3;
+    ops::RunRequest r{o.where(), "web", std::string("dev"), InstanceType::Interactive, {{"persistent_data", true}}, o.yes()};
+    CHECK(ops::run(o.session, r) == 3);
+    CHECK(o.called("attach shop-web-dev"));
+    CHECK_FALSE(o.called("attached while"));   // the project lock is not held while someone works in the shell
+    CHECK(o.called("seed " + (o.shop.dir.path() / "data/web_dev/data").string()));
+    CHECK_FALSE(o.shop.state->by_name("shop-web-dev"));
+    CHECK(o.shop.state->by_name("shop-db-master"));   // what it links to was made first
+    SECTION("a second one of that name while it exists is refused") {
+        REQUIRE(o.apply() == ops::kExitOk);
+        ContainerSpec spec;
+        spec.name = "shop-web-dev";
+        spec.image = "shop/web:latest";
+        spec.labels = {{labels::kProject, "shop"}, {labels::kContainer, "web"}, {labels::kInstance, "dev"}};
+        FakeEngine e(o.shop.state);
+        REQUIRE(stamp_owner(e, spec));
+        REQUIRE(e.create_container(spec));
+        CHECK(ops::run(o.session, r) == ops::kExitError);
+        CHECK_THAT(o.ui.stderr_text, Catch::Contains("instance web.dev already exists: 'dockerops clean web.dev' first"));
+    }
+}
+
+TEST_CASE("ops: build builds every image in FROM order through the executor, naming what it built") {
+    Ops o;
+    CHECK(ops::build(o.session, ops::BuildRequest{o.where(), {"all"}, false, ops::BuildRequest::Progress::Plain}) == ops::kExitOk);
+    const std::string out = o.take_out();
+    CHECK_THAT(out, Catch::StartsWith("build shop/base:latest\n  base | Step 1/1 : FROM x\nbuilt shop/base:latest (sha256:img"));
+    CHECK_THAT(out, Catch::EndsWith("3 images built\n"));
+    o.shop.state->fail_build.insert("shop/base:latest");
+    CHECK(ops::build(o.session, ops::BuildRequest{o.where(), {"web"}, false, ops::BuildRequest::Progress::Auto}) == ops::kExitError);
+    CHECK_THAT(o.ui.stderr_text, Catch::Contains("build failed at Step 2/2") && Catch::Contains("not built: shop/web:latest"));
+}
+
+TEST_CASE("ops: a saved plan is applied only while the engine holds what it was made from") {
+    Ops o;
+    const std::string file = (o.shop.dir.path() / "plan.json").string();
+    REQUIRE(ops::plan(o.session, ops::PlanRequest{o.where(), {}, "", false, file, false}) == ops::kExitOk);
+    REQUIRE(o.apply() == ops::kExitOk);   // the engine moves on
+    CHECK(ops::apply_saved(o.session, o.where(), file, o.yes()) == ops::kExitError);
+    CHECK_THAT(o.ui.stderr_text, Catch::Contains("the saved plan is stale") && Catch::Contains("appeared"));
+    REQUIRE(ops::plan(o.session, ops::PlanRequest{o.where(), {"web.two"}, "", false, file, false}) == ops::kExitOk);
+    o.shop.container("shop-web-two").state = "exited";
+    CHECK(ops::apply_saved(o.session, o.where(), file, o.yes()) == ops::kExitError);   // changed since
+    REQUIRE(ops::plan(o.session, ops::PlanRequest{o.where(), {"web.two"}, "", false, file, false}) == ops::kExitOk);
+    o.take_out();
+    CHECK(ops::apply_saved(o.session, o.where(), file, o.yes()) == ops::kExitOk);
+    CHECK_THAT(o.take_out(), Catch::StartsWith("start    web.two: exited (0)") && Catch::Contains("Apply: 1 done"));
+}
+
+TEST_CASE("ops: ps lists the instances, destroy removes them and the network") {
+    Ops o;
+    REQUIRE(o.apply() == ops::kExitOk);
+    auto rows = ops::ps_rows(o.session, o.where(), false);
+    REQUIRE(rows);
+    REQUIRE(rows->size() == 4);
+    CHECK((*rows)[1][0] == "db");
+    CHECK((*rows)[1][1] == "master");
+    CHECK((*rows)[1][3] == "running");
+    ops::RemoveRequest destroy{o.where(), {}, false, false, "Destroy these?", o.yes()};
+    destroy.flags.allow_destroy_all = true;
+    CHECK(ops::remove_instances(o.session, destroy) == ops::kExitOk);
+    CHECK(o.shop.state->containers.empty());
+    CHECK(o.shop.state->networks.empty());
+}
