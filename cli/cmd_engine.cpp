@@ -15,25 +15,25 @@ namespace fs = std::filesystem;
 namespace dockerops::cli {
 
 int cmd_plan(const Args& args) {
-    po::options_description opts("dockerops plan [TARGET...] [--group G] [-o FILE] [--json] [--detailed-exitcode]");
-    add_common(opts);
-    opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)")(
+    Command c("dockerops plan [TARGET...] [--group G] [-o FILE] [--json] [--detailed-exitcode]");
+    c.opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)")(
         "out,o", po::value<std::string>(), "save the plan, for 'dockerops apply FILE'")("json", "print the plan as JSON")(
         "detailed-exitcode", "exit 2 when there are changes (drift), 0 when there are none");
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     ops::PlanRequest r{where(vm), targets(vm), group(vm), vm.count("json") > 0, std::nullopt, vm.count("detailed-exitcode") > 0};
     if (vm.count("out")) r.out = vm["out"].as<std::string>();
     return ops::plan(terminal_session(), r);
 }
 
 int cmd_apply(const Args& args) {
-    po::options_description opts("dockerops apply [PLANFILE | TARGET...] [--yes] [--parallelism N]");
-    add_common(opts);
-    opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)");
-    add_apply_options(opts);
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    Command c("dockerops apply [PLANFILE | TARGET...] [--yes] [--parallelism N]");
+    c.opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)");
+    add_apply_options(c.opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const auto t = targets(vm);
     // A saved plan: applied exactly, if the engine still holds what it was made from.
     if (t.size() == 1 && fs::is_regular_file(t[0])) return ops::apply_saved(terminal_session(), where(vm), t[0], apply_flags(vm));
@@ -41,32 +41,26 @@ int cmd_apply(const Args& args) {
 }
 
 int cmd_destroy(const Args& args) {
-    po::options_description opts("dockerops destroy [TARGET...] [--yes] [--purge-data]");
-    add_common(opts);
-    add_apply_options(opts);
-    opts.add_options()("purge-data", "also delete the instances' persistent data folders and the project's named volumes")(
+    Command c("dockerops destroy [TARGET...] [--yes] [--purge-data]");
+    add_apply_options(c.opts);
+    c.opts.add_options()("purge-data", "also delete the instances' persistent data folders and the project's named volumes")(
         "rmi", "also remove the project's images (and the dangling ones its earlier builds left)");
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     return ops::remove_instances(terminal_session(), ops::RemoveRequest{where(vm), targets(vm), vm.count("purge-data") > 0,
                                                                         vm.count("rmi") > 0, "Destroy these?", apply_flags(vm)});
 }
 
-int cmd_unlock(const Args& args) {
-    po::options_description opts("dockerops unlock [-f FILE]");
-    add_common(opts);
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
-    return ops::unlock(terminal_session(), where(vm));
-}
+int cmd_unlock(const Args& args) { return run_simple(args, "dockerops unlock [-f FILE]", ops::unlock); }
 
 int cmd_graph(const Args& args) {
-    po::options_description opts("dockerops graph [--format dot|svg] [--plan]");
-    add_common(opts);
-    opts.add_options()("format", po::value<std::string>()->default_value("dot"), "dot, or svg (needs Graphviz's dot)")(
+    Command c("dockerops graph [--format dot|svg] [--plan]");
+    c.opts.add_options()("format", po::value<std::string>()->default_value("dot"), "dot, or svg (needs Graphviz's dot)")(
         "plan", "colour each node by its planned action (reads the engine)");
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     auto& s = terminal_session();
     const std::string format = vm["format"].as<std::string>();
     auto dot = ops::graph_dot(s, where(vm), targets(vm), group(vm), vm.count("plan") > 0);

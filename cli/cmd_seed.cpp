@@ -50,20 +50,16 @@ int fail(const Error& e) { return ops::fail(terminal_session().ui, e); }
 }  // namespace
 
 int cmd_init(const Args& args) {
-    po::options_description opts("dockerops init [-f FILE]: a key pair for the project's instances");
-    add_common(opts);
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
-    return ops::init(terminal_session(), where(vm));
+    return run_simple(args, "dockerops init [-f FILE]: a key pair for the project's instances", ops::init);
 }
 
 int cmd_build(const Args& args) {
-    po::options_description opts("dockerops build [CONTAINER...|all] [--no-cache] [--progress auto|plain|json]");
-    add_common(opts);
-    opts.add_options()("no-cache", "do not use the engine's build cache")(
+    Command c("dockerops build [CONTAINER...|all] [--no-cache] [--progress auto|plain|json]");
+    c.opts.add_options()("no-cache", "do not use the engine's build cache")(
         "progress", po::value<std::string>()->default_value("auto"), "auto (steps on a terminal), plain (every line), json");
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const std::string progress = vm["progress"].as<std::string>();
     if (progress != "auto" && progress != "plain" && progress != "json")
         return fail(Error{"--progress is auto, plain or json, not '" + progress + "'"});
@@ -73,16 +69,16 @@ int cmd_build(const Args& args) {
 }
 
 int cmd_run(const Args& args) {
-    po::options_description opts("dockerops run CONTAINER[.INSTANCE]|all [--instance N] [--type T] [--interactive] [--safemode] [--set KEY=VALUE...]");
-    add_common(opts);
-    add_apply_options(opts);
-    opts.add_options()("instance", po::value<std::string>(), "the instance name (default: the declared ones, or a random one)")(
+    Command c("dockerops run CONTAINER[.INSTANCE]|all [--instance N] [--type T] [--interactive] [--safemode] [--set KEY=VALUE...]");
+    add_apply_options(c.opts);
+    c.opts.add_options()("instance", po::value<std::string>(), "the instance name (default: the declared ones, or a random one)")(
         "type", po::value<std::string>(), "standard, published, master, interactive or safemode")(
         "interactive", "a shell on your terminal instead of the command; removed when you leave")(
         "safemode", "interactive, and the image's entrypoint-local.sh is skipped")(
         "set", po::value<std::vector<std::string>>()->multitoken(), "a switch for this run: linked, publish_ports, persistent_data, persistent_opt, persistent_log");
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const auto t = targets(vm);
     if (t.size() != 1) return fail(Error{"run takes one CONTAINER, CONTAINER.INSTANCE or all"});
     ops::RunRequest r{where(vm), t[0], std::nullopt, std::nullopt, {}, apply_flags(vm)};
@@ -108,11 +104,11 @@ int cmd_run(const Args& args) {
 }
 
 int cmd_clean(const Args& args) {
-    po::options_description opts("dockerops clean TARGET|all [--yes]: remove instances, keep their data");
-    add_common(opts);
-    add_apply_options(opts);
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    Command c("dockerops clean TARGET|all [--yes]: remove instances, keep their data");
+    add_apply_options(c.opts);
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     auto t = targets(vm);
     if (t.empty()) return fail(Error{"clean takes a TARGET (web.one, web) or all"});
     const bool all = std::find(t.begin(), t.end(), "all") != t.end();
@@ -125,11 +121,11 @@ int cmd_clean(const Args& args) {
 }
 
 int cmd_ps(const Args& args) {
-    po::options_description opts("dockerops ps [--all]");
-    add_common(opts);
-    opts.add_options()("all,a", "stopped instances too");
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    Command c("dockerops ps [--all]");
+    c.opts.add_options()("all,a", "stopped instances too");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     auto rows = ops::ps_rows(terminal_session(), where(vm), vm.count("all") > 0);
     if (!rows) return fail(rows.error());
     std::vector<std::size_t> width((*rows)[0].size(), 0);
@@ -144,10 +140,10 @@ int cmd_ps(const Args& args) {
 }
 
 int cmd_ip(const Args& args) {
-    po::options_description opts("dockerops ip TARGET");
-    add_common(opts);
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    Command c("dockerops ip TARGET");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const auto t = targets(vm);
     if (t.size() != 1) return fail(Error{"ip takes one TARGET"});
     auto ch = ops::choose(terminal_session(), where(vm), t[0]);
@@ -157,11 +153,11 @@ int cmd_ip(const Args& args) {
 }
 
 int cmd_ssh(const Args& args) {
-    po::options_description opts("dockerops ssh TARGET [CMD...]");
-    add_common(opts);
+    Command c("dockerops ssh TARGET [CMD...]");
     auto [ours, remote] = split_at_target(args);
-    auto vm = parse(ours, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(ours);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const auto t = targets(vm);
     if (t.empty()) return fail(Error{"ssh takes a TARGET"});
     auto target = ops::ssh_target(terminal_session(), where(vm), t[0]);
@@ -183,11 +179,11 @@ int cmd_ssh(const Args& args) {
 }
 
 int cmd_shell(const Args& args) {
-    po::options_description opts("dockerops shell TARGET [CMD...]");
-    add_common(opts);
+    Command c("dockerops shell TARGET [CMD...]");
     auto [ours, cmd] = split_at_target(args);
-    auto vm = parse(ours, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(ours);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const auto t = targets(vm);
     if (t.empty()) return fail(Error{"shell takes a TARGET"});
     if (cmd.empty()) {
@@ -203,14 +199,14 @@ int cmd_shell(const Args& args) {
 }
 
 int cmd_logs(const Args& args) {
-    po::options_description opts("dockerops logs TARGET [-f]");
-    add_common(opts);
-    opts.add_options()("follow,F", "keep printing new output");
+    Command c("dockerops logs TARGET [-f]");
+    c.opts.add_options()("follow,F", "keep printing new output");
     // -f is the project file everywhere; 'logs -f' in the docker sense is --follow.
     Args a = args;
     for (auto& w : a) if (w == "--follow") w = "-F";
-    auto vm = parse(a, opts);
-    if (vm.count("help")) return print_help(opts);
+    auto parsed = c.parse(a);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     const auto t = targets(vm);
     if (t.size() != 1) return fail(Error{"logs takes one TARGET"});
     auto s = ops::logs(terminal_session(), where(vm), t[0], vm.count("follow") > 0, [](std::string_view chunk) {
@@ -222,10 +218,10 @@ int cmd_logs(const Args& args) {
 }
 
 int cmd_status(const Args& args) {
-    po::options_description opts("dockerops status: supervisorctl status in every running instance");
-    add_common(opts);
-    auto vm = parse(args, opts);
-    if (vm.count("help")) return print_help(opts);
+    Command c("dockerops status: supervisorctl status in every running instance");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
     auto text = ops::status_text(terminal_session(), where(vm));
     if (!text) return fail(text.error());
     std::cout << *text;

@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include "cli/terminal_ui.hpp"
+
 #include <iostream>
 
 namespace dockerops::cli {
@@ -56,6 +58,19 @@ ops::ApplyFlags apply_flags(const po::variables_map& vm) {
 int print_help(const po::options_description& opts) {
     std::cout << opts;
     return ops::kExitOk;
+}
+
+std::optional<po::variables_map> Command::parse(const Args& args) {
+    auto vm = cli::parse(args, opts);
+    if (!vm.count("help")) return vm;
+    print_help(opts);
+    return std::nullopt;
+}
+
+int run_simple(const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&)) {
+    Command c(usage);
+    auto vm = c.parse(args);
+    return vm ? run(terminal_session(), where(*vm)) : ops::kExitOk;
 }
 
 }  // namespace dockerops::cli

@@ -24,4 +24,15 @@ ops::ApplyFlags apply_flags(const po::variables_map& vm);
 // --help: the options, printed.
 int print_help(const po::options_description& opts);
 
+// A command's options: the common ones first, then its own (add them to
+// `opts`). parse() gives nullopt when --help was asked, and prints the options.
+struct Command {
+    explicit Command(const std::string& usage) : opts(usage) { add_common(opts); }
+    std::optional<po::variables_map> parse(const Args& args);
+    po::options_description opts;
+};
+
+// A command with the common options only: parsed, then `run` on the project.
+int run_simple(const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&));
+
 }  // namespace dockerops::cli

@@ -178,14 +178,20 @@ Result<Plan> plan_against(Session& s, Provider& engine, const DesiredState& d, c
 
 // --- the commands ---
 
-int plan(Session& s, const PlanRequest& r) {
-    auto p = load_or_report(s.ui, r.where);
-    if (!p) return fail(s.ui, Error{"the configuration has errors"});
+Result<Prepared> prepare(Session& s, const Where& where) {
+    auto p = load_or_report(s.ui, where);
+    if (!p) return Error{"the configuration has errors"};
     auto d = compile_with_prompts(s, *p);
-    if (!d) return fail(s.ui, d.error());
+    if (!d) return d.error();
     auto engine = connect(s);
-    if (!engine) return fail(s.ui, engine.error());
-    auto plan = plan_against(s, **engine, *d, r.targets, r.group);
+    if (!engine) return engine.error();
+    return Prepared{std::move(*d), std::move(*engine)};
+}
+
+int plan(Session& s, const PlanRequest& r) {
+    auto pr = prepare(s, r.where);
+    if (!pr) return fail(s.ui, pr.error());
+    auto plan = plan_against(s, *pr->engine, pr->desired, r.targets, r.group);
     if (!plan) return fail(s.ui, plan.error());
     s.ui.out(r.json ? render_json(*plan) : render_text(*plan, {s.ui.color}));
     if (r.out) {
@@ -200,12 +206,10 @@ int plan(Session& s, const PlanRequest& r) {
 }
 
 int apply(Session& s, const ApplyRequest& r) {
-    auto p = load_or_report(s.ui, r.where);
-    if (!p) return fail(s.ui, Error{"the configuration has errors"});
-    auto d = compile_with_prompts(s, *p);
-    if (!d) return fail(s.ui, d.error());
-    auto engine = connect(s);
-    if (!engine) return fail(s.ui, engine.error());
+    auto pr = prepare(s, r.where);
+    if (!pr) return fail(s.ui, pr.error());
+    const DesiredState* d = &pr->desired;
+    auto* engine = &pr->engine;
     // Planned and carried out under the lock, so two applies never both create
     // the same thing. The lock is not held while a question waits for an
     // answer: it is let go, and taken again after; if the engine changed in

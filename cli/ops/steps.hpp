@@ -6,6 +6,12 @@
 namespace dockerops::ops {
 
 Result<std::unique_ptr<Provider>> connect(Session& s);
+// Loaded (errors printed), compiled (missing variables asked for), connected.
+struct Prepared {
+    DesiredState desired;
+    std::unique_ptr<Provider> engine;
+};
+Result<Prepared> prepare(Session& s, const Where& where);
 Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& project, const ApplyFlags& flags);
 // On a terminal: ask. Elsewhere: only with `yes`.
 bool confirmed(Ui& ui, bool yes, const std::string& question);

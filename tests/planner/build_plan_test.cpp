@@ -1,8 +1,6 @@
 // make_build_plan, build_spec_of, and the kinds of objects a project needs.
 #include "tests/planner/scenario.hpp"
 
-using namespace dockerops;
-using dockerops::test::Scenario;
 
 namespace {
 

@@ -2,10 +2,6 @@
 // scenario asserts the exact canonical plan text (the golden form).
 #include "tests/planner/scenario.hpp"
 
-using namespace dockerops;
-using dockerops::test::FakeEngine;
-using dockerops::test::FakeState;
-using dockerops::test::Scenario;
 using dockerops::test::TempDir;
 using dockerops::test::kShop;
 using dockerops::test::replace_all;

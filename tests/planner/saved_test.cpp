@@ -1,10 +1,6 @@
 // Saved plans: what they record, their staleness, their secrets.
 #include "tests/planner/scenario.hpp"
 
-using namespace dockerops;
-using dockerops::test::FakeEngine;
-using dockerops::test::FakeState;
-using dockerops::test::Scenario;
 using dockerops::test::TempDir;
 using dockerops::test::kShop;
 using dockerops::test::replace_all;

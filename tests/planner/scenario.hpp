@@ -101,3 +101,9 @@ inline std::string replace_all(std::string s, const std::string& from, const std
 }
 
 }  // namespace dockerops::test
+
+// The names every planner test uses.
+using namespace dockerops;
+using dockerops::test::FakeEngine;
+using dockerops::test::FakeState;
+using dockerops::test::Scenario;

@@ -5,9 +5,6 @@
 
 #include <deque>
 
-using namespace dockerops;
-using dockerops::test::FakeEngine;
-using dockerops::test::Scenario;
 
 namespace {
 
