@@ -2,6 +2,7 @@
 #include "cli/ops/ops.hpp"
 #include "cli/provider.hpp"
 #include "engine/apply/lock.hpp"
+#include "engine/model/builtins.hpp"
 
 #include <boost/program_options/errors.hpp>
 
@@ -44,8 +45,12 @@ const std::map<std::string, Command>& commands() {
         {"shell", {cmd_shell, "a shell (or a command) in a running instance"}},
         {"logs", {cmd_logs, "an instance's output (--follow to keep reading)"}},
         {"status", {cmd_status, "supervisorctl status in every running instance"}},
-        {"version", {[](const Args&) { std::cout << "dockerops " << DOCKEROPS_VERSION << "\n"; return 0; },
-                     "print the version"}},
+        {"version", {[](const Args&) {
+                         std::cout << "dockerops " << DOCKEROPS_VERSION << "\nshare: " << dockerops::share_dir_description()
+                                   << "\n";
+                         return 0;
+                     },
+                     "print the version and where the built-in containers are"}},
     };
     return table;
 }

@@ -156,7 +156,7 @@ void decide_image(const DesiredState& d, const DesiredImage& img, const Observed
     else if (hash != img.context_hash) cause = context_cause(img, *seen->second);
     else
         for (const auto& parent : img.parents)
-            if (b.rebuilt.count(parent)) { cause = "base image " + image_tag(d.project, parent) + " rebuilt"; break; }
+            if (b.rebuilt.count(parent)) { cause = "base image " + d.images.at(parent).tag + " rebuilt"; break; }
     if (cause.empty()) return;
     b.rebuilt.insert(img.container);
     Action a;

@@ -130,7 +130,7 @@ if ! image_exists "dockerops/debian:$suite"; then
   # The base container's own packages are included here, so building it needs
   # no network from inside a container.
   $SUDO debootstrap --variant=minbase \
-    --include=supervisor,openssh-server,openssh-client,sudo,procps,iproute2,ca-certificates,less \
+    --include=supervisor,openssh-server,openssh-client,sudo,procps,iproute2,ca-certificates,less,dnsmasq-base,socat \
     "$suite" "$tmp/root" "$mirror" >"$tmp/debootstrap.log" 2>&1 \
     || { tail -n 20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
   $SUDO rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"*

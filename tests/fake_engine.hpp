@@ -96,10 +96,8 @@ public:
         std::vector<ObservedContainer> all;
         for (auto& [_, c] : s_->containers) all.push_back(c);
         classify_containers(o, std::move(all));
-        for (auto& [_, i] : s_->images) {
-            bool tagged = std::any_of(i.tags.begin(), i.tags.end(), [&](auto& t) { return t.starts_with(project + "/"); });
-            if (tagged || image_is_ours(i, project)) o.images.push_back(i);
-        }
+        for (auto& [_, i] : s_->images)
+            if (image_concerns_project(i, project)) o.images.push_back(i);
         for (auto& [_, n] : s_->networks) if (network_is_ours(n, project)) o.networks.push_back(n);
         return o;
     }

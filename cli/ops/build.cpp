@@ -22,7 +22,9 @@ int build(Session& s, const BuildRequest& r) {
         containers.push_back(c);
     }
     // Building needs no variables: an instance's missing ones are not asked for here.
-    DesiredState d = compile_images(*p);
+    auto images = compile_images(*p);
+    if (!images) return fail(s.ui, images.error());
+    DesiredState& d = *images;
     auto graph = DesiredGraph::build(d);
     if (!graph) return fail(s.ui, graph.error());
     auto plan = make_build_plan(d, *graph, containers, r.no_cache);

@@ -1,6 +1,7 @@
 // dockerops.toml -> Project. The file is read in one pass that collects every
 // problem with its position; links are resolved once all instances are known.
 #include "engine/config/config.hpp"
+#include "engine/model/builtins.hpp"
 #include "engine/config/config_loader.hpp"
 
 #include "util/files.hpp"
@@ -176,6 +177,16 @@ void Loader::read_containers(const toml::node* n, Project& p) {
             c.path = root_ / *path;
             shown = *path;
             c.pos = pos(*ct->get("path"));
+        } else if (is_builtin_container(name) && !is_dir(p.containers_dir / name)) {
+            // Shipped with dockerops: the installed copy (a project folder of that name wins).
+            auto b = builtin_container(name);
+            if (!b) {
+                d_.error(c.pos, b.error().text());
+                continue;
+            }
+            c.path = b->path;
+            c.builtin = true;
+            shown = c.path.string();
         } else {
             c.path = p.containers_dir / name;
             std::error_code ec;
@@ -190,6 +201,31 @@ void Loader::read_containers(const toml::node* n, Project& p) {
             d_.error(c.pos, "container '" + name + "' has no Dockerfile in '" + shown + "'");
         c.path = canonical_or_normal(c.path);
         p.containers[name] = std::move(c);
+    }
+}
+
+// dockerops-base and dockerops-dns, named by an instance or a link and not
+// declared: the installed copies (as a 2016 run.conf names them).
+void Loader::declare_builtins(Project& p, const std::vector<InstanceDecl>& decls) {
+    auto declare = [&](const std::string& name, const SourcePos& at) {
+        if (!is_builtin_container(name) || p.containers.count(name)) return;
+        auto b = builtin_container(name);
+        if (!b) {
+            d_.error(at, b.error().text());
+            return;
+        }
+        b->pos = at;
+        p.containers[name] = std::move(*b);
+    };
+    for (const auto& d : decls) {
+        if (!d.complete) continue;
+        declare(d.inst.container, d.container_pos);
+        for (const auto& l : d.links) {
+            if (!l.container.empty()) declare(l.container, l.target_pos);
+            // "dockerops-dns-master": the dashed form names a built-in container's instance.
+            for (const auto& name : builtin_container_names())
+                if (l.target == name) declare(name, l.target_pos);
+        }
     }
 }
 
@@ -337,6 +373,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         }
     }
 
+    declare_builtins(p, decls);
     std::map<std::string, SourcePos> seen;
     for (const auto& d : decls) {
         if (!d.complete) continue;

@@ -109,6 +109,7 @@ private:
     std::vector<std::string> read_name_list(const toml::table& t, std::string_view key, const std::string& where);
 
     void read_project(const toml::table* t, Project& p);
+    void declare_builtins(Project& p, const std::vector<InstanceDecl>& decls);
     void read_containers(const toml::node* n, Project& p);
     void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
     void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);

@@ -1,4 +1,5 @@
 #include "engine/desired/desired.hpp"
+#include "engine/model/builtins.hpp"
 
 #include "engine/desired/context.hpp"
 #include "engine/desired/dockerfile.hpp"
@@ -53,6 +54,7 @@ std::string container_name(const std::string& project, const std::string& contai
 }
 
 std::string image_tag(const std::string& project, const std::string& container) {
+    if (is_builtin_container(container)) return kBuiltinImagePrefix + container + ":latest";
     return project + "/" + container + ":latest";
 }
 
@@ -86,33 +88,56 @@ std::optional<std::string> resolve_ip(const std::string& key, const std::string&
 
 }  // namespace
 
-DesiredState compile_images(const Project& p) {
+Result<DesiredState> compile_images(const Project& p) {
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
     d.secrets_dir = (secrets_root() / p.name).string();
     d.network.name = p.name;
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
-    // Images, and the order they build in.
+    // Images, and the order they build in. A FROM naming a built-in container
+    // (dockerops/dockerops-base) brings it in, built before what uses it.
+    std::map<std::string, Container> containers = p.containers;
+    std::vector<std::string> todo;
+    for (const auto& [name, _] : containers) todo.push_back(name);
     std::map<std::string, DockerfileFacts> facts;
-    for (const auto& [name, c] : p.containers) {
+    while (!todo.empty()) {
+        const std::string name = todo.back();
+        todo.pop_back();
+        const Container& c = containers.at(name);
         DesiredImage img;
         img.container = name;
         img.tag = image_tag(p.name, name);
         facts[name] = read_dockerfile_at(c.path / "Dockerfile");
+        std::map<std::string, std::string> args = c.build_args;
+        // ARG PROJECT: the project's name, so that FROM ${PROJECT}/base survives a rename.
+        if (facts[name].args.count("PROJECT") && !args.count("PROJECT")) args["PROJECT"] = p.name;
         for (const auto& from : facts[name].from) {
-            std::string ref = from;
+            std::string ref = substitute_args(from, args);
             if (ref.ends_with(":latest")) ref.resize(ref.size() - 7);
             auto slash = ref.find('/');
-            if (slash != std::string::npos && ref.substr(0, slash) == p.name && p.containers.count(ref.substr(slash + 1)))
-                img.parents.push_back(ref.substr(slash + 1));
+            if (slash == std::string::npos) continue;
+            const std::string owner = ref.substr(0, slash), parent = ref.substr(slash + 1);
+            if (owner + "/" == kBuiltinImagePrefix && is_builtin_container(parent)) {
+                if (!containers.count(parent)) {
+                    auto b = builtin_container(parent);
+                    if (!b) return b.error();
+                    containers[parent] = *b;
+                    todo.push_back(parent);
+                }
+                img.parents.push_back(parent);
+            } else if (owner == p.name && containers.count(parent)) {
+                img.parents.push_back(parent);
+            }
         }
         for (const auto& u : facts[name].unresolved)
             d.warnings.push_back("container '" + name + "': EXPOSE " + u + " is not understood and is not published");
         img.digests = context_digests(c.path);
         img.context_hash = context_hash(img.digests, c.build_args);
-        img.build = BuildSpec{c.path.string(), img.tag, c.build_args,
-                              {{labels::kImageProject, p.name}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},
+        // A built-in image is shared by every project: labelled as the tool's, no project's.
+        const std::string owner = is_builtin_container(name) ? "dockerops" : p.name;
+        img.build = BuildSpec{c.path.string(), img.tag, args,
+                              {{labels::kImageProject, owner}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},
                               false};
         d.images[name] = std::move(img);
     }
@@ -137,7 +162,9 @@ DesiredState compile_images(const Project& p) {
 }
 
 Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
-    DesiredState d = compile_images(p);
+    auto images = compile_images(p);
+    if (!images) return images.error();
+    DesiredState d = std::move(*images);
     std::vector<std::string> problems;
 
     // A value from outside: the process environment first, then the host file.
@@ -258,7 +285,9 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
             ps.publish = inst.switches.publish_ports && !explicit_too;
             if (ps.publish) {
                 ps.host_port = port.port;
-                if (host_ip) ps.host_ip = *host_ip;
+                // The instance's own HOST_IP (as a 2016 run.conf sets it) wins over the project's.
+                if (auto own = s.env.find("HOST_IP"); own != s.env.end() && !own->second.empty()) ps.host_ip = own->second;
+                else if (host_ip) ps.host_ip = *host_ip;
             }
             if (!explicit_too) s.ports.push_back(ps);
         }

@@ -76,7 +76,7 @@ struct DesiredState {
 // Every missing variable is named in one error; nothing is half-resolved.
 Result<DesiredState> compile(const Project& project, const Environment& env, CompileOptions options = {});
 // The images only (what `dockerops build` needs): no variable is read.
-DesiredState compile_images(const Project& project);
+Result<DesiredState> compile_images(const Project& project);
 
 // What a terminal instance runs instead of its command: a login shell.
 inline constexpr const char* kInteractiveShell = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";

@@ -68,11 +68,29 @@ DockerfileFacts read_dockerfile(std::string_view text) {
                 PortSpec ps{std::stoi(num), proto, false, ""};
                 if (std::find(f.exposed.begin(), f.exposed.end(), ps) == f.exposed.end()) f.exposed.push_back(ps);
             }
+        } else if (ins == "ARG") {
+            for (std::size_t i = 1; i < w.size(); ++i) f.args.insert(w[i].substr(0, w[i].find('=')));
         } else if (ins == "HEALTHCHECK") {
             f.healthcheck = w.size() > 1 && upper(w[1]) != "NONE";
         }
     }
     return f;
+}
+
+std::string substitute_args(const std::string& text, const std::map<std::string, std::string>& args) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] != '$') { out += text[i++]; continue; }
+        const bool braced = i + 1 < text.size() && text[i + 1] == '{';
+        std::size_t start = i + (braced ? 2 : 1), end = start;
+        while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+        if (braced && (end >= text.size() || text[end] != '}')) { out += text[i++]; continue; }
+        auto it = args.find(text.substr(start, end - start));
+        if (end == start || it == args.end()) { out += text[i++]; continue; }
+        out += it->second;
+        i = end + (braced ? 1 : 0);
+    }
+    return out;
 }
 
 DockerfileFacts read_dockerfile_at(const std::filesystem::path& path) {

@@ -5,6 +5,8 @@
 #include "engine/model/spec.hpp"
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,7 +17,11 @@ struct DockerfileFacts {
     std::vector<PortSpec> exposed;      // of the final stage
     bool healthcheck = false;           // the final stage declares one (not NONE)
     std::vector<std::string> unresolved;   // EXPOSE words with variables, not understood
+    std::set<std::string> args;            // names declared by ARG (before or after FROM)
 };
+
+// ${NAME} and $NAME replaced by their values in `args` (others left as they are).
+std::string substitute_args(const std::string& text, const std::map<std::string, std::string>& args);
 
 DockerfileFacts read_dockerfile(std::string_view text);
 DockerfileFacts read_dockerfile_at(const std::filesystem::path& path);

@@ -64,6 +64,7 @@ struct Container {
     std::filesystem::path path;                     // absolute build context folder
     std::map<std::string, std::string> build_args;
     std::vector<PortSpec> ports;                    // the default for its instances
+    bool builtin = false;                           // shipped with dockerops (engine/model/builtins): tagged dockerops/NAME
     SourcePos pos;
 };
 

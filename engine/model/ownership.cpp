@@ -1,5 +1,7 @@
 #include "engine/model/ownership.hpp"
 
+#include "engine/model/builtins.hpp"
+
 #include "util/hash.hpp"
 #include "engine/model/spec.hpp"
 
@@ -41,6 +43,12 @@ bool network_is_ours(const ObservedNetwork& n, const std::string& project) {
     const std::string owner = n.label(labels::kOwner);
     if (!owner.empty()) return owner == network_owner_token(project, n.name);
     return n.name == project;   // the project network of dockerops 0.1
+}
+
+bool image_concerns_project(const ObservedImage& i, const std::string& project) {
+    for (const auto& t : i.tags)
+        if (t.starts_with(project + "/") || t.starts_with(std::string(kBuiltinImagePrefix) + "dockerops-")) return true;
+    return image_is_ours(i, project);
 }
 
 bool image_is_ours(const ObservedImage& i, const std::string& project) {

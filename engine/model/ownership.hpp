@@ -31,4 +31,9 @@ bool network_is_ours(const ObservedNetwork& n, const std::string& project);
 // Images: labelled for the project by a dockerops build (this version or 0.1).
 bool image_is_ours(const ObservedImage& i, const std::string& project);
 
+// The images a project's plan looks at: its own (image_is_ours), whatever
+// holds a <project>/ tag, and the built-in containers' images
+// (dockerops/dockerops-*), which every project may build on.
+bool image_concerns_project(const ObservedImage& i, const std::string& project);
+
 }  // namespace dockerops

@@ -34,8 +34,7 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
     for (auto c : arr) all.push_back(container_from_list(c));
     classify_containers(s, std::move(all));
 
-    // Every image too (one call): the project's by label (this version's keys
-    // or 0.1's), and whatever holds a <project>/ tag.
+    // Every image too (one call), kept when it concerns the project (engine/ownership).
     auto ri = call("GET", "/images/json");
     if (!ri) return ri.error();
     if (!is_2xx(ri->status)) return engine_error(*ri, "project " + project, "list images");
@@ -54,8 +53,7 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
                 if (t.get_string().get(v) == simdjson::SUCCESS && v != "<none>:<none>") img.tags.emplace_back(v);
             }
         std::sort(img.tags.begin(), img.tags.end());
-        bool tagged = std::any_of(img.tags.begin(), img.tags.end(), [&](const std::string& t) { return t.starts_with(project + "/"); });
-        if (tagged || image_is_ours(img, project)) s.images.push_back(std::move(img));
+        if (image_concerns_project(img, project)) s.images.push_back(std::move(img));
     }
 
     auto rn = call("GET", "/networks?filters=" + filter);

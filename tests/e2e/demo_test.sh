@@ -12,8 +12,9 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 git -C "$SRC" ls-files -z examples/demo | while IFS= read -r -d '' f; do
   mkdir -p "$DIR/$(dirname "${f#examples/demo/}")"; cp -p "$SRC/$f" "$DIR/${f#examples/demo/}"
 done
-sed -i "s/^name = \"demo\"/name = \"$PROJECT\"/; s|path = \"../../base_container\"|path = \"$SRC/base_container\"|" "$DIR/dockerops.toml"
-sed -i "s|^FROM demo/base|FROM $PROJECT/base|" "$DIR/containers/demo/Dockerfile"
+# Only the name changes: the example refers to nothing outside its folder, and
+# its FROM ${PROJECT}/base follows the rename.
+sed -i "s/^name = \"demo\"/name = \"$PROJECT\"/" "$DIR/dockerops.toml"
 export PATH="$(dirname "$BIN"):$PATH"
 
 SESS="dockerops-e2e-$$"
@@ -33,10 +34,10 @@ wait_prompt() {   # wait_prompt PROMPT: the last non-empty line of the screen is
 type_line() { echo "[$(date +%T)] $1" >&2; tmux send-keys -t "$SESS" -l "$1"; tmux send-keys -t "$SESS" Enter; }
 # A blank pane and no history: what is waited for next can only come from what follows.
 fresh_screen() { tmux send-keys -t "$SESS" -l "clear"; tmux send-keys -t "$SESS" Enter; sleep 0.3; tmux clear-history -t "$SESS"; }
-start_terminal() {
+start_terminal() {   # start_terminal [FOLDER]: a shell in FOLDER (default: the project's)
   tmux new-session -d -s "$SESS" -x 160 -y 50 "bash --norc --noprofile"
   trap 'tmux kill-session -t "$SESS" 2>/dev/null; cleanup' EXIT
-  type_line "cd $DIR && export PATH=$PATH PS1='host\$ '"
+  type_line "cd ${1:-$DIR} && export PATH=$PATH PS1='host\$ '"
   wait_for 'host$'
 }
 
@@ -45,7 +46,7 @@ quickstart)
   # The seed's README, word for word (init first: keys are made per project).
   start_terminal
   type_line "dockerops init"; wait_for "made a key pair"
-  type_line "dockerops build:all"; wait_for "2 images built" 300
+  type_line "dockerops build:all"; wait_for "3 images built" 300
   # The marker is quoted so that the typed line does not match it.
   type_line "dockerops run:all; echo \"run\"-exit=\$?"; wait_for "run-exit=" 300
   screen | grep -q "^run-exit=0" || { screen; fail "run:all failed"; }
@@ -66,6 +67,45 @@ quickstart)
   type_line "dockerops clean:all"; wait_for "[y/N]"
   type_line "y"; wait_for "Apply: 4 done, 0 failed, 0 not started." 60
   [ "$(count_containers)" = 0 ] || fail "clean:all left $(count_containers) containers"
+  ;;
+seed2016)
+  # The seed's own 2016 project, word for word: apps_containers/ with run.conf
+  # naming the containers shipped with the tool (dockerops-dns, dockerops-base)
+  # and demo built FROM dockerops/dockerops-base. A 2016 project is named
+  # after its folder: this test's project name.
+  SEED="$DIR/$PROJECT"
+  mkdir -p "$SEED" && cp -r "$SRC/examples/seed-2016/." "$SEED/"
+  start_terminal "$SEED"
+  type_line "dockerops build:all"; wait_for "3 images built" 300
+  screen | grep -q "^built dockerops/dockerops-base:latest" || { screen; fail "dockerops-base was not built from the share"; }
+  type_line "dockerops run:all; echo \"run\"-exit=\$?"; wait_for "run-exit=" 300
+  screen | grep -q "^run-exit=0" || { screen; fail "run:all failed"; }
+  ip_of() { docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-$1"; }
+  dns=$(ip_of dockerops-dns-master)
+  # Every instance that links the DNS or names it registers <container>-<instance>.local.zone.
+  for inst in dockerops-base-one dockerops-base-two demo-one; do
+    want=$(ip_of "$inst") got=
+    for _ in $(seq 1 60); do got=$(python3 "$SRC/tests/e2e/dns_query.py" "$dns" "$inst.local.zone" 2>/dev/null) && break; sleep 0.5; done
+    [ "$got" = "$want" ] || fail "$inst.local.zone answers '$got', not $want"
+    [ "$(python3 "$SRC/tests/e2e/dns_query.py" "$dns" "$want" PTR)" = "$inst.local.zone" ] || fail "no reverse record for $want"
+  done
+  # The master publishes 53 on HOST_IP (from_eth0): the host resolves the platform there.
+  host_ip=$(ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+  [ "$(python3 "$SRC/tests/e2e/dns_query.py" "$host_ip" demo-one.local.zone)" = "$(ip_of demo-one)" ] \
+    || fail "the DNS published on $host_ip:53 does not answer demo-one.local.zone"
+  # demo uses it as its resolver, and its entrypoint-local.sh ran.
+  (cd "$SEED" && "$BIN" shell demo.one getent hosts dockerops-base-one.local.zone) | grep -q "^$(ip_of dockerops-base-one) " \
+    || fail "demo.one does not resolve through the DNS"
+  (cd "$SEED" && "$BIN" shell demo.one test -f /tmp/entrypoint-local-ran) || fail "demo's entrypoint-local.sh did not run"
+  # Stopping an instance removes its record.
+  docker stop -t 5 "$PROJECT-demo-one" >/dev/null
+  for _ in $(seq 1 40); do python3 "$SRC/tests/e2e/dns_query.py" "$dns" demo-one.local.zone >/dev/null 2>&1 || break; sleep 0.25; done
+  python3 "$SRC/tests/e2e/dns_query.py" "$dns" demo-one.local.zone >/dev/null 2>&1 && fail "a stopped instance is still in the DNS"
+  fresh_screen
+  type_line "dockerops clean:all"; wait_for "[y/N]"
+  type_line "y"; wait_for "Apply: 5 done, 0 failed, 0 not started." 60
+  [ "$(count_containers)" = 0 ] || fail "clean:all left $(count_containers) containers"
+  [ -z "$(docker network ls -q --filter "label=io.dockerops.project=$PROJECT")" ] || fail "clean:all left the network"
   ;;
 persistence)
   dops build all >/dev/null || fail "build"

@@ -108,7 +108,7 @@ TOML
 [project]
 name = "$PROJECT-base"
 [containers.base]
-path = "$(cd "$(dirname "$0")/../.." && pwd)/base_container"
+path = "$(cd "$(dirname "$0")/../.." && pwd)/share/containers/dockerops-base"
 [[instances]]
 container = "base"
 name = "published"

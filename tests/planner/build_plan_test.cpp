@@ -7,7 +7,9 @@ namespace {
 DesiredState shop_images(Scenario& s) {
     auto r = load_project(s.dir.path());
     REQUIRE(r.ok());
-    return compile_images(*r.project);
+    auto d = compile_images(*r.project);
+    REQUIRE(d);
+    return *d;
 }
 
 }  // namespace
@@ -53,5 +55,5 @@ TEST_CASE("provider kinds: a project needing a kind the provider lacks is refuse
     CHECK(refused.error().text() == "project shop: the provider cannot make image objects, which this project needs");
     auto r = load_project(s.dir.path());
     REQUIRE(r.ok());
-    CHECK(unsupported_kinds(compile_images(*r.project), {}).empty());   // empty: every kind
+    CHECK(unsupported_kinds(*compile_images(*r.project), {}).empty());   // empty: every kind
 }

@@ -33,7 +33,17 @@ if [ -d "$keys" ]; then
   chown dockerops:dockerops "$home/.ssh/config"
 fi
 
-# 4. The image's own start-up, unless in safemode (to debug an instance that
+# 4. The project's DNS (dockerops-dns), when the instance links it as DNS or
+#    has DNS_CONTAINER_IP: it becomes the resolver, with its zone searched.
+#    Names it does not hold, it asks the engine's resolver for.
+dns=${DNS_CONTAINER_IP:-${dns_CONTAINER_IP:-}}
+if [ -n "$dns" ]; then
+  printf 'nameserver %s
+search %s
+' "$dns" "${DNS_ZONE:-local.zone}" > /etc/resolv.conf
+fi
+
+# 5. The image's own start-up, unless in safemode (to debug an instance that
 #    cannot even start).
 if [ "${SAFEMODE:-False}" != "True" ] && [ -x /entrypoint-local.sh ]; then
   /entrypoint-local.sh

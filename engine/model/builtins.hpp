@@ -1,0 +1,35 @@
+#pragma once
+// The containers shipped with dockerops itself, as in the 2016 tool:
+// dockerops-base (the SSH-ready base) and dockerops-dns (the platform's DNS).
+// Every project knows them by name, without a path: declared with no `path`,
+// named by an instance or a link, or built FROM (dockerops/dockerops-base),
+// they are built from the installed copy in <share>/containers/NAME and
+// tagged dockerops/NAME:latest, an image shared by every project (never
+// removed by `destroy --rmi`). A `path` makes it the project's own build of
+// that name.
+#include "engine/model/model.hpp"
+#include "engine/model/result.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dockerops {
+
+inline constexpr const char* kBuiltinImagePrefix = "dockerops/";
+
+bool is_builtin_container(std::string_view name);
+std::vector<std::string> builtin_container_names();
+
+// Where dockerops's own files are: $DOCKEROPS_SHARE_DIR; else
+// <dir of the executable>/../share/dockerops (an installed copy); else the
+// source tree's share/ (a binary run from its build folder).
+std::optional<std::filesystem::path> share_dir();
+// What `dockerops version` says about it.
+std::string share_dir_description();
+
+// The built-in container NAME, from the share folder.
+Result<Container> builtin_container(const std::string& name);
+
+}  // namespace dockerops
