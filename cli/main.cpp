@@ -35,7 +35,7 @@ const std::map<std::string, Command>& commands() {
         {"destroy", {cmd_destroy, "remove the project's containers (data kept unless --purge-data)"}},
         {"unlock", {cmd_unlock, "remove a project lock left by a run that was killed"}},
         {"graph", {cmd_graph, "the desired graph (or the plan) as Graphviz DOT or SVG"}},
-        {"init", {cmd_init, "make the project's key pair (for ssh into and between instances)"}},
+        {"init", {cmd_init, "start a project in an empty folder, and make its key pair (for ssh into and between instances)"}},
         {"build", {cmd_build, "build images in FROM order, with live progress"}},
         {"run", {cmd_run, "start one instance (or all: the seed's run:all); interactive ones on your terminal"}},
         {"clean", {cmd_clean, "remove instances (TARGET or all); their data is kept"}},

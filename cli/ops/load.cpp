@@ -154,7 +154,54 @@ int import_project(Session& s, const std::string& folder_arg, const std::optiona
     return kExitOk;
 }
 
+namespace {
+
+// A project name from a folder's name: lower case, other characters as '-'.
+std::string name_from_folder(const fs::path& folder) {
+    std::string name;
+    for (unsigned char c : fs::weakly_canonical(folder).filename().string()) {
+        const char l = static_cast<char>(std::tolower(c));
+        name += (std::isalnum(static_cast<unsigned char>(l)) || l == '_' || l == '-') ? l : '-';
+    }
+    while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.front()))) name.erase(0, 1);
+    return name.empty() ? "app" : name.substr(0, 63);
+}
+
+// A starter project in an empty folder: one image built FROM the built-in
+// base container, run as one instance.
+Status scaffold(Ui& ui, const fs::path& folder) {
+    const std::string name = name_from_folder(folder);
+    std::error_code ec;
+    fs::create_directories(folder / "containers" / "app", ec);
+    if (ec) return Error{"cannot make " + (folder / "containers/app").string() + ": " + ec.message()};
+    std::ofstream toml(folder / kConfigFileName);
+    toml << "# Made by 'dockerops init': one image built FROM dockerops's base container\n"
+            "# (supervisord, sshd, the dockerops user), run as one instance. Add\n"
+            "# [containers.NAME] folders and [[instances]] as the platform grows:\n"
+            "# docs/configuration.md has every key.\n"
+            "[project]\n"
+            "name = " << toml_quote(name) << "\n\n"
+            "[containers.app]\n\n"
+            "[[instances]]\n"
+            "container = \"app\"\n"
+            "name = \"one\"\n";
+    std::ofstream docker(folder / "containers/app/Dockerfile");
+    docker << "# The app image: dockerops's base container (built on demand) plus your\n"
+              "# application. Programs go under supervisord (/etc/supervisor/conf.d/),\n"
+              "# start-up steps in /entrypoint-local.sh.\n"
+              "FROM dockerops/dockerops-base\n";
+    if (!toml || !docker) return Error{"cannot write the starter project", folder.string()};
+    ui.out("made a starter project '" + name + "': " + (folder / kConfigFileName).string() + ", " +
+           (folder / "containers/app/Dockerfile").string() + "\n");
+    return ok_status();
+}
+
+}  // namespace
+
 int init(Session& s, const Where& where) {
+    const fs::path folder = where.file.empty() ? fs::path(".") : fs::path(where.file);
+    if (fs::is_directory(folder) && !fs::exists(folder / kConfigFileName) && !fs::is_directory(folder / kLegacyDir))
+        if (auto made = scaffold(s.ui, folder); !made) return fail(s.ui, made.error());
     auto p = load_or_report(s.ui, Where{where.file, std::nullopt});
     if (!p) return kExitError;
     const fs::path dir = p->root / ".dockerops/ssh";
@@ -172,8 +219,9 @@ int init(Session& s, const Where& where) {
         fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
         s.ui.out("made a key pair for project '" + p->name + "': " + key.string() + " (mode 0600)\n");
     }
-    // Never committed.
-    if (ensure_git_ignored(p->root, ".dockerops/")) s.ui.out("added .dockerops/ to " + (p->root / ".gitignore").string() + "\n");
+    // Never committed: the keys, and the per-host file.
+    for (const std::string& entry : {std::string(".dockerops/"), std::string(kHostFileName)})
+        if (ensure_git_ignored(p->root, entry)) s.ui.out("added " + entry + " to " + (p->root / ".gitignore").string() + "\n");
     s.ui.out("instances get it at run time (re-apply running ones): 'dockerops ssh TARGET' logs in with it\n");
     return kExitOk;
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The Debian package: built by CPack, its contents and its declared
+# dependencies (from the shared libraries the binary links) checked.
+#   deb_test.sh BUILD_DIR
+set -euo pipefail
+BUILD=$1
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+(cd "$BUILD" && cpack -G DEB -B "$OUT" >"$OUT/cpack.log" 2>&1) || { cat "$OUT/cpack.log"; fail "cpack"; }
+version=$(awk -F'"' '/CMAKE_PROJECT_VERSION:STATIC/{print}' "$BUILD/CMakeCache.txt" | cut -d= -f2)
+deb="$OUT/dockerops_${version}_amd64.deb"
+[ -f "$deb" ] || fail "no $deb: $(ls "$OUT")"
+info=$(dpkg-deb -I "$deb")
+depends=$(sed -n 's/^ Depends: //p' <<<"$info")
+for lib in libc6 'libstdc\+\+6' libcurl4 libarchive13 'libssl3|libssl1.1' openssh-client; do
+  grep -qE "(^|, )($lib)( |,|$)" <<<"$depends" || fail "Depends lacks $lib: $depends"
+done
+grep -q '^ Package: dockerops$' <<<"$info" || fail "package name: $info"
+grep -q '^ Architecture: amd64$' <<<"$info" || fail "architecture: $info"
+contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+for f in ./usr/bin/dockerops ./usr/share/dockerops/containers/dockerops-base/Dockerfile \
+         ./usr/share/dockerops/containers/dockerops-base/entrypoint.sh ./usr/share/dockerops/containers/dockerops-dns/Dockerfile \
+         ./usr/share/man/man1/dockerops.1 ./usr/share/bash-completion/completions/dockerops \
+         ./usr/share/zsh/vendor-completions/_dockerops ./usr/share/doc/dockerops/README.md; do
+  grep -qx -- "$f" <<<"$contents" || fail "the package lacks $f"
+done
+# It installs on this Debian with apt alone (simulated: nothing on the machine changes).
+sim=$(apt-get install -s "$deb" 2>&1) || fail "apt-get install -s: $sim"
+grep -q '^Inst dockerops ' <<<"$sim" || fail "apt-get would not install it: $sim"
+echo "1 passed, 0 failed"
