@@ -165,3 +165,23 @@ TEST_CASE("ops: ps lists the instances, destroy removes them and the network") {
     CHECK(o.shop.state->containers.empty());
     CHECK(o.shop.state->networks.empty());
 }
+
+TEST_CASE("ops: init in an empty folder makes a starter project named after the folder") {
+    Ops o;
+    dockerops::test::TempDir top;
+    const auto folder = top.path() / "My Shop";
+    std::filesystem::create_directories(folder);
+    // ssh-keygen may be missing where unit tests run: the starter project comes first either way.
+    ops::init(o.session, ops::Where{folder.string(), std::nullopt});
+    CHECK_THAT(o.take_out(), Catch::StartsWith("made a starter project 'my-shop'"));
+    auto r = load_project(folder);
+    REQUIRE(r.ok());
+    CHECK(r.project->name == "my-shop");
+    CHECK(r.project->instance_ids() == std::vector<std::string>{"app.one"});
+    auto d = compile_images(*r.project);
+    REQUIRE(d);
+    CHECK(d->images.at("app").parents == std::vector<std::string>{"dockerops-base"});
+    // In a folder that has a project, init makes nothing else.
+    ops::init(o.session, o.where());
+    CHECK_THAT(o.take_out(), !Catch::Contains("starter project"));
+}

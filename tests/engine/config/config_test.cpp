@@ -496,3 +496,37 @@ TEST_CASE("config invalid: folder name that is not a valid project name") {
     CHECK(messages(r).at(0) == "dockerops.toml: the folder name 'my platform' is not a valid project name "
                                "(set name in [project]; names match [a-z0-9][a-z0-9_-]*)");
 }
+
+TEST_CASE("config: the built-in containers are known by name, without a path") {
+    TempProject dir({"app"});
+    SECTION("declared with no path: the installed copy") {
+        auto r = dir.parse("[project]\nname = \"p\"\n[containers.dockerops-base]\n[containers.app]\n"
+                           "[[instances]]\ncontainer = \"dockerops-base\"\nname = \"one\"\n");
+        REQUIRE(messages(r).empty());
+        const Container& c = r.project->containers.at("dockerops-base");
+        CHECK(c.builtin);
+        CHECK(c.path == std::filesystem::path(DOCKEROPS_SOURCE_DIR) / "share/containers/dockerops-base");
+    }
+    SECTION("named by an instance or a link and not declared, as a 2016 run.conf does") {
+        auto r = dir.parse("[project]\nname = \"p\"\n[containers.app]\n"
+                           "[[instances]]\ncontainer = \"dockerops-dns\"\nname = \"master\"\n"
+                           "[[instances]]\ncontainer = \"app\"\nname = \"one\"\n"
+                           "links = [\"dockerops-dns-master:DNS\", { name = \"BASE\", container = \"dockerops-base\" }]\n"
+                           "[[instances]]\ncontainer = \"dockerops-base\"\nname = \"two\"\n");
+        REQUIRE(messages(r).empty());
+        CHECK(r.project->containers.at("dockerops-dns").builtin);
+        CHECK(r.project->containers.at("dockerops-base").builtin);
+        CHECK(r.project->find_instance("app.one")->links.at(1).target_id() == "dockerops-base.two");
+    }
+    SECTION("a path makes it the project's own build") {
+        dir.write("mine/Dockerfile", "FROM scratch\n");
+        auto r = dir.parse("[project]\nname = \"p\"\n[containers.dockerops-base]\npath = \"mine\"\n");
+        REQUIRE(messages(r).empty());
+        CHECK_FALSE(r.project->containers.at("dockerops-base").builtin);
+        CHECK(r.project->containers.at("dockerops-base").path == std::filesystem::canonical(dir.path() / "mine"));
+    }
+    SECTION("any other undeclared container is still an error") {
+        auto r = dir.parse("[project]\nname = \"p\"\n[[instances]]\ncontainer = \"dockerops-web\"\nname = \"one\"\n");
+        CHECK_THAT(messages(r).at(0), Catch::Contains("container 'dockerops-web' is not declared"));
+    }
+}
