@@ -6,6 +6,13 @@ set -euo pipefail
 bin=$1 out=$2
 mkdir -p "$out"
 commands=$("$bin" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{exit}')
+# "CMD OPTIONS...": each command's long options, a line each (version has none).
+each_command() {
+  for c in $commands; do
+    [ "$c" = version ] && continue
+    echo "$c $("$bin" "$c" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ')"
+  done
+}
 {
   echo "# bash completion for dockerops (made by scripts/make_completion.sh from --help)"
   echo "_dockerops() {"
@@ -14,9 +21,7 @@ commands=$("$bin" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print 
   echo "    COMPREPLY=(\$(compgen -W \"$(echo $commands) build:all run:all clean:all --help --version\" -- \"\$cur\")); return"
   echo "  fi"
   echo '  case "$cmd" in'
-  for c in $commands; do
-    [ "$c" = version ] && continue
-    opts=$("$bin" "$c" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ')
+  each_command | while read -r c opts; do
     echo "    $c) [[ \"\$cur\" == -* ]] && { COMPREPLY=(\$(compgen -W \"$opts\" -- \"\$cur\")); return; } ;;"
   done
   echo '  esac'
@@ -34,9 +39,7 @@ commands=$("$bin" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print 
   echo "  )"
   echo "  if (( CURRENT == 2 )); then _describe 'command' commands; return; fi"
   echo '  case ${words[2]} in'
-  for c in $commands; do
-    [ "$c" = version ] && continue
-    opts=$("$bin" "$c" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ')
+  each_command | while read -r c opts; do
     echo "    $c) _arguments '*:file:_files' $(for o in $opts; do printf "'%s' " "$o"; done) ;;"
   done
   echo '  esac'

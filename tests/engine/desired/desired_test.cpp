@@ -29,7 +29,7 @@ TEST_CASE("desired: ${PROJECT} and $NAME in a FROM line are the build arguments'
     CHECK(read_dockerfile("ARG PROJECT\nARG X=1\nFROM ${PROJECT}/base\n").args == std::set<std::string>{"PROJECT", "X"});
 }
 
-TEST_CASE("desired: FROM dockerops/dockerops-base brings the built-in image in, built first; ARG PROJECT follows a rename") {
+TEST_CASE("desired: FROM dockerops/dockerops-base brings the built-in image in, built first, and ARG PROJECT follows a rename") {
     TempDir dir;
     dir.write("containers/base/Dockerfile", "FROM dockerops/dockerops-base\n");
     dir.write("containers/app/Dockerfile", "ARG PROJECT\nFROM ${PROJECT}/base\n");
