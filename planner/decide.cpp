@@ -138,10 +138,10 @@ void decide_network(const DesiredState& d, const ObservedIndex& o, const Address
     a.kind = ActionKind::CreateNetwork;
     a.key = network_key();
     a.object = d.project;
-    a.cause = "not found";
+    a.cause = "not found (subnet " + addr.subnet + ")";
     NetworkSpec n = d.network;
     n.subnet = addr.subnet;
-    n.gateway = addr.prefix + "1";
+    n.gateway = addr.gateway;
     a.network = n;
     b.add(std::move(a));
 }

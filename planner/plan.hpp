@@ -118,7 +118,9 @@ Status check_fresh(const Plan& plan, const ObservedState& now, std::vector<std::
 Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,
                     const std::string& secret_key);
 
-// The project subnet for a project whose network does not exist yet.
+// Where the planner's search for a new project's subnet starts (a /20 of
+// 10.128.0.0/9 derived from the name); the subnet it picks avoids the
+// engine's networks, and is larger for large projects.
 std::string default_subnet(const std::string& project);
 
 }  // namespace dockerops

@@ -54,10 +54,10 @@ struct Scope {
 };
 Result<Scope> select_scope(const DesiredState& d, const DesiredGraph& graph, const PlanOptions& opt);
 
-// The project's subnet and each instance's IPv4 address.
+// The project's subnet and each instance's IPv4 address (planner/addresses.cpp).
 struct Addresses {
-    std::string subnet;                          // 10.1.2.0/24
-    std::string prefix;                          // 10.1.2.
+    std::string subnet;                          // 10.130.16.0/20
+    std::string gateway;                         // 10.130.16.1
     std::map<std::string, std::string> of;       // instance id -> address
 };
 Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex& o);

@@ -98,7 +98,10 @@ public:
         classify_containers(o, std::move(all));
         for (auto& [_, i] : s_->images)
             if (image_concerns_project(i, project)) o.images.push_back(i);
-        for (auto& [_, n] : s_->networks) if (network_is_ours(n, project)) o.networks.push_back(n);
+        for (auto& [_, n] : s_->networks) {
+            if (network_is_ours(n, project)) o.networks.push_back(n);
+            else if (!n.subnet.empty()) o.other_networks.push_back(n);
+        }
         return o;
     }
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override {

@@ -4,6 +4,7 @@
 #include "engine/model/builtins.hpp"
 #include "engine/config/config_loader.hpp"
 
+#include "util/cidr.hpp"
 #include "util/files.hpp"
 #include "engine/config/legacy.hpp"
 #include "engine/config/toml_guard.hpp"
@@ -124,6 +125,13 @@ void Loader::read_project(const toml::table* t, Project& p) {
         if (cdir) cdir_pos = pos(*t->get("containers_dir"));
         ddir = get_string(*t, "data_dir", "[project]");
         p.allow_empty = get_bool(*t, "allow_empty", "[project]").value_or(false);
+        if (auto subnet = get_string(*t, "subnet", "[project]")) {
+            auto cidr = parse_cidr(*subnet);
+            if (!cidr || cidr->prefix < 8 || cidr->prefix > 28)
+                d_.error(pos(*t->get("subnet")), "subnet '" + *subnet + "' is not an IPv4 network from /8 to /28",
+                         "for example \"10.20.0.0/16\" (the address's host bits zero)");
+            else p.subnet = cidr->str();
+        }
     }
     if (name) {
         if (!valid_name(*name)) d_.error(name_pos, "project name '" + *name + "' is not valid", std::string(kNameRule));

@@ -18,7 +18,7 @@ namespace dockerops::config_detail {
 namespace fs = std::filesystem;
 
 inline const std::vector<std::string> kTopKeys{"project", "containers", "instances"};
-inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty"};
+inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet"};
 inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports"};
 inline const std::vector<std::string> kInstanceKeys{
     "container", "name", "type", "group", "links", "env", "required_env", "secret_env",

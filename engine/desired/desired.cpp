@@ -94,6 +94,7 @@ Result<DesiredState> compile_images(const Project& p) {
     d.warnings = p.warnings;
     d.secrets_dir = (secrets_root() / p.name).string();
     d.network.name = p.name;
+    d.network.subnet = p.subnet;   // empty: the planner picks one
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
     // Images, and the order they build in. A FROM naming a built-in container
     // (dockerops/dockerops-base) brings it in, built before what uses it.

@@ -66,7 +66,7 @@ struct DesiredState {
     std::string project;
     std::string secret_key;                        // HMAC key for secret digests (engine/secrets)
     std::string secrets_dir;                       // <secrets_root>/<project>: instances' secret files
-    NetworkSpec network;                           // subnet chosen by the planner when new
+    NetworkSpec network;                           // subnet: [project] subnet, or empty (the planner picks one)
     std::map<std::string, DesiredImage> images;    // by container name
     std::vector<DesiredInstance> instances;        // sorted by id
     std::vector<std::string> warnings;

@@ -112,6 +112,7 @@ struct Project {
     std::vector<std::string> warnings;             // from the loader, shown again in plans
     bool legacy = false;
     bool allow_empty = false;                      // [project] allow_empty: no instances is meant
+    std::string subnet;                            // [project] subnet (IPv4 CIDR); empty: the planner picks one
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;

@@ -75,6 +75,9 @@ struct ObservedState {
     std::vector<ObservedContainer> foreign;
     std::vector<ObservedImage> images;           // the project's (or tagged <project>/...), sorted by first tag, then id
     std::vector<ObservedNetwork> networks;       // the project's, sorted by name
+    // Every other network on the engine that has an IPv4 subnet: a new
+    // project network must not overlap one. Sorted by name.
+    std::vector<ObservedNetwork> other_networks;
 };
 
 // Sorts what an engine listed into the project's own containers and the

@@ -100,7 +100,7 @@ struct ContainerSpec {
 
 struct NetworkSpec {
     std::string name;
-    std::string subnet;     // 10.x.y.0/24
+    std::string subnet;     // IPv4 CIDR: 10.130.16.0/20
     std::string gateway;
     std::map<std::string, std::string> labels;
 };

@@ -18,7 +18,6 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
     ObservedState s;
     s.project = project;
     simdjson::dom::parser parser;
-    const std::string filter = filter_label(project);
 
     // Every container, not only the labelled ones: a label can be inherited
     // from an image, so ownership is decided by engine/ownership, and the
@@ -56,7 +55,9 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
         if (image_concerns_project(img, project)) s.images.push_back(std::move(img));
     }
 
-    auto rn = call("GET", "/networks?filters=" + filter);
+    // Every network (one call): the project's, and the others' subnets, which
+    // a new project network must not overlap.
+    auto rn = call("GET", "/networks");
     if (!rn) return rn.error();
     if (!is_2xx(rn->status)) return engine_error(*rn, "project " + project, "list networks");
     simdjson::padded_string nbody(rn->body);
@@ -74,9 +75,11 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
                 if (!net.subnet.empty()) break;
             }
         if (network_is_ours(net, project)) s.networks.push_back(std::move(net));
+        else if (!net.subnet.empty() && net.subnet.find(':') == std::string::npos) s.other_networks.push_back(std::move(net));
     }
 
     std::sort(s.containers.begin(), s.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    std::sort(s.other_networks.begin(), s.other_networks.end(), [](auto& a, auto& b) { return a.name < b.name; });
     std::sort(s.images.begin(), s.images.end(), [](auto& a, auto& b) {
         return std::pair(a.tags.empty() ? "" : a.tags.front(), a.id) < std::pair(b.tags.empty() ? "" : b.tags.front(), b.id);
     });

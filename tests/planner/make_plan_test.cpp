@@ -1,6 +1,7 @@
 // make_plan against observed states held by the in-memory engine: each
 // scenario asserts the exact canonical plan text (the golden form).
 #include "tests/planner/scenario.hpp"
+#include "util/cidr.hpp"
 
 using dockerops::test::TempDir;
 using dockerops::test::kShop;
@@ -12,7 +13,7 @@ TEST_CASE("plan: a fresh project builds, makes the network and creates every ins
           "build    image shop/base:latest: not found\n"
           "build    image shop/db:latest: not found\n"
           "build    image shop/web:latest: not found\n"
-          "network  network shop: not found\n"
+          "network  network shop: not found (subnet " + default_subnet("shop") + ")\n"
           "create   db.master: not found\n"
           "create   web.one: not found\n"
           "create   web.two: not found\n"
@@ -317,9 +318,10 @@ TEST_CASE("plan: addresses are in the project subnet, stable, and link variables
     REQUIRE(p);
     std::map<std::string, ContainerSpec> specs;
     for (const auto& a : p->actions) if (a.container) specs[a.object] = *a.container;
-    const std::string subnet = default_subnet("shop");
-    const std::string prefix = subnet.substr(0, subnet.rfind('.') + 1);
-    CHECK(specs.at("db.master").ipv4.starts_with(prefix));
+    const auto subnet = parse_cidr(default_subnet("shop"));
+    REQUIRE(subnet);
+    CHECK(subnet->prefix == 20);
+    CHECK(subnet->contains(*parse_ipv4(specs.at("db.master").ipv4)));
     CHECK(specs.at("web.one").env.at("DB_CONTAINER_IP") == specs.at("db.master").ipv4);
     CHECK(specs.at("web.one").links == std::vector<std::string>{"shop-db-master:DB"});
     CHECK(specs.at("web.one").ipv4 != specs.at("web.two").ipv4);
@@ -334,7 +336,7 @@ TEST_CASE("plan: a target narrows the plan to that instance and what it needs") 
           "build    image shop/base:latest: not found\n"
           "build    image shop/db:latest: not found\n"
           "build    image shop/web:latest: not found\n"
-          "network  network shop: not found\n"
+          "network  network shop: not found (subnet " + default_subnet("shop") + ")\n"
           "create   db.master: not found\n"
           "create   web.one: not found\n"
           "\nPlan: 3 to build, 3 to create, 0 to replace, 0 to start, 0 to remove.\n");
@@ -492,4 +494,88 @@ TEST_CASE("plan: linked = false drops every link, its variables and its ordering
             CHECK(a.container->env.count("DB_CONTAINER_IP") == 0);
             CHECK(a.depends_on == std::vector<int>{3, 4});   // its image and the network, not db.master
         }
+}
+
+// --- addressing at scale (planner/addresses.cpp) ---
+
+namespace {
+
+std::string many_instances(int n, const std::string& project_extra = "", const std::string& env = "") {
+    std::string toml = "[project]\nname = \"shop\"\n" + project_extra + "[containers.web]\n";
+    for (int i = 0; i < n; ++i)
+        toml += "[[instances]]\ncontainer = \"web\"\nname = \"n" + std::to_string(i) + "\"\n" + env;
+    return toml;
+}
+
+NetworkSpec network_of(const Plan& p) {
+    for (const auto& a : p.actions) if (a.network) return *a.network;
+    FAIL("no network in the plan");
+    return {};
+}
+
+std::map<std::string, std::string> addresses_of(const Plan& p) {
+    std::map<std::string, std::string> out;
+    for (const auto& a : p.actions) if (a.container) out[a.object] = a.container->ipv4;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("plan: 1,000 instances get unique addresses in one subnet, kept when they are replaced") {
+    Scenario s(many_instances(1000));
+    auto p = s.plan();
+    REQUIRE(p);
+    auto before = addresses_of(*p);
+    REQUIRE(before.size() == 1000);
+    const auto subnet = parse_cidr(network_of(*p).subnet);
+    REQUIRE(subnet);
+    CHECK(subnet->prefix == 20);   // 4,093 hosts: room for twice as many
+    std::set<std::string> unique;
+    for (const auto& [id, ip] : before) {
+        CHECK(subnet->contains(*parse_ipv4(ip)));
+        unique.insert(ip);
+    }
+    CHECK(unique.size() == 1000);
+    s.apply();
+    s.config(many_instances(1000, "", "env = { V = \"2\" }\n"));
+    auto replace = s.plan();
+    REQUIRE(replace);
+    CHECK(summary_line(*replace) == "Plan: 0 to build, 0 to create, 1000 to replace, 0 to start, 0 to remove.");
+    CHECK(addresses_of(*replace) == before);
+}
+
+TEST_CASE("plan: a large project gets a larger subnet, and a full one says how to grow it") {
+    Scenario big(many_instances(3000));
+    auto p = big.plan();
+    REQUIRE(p);
+    CHECK(parse_cidr(network_of(*p).subnet)->prefix == 19);
+    Scenario full(many_instances(20, "subnet = \"10.20.0.0/28\"\n"));
+    auto refused = full.plan();
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().text(), Catch::Contains("the project subnet 10.20.0.0/28 has no free address left") &&
+                                           Catch::Contains("set a larger [project] subnet"));
+}
+
+TEST_CASE("plan: a configured subnet is used, and one overlapping a network on the engine is refused naming it") {
+    Scenario s(many_instances(3, "subnet = \"10.20.0.0/16\"\n"));
+    auto p = s.plan();
+    REQUIRE(p);
+    CHECK(network_of(*p).subnet == "10.20.0.0/16");
+    CHECK(network_of(*p).gateway == "10.20.0.1");
+    CHECK_THAT(render_text(*p), Catch::Contains("network  network shop: not found (subnet 10.20.0.0/16)\n"));
+    for (const auto& [id, ip] : addresses_of(*p)) CHECK(ip.starts_with("10.20."));
+    FakeEngine e(s.state);
+    REQUIRE(e.create_network(NetworkSpec{"someone-elses", "10.20.128.0/24", "10.20.128.1", {}}));
+    auto refused = s.plan();
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().text() ==
+          "project shop: choose another [project] subnet: subnet 10.20.0.0/16 overlaps network someone-elses (10.20.128.0/24) on the engine");
+    // Without a configured subnet, the planner picks one that overlaps nothing.
+    Scenario free_pick(many_instances(3));
+    FakeEngine f(free_pick.state);
+    REQUIRE(f.create_network(NetworkSpec{"in-the-way", default_subnet("shop"), "", {}}));
+    auto picked = free_pick.plan();
+    REQUIRE(picked);
+    CHECK(network_of(*picked).subnet != default_subnet("shop"));
+    CHECK_FALSE(parse_cidr(network_of(*picked).subnet)->overlaps(*parse_cidr(default_subnet("shop"))));
 }

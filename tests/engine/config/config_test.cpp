@@ -497,6 +497,19 @@ TEST_CASE("config invalid: folder name that is not a valid project name") {
                                "(set name in [project]; names match [a-z0-9][a-z0-9_-]*)");
 }
 
+TEST_CASE("config: [project] subnet is an IPv4 network from /8 to /28, checked with its position") {
+    TempProject dir({"app"});
+    auto ok = dir.parse("[project]\nname = \"p\"\nsubnet = \"10.20.0.0/16\"\n[containers.app]\n");
+    REQUIRE(messages(ok).empty());
+    CHECK(ok.project->subnet == "10.20.0.0/16");
+    for (const char* bad : {"10.20.0.1/16", "10.20.0.0/30", "10.20.0.0", "fd00::/64", "300.1.0.0/16"}) {
+        auto r = dir.parse(std::string("[project]\nname = \"p\"\nsubnet = \"") + bad + "\"\n[containers.app]\n");
+        REQUIRE(messages(r).size() == 1);
+        CHECK(messages(r)[0] == std::string("dockerops.toml:3:10: subnet '") + bad +
+                                    "' is not an IPv4 network from /8 to /28 (for example \"10.20.0.0/16\" (the address's host bits zero))");
+    }
+}
+
 TEST_CASE("config: the built-in containers are known by name, without a path") {
     TempProject dir({"app"});
     SECTION("declared with no path: the installed copy") {
