@@ -196,7 +196,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
             return;   // as desired
         }
     }
-    if (a.kind != ActionKind::Start) a.container = spec;
+    if (a.kind != ActionKind::Start) a.container = std::move(spec);
     a.attach = di.attach && a.kind == ActionKind::Create;
     a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
     b.add(std::move(a), leftovers);

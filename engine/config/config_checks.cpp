@@ -206,16 +206,14 @@ void Loader::check_engine_limits(const Project& p, const std::vector<InstanceDec
 }
 
 // A link's container and instance, from its target; false (with an error) when there is none.
-bool Loader::resolve_link_target(const Project& p, const std::vector<InstanceDecl>& decls, const LinkTargets& known,
+bool Loader::resolve_link_target(const Project& p, const LinkTargets& known,
                                  const LinkDecl& l, Link& link) {
     if (!l.target.empty()) {
         // "db-master": an instance by its dashed name; "db": any instance of container db.
-        for (const auto& o : decls) {
-            if (o.complete && o.inst.dashed() == l.target) {
-                link.container = o.inst.container;
-                link.instance = o.inst.name;
-                return true;
-            }
+        if (auto it = known.by_dashed.find(l.target); it != known.by_dashed.end()) {
+            link.container = it->second->container;
+            link.instance = it->second->name;
+            return true;
         }
         if (p.containers.count(l.target)) {
             link.container = l.target;
@@ -268,6 +266,7 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
     for (const auto& d : decls) {
         if (!d.complete) continue;
         known.candidates.push_back(d.inst.dashed());
+        known.by_dashed.emplace(d.inst.dashed(), &d.inst);   // the first of a name, as the scan found it
         known.by_container[d.inst.container].push_back(d.inst.name);
     }
     for (auto& [_, names] : known.by_container) std::sort(names.begin(), names.end());
@@ -281,7 +280,7 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
             link.pos = l.pos;
             link.external = l.external;
             if (!l.external) {
-                if (!resolve_link_target(p, decls, known, l, link)) continue;
+                if (!resolve_link_target(p, known, l, link)) continue;
                 if (!link.instance_given && !pick_link_instance(d, known, l, link)) continue;
                 if (link.container == d.inst.container && link.instance == d.inst.name) {
                     d_.error(l.pos, "instance " + d.inst.id() + " links to itself");

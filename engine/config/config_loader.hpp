@@ -121,10 +121,11 @@ private:
     void check_engine_limits(const Project& p, const std::vector<InstanceDecl>& decls, const toml::table& doc);
     // Instances a link may name: dashed names and containers (for suggestions), and each container's instance names.
     struct LinkTargets {
+        std::map<std::string, const Instance*> by_dashed;   // "db-master" -> that instance
         std::vector<std::string> candidates;
         std::map<std::string, std::vector<std::string>> by_container;   // sorted
     };
-    bool resolve_link_target(const Project& p, const std::vector<InstanceDecl>& decls, const LinkTargets& known,
+    bool resolve_link_target(const Project& p, const LinkTargets& known,
                              const LinkDecl& l, Link& link);
     bool pick_link_instance(const InstanceDecl& d, const LinkTargets& known, const LinkDecl& l, Link& link);
     void resolve_links(Project& p, std::vector<InstanceDecl>& decls);

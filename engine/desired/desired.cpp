@@ -45,7 +45,11 @@ Environment Environment::process() {
 }
 
 const DesiredInstance* DesiredState::find(const std::string& id) const {
-    for (const auto& i : instances) if (i.id == id) return &i;
+    // Sorted by id: a binary search (a plan of 10,000 instances asks 10,000 times).
+    auto it = std::lower_bound(instances.begin(), instances.end(), id,
+                               [](const DesiredInstance& i, const std::string& k) { return i.id < k; });
+    if (it != instances.end() && it->id == id) return &*it;
+    for (const auto& i : instances) if (i.id == id) return &i;   // should the order ever not hold
     return nullptr;
 }
 
