@@ -535,7 +535,11 @@ Result<std::vector<std::string>> DockerEngine::publishers_of(int port) {
 
 Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline) {
     const auto until = std::chrono::steady_clock::now() + deadline;
-    constexpr auto kSettle = std::chrono::milliseconds(500);
+    // A process that dies right after it starts is seen "running" first: one
+    // with no health check is ready when it is still running, not restarted,
+    // a short window after it was first seen running (inspected every 50 ms
+    // in that window). One with a health check is ready when healthy.
+    constexpr auto kSettle = std::chrono::milliseconds(200);
     std::chrono::steady_clock::time_point running_since{};
     bool running = false;
     std::string last;
@@ -551,8 +555,6 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
                          "container " + c->name};
         }
         if (c->state == "running" && (c->health.empty() || c->health == "healthy")) {
-            // A process that dies right after starting is seen "running" first:
-            // ready means still running, not restarted, after a short settle.
             if (!running) running_since = std::chrono::steady_clock::now();
             running = true;
             if (std::chrono::steady_clock::now() - running_since >= kSettle || !c->health.empty()) return ok_status();
@@ -580,7 +582,7 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
         if (std::chrono::steady_clock::now() >= until)
             return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")",
                          "container " + c->name};
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(running ? 50 : 100));
     }
 }
 
