@@ -166,9 +166,8 @@ int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags) {
     return report_execution(s, plan, execute_plan(s, plan, flags, {}), flags);
 }
 
-Result<Plan> plan_against(Session& s, Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
+Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group) {
-    (void)s;
     auto graph = DesiredGraph::build(d);
     if (!graph) return graph.error();
     auto observed = engine.observe(d.project);
@@ -191,7 +190,7 @@ Result<Prepared> prepare(Session& s, const Where& where) {
 int plan(Session& s, const PlanRequest& r) {
     auto pr = prepare(s, r.where);
     if (!pr) return fail(s.ui, pr.error());
-    auto plan = plan_against(s, *pr->engine, pr->desired, r.targets, r.group);
+    auto plan = plan_against(*pr->engine, pr->desired, r.targets, r.group);
     if (!plan) return fail(s.ui, plan.error());
     s.ui.out(r.json ? render_json(*plan) : render_text(*plan, {s.ui.color}));
     if (r.out) {
@@ -208,24 +207,24 @@ int plan(Session& s, const PlanRequest& r) {
 int apply(Session& s, const ApplyRequest& r) {
     auto pr = prepare(s, r.where);
     if (!pr) return fail(s.ui, pr.error());
-    const DesiredState* d = &pr->desired;
-    auto* engine = &pr->engine;
+    const DesiredState& d = pr->desired;
+    Provider& engine = *pr->engine;
     // Planned and carried out under the lock, so two applies never both create
     // the same thing. The lock is not held while a question waits for an
     // answer: it is let go, and taken again after; if the engine changed in
     // between, nothing is done.
-    auto lock = take_lock(s, **engine, d->project, r.flags);
+    auto lock = take_lock(s, engine, d.project, r.flags);
     if (!lock) return fail(s.ui, lock.error());
-    auto graph = DesiredGraph::build(*d);
+    auto graph = DesiredGraph::build(d);
     if (!graph) return fail(s.ui, graph.error());
-    auto observed = (*engine)->observe(d->project);
+    auto observed = engine.observe(d.project);
     if (!observed) return fail(s.ui, observed.error());
-    auto plan = make_plan(*d, *graph, *observed, PlanOptions{r.targets, r.group, (*engine)->kinds()});
+    auto plan = make_plan(d, *graph, *observed, PlanOptions{r.targets, r.group, engine.kinds()});
     if (!plan) return fail(s.ui, plan.error());
     s.ui.out(render_text(*plan, {s.ui.color}));
     if (!plan->conflicts.empty()) return kExitError;
     if (plan->empty()) return kExitOk;
-    auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, "Apply these changes?",
+    auto held = confirm_unlocked(s, std::move(*lock), engine, *plan, *observed, r.flags, "Apply these changes?",
                                  "Apply cancelled.", true);
     if (!held) return kExitError;
     s.ui.out("\n");
@@ -311,7 +310,7 @@ Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<
     if (with_plan) {
         auto engine = connect(s);
         if (!engine) return engine.error();
-        auto plan = plan_against(s, **engine, *d, targets, group);
+        auto plan = plan_against(**engine, *d, targets, group);
         if (!plan) return plan.error();
         static const std::map<ActionKind, std::string> palette{
             {ActionKind::Build, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},

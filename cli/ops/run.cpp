@@ -73,7 +73,7 @@ int run(Session& s, const RunRequest& r) {
     if (terminal && ids.size() != 1) return fail(s.ui, Error{"an interactive run is for one instance: name it with --instance"});
     auto lock = take_lock(s, **engine, d->project, r.flags);
     if (!lock) return fail(s.ui, lock.error());
-    auto plan = plan_against(s, **engine, *d, ids, "");
+    auto plan = plan_against(**engine, *d, ids, "");
     if (!plan) return fail(s.ui, plan.error());
     if (!terminal) {
         s.ui.out(render_text(*plan, {s.ui.color}));

@@ -16,7 +16,7 @@ Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& p
 // On a terminal: ask. Elsewhere: only with `yes`.
 bool confirmed(Ui& ui, bool yes, const std::string& question);
 // Observes, and plans the desired state against it.
-Result<Plan> plan_against(Session& s, Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
+Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group);
 // The question before a plan is carried out, asked without holding the
 // project lock: on a terminal the lock is let go while the question waits,
