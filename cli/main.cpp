@@ -3,6 +3,7 @@
 #include "cli/provider.hpp"
 #include "engine/apply/lock.hpp"
 #include "engine/model/builtins.hpp"
+#include "engine/model/diagnostics.hpp"
 
 #include <boost/program_options/errors.hpp>
 
@@ -120,11 +121,15 @@ int main(int argc, char** argv) {
     Args words;
     // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every
     // engine call to stderr, and their count at the end.
+    // --no-color (or NO_COLOR set) too: plans without ANSI colours.
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::cli::enable_api_trace();
+        else if (std::strcmp(argv[i], "--no-color") == 0) setenv("NO_COLOR", "1", 1);
         else words.emplace_back(argv[i]);
     }
     words = translate_seed_words(words);
+    // "dockerops help CMD" is "dockerops CMD --help".
+    if (words.size() == 2 && words[0] == "help" && commands().count(words[1])) words = {words[1], "--help"};
     if (words.empty() || words[0] == "-h" || words[0] == "--help" || words[0] == "help") {
         usage(words.empty() ? std::cerr : std::cout);
         return words.empty() ? kExitError : kExitOk;
@@ -132,7 +137,10 @@ int main(int argc, char** argv) {
     if (words[0] == "--version") words[0] = "version";
     auto it = commands().find(words[0]);
     if (it == commands().end()) {
-        std::cerr << "dockerops: unknown command '" << words[0] << "'\n";
+        std::vector<std::string> names;
+        for (const auto& [name, _] : commands()) names.push_back(name);
+        std::cerr << "dockerops: unknown command '" << words[0] << "' (" << dockerops::suggest(words[0], names, "commands")
+                  << ")\n";
         usage(std::cerr);
         return kExitError;
     }

@@ -26,7 +26,15 @@ po::variables_map parse(const Args& args, po::options_description& opts) {
     po::positional_options_description pos;
     pos.add("target", -1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    try {
+        po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    } catch (const po::unknown_option& e) {
+        // The nearest option this command has, as for unknown names elsewhere.
+        std::vector<std::string> known;
+        for (const auto& o : opts.options()) known.push_back("--" + o->long_name());
+        const std::string word = e.get_option_name();
+        throw po::error("unrecognised option '" + word + "' (" + suggest(word, known, "options") + ")");
+    }
     po::notify(vm);
     return vm;
 }
