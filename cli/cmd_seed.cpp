@@ -121,7 +121,7 @@ int cmd_clean(const Args& args) {
 }
 
 int cmd_ps(const Args& args) {
-    Command c("dockerops ps [--all]");
+    Command c("dockerops ps [--all]", false);
     c.opts.add_options()("all,a", "stopped instances too");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
@@ -199,11 +199,11 @@ int cmd_shell(const Args& args) {
 }
 
 int cmd_logs(const Args& args) {
-    Command c("dockerops logs TARGET [-f]");
-    c.opts.add_options()("follow,F", "keep printing new output");
-    // -f is the project file everywhere; 'logs -f' in the docker sense is --follow.
+    Command c("dockerops logs TARGET [-f|--follow] [--file FILE]");
+    c.opts.add_options()("follow,F", "keep printing new output (-f, as docker logs -f)");
+    // Here -f follows, as in docker logs; the project file is --file.
     Args a = args;
-    for (auto& w : a) if (w == "--follow") w = "-F";
+    for (auto& w : a) if (w == "--follow" || w == "-f") w = "-F";
     auto parsed = c.parse(a);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
@@ -218,7 +218,7 @@ int cmd_logs(const Args& args) {
 }
 
 int cmd_status(const Args& args) {
-    Command c("dockerops status: supervisorctl status in every running instance");
+    Command c("dockerops status: supervisorctl status in every running instance", false);
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;

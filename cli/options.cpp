@@ -70,13 +70,15 @@ int print_help(const po::options_description& opts) {
 
 std::optional<po::variables_map> Command::parse(const Args& args) {
     auto vm = cli::parse(args, opts);
+    if (!takes_targets && vm.count("target") && !vm.count("help"))
+        throw po::error("takes no TARGET, and '" + targets(vm).front() + "' was given");
     if (!vm.count("help")) return vm;
     print_help(opts);
     return std::nullopt;
 }
 
 int run_simple(const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&)) {
-    Command c(usage);
+    Command c(usage, false);
     auto vm = c.parse(args);
     return vm ? run(terminal_session(), where(*vm)) : ops::kExitOk;
 }

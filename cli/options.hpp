@@ -26,10 +26,14 @@ int print_help(const po::options_description& opts);
 
 // A command's options: the common ones first, then its own (add them to
 // `opts`). parse() gives nullopt when --help was asked, and prints the options.
+// A command that takes no TARGET refuses one (a stray word is not ignored).
 struct Command {
-    explicit Command(const std::string& usage) : opts(usage) { add_common(opts); }
+    explicit Command(const std::string& usage, bool takes_targets = true) : opts(usage), takes_targets(takes_targets) {
+        add_common(opts);
+    }
     std::optional<po::variables_map> parse(const Args& args);
     po::options_description opts;
+    bool takes_targets;
 };
 
 // A command with the common options only: parsed, then `run` on the project.

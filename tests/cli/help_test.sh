@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The command line's manners: help CMD, the nearest command or option for a
-# misspelt one, --no-color on a terminal.
+# misspelt one, stray words refused, --no-color on a terminal.
 #   help_test.sh BIN SRC
 set -euo pipefail
 BIN=$1 SRC=$2
@@ -10,6 +10,11 @@ grep -q "^dockerops: unknown command 'pln' (did you mean 'plan'?)$" <<<"$out" ||
 [ "$("$BIN" help plan)" = "$("$BIN" plan --help)" ] || fail "'help plan' is not 'plan --help'"
 out=$("$BIN" plan --jsn 2>&1) && fail "an unknown option went ahead"
 grep -qx "dockerops plan: unrecognised option '--jsn' (did you mean '--json'?)" <<<"$out" || fail "unknown option: $out"
+# A command that takes no TARGET refuses a stray word.
+out=$("$BIN" ps stray 2>&1) && fail "ps with a stray word went ahead"
+grep -qx "dockerops ps: takes no TARGET, and 'stray' was given" <<<"$out" || fail "stray word: $out"
+out=$("$BIN" unlock stray 2>&1) && fail "unlock with a stray word went ahead"
+grep -qx "dockerops unlock: takes no TARGET, and 'stray' was given" <<<"$out" || fail "stray word: $out"
 # On a terminal the plan's verbs are coloured, unless --no-color (or NO_COLOR).
 # A project never applied (its own name), so that its plan has verbs to colour.
 DIR=$(mktemp -d)

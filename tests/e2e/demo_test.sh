@@ -166,12 +166,12 @@ assert all(set(l) == {"image", "kind", "text"} for l in lines)
   [ "$(cat "$DIR/o")" = out ] && [ "$(cat "$DIR/e")" = err ] || fail "shell output: $(cat "$DIR/o") / $(cat "$DIR/e")"
   dops logs base.one | grep -q "supervisord started" || fail "logs base.one: $(dops logs base.one)"
   # --follow keeps reading: a line printed later still arrives.
-  dops logs base.one --follow >"$DIR/follow.log" 2>&1 & follower=$!
+  dops logs base.one -f >"$DIR/follow.log" 2>&1 & follower=$!
   sleep 1
   docker exec "$PROJECT-base-one" sh -c 'echo followed-line > /proc/1/fd/1'
   for _ in $(seq 1 50); do grep -q followed-line "$DIR/follow.log" && break; sleep 0.1; done
   kill $follower 2>/dev/null || true
-  grep -q followed-line "$DIR/follow.log" || fail "logs --follow did not show a later line"
+  grep -q followed-line "$DIR/follow.log" || fail "logs -f did not show a later line"
   out=$(dops status)
   [ "$(grep -c 'sshd *RUNNING' <<<"$out")" = 3 ] || fail "status: $out"
   docker stop -t 1 "$PROJECT-base-two" >/dev/null

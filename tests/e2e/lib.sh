@@ -52,7 +52,7 @@ TOML
 }
 
 # -f right after the command word: after a TARGET, shell and ssh take the rest verbatim.
-dops() { local cmd=$1; shift; "$BIN" "$cmd" -f "$DIR" "$@"; }
+dops() { local cmd=$1; shift; "$BIN" "$cmd" --file "$DIR" "$@"; }
 cid() { docker inspect -f '{{.Id}}' "$PROJECT-$1" 2>/dev/null || true; }
 count_containers() { docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | wc -l; }
 # A TCP/UDP port nothing on this host listens on now.
