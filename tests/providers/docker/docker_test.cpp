@@ -309,6 +309,8 @@ TEST_CASE("docker: an image is built from a folder, honouring .dockerignore, wit
 
     ContainerSpec c = p.spec("built");
     c.image = b.tag;
+    // Owned as the executor would own it: the token of the image it is made from.
+    c.labels[labels::kOwner] = container_owner_token(p.name(), *id);
     std::string cid = must(p.engine().create_container(c));
     must(p.engine().start_container(cid));
     CHECK(run(p.engine(), cid, {"cat", "/greeting"}) == "hi there\n");

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -65,7 +66,12 @@ public:
         if (!obs) return;
         for (const auto& c : obs->containers) (void)engine_->remove_container(c.id, true);
         for (const auto& n : obs->networks) (void)engine_->remove_network(n.id);
-        for (const auto& i : obs->images) (void)engine_->remove_image(i.id, true);
+        // The project's images only: observe also lists the built-in
+        // containers' images (dockerops/dockerops-*), which are shared.
+        for (const auto& i : obs->images) {
+            const bool tagged = std::any_of(i.tags.begin(), i.tags.end(), [&](const std::string& t) { return t.starts_with(name_ + "/"); });
+            if (tagged || image_is_ours(i, name_)) (void)engine_->remove_image(i.id, true);
+        }
     }
 
 private:
