@@ -5,6 +5,7 @@ concurrent clients over the unix socket, nothing else.
   api_floor.py up NAME N IMAGE      network, then N containers created and started (8 at a time)
   api_floor.py one NAME IMAGE       one container created and started (the network exists)
   api_floor.py down NAME            every container labelled NAME stopped and removed, then the network
+  api_floor.py stop NAME IMAGE INIT one `sleep 3600` container (init 1 or 0) started, then timed: its stop
 Prints the seconds the calls took."""
 import http.client
 import json
@@ -78,6 +79,23 @@ def down(project):
     return time.monotonic() - t0
 
 
+def stop(project, image, init):
+    """What a stop costs for a process with no SIGTERM handler: as PID 1 the
+    kernel drops the signal and the stop waits out its 10 s grace; under init
+    (docker-init, dockerops's default) the process is PID 2 and dies at once."""
+    spec = {"Image": image, "Cmd": ["sleep", "3600"], "Labels": {"bench.floor": project},
+            "HostConfig": {"Init": init}}
+    cid = call("POST", f"/containers/create?name={project}-stop-{int(init)}", spec)["Id"]
+    try:
+        call("POST", f"/containers/{cid}/start")
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        call("POST", f"/containers/{cid}/stop?t=10")
+        return time.monotonic() - t0
+    finally:
+        call("DELETE", f"/containers/{cid}?force=1")
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
     if what == "up":
@@ -86,5 +104,7 @@ if __name__ == "__main__":
         print(f"{one(sys.argv[2], sys.argv[3]):.3f}")
     elif what == "down":
         print(f"{down(sys.argv[2]):.3f}")
+    elif what == "stop":
+        print(f"{stop(sys.argv[2], sys.argv[3], sys.argv[4] == '1'):.3f}")
     else:
         raise SystemExit(__doc__)

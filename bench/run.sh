@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-50}
+ROOT=$PWD
 BIN=${BIN:-$PWD/build/dockerops}
 IMAGE=dockerops/busybox:latest
 ID=$$
@@ -56,9 +57,10 @@ t_dops_up=$(cd "$WORK/dops" && timed "$BIN" apply --yes)
 t_floor_up=$(python3 bench/api_floor.py up "$FLOOR" "$N" "$IMAGE")
 t_compose_up=$(cd "$WORK/compose" && timed docker-compose -p "$COMPOSE" up -d)
 
-# No-op: dockerops plan against compose's no-op up -d (5 and 3 runs, medians).
-runs=(); for _ in 1 2 3 4 5; do runs+=("$(cd "$WORK/dops" && timed "$BIN" plan)"); done; t_dops_noop=$(median "${runs[@]}")
-runs=(); for _ in 1 2 3; do runs+=("$(cd "$WORK/compose" && timed docker-compose -p "$COMPOSE" up -d)"); done; t_compose_noop=$(median "${runs[@]}")
+# No-op: dockerops plan against compose's no-op up -d (11 and 3 runs, medians).
+# Timed by bench/median_time.py, whose clock is read in-process around each run.
+t_dops_noop=$(cd "$WORK/dops" && python3 "$ROOT/bench/median_time.py" 11 "$BIN" plan)
+t_compose_noop=$(cd "$WORK/compose" && python3 "$ROOT/bench/median_time.py" 3 docker-compose -p "$COMPOSE" up -d)
 
 # One env change in N, against one raw create+start (3 runs each, medians).
 runs=(); for v in 2 3 4; do dops_file "$v"; runs+=("$(cd "$WORK/dops" && timed "$BIN" apply --yes)"); done; t_dops_change=$(median "${runs[@]}")
@@ -68,6 +70,11 @@ runs=(); for _ in 1 2 3; do runs+=("$(python3 bench/api_floor.py one "$FLOOR" "$
 t_dops_down=$(cd "$WORK/dops" && timed "$BIN" destroy --yes --allow-destroy-all)
 t_floor_down=$(python3 bench/api_floor.py down "$FLOOR")
 t_compose_down=$(cd "$WORK/compose" && timed docker-compose -p "$COMPOSE" down)
+
+# A stop of a process with no SIGTERM handler: under init (dockerops's default,
+# `init = true`) against the same container as PID 1 (waits out the 10 s grace).
+t_stop_init=$(python3 bench/api_floor.py stop "$FLOOR" "$IMAGE" 1)
+t_stop_pid1=$(python3 bench/api_floor.py stop "$FLOOR" "$IMAGE" 0)
 
 # Plans of 1,000 and 10,000 instances from an empty engine: time and peak memory.
 big() {   # big NAME COUNT -> "seconds kilobytes"
@@ -98,6 +105,7 @@ rows = [
   ("one env change vs one create+start", $t_dops_change, $t_floor_one, "dockerops / floor", $t_dops_change / $t_floor_one),
   ("destroy of N vs API floor", $t_dops_down, $t_floor_down, "dockerops / floor", $t_dops_down / $t_floor_down),
   ("destroy of N vs compose down", $t_dops_down, $t_compose_down, "dockerops / compose", $t_dops_down / $t_compose_down),
+  ("stop of sleep: init (default) vs PID 1", $t_stop_init, $t_stop_pid1, "PID 1 / init", $t_stop_pid1 / $t_stop_init),
 ]
 print(f"{'N = ' + str(n):38} {'dockerops':>10} {'peer':>10}   ratio")
 for name, a, b, how, r in rows:

@@ -2,8 +2,7 @@
 
 #include "engine/desired/context.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "providers/docker/archive_lib.hpp"
 #include <sys/stat.h>
 
 #include <fstream>
@@ -14,13 +13,16 @@ namespace dockerops::docker {
 
 Result<TempFile> write_context_tar(const fs::path& dir) {
     if (!fs::is_directory(dir)) return Error{"build context '" + dir.string() + "' is not a folder"};
+    auto lib = archive_lib();
+    if (!lib) return lib.error();
+    const ArchiveLib* L = *lib;
     TempFile out(std::tmpfile());
     if (!out) return Error{"cannot make a temporary file for the build context"};
-    struct archive* a = archive_write_new();
-    archive_write_set_format_pax_restricted(a);
-    if (archive_write_open_FILE(a, out.get()) != ARCHIVE_OK) {
-        std::string msg = archive_error_string(a) ? archive_error_string(a) : "unknown error";
-        archive_write_free(a);
+    struct archive* a = L->archive_write_new();
+    L->archive_write_set_format_pax_restricted(a);
+    if (L->archive_write_open_FILE(a, out.get()) != ARCHIVE_OK) {
+        std::string msg = L->archive_error_string(a) ? L->archive_error_string(a) : "unknown error";
+        L->archive_write_free(a);
         return Error{"cannot write the build context: " + msg};
     }
     std::string failure;
@@ -28,22 +30,22 @@ Result<TempFile> write_context_tar(const fs::path& dir) {
     for (const auto& e : context_entries(dir)) {
         struct stat st;
         if (lstat(e.path.c_str(), &st) != 0) continue;
-        struct archive_entry* entry = archive_entry_new();
-        archive_entry_set_pathname(entry, e.rel.c_str());
-        archive_entry_copy_stat(entry, &st);
-        archive_entry_set_uid(entry, 0);
-        archive_entry_set_gid(entry, 0);
-        archive_entry_set_uname(entry, "");
-        archive_entry_set_gname(entry, "");
+        struct archive_entry* entry = L->archive_entry_new();
+        L->archive_entry_set_pathname(entry, e.rel.c_str());
+        L->archive_entry_copy_stat(entry, &st);
+        L->archive_entry_set_uid(entry, 0);
+        L->archive_entry_set_gid(entry, 0);
+        L->archive_entry_set_uname(entry, "");
+        L->archive_entry_set_gname(entry, "");
         if (e.kind == ContextEntry::Kind::Symlink) {
-            archive_entry_set_symlink(entry, fs::read_symlink(e.path).c_str());
-            archive_entry_set_size(entry, 0);
+            L->archive_entry_set_symlink(entry, fs::read_symlink(e.path).c_str());
+            L->archive_entry_set_size(entry, 0);
         } else if (e.kind == ContextEntry::Kind::Dir) {
-            archive_entry_set_size(entry, 0);
+            L->archive_entry_set_size(entry, 0);
         }
-        if (archive_write_header(a, entry) != ARCHIVE_OK) {
-            failure = archive_error_string(a) ? archive_error_string(a) : "cannot write " + e.rel;
-            archive_entry_free(entry);
+        if (L->archive_write_header(a, entry) != ARCHIVE_OK) {
+            failure = L->archive_error_string(a) ? L->archive_error_string(a) : "cannot write " + e.rel;
+            L->archive_entry_free(entry);
             break;
         }
         if (e.kind == ContextEntry::Kind::File) {
@@ -51,13 +53,13 @@ Result<TempFile> write_context_tar(const fs::path& dir) {
             while (in) {
                 in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
                 std::streamsize n = in.gcount();
-                if (n > 0) archive_write_data(a, buf.data(), static_cast<size_t>(n));
+                if (n > 0) L->archive_write_data(a, buf.data(), static_cast<size_t>(n));
             }
         }
-        archive_entry_free(entry);
+        L->archive_entry_free(entry);
     }
-    archive_write_close(a);
-    archive_write_free(a);
+    L->archive_write_close(a);
+    L->archive_write_free(a);
     if (!failure.empty()) return Error{"cannot write the build context: " + failure};
     std::fflush(out.get());
     std::rewind(out.get());
@@ -71,36 +73,39 @@ namespace dockerops::docker {
 TempFile temp_file() { return TempFile(std::tmpfile()); }
 
 Status extract_tar(std::FILE* tar, const fs::path& dest) {
-    struct archive* in = archive_read_new();
-    archive_read_support_format_tar(in);
-    struct archive* out = archive_write_disk_new();
-    archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
+    auto lib = archive_lib();
+    if (!lib) return lib.error();
+    const ArchiveLib* L = *lib;
+    struct archive* in = L->archive_read_new();
+    L->archive_read_support_format_tar(in);
+    struct archive* out = L->archive_write_disk_new();
+    L->archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
                                             ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
     std::string failure;
-    if (archive_read_open_FILE(in, tar) != ARCHIVE_OK) failure = archive_error_string(in);
+    if (L->archive_read_open_FILE(in, tar) != ARCHIVE_OK) failure = L->archive_error_string(in);
     struct archive_entry* e = nullptr;
     while (failure.empty()) {
-        int r = archive_read_next_header(in, &e);
+        int r = L->archive_read_next_header(in, &e);
         if (r == ARCHIVE_EOF) break;
-        if (r != ARCHIVE_OK) { failure = archive_error_string(in); break; }
-        std::string name = archive_entry_pathname(e);
+        if (r != ARCHIVE_OK) { failure = L->archive_error_string(in); break; }
+        std::string name = L->archive_entry_pathname(e);
         auto slash = name.find('/');
         std::string rest = slash == std::string::npos ? "" : name.substr(slash + 1);
-        archive_entry_set_pathname(e, (dest / rest).c_str());
-        if (const char* link = archive_entry_hardlink(e)) {
+        L->archive_entry_set_pathname(e, (dest / rest).c_str());
+        if (const char* link = L->archive_entry_hardlink(e)) {
             std::string l = link;
             auto s2 = l.find('/');
-            archive_entry_set_hardlink(e, (dest / (s2 == std::string::npos ? "" : l.substr(s2 + 1))).c_str());
+            L->archive_entry_set_hardlink(e, (dest / (s2 == std::string::npos ? "" : l.substr(s2 + 1))).c_str());
         }
-        if (archive_write_header(out, e) != ARCHIVE_OK) { failure = archive_error_string(out); break; }
+        if (L->archive_write_header(out, e) != ARCHIVE_OK) { failure = L->archive_error_string(out); break; }
         const void* buf;
         size_t size;
         la_int64_t offset;
-        while (archive_read_data_block(in, &buf, &size, &offset) == ARCHIVE_OK) archive_write_data_block(out, buf, size, offset);
-        archive_write_finish_entry(out);
+        while (L->archive_read_data_block(in, &buf, &size, &offset) == ARCHIVE_OK) L->archive_write_data_block(out, buf, size, offset);
+        L->archive_write_finish_entry(out);
     }
-    archive_read_free(in);
-    archive_write_free(out);
+    L->archive_read_free(in);
+    L->archive_write_free(out);
     if (!failure.empty()) return Error{"cannot unpack into " + dest.string() + ": " + failure};
     return ok_status();
 }
