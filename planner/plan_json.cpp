@@ -56,6 +56,26 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
     w.key("init").value(s.init).key("restart_policy").value(s.restart_policy);
     w.key("tty").value(s.tty).key("open_stdin").value(s.open_stdin).key("working_dir").value(s.working_dir);
+    w.key("health");
+    if (s.health)
+        w.begin_object().key("test").strings(s.health->test).key("interval_ns").value(static_cast<std::int64_t>(s.health->interval_ns))
+            .key("timeout_ns").value(static_cast<std::int64_t>(s.health->timeout_ns))
+            .key("start_period_ns").value(static_cast<std::int64_t>(s.health->start_period_ns))
+            .key("retries").value(s.health->retries).end_object();
+    else w.null();
+    w.key("memory").value(static_cast<std::int64_t>(s.memory)).key("nano_cpus").value(static_cast<std::int64_t>(s.nano_cpus));
+    w.key("pids_limit").value(static_cast<std::int64_t>(s.pids_limit));
+    w.key("ulimits").begin_array();
+    for (const auto& u : s.ulimits)
+        w.begin_object().key("name").value(u.name).key("soft").value(static_cast<std::int64_t>(u.soft))
+            .key("hard").value(static_cast<std::int64_t>(u.hard)).end_object();
+    w.end_array();
+    w.key("extra_hosts").strings(s.extra_hosts).key("dns").strings(s.dns);
+    w.key("user").value(s.user).key("stop_signal").value(s.stop_signal);
+    w.key("stop_timeout");
+    if (s.stop_timeout) w.value(static_cast<std::int64_t>(*s.stop_timeout)); else w.null();
+    w.key("cap_add").strings(s.cap_add).key("cap_drop").strings(s.cap_drop);
+    w.key("tmpfs").object(s.tmpfs).key("read_only").value(s.read_only);
     w.end_object();
 }
 
@@ -126,6 +146,37 @@ ContainerSpec read_spec(Node e) {
     s.tty = boolean(e["tty"]);
     s.open_stdin = boolean(e["open_stdin"]);
     s.working_dir = str(e["working_dir"]);
+    auto int_of = [](Node n) {
+        int64_t v = 0;
+        (void)!n.get_int64().get(v);
+        return static_cast<long long>(v);
+    };
+    if (!e["health"].is_null() && e["health"].error() == simdjson::SUCCESS) {
+        HealthSpec h;
+        h.test = strings(e["health"]["test"]);
+        h.interval_ns = int_of(e["health"]["interval_ns"]);
+        h.timeout_ns = int_of(e["health"]["timeout_ns"]);
+        h.start_period_ns = int_of(e["health"]["start_period_ns"]);
+        h.retries = static_cast<int>(int_of(e["health"]["retries"]));
+        s.health = h;
+    }
+    s.memory = int_of(e["memory"]);
+    s.nano_cpus = int_of(e["nano_cpus"]);
+    s.pids_limit = int_of(e["pids_limit"]);
+    if (e["ulimits"].get_array().get(a) == simdjson::SUCCESS)
+        for (auto u : a) {
+            Node n(element{u});
+            s.ulimits.push_back({str(n["name"]), int_of(n["soft"]), int_of(n["hard"])});
+        }
+    s.extra_hosts = strings(e["extra_hosts"]);
+    s.dns = strings(e["dns"]);
+    s.user = str(e["user"]);
+    s.stop_signal = str(e["stop_signal"]);
+    if (e["stop_timeout"].error() == simdjson::SUCCESS && !e["stop_timeout"].is_null()) s.stop_timeout = int_of(e["stop_timeout"]);
+    s.cap_add = strings(e["cap_add"]);
+    s.cap_drop = strings(e["cap_drop"]);
+    s.tmpfs = smap(e["tmpfs"]);
+    s.read_only = boolean(e["read_only"]);
     return s;
 }
 

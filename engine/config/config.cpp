@@ -114,6 +114,17 @@ std::vector<std::string> Loader::read_name_list(const toml::table& t, std::strin
     return out;
 }
 
+// The container's keys fill what the instance leaves unset; variables from
+// env files sit below the instance's own env and its required ones.
+void Loader::inherit_runtime(Instance& inst, const RuntimeOptions& defaults) {
+    inst.runtime.fill_from(defaults);
+    if (!inst.runtime.env_from_files) return;
+    auto listed = [&](const std::vector<std::string>& v, const std::string& k) { return std::find(v.begin(), v.end(), k) != v.end(); };
+    for (const auto& [k, v] : *inst.runtime.env_from_files)
+        if (!inst.env.count(k) && !listed(inst.required_env, k) && !listed(inst.secret_env, k) && !listed(inst.secret_files, k))
+            inst.env[k] = v;
+}
+
 void Loader::read_project(const toml::table* t, Project& p) {
     std::optional<std::string> name, cdir, ddir;
     SourcePos name_pos{file_, 0, 0}, cdir_pos{file_, 0, 0};
@@ -203,6 +214,7 @@ void Loader::read_containers(const toml::node* n, Project& p) {
         if (auto* ba = typed(*ct, "build_args", toml::node_type::table, where, "a table"))
             c.build_args = read_env_table(*ba->as_table(), "build_args of container '" + name + "'", false);
         if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
+        read_runtime(*ct, where, c.runtime);
         if (!is_dir(c.path))
             d_.error(c.pos, "folder '" + shown + "' of container '" + name + "' does not exist");
         else if (!is_file(c.path / "Dockerfile"))
@@ -354,6 +366,7 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
         if (inst.sleep < 0) d_.error(pos(*sleep), "'sleep' in " + where + " must not be negative");
     }
     if (auto init = get_bool(t, "init", where)) inst.init = *init;
+    read_runtime(t, where, inst.runtime);
     return decl;
 }
 
@@ -395,8 +408,12 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
                      "first declared at line " + std::to_string(it->second.line));
     }
     resolve_links(p, decls);
-    for (auto& d : decls)
-        if (!d.ports_given && p.containers.count(d.inst.container)) d.inst.ports = p.containers.at(d.inst.container).ports;
+    for (auto& d : decls) {
+        auto c = p.containers.find(d.inst.container);
+        if (c == p.containers.end()) continue;
+        if (!d.ports_given) d.inst.ports = c->second.ports;
+        inherit_runtime(d.inst, c->second.runtime);
+    }
     check_engine_limits(p, decls, doc);
 
     if (host) {

@@ -19,11 +19,16 @@ namespace fs = std::filesystem;
 
 inline const std::vector<std::string> kTopKeys{"project", "containers", "instances"};
 inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet"};
-inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports"};
+// Keys of how an instance runs: on a container (the default) and on an instance.
+#define DOCKEROPS_RUNTIME_KEYS                                                                     \
+    "restart", "memory", "cpus", "pids_limit", "ulimits", "extra_hosts", "dns", "labels", "env_file", \
+        "user", "working_dir", "entrypoint", "stop_signal", "stop_grace_period", "cap_add", "cap_drop", \
+        "tmpfs", "read_only", "healthcheck"
+inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports", DOCKEROPS_RUNTIME_KEYS};
 inline const std::vector<std::string> kInstanceKeys{
     "container", "name", "type", "group", "links", "env", "required_env", "secret_env",
     "publish_ports", "linked", "persistent_data", "persistent_opt", "persistent_log",
-    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files"};
+    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files", DOCKEROPS_RUNTIME_KEYS};
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -117,6 +122,17 @@ private:
     void read_links(const toml::node& n, const std::string& where, InstanceDecl& decl);
     void read_volumes(const toml::node& n, const std::string& where, Instance& inst);
     void read_command(const toml::node& n, const std::string& where, Instance& inst);
+    void inherit_runtime(Instance& inst, const RuntimeOptions& defaults);
+    // runtime_keys.cpp
+    void read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r);
+    void read_limits(const toml::table& t, const std::string& where, RuntimeOptions& r);
+    void read_process(const toml::table& t, const std::string& where, RuntimeOptions& r);
+    void read_network_keys(const toml::table& t, const std::string& where, RuntimeOptions& r);
+    void read_env_files(const toml::table& t, const std::string& where, RuntimeOptions& r);
+    void read_healthcheck(const toml::node& n, const std::string& where, RuntimeOptions& r);
+    std::optional<long long> read_duration(const toml::node& n, const std::string& what);
+    std::optional<std::vector<std::string>> read_string_list(const toml::table& t, std::string_view key,
+                                                             const std::string& where);
     std::vector<PortSpec> read_ports(const toml::node& n, const std::string& where);
     void check_engine_limits(const Project& p, const std::vector<InstanceDecl>& decls, const toml::table& doc);
     // Instances a link may name: dashed names and containers (for suggestions), and each container's instance names.

@@ -166,6 +166,31 @@ Result<DesiredState> compile_images(const Project& p) {
     return d;
 }
 
+namespace {
+// The keys of engine/model/runtime onto the create spec; unset keys leave the
+// engine's or the image's own.
+void apply_runtime(const RuntimeOptions& r, ContainerSpec& s) {
+    if (r.restart && *r.restart != "no") s.restart_policy = *r.restart;
+    s.memory = r.memory.value_or(0);
+    s.nano_cpus = r.nano_cpus.value_or(0);
+    s.pids_limit = r.pids_limit.value_or(0);
+    if (r.ulimits) s.ulimits = *r.ulimits;
+    if (r.extra_hosts) s.extra_hosts = *r.extra_hosts;
+    if (r.dns) s.dns = *r.dns;
+    if (r.labels) s.labels = *r.labels;
+    s.user = r.user.value_or("");
+    s.working_dir = r.working_dir.value_or("");
+    s.entrypoint = r.entrypoint;
+    s.stop_signal = r.stop_signal.value_or("");
+    s.stop_timeout = r.stop_grace_seconds;
+    if (r.cap_add) s.cap_add = *r.cap_add;
+    if (r.cap_drop) s.cap_drop = *r.cap_drop;
+    if (r.tmpfs) s.tmpfs = *r.tmpfs;
+    s.read_only = r.read_only.value_or(false);
+    s.health = r.healthcheck;
+}
+}  // namespace
+
 Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
     auto images = compile_images(p);
     if (!images) return images.error();
@@ -205,7 +230,11 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         s.init = inst.init;
         s.network = p.name;
         s.aliases = {inst.dashed()};
-        s.labels = {{labels::kProject, p.name}, {labels::kContainer, inst.container}, {labels::kInstance, inst.name}};
+        apply_runtime(inst.runtime, s);
+        if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
+        s.labels[labels::kProject] = p.name;
+        s.labels[labels::kContainer] = inst.container;
+        s.labels[labels::kInstance] = inst.name;
         if (inst.adhoc) s.labels[labels::kAdhoc] = "true";
         // A terminal instance: a shell on the caller's terminal instead of its
         // command, removed when it ends.

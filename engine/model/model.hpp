@@ -3,6 +3,7 @@
 // instance-type defaults already resolved. Built only by the loaders
 // (engine/config, engine/legacy); everything downstream reads it.
 #include "engine/model/diagnostics.hpp"
+#include "engine/model/runtime.hpp"
 #include "engine/model/spec.hpp"
 
 #include <filesystem>
@@ -65,6 +66,7 @@ struct Container {
     std::map<std::string, std::string> build_args;
     std::vector<PortSpec> ports;                    // the default for its instances
     bool builtin = false;                           // shipped with dockerops (engine/model/builtins): tagged dockerops/NAME
+    RuntimeOptions runtime;                         // the default for its instances
     SourcePos pos;
 };
 
@@ -87,6 +89,7 @@ struct Instance {
     double sleep = 0;
     bool init = true;
     bool adhoc = false;                         // started by 'dockerops run', not declared: kept by apply
+    RuntimeOptions runtime;                     // the instance's own, then its container's (filled at load)
     SourcePos pos;
 
     std::string id() const { return container + "." + name; }          // web.one

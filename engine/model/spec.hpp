@@ -72,6 +72,12 @@ struct HealthSpec {
     bool operator==(const HealthSpec&) const = default;
 };
 
+struct Ulimit {
+    std::string name;        // nofile, nproc, ...
+    long long soft = 0, hard = 0;
+    bool operator==(const Ulimit&) const = default;
+};
+
 struct ContainerSpec {
     std::string name;                                   // demo-web-one
     std::string image;                                  // demo/web:latest or an image id
@@ -96,6 +102,19 @@ struct ContainerSpec {
     bool open_stdin = false;
     std::optional<HealthSpec> health;
     std::string working_dir;
+    // Limits and process settings (engine/model/runtime): 0 or empty = the engine's default.
+    long long memory = 0;                               // bytes
+    long long nano_cpus = 0;
+    long long pids_limit = 0;
+    std::vector<Ulimit> ulimits;
+    std::vector<std::string> extra_hosts;               // "name:address"
+    std::vector<std::string> dns;
+    std::string user;
+    std::string stop_signal;
+    std::optional<long long> stop_timeout;              // seconds; none: the engine's 10
+    std::vector<std::string> cap_add, cap_drop;
+    std::map<std::string, std::string> tmpfs;           // path -> options
+    bool read_only = false;
 };
 
 struct NetworkSpec {

@@ -13,6 +13,16 @@ std::string join(const std::vector<std::string>& v) {
     // JSON array text: unambiguous for words with spaces.
     return JsonWriter().strings(v).str();
 }
+// 1500000000 / 1e9 -> "1.5": exact, no trailing zeros.
+std::string decimal(long long value, long long unit) {
+    std::string out = std::to_string(value / unit);
+    long long frac = value % unit;
+    if (frac == 0) return out;
+    std::string f = std::to_string(frac);
+    f = std::string(std::to_string(unit).size() - 1 - f.size(), '0') + f;
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    return out + "." + f;
+}
 }  // namespace
 
 CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>& secret_keys, const std::string& secret_key) {
@@ -49,7 +59,28 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (s.health) {
         c["health"] = join(s.health->test) + " every " + std::to_string(s.health->interval_ns) + "ns, " +
                       std::to_string(s.health->retries) + " retries";
+        // Added to the text above only when set, so that specs hashed before these existed keep their hash.
+        if (s.health->timeout_ns) c["health"] += ", timeout " + std::to_string(s.health->timeout_ns) + "ns";
+        if (s.health->start_period_ns) c["health"] += ", start period " + std::to_string(s.health->start_period_ns) + "ns";
     }
+    // The runtime keys (engine/model/runtime): present only when set, so a
+    // spec that sets none hashes as before they existed.
+    if (s.memory) c["memory"] = std::to_string(s.memory);
+    if (s.nano_cpus) c["cpus"] = decimal(s.nano_cpus, 1'000'000'000);
+    if (s.pids_limit) c["pids_limit"] = std::to_string(s.pids_limit);
+    for (const auto& u : s.ulimits) c["ulimit." + u.name] = std::to_string(u.soft) + ":" + std::to_string(u.hard);
+    if (!s.extra_hosts.empty()) c["extra_hosts"] = join(s.extra_hosts);
+    if (!s.dns.empty()) c["dns"] = join(s.dns);
+    if (!s.user.empty()) c["user"] = s.user;
+    if (!s.stop_signal.empty()) c["stop_signal"] = s.stop_signal;
+    if (s.stop_timeout) c["stop_grace_period"] = std::to_string(*s.stop_timeout) + "s";
+    if (!s.cap_add.empty()) c["cap_add"] = join(s.cap_add);
+    if (!s.cap_drop.empty()) c["cap_drop"] = join(s.cap_drop);
+    for (const auto& [path, opts] : s.tmpfs) c["tmpfs." + path] = opts;
+    if (s.read_only) c["read_only"] = "true";
+    // User labels (io.dockerops.* are ours, and the spec labels are written after hashing).
+    for (const auto& [k, v] : s.labels)
+        if (!k.starts_with("io.dockerops.")) c["label." + k] = v;
     return c;
 }
 

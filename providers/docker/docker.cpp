@@ -299,6 +299,9 @@ std::string container_create_body(const ContainerSpec& s) {
     w.key("Tty").value(s.tty).key("OpenStdin").value(s.open_stdin).key("StdinOnce").value(false);
     w.key("AttachStdin").value(s.open_stdin).key("AttachStdout").value(s.open_stdin).key("AttachStderr").value(s.open_stdin);
     if (!s.working_dir.empty()) w.key("WorkingDir").value(s.working_dir);
+    if (!s.user.empty()) w.key("User").value(s.user);
+    if (!s.stop_signal.empty()) w.key("StopSignal").value(s.stop_signal);
+    if (s.stop_timeout) w.key("StopTimeout").value(static_cast<std::int64_t>(*s.stop_timeout));
     std::set<std::string> exposed;
     for (const auto& p : s.ports) exposed.insert(std::to_string(p.port) + "/" + p.protocol);
     w.key("ExposedPorts").begin_object();
@@ -331,7 +334,29 @@ std::string container_create_body(const ContainerSpec& s) {
     w.key("Binds").begin_array();
     for (const auto& m : s.mounts) w.value(m.source + ":" + m.target + (m.read_only ? ":ro" : ":rw"));
     w.end_array();
-    if (!s.restart_policy.empty()) w.key("RestartPolicy").begin_object().key("Name").value(s.restart_policy).end_object();
+    if (!s.restart_policy.empty()) {
+        // "on-failure:3" is the name "on-failure" and a retry count.
+        auto colon = s.restart_policy.find(':');
+        w.key("RestartPolicy").begin_object().key("Name").value(s.restart_policy.substr(0, colon));
+        if (colon != std::string::npos) w.key("MaximumRetryCount").value(std::stoi(s.restart_policy.substr(colon + 1)));
+        w.end_object();
+    }
+    if (s.memory) w.key("Memory").value(static_cast<std::int64_t>(s.memory));
+    if (s.nano_cpus) w.key("NanoCpus").value(static_cast<std::int64_t>(s.nano_cpus));
+    if (s.pids_limit) w.key("PidsLimit").value(static_cast<std::int64_t>(s.pids_limit));
+    if (!s.ulimits.empty()) {
+        w.key("Ulimits").begin_array();
+        for (const auto& u : s.ulimits)
+            w.begin_object().key("Name").value(u.name).key("Soft").value(static_cast<std::int64_t>(u.soft))
+                .key("Hard").value(static_cast<std::int64_t>(u.hard)).end_object();
+        w.end_array();
+    }
+    if (!s.extra_hosts.empty()) w.key("ExtraHosts").strings(s.extra_hosts);
+    if (!s.dns.empty()) w.key("Dns").strings(s.dns);
+    if (!s.cap_add.empty()) w.key("CapAdd").strings(s.cap_add);
+    if (!s.cap_drop.empty()) w.key("CapDrop").strings(s.cap_drop);
+    if (!s.tmpfs.empty()) w.key("Tmpfs").object(s.tmpfs);
+    if (s.read_only) w.key("ReadonlyRootfs").value(true);
     if (!s.network.empty()) w.key("NetworkMode").value(s.network);
     w.end_object();
     if (!s.network.empty()) {

@@ -43,3 +43,40 @@ TEST_CASE("plan: a saved plan records what it was made from and says what change
     CHECK(changes[0].find("running") != std::string::npos);
     CHECK(changes[0].find("exited (0)") != std::string::npos);
 }
+
+TEST_CASE("plan: a saved plan keeps every runtime key of the specs it creates") {
+    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }",
+                           "env = { DB_NAME = \"app\" }\nrestart = \"on-failure:2\"\nmemory = \"64m\"\ncpus = 0.25\n"
+                           "pids_limit = 50\nulimits = { nofile = 100 }\nextra_hosts = [\"x.local:10.0.0.9\"]\n"
+                           "dns = [\"10.0.0.2\"]\nuser = \"nobody\"\nstop_signal = \"SIGINT\"\nstop_grace_period = \"3s\"\n"
+                           "cap_add = [\"NET_ADMIN\"]\ncap_drop = [\"MKNOD\"]\ntmpfs = [\"/run\"]\nread_only = true\n"
+                           "healthcheck = { test = [\"CMD\", \"true\"], interval = \"2s\", retries = 4 }\n"));
+    auto p = s.plan();
+    REQUIRE(p);
+    auto back = parse_plan_json(render_json(*p));
+    REQUIRE(back);
+    const ContainerSpec* before = nullptr;
+    const ContainerSpec* after = nullptr;
+    for (const auto& a : p->actions)
+        if (a.object == "db.master" && a.container) before = &*a.container;
+    for (const auto& a : back->actions)
+        if (a.object == "db.master" && a.container) after = &*a.container;
+    REQUIRE(before);
+    REQUIRE(after);
+    CHECK(before->memory == 64LL * 1024 * 1024);
+    CHECK(after->restart_policy == before->restart_policy);
+    CHECK(after->memory == before->memory);
+    CHECK(after->nano_cpus == before->nano_cpus);
+    CHECK(after->pids_limit == before->pids_limit);
+    CHECK(after->ulimits == before->ulimits);
+    CHECK(after->extra_hosts == before->extra_hosts);
+    CHECK(after->dns == before->dns);
+    CHECK(after->user == before->user);
+    CHECK(after->stop_signal == before->stop_signal);
+    CHECK(after->stop_timeout == before->stop_timeout);
+    CHECK(after->cap_add == before->cap_add);
+    CHECK(after->cap_drop == before->cap_drop);
+    CHECK(after->tmpfs == before->tmpfs);
+    CHECK(after->read_only == before->read_only);
+    CHECK(after->health == before->health);
+}

@@ -37,6 +37,53 @@ TEST_CASE("docker unit: a container spec maps onto the create body") {
     CHECK(p.parse(body).error() == simdjson::SUCCESS);
 }
 
+TEST_CASE("docker unit: the runtime keys map onto the create body as the Engine API names them") {
+    ContainerSpec s;
+    s.image = "x";
+    s.restart_policy = "on-failure:3";
+    s.memory = 67108864;
+    s.nano_cpus = 1'500'000'000;
+    s.pids_limit = 100;
+    s.ulimits = {{"nofile", 1024, 4096}};
+    s.extra_hosts = {"db.local:10.0.0.5"};
+    s.dns = {"10.0.0.2"};
+    s.user = "1000:1000";
+    s.stop_signal = "SIGQUIT";
+    s.stop_timeout = 90;
+    s.cap_add = {"NET_ADMIN"};
+    s.cap_drop = {"MKNOD"};
+    s.tmpfs = {{"/run", ""}, {"/tmp", "size=64m"}};
+    s.read_only = true;
+    s.health = HealthSpec{{"CMD", "true"}, 5'000'000'000, 3'000'000'000, 0, 3};
+    simdjson::dom::parser p;
+    simdjson::padded_string body(container_create_body(s));
+    simdjson::dom::element doc;
+    REQUIRE(p.parse(body).get(doc) == simdjson::SUCCESS);
+    auto str = [](simdjson::dom::element e) { return std::string(std::string_view(e)); };
+    auto num = [](simdjson::dom::element e) { return int64_t(e); };
+    CHECK(str(doc["User"]) == "1000:1000");
+    CHECK(str(doc["StopSignal"]) == "SIGQUIT");
+    CHECK(num(doc["StopTimeout"]) == 90);
+    CHECK(num(doc["Healthcheck"]["Interval"]) == 5'000'000'000);
+    CHECK(num(doc["Healthcheck"]["Retries"]) == 3);
+    auto hc = doc["HostConfig"];
+    CHECK(str(hc["RestartPolicy"]["Name"]) == "on-failure");
+    CHECK(num(hc["RestartPolicy"]["MaximumRetryCount"]) == 3);
+    CHECK(num(hc["Memory"]) == 67108864);
+    CHECK(num(hc["NanoCpus"]) == 1'500'000'000);
+    CHECK(num(hc["PidsLimit"]) == 100);
+    CHECK(str(hc["Ulimits"].at(0)["Name"]) == "nofile");
+    CHECK(num(hc["Ulimits"].at(0)["Soft"]) == 1024);
+    CHECK(num(hc["Ulimits"].at(0)["Hard"]) == 4096);
+    CHECK(str(hc["ExtraHosts"].at(0)) == "db.local:10.0.0.5");
+    CHECK(str(hc["Dns"].at(0)) == "10.0.0.2");
+    CHECK(str(hc["CapAdd"].at(0)) == "NET_ADMIN");
+    CHECK(str(hc["CapDrop"].at(0)) == "MKNOD");
+    CHECK(str(hc["Tmpfs"]["/tmp"]) == "size=64m");
+    CHECK(str(hc["Tmpfs"]["/run"]) == "");
+    CHECK(bool(hc["ReadonlyRootfs"]));
+}
+
 TEST_CASE("docker unit: list statuses give exit codes and health") {
     CHECK(exit_code_from_status("Exited (137) 5 seconds ago") == 137);
     CHECK(exit_code_from_status("Exited (0) 2 hours ago") == 0);

@@ -1,0 +1,342 @@
+// The keys that say how an instance runs (engine/model/runtime.hpp), read the
+// same way on [containers.NAME] (the default) and on [[instances]].
+#include "engine/config/config_loader.hpp"
+#include "util/files.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace dockerops::config_detail {
+
+namespace {
+
+const std::vector<std::string> kUlimitNames{"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
+                                            "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"};
+const std::vector<std::string> kHealthKeys{"test", "interval", "timeout", "retries", "start_period", "disable"};
+
+bool is_address(const std::string& s) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_capability(std::string& s) {
+    if (s.starts_with("CAP_")) s = s.substr(4);
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> Loader::read_string_list(const toml::table& t, std::string_view key,
+                                                                 const std::string& where) {
+    auto* n = typed(t, key, toml::node_type::array, where, "an array of strings");
+    if (!n) return std::nullopt;
+    std::vector<std::string> out;
+    bool ok = true;
+    for (const auto& e : *n->as_array()) {
+        if (auto s = e.as_string()) out.push_back(s->get());
+        else {
+            d_.error(pos(e), "'" + std::string(key) + "' in " + where + " must hold strings, not " + a_type(e));
+            ok = false;
+        }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+std::optional<long long> Loader::read_duration(const toml::node& n, const std::string& what) {
+    if (auto i = n.as_integer()) {
+        if (i->get() >= 0) return i->get() * 1'000'000'000LL;
+    } else if (auto s = n.as_string()) {
+        if (auto ns = parse_duration_ns(s->get())) return *ns;
+    }
+    d_.error(pos(n), what + " must be a duration such as \"5s\", \"1m30s\" or \"250ms\"",
+             "units: ns, us, ms, s, m, h (a bare integer is seconds)");
+    return std::nullopt;
+}
+
+void Loader::read_healthcheck(const toml::node& n, const std::string& where, RuntimeOptions& r) {
+    auto* t = n.as_table();
+    if (!t) {
+        d_.error(pos(n), "'healthcheck' in " + where + " must be a table, not " + a_type(n),
+                 "healthcheck = { test = [\"CMD\", \"...\"], interval = \"5s\" }");
+        return;
+    }
+    const std::string hw = "the healthcheck of " + where;
+    check_keys(*t, kHealthKeys, hw);
+    HealthSpec h;
+    if (get_bool(*t, "disable", hw).value_or(false)) {
+        h.test = {"NONE"};
+        r.healthcheck = h;
+        return;
+    }
+    if (auto* test = t->get("test")) {
+        if (auto s = test->as_string()) {
+            if (s->get().empty()) d_.error(pos(*test), "test in " + hw + " is empty");
+            h.test = {"CMD-SHELL", s->get()};
+        } else if (auto a = test->as_array()) {
+            for (const auto& e : *a) {
+                if (auto w = e.as_string()) h.test.push_back(w->get());
+                else d_.error(pos(e), "test in " + hw + " must hold strings, not " + a_type(e));
+            }
+            if (h.test.empty() || (h.test[0] != "CMD" && h.test[0] != "CMD-SHELL" && h.test[0] != "NONE"))
+                d_.error(pos(*test), "test in " + hw + " must start with \"CMD\", \"CMD-SHELL\" or \"NONE\"",
+                         "e.g. [\"CMD\", \"redis-cli\", \"ping\"], or a string run by the shell");
+            else if (h.test[0] != "NONE" && h.test.size() < 2)
+                d_.error(pos(*test), "test in " + hw + " names no command after " + h.test[0]);
+        } else {
+            d_.error(pos(*test), "test in " + hw + " must be a string or an array of strings, not " + a_type(*test));
+        }
+    } else {
+        d_.error(pos(n), hw + " has no 'test'", "write test = [\"CMD\", ...] or disable = true");
+    }
+    auto duration = [&](const char* key, long long& out) {
+        if (auto* v = t->get(key))
+            if (auto ns = read_duration(*v, std::string(key) + " in " + hw)) {
+                if (*ns != 0 && *ns < 1'000'000) d_.error(pos(*v), std::string(key) + " in " + hw + " must be at least 1ms");
+                else out = *ns;
+            }
+    };
+    duration("interval", h.interval_ns);
+    duration("timeout", h.timeout_ns);
+    duration("start_period", h.start_period_ns);
+    if (auto* v = t->get("retries")) {
+        auto i = v->as_integer();
+        if (!i || i->get() < 0 || i->get() > 1000) d_.error(pos(*v), "retries in " + hw + " must be an integer from 0 to 1000");
+        else h.retries = static_cast<int>(i->get());
+    }
+    r.healthcheck = h;
+}
+
+void Loader::read_limits(const toml::table& t, const std::string& where, RuntimeOptions& r) {
+    if (auto* n = t.get("memory")) {
+        std::optional<long long> bytes;
+        if (auto i = n->as_integer()) bytes = i->get();
+        else if (auto s = n->as_string()) bytes = parse_bytes(s->get());
+        if (!bytes) d_.error(pos(*n), "memory in " + where + " must be a size such as \"512m\" or \"1g\"",
+                             "units: b, k, m, g (a bare integer is bytes)");
+        else if (*bytes < 6 * 1024 * 1024) d_.error(pos(*n), "memory in " + where + " is below the engine's minimum of 6m");
+        else r.memory = bytes;
+    }
+    if (auto* n = t.get("cpus")) {
+        std::optional<double> cpus;
+        if (auto i = n->as_integer()) cpus = static_cast<double>(i->get());
+        else if (auto f = n->as_floating_point()) cpus = f->get();
+        else if (auto s = n->as_string()) {
+            char* end = nullptr;
+            double v = std::strtod(s->get().c_str(), &end);
+            if (end && *end == '\0' && !s->get().empty()) cpus = v;
+        }
+        if (!cpus || !(*cpus > 0) || *cpus > 1024) d_.error(pos(*n), "cpus in " + where + " must be a number above 0, such as 0.5 or 2");
+        else r.nano_cpus = static_cast<long long>(std::llround(*cpus * 1e9));
+    }
+    if (auto* n = t.get("pids_limit")) {
+        auto i = n->as_integer();
+        if (!i || i->get() < 1) d_.error(pos(*n), "pids_limit in " + where + " must be a positive integer");
+        else r.pids_limit = i->get();
+    }
+    if (auto* n = t.get("ulimits")) {
+        auto* ut = n->as_table();
+        if (!ut) {
+            d_.error(pos(*n), "ulimits in " + where + " must be a table, not " + a_type(*n),
+                     "ulimits = { nofile = { soft = 1024, hard = 4096 }, nproc = 512 }");
+        } else {
+            std::vector<Ulimit> out;
+            for (auto&& [k, v] : *ut) {
+                std::string name(k.str());
+                if (std::find(kUlimitNames.begin(), kUlimitNames.end(), name) == kUlimitNames.end()) {
+                    d_.error(pos(k), "unknown ulimit '" + name + "' in " + where, suggest(name, kUlimitNames, "ulimits"));
+                    continue;
+                }
+                Ulimit u{name, 0, 0};
+                if (auto i = v.as_integer()) u.soft = u.hard = i->get();
+                else if (auto lt = v.as_table()) {
+                    check_keys(*lt, {"soft", "hard"}, "ulimit " + name + " of " + where);
+                    auto soft = lt->get("soft"), hard = lt->get("hard");
+                    if (!soft || !hard || !soft->as_integer() || !hard->as_integer()) {
+                        d_.error(pos(v), "ulimit " + name + " in " + where + " needs integer soft and hard");
+                        continue;
+                    }
+                    u.soft = soft->as_integer()->get();
+                    u.hard = hard->as_integer()->get();
+                } else {
+                    d_.error(pos(v), "ulimit " + name + " in " + where + " must be an integer or { soft, hard }, not " + a_type(v));
+                    continue;
+                }
+                if (u.soft < 0 || u.hard < 0 || u.soft > u.hard) {
+                    d_.error(pos(v), "ulimit " + name + " in " + where + " must have 0 <= soft <= hard");
+                    continue;
+                }
+                out.push_back(u);
+            }
+            r.ulimits = out;
+        }
+    }
+}
+
+void Loader::read_process(const toml::table& t, const std::string& where, RuntimeOptions& r) {
+    if (auto restart = get_string(t, "restart", where)) {
+        if (!valid_restart_policy(*restart))
+            d_.error(pos(*t.get("restart")), "restart policy '" + *restart + "' in " + where + " is not one",
+                     "one of \"no\", \"on-failure\", \"on-failure:N\", \"always\", \"unless-stopped\"");
+        else r.restart = *restart;
+    }
+    if (auto user = get_string(t, "user", where)) {
+        if (user->empty() || user->find_first_of(" \t\n") != std::string::npos)
+            d_.error(pos(*t.get("user")), "user in " + where + " must be a name or uid, optionally :group or :gid");
+        else r.user = *user;
+    }
+    if (auto wd = get_string(t, "working_dir", where)) {
+        if (wd->empty() || (*wd)[0] != '/') d_.error(pos(*t.get("working_dir")), "working_dir in " + where + " must be an absolute path");
+        else r.working_dir = *wd;
+    }
+    if (auto* n = t.get("entrypoint")) {
+        Instance tmp;
+        read_command(*n, "the entrypoint of " + where, tmp);
+        if (tmp.command) r.entrypoint = tmp.command;
+    }
+    if (auto sig = get_string(t, "stop_signal", where)) {
+        if (!valid_signal(*sig))
+            d_.error(pos(*t.get("stop_signal")), "stop_signal '" + *sig + "' in " + where + " is not a signal",
+                     "e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\" or a number");
+        else r.stop_signal = *sig;
+    }
+    if (auto* n = t.get("stop_grace_period"))
+        if (auto ns = read_duration(*n, "stop_grace_period in " + where))
+            r.stop_grace_seconds = (*ns + 999'999'999) / 1'000'000'000;
+    for (const char* key : {"cap_add", "cap_drop"}) {
+        auto caps = read_string_list(t, key, where);
+        if (!caps) continue;
+        for (auto& c : *caps)
+            if (!is_capability(c))
+                d_.error(pos(*t.get(key)), "'" + c + "' in " + std::string(key) + " of " + where + " is not a capability name",
+                         "e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\"");
+        (std::string(key) == "cap_add" ? r.cap_add : r.cap_drop) = *caps;
+    }
+    if (auto ro = get_bool(t, "read_only", where)) r.read_only = *ro;
+    if (auto* n = t.get("healthcheck")) read_healthcheck(*n, where, r);
+}
+
+void Loader::read_network_keys(const toml::table& t, const std::string& where, RuntimeOptions& r) {
+    if (auto* n = t.get("extra_hosts")) {
+        std::vector<std::string> out;
+        auto add = [&](const std::string& host, const std::string& addr, const toml::node& at) {
+            if (!valid_hostname(host)) d_.error(pos(at), "'" + host + "' in extra_hosts of " + where + " is not a host name");
+            else if (!is_address(addr)) d_.error(pos(at), "'" + addr + "' in extra_hosts of " + where + " is not an IP address");
+            else out.push_back(host + ":" + addr);
+        };
+        if (auto a = n->as_array()) {
+            for (const auto& e : *a) {
+                auto s = e.as_string();
+                auto colon = s ? s->get().find(':') : std::string::npos;
+                if (colon == std::string::npos) {
+                    d_.error(pos(e), "extra_hosts in " + where + " holds \"name:address\" strings", "e.g. \"db.local:10.0.0.5\"");
+                    continue;
+                }
+                add(s->get().substr(0, colon), s->get().substr(colon + 1), e);
+            }
+        } else if (auto ht = n->as_table()) {
+            for (auto&& [k, v] : *ht) {
+                if (auto s = v.as_string()) add(std::string(k.str()), s->get(), v);
+                else d_.error(pos(v), "extra_hosts in " + where + " maps names to address strings, not " + a_type(v));
+            }
+        } else {
+            d_.error(pos(*n), "extra_hosts in " + where + " must be an array or a table, not " + a_type(*n));
+        }
+        r.extra_hosts = out;
+    }
+    if (auto dns = read_string_list(t, "dns", where)) {
+        for (const auto& s : *dns)
+            if (!is_address(s)) d_.error(pos(*t.get("dns")), "'" + s + "' in dns of " + where + " is not an IP address");
+        r.dns = *dns;
+    }
+    if (auto tmpfs = read_string_list(t, "tmpfs", where)) {
+        std::map<std::string, std::string> out;
+        for (const auto& s : *tmpfs) {
+            auto colon = s.find(':');
+            std::string path = s.substr(0, colon), opts = colon == std::string::npos ? "" : s.substr(colon + 1);
+            if (path.empty() || path[0] != '/') d_.error(pos(*t.get("tmpfs")), "tmpfs '" + s + "' in " + where + " must start with an absolute path",
+                                                         "\"/run\" or \"/run:size=64m,mode=1777\"");
+            else out[path] = opts;
+        }
+        r.tmpfs = out;
+    }
+    if (auto* n = typed(t, "labels", toml::node_type::table, where, "a table")) {
+        std::map<std::string, std::string> out;
+        for (auto&& [k, v] : *n->as_table()) {
+            std::string key(k.str());
+            if (key.starts_with("io.dockerops.")) {
+                d_.error(pos(k), "label '" + key + "' in " + where + " is dockerops's own", "io.dockerops.* labels are written by dockerops");
+                continue;
+            }
+            if (auto s = v.as_string()) out[key] = s->get();
+            else d_.error(pos(v), "label '" + key + "' in " + where + " must be a string, not " + a_type(v));
+        }
+        r.labels = out;
+    }
+}
+
+// KEY=VALUE lines as docker's --env-file reads them, plus compose's quotes:
+// '#' comments and blank lines skipped, "export " allowed, one pair of
+// matching quotes around the value removed.
+void Loader::read_env_files(const toml::table& t, const std::string& where, RuntimeOptions& r) {
+    auto* n = t.get("env_file");
+    if (!n) return;
+    std::vector<std::string> files;
+    if (auto s = n->as_string()) files.push_back(s->get());
+    else if (auto list = read_string_list(t, "env_file", where)) files = *list;
+    else return;
+    std::map<std::string, std::string> out;
+    const auto& reserved = reserved_env_names();
+    for (const auto& f : files) {
+        fs::path path = root_ / f;
+        auto text = read_text_file(path);
+        if (!text) {
+            d_.error(pos(*n), "env_file '" + f + "' of " + where + " cannot be read", "paths start from the project folder");
+            continue;
+        }
+        std::istringstream in(*text);
+        std::string line;
+        int no = 0;
+        while (std::getline(in, line)) {
+            ++no;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            auto first = line.find_first_not_of(" \t");
+            if (first == std::string::npos || line[first] == '#') continue;
+            std::string body = line.substr(first);
+            if (body.starts_with("export ")) body = body.substr(7);
+            auto eq = body.find('=');
+            std::string key = body.substr(0, eq);
+            while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+            SourcePos at{path.string(), no, static_cast<int>(first) + 1};
+            if (eq == std::string::npos) {
+                d_.error(at, "line is not KEY=VALUE", "env_file of " + where);
+                continue;
+            }
+            if (!valid_env_name(key)) {
+                d_.error(at, "variable name '" + key + "' is not valid", std::string(kEnvRule));
+                continue;
+            }
+            if (std::find(reserved.begin(), reserved.end(), key) != reserved.end()) {
+                d_.error(at, "'" + key + "' is set by dockerops and cannot be set in an env_file");
+                continue;
+            }
+            std::string value = body.substr(eq + 1);
+            if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+                value = value.substr(1, value.size() - 2);
+            out[key] = value;   // a later line or file wins, as compose
+        }
+    }
+    r.env_from_files = out;
+}
+
+void Loader::read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r) {
+    read_limits(t, where, r);
+    read_process(t, where, r);
+    read_network_keys(t, where, r);
+    read_env_files(t, where, r);
+}
+
+}  // namespace dockerops::config_detail

@@ -1,0 +1,132 @@
+#include "engine/model/runtime.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace dockerops {
+
+void RuntimeOptions::fill_from(const RuntimeOptions& d) {
+    auto take = [](auto& mine, const auto& theirs) {
+        if (!mine && theirs) mine = theirs;
+    };
+    take(restart, d.restart);
+    take(memory, d.memory);
+    take(nano_cpus, d.nano_cpus);
+    take(pids_limit, d.pids_limit);
+    take(ulimits, d.ulimits);
+    take(extra_hosts, d.extra_hosts);
+    take(dns, d.dns);
+    take(labels, d.labels);
+    take(user, d.user);
+    take(working_dir, d.working_dir);
+    take(entrypoint, d.entrypoint);
+    take(stop_signal, d.stop_signal);
+    take(stop_grace_seconds, d.stop_grace_seconds);
+    take(cap_add, d.cap_add);
+    take(cap_drop, d.cap_drop);
+    take(tmpfs, d.tmpfs);
+    take(read_only, d.read_only);
+    take(healthcheck, d.healthcheck);
+    take(env_from_files, d.env_from_files);
+}
+
+namespace {
+// A decimal number at the front of `s` (digits, one optional point); its length in `used`.
+std::optional<double> leading_number(std::string_view s, std::size_t& used) {
+    std::size_t i = 0;
+    bool digits = false, point = false;
+    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || (s[i] == '.' && !point))) {
+        if (s[i] == '.') point = true;
+        else digits = true;
+        ++i;
+    }
+    if (!digits) return std::nullopt;
+    used = i;
+    return std::strtod(std::string(s.substr(0, i)).c_str(), nullptr);
+}
+}  // namespace
+
+std::optional<long long> parse_duration_ns(std::string_view s) {
+    if (s.empty()) return std::nullopt;
+    double total = 0;
+    while (!s.empty()) {
+        std::size_t used = 0;
+        auto n = leading_number(s, used);
+        if (!n) return std::nullopt;
+        s.remove_prefix(used);
+        std::size_t u = 0;
+        while (u < s.size() && std::isalpha(static_cast<unsigned char>(s[u]))) ++u;
+        std::string_view unit = s.substr(0, u);
+        s.remove_prefix(u);
+        double scale;
+        if (unit == "ns") scale = 1;
+        else if (unit == "us") scale = 1e3;
+        else if (unit == "ms") scale = 1e6;
+        else if (unit == "s") scale = 1e9;
+        else if (unit == "m") scale = 60e9;
+        else if (unit == "h") scale = 3600e9;
+        else return std::nullopt;
+        total += *n * scale;
+    }
+    if (total > 9.2e18) return std::nullopt;
+    return static_cast<long long>(std::llround(total));
+}
+
+std::optional<long long> parse_bytes(std::string_view s) {
+    std::size_t used = 0;
+    auto n = leading_number(s, used);
+    if (!n) return std::nullopt;
+    std::string unit;
+    for (char c : s.substr(used)) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (unit.size() == 2 && unit[1] == 'b' && unit[0] != 'b') unit.pop_back();   // "mb" as "m"
+    double scale;
+    if (unit.empty() || unit == "b") scale = 1;
+    else if (unit == "k") scale = 1024.0;
+    else if (unit == "m") scale = 1024.0 * 1024;
+    else if (unit == "g") scale = 1024.0 * 1024 * 1024;
+    else if (unit == "t") scale = 1024.0 * 1024 * 1024 * 1024;
+    else return std::nullopt;
+    double v = *n * scale;
+    if (v > 9.2e18) return std::nullopt;
+    return static_cast<long long>(v);
+}
+
+bool valid_restart_policy(std::string_view s) {
+    if (s == "no" || s == "always" || s == "unless-stopped" || s == "on-failure") return true;
+    if (!s.starts_with("on-failure:")) return false;
+    auto n = s.substr(11);
+    if (n.empty() || n.size() > 6) return false;
+    for (char c : n)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+bool valid_signal(std::string_view s) {
+    if (s.empty()) return false;
+    if (std::isdigit(static_cast<unsigned char>(s[0]))) {
+        for (char c : s)
+            if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        int n = std::atoi(std::string(s).c_str());
+        return n >= 1 && n <= 64;
+    }
+    if (s.starts_with("SIG")) s.remove_prefix(3);
+    static const char* names[] = {"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
+                                  "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+                                  "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"};
+    for (const char* n : names)
+        if (s == n) return true;
+    for (std::string_view base : {"RTMIN", "RTMAX"}) {
+        if (!s.starts_with(base)) continue;
+        auto rest = s.substr(base.size());
+        if (rest.empty()) return true;
+        if ((rest[0] == '+' || rest[0] == '-') && rest.size() > 1 && rest.size() <= 3) {
+            for (char c : rest.substr(1))
+                if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace dockerops

@@ -1,0 +1,245 @@
+// The keys of how an instance runs (engine/model/runtime): each read on a
+// container as the default and on an instance, and each refused with its
+// position when wrong.
+#include "engine/config/config.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/model/spec_hash.hpp"
+#include "tests/support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dockerops;
+using dockerops::test::messages;
+using dockerops::test::TempProject;
+
+namespace {
+
+std::string first_error(const std::string& toml) {
+    TempProject p;
+    LoadResult r = p.parse(toml);
+    REQUIRE_FALSE(r.ok());
+    auto errs = messages(r);
+    REQUIRE_FALSE(errs.empty());
+    return errs.front();
+}
+
+}  // namespace
+
+TEST_CASE("runtime keys: every key is read, on a container as the default and on an instance") {
+    TempProject p;
+    p.write("app.env", "# comment\nexport LOG_LEVEL=info\nGREETING=\"hello world\"\nKEPT=from-file\n\n");
+    p.write("more.env", "LOG_LEVEL=warn\n");
+    auto r = p.parse(R"([containers.web]
+restart = "on-failure:3"
+memory = "256m"
+cpus = 0.5
+pids_limit = 100
+ulimits = { nofile = { soft = 1024, hard = 4096 }, nproc = 512 }
+extra_hosts = ["db.local:10.0.0.5"]
+dns = ["10.0.0.2"]
+labels = { "com.example.team" = "web" }
+env_file = ["app.env", "more.env"]
+user = "1000:1000"
+working_dir = "/srv"
+entrypoint = ["/bin/sh", "-c"]
+stop_signal = "SIGQUIT"
+stop_grace_period = "1m30s"
+cap_add = ["NET_ADMIN"]
+cap_drop = ["CAP_MKNOD"]
+tmpfs = ["/run", "/tmp:size=64m"]
+read_only = true
+healthcheck = { test = ["CMD", "true"], interval = "5s", timeout = "3s", retries = 3, start_period = "10s" }
+
+[[instances]]
+container = "web"
+name = "one"
+env = { KEPT = "from-env" }
+
+[[instances]]
+container = "web"
+name = "two"
+restart = "always"
+memory = 1073741824
+healthcheck = { test = "curl -f http://localhost/", interval = 2 }
+env_file = "more.env"
+)");
+    REQUIRE(r.ok());
+    const Instance& one = *r.project->find_instance("web.one");
+    const RuntimeOptions& o = one.runtime;
+    CHECK(o.restart == "on-failure:3");
+    CHECK(o.memory == 256LL * 1024 * 1024);
+    CHECK(o.nano_cpus == 500'000'000);
+    CHECK(o.pids_limit == 100);
+    REQUIRE(o.ulimits);
+    CHECK(*o.ulimits == std::vector<Ulimit>{{"nofile", 1024, 4096}, {"nproc", 512, 512}});
+    CHECK(*o.extra_hosts == std::vector<std::string>{"db.local:10.0.0.5"});
+    CHECK(*o.dns == std::vector<std::string>{"10.0.0.2"});
+    CHECK(o.labels->at("com.example.team") == "web");
+    CHECK(o.user == "1000:1000");
+    CHECK(o.working_dir == "/srv");
+    CHECK(*o.entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
+    CHECK(o.stop_signal == "SIGQUIT");
+    CHECK(o.stop_grace_seconds == 90);
+    CHECK(*o.cap_add == std::vector<std::string>{"NET_ADMIN"});
+    CHECK(*o.cap_drop == std::vector<std::string>{"MKNOD"});
+    CHECK(*o.tmpfs == std::map<std::string, std::string>{{"/run", ""}, {"/tmp", "size=64m"}});
+    CHECK(o.read_only == true);
+    REQUIRE(o.healthcheck);
+    CHECK(o.healthcheck->test == std::vector<std::string>{"CMD", "true"});
+    CHECK(o.healthcheck->interval_ns == 5'000'000'000LL);
+    CHECK(o.healthcheck->timeout_ns == 3'000'000'000LL);
+    CHECK(o.healthcheck->start_period_ns == 10'000'000'000LL);
+    CHECK(o.healthcheck->retries == 3);
+    // env files: in order (a later file wins), below the instance's own env.
+    CHECK(one.env.at("LOG_LEVEL") == "warn");
+    CHECK(one.env.at("GREETING") == "hello world");
+    CHECK(one.env.at("KEPT") == "from-env");
+
+    // The instance's own keys win; the rest come from the container.
+    const Instance& two = *r.project->find_instance("web.two");
+    CHECK(two.runtime.restart == "always");
+    CHECK(two.runtime.memory == 1073741824);
+    CHECK(two.runtime.healthcheck->test == std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"});
+    CHECK(two.runtime.healthcheck->interval_ns == 2'000'000'000LL);
+    CHECK(two.runtime.pids_limit == 100);
+    CHECK(two.env.at("LOG_LEVEL") == "warn");
+    CHECK_FALSE(two.env.count("GREETING"));
+}
+
+TEST_CASE("runtime keys: compile puts them on the create spec, and an instance without them is as before") {
+    TempProject p;
+    auto r = p.parse(R"([containers.web]
+[[instances]]
+container = "web"
+name = "plain"
+[[instances]]
+container = "web"
+name = "tuned"
+restart = "unless-stopped"
+memory = "64m"
+cpus = "1.5"
+user = "nobody"
+read_only = true
+labels = { tier = "front" }
+healthcheck = { test = ["CMD", "true"], interval = "1s", retries = 2 }
+)");
+    REQUIRE(r.ok());
+    Environment env;
+    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
+    env.interface_address = env.getenv;
+    auto d = compile(*r.project, env);
+    REQUIRE(d);
+    const ContainerSpec& plain = d->find("web.plain")->spec;
+    CHECK(plain.restart_policy.empty());
+    CHECK(plain.memory == 0);
+    CHECK_FALSE(plain.health);
+    CHECK(plain.labels.size() == 3);   // project, container, instance
+    const DesiredInstance& tuned = *d->find("web.tuned");
+    CHECK(tuned.spec.restart_policy == "unless-stopped");
+    CHECK(tuned.spec.memory == 64LL * 1024 * 1024);
+    CHECK(tuned.spec.nano_cpus == 1'500'000'000);
+    CHECK(tuned.spec.user == "nobody");
+    CHECK(tuned.spec.read_only);
+    CHECK(tuned.spec.labels.at("tier") == "front");
+    CHECK(tuned.spec.labels.at("io.dockerops.instance") == "tuned");
+    CHECK(tuned.healthcheck);
+    REQUIRE(tuned.spec.health);
+    CHECK(tuned.spec.health->retries == 2);
+}
+
+TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs, and names the key") {
+    ContainerSpec a;
+    a.image = "x";
+    auto before = canonical_spec(a, {}, "");
+    ContainerSpec b = a;
+    CHECK(canonical_spec(b, {}, "") == before);   // nothing set: the same keys as before they existed
+    b.memory = 64LL * 1024 * 1024;
+    b.nano_cpus = 1'500'000'000;
+    b.cap_add = {"NET_ADMIN"};
+    auto after = canonical_spec(b, {}, "");
+    CHECK(after.at("memory") == "67108864");
+    CHECK(after.at("cpus") == "1.5");
+    auto changes = describe_changes(before, after);
+    CHECK(std::find(changes.begin(), changes.end(), "memory added") != changes.end());
+    CHECK(std::find(changes.begin(), changes.end(), "cap_add added") != changes.end());
+}
+
+// ---------------------------------------------------------------- invalid input
+
+#define RUNTIME_INVALID(NAME, KEYS, EXPECTED) \
+    TEST_CASE("runtime keys invalid: " NAME) { \
+        CHECK(first_error("[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n" KEYS) == EXPECTED); }
+// The keys start at line 5.
+
+RUNTIME_INVALID("restart", "restart = \"sometimes\"\n",
+                "dockerops.toml:5:11: restart policy 'sometimes' in instance web.one is not one (one of \"no\", \"on-failure\", "
+                "\"on-failure:N\", \"always\", \"unless-stopped\")")
+RUNTIME_INVALID("memory", "memory = \"lots\"\n",
+                "dockerops.toml:5:10: memory in instance web.one must be a size such as \"512m\" or \"1g\" "
+                "(units: b, k, m, g (a bare integer is bytes))")
+RUNTIME_INVALID("memory below the engine's minimum", "memory = \"1m\"\n",
+                "dockerops.toml:5:10: memory in instance web.one is below the engine's minimum of 6m")
+RUNTIME_INVALID("cpus", "cpus = 0\n",
+                "dockerops.toml:5:8: cpus in instance web.one must be a number above 0, such as 0.5 or 2")
+RUNTIME_INVALID("pids_limit", "pids_limit = \"many\"\n",
+                "dockerops.toml:5:14: pids_limit in instance web.one must be a positive integer")
+RUNTIME_INVALID("ulimit name", "ulimits = { nofiles = 10 }\n",
+                "dockerops.toml:5:13: unknown ulimit 'nofiles' in instance web.one (did you mean 'nofile'?)")
+RUNTIME_INVALID("ulimit soft above hard", "ulimits = { nofile = { soft = 10, hard = 5 } }\n",
+                "dockerops.toml:5:22: ulimit nofile in instance web.one must have 0 <= soft <= hard")
+RUNTIME_INVALID("extra_hosts", "extra_hosts = [\"db.local\"]\n",
+                "dockerops.toml:5:16: extra_hosts in instance web.one holds \"name:address\" strings (e.g. \"db.local:10.0.0.5\")")
+RUNTIME_INVALID("extra_hosts address", "extra_hosts = [\"db:ten\"]\n",
+                "dockerops.toml:5:16: 'ten' in extra_hosts of instance web.one is not an IP address")
+RUNTIME_INVALID("dns", "dns = [\"ns.example\"]\n",
+                "dockerops.toml:5:7: 'ns.example' in dns of instance web.one is not an IP address")
+RUNTIME_INVALID("labels of dockerops", "labels = { \"io.dockerops.project\" = \"x\" }\n",
+                "dockerops.toml:5:12: label 'io.dockerops.project' in instance web.one is dockerops's own "
+                "(io.dockerops.* labels are written by dockerops)")
+RUNTIME_INVALID("env_file missing", "env_file = \"nope.env\"\n",
+                "dockerops.toml:5:12: env_file 'nope.env' of instance web.one cannot be read (paths start from the project folder)")
+RUNTIME_INVALID("user", "user = \"\"\n",
+                "dockerops.toml:5:8: user in instance web.one must be a name or uid, optionally :group or :gid")
+RUNTIME_INVALID("working_dir", "working_dir = \"srv\"\n",
+                "dockerops.toml:5:15: working_dir in instance web.one must be an absolute path")
+RUNTIME_INVALID("entrypoint", "entrypoint = []\n",
+                "dockerops.toml:5:14: command in the entrypoint of instance web.one is empty (leave it out to run the image's own)")
+RUNTIME_INVALID("stop_signal", "stop_signal = \"SIGNOPE\"\n",
+                "dockerops.toml:5:15: stop_signal 'SIGNOPE' in instance web.one is not a signal "
+                "(e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\" or a number)")
+RUNTIME_INVALID("stop_grace_period", "stop_grace_period = \"soon\"\n",
+                "dockerops.toml:5:21: stop_grace_period in instance web.one must be a duration such as \"5s\", \"1m30s\" or "
+                "\"250ms\" (units: ns, us, ms, s, m, h (a bare integer is seconds))")
+RUNTIME_INVALID("cap_add", "cap_add = [\"net admin\"]\n",
+                "dockerops.toml:5:11: 'net admin' in cap_add of instance web.one is not a capability name "
+                "(e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\")")
+RUNTIME_INVALID("tmpfs", "tmpfs = [\"run\"]\n",
+                "dockerops.toml:5:9: tmpfs 'run' in instance web.one must start with an absolute path "
+                "(\"/run\" or \"/run:size=64m,mode=1777\")")
+RUNTIME_INVALID("read_only", "read_only = \"yes\"\n",
+                "dockerops.toml:5:13: 'read_only' in instance web.one must be a boolean, not a string")
+RUNTIME_INVALID("healthcheck without a test", "healthcheck = { interval = \"5s\" }\n",
+                "dockerops.toml:5:15: the healthcheck of instance web.one has no 'test' "
+                "(write test = [\"CMD\", ...] or disable = true)")
+RUNTIME_INVALID("healthcheck test form", "healthcheck = { test = [\"RUN\", \"true\"] }\n",
+                "dockerops.toml:5:24: test in the healthcheck of instance web.one must start with \"CMD\", \"CMD-SHELL\" or \"NONE\" "
+                "(e.g. [\"CMD\", \"redis-cli\", \"ping\"], or a string run by the shell)")
+RUNTIME_INVALID("healthcheck unknown key", "healthcheck = { test = \"true\", intervall = \"5s\" }\n",
+                "dockerops.toml:5:32: unknown key 'intervall' in the healthcheck of instance web.one (did you mean 'interval'?)")
+RUNTIME_INVALID("healthcheck interval", "healthcheck = { test = \"true\", interval = \"5 s\" }\n",
+                "dockerops.toml:5:43: interval in the healthcheck of instance web.one must be a duration such as \"5s\", "
+                "\"1m30s\" or \"250ms\" (units: ns, us, ms, s, m, h (a bare integer is seconds))")
+
+TEST_CASE("runtime keys invalid: a bad env_file line is named by its file, line and column") {
+    TempProject p;
+    p.write("bad.env", "GOOD=1\n  not a pair\n");
+    auto r = p.parse("[containers.web]\nenv_file = \"bad.env\"\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n");
+    REQUIRE_FALSE(r.ok());
+    CHECK(messages(r).at(0) == (p.path() / "bad.env").string() + ":2:3: line is not KEY=VALUE (env_file of [containers.web])");
+}
+
+TEST_CASE("runtime keys invalid: a key on a container is checked there") {
+    CHECK(first_error("[containers.web]\nrestart = \"never\"\n") ==
+          "dockerops.toml:2:11: restart policy 'never' in [containers.web] is not one (one of \"no\", \"on-failure\", "
+          "\"on-failure:N\", \"always\", \"unless-stopped\")");
+}

@@ -1,0 +1,49 @@
+// Durations, sizes, restart policies and signals as the runtime keys take them.
+#include "engine/model/runtime.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dockerops;
+
+TEST_CASE("runtime: durations as docker and compose write them") {
+    CHECK(parse_duration_ns("5s") == 5'000'000'000LL);
+    CHECK(parse_duration_ns("1m30s") == 90'000'000'000LL);
+    CHECK(parse_duration_ns("250ms") == 250'000'000LL);
+    CHECK(parse_duration_ns("1.5s") == 1'500'000'000LL);
+    CHECK(parse_duration_ns("2h") == 7'200'000'000'000LL);
+    CHECK_FALSE(parse_duration_ns(""));
+    CHECK_FALSE(parse_duration_ns("5"));
+    CHECK_FALSE(parse_duration_ns("5 s"));
+    CHECK_FALSE(parse_duration_ns("5d"));
+    CHECK_FALSE(parse_duration_ns("s"));
+}
+
+TEST_CASE("runtime: sizes in binary multiples") {
+    CHECK(parse_bytes("512m") == 512LL * 1024 * 1024);
+    CHECK(parse_bytes("1g") == 1024LL * 1024 * 1024);
+    CHECK(parse_bytes("1GB") == 1024LL * 1024 * 1024);
+    CHECK(parse_bytes("64k") == 64 * 1024);
+    CHECK(parse_bytes("100") == 100);
+    CHECK(parse_bytes("1.5g") == 1536LL * 1024 * 1024);
+    CHECK_FALSE(parse_bytes("lots"));
+    CHECK_FALSE(parse_bytes("5q"));
+    CHECK_FALSE(parse_bytes(""));
+}
+
+TEST_CASE("runtime: restart policies and signals") {
+    for (const char* ok : {"no", "always", "unless-stopped", "on-failure", "on-failure:3"}) CHECK(valid_restart_policy(ok));
+    for (const char* bad : {"", "never", "on-failure:", "on-failure:x", "Always"}) CHECK_FALSE(valid_restart_policy(bad));
+    for (const char* ok : {"SIGTERM", "TERM", "SIGQUIT", "9", "SIGRTMIN+3"}) CHECK(valid_signal(ok));
+    for (const char* bad : {"", "SIGNOPE", "0", "65", "term"}) CHECK_FALSE(valid_signal(bad));
+}
+
+TEST_CASE("runtime: an instance's keys win, the container's fill the rest") {
+    RuntimeOptions inst, container;
+    inst.restart = "always";
+    container.restart = "no";
+    container.memory = 100;
+    inst.fill_from(container);
+    CHECK(inst.restart == "always");
+    CHECK(inst.memory == 100);
+    CHECK_FALSE(inst.user);
+}
