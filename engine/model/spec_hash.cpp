@@ -102,6 +102,23 @@ std::optional<CanonicalSpec> canonical_from_json(const std::string& json) {
 
 std::string spec_hash(const CanonicalSpec& c) { return sha256_hex(canonical_to_json(c)); }
 
+namespace {
+// A value as a cause shows it: a secret's digest as (sensitive); a list
+// (command, links, caps... held as JSON text) as it is; any other quoted (JSON
+// escapes, so a newline stays on the line); shortened past 60 characters.
+std::string shown(const std::string& key, const std::string& v) {
+    const bool text = key.starts_with("env.") || key.starts_with("label.") || key.starts_with("secret_file.");
+    if (text && v.starts_with("hmac-sha256:")) return "(sensitive)";
+    constexpr std::size_t kMax = 60;
+    const bool list = !text && v.starts_with("[");
+    auto form = [&](const std::string& x) { return list ? x : json_quote(x); };
+    if (v.size() <= kMax) return form(v);
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;   // not inside a UTF-8 character
+    return form(v.substr(0, cut)) + "…";
+}
+}  // namespace
+
 std::vector<std::string> describe_changes(const CanonicalSpec& before, const CanonicalSpec& after) {
     std::vector<std::string> out;
     auto words = [](const std::string& key) {
@@ -110,11 +127,14 @@ std::vector<std::string> describe_changes(const CanonicalSpec& before, const Can
     };
     for (const auto& [k, v] : after) {
         auto it = before.find(k);
-        if (it == before.end()) out.push_back(words(k) + " added");
-        else if (it->second != v) out.push_back(words(k) + " changed");
+        if (it == before.end()) out.push_back(words(k) + " added: " + shown(k, v));
+        else if (it->second != v) {
+            auto was = shown(k, it->second), now = shown(k, v);
+            out.push_back(words(k) + (was == now ? " changed " + now : " " + was + " → " + now));   // (sensitive) both
+        }
     }
-    for (const auto& [k, _] : before)
-        if (!after.count(k)) out.push_back(words(k) + " removed");
+    for (const auto& [k, v] : before)
+        if (!after.count(k)) out.push_back(words(k) + " removed (was " + shown(k, v) + ")");
     return out;
 }
 

@@ -23,7 +23,9 @@ std::string spec_hash(const CanonicalSpec& c);
 std::string canonical_to_json(const CanonicalSpec& c);
 std::optional<CanonicalSpec> canonical_from_json(const std::string& json);
 
-// What differs, in words: "env API_URL changed", "env DEBUG added", "command changed".
+// What differs, in words and values: 'env LOG_LEVEL "info" → "debug"',
+// 'env DEBUG added: "1"', 'memory removed (was "67108864")',
+// 'command ["a"] → ["b"]'; secrets as (sensitive).
 std::vector<std::string> describe_changes(const CanonicalSpec& before, const CanonicalSpec& after);
 
 // Labels the executor writes on a container made from `spec`.

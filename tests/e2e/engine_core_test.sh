@@ -41,7 +41,7 @@ one_env_change)
   db=$(cid db-master) one=$(cid app-one) two=$(cid app-two)
   write_project b
   out=$(dops plan)
-  [ "$out" = "$(printf 'replace  app.one: env MODE changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.')" ] || fail "plan: $out"
+  [ "$out" = "$(printf 'replace  app.one: env MODE "a" → "b"\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.')" ] || fail "plan: $out"
   dops apply --yes >/dev/null || fail "apply of the change"
   [ "$(cid db-master)" = "$db" ] || fail "db.master was touched"
   [ "$(cid app-two)" = "$two" ] || fail "app.two was touched"

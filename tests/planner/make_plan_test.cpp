@@ -38,14 +38,14 @@ TEST_CASE("plan: one env var changed is one replace naming it") {
     Scenario s;
     s.apply();
     s.config(replace_all(kShop, "http://api.example", "http://api2.example"));
-    CHECK(s.text() == "replace  web.one: env API_URL changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    CHECK(s.text() == "replace  web.one: env API_URL \"http://api.example\" → \"http://api2.example\"\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
 }
 
 TEST_CASE("plan: env vars added and removed are named") {
     Scenario s;
     s.apply();
     s.config(replace_all(kShop, "env = { DB_NAME = \"app\" }", "env = { DB_USER = \"u\" }"));
-    CHECK(s.text() == "replace  db.master: env DB_USER added, env DB_NAME removed\n\n"
+    CHECK(s.text() == "replace  db.master: env DB_USER added: \"u\", env DB_NAME removed (was \"app\")\n\n"
                       "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
 }
 
@@ -305,7 +305,7 @@ TEST_CASE("plan: replacing a linked instance does not ripple into the instances 
     s.apply();
     const std::string db_ip = s.container("shop-db-master").addresses.at("shop");
     s.config(replace_all(kShop, "DB_NAME = \"app\"", "DB_NAME = \"app2\""));
-    CHECK(s.text() == "replace  db.master: env DB_NAME changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    CHECK(s.text() == "replace  db.master: env DB_NAME \"app\" → \"app2\"\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
     s.apply();
     // The replacement kept its address, so DB_CONTAINER_IP of web.one still holds.
     CHECK(s.container("shop-db-master").addresses.at("shop") == db_ip);
@@ -400,7 +400,7 @@ TEST_CASE("plan: secrets are required, never shown, and a changed secret replace
     s.vars["DB_PASSWORD"] = "correct horse";
     auto p = s.plan();
     REQUIRE(p);
-    CHECK(render_text(*p) == "replace  db.master: env DB_PASSWORD changed\n\n"
+    CHECK(render_text(*p) == "replace  db.master: env DB_PASSWORD changed (sensitive)\n\n"
                              "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
     const std::string json = render_json(*p);
     CHECK(json.find("correct horse") == std::string::npos);
@@ -447,7 +447,7 @@ TEST_CASE("plan: ports come from EXPOSE, publishing them is a change, a master p
     Scenario s;
     s.apply();
     s.config(replace_all(kShop, "name = \"two\"", "name = \"two\"\npublish_ports = true"));
-    CHECK(s.text() == "replace  web.two: port 8080/tcp changed\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    CHECK(s.text() == "replace  web.two: port 8080/tcp \"exposed\" → \"published on *\"\n\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
     s.vars["HOST_IP"] = "from_eth0";
     auto p = s.plan();
     REQUIRE(p);
@@ -457,8 +457,8 @@ TEST_CASE("plan: ports come from EXPOSE, publishing them is a change, a master p
             REQUIRE(a.container->ports.size() == 1);
             CHECK((a.container->ports[0] == PortSpec{5432, "tcp", true, "192.0.2.10", 5432}));
         }
-    CHECK(render_text(*p) == "replace  db.master: port 5432/tcp changed\n"
-                             "replace  web.two: port 8080/tcp changed\n"
+    CHECK(render_text(*p) == "replace  db.master: port 5432/tcp \"published on *\" → \"published on 192.0.2.10\"\n"
+                             "replace  web.two: port 8080/tcp \"exposed\" → \"published on 192.0.2.10\"\n"
                              "\nPlan: 0 to build, 0 to create, 2 to replace, 0 to start, 0 to remove.\n");
 }
 

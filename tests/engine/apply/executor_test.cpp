@@ -121,7 +121,7 @@ TEST_CASE("executor: a container that exits on start fails its branch, and after
     CHECK(seen);
     CHECK(s.state->by_name("chain-web-two")->state == "running");
     s.dir.write("dockerops.toml", kChain);
-    CHECK(render_text(s.plan()) == "replace  web.one: env MODE changed\n\n"
+    CHECK(render_text(s.plan()) == "replace  web.one: env MODE \"broken\" → \"ok\"\n\n"
                                    "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
     REQUIRE(s.run().ok());
     CHECK(render_text(s.plan()) == "No changes.\n");
