@@ -14,32 +14,58 @@ namespace {
 
 using namespace planning;
 
-// Which files of a build context differ: the image's label holds the digests
-// it was built from.
-std::string context_cause(const DesiredImage& img, const ObservedImage& seen) {
-    const std::string files = image_label(seen, labels::kContextFiles, labels::kLegacyContextFiles);
-    if (files.empty()) return "context changed";
-    std::map<std::string, std::string> before;
-    std::istringstream in(files);
+// The digests an image's label holds (rel -> first 12 hex digits).
+std::map<std::string, std::string> context_files(const ObservedImage& i) {
+    std::map<std::string, std::string> out;
+    std::istringstream in(image_label(i, labels::kContextFiles, labels::kLegacyContextFiles));
     for (std::string line; std::getline(in, line);) {
         auto eq = line.rfind('=');
-        if (eq != std::string::npos) before[line.substr(0, eq)] = line.substr(eq + 1);
+        if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
     }
+    return out;
+}
+
+// "context changed: a, b (removed)" from two sets of digests; "" when equal.
+std::string files_cause(const std::map<std::string, std::string>& before, const std::map<std::string, std::string>& after) {
     std::vector<std::string> changed;
-    for (const auto& [rel, d] : img.digests) {
+    for (const auto& [rel, d] : after) {
         auto b = before.find(rel);
         if (b == before.end() || b->second != d.substr(0, 12)) changed.push_back(rel);
     }
     for (const auto& [rel, _] : before)
-        if (!img.digests.count(rel)) changed.push_back(rel + " (removed)");
+        if (!after.count(rel)) changed.push_back(rel + " (removed)");
     std::sort(changed.begin(), changed.end());
-    if (changed.empty()) return "build args changed";
+    if (changed.empty()) return "";
     if (changed.size() > 5) {
         std::size_t more = changed.size() - 5;
         changed.resize(5);
         return "context changed: " + join(changed) + " and " + std::to_string(more) + " more";
     }
     return "context changed: " + join(changed);
+}
+
+// Which files of a build context differ: the image's label holds the digests
+// it was built from.
+std::string context_cause(const DesiredImage& img, const ObservedImage& seen) {
+    auto before = context_files(seen);
+    if (before.empty()) return "context changed";
+    auto cause = files_cause(before, img.digests);
+    return cause.empty() ? "build args changed" : cause;
+}
+
+// The image under the instance's tag is not the one its container runs. Built
+// by dockerops for this project (`dockerops build`): a rebuild, with the
+// files that differ when the old image is still there; else made elsewhere.
+std::string image_moved_cause(const std::string& tag, const ObservedImage& now, const ObservedContainer& c,
+                              const ObservedState& o) {
+    if (now.labels.count(labels::kImageProject) == 0 || now.labels.at(labels::kImageProject) != o.project)
+        return "image " + tag + " changed outside dockerops";
+    for (const auto& old : o.images) {
+        if (old.id != c.image_id) continue;
+        auto cause = files_cause(context_files(old), context_files(now));
+        if (!cause.empty()) return "image rebuilt by dockerops build (" + cause + ")";
+    }
+    return "image rebuilt by dockerops build";
 }
 
 // The spec as it will be created: its address, its links' addresses, and the
@@ -113,9 +139,10 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
         if (before) for (auto& change : describe_changes(*before, canon)) why.push_back(change);
         if (why.empty()) why.push_back("spec changed");
     }
-    if (b.rebuilt.count(di.container)) why.push_back("image rebuilt");
+    if (auto r = b.rebuilt.find(di.container); r != b.rebuilt.end())
+        why.push_back(r->second.starts_with("context changed") ? "image rebuilt (" + r->second + ")" : "image rebuilt");
     else if (auto img = o.images.find(spec.image); img != o.images.end() && !c.image_id.empty() && img->second->id != c.image_id)
-        why.push_back("image " + spec.image + " changed outside dockerops");
+        why.push_back(image_moved_cause(spec.image, *img->second, c, o.state));
     if (why.empty() && c.state == "running") {
         auto addr = c.addresses.find(d.project);
         if (addr == c.addresses.end() || addr->second != spec.ipv4) why.push_back("changed by hand: network address");
@@ -158,7 +185,7 @@ void decide_image(const DesiredState& d, const DesiredImage& img, const Observed
         for (const auto& parent : img.parents)
             if (b.rebuilt.count(parent)) { cause = "base image " + d.images.at(parent).tag + " rebuilt"; break; }
     if (cause.empty()) return;
-    b.rebuilt.insert(img.container);
+    b.rebuilt[img.container] = cause;
     Action a;
     a.kind = ActionKind::Build;
     a.key = image_key(img.container);

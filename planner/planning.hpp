@@ -38,7 +38,7 @@ struct PlanBuilder {
     Plan& plan;
     const DesiredGraph& graph;
     std::map<std::string, int> action_of;          // graph key -> action id
-    std::set<std::string> rebuilt;                 // containers whose image this plan builds
+    std::map<std::string, std::string> rebuilt;    // containers whose image this plan builds -> why
     std::set<std::string> planned_leftovers;       // names that are not to be removed as orphans
     // The action of a graph node, with `extra` dependencies besides the graph's.
     int add(Action a, const std::vector<int>& extra = {});

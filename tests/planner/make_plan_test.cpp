@@ -69,8 +69,8 @@ TEST_CASE("plan: a new file in one context rebuilds that image only, naming the 
     s.dir.write("containers/web/app.py", "print('hi')\n");
     CHECK(s.text() ==
           "build    image shop/web:latest: context changed: app.py\n"
-          "replace  web.one: image rebuilt\n"
-          "replace  web.two: image rebuilt\n"
+          "replace  web.one: image rebuilt (context changed: app.py)\n"
+          "replace  web.two: image rebuilt (context changed: app.py)\n"
           "\nPlan: 1 to build, 0 to create, 2 to replace, 0 to start, 0 to remove.\n");
 }
 
@@ -148,12 +148,31 @@ TEST_CASE("plan: a container whose mounts were changed by hand is replaced") {
                       "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
 }
 
-TEST_CASE("plan: an image rebuilt outside dockerops replaces its instances") {
+TEST_CASE("plan: an image rebuilt by dockerops build replaces its instances, naming the files, and is not changed outside") {
     Scenario s;
     s.apply();
-    auto labels = s.state->images.begin()->second.labels;
+    std::map<std::string, std::string> labels;
     for (auto& [id, img] : s.state->images)
         if (!img.tags.empty() && img.tags.front() == "shop/db:latest") labels = img.labels;
+    REQUIRE(labels.count(labels::kContextFiles));
+    s.state->add_image("shop/db:latest", labels);   // the same context, built again
+    CHECK(s.text() == "replace  db.master: image rebuilt by dockerops build\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    // The old image (the container's) was built from other bytes of a file.
+    for (auto& [id, img] : s.state->images)
+        if (id == s.container("shop-db-master").image_id)
+            img.labels[labels::kContextFiles] = "Dockerfile=000000000000\n";
+    CHECK(s.text() == "replace  db.master: image rebuilt by dockerops build (context changed: Dockerfile)\n\n"
+                      "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("plan: an image another project's labels put under the tag is changed outside dockerops") {
+    Scenario s;
+    s.apply();
+    std::map<std::string, std::string> labels;
+    for (auto& [id, img] : s.state->images)
+        if (!img.tags.empty() && img.tags.front() == "shop/db:latest") labels = img.labels;
+    labels[labels::kImageProject] = "other";
     s.state->add_image("shop/db:latest", labels);
     CHECK(s.text() == "replace  db.master: image shop/db:latest changed outside dockerops\n\n"
                       "Plan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
