@@ -23,6 +23,9 @@ Result<Plan> make_build_plan(const DesiredState& d, const DesiredGraph& graph, c
             for (const auto& [name, _] : d.images) known.push_back(name);
             return Error{"no container '" + c + "' (" + suggest(c, known, "containers") + ")", "project " + d.project};
         }
+        if (d.images.at(c).pulled)
+            return Error{"container '" + c + "' is taken as the image " + d.images.at(c).tag + ": nothing to build",
+                         "project " + d.project};
         scope.insert(image_key(c));
     }
     if (!scope.empty()) scope = graph.closure(scope);
@@ -31,6 +34,7 @@ Result<Plan> make_build_plan(const DesiredState& d, const DesiredGraph& graph, c
     for (const auto& key : graph.order()) {
         if (!key.starts_with("image:") || (!scope.empty() && !scope.count(key))) continue;
         const DesiredImage& img = d.images.at(key.substr(6));
+        if (img.pulled) continue;   // `image =`: taken as it is, never built
         Action a;
         a.id = static_cast<int>(plan.actions.size()) + 1;
         a.kind = ActionKind::Build;

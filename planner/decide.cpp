@@ -141,7 +141,12 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
     }
     if (auto r = b.rebuilt.find(di.container); r != b.rebuilt.end())
         why.push_back(r->second.starts_with("context changed") ? "image rebuilt (" + r->second + ")" : "image rebuilt");
-    else if (auto img = o.images.find(spec.image); img != o.images.end() && !c.image_id.empty() && img->second->id != c.image_id)
+    else if (d.images.at(di.container).pulled) {
+        // Taken as it is: the tag now names another image (pulled, or tagged by hand).
+        auto now = o.state.image_ids_by_tag.find(spec.image);
+        if (now != o.state.image_ids_by_tag.end() && !c.image_id.empty() && now->second != c.image_id)
+            why.push_back("image " + spec.image + " now names " + now->second.substr(0, 19));
+    } else if (auto img = o.images.find(spec.image); img != o.images.end() && !c.image_id.empty() && img->second->id != c.image_id)
         why.push_back(image_moved_cause(spec.image, *img->second, c, o.state));
     if (why.empty() && c.state == "running") {
         auto addr = c.addresses.find(d.project);
@@ -173,7 +178,25 @@ void decide_network(const DesiredState& d, const ObservedIndex& o, const Address
     b.add(std::move(a));
 }
 
+// `image = "redis:7"`: pulled when missing (or with pull = "always"); an
+// image on the engine is used as it is. pull = "never" with the image missing
+// was refused before deciding (check_pull_never).
+void decide_pulled_image(const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b) {
+    const bool present = o.state.image_ids_by_tag.count(img.tag) > 0;
+    std::string cause;
+    if (img.pull == "always") cause = "pull = \"always\"";
+    else if (!present && img.pull != "never") cause = "not on the engine";
+    if (cause.empty()) return;
+    Action a;
+    a.kind = ActionKind::Pull;
+    a.key = image_key(img.container);
+    a.object = img.tag;
+    a.cause = cause;
+    b.add(std::move(a));
+}
+
 void decide_image(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b) {
+    if (img.pulled) return decide_pulled_image(img, o, b);
     auto seen = o.images.find(img.tag);
     std::string cause;
     const std::string hash = seen == o.images.end() ? std::string()

@@ -111,6 +111,11 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     const ObservedIndex o(observed, d.project);
     auto scope = select_scope(d, graph, opt);
     if (!scope) return scope.error();
+    // pull = "never" and the image is not on the engine: nothing could create its instances.
+    for (const auto& [name, img] : d.images)
+        if (img.pulled && img.pull == "never" && scope->contains(image_key(name)) && !observed.image_ids_by_tag.count(img.tag))
+            return Error{"image " + img.tag + " is not on the engine, and pull = \"never\"",
+                         "container " + name};
     auto addr = allocate_addresses(d, o);
     if (!addr) return addr.error();
     PlanBuilder b{plan, graph, {}, {}, {}};

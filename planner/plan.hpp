@@ -17,7 +17,7 @@
 
 namespace dockerops {
 
-enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume };
+enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull };
 std::string_view to_string(ActionKind k);
 std::optional<ActionKind> parse_action_kind(std::string_view s);
 

@@ -23,7 +23,7 @@ struct ObservedIndex {
     const ObservedState& state;
     std::map<std::string, const ObservedContainer*> containers;   // the project's own
     std::map<std::string, const ObservedContainer*> foreign;      // not the project's, by name
-    std::map<std::string, const ObservedImage*> images;           // by tag
+    std::map<std::string, const ObservedImage*> images;           // the project's, by tag
     const ObservedNetwork* network = nullptr;                     // the project's network
     // The container that stands for an instance's name: the name itself, or
     // the <name>-dockerops-old an interrupted replace left where the name is gone.

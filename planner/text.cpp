@@ -8,13 +8,13 @@ namespace dockerops {
 namespace {
 
 constexpr std::string_view kKinds[] = {"build", "network", "create", "replace", "start", "remove", "remove-network", "purge-data",
-                                       "remove-image", "remove-volume"};
+                                       "remove-image", "remove-volume", "pull"};
 
 // ANSI colours by what a verb does: builds cyan, new objects green, changes
 // yellow, removals red.
 std::string_view verb_color(ActionKind k) {
     switch (k) {
-        case ActionKind::Build: return "36";
+        case ActionKind::Build: case ActionKind::Pull: return "36";
         case ActionKind::CreateNetwork: case ActionKind::Create: return "32";
         case ActionKind::Replace: case ActionKind::Start: return "33";
         default: return "31";
@@ -32,9 +32,10 @@ std::optional<ActionKind> parse_action_kind(std::string_view s) {
 
 std::string summary_line(const Plan& plan) {
     if (plan.empty() && plan.conflicts.empty()) return "No changes.";
-    int build = 0, create = 0, replace = 0, start = 0, remove = 0;
+    int pull = 0, build = 0, create = 0, replace = 0, start = 0, remove = 0;
     for (const auto& a : plan.actions) {
         switch (a.kind) {
+            case ActionKind::Pull: ++pull; break;
             case ActionKind::Build: ++build; break;
             case ActionKind::CreateNetwork: case ActionKind::Create: ++create; break;
             case ActionKind::Replace: ++replace; break;
@@ -43,7 +44,8 @@ std::string summary_line(const Plan& plan) {
             case ActionKind::RemoveImage: case ActionKind::RemoveVolume: ++remove; break;
         }
     }
-    return "Plan: " + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
+    // "N to pull" only when there are pulls: plans of built images read as before.
+    return "Plan: " + (pull ? std::to_string(pull) + " to pull, " : std::string()) + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
            std::to_string(replace) + " to replace, " + std::to_string(start) + " to start, " + std::to_string(remove) +
            " to remove.";
 }
@@ -56,7 +58,7 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
         std::string verb = style.color ? "\033[" + std::string(verb_color(a.kind)) + "m" + std::string(word) + "\033[0m"
                                        : std::string(word);
         verb.append(word.size() < 8 ? 8 - word.size() : 0, ' ');
-        std::string what = a.kind == ActionKind::Build ? "image " + a.object
+        std::string what = a.kind == ActionKind::Build || a.kind == ActionKind::Pull ? "image " + a.object
                          : a.kind == ActionKind::CreateNetwork || a.kind == ActionKind::RemoveNetwork ? "network " + a.object
                          : a.kind == ActionKind::PurgeData ? "data of " + a.object + " (" + a.path + ")"
                          : a.kind == ActionKind::RemoveImage ? "image " + a.object

@@ -34,6 +34,7 @@ struct FakeState {
 
     ObjectKinds kinds{ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
     int attached_exit = 0;                  // what an attached run exits with
+    std::map<std::string, std::map<std::string, std::string>> registry;   // what a pull can fetch: ref -> labels
 
     std::string new_id(const std::string& prefix) { return prefix + std::to_string(next++); }
     ObservedContainer* by_name(const std::string& name) {
@@ -43,6 +44,12 @@ struct FakeState {
     ObservedContainer* by_ref(const std::string& ref) {
         auto it = containers.find(ref);
         return it != containers.end() ? &it->second : by_name(ref);
+    }
+    std::string image_ids_by_tag_of(const std::string& tag) {
+        std::lock_guard<std::mutex> l(m);
+        for (auto& [id, img] : images)
+            if (std::find(img.tags.begin(), img.tags.end(), tag) != img.tags.end()) return id;
+        return "";
     }
     // A built image as an engine would hold it (for hand-made scenarios).
     void add_image(const std::string& tag, std::map<std::string, std::string> labels) {
@@ -98,6 +105,8 @@ public:
         classify_containers(o, std::move(all));
         for (auto& [_, i] : s_->images)
             if (image_concerns_project(i, project)) o.images.push_back(i);
+        for (auto& [id, i] : s_->images)
+            for (const auto& t : i.tags) o.image_ids_by_tag[t] = id;
         for (auto& [_, n] : s_->networks) {
             if (network_is_ours(n, project)) o.networks.push_back(n);
             else if (!n.subnet.empty()) o.other_networks.push_back(n);
@@ -113,6 +122,20 @@ public:
         for (auto& [id, img] : s_->images) std::erase(img.tags, spec.tag);
         std::string id = s_->new_id("sha256:img");
         s_->images[id] = ObservedImage{id, {spec.tag}, spec.labels, 0};
+        return id;
+    }
+    // A pull: from `registry` (ref -> labels), else the engine's refusal.
+    Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override {
+        slow();
+        std::lock_guard<std::mutex> l(s_->m);
+        s_->calls.push_back("pull " + ref);
+        auto it = s_->registry.find(ref);
+        if (it == s_->registry.end())
+            return Error{"pull failed: pull access denied for " + ref + ", repository does not exist", "image " + ref};
+        if (progress) progress({BuildEvent::Kind::Output, "Pull complete"});
+        for (auto& [id, img] : s_->images) std::erase(img.tags, ref);
+        std::string id = s_->new_id("sha256:pulled");
+        s_->images[id] = ObservedImage{id, {ref}, it->second, 0};
         return id;
     }
     Result<ImageConfig> inspect_image(const std::string& ref) override {

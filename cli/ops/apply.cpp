@@ -313,7 +313,7 @@ Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<
         auto plan = plan_against(**engine, *d, targets, group);
         if (!plan) return plan.error();
         static const std::map<ActionKind, std::string> palette{
-            {ActionKind::Build, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},
+            {ActionKind::Build, "lightblue"}, {ActionKind::Pull, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},
             {ActionKind::Replace, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Remove, "salmon"}};
         for (const auto& a : plan->actions)
             if (palette.count(a.kind)) colors[a.key] = palette.at(a.kind);

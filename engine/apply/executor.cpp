@@ -51,6 +51,14 @@ public:
                 result_.produced = *r;
                 return ok_status();
             }
+            case ActionKind::Pull: {
+                auto r = p_.pull_image(a.object, [&](const BuildEvent& e) {
+                    if (o_.build_progress) o_.build_progress(a.object, e);
+                });
+                if (!r) return r.error();
+                result_.produced = *r;
+                return ok_status();
+            }
             case ActionKind::CreateNetwork: {
                 auto r = p_.create_network(*a.network);
                 if (!r) return r.error();

@@ -47,6 +47,8 @@ public:
     // The project's containers, images and networks, in a fixed number of calls.
     virtual Result<ObservedState> observe(const std::string& project) = 0;
     virtual Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) = 0;
+    // Fetches `ref` from its registry; its id. Progress lines as a build's Output events.
+    virtual Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) = 0;
     virtual Result<ImageConfig> inspect_image(const std::string& ref) = 0;
     virtual Result<std::string> create_network(const NetworkSpec& spec) = 0;
     virtual Status remove_network(const std::string& id_or_name) = 0;

@@ -167,6 +167,30 @@ void Loader::read_project(const toml::table* t, Project& p) {
     p.data_dir = root_ / (ddir ? *ddir : std::string("data"));
 }
 
+// `image = "redis:7"`: a container taken as it is, with no build folder.
+// False when the container has no `image` (it is built).
+bool Loader::read_image_container(const toml::table& t, const std::string& where, Container& c) {
+    auto image = get_string(t, "image", where);
+    auto pull = get_string(t, "pull", where);
+    if (pull) {
+        if (*pull != "missing" && *pull != "always" && *pull != "never")
+            d_.error(pos(*t.get("pull")), "pull in " + where + " must be \"missing\", \"always\" or \"never\", not '" + *pull + "'");
+        else c.pull = *pull;
+        if (!image) d_.error(pos(*t.get("pull")), "pull in " + where + " needs an image", "pull says when to fetch `image`; a built container has none");
+    }
+    if (!image) return false;
+    const SourcePos at = pos(*t.get("image"));
+    c.pos = at;
+    if (auto ref = normalize_image_reference(*image)) c.image = *ref;
+    else d_.error(at, "image '" + *image + "' in " + where + " is not an image reference",
+                  "[registry/]name[:tag][@digest], lower-case names, e.g. \"redis:7\"");
+    for (const char* key : {"path", "build_args"})
+        if (t.get(key)) d_.error(pos(*t.get(key)), std::string(key) + " in " + where + " has no use with image",
+                                 "a container is either built from a folder or taken as an image");
+    if (is_builtin_container(c.name)) d_.error(at, "'" + c.name + "' is a built-in container and cannot be an image");
+    return true;
+}
+
 void Loader::read_containers(const toml::node* n, Project& p) {
     if (!n) return;
     auto* t = n->as_table();
@@ -191,6 +215,17 @@ void Loader::read_containers(const toml::node* n, Project& p) {
         Container c;
         c.name = name;
         c.pos = pos(k);
+        if (auto* cmd = ct->get("command")) {
+            Instance tmp;
+            read_command(*cmd, where, tmp);
+            c.command = tmp.command;
+        }
+        if (read_image_container(*ct, where, c)) {
+            if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
+            read_runtime(*ct, where, c.runtime);
+            p.containers[name] = std::move(c);
+            continue;
+        }
         std::string shown;
         if (auto path = get_string(*ct, "path", where)) {
             c.path = root_ / *path;
@@ -412,6 +447,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         auto c = p.containers.find(d.inst.container);
         if (c == p.containers.end()) continue;
         if (!d.ports_given) d.inst.ports = c->second.ports;
+        if (!d.inst.command) d.inst.command = c->second.command;
         inherit_runtime(d.inst, c->second.runtime);
     }
     check_engine_limits(p, decls, doc);

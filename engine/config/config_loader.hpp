@@ -24,7 +24,8 @@ inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "da
     "restart", "memory", "cpus", "pids_limit", "ulimits", "extra_hosts", "dns", "labels", "env_file", \
         "user", "working_dir", "entrypoint", "stop_signal", "stop_grace_period", "cap_add", "cap_drop", \
         "tmpfs", "read_only", "healthcheck"
-inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports", DOCKEROPS_RUNTIME_KEYS};
+inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports", "image", "pull", "command",
+                                                     DOCKEROPS_RUNTIME_KEYS};
 inline const std::vector<std::string> kInstanceKeys{
     "container", "name", "type", "group", "links", "env", "required_env", "secret_env",
     "publish_ports", "linked", "persistent_data", "persistent_opt", "persistent_log",
@@ -116,6 +117,7 @@ private:
     void read_project(const toml::table* t, Project& p);
     void declare_builtins(Project& p, const std::vector<InstanceDecl>& decls);
     void read_containers(const toml::node* n, Project& p);
+    bool read_image_container(const toml::table& t, const std::string& where, Container& c);
     void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
     void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);
     std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);

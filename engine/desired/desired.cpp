@@ -112,6 +112,13 @@ Result<DesiredState> compile_images(const Project& p) {
         const Container& c = containers.at(name);
         DesiredImage img;
         img.container = name;
+        if (!c.image.empty()) {   // taken as it is: nothing read from disk
+            img.tag = c.image;
+            img.pulled = true;
+            img.pull = c.pull;
+            d.images[name] = std::move(img);
+            continue;
+        }
         img.tag = image_tag(p.name, name);
         facts[name] = read_dockerfile_at(c.path / "Dockerfile");
         std::map<std::string, std::string> args = c.build_args;

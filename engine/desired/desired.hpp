@@ -41,6 +41,9 @@ struct DesiredImage {
     std::vector<std::string> parents;                  // project containers it is built FROM
     std::vector<PortSpec> exposed;                     // along the FROM chain within the project
     bool healthcheck = false;
+    // `image = "redis:7"`: not built; `tag` is the reference, fetched per `pull`.
+    bool pulled = false;
+    std::string pull;                                  // missing | always | never
 };
 
 struct DesiredLink {

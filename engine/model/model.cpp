@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace dockerops {
 
@@ -181,6 +182,67 @@ Instance adhoc_instance(const std::string& container, const std::string& name, s
     i.hostname = i.dashed();
     i.adhoc = true;
     return i;
+}
+
+}  // namespace dockerops
+
+namespace dockerops {
+
+std::optional<std::string> normalize_image_reference(std::string_view ref) {
+    if (ref.empty() || ref.size() > 512) return std::nullopt;
+    std::string_view rest = ref, digest;
+    if (auto at = rest.find('@'); at != std::string_view::npos) {
+        digest = rest.substr(at + 1);
+        rest = rest.substr(0, at);
+        auto colon = digest.find(':');
+        if (colon == std::string_view::npos || colon == 0 || digest.size() - colon - 1 < 32) return std::nullopt;
+        for (char c : digest.substr(colon + 1))
+            if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    }
+    // A tag is after the last ':' that comes after the last '/'.
+    std::string_view tag;
+    auto slash = rest.rfind('/');
+    if (auto colon = rest.rfind(':'); colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+        tag = rest.substr(colon + 1);
+        rest = rest.substr(0, colon);
+        if (tag.empty() || tag.size() > 128) return std::nullopt;
+        auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+        if (!word(tag[0])) return std::nullopt;
+        for (char c : tag)
+            if (!(word(c) || c == '.' || c == '-')) return std::nullopt;
+    }
+    // Path components; the first may be a registry host[:port] (it has a '.' or ':', or is localhost).
+    std::vector<std::string_view> parts;
+    for (std::size_t start = 0;;) {
+        auto end = rest.find('/', start);
+        parts.push_back(rest.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    std::size_t first = 0;
+    if (parts.size() > 1) {
+        std::string_view host = parts[0];
+        if (host.find_first_of(".:") != std::string_view::npos || host == "localhost") {
+            auto hp = host.rfind(':');
+            std::string_view name = hp == std::string_view::npos ? host : host.substr(0, hp);
+            if (name.empty()) return std::nullopt;
+            for (char c : name)
+                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return std::nullopt;
+            if (hp != std::string_view::npos) {
+                auto port = host.substr(hp + 1);
+                if (port.empty() || port.size() > 5) return std::nullopt;
+                for (char c : port)
+                    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+            }
+            first = 1;
+        }
+    }
+    for (std::size_t i = first; i < parts.size(); ++i)
+        if (!valid_image_component(parts[i])) return std::nullopt;
+    std::string out(ref.substr(0, ref.size() - (digest.empty() ? 0 : digest.size() + 1)));
+    if (tag.empty() && digest.empty()) out += ":latest";
+    if (!digest.empty()) out += "@" + std::string(digest);
+    return out;
 }
 
 }  // namespace dockerops

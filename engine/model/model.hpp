@@ -62,11 +62,15 @@ struct Volume {
 
 struct Container {
     std::string name;
+    // `image = "redis:7"`: taken as it is (pulled per `pull`), no build folder.
+    std::string image;                              // normalized reference; empty: built from `path`
+    std::string pull = "missing";                   // missing | always | never (with `image`)
     std::filesystem::path path;                     // absolute build context folder
     std::map<std::string, std::string> build_args;
     std::vector<PortSpec> ports;                    // the default for its instances
     bool builtin = false;                           // shipped with dockerops (engine/model/builtins): tagged dockerops/NAME
     RuntimeOptions runtime;                         // the default for its instances
+    std::optional<std::vector<std::string>> command;   // the default command of its instances
     SourcePos pos;
 };
 
@@ -132,6 +136,10 @@ bool valid_env_name(std::string_view s);
 bool valid_image_component(std::string_view s);
 // RFC 1123 host name, labels of at most 63 characters.
 bool valid_hostname(std::string_view s);
+// An image reference as the engine takes it ([host[:port]/]path[:tag][@digest],
+// lower-case path components), normalized: no tag and no digest -> ":latest".
+// nullopt when not one.
+std::optional<std::string> normalize_image_reference(std::string_view ref);
 // Shell-like split of a command string: whitespace separates, quotes group.
 // Returns nullopt on an unterminated quote.
 std::optional<std::vector<std::string>> split_command(std::string_view s);

@@ -78,6 +78,9 @@ struct ObservedState {
     // Every other network on the engine that has an IPv4 subnet: a new
     // project network must not overlap one. Sorted by name.
     std::vector<ObservedNetwork> other_networks;
+    // Every tagged image on the engine, tag -> id: the images a project takes
+    // as they are (`image = "redis:7"`) are found here.
+    std::map<std::string, std::string> image_ids_by_tag;
 };
 
 // Sorts what an engine listed into the project's own containers and the

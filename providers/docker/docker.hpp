@@ -25,6 +25,7 @@ public:
     Result<ObservedState> observe(const std::string& project) override;
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
+    Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;
     Result<std::string> create_network(const NetworkSpec& spec) override;
     Status remove_network(const std::string& id_or_name) override;
     Result<std::optional<ObservedNetwork>> find_network(const std::string& name) override;

@@ -65,6 +65,7 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
                 if (t.get_string().get(v) == simdjson::SUCCESS && v != "<none>:<none>") img.tags.emplace_back(v);
             }
         std::sort(img.tags.begin(), img.tags.end());
+        for (const auto& t : img.tags) s.image_ids_by_tag[t] = img.id;
         if (image_concerns_project(img, project)) s.images.push_back(std::move(img));
     }
 

@@ -543,3 +543,49 @@ TEST_CASE("config: the built-in containers are known by name, without a path") {
         CHECK_THAT(messages(r).at(0), Catch::Contains("container 'dockerops-web' is not declared"));
     }
 }
+
+// ---------------------------------------------------------------- image = "..."
+
+TEST_CASE("config: a container taken as an image needs no folder, and its instances get its keys") {
+    TempProject p;
+    auto r = p.parse("[containers.cache]\nimage = \"redis:7\"\npull = \"never\"\nports = [\"6379\"]\nrestart = \"always\"\n"
+                     "[containers.proxy]\nimage = \"localhost:5000/team/proxy\"\n"
+                     "[[instances]]\ncontainer = \"cache\"\nname = \"one\"\n");
+    REQUIRE(r.ok());
+    const Container& c = r.project->containers.at("cache");
+    CHECK(c.image == "redis:7");
+    CHECK(c.pull == "never");
+    CHECK(r.project->containers.at("proxy").image == "localhost:5000/team/proxy:latest");
+    CHECK(r.project->containers.at("proxy").pull == "missing");
+    const Instance& one = *r.project->find_instance("cache.one");
+    CHECK(one.ports.size() == 1);
+    CHECK(one.runtime.restart == "always");
+}
+
+INVALID("image that is not a reference", "[containers.cache]\nimage = \"Redis:7\"\n",
+        "dockerops.toml:2:9: image 'Redis:7' in [containers.cache] is not an image reference "
+        "([registry/]name[:tag][@digest], lower-case names, e.g. \"redis:7\")")
+INVALID("image with a path", "[containers.cache]\nimage = \"redis:7\"\npath = \"x\"\n",
+        "dockerops.toml:3:8: path in [containers.cache] has no use with image "
+        "(a container is either built from a folder or taken as an image)")
+INVALID("pull of an unknown kind", "[containers.cache]\nimage = \"redis:7\"\npull = \"sometimes\"\n",
+        "dockerops.toml:3:8: pull in [containers.cache] must be \"missing\", \"always\" or \"never\", not 'sometimes'")
+INVALID("pull without an image", "[containers.web]\npull = \"never\"\n",
+        "dockerops.toml:2:8: pull in [containers.web] needs an image "
+        "(pull says when to fetch `image`; a built container has none)")
+
+TEST_CASE("config: image references as the engine takes them") {
+    CHECK(normalize_image_reference("redis") == "redis:latest");
+    CHECK(normalize_image_reference("redis:7") == "redis:7");
+    CHECK(normalize_image_reference("library/redis:7.2-alpine") == "library/redis:7.2-alpine");
+    CHECK(normalize_image_reference("localhost/redis-like:1") == "localhost/redis-like:1");
+    CHECK(normalize_image_reference("registry.example:5000/team/app") == "registry.example:5000/team/app:latest");
+    CHECK(normalize_image_reference("redis@sha256:" + std::string(64, 'a')) == "redis@sha256:" + std::string(64, 'a'));
+    CHECK_FALSE(normalize_image_reference(""));
+    CHECK_FALSE(normalize_image_reference("Redis"));
+    CHECK_FALSE(normalize_image_reference("redis:"));
+    CHECK_FALSE(normalize_image_reference("redis:-x"));
+    CHECK_FALSE(normalize_image_reference("re dis"));
+    CHECK_FALSE(normalize_image_reference("redis@sha256:xyz"));
+    CHECK_FALSE(normalize_image_reference("host:99999999/x"));
+}

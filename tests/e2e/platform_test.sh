@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End-to-end tests of what real platforms declare (issue #10) on the real dockerd.
+#   platform_test.sh BIN CASE
+BIN=$1 CASE=$2
+. "$(dirname "$0")/lib.sh"
+
+# No registry here: the "pulled" image is a local one under a name of its own,
+# removed (untagged) at the end; the busybox it names is left alone.
+LOCAL_IMAGE="localhost/redis-like-$$:1"
+untag() { docker rmi "$LOCAL_IMAGE" >/dev/null 2>&1 || true; cleanup; }
+trap untag EXIT
+
+insp() { docker inspect -f "$1" "$PROJECT-$2"; }
+
+case "$CASE" in
+image_runtime)
+  docker tag dockerops/busybox:latest "$LOCAL_IMAGE"
+  mkdir -p "$DIR/containers/app"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/app/Dockerfile"
+  printf '# the cache settings\nCACHE_MODE=lru\nexport CACHE_SIZE="64"\n' >"$DIR/cache.env"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.cache]
+image = "$LOCAL_IMAGE"
+pull = "never"
+command = ["sleep", "3600"]
+restart = "always"
+memory = "64m"
+cpus = 0.5
+pids_limit = 64
+ulimits = { nofile = { soft = 512, hard = 1024 } }
+env_file = "cache.env"
+healthcheck = { test = ["CMD", "test", "-d", "/data"], interval = "1s", retries = 3 }
+[containers.app]
+
+[[instances]]
+container = "cache"
+name = "one"
+volumes = ["cachedata:/data"]
+
+[[instances]]
+container = "app"
+name = "one"
+links = ["cache-one:CACHE"]
+user = "65534:65534"
+read_only = true
+tmpfs = ["/run"]
+cap_drop = ["ALL"]
+extra_hosts = ["db.local:10.9.8.7"]
+TOML
+  out=$(dops plan) || fail "plan: $out"
+  grep -q "^pull " <<<"$out" && fail "pull = never planned a pull: $out"
+  grep -q "^create   cache.one: not found$" <<<"$out" || fail "plan: $out"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  # The instance is ready only once healthy, and its dependent started after it.
+  [ "$(insp '{{.State.Health.Status}}' cache-one)" = healthy ] || fail "cache.one is not healthy: $(insp '{{json .State.Health}}' cache-one)"
+  [ "$(insp '{{.Config.Image}}' cache-one)" = "$(docker inspect -f '{{.Id}}' "$LOCAL_IMAGE")" ] || fail "cache.one does not run $LOCAL_IMAGE"
+  # Limits and settings as docker inspect shows them.
+  [ "$(insp '{{.HostConfig.Memory}}' cache-one)" = 67108864 ] || fail "memory: $(insp '{{.HostConfig.Memory}}' cache-one)"
+  [ "$(insp '{{.HostConfig.NanoCpus}}' cache-one)" = 500000000 ] || fail "cpus"
+  [ "$(insp '{{.HostConfig.PidsLimit}}' cache-one)" = 64 ] || fail "pids_limit"
+  [ "$(insp '{{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}}{{end}}' cache-one)" = "nofile=512:1024" ] || fail "ulimits"
+  [ "$(insp '{{.HostConfig.RestartPolicy.Name}}' cache-one)" = always ] || fail "restart policy"
+  docker exec "$PROJECT-cache-one" sh -c 'echo "$CACHE_MODE/$CACHE_SIZE"' | grep -qx "lru/64" || fail "env_file variables"
+  [ "$(docker exec "$PROJECT-app-one" id -u)" = 65534 ] || fail "user 65534"
+  docker exec "$PROJECT-app-one" touch /x 2>/dev/null && fail "read_only: / was writable"
+  docker exec "$PROJECT-app-one" touch /run/x || fail "tmpfs /run"
+  docker exec "$PROJECT-app-one" grep -q "10.9.8.7.*db.local" /etc/hosts || fail "extra_hosts"
+  [ "$(insp '{{.HostConfig.CapDrop}}' app-one)" = "[ALL]" ] || fail "cap_drop"
+  out=$(dops plan) && [ "$out" = "No changes." ] || fail "second plan: $out"
+  # The restart policy restarts a killed process, and the plan is still empty.
+  docker exec "$PROJECT-cache-one" sh -c 'kill -9 $(pidof sleep)' || fail "kill"
+  for _ in $(seq 1 20); do [ "$(insp '{{.RestartCount}}' cache-one)" -ge 1 ] && break; sleep 0.5; done
+  [ "$(insp '{{.RestartCount}}' cache-one)" -ge 1 ] || fail "the killed process was not restarted"
+  for _ in $(seq 1 20); do [ "$(insp '{{.State.Status}}' cache-one)" = running ] && break; sleep 0.5; done
+  out=$(dops plan) && [ "$out" = "No changes." ] || fail "plan after the restart: $out"
+  # A change of a limit is one replace naming it with its values.
+  sed -i 's/^memory = "64m"$/memory = "96m"/' "$DIR/dockerops.toml"
+  out=$(dops plan)
+  grep -qx 'replace  cache.one: memory "67108864" → "100663296"' <<<"$out" || fail "plan of the memory change: $out"
+  # The named volume survives destroy without --purge-data.
+  docker exec "$PROJECT-cache-one" sh -c 'echo kept >/data/f' || fail "write to the volume"
+  dops destroy --yes --allow-destroy-all >/dev/null || fail "destroy"
+  [ "$(count_containers)" = 0 ] || fail "destroy left containers"
+  docker volume inspect "${PROJECT}_cachedata" >/dev/null 2>&1 || fail "destroy removed the named volume"
+  docker image inspect "$LOCAL_IMAGE" >/dev/null 2>&1 || fail "destroy removed the image it did not build"
+  dops apply --yes >/dev/null 2>&1 || fail "apply after destroy"
+  [ "$(docker exec "$PROJECT-cache-one" cat /data/f)" = kept ] || fail "the volume's data is gone"
+  dops destroy --yes --allow-destroy-all --rmi >/dev/null || fail "destroy --rmi"
+  docker image inspect "$LOCAL_IMAGE" >/dev/null 2>&1 || fail "destroy --rmi removed an image it did not build"
+  pass ;;
+
+pull_fails)
+  # A registry that does not answer: the pull fails, says so, and nothing is created.
+  mkdir -p "$DIR"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.cache]
+image = "localhost:9/none-$$:1"
+command = ["sleep", "3600"]
+[[instances]]
+container = "cache"
+name = "one"
+TOML
+  out=$(dops plan) || fail "plan: $out"
+  grep -qx "pull     image localhost:9/none-$$:1: not on the engine" <<<"$out" || fail "plan: $out"
+  out=$(dops apply --yes 2>&1) && fail "apply of an image that cannot be pulled succeeded: $out"
+  grep -q "image localhost:9/none-$$:1: pull failed" <<<"$out" || grep -q "image localhost:9/none-$$:1: .*connection refused" <<<"$out" || fail "the failure is not named: $out"
+  [ "$(count_containers)" = 0 ] || fail "an instance was created without its image"
+  sed -i 's/^image = .*/&\npull = "never"/' "$DIR/dockerops.toml"
+  out=$(dops plan 2>&1) && fail "plan with pull = never and no image succeeded: $out"
+  grep -q "container cache: image localhost:9/none-$$:1 is not on the engine, and pull = \"never\"" <<<"$out" || fail "message: $out"
+  pass ;;
+
+*) fail "unknown case $CASE" ;;
+esac
