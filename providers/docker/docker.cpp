@@ -510,8 +510,8 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
         } else {
             running = false;
         }
-        if (c->state == "running" && c->health == "unhealthy") {
-            // The last health check's output says why.
+        // The last health check's output says why (the base container's names a failed program).
+        auto last_health_output = [&] {
             auto r = call("GET", "/containers/" + url_encode(id) + "/json");
             std::string why;
             if (r && is_2xx(r->status)) {
@@ -524,12 +524,15 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
                     for (auto entry : log) why = str(entry, "Output");
                 }
             }
-            while (!why.empty() && why.back() == '\n') why.pop_back();
-            return Error{"unhealthy" + (why.empty() ? std::string() : "; last health check: " + why), "container " + c->name};
-        }
+            while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+            return why.empty() ? std::string() : "; last health check:\n" + why;
+        };
+        if (c->state == "running" && c->health == "unhealthy")
+            return Error{"unhealthy" + last_health_output(), "container " + c->name};
         last = c->state + (c->health.empty() ? "" : ", health " + c->health);
         if (std::chrono::steady_clock::now() >= until)
-            return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")",
+            return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")" +
+                             (c->health.empty() ? std::string() : last_health_output()),
                          "container " + c->name};
         std::this_thread::sleep_for(std::chrono::milliseconds(running ? 50 : 100));
     }

@@ -114,5 +114,36 @@ TOML
   grep -q "container cache: image localhost:9/none-$$:1 is not on the engine, and pull = \"never\"" <<<"$out" || fail "message: $out"
   pass ;;
 
+program_fails)
+  # An app program under supervisord on the base container that keeps failing:
+  # the apply fails, naming the program and showing its last lines.
+  mkdir -p "$DIR/containers/web"
+  cat >"$DIR/containers/web/Dockerfile" <<'DOCKERFILE'
+FROM dockerops/dockerops-base
+COPY app.conf /etc/supervisor/conf.d/app.conf
+DOCKERFILE
+  cat >"$DIR/containers/web/app.conf" <<CONF
+[program:webapp]
+command=/bin/sh -c "echo 'starting webapp'; echo 'webapp: cannot bind 0.0.0.0:80 ($$)' >&2; exit 3"
+startsecs=1
+startretries=2
+stdout_logfile=/var/log/supervisor/webapp.log
+redirect_stderr=true
+CONF
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.web]
+[[instances]]
+container = "web"
+name = "one"
+TOML
+  out=$(dops apply --yes 2>&1) && fail "apply of a failing program succeeded: $out"
+  grep -q "create web.one: failed: container $PROJECT-web-one: unhealthy; last health check:" <<<"$out" || fail "not unhealthy: $out"
+  grep -q "^program webapp is FATAL" <<<"$out" || fail "the program is not named: $out"
+  grep -q "webapp: cannot bind 0.0.0.0:80 ($$)" <<<"$out" || fail "the program's output is not shown: $out"
+  grep -q "^Apply: .* 1 failed" <<<"$out" || fail "summary: $out"
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac

@@ -199,7 +199,7 @@ TEST_CASE("docker: waiting for a container reports healthy, unhealthy and exited
     must(p.engine().start_container(sid));
     auto w = p.engine().wait_ready(sid, 20s);
     REQUIRE_FALSE(w);
-    CHECK(w.error().text() == "container " + sick.name + ": unhealthy; last health check: database not reachable");
+    CHECK(w.error().text() == "container " + sick.name + ": unhealthy; last health check:\ndatabase not reachable");
 
     ContainerSpec dies = p.spec("dies", {"sh", "-c", "echo cannot open /etc/app.conf; exit 7"});
     std::string did = must(p.engine().create_container(dies));

@@ -1,0 +1,27 @@
+#!/bin/sh
+# The base container's health check (HEALTHCHECK in the Dockerfile): healthy
+# when sshd answers and no supervisord program has failed. A program in FATAL
+# (supervisord gave up on it) or BACKOFF (it keeps exiting) makes the instance
+# unhealthy, and the output -- which `dockerops apply` shows when it waits for
+# the instance -- names the program and the last lines of its output.
+status=$(supervisorctl status 2>&1)
+failed=$(printf '%s\n' "$status" | awk '$2 == "FATAL" || $2 == "BACKOFF" { print $1 }')
+if [ -n "$failed" ]; then
+  for p in $failed; do
+    printf 'program %s is %s\n' "$p" "$(printf '%s\n' "$status" | awk -v p="$p" '$1 == p { $1 = ""; sub(/^ /, ""); print }')"
+    printf -- '--- last lines of %s:\n' "$p"
+    supervisorctl tail "$p" 2>&1 | grep -v '^$' | tail -n 8
+    # Its stderr, when it has a log of its own (not redirect_stderr).
+    err=$(supervisorctl tail "$p" stderr 2>/dev/null)
+    case "$err" in
+      *"ERROR (no log file)"*|"") ;;
+      *) printf '%s\n' "$err" | grep -v '^$' | tail -n 8 ;;
+    esac
+  done
+  exit 1
+fi
+if ! bash -c 'exec 3<>/dev/tcp/127.0.0.1/22' 2>/dev/null; then
+  echo "sshd does not answer on port 22"
+  exit 1
+fi
+exit 0
