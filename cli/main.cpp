@@ -46,6 +46,11 @@ const std::map<std::string, Command>& commands() {
         {"shell", {cmd_shell, "a shell (or a command) in a running instance"}},
         {"logs", {cmd_logs, "an instance's output (--follow to keep reading)"}},
         {"status", {cmd_status, "supervisorctl status in every running instance"}},
+        {"stop", {cmd_stop, "stop instances (TARGET, --group or all) without removing them"}},
+        {"start", {cmd_start, "start stopped instances, each waited for until ready"}},
+        {"restart", {cmd_restart, "stop then start instances, each waited for until ready"}},
+        {"config", {cmd_config, "the project as resolved (defaults, types, variable sources) as JSON; secrets masked"}},
+        {"exec", {cmd_shell, "run a command in a running instance (the same as shell)"}},
         {"version", {[](const Args&) {
                          std::cout << "dockerops " << DOCKEROPS_VERSION << "\nshare: " << dockerops::share_dir_description()
                                    << "\n";

@@ -129,6 +129,21 @@ struct RunRequest {
 };
 int run(Session& s, const RunRequest& r);
 
+// --- config (ops/config_view.cpp): the resolved project as JSON, secrets masked ---
+int config(Session& s, const Where& where);
+
+// --- stop, start, restart (ops/lifecycle.cpp) ---
+enum class Lifecycle { Stop, Start, Restart };
+struct LifecycleRequest {
+    Where where;
+    std::vector<std::string> targets;   // instances or containers; none (and no group): every instance
+    std::string group;
+    Lifecycle verb = Lifecycle::Stop;
+};
+// One line per instance; starts wait until each is ready (as apply does).
+// Exit 1 when any failed or a target matches nothing.
+int lifecycle(Session& s, const LifecycleRequest& r);
+
 // --- reading (ops/inspect.cpp) ---
 struct Observed {
     Project project;

@@ -21,7 +21,7 @@ namespace dockerops {
 struct ExecOptions {
     int parallelism = 8;
     std::chrono::milliseconds ready_deadline{std::chrono::seconds(120)};
-    std::chrono::seconds stop_timeout{10};
+    std::chrono::seconds stop_timeout{-1};   // negative: each container's own grace period
     // One line per event ("build demo/base:latest: done (3.1 s)"); called from worker threads, serialised.
     std::function<void(const std::string&)> log;
     // Build output lines, when wanted.

@@ -56,6 +56,7 @@ public:
     virtual Result<std::optional<ObservedNetwork>> find_network(const std::string& name) = 0;
     virtual Result<std::string> create_container(const ContainerSpec& spec) = 0;
     virtual Status start_container(const std::string& id) = 0;
+    // A negative timeout: the container's own grace period (its stop_grace_period, else the engine's 10 s).
     virtual Status stop_container(const std::string& id, std::chrono::seconds timeout) = 0;
     virtual Status remove_container(const std::string& id, bool force) = 0;
     virtual Status rename_container(const std::string& id, const std::string& new_name) = 0;

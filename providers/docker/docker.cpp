@@ -329,8 +329,11 @@ Status DockerEngine::start_container(const std::string& id) {
 }
 
 Status DockerEngine::stop_container(const std::string& id, std::chrono::seconds timeout) {
-    auto r = call("POST", "/containers/" + url_encode(id) + "/stop?t=" + std::to_string(timeout.count()), {},
-                  std::chrono::milliseconds(60'000) + timeout);
+    // Without t, the engine waits the container's StopTimeout (its stop_grace_period) or 10 s.
+    const std::string t = timeout.count() >= 0 ? "?t=" + std::to_string(timeout.count()) : std::string();
+    auto r = call("POST", "/containers/" + url_encode(id) + "/stop" + t, {},
+                  std::chrono::milliseconds(60'000) + std::chrono::hours(timeout.count() >= 0 ? 0 : 1) +
+                      std::chrono::seconds(std::max<long long>(0, timeout.count())));
     if (!r) return r.error();
     if (r->status == 304) return ok_status();   // already stopped
     if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "stop");

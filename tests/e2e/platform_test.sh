@@ -145,5 +145,44 @@ TOML
   grep -q "^Apply: .* 1 failed" <<<"$out" || fail "summary: $out"
   pass ;;
 
+verbs)
+  # stop, start, restart, exec and config, as a compose user reaches for them.
+  write_project a 'secret_env = ["TOKEN"]'
+  export TOKEN="tok-$$"
+  dops apply --yes >/dev/null 2>&1 || fail "apply"
+  one=$(cid app-one)
+  out=$(dops stop app.one) || fail "stop: $out"
+  grep -q "^stopped app.one (" <<<"$out" || fail "stop said: $out"
+  [ "$(insp '{{.State.Status}}' app-one)" = exited ] || fail "app.one is not stopped"
+  [ "$(cid app-one)" = "$one" ] || fail "stop removed the container"
+  out=$(dops plan --detailed-exitcode) && fail "a stopped instance is not drift" || [ $? = 2 ] || fail "plan exit"
+  grep -q "^start    app.one: exited" <<<"$out" || fail "plan after stop: $out"
+  out=$(dops start app.one) || fail "start: $out"
+  grep -q "^started app.one (" <<<"$out" || fail "start said: $out"
+  [ "$(insp '{{.State.Status}}' app-one)" = running ] || fail "app.one is not running again"
+  out=$(dops start app.one) || fail "start of a running instance: $out"
+  grep -qx "app.one is running already" <<<"$out" || fail "start of a running one said: $out"
+  before=$(insp '{{.State.StartedAt}}' db-master)
+  out=$(dops restart db) || fail "restart: $out"
+  grep -q "^started db.master (" <<<"$out" || fail "restart said: $out"
+  [ "$(insp '{{.State.StartedAt}}' db-master)" != "$before" ] || fail "db.master was not restarted"
+  out=$(dops plan) && [ "$out" = "No changes." ] || fail "plan after start and restart: $out"
+  out=$(dops stop one 2>&1) && fail "stop of a name that is no instance succeeded"
+  grep -q "no instance of the project matches 'one' (did you mean 'app.one'?)" <<<"$out" || fail "stop one said: $out"
+  [ "$(dops exec app.two sh -c 'echo "$INSTANCE"')" = two ] || fail "exec"
+  dops config >"$DIR/config.json" || fail "config"
+  grep -q "tok-$$" "$DIR/config.json" && fail "config printed a secret"
+  /usr/bin/python3 - "$DIR/config.json" <<'PY' || fail "config JSON"
+import json, sys
+c = json.load(open(sys.argv[1]))
+ids = [i["id"] for i in c["instances"]]
+assert ids == ["app.one", "app.two", "db.master"], ids
+two = c["instances"][1]
+assert two["secret_env"]["TOKEN"] == {"from": "environment", "value": "(sensitive)"}, two["secret_env"]
+assert two["switches"]["persistent_log"] is True and two["type"] == "standard", two
+assert c["instances"][0]["links"] == [{"alias": "DB", "external": False, "target": "db.master"}]
+PY
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac

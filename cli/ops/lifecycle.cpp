@@ -1,0 +1,133 @@
+// stop, start, restart: the project's running containers acted on in place,
+// as `docker compose stop|start|restart` do. Nothing is created or removed:
+// a stopped instance is drift for the next plan (`start web.one: exited`).
+#include "cli/ops/ops.hpp"
+#include "cli/ops/steps.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+namespace dockerops::ops {
+
+namespace {
+
+std::string seconds_since(std::chrono::steady_clock::time_point t0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return buf;
+}
+
+// Instances in link order (what an instance links to first); `reverse` for stops.
+std::vector<const ObservedContainer*> in_link_order(const Project& p, std::vector<const ObservedContainer*> chosen, bool reverse) {
+    std::vector<const ObservedContainer*> out;
+    std::set<std::string> placed;
+    auto id_of = [](const ObservedContainer* c) { return c->label(labels::kContainer) + "." + c->label(labels::kInstance); };
+    std::set<std::string> wanted;
+    for (const auto* c : chosen) wanted.insert(id_of(c));
+    while (!chosen.empty()) {
+        std::size_t before = chosen.size();
+        for (auto it = chosen.begin(); it != chosen.end();) {
+            const Instance* inst = p.find_instance(id_of(*it));
+            bool ready = true;
+            if (inst)
+                for (const auto& l : inst->links)
+                    if (!l.external && wanted.count(l.target_id()) && !placed.count(l.target_id())) ready = false;
+            if (ready) {
+                placed.insert(id_of(*it));
+                out.push_back(*it);
+                it = chosen.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (chosen.size() == before) {   // a link cycle (refused by plan): the rest as they are
+            out.insert(out.end(), chosen.begin(), chosen.end());
+            break;
+        }
+    }
+    if (reverse) std::reverse(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+int lifecycle(Session& s, const LifecycleRequest& r) {
+    auto ob = load_and_observe(s, r.where);
+    if (!ob) return fail(s.ui, ob.error());
+    const Project& p = ob->project;
+    std::set<std::string> group_ids;
+    if (!r.group.empty()) {
+        for (const auto& i : p.instances)
+            if (i.group == r.group) group_ids.insert(i.id());
+        if (group_ids.empty()) return fail(s.ui, Error{"no instance is in group '" + r.group + "'", "project " + p.name});
+    }
+    std::vector<const ObservedContainer*> chosen;
+    std::set<std::string> matched;
+    for (const auto& c : ob->state.containers) {
+        const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
+        if (ci.empty() || in.empty() || c.name != container_name(p.name, ci, in)) continue;   // leftovers of a replace
+        bool take = r.targets.empty() && r.group.empty();
+        if (group_ids.count(ci + "." + in)) take = true;
+        for (const auto& t : r.targets)
+            if (t == ci + "." + in || t == ci || t == c.name) {
+                take = true;
+                matched.insert(t);
+            }
+        if (take) chosen.push_back(&c);
+    }
+    for (const auto& t : r.targets)
+        if (!matched.count(t)) {
+            std::vector<std::string> known = p.instance_ids();
+            for (const auto& c : p.container_names()) known.push_back(c);
+            std::string hint;
+            for (const auto& id : p.instance_ids())   // an instance's name alone: "one" for web.one
+                if (id.ends_with("." + t)) hint += std::string(hint.empty() ? "did you mean " : " or ") + "'" + id + "'";
+            if (!hint.empty() && hint.starts_with("did")) hint += "?";
+            if (hint.empty()) hint = known.size() <= 12 ? suggest(t, known, "instances") : "'dockerops ps -a' lists them";
+            return fail(s.ui, Error{"no instance of the project matches '" + t + "' (" + hint + ")", "project " + p.name});
+        }
+    if (chosen.empty()) {
+        s.ui.out("No instance of project '" + p.name + "' exists: nothing to do (apply creates them).\n");
+        return kExitOk;
+    }
+    Provider& e = *ob->engine;
+    int failed = 0;
+    auto name_of = [](const ObservedContainer* c) { return c->label(labels::kContainer) + "." + c->label(labels::kInstance); };
+    auto report = [&](const ObservedContainer* c, const std::string& did, const Status& st, std::chrono::steady_clock::time_point t0) {
+        if (st) {
+            s.ui.out(did + " " + name_of(c) + " (" + seconds_since(t0) + ")\n");
+        } else {
+            ++failed;
+            s.ui.err(name_of(c) + ": " + st.error().text() + "\n");
+        }
+        return static_cast<bool>(st);
+    };
+    if (r.verb != Lifecycle::Start)
+        for (const auto* c : in_link_order(p, chosen, true)) {
+            if (c->state != "running" && c->state != "restarting") {
+                if (r.verb == Lifecycle::Stop) s.ui.out(name_of(c) + " is not running (" + c->state + ")\n");
+                continue;
+            }
+            auto t0 = std::chrono::steady_clock::now();
+            report(c, "stopped", e.stop_container(c->id, std::chrono::seconds(-1)), t0);
+        }
+    if (r.verb != Lifecycle::Stop)
+        for (const auto* c : in_link_order(p, chosen, false)) {
+            if (r.verb == Lifecycle::Start && c->state == "running") {
+                s.ui.out(name_of(c) + " is running already\n");
+                continue;
+            }
+            auto t0 = std::chrono::steady_clock::now();
+            Status st = e.start_container(c->id);
+            if (st) st = e.wait_ready(c->id, std::chrono::seconds(120));
+            report(c, "started", st, t0);
+        }
+    if (failed) {
+        s.ui.err(std::to_string(failed) + (failed == 1 ? " instance" : " instances") + " failed\n");
+        return kExitError;
+    }
+    return kExitOk;
+}
+
+}  // namespace dockerops::ops
