@@ -9,11 +9,13 @@ int cmd_validate(const Args& args) {
     po::options_description opts("dockerops validate [-f FILE]");
     opts.add_options()("help,h", "this help")(
         "file,f", po::value<std::string>()->default_value(""), "dockerops.toml, or the project folder (default: .)")(
-        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)");
+        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
+        "json", "the result as JSON: ok, a summary, and every diagnostic with its file, line and column");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(opts).run(), vm);
     po::notify(vm);
     if (vm.count("help")) return print_help(opts);
+    if (vm.count("json")) return ops::validate_json(terminal_session(), where(vm));
     return ops::validate(terminal_session(), where(vm));
 }
 

@@ -3,12 +3,14 @@
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/terminal_ui.hpp"
+#include "util/json_writer.hpp"
 
 #include <boost/process.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <iostream>
 
@@ -121,13 +123,30 @@ int cmd_clean(const Args& args) {
 }
 
 int cmd_ps(const Args& args) {
-    Command c("dockerops ps [--all]", false);
-    c.opts.add_options()("all,a", "stopped instances too");
+    Command c("dockerops ps [--all] [--json]", false);
+    c.opts.add_options()("all,a", "stopped instances too")("json", "a JSON array, one object per instance");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     auto rows = ops::ps_rows(terminal_session(), where(vm), vm.count("all") > 0);
     if (!rows) return fail(rows.error());
+    if (vm.count("json")) {
+        // The header's words, lower-cased, name each field.
+        JsonWriter w;
+        w.begin_array();
+        for (std::size_t r = 1; r < rows->size(); ++r) {
+            w.begin_object();
+            for (std::size_t i = 0; i < (*rows)[0].size(); ++i) {
+                std::string key = (*rows)[0][i];
+                for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                w.key(key).value((*rows)[r][i]);
+            }
+            w.end_object();
+        }
+        w.end_array();
+        std::cout << w.str() << "\n";
+        return ops::kExitOk;
+    }
     std::vector<std::size_t> width((*rows)[0].size(), 0);
     for (const auto& r : *rows) for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
     for (const auto& r : *rows) {

@@ -17,7 +17,7 @@ void add_apply_options(po::options_description& o) {
     o.add_options()("yes,y", "apply without asking")("parallelism", po::value<int>()->default_value(8),
                                                         "actions at once")(
         "lock-timeout", po::value<int>()->default_value(120), "seconds to wait for another apply or destroy")(
-        "json", "print the results as JSON too")("allow-destroy-all", "let a plan remove every instance of the project")(
+        "json", "JSON Lines on stdout instead of text: plan, start, progress, end and summary events (needs --yes)")("allow-destroy-all", "let a plan remove every instance of the project")(
         "progress", po::value<std::string>()->default_value("auto"),
                                                  "build output: auto (none) or plain (every line)");
 }

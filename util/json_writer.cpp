@@ -1,5 +1,8 @@
 #include "util/json_writer.hpp"
 
+#include <charconv>
+#include <cmath>
+
 #include <cstdio>
 
 namespace dockerops {
@@ -45,9 +48,14 @@ JsonWriter& JsonWriter::value(std::int64_t n) { comma(); out_ += std::to_string(
 JsonWriter& JsonWriter::value(bool b) { comma(); out_ += b ? "true" : "false"; return *this; }
 JsonWriter& JsonWriter::value(double d) {
     comma();
+    if (!std::isfinite(d)) {   // JSON has no NaN or infinity
+        out_ += "null";
+        return *this;
+    }
+    // The shortest text that reads back as the same double: 4.881312266, not 4.8813122660000001.
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", d);
-    out_ += buf;
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    out_.append(buf, r.ptr);
     return *this;
 }
 JsonWriter& JsonWriter::null() { comma(); out_ += "null"; return *this; }

@@ -130,8 +130,16 @@ std::optional<ProjectLock> confirm_unlocked(Session& s, ProjectLock lock, Provid
     return held;
 }
 
+void show_plan(Session& s, const Plan& plan, const ApplyFlags& flags) {
+    s.ui.out(flags.json ? plan_event(plan) : render_text(plan, {s.ui.color}));
+}
+
 ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, ExecOptions eo) {
     eo.parallelism = flags.parallelism;
+    if (flags.json) {
+        add_json_events(s.ui, plan, eo);
+        return execute(plan, s.connect, eo);
+    }
     auto out = std::make_shared<std::mutex>();
     Ui& ui = s.ui;
     eo.log = [out, &ui](const std::string& line) {
@@ -147,18 +155,7 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
 }
 
 int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags) {
-    s.ui.out("\n" + redact(report.summary(plan)));
-    if (flags.json) {
-        JsonWriter w;
-        w.begin_object().key("results").begin_array();
-        for (const auto& r : report.results) {
-            w.begin_object().key("id").value(r.id);
-            w.key("outcome").value(r.outcome == Outcome::Done ? "done" : r.outcome == Outcome::Failed ? "failed" : "not started");
-            w.key("message").value(redact(r.message)).key("seconds").value(r.seconds).end_object();
-        }
-        w.end_array().end_object();
-        s.ui.out(w.str() + "\n");
-    }
+    s.ui.out(flags.json ? summary_event(plan, report) : "\n" + redact(report.summary(plan)));
     return report.ok() ? kExitOk : kExitError;
 }
 
@@ -204,7 +201,14 @@ int plan(Session& s, const PlanRequest& r) {
     return kExitOk;
 }
 
+// JSON Lines cannot hold a question: as terraform's -json wants -auto-approve.
+Status json_needs_yes(const ApplyFlags& flags) {
+    if (flags.json && !flags.yes) return Error{"--json needs --yes: no question can be asked in JSON Lines"};
+    return ok_status();
+}
+
 int apply(Session& s, const ApplyRequest& r) {
+    if (auto j = json_needs_yes(r.flags); !j) return fail(s.ui, j.error());
     auto pr = prepare(s, r.where);
     if (!pr) return fail(s.ui, pr.error());
     const DesiredState& d = pr->desired;
@@ -221,17 +225,18 @@ int apply(Session& s, const ApplyRequest& r) {
     if (!observed) return fail(s.ui, observed.error());
     auto plan = make_plan(d, *graph, *observed, PlanOptions{r.targets, r.group, engine.kinds()});
     if (!plan) return fail(s.ui, plan.error());
-    s.ui.out(render_text(*plan, {s.ui.color}));
+    show_plan(s, *plan, r.flags);
     if (!plan->conflicts.empty()) return kExitError;
-    if (plan->empty()) return kExitOk;
+    if (plan->empty()) return r.flags.json ? report_execution(s, *plan, {}, r.flags) : kExitOk;
     auto held = confirm_unlocked(s, std::move(*lock), engine, *plan, *observed, r.flags, "Apply these changes?",
                                  "Apply cancelled.", true);
     if (!held) return kExitError;
-    s.ui.out("\n");
+    if (!r.flags.json) s.ui.out("\n");
     return carry_out(s, *plan, r.flags);
 }
 
 int apply_saved(Session& s, const Where& where, const std::string& plan_file, const ApplyFlags& flags) {
+    if (auto j = json_needs_yes(flags); !j) return fail(s.ui, j.error());
     auto plan = parse_plan_json(read_text_file(plan_file).value_or(""));
     if (!plan) return fail(s.ui, Error{plan.error().message, plan_file});
     if (auto filled = fill_saved_secrets(s, where, *plan); !filled) return fail(s.ui, filled.error());
@@ -248,15 +253,16 @@ int apply_saved(Session& s, const Where& where, const std::string& plan_file, co
         s.ui.err("make a new plan with 'dockerops plan -o " + plan_file + "'\n");
         return kExitError;
     }
-    s.ui.out(render_text(*plan, {s.ui.color}));
+    show_plan(s, *plan, flags);
     if (!plan->conflicts.empty()) return kExitError;
-    if (plan->empty()) return kExitOk;
+    if (plan->empty()) return flags.json ? report_execution(s, *plan, {}, flags) : kExitOk;
     auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *now, flags, "Apply this saved plan?", "Apply cancelled.", true);
     if (!held) return kExitError;
     return carry_out(s, *plan, flags);
 }
 
 int remove_instances(Session& s, const RemoveRequest& r) {
+    if (auto j = json_needs_yes(r.flags); !j) return fail(s.ui, j.error());
     auto p = load_or_report(s.ui, r.where);
     if (!p) return kExitError;
     auto engine = connect(s);
@@ -274,15 +280,13 @@ int remove_instances(Session& s, const RemoveRequest& r) {
     }
     auto plan = make_destroy_plan(p->name, *observed, options);
     if (!plan) return fail(s.ui, plan.error());
-    s.ui.out(render_text(*plan, {s.ui.color}));
-    if (plan->empty()) return kExitOk;
+    show_plan(s, *plan, r.flags);
+    if (plan->empty()) return r.flags.json ? report_execution(s, *plan, {}, r.flags) : kExitOk;
     if (r.question) {
         auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, *r.question, "Cancelled.", false);
         if (!held) return kExitError;
-        s.ui.out("\n");
-        return carry_out(s, *plan, r.flags);
     }
-    s.ui.out("\n");
+    if (!r.flags.json) s.ui.out("\n");
     return carry_out(s, *plan, r.flags);
 }
 

@@ -6,6 +6,8 @@
 #include "engine/model/secrets.hpp"
 #include "util/json_writer.hpp"
 
+#include <cmath>
+#include <functional>
 #include <mutex>
 
 namespace dockerops::ops {
@@ -37,13 +39,24 @@ int build(Session& s, const BuildRequest& r) {
     std::mutex out;
     ExecOptions eo;
     eo.parallelism = 1;   // each build's output in one piece
-    eo.started = [&](const Action& a) { s.ui.out("build " + a.object + "\n"); };
+    // --progress json: one object a line and nothing else (schemas/build-events.schema.json).
+    const bool json = r.progress == BuildRequest::Progress::Json;
+    auto event = [&](const std::string& kind, const std::string& image, const std::function<void(JsonWriter&)>& more) {
+        JsonWriter w;
+        w.begin_object().key("kind").value(kind);
+        if (!image.empty()) w.key("image").value(image);
+        if (more) more(w);
+        w.end_object();
+        s.ui.out(w.str() + "\n");
+    };
+    eo.started = [&](const Action& a) {
+        if (json) event("start", a.object, nullptr);
+        else s.ui.out("build " + a.object + "\n");
+    };
     eo.build_progress = [&](const std::string& tag, const BuildEvent& ev) {
         std::lock_guard<std::mutex> l(out);
-        if (r.progress == BuildRequest::Progress::Json) {
-            s.ui.out(JsonWriter().begin_object().key("image").value(tag).key("kind")
-                         .value(ev.kind == BuildEvent::Kind::Step ? "step" : "output").key("text").value(ev.text)
-                         .end_object().str() + "\n");
+        if (json) {
+            event(ev.kind == BuildEvent::Kind::Step ? "step" : "output", tag, [&](JsonWriter& w) { w.key("text").value(ev.text); });
         } else if (r.progress == BuildRequest::Progress::Plain ||
                    (ev.kind == BuildEvent::Kind::Step && s.ui.out_terminal)) {
             s.ui.out("  " + container_of[tag] + " | " + ev.text + "\n");
@@ -52,17 +65,33 @@ int build(Session& s, const BuildRequest& r) {
     int built = 0;
     eo.finished = [&](const Action& a, const ActionResult& res) {
         if (res.outcome != Outcome::Done) return;
-        s.ui.out("built " + a.object + " (" + res.produced.substr(0, 19) + ")\n");
         ++built;
+        if (json)
+            event("built", a.object, [&](JsonWriter& w) {
+                w.key("id").value(res.produced).key("seconds").value(std::round(res.seconds * 1000) / 1000);
+            });
+        else s.ui.out("built " + a.object + " (" + res.produced.substr(0, 19) + ")\n");
     };
     ExecReport report = execute(*plan, s.connect, eo);
-    s.ui.out(std::to_string(built) + " image" + (built == 1 ? "" : "s") + " built\n");
+    if (!json) s.ui.out(std::to_string(built) + " image" + (built == 1 ? "" : "s") + " built\n");
+    int failed = 0, not_built = 0;
     for (std::size_t i = 0; i < report.results.size(); ++i) {
         const auto& res = report.results[i];
-        if (res.outcome == Outcome::Failed) fail(s.ui, Error{res.message});
-        else if (res.outcome == Outcome::NotStarted)
-            s.ui.err("not built: " + plan->actions[i].object + " (" + res.message + ")\n");
+        const std::string& image = plan->actions[i].object;
+        if (res.outcome == Outcome::Failed) {
+            ++failed;
+            if (json) event("failed", image, [&](JsonWriter& w) { w.key("message").value(redact(res.message)); });
+            else fail(s.ui, Error{res.message});
+        } else if (res.outcome == Outcome::NotStarted) {
+            ++not_built;
+            if (json) event("not_built", image, [&](JsonWriter& w) { w.key("message").value(redact(res.message)); });
+            else s.ui.err("not built: " + image + " (" + res.message + ")\n");
+        }
     }
+    if (json)
+        event("summary", "", [&](JsonWriter& w) {
+            w.key("built").value(built).key("failed").value(failed).key("not_built").value(not_built).key("ok").value(report.ok());
+        });
     return report.ok() ? kExitOk : kExitError;
 }
 

@@ -3,6 +3,7 @@
 #include "cli/ops/ops.hpp"
 
 #include "engine/config/config.hpp"
+#include "util/json_writer.hpp"
 #include "engine/config/legacy.hpp"
 #include "engine/model/secrets.hpp"
 #include "util/files.hpp"
@@ -101,6 +102,24 @@ Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileO
             if (auto saved = save_to_host_file(p.root, answers); !saved) s.ui.err("dockerops: " + saved.error().text() + "\n");
     }
     return d;
+}
+
+int validate_json(Session& s, const Where& where) {
+    LoadResult r = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file),
+                                where.host_file ? std::optional<fs::path>(*where.host_file) : std::nullopt);
+    JsonWriter w;
+    w.begin_object().key("ok").value(r.project.has_value());
+    w.key("summary");
+    if (r.project) w.value(summary(*r.project)); else w.null();
+    w.key("diagnostics").begin_array();
+    for (const auto& d : r.diagnostics.sorted()) {
+        w.begin_object().key("severity").value(d.severity == Severity::Error ? "error" : "warning");
+        w.key("file").value(d.pos.file).key("line").value(d.pos.line).key("column").value(d.pos.column);
+        w.key("message").value(redact(d.message)).key("hint").value(redact(d.hint)).end_object();
+    }
+    w.end_array().end_object();
+    s.ui.out(w.str() + "\n");
+    return r.project ? kExitOk : kExitError;
 }
 
 int validate(Session& s, const Where& where) {

@@ -69,6 +69,8 @@ std::optional<Project> load_or_report(Ui& ui, const Where& where);
 Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options = {});
 // validate: "ok: project 'demo', 2 containers, ..." or the errors.
 int validate(Session& s, const Where& where);
+// validate --json: {"ok", "summary", "diagnostics": [{severity, file, line, column, message, hint}]}.
+int validate_json(Session& s, const Where& where);
 // import: dockerops.toml (and the host file) written for a 2016 folder.
 int import_project(Session& s, const std::string& folder, const std::optional<std::string>& output, bool force);
 // init: the project's key pair.

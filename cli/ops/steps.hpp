@@ -34,5 +34,12 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
 // The summary (and --json results); the exit code.
 int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags);
 int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags);
+// The plan as a command shows it: its text, or with --json its plan event.
+void show_plan(Session& s, const Plan& plan, const ApplyFlags& flags);
+
+// --json: JSON Lines events (ops/events.cpp).
+std::string plan_event(const Plan& plan);
+void add_json_events(Ui& ui, const Plan& plan, ExecOptions& eo);
+std::string summary_event(const Plan& plan, const ExecReport& report);
 
 }  // namespace dockerops::ops

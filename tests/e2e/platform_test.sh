@@ -184,5 +184,38 @@ assert c["instances"][0]["links"] == [{"alias": "DB", "external": False, "target
 PY
   pass ;;
 
+json_outputs)
+  # Every --json output parses and matches its schema (schemas/), on real output.
+  SRC="$(dirname "$0")/../.."
+  check() { /usr/bin/python3 "$SRC/tests/schema/check_json_output.py" "$SRC" "$@" || fail "$2 does not match $1"; }
+  write_project
+  dops validate --json >"$DIR/validate.json" || fail "validate --json"
+  check validate.schema.json "$DIR/validate.json"
+  printf '[containers.app]\nbuild_arg = 1\n' >"$DIR/bad.toml"
+  "$BIN" validate --json -f "$DIR/bad.toml" >"$DIR/invalid.json" && fail "validate --json of a bad file exited 0"
+  check validate.schema.json "$DIR/invalid.json"
+  grep -q '"line":2,"column":1,"message":"unknown key' "$DIR/invalid.json" || fail "the diagnostic's position: $(cat "$DIR/invalid.json")"
+  out=$(dops apply --json 2>&1 </dev/null) && fail "apply --json without --yes went ahead"
+  grep -q -- "--json needs --yes" <<<"$out" || fail "apply --json without --yes said: $out"
+  dops apply --json --yes >"$DIR/apply.jsonl" || fail "apply --json: $(cat "$DIR/apply.jsonl")"
+  check apply-events.schema.json "$DIR/apply.jsonl" --lines
+  head -1 "$DIR/apply.jsonl" | grep -q '^{"event":"plan"' || fail "the first event is not the plan"
+  tail -1 "$DIR/apply.jsonl" | grep -q '^{"event":"summary".*"done":6,"failed":0,"not_started":0,"ok":true}$' || fail "summary: $(tail -1 "$DIR/apply.jsonl")"
+  grep -q '^{"event":"progress","id":[0-9]*,"object":"'"$PROJECT"'/app:latest","step":true' "$DIR/apply.jsonl" || fail "no build progress event"
+  [ "$(grep -c '^{"event":"end"' "$DIR/apply.jsonl")" = 6 ] || fail "end events"
+  dops apply --json --yes >"$DIR/noop.jsonl" || fail "second apply --json"
+  check apply-events.schema.json "$DIR/noop.jsonl" --lines
+  [ "$(wc -l <"$DIR/noop.jsonl")" = 2 ] || fail "a no-op apply --json: $(cat "$DIR/noop.jsonl")"
+  dops ps --json >"$DIR/ps.json" || fail "ps --json"
+  check ps.schema.json "$DIR/ps.json"
+  /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [x["container"]+"."+x["instance"] for x in r]==["app.one","app.two","db.master"], r' "$DIR/ps.json" || fail "ps --json rows"
+  dops build --progress json all >"$DIR/build.jsonl" || fail "build --progress json"
+  check build-events.schema.json "$DIR/build.jsonl" --lines
+  tail -1 "$DIR/build.jsonl" | grep -qx '{"kind":"summary","built":2,"failed":0,"not_built":0,"ok":true}' || fail "build summary: $(tail -1 "$DIR/build.jsonl")"
+  dops destroy --json --yes --allow-destroy-all >"$DIR/destroy.jsonl" || fail "destroy --json"
+  check apply-events.schema.json "$DIR/destroy.jsonl" --lines
+  tail -1 "$DIR/destroy.jsonl" | grep -q '"ok":true}$' || fail "destroy summary"
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac
