@@ -19,7 +19,8 @@ void add_apply_options(po::options_description& o) {
         "lock-timeout", po::value<int>()->default_value(120), "seconds to wait for another apply or destroy")(
         "json", "JSON Lines on stdout instead of text: plan, start, progress, end and summary events (needs --yes)")("allow-destroy-all", "let a plan remove every instance of the project")(
         "progress", po::value<std::string>()->default_value("auto"),
-                                                 "build output: auto (none) or plain (every line)");
+                                                 "auto (a live line per running action on a terminal, else a line per result) or plain (every build output line too)")(
+        "quiet,q", "nothing but the result: no plan (with --yes), no progress, the summary and errors");
 }
 
 po::variables_map parse(const Args& args, po::options_description& opts) {
@@ -60,6 +61,7 @@ ops::ApplyFlags apply_flags(const po::variables_map& vm) {
     f.lock_timeout = vm["lock-timeout"].as<int>();
     f.json = vm.count("json") > 0;
     f.plain_progress = vm.count("progress") && vm["progress"].as<std::string>() == "plain";
+    f.quiet = vm.count("quiet") > 0;
     return f;
 }
 

@@ -1,6 +1,7 @@
 // plan, apply (a fresh plan or a saved one), destroy and clean, unlock, graph:
 // observe under the project lock, plan, ask, carry out.
 #include "cli/ops/ops.hpp"
+#include "cli/ops/live.hpp"
 #include "cli/ops/steps.hpp"
 
 #include "engine/config/config.hpp"
@@ -131,6 +132,7 @@ std::optional<ProjectLock> confirm_unlocked(Session& s, ProjectLock lock, Provid
 }
 
 void show_plan(Session& s, const Plan& plan, const ApplyFlags& flags) {
+    if (flags.quiet && flags.yes && !flags.json) return;
     s.ui.out(flags.json ? plan_event(plan) : render_text(plan, {s.ui.color}));
 }
 
@@ -142,6 +144,29 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
     }
     auto out = std::make_shared<std::mutex>();
     Ui& ui = s.ui;
+    if (flags.quiet) {
+        eo.log = nullptr;
+        return execute(plan, s.connect, eo);
+    }
+    if (ui.out_terminal && !flags.plain_progress) {
+        // Hooks the caller gave (run's) keep working alongside the live lines.
+        LiveProgress live(ui);
+        auto started = eo.started;
+        auto finished = eo.finished;
+        eo.log = [&live](const std::string& line) { live.line(redact(line)); };
+        eo.started = [&live, started](const Action& a) {
+            live.started(a);
+            if (started) started(a);
+        };
+        eo.finished = [&live, finished](const Action& a, const ActionResult& r) {
+            live.finished(a.id);
+            if (finished) finished(a, r);
+        };
+        eo.build_progress = [&live](const std::string& image, const BuildEvent& e) {
+            if (e.kind == BuildEvent::Kind::Step || e.text.find(": ") != std::string::npos) live.detail(image, e.text);
+        };
+        return execute(plan, s.connect, eo);
+    }
     eo.log = [out, &ui](const std::string& line) {
         std::lock_guard<std::mutex> l(*out);
         ui.out(redact(line) + "\n");
@@ -155,7 +180,7 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
 }
 
 int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags) {
-    s.ui.out(flags.json ? summary_event(plan, report) : "\n" + redact(report.summary(plan)));
+    s.ui.out(flags.json ? summary_event(plan, report) : (flags.quiet ? "" : "\n") + redact(report.summary(plan)));
     return report.ok() ? kExitOk : kExitError;
 }
 
@@ -231,7 +256,7 @@ int apply(Session& s, const ApplyRequest& r) {
     auto held = confirm_unlocked(s, std::move(*lock), engine, *plan, *observed, r.flags, "Apply these changes?",
                                  "Apply cancelled.", true);
     if (!held) return kExitError;
-    if (!r.flags.json) s.ui.out("\n");
+    if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
     return carry_out(s, *plan, r.flags);
 }
 
@@ -286,7 +311,7 @@ int remove_instances(Session& s, const RemoveRequest& r) {
         auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, *r.question, "Cancelled.", false);
         if (!held) return kExitError;
     }
-    if (!r.flags.json) s.ui.out("\n");
+    if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
     return carry_out(s, *plan, r.flags);
 }
 

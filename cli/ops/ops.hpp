@@ -56,6 +56,7 @@ struct ApplyFlags {
     int lock_timeout = 120;   // seconds
     bool json = false;
     bool plain_progress = false;   // every build output line
+    bool quiet = false;            // nothing but the result (the summary, and errors)
 };
 
 // "dockerops: <message>" on standard error; returns kExitError.
