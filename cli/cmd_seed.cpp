@@ -218,22 +218,23 @@ int cmd_shell(const Args& args) {
 }
 
 int cmd_logs(const Args& args) {
-    Command c("dockerops logs TARGET [-f|--follow] [--file FILE]");
-    c.opts.add_options()("follow,F", "keep printing new output (-f, as docker logs -f)");
+    Command c("dockerops logs [TARGET...] [-f|--follow] [--tail N] [--since T] [--program NAME] [--file FILE]");
+    c.opts.add_options()("follow,F", "keep printing new output (-f, as docker logs -f)")(
+        "tail,n", po::value<int>(), "only the last N lines of each")(
+        "since", po::value<std::string>(), "only what came after: 10m, 2h, a UNIX time or 2026-11-26T08:00:00")(
+        "program", po::value<std::string>(), "a supervisord program's own log (base container), not the container's output");
     // Here -f follows, as in docker logs; the project file is --file.
     Args a = args;
     for (auto& w : a) if (w == "--follow" || w == "-f") w = "-F";
     auto parsed = c.parse(a);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
-    const auto t = targets(vm);
-    if (t.size() != 1) return fail(Error{"logs takes one TARGET"});
-    auto s = ops::logs(terminal_session(), where(vm), t[0], vm.count("follow") > 0, [](std::string_view chunk) {
-        std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        std::cout.flush();
-    });
-    if (!s) return fail(s.error());
-    return ops::kExitOk;
+    ops::LogsRequest r{where(vm), targets(vm), {}, "", ""};
+    r.options.follow = vm.count("follow") > 0;
+    if (vm.count("tail")) r.options.tail = vm["tail"].as<int>();
+    if (vm.count("since")) r.since = vm["since"].as<std::string>();
+    if (vm.count("program")) r.program = vm["program"].as<std::string>();
+    return ops::logs(terminal_session(), r);
 }
 
 int cmd_status(const Args& args) {

@@ -86,7 +86,7 @@ public:
         s_->calls.push_back("exec-attached " + c->name + " " + (cmd.empty() ? std::string() : cmd[0]));
         return 0;
     }
-    Status stream_logs(const std::string& id, bool, const std::function<void(std::string_view)>& out) override {
+    Status stream_logs(const std::string& id, const LogOptions&, const std::function<void(std::string_view)>& out) override {
         std::lock_guard<std::mutex> l(s_->m);
         auto* c = s_->by_ref(id);
         if (!c) return Error{"No such container: " + id, id, 404};

@@ -131,11 +131,4 @@ Result<int> shell_interactive(Session& s, const Where& where, const std::string&
     return ch->engine->exec_attached(ch->container.id, {"sh", "-c", kInteractiveShell});
 }
 
-Status logs(Session& s, const Where& where, const std::string& target, bool follow,
-            const std::function<void(std::string_view)>& sink) {
-    auto ch = choose(s, where, target, false);
-    if (!ch) return ch.error();
-    return ch->engine->stream_logs(ch->container.id, follow, sink);
-}
-
 }  // namespace dockerops::ops

@@ -178,8 +178,17 @@ Result<SshTarget> ssh_target(Session& s, const Where& where, const std::string& 
 // shell: a command's result, or an interactive shell (exit code) on a terminal.
 Result<ExecResult> shell_command(Session& s, const Where& where, const std::string& target, const std::vector<std::string>& cmd);
 Result<int> shell_interactive(Session& s, const Where& where, const std::string& target);
-// logs: the instance's output to `sink`.
-Status logs(Session& s, const Where& where, const std::string& target, bool follow,
-            const std::function<void(std::string_view)>& sink);
+// logs: the output of the instances TARGETS match (none: every instance), as
+// docker logs gives it for one; with several, each line prefixed by its
+// instance ("web.one  | ...", coloured on a terminal), read at once. With
+// `program`, that supervisord program's own log in each (no --follow).
+struct LogsRequest {
+    Where where;
+    std::vector<std::string> targets;
+    Provider::LogOptions options;
+    std::string since;     // "10m", "2h", a UNIX time or an RFC 3339 date; empty: all
+    std::string program;   // a supervisord program of the base container
+};
+int logs(Session& s, const LogsRequest& r);
 
 }  // namespace dockerops::ops

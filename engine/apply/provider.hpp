@@ -11,6 +11,7 @@
 #include "engine/model/spec.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -84,7 +85,13 @@ public:
     // `cmd` in a running container on a TTY; returns its exit code.
     virtual Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) = 0;
     // The container's output as it comes (follow: until the container stops).
-    virtual Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) = 0;
+    struct LogOptions {
+        bool follow = false;
+        int tail = -1;            // the last N lines only; negative: all
+        std::int64_t since = 0;   // UNIX seconds: only what came after; 0: from the start
+    };
+    virtual Status stream_logs(const std::string& id, const LogOptions& options,
+                               const std::function<void(std::string_view)>& out) = 0;
 };
 
 // Each executor worker gets its own connection.

@@ -440,7 +440,8 @@ Result<int> DockerEngine::exec_attached(const std::string& id, const std::vector
     return exec_interactive(endpoint(), version_, id, cmd, {0, 1, std::nullopt});
 }
 
-Status DockerEngine::stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) {
+Status DockerEngine::stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) {
+    const bool follow = options.follow;
     // One inspect: whether the container exists, and whether its output is a
     // TTY's raw stream or the multiplexed one.
     auto raw = call("GET", "/containers/" + url_encode(id) + "/json");
@@ -451,7 +452,10 @@ Status DockerEngine::stream_logs(const std::string& id, bool follow, const std::
     bool tty = false;
     if (parser.parse(body)["Config"]["Tty"].get_bool().get(tty) != simdjson::SUCCESS) tty = false;
     HttpRequest req;
-    req.path = api("/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1" + std::string(follow ? "&follow=1" : ""));
+    std::string q = "/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1" + std::string(follow ? "&follow=1" : "");
+    if (options.tail >= 0) q += "&tail=" + std::to_string(options.tail);
+    if (options.since > 0) q += "&since=" + std::to_string(options.since);
+    req.path = api(q);
     req.timeout = follow ? std::chrono::hours(24 * 365) : std::chrono::minutes(5);
     std::string pending;
     req.on_data = [&](std::string_view chunk) {

@@ -48,7 +48,7 @@ public:
     }
     Result<int> run_attached(const std::string& id) override;
     Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override;
-    Status stream_logs(const std::string& id, bool follow, const std::function<void(std::string_view)>& out) override;
+    Status stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) override;
     // Names of the containers publishing a host port (to say who holds it).
     Result<std::vector<std::string>> publishers_of(int port);
 

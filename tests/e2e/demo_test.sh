@@ -151,10 +151,13 @@ commands)
   dops build base --progress json >"$DIR/build.jsonl" || fail "build --progress json"
   python3 -c '
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+lines = [json.loads(l) for l in open(sys.argv[1])]
 assert any(l["kind"] == "step" and l["text"].startswith("Step 1/") for l in lines), lines[:3]
-assert all(set(l) == {"image", "kind", "text"} for l in lines)
+assert all(set(l) == {"image", "kind", "text"} for l in lines if l["kind"] in ("step", "output"))
+assert lines[-1]["kind"] == "summary" and lines[-1]["ok"], lines[-1]
 ' "$DIR/build.jsonl" || fail "build --progress json does not give one JSON object a line"
+  /usr/bin/python3 "$SRC/tests/schema/check_json_output.py" "$SRC" build-events.schema.json "$DIR/build.jsonl" --lines \
+    || fail "build --progress json does not match its schema"
   dops build all >/dev/null || fail "build"
   dops run all >/dev/null || fail "run all"
   ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-base-two")
@@ -165,6 +168,10 @@ assert all(set(l) == {"image", "kind", "text"} for l in lines)
   dops shell demo.one sh -c 'echo out; echo err >&2; exit 5' >"$DIR/o" 2>"$DIR/e" && fail "exit code not passed through" || [ $? = 5 ] || fail "exit code is not 5"
   [ "$(cat "$DIR/o")" = out ] && [ "$(cat "$DIR/e")" = err ] || fail "shell output: $(cat "$DIR/o") / $(cat "$DIR/e")"
   dops logs base.one | grep -q "supervisord started" || fail "logs base.one: $(dops logs base.one)"
+  # A supervisord program's own log: sshd's, in both base instances.
+  out=$(dops logs base --program sshd --tail 20) || fail "logs --program sshd: $out"
+  grep -q "^base.one | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
+  grep -q "^base.two | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
   # --follow keeps reading: a line printed later still arrives.
   dops logs base.one -f >"$DIR/follow.log" 2>&1 & follower=$!
   sleep 1

@@ -170,6 +170,18 @@ verbs)
   out=$(dops stop one 2>&1) && fail "stop of a name that is no instance succeeded"
   grep -q "no instance of the project matches 'one' (did you mean 'app.one'?)" <<<"$out" || fail "stop one said: $out"
   [ "$(dops exec app.two sh -c 'echo "$INSTANCE"')" = two ] || fail "exec"
+  # logs: every instance by default, each line prefixed by its instance; --tail; --since.
+  for i in one two; do
+    dops exec "app.$i" sh -c "echo first-$i >/proc/1/fd/1; echo second-$i >/proc/1/fd/1" || fail "write to app.$i's output"
+  done
+  out=$(dops logs) || fail "logs: $out"
+  grep -qx "app.one   | first-one" <<<"$out" || fail "logs of every instance, prefixed: $out"
+  grep -qx "app.two   | second-two" <<<"$out" || fail "logs of every instance, prefixed: $out"
+  [ "$(dops logs app.one --tail 1)" = second-one ] || fail "logs --tail 1: $(dops logs app.one --tail 1)"
+  [ "$(dops logs app --tail 1 | sort)" = "$(printf 'app.one | second-one\napp.two | second-two')" ] || fail "logs of a container's instances: $(dops logs app --tail 1)"
+  [ -z "$(dops logs app.one --since "$(($(date +%s) + 5))")" ] || fail "logs --since the future printed something"
+  out=$(dops logs app.one --since soon 2>&1) && fail "a bad --since was accepted"
+  grep -q "since 'soon' is not a duration" <<<"$out" || fail "bad --since said: $out"
   dops config >"$DIR/config.json" || fail "config"
   grep -q "tok-$$" "$DIR/config.json" && fail "config printed a secret"
   /usr/bin/python3 - "$DIR/config.json" <<'PY' || fail "config JSON"

@@ -1,0 +1,112 @@
+// dockerops logs: one instance's output as docker logs gives it, or several
+// at once, each line prefixed by its instance as `docker compose logs` does.
+#include "cli/ops/ops.hpp"
+#include "cli/ops/steps.hpp"
+
+#include "engine/model/runtime.hpp"
+#include "engine/model/secrets.hpp"
+
+#include <atomic>
+#include <ctime>
+#include <future>
+#include <mutex>
+#include <set>
+
+namespace dockerops::ops {
+
+namespace {
+
+// "10m" (that long ago), a UNIX time, or "2026-11-26T08:00:00Z".
+std::optional<std::int64_t> since_seconds(const std::string& text) {
+    if (text.empty()) return 0;
+    if (auto ns = parse_duration_ns(text)) return static_cast<std::int64_t>(std::time(nullptr)) - *ns / 1'000'000'000;
+    if (text.find_first_not_of("0123456789") == std::string::npos && text.size() < 12) return std::stoll(text);
+    std::tm tm{};
+    if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return static_cast<std::int64_t>(timegm(&tm));
+    return std::nullopt;
+}
+
+constexpr const char* kColours[] = {"36", "33", "32", "35", "34", "31"};
+
+}  // namespace
+
+int logs(Session& s, const LogsRequest& r) {
+    auto since = since_seconds(r.since);
+    if (!since) return fail(s.ui, Error{"--since '" + r.since + "' is not a duration (10m), a UNIX time or a date (2026-11-26T08:00:00)"});
+    if (!r.program.empty() && r.options.follow) return fail(s.ui, Error{"--program reads a program's log file: it cannot --follow"});
+    auto ob = load_and_observe(s, r.where);
+    if (!ob) return fail(s.ui, ob.error());
+    const Project& p = ob->project;
+    std::vector<const ObservedContainer*> chosen;
+    std::set<std::string> matched;
+    for (const auto& c : ob->state.containers) {
+        const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
+        if (ci.empty() || in.empty() || c.name != container_name(p.name, ci, in)) continue;
+        bool take = r.targets.empty();
+        for (const auto& t : r.targets)
+            if (t == ci + "." + in || t == ci || t == c.name) take = true, matched.insert(t);
+        if (take) chosen.push_back(&c);
+    }
+    for (const auto& t : r.targets)
+        if (!matched.count(t)) return fail(s.ui, Error{"no instance of the project matches '" + t + "'", "project " + p.name});
+    if (chosen.empty()) return fail(s.ui, Error{"the project has no instance to show", "project " + p.name});
+
+    Provider::LogOptions options = r.options;
+    options.since = *since;
+    const bool prefix = chosen.size() > 1;
+    std::size_t width = 0;
+    for (const auto* c : chosen) width = std::max(width, c->label(labels::kContainer).size() + 1 + c->label(labels::kInstance).size());
+    std::mutex out;
+    std::atomic<int> failed{0};
+    // Each instance read on its own connection; its lines passed on whole.
+    auto read_one = [&](const ObservedContainer* c, std::size_t index) {
+        std::string name = c->label(labels::kContainer) + "." + c->label(labels::kInstance);
+        std::string head = name + std::string(width - name.size(), ' ') + " | ";
+        if (s.ui.color) head = "\033[" + std::string(kColours[index % 6]) + "m" + head + "\033[0m";
+        std::string pending;
+        auto emit = [&](std::string_view chunk, bool flush) {
+            if (!prefix) {
+                std::lock_guard<std::mutex> l(out);
+                s.ui.out(redact(std::string(chunk)));
+                return;
+            }
+            pending.append(chunk);
+            std::size_t nl;
+            std::lock_guard<std::mutex> l(out);
+            while ((nl = pending.find('\n')) != std::string::npos) {
+                s.ui.out(head + redact(pending.substr(0, nl)) + "\n");
+                pending.erase(0, nl + 1);
+            }
+            if (flush && !pending.empty()) s.ui.out(head + redact(pending) + "\n"), pending.clear();
+        };
+        auto engine = s.connect();
+        if (!engine) {
+            ++failed;
+            std::lock_guard<std::mutex> l(out);
+            s.ui.err("dockerops: " + name + ": " + engine.error().text() + "\n");
+            return;
+        }
+        Status st = ok_status();
+        if (!r.program.empty()) {
+            const int lines = options.tail >= 0 ? options.tail : 200;
+            auto ex = (*engine)->exec(c->id, {"sh", "-c", "supervisorctl tail -65536 \"$0\" | tail -n \"$1\"", r.program, std::to_string(lines)});
+            if (!ex) st = ex.error();
+            else if (ex->exit_code != 0) st = Error{"no supervisord program '" + r.program + "' here: " + ex->out + ex->err, name};
+            else emit(ex->out, true);
+        } else {
+            st = (*engine)->stream_logs(c->id, options, [&](std::string_view chunk) { emit(chunk, false); });
+            emit("", true);
+        }
+        if (!st) {
+            ++failed;
+            std::lock_guard<std::mutex> l(out);
+            s.ui.err("dockerops: " + name + ": " + redact(st.error().text()) + "\n");
+        }
+    };
+    std::vector<std::future<void>> readers;
+    for (std::size_t i = 0; i < chosen.size(); ++i) readers.push_back(std::async(std::launch::async, read_one, chosen[i], i));
+    for (auto& f : readers) f.get();
+    return failed ? kExitError : kExitOk;
+}
+
+}  // namespace dockerops::ops
