@@ -50,7 +50,8 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.key("mounts").begin_array();
     for (const auto& m : s.mounts)
         w.begin_object().key("source").value(m.source).key("target").value(m.target).key("read_only").value(m.read_only)
-            .key("bind").value(m.bind).key("seed").value(m.seed).key("file").value(m.file).end_object();
+            .key("bind").value(m.bind).key("seed").value(m.seed).key("file").value(m.file)
+            .key("driver").value(m.driver).key("driver_options").object(m.driver_options).end_object();
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
@@ -135,7 +136,7 @@ ContainerSpec read_spec(Node e) {
         for (auto m : a) {
             Node n(element{m});
             s.mounts.push_back({str(n["source"]), str(n["target"]), boolean(n["read_only"]), boolean(n["bind"]), boolean(n["seed"]),
-                                boolean(n["file"])});
+                                boolean(n["file"]), str(n["driver"]), smap(n["driver_options"])});
         }
     s.network = str(e["network"]);
     s.ipv4 = str(e["ipv4"]);

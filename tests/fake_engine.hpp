@@ -250,9 +250,10 @@ public:
         s_->calls.push_back("seed " + dest + " from " + image + ":" + path);
         return ok_status();
     }
-    Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) override {
+    Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels, const std::string& driver,
+                         const std::map<std::string, std::string>&) override {
         std::lock_guard<std::mutex> l(s_->m);
-        s_->calls.push_back("volume " + name);
+        s_->calls.push_back("volume " + name + (driver.empty() ? "" : " driver " + driver));
         s_->volumes.emplace(name, ObservedVolume{name, labels});
         return ok_status();
     }

@@ -106,7 +106,8 @@ private:
                 // Named volumes are made here, labelled as the project's, so
                 // that destroy --purge-data finds them (and nothing else).
                 if (auto r = p_.create_volume(m.source, {{labels::kProject, project},
-                                                         {labels::kOwner, volume_owner_token(project, m.source)}});
+                                                         {labels::kOwner, volume_owner_token(project, m.source)}},
+                                              m.driver, m.driver_options);
                     !r)
                     return r;
                 continue;

@@ -70,7 +70,9 @@ public:
     // must be empty); nothing when the image has no such path.
     virtual Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) = 0;
     // A named volume with these labels; an existing one of that name is kept as it is.
-    virtual Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) = 0;
+    // Made if missing (the engine answers for an existing one of that name); `driver` empty: local.
+    virtual Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels,
+                                 const std::string& driver, const std::map<std::string, std::string>& driver_options) = 0;
     // Volumes labelled for the project (ownership is checked by the caller).
     virtual Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) = 0;
     virtual Status remove_volume(const std::string& name) = 0;

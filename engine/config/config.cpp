@@ -417,6 +417,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     }
     read_project(project_table, p);
     read_containers(doc.get("containers"), p);
+    read_volume_decls(doc.get("volumes"), p);
 
     std::vector<InstanceDecl> decls;
     if (auto* n = doc.get("instances")) {

@@ -17,7 +17,7 @@ namespace dockerops::config_detail {
 
 namespace fs = std::filesystem;
 
-inline const std::vector<std::string> kTopKeys{"project", "containers", "instances"};
+inline const std::vector<std::string> kTopKeys{"project", "containers", "instances", "volumes"};
 inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet"};
 // Keys of how an instance runs: on a container (the default) and on an instance.
 #define DOCKEROPS_RUNTIME_KEYS                                                                     \
@@ -118,6 +118,7 @@ private:
     void declare_builtins(Project& p, const std::vector<InstanceDecl>& decls);
     void read_containers(const toml::node* n, Project& p);
     bool read_image_container(const toml::table& t, const std::string& where, Container& c);
+    void read_volume_decls(const toml::node* n, Project& p);
     void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
     void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);
     std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);

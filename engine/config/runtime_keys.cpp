@@ -332,6 +332,44 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
     r.env_from_files = out;
 }
 
+// [volumes.NAME] driver = "local", options = { type = "tmpfs", device = "tmpfs", o = "size=64m" }
+void Loader::read_volume_decls(const toml::node* n, Project& p) {
+    if (!n) return;
+    auto* t = n->as_table();
+    if (!t) {
+        d_.error(pos(*n), "'volumes' must be a table of volumes, not " + a_type(*n), "write [volumes.NAME] sections");
+        return;
+    }
+    for (auto&& [k, v] : *t) {
+        std::string name(k.str());
+        const std::string where = "[volumes." + name + "]";
+        if (!valid_name(name)) {
+            d_.error(pos(k), "volume name '" + name + "' is not valid", std::string(kNameRule));
+            continue;
+        }
+        auto* vt = v.as_table();
+        if (!vt) {
+            d_.error(pos(v), "volume '" + name + "' must be a table, not " + a_type(v));
+            continue;
+        }
+        check_keys(*vt, {"driver", "options"}, where);
+        VolumeDecl decl;
+        decl.pos = pos(k);
+        if (auto driver = get_string(*vt, "driver", where)) {
+            if (driver->empty() || driver->find_first_of(" \t/") != std::string::npos)
+                d_.error(pos(*vt->get("driver")), "driver '" + *driver + "' in " + where + " is not a driver name");
+            else decl.driver = *driver;
+        }
+        if (auto* o = typed(*vt, "options", toml::node_type::table, where, "a table")) {
+            for (auto&& [ok, ov] : *o->as_table()) {
+                if (auto s = ov.as_string()) decl.options[std::string(ok.str())] = s->get();
+                else d_.error(pos(ov), "option '" + std::string(ok.str()) + "' in " + where + " must be a string, not " + a_type(ov));
+            }
+        }
+        p.volumes[name] = std::move(decl);
+    }
+}
+
 void Loader::read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r) {
     read_limits(t, where, r);
     read_process(t, where, r);

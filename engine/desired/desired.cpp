@@ -342,8 +342,14 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         if (fs::is_directory(p.root / ".dockerops/ssh"))
             s.mounts.push_back({(p.root / ".dockerops/ssh").string(), "/run/dockerops/ssh", true, true, false});
         // Named volumes are the project's own: <project>_<name>, as compose names them.
-        for (const auto& v : inst.volumes)
-            s.mounts.push_back({v.bind ? v.source : p.name + "_" + v.source, v.target, v.read_only, v.bind});
+        for (const auto& v : inst.volumes) {
+            MountSpec m{v.bind ? v.source : p.name + "_" + v.source, v.target, v.read_only, v.bind};
+            if (auto decl = p.volumes.find(v.source); !v.bind && decl != p.volumes.end()) {
+                m.driver = decl->second.driver;
+                m.driver_options = decl->second.options;
+            }
+            s.mounts.push_back(std::move(m));
+        }
         d.instances.push_back(std::move(di));
     }
     bool has_secrets = false;

@@ -107,6 +107,13 @@ struct Instance {
 // name: its type from the name (as the seed), or the one given.
 Instance adhoc_instance(const std::string& container, const std::string& name, std::optional<InstanceType> type);
 
+// [volumes.NAME]: a named volume's driver and options (used as "NAME:/path").
+struct VolumeDecl {
+    std::string driver;                               // empty: "local"
+    std::map<std::string, std::string> options;       // driver options (local: type, device, o)
+    SourcePos pos;
+};
+
 struct Project {
     std::string name;
     std::filesystem::path root;             // folder holding the configuration
@@ -120,6 +127,7 @@ struct Project {
     bool legacy = false;
     bool allow_empty = false;                      // [project] allow_empty: no instances is meant
     std::string subnet;                            // [project] subnet (IPv4 CIDR); empty: the planner picks one
+    std::map<std::string, VolumeDecl> volumes;     // [volumes.NAME]
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;

@@ -45,8 +45,12 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
         if (v.empty() || v == "exposed") v = one;
         else if (one != "exposed") v += ", " + one;
     }
-    for (const auto& m : s.mounts)
+    for (const auto& m : s.mounts) {
         c["mount." + m.target] = std::string(m.bind ? "bind " : "volume ") + m.source + (m.read_only ? " ro" : " rw");
+        // A declared driver or options only when set: a plain volume's entry reads as before.
+        if (!m.driver.empty()) c["mount." + m.target] += " driver " + m.driver;
+        for (const auto& [k, v] : m.driver_options) c["mount." + m.target] += " " + k + "=" + v;
+    }
     if (!s.network.empty()) c["network"] = s.network;
     if (!s.ipv4.empty()) c["address"] = s.ipv4;
     if (!s.aliases.empty()) c["aliases"] = join(s.aliases);

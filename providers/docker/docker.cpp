@@ -572,9 +572,13 @@ Result<ExecResult> DockerEngine::exec(const std::string& id, const std::vector<s
     return out;
 }
 
-Status DockerEngine::create_volume(const std::string& name, const std::map<std::string, std::string>& labels) {
+Status DockerEngine::create_volume(const std::string& name, const std::map<std::string, std::string>& labels,
+                                  const std::string& driver, const std::map<std::string, std::string>& driver_options) {
     JsonWriter w;
-    w.begin_object().key("Name").value(name).key("Labels").object(labels).end_object();
+    w.begin_object().key("Name").value(name).key("Labels").object(labels);
+    if (!driver.empty()) w.key("Driver").value(driver);
+    if (!driver_options.empty()) w.key("DriverOpts").object(driver_options);
+    w.end_object();
     auto r = call("POST", "/volumes/create", w.str());
     if (!r) return r.error();
     if (!is_2xx(r->status)) return engine_error(*r, "volume " + name, "create");

@@ -39,7 +39,8 @@ public:
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
     Result<std::string> logs_tail(const std::string& id, int lines) override;
     Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override;
-    Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels) override;
+    Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels, const std::string& driver,
+                         const std::map<std::string, std::string>& driver_options) override;
     Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override;
     Status remove_volume(const std::string& name) override;
     Status remove_image(const std::string& ref, bool force) override;

@@ -21,6 +21,9 @@ image_runtime)
   cat >"$DIR/dockerops.toml" <<TOML
 [project]
 name = "$PROJECT"
+[volumes.scratch]
+driver = "local"
+options = { type = "tmpfs", device = "tmpfs", o = "size=16m" }
 [containers.cache]
 image = "$LOCAL_IMAGE"
 pull = "never"
@@ -37,7 +40,7 @@ healthcheck = { test = ["CMD", "test", "-d", "/data"], interval = "1s", retries 
 [[instances]]
 container = "cache"
 name = "one"
-volumes = ["cachedata:/data"]
+volumes = ["cachedata:/data", "scratch:/scratch"]
 
 [[instances]]
 container = "app"
@@ -68,6 +71,10 @@ TOML
   docker exec "$PROJECT-app-one" touch /run/x || fail "tmpfs /run"
   docker exec "$PROJECT-app-one" grep -q "10.9.8.7.*db.local" /etc/hosts || fail "extra_hosts"
   [ "$(insp '{{.HostConfig.CapDrop}}' app-one)" = "[ALL]" ] || fail "cap_drop"
+  # A declared volume gets its driver and options; a plain one the engine's local driver.
+  [ "$(docker volume inspect -f '{{.Driver}} {{.Options.type}} {{.Options.o}}' "${PROJECT}_scratch")" = "local tmpfs size=16m" ] \
+    || fail "volume scratch: $(docker volume inspect "${PROJECT}_scratch")"
+  docker exec "$PROJECT-cache-one" sh -c 'grep -q " /scratch tmpfs " /proc/mounts' || fail "/scratch is not the tmpfs volume"
   out=$(dops plan) && [ "$out" = "No changes." ] || fail "second plan: $out"
   # The restart policy restarts a killed process, and the plan is still empty.
   docker exec "$PROJECT-cache-one" sh -c 'kill -9 $(pidof sleep)' || fail "kill"
@@ -106,6 +113,8 @@ name = "one"
 TOML
   out=$(dops plan) || fail "plan: $out"
   grep -qx "pull     image localhost:9/none-$$:1: not on the engine" <<<"$out" || fail "plan: $out"
+  dops plan --json >"$DIR/plan.json" || fail "plan --json"
+  /usr/bin/python3 "$(dirname "$0")/../schema/check_plan.py" "$(dirname "$0")/../.." "$DIR/plan.json" || fail "a plan with a pull does not match schemas/plan.schema.json"
   out=$(dops apply --yes 2>&1) && fail "apply of an image that cannot be pulled succeeded: $out"
   grep -q "image localhost:9/none-$$:1: pull failed" <<<"$out" || grep -q "image localhost:9/none-$$:1: .*connection refused" <<<"$out" || fail "the failure is not named: $out"
   [ "$(count_containers)" = 0 ] || fail "an instance was created without its image"

@@ -250,3 +250,45 @@ TEST_CASE("runtime keys invalid: a key on a container is checked there") {
           "dockerops.toml:2:11: restart policy 'never' in [containers.web] is not one (one of \"no\", \"on-failure\", "
           "\"on-failure:N\", \"always\", \"unless-stopped\")");
 }
+
+TEST_CASE("volumes: a declared volume's driver and options reach the mount, and a plain one is as before") {
+    TempProject p;
+    auto r = p.parse(R"([volumes.scratch]
+driver = "local"
+options = { type = "tmpfs", device = "tmpfs", o = "size=64m" }
+[containers.web]
+[[instances]]
+container = "web"
+name = "one"
+volumes = ["scratch:/scratch", "plain:/plain"]
+)");
+    REQUIRE(r.ok());
+    CHECK(r.project->volumes.at("scratch").driver == "local");
+    CHECK(r.project->volumes.at("scratch").options.at("o") == "size=64m");
+    Environment env;
+    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
+    env.interface_address = env.getenv;
+    auto d = compile(*r.project, env);
+    REQUIRE(d);
+    const auto& mounts = d->find("web.one")->spec.mounts;
+    auto scratch = std::find_if(mounts.begin(), mounts.end(), [](const MountSpec& m) { return m.target == "/scratch"; });
+    auto plain = std::find_if(mounts.begin(), mounts.end(), [](const MountSpec& m) { return m.target == "/plain"; });
+    REQUIRE(scratch != mounts.end());
+    REQUIRE(plain != mounts.end());
+    CHECK(scratch->source == std::string(r.project->name) + "_scratch");
+    CHECK(scratch->driver == "local");
+    CHECK(scratch->driver_options.at("type") == "tmpfs");
+    CHECK(plain->driver.empty());
+    auto canon = canonical_spec(d->find("web.one")->spec, {}, "");
+    CHECK(canon.at("mount./plain") == "volume " + r.project->name + "_plain rw");
+    CHECK(canon.at("mount./scratch") == "volume " + r.project->name + "_scratch rw driver local device=tmpfs o=size=64m type=tmpfs");
+}
+
+TEST_CASE("volumes invalid: keys, names and option values are checked with their position") {
+    CHECK(first_error("[volumes.data]\ndriverr = \"local\"\n") ==
+          "dockerops.toml:2:1: unknown key 'driverr' in [volumes.data] (did you mean 'driver'?)");
+    CHECK(first_error("[volumes.Data]\n") ==
+          "dockerops.toml:1:10: volume name 'Data' is not valid (names match [a-z0-9][a-z0-9_-]*)");
+    CHECK(first_error("[volumes.data]\noptions = { size = 64 }\n") ==
+          "dockerops.toml:2:20: option 'size' in [volumes.data] must be a string, not an integer");
+}
