@@ -239,6 +239,8 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         if (!why.empty()) {
             a.kind = ActionKind::Replace;
             a.cause = join(why);
+        } else if (di.job && seen->state == "exited" && seen->exit_code == 0) {
+            return;   // a job that ran to the end: as desired
         } else if (seen->state != "running") {
             a.kind = ActionKind::Start;
             a.cause = state_cause(*seen);
@@ -248,6 +250,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     }
     if (a.kind != ActionKind::Start) a.container = std::move(spec);
     a.attach = di.attach && a.kind == ActionKind::Create;
+    a.job = di.job;
     a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
     b.add(std::move(a), leftovers);
 }

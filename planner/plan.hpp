@@ -37,6 +37,7 @@ struct Action {
     std::vector<std::string> secret_env;   // env names never written in clear (plan files show a hash)
     double sleep = 0;                 // after start, before dependents start
     bool attach = false;              // create: started on the caller's terminal, removed when it ends (never saved)
+    bool job = false;                 // create/replace/start: ready when it has exited 0 (depends_on "completed")
 };
 
 // A compact record of what was observed, kept in saved plans so that a stale

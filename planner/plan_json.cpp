@@ -203,6 +203,7 @@ std::string render_json(const Plan& plan) {
         if (!a.target_name.empty()) w.key("target_name").value(a.target_name);
         if (!a.path.empty()) w.key("path").value(a.path);
         if (a.sleep > 0) w.key("sleep").value(a.sleep);
+        if (a.job) w.key("job").value(true);
         if (!a.secret_env.empty()) w.key("secret_env").strings(a.secret_env);
         if (a.build) {
             w.key("build").begin_object().key("context").value(a.build->context_dir).key("tag").value(a.build->tag);
@@ -269,6 +270,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
         double sleep = 0;
         if (e["sleep"].get_double().get(sleep) == simdjson::SUCCESS) a.sleep = sleep;
         a.secret_env = strings(e["secret_env"]);
+        a.job = boolean(e["job"]);
         if (!e["build"].error()) {
             Node b = e["build"];
             bool no_cache = boolean(b["no_cache"]);

@@ -35,6 +35,7 @@ struct FakeState {
     ObjectKinds kinds{ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
     int attached_exit = 0;                  // what an attached run exits with
     std::map<std::string, std::map<std::string, std::string>> registry;   // what a pull can fetch: ref -> labels
+    std::map<std::string, int> job_exit;    // container name -> the exit code wait_exit sees
 
     std::string new_id(const std::string& prefix) { return prefix + std::to_string(next++); }
     ObservedContainer* by_name(const std::string& name) {
@@ -236,6 +237,16 @@ public:
         if (!c) return Error{"No such container: " + id, "container " + id, 404};
         if (c->state != "running") return Error{"exited (" + std::to_string(c->exit_code) + ") on start", "container " + c->name};
         return ok_status();
+    }
+    // A job: it "runs to its end" now, exiting with job_exit (by container name, default 0).
+    Result<int> wait_exit(const std::string& id, std::chrono::milliseconds) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, "container " + id, 404};
+        s_->calls.push_back("wait " + c->name);
+        c->state = "exited";
+        c->exit_code = s_->job_exit.count(c->name) ? s_->job_exit.at(c->name) : 0;
+        return c->exit_code;
     }
     Result<ObservedContainer> inspect_container(const std::string& id) override {
         std::lock_guard<std::mutex> l(s_->m);

@@ -123,6 +123,18 @@ private:
     }
 
     Status ready(const Action& a, const std::string& id) {
+        if (a.job) {   // depends_on "completed": ready once it has run to the end with exit 0
+            auto code = p_.wait_exit(id, std::chrono::minutes(30));
+            if (!code) return code.error();
+            if (*code != 0) {
+                auto tail = p_.logs_tail(id, 10);
+                std::string out = tail ? *tail : std::string();
+                while (!out.empty() && out.back() == '\n') out.pop_back();
+                return Error{"the job exited (" + std::to_string(*code) + ")" + (out.empty() ? "" : "; its last output:\n" + out),
+                             a.object};
+            }
+            return ok_status();
+        }
         if (auto s = p_.wait_ready(id, o_.ready_deadline); !s) return s;
         if (a.sleep > 0) std::this_thread::sleep_for(std::chrono::duration<double>(a.sleep));
         return ok_status();

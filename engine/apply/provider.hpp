@@ -63,6 +63,8 @@ public:
     virtual Status rename_container(const std::string& id, const std::string& new_name) = 0;
     // Until running (or healthy, when the container has a health check), or the deadline.
     virtual Status wait_ready(const std::string& id, std::chrono::milliseconds deadline) = 0;
+    // Until the container has stopped (a job ran to its end); its exit code.
+    virtual Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) = 0;
     virtual Result<ObservedContainer> inspect_container(const std::string& id) = 0;
     virtual Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) = 0;
     virtual Result<std::string> logs_tail(const std::string& id, int lines) = 0;

@@ -402,6 +402,7 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     }
     if (auto init = get_bool(t, "init", where)) inst.init = *init;
     read_runtime(t, where, inst.runtime);
+    if (auto* deps = t.get("depends_on")) read_depends_on(*deps, where, decl);
     return decl;
 }
 
@@ -444,6 +445,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
                      "first declared at line " + std::to_string(it->second.line));
     }
     resolve_links(p, decls);
+    resolve_depends_on(decls);
     for (auto& d : decls) {
         auto c = p.containers.find(d.inst.container);
         if (c == p.containers.end()) continue;

@@ -29,7 +29,7 @@ inline const std::vector<std::string> kContainerKeys{"path", "build_args", "port
 inline const std::vector<std::string> kInstanceKeys{
     "container", "name", "type", "group", "links", "env", "required_env", "secret_env",
     "publish_ports", "linked", "persistent_data", "persistent_opt", "persistent_log",
-    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files", DOCKEROPS_RUNTIME_KEYS};
+    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files", "depends_on", DOCKEROPS_RUNTIME_KEYS};
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -83,6 +83,7 @@ struct LinkDecl {
 struct InstanceDecl {
     Instance inst;
     std::vector<LinkDecl> links;
+    std::vector<Dependency> depends;   // as written: target "db.master", "db-master" or "db"
     SourcePos container_pos;
     SourcePos name_pos;
     bool ports_given = false;  // else the container's ports apply
@@ -119,6 +120,8 @@ private:
     void read_containers(const toml::node* n, Project& p);
     bool read_image_container(const toml::table& t, const std::string& where, Container& c);
     void read_volume_decls(const toml::node* n, Project& p);
+    void read_depends_on(const toml::node& n, const std::string& where, InstanceDecl& decl);
+    void resolve_depends_on(std::vector<InstanceDecl>& decls);
     void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
     void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);
     std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);

@@ -370,6 +370,60 @@ void Loader::read_volume_decls(const toml::node* n, Project& p) {
     }
 }
 
+// depends_on = { "db.master" = "healthy", migrate = "completed", cache = "started" }
+void Loader::read_depends_on(const toml::node& n, const std::string& where, InstanceDecl& decl) {
+    auto* t = n.as_table();
+    if (!t) {
+        d_.error(pos(n), "depends_on in " + where + " must be a table, not " + a_type(n),
+                 "depends_on = { \"db.master\" = \"healthy\" }");
+        return;
+    }
+    for (auto&& [k, v] : *t) {
+        auto s = v.as_string();
+        const std::string cond = s ? s->get() : "";
+        if (cond != "started" && cond != "healthy" && cond != "completed") {
+            d_.error(pos(v), "depends_on " + std::string(k.str()) + " in " + where +
+                                 " must be \"started\", \"healthy\" or \"completed\"");
+            continue;
+        }
+        decl.depends.push_back({std::string(k.str()), cond, pos(k)});
+    }
+}
+
+// Targets: an instance ("db.master" or "db-master"), or a container (each of its instances).
+void Loader::resolve_depends_on(std::vector<InstanceDecl>& decls) {
+    std::map<std::string, std::string> by_name;                // "db.master", "db-master" -> "db.master"
+    std::map<std::string, std::vector<std::string>> by_container;
+    std::vector<std::string> known;
+    for (const auto& d : decls) {
+        if (!d.complete) continue;
+        by_name[d.inst.id()] = d.inst.id();
+        by_name.emplace(d.inst.dashed(), d.inst.id());
+        by_container[d.inst.container].push_back(d.inst.id());
+        known.push_back(d.inst.id());
+    }
+    for (auto& d : decls) {
+        if (!d.complete) continue;
+        for (const auto& dep : d.depends) {
+            std::vector<std::string> targets;
+            if (auto it = by_name.find(dep.target); it != by_name.end()) targets.push_back(it->second);
+            else if (auto c = by_container.find(dep.target); c != by_container.end()) targets = c->second;
+            if (targets.empty()) {
+                d_.error(dep.pos, "depends_on names '" + dep.target + "', which is no instance or container of the project",
+                         suggest(dep.target, known, "instances"));
+                continue;
+            }
+            for (const auto& target : targets) {
+                if (target == d.inst.id()) {
+                    d_.error(dep.pos, "instance " + d.inst.id() + " depends on itself");
+                    continue;
+                }
+                d.inst.depends_on.push_back({target, dep.condition, dep.pos});
+            }
+        }
+    }
+}
+
 void Loader::read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r) {
     read_limits(t, where, r);
     read_process(t, where, r);

@@ -352,6 +352,18 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         }
         d.instances.push_back(std::move(di));
     }
+    // depends_on: a "completed" target is a job; a "healthy" one must have a health check.
+    for (const auto& i : p.instances)
+        for (const auto& dep : i.depends_on) {
+            auto* target = const_cast<DesiredInstance*>(d.find(dep.target));
+            auto* self = const_cast<DesiredInstance*>(d.find(i.id()));
+            if (!target || !self) continue;   // a terminal instance, left out of apply
+            self->depends_on.push_back(dep);
+            if (dep.condition == "completed") target->job = true;
+            if (dep.condition == "healthy" && !target->healthcheck && !d.images.at(target->container).pulled)
+                problems.push_back(i.id() + ": depends_on " + dep.target + " \"healthy\", but " + dep.target +
+                                   " has no health check (none in its Dockerfile, no healthcheck key)");
+        }
     bool has_secrets = false;
     for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();
     if (has_secrets && problems.empty()) {

@@ -63,6 +63,10 @@ struct DesiredInstance {
     double sleep = 0;
     bool healthcheck = false;
     bool attach = false;       // a terminal instance: run on the caller's terminal, removed when it ends
+    std::vector<Dependency> depends_on;   // start after each target meets its condition
+    // Some instance depends_on it "completed": it runs to the end, exit 0 is
+    // its ready (and, exited so, it is as desired).
+    bool job = false;
 };
 
 struct DesiredState {

@@ -60,6 +60,8 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
         auto v = impl->index.at(instance_key(i.id));
         boost::add_edge(v, impl->index.at(image_key(i.container)), impl->g);
         boost::add_edge(v, impl->index.at(network_key()), impl->g);
+        for (const auto& dep : i.depends_on)
+            if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
         for (const auto& l : i.links) {
             if (l.target.empty()) continue;
             auto t = impl->index.find(instance_key(l.target));

@@ -53,6 +53,15 @@ struct Link {
     std::string target_id() const { return container + "." + instance; }
 };
 
+// depends_on: start after `target` (an instance id) meets `condition`:
+// "started" (its own readiness), "healthy" (its health check passes) or
+// "completed" (it ran to the end with exit 0: a job, such as a migration).
+struct Dependency {
+    std::string target;
+    std::string condition;
+    SourcePos pos;
+};
+
 struct Volume {
     std::string source;      // absolute host path (bind) or a volume name
     std::string target;      // absolute path inside the container
@@ -94,6 +103,7 @@ struct Instance {
     bool init = true;
     bool adhoc = false;                         // started by 'dockerops run', not declared: kept by apply
     RuntimeOptions runtime;                     // the instance's own, then its container's (filled at load)
+    std::vector<Dependency> depends_on;         // resolved to instance ids
     SourcePos pos;
 
     std::string id() const { return container + "." + name; }          // web.one

@@ -545,6 +545,19 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
     }
 }
 
+Result<int> DockerEngine::wait_exit(const std::string& id, std::chrono::milliseconds deadline) {
+    // The engine answers when the container is no longer running.
+    auto r = call("POST", "/containers/" + url_encode(id) + "/wait?condition=not-running", {}, deadline);
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "wait");
+    simdjson::dom::parser parser;
+    simdjson::padded_string body(r->body);
+    int64_t code = -1;
+    if (parser.parse(body)["StatusCode"].get_int64().get(code) != simdjson::SUCCESS)
+        return Error{"unreadable answer to wait", "container " + id};
+    return static_cast<int>(code);
+}
+
 Result<ExecResult> DockerEngine::exec(const std::string& id, const std::vector<std::string>& cmd) {
     JsonWriter w;
     w.begin_object().key("AttachStdout").value(true).key("AttachStderr").value(true).key("Cmd").strings(cmd).end_object();

@@ -35,6 +35,7 @@ public:
     Status remove_container(const std::string& id, bool force) override;
     Status rename_container(const std::string& id, const std::string& new_name) override;
     Status wait_ready(const std::string& id, std::chrono::milliseconds deadline) override;
+    Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) override;
     Result<ObservedContainer> inspect_container(const std::string& id) override;
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
     Result<std::string> logs_tail(const std::string& id, int lines) override;

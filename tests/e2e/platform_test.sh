@@ -238,5 +238,47 @@ json_outputs)
   tail -1 "$DIR/destroy.jsonl" | grep -q '"ok":true}$' || fail "destroy summary"
   pass ;;
 
+depends_on)
+  # A job (depends_on "completed") after a healthy database, and an app after the job.
+  mkdir -p "$DIR/containers/box"
+  printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/box/Dockerfile"
+  write_jobs() {   # write_jobs EXIT_CODE
+    cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.box]
+
+[[instances]]
+container = "box"
+name = "db"
+healthcheck = { test = ["CMD", "test", "-d", "/"], interval = "1s" }
+
+[[instances]]
+container = "box"
+name = "migrate"
+command = ["sh", "-c", "sleep 1; echo migrated-$$; exit $1"]
+depends_on = { "box.db" = "healthy" }
+
+[[instances]]
+container = "box"
+name = "app"
+depends_on = { "box.migrate" = "completed" }
+TOML
+  }
+  write_jobs 0
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  [ "$(insp '{{.State.Status}} {{.State.ExitCode}}' box-migrate)" = "exited 0" ] || fail "the job did not run to its end"
+  [ "$(insp '{{.State.Status}}' box-app)" = running ] || fail "the app is not running"
+  # The app started after the job had ended.
+  ended=$(insp '{{.State.FinishedAt}}' box-migrate) started=$(insp '{{.State.StartedAt}}' box-app)
+  [[ "$started" > "$ended" ]] || fail "the app started ($started) before the job ended ($ended)"
+  out=$(dops plan) && [ "$out" = "No changes." ] || fail "an ended job is drift: $out"
+  # A failing job fails the apply with its output, and what depends on it waits.
+  write_jobs 3
+  out=$(dops apply --yes 2>&1) && fail "a failing job went through: $out"
+  grep -q "the job exited (3); its last output:" <<<"$out" || fail "the job's failure: $out"
+  grep -q "migrated-$$" <<<"$out" || fail "the job's output is not shown: $out"
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac
