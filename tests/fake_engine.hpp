@@ -231,7 +231,8 @@ public:
         c->name = name;
         return ok_status();
     }
-    Status wait_ready(const std::string& id, std::chrono::milliseconds) override {
+    Status wait_ready(const std::string& id, std::chrono::milliseconds,
+                      const std::function<void(const std::string&)>& = nullptr) override {
         std::lock_guard<std::mutex> l(s_->m);
         auto* c = s_->by_ref(id);
         if (!c) return Error{"No such container: " + id, "container " + id, 404};

@@ -165,6 +165,7 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
         eo.build_progress = [&live](const std::string& image, const BuildEvent& e) {
             if (e.kind == BuildEvent::Kind::Step || e.text.find(": ") != std::string::npos) live.detail(image, e.text);
         };
+        eo.waiting = [&live](const Action& a, const std::string& state) { live.waiting(a.id, state); };
         return execute(plan, s.connect, eo);
     }
     eo.log = [out, &ui](const std::string& line) {

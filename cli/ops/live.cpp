@@ -55,6 +55,11 @@ void LiveProgress::detail(const std::string& object, const std::string& text) {
         if (r.object == object) r.detail = redact(text);
 }
 
+void LiveProgress::waiting(int id, const std::string& state) {
+    std::lock_guard<std::mutex> l(m_);
+    if (auto it = running_.find(id); it != running_.end()) it->second.detail = state;
+}
+
 void LiveProgress::finished(int id) {
     std::lock_guard<std::mutex> l(m_);
     running_.erase(id);

@@ -23,6 +23,7 @@ public:
 
     void started(const Action& a);
     void detail(const std::string& object, const std::string& text);   // the current build step of that image
+    void waiting(int id, const std::string& state);                      // what that action waits for now
     void finished(int id);                  // its result line comes through line()
     void line(const std::string& text);   // any other line, above the running ones
 

@@ -28,6 +28,13 @@ std::optional<std::int64_t> since_seconds(const std::string& text) {
 
 constexpr const char* kColours[] = {"36", "33", "32", "35", "34", "31"};
 
+// Each supervisord program's last $0 lines, under a header line; nothing where
+// there is no supervisord.
+constexpr const char* kProgramLogs =
+    "command -v supervisorctl >/dev/null 2>&1 || exit 0; "
+    "for p in $(supervisorctl status 2>/dev/null | awk '{print $1}'); do "
+    "echo \"--- supervisord program $p (its last $0 lines):\"; supervisorctl tail -65536 \"$p\" | tail -n \"$0\"; done";
+
 }  // namespace
 
 int logs(Session& s, const LogsRequest& r) {
@@ -96,6 +103,13 @@ int logs(Session& s, const LogsRequest& r) {
         } else {
             st = (*engine)->stream_logs(c->id, options, [&](std::string_view chunk) { emit(chunk, false); });
             emit("", true);
+            // On the base container, the programs' own logs follow (not with
+            // --follow, nor --since: their files carry no times).
+            if (st && !options.follow && options.since == 0 && c->state == "running") {
+                const int lines = options.tail >= 0 ? options.tail : 50;
+                auto ex = (*engine)->exec(c->id, {"sh", "-c", kProgramLogs, std::to_string(lines)});
+                if (ex && ex->exit_code == 0) emit(ex->out, true);
+            }
         }
         if (!st) {
             ++failed;

@@ -124,6 +124,7 @@ private:
 
     Status ready(const Action& a, const std::string& id) {
         if (a.job) {   // depends_on "completed": ready once it has run to the end with exit 0
+            if (o_.waiting) o_.waiting(a, "running to its end");
             auto code = p_.wait_exit(id, std::chrono::minutes(30));
             if (!code) return code.error();
             if (*code != 0) {
@@ -135,7 +136,10 @@ private:
             }
             return ok_status();
         }
-        if (auto s = p_.wait_ready(id, o_.ready_deadline); !s) return s;
+        auto heard = [&](const std::string& state) {
+            if (o_.waiting) o_.waiting(a, state);
+        };
+        if (auto s = p_.wait_ready(id, o_.ready_deadline, heard); !s) return s;
         if (a.sleep > 0) std::this_thread::sleep_for(std::chrono::duration<double>(a.sleep));
         return ok_status();
     }

@@ -26,6 +26,8 @@ struct ExecOptions {
     std::function<void(const std::string&)> log;
     // Build output lines, when wanted.
     std::function<void(const std::string& image, const BuildEvent&)> build_progress;
+    // What an instance's action waits for now ("running, health starting", "running to its end").
+    std::function<void(const Action&, const std::string& state)> waiting;
     // Told when an action starts and when it has finished (serialised, like log).
     std::function<void(const Action&)> started;
     std::function<void(const Action&, const struct ActionResult&)> finished;

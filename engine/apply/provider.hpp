@@ -62,7 +62,9 @@ public:
     virtual Status remove_container(const std::string& id, bool force) = 0;
     virtual Status rename_container(const std::string& id, const std::string& new_name) = 0;
     // Until running (or healthy, when the container has a health check), or the deadline.
-    virtual Status wait_ready(const std::string& id, std::chrono::milliseconds deadline) = 0;
+    // `state`, when given, hears each new state while it waits ("running, health starting").
+    virtual Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,
+                              const std::function<void(const std::string&)>& state = nullptr) = 0;
     // Until the container has stopped (a job ran to its end); its exit code.
     virtual Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) = 0;
     virtual Result<ObservedContainer> inspect_container(const std::string& id) = 0;

@@ -63,8 +63,8 @@ struct MountSpec {
     // mode 0400), not a folder.
     bool file = false;
     // A named volume's driver and its options ([volumes.NAME]); empty: the engine's local driver.
-    std::string driver;
-    std::map<std::string, std::string> driver_options;
+    std::string driver = {};
+    std::map<std::string, std::string> driver_options = {};
     bool operator==(const MountSpec&) const = default;
 };
 

@@ -489,7 +489,8 @@ Result<std::vector<std::string>> DockerEngine::publishers_of(int port) {
     return names;
 }
 
-Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline) {
+Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline,
+                                const std::function<void(const std::string&)>& state) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     // A process that dies right after it starts is seen "running" first: one
     // with no health check is ready when it is still running, not restarted,
@@ -536,7 +537,9 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
         };
         if (c->state == "running" && c->health == "unhealthy")
             return Error{"unhealthy" + last_health_output(), "container " + c->name};
-        last = c->state + (c->health.empty() ? "" : ", health " + c->health);
+        const std::string now_state = c->state + (c->health.empty() ? "" : ", health " + c->health);
+        if (state && now_state != last) state(now_state);
+        last = now_state;
         if (std::chrono::steady_clock::now() >= until)
             return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")" +
                              (c->health.empty() ? std::string() : last_health_output()),

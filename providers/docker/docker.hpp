@@ -34,7 +34,8 @@ public:
     Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
     Status remove_container(const std::string& id, bool force) override;
     Status rename_container(const std::string& id, const std::string& new_name) override;
-    Status wait_ready(const std::string& id, std::chrono::milliseconds deadline) override;
+    Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,
+                      const std::function<void(const std::string&)>& state = nullptr) override;
     Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) override;
     Result<ObservedContainer> inspect_container(const std::string& id) override;
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;

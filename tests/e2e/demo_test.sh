@@ -172,6 +172,9 @@ assert lines[-1]["kind"] == "summary" and lines[-1]["ok"], lines[-1]
   out=$(dops logs base --program sshd --tail 20) || fail "logs --program sshd: $out"
   grep -q "^base.one | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
   grep -q "^base.two | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
+  # Without --program, the base container's output is followed by its programs' last lines.
+  out=$(dops logs base.one --tail 5) || fail "logs base.one --tail 5: $out"
+  grep -q "^--- supervisord program sshd (its last 5 lines):$" <<<"$out" || fail "logs without the programs' logs: $out"
   # --follow keeps reading: a line printed later still arrives.
   dops logs base.one -f >"$DIR/follow.log" 2>&1 & follower=$!
   sleep 1
