@@ -156,9 +156,13 @@ public:
     }
     Status remove_network(const std::string& ref) override {
         std::lock_guard<std::mutex> l(s_->m);
-        s_->calls.push_back("remove-network " + ref);
         for (auto it = s_->networks.begin(); it != s_->networks.end(); ++it)
-            if (it->first == ref || it->second.name == ref) { s_->networks.erase(it); return ok_status(); }
+            if (it->first == ref || it->second.name == ref) {
+                s_->calls.push_back("remove-network " + it->second.name);   // by name, whatever it was asked by
+                s_->networks.erase(it);
+                return ok_status();
+            }
+        s_->calls.push_back("remove-network " + ref);
         return Error{"no such network", "network " + ref, 404};
     }
     Result<std::optional<ObservedNetwork>> find_network(const std::string& name) override {

@@ -308,9 +308,13 @@ int remove_instances(Session& s, const RemoveRequest& r) {
     if (!plan) return fail(s.ui, plan.error());
     show_plan(s, *plan, r.flags);
     if (plan->empty()) return r.flags.json ? report_execution(s, *plan, {}, r.flags) : kExitOk;
+    // The lock is held until the plan is carried out: the one confirm_unlocked
+    // hands back after a question, else the one taken above.
+    std::optional<ProjectLock> held;
     if (r.question) {
-        auto held = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, *r.question, "Cancelled.", false);
-        if (!held) return kExitError;
+        auto confirmed = confirm_unlocked(s, std::move(*lock), **engine, *plan, *observed, r.flags, *r.question, "Cancelled.", false);
+        if (!confirmed) return kExitError;
+        held.emplace(std::move(*confirmed));
     }
     if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
     return carry_out(s, *plan, r.flags);

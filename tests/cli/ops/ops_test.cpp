@@ -185,3 +185,24 @@ TEST_CASE("ops: init in an empty folder makes a starter project named after the 
     ops::init(o.session, o.where());
     CHECK_THAT(o.take_out(), !Catch::Contains("starter project"));
 }
+
+TEST_CASE("ops: destroy answered on a terminal carries its plan out under the lock it took again") {
+    Ops o;
+    REQUIRE(o.apply() == ops::kExitOk);
+    o.shop.state->calls.clear();
+    o.ui.in_terminal = true;
+    o.ui.answers = {"y", "shop"};   // the question, then the project's name (it removes every instance)
+    ops::ApplyFlags flags;
+    ops::RemoveRequest r{o.where(), {}, false, false, "Destroy these?", flags};
+    CHECK(ops::remove_instances(o.session, r) == ops::kExitOk);
+    // The lock network is made again after the answer and removed only after the last removal.
+    const auto& calls = o.shop.state->calls;
+    auto relock = std::find(calls.rbegin(), calls.rend(), "network shop-dockerops-lock");
+    auto unlock = std::find(calls.rbegin(), calls.rend(), "remove-network shop-dockerops-lock");
+    auto last_remove = std::find_if(calls.rbegin(), calls.rend(), [](const std::string& c) { return c.starts_with("remove shop-"); });
+    REQUIRE(relock != calls.rend());
+    REQUIRE(unlock != calls.rend());
+    REQUIRE(last_remove != calls.rend());
+    CHECK(unlock < last_remove);   // reverse iterators: the unlock came after the last removal
+    CHECK(last_remove < relock);   // and the removals after the lock was taken again
+}
