@@ -9,6 +9,7 @@
 #include "util/files.hpp"
 #include "util/json_writer.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -148,7 +149,10 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
         eo.log = nullptr;
         return execute(plan, s.connect, eo);
     }
-    if (ui.out_terminal && !flags.plain_progress) {
+    // Not when the plan hands the terminal to an instance ('run --interactive'):
+    // the redraw would write over the shell.
+    const bool attaches = std::any_of(plan.actions.begin(), plan.actions.end(), [](const Action& a) { return a.attach; });
+    if (ui.out_terminal && !flags.plain_progress && !attaches) {
         // Hooks the caller gave (run's) keep working alongside the live lines.
         LiveProgress live(ui);
         auto started = eo.started;

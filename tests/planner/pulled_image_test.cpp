@@ -58,7 +58,7 @@ TEST_CASE("pulled image: pull = never with the image missing is a plan error nam
     CHECK(s.text().starts_with("network  network shop"));
 }
 
-TEST_CASE("pulled image: pull = always pulls at every apply; a tag that moved replaces its instances") {
+TEST_CASE("pulled image: pull = always pulls at every apply, and a tag that moved replaces its instances") {
     Scenario s(with_pull("pull = \"always\""));
     s.state->registry["redis:7"] = {};
     s.apply();
