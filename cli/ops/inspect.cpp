@@ -74,6 +74,36 @@ Result<Chosen> choose(Session& s, const Where& where, const std::string& target,
     return Chosen{std::move(ob->project), std::move(ob->engine), c, address};
 }
 
+Result<std::vector<const ObservedContainer*>> select_instances(const Observed& ob, const std::vector<std::string>& targets,
+                                                               const std::set<std::string>& also) {
+    const Project& p = ob.project;
+    std::vector<const ObservedContainer*> chosen;
+    std::set<std::string> matched;
+    for (const auto& c : ob.state.containers) {
+        const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
+        if (ci.empty() || in.empty() || c.name != container_name(p.name, ci, in)) continue;   // leftovers of a replace
+        bool take = (targets.empty() && also.empty()) || also.count(ci + "." + in);
+        for (const auto& t : targets)
+            if (t == ci + "." + in || t == ci || t == c.name) {
+                take = true;
+                matched.insert(t);
+            }
+        if (take) chosen.push_back(&c);
+    }
+    for (const auto& t : targets) {
+        if (matched.count(t)) continue;
+        std::string hint;
+        for (const auto& id : p.instance_ids())   // an instance's name alone: "one" for web.one
+            if (id.ends_with("." + t)) hint += std::string(hint.empty() ? "did you mean " : " or ") + "'" + id + "'";
+        if (!hint.empty()) hint += "?";
+        std::vector<std::string> known = p.instance_ids();
+        for (const auto& c : p.container_names()) known.push_back(c);
+        if (hint.empty()) hint = known.size() <= 12 ? suggest(t, known, "instances") : "'dockerops ps -a' lists them";
+        return Error{"no instance of the project matches '" + t + "' (" + hint + ")", "project " + p.name};
+    }
+    return chosen;
+}
+
 Result<std::vector<std::vector<std::string>>> ps_rows(Session& s, const Where& where, bool all) {
     auto ob = load_and_observe(s, where);
     if (!ob) return ob.error();

@@ -62,31 +62,9 @@ int lifecycle(Session& s, const LifecycleRequest& r) {
             if (i.group == r.group) group_ids.insert(i.id());
         if (group_ids.empty()) return fail(s.ui, Error{"no instance is in group '" + r.group + "'", "project " + p.name});
     }
-    std::vector<const ObservedContainer*> chosen;
-    std::set<std::string> matched;
-    for (const auto& c : ob->state.containers) {
-        const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
-        if (ci.empty() || in.empty() || c.name != container_name(p.name, ci, in)) continue;   // leftovers of a replace
-        bool take = r.targets.empty() && r.group.empty();
-        if (group_ids.count(ci + "." + in)) take = true;
-        for (const auto& t : r.targets)
-            if (t == ci + "." + in || t == ci || t == c.name) {
-                take = true;
-                matched.insert(t);
-            }
-        if (take) chosen.push_back(&c);
-    }
-    for (const auto& t : r.targets)
-        if (!matched.count(t)) {
-            std::vector<std::string> known = p.instance_ids();
-            for (const auto& c : p.container_names()) known.push_back(c);
-            std::string hint;
-            for (const auto& id : p.instance_ids())   // an instance's name alone: "one" for web.one
-                if (id.ends_with("." + t)) hint += std::string(hint.empty() ? "did you mean " : " or ") + "'" + id + "'";
-            if (!hint.empty() && hint.starts_with("did")) hint += "?";
-            if (hint.empty()) hint = known.size() <= 12 ? suggest(t, known, "instances") : "'dockerops ps -a' lists them";
-            return fail(s.ui, Error{"no instance of the project matches '" + t + "' (" + hint + ")", "project " + p.name});
-        }
+    auto selected = select_instances(*ob, r.targets, group_ids);
+    if (!selected) return fail(s.ui, selected.error());
+    const std::vector<const ObservedContainer*>& chosen = *selected;
     if (chosen.empty()) {
         s.ui.out("No instance of project '" + p.name + "' exists: nothing to do (apply creates them).\n");
         return kExitOk;

@@ -44,18 +44,9 @@ int logs(Session& s, const LogsRequest& r) {
     auto ob = load_and_observe(s, r.where);
     if (!ob) return fail(s.ui, ob.error());
     const Project& p = ob->project;
-    std::vector<const ObservedContainer*> chosen;
-    std::set<std::string> matched;
-    for (const auto& c : ob->state.containers) {
-        const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
-        if (ci.empty() || in.empty() || c.name != container_name(p.name, ci, in)) continue;
-        bool take = r.targets.empty();
-        for (const auto& t : r.targets)
-            if (t == ci + "." + in || t == ci || t == c.name) take = true, matched.insert(t);
-        if (take) chosen.push_back(&c);
-    }
-    for (const auto& t : r.targets)
-        if (!matched.count(t)) return fail(s.ui, Error{"no instance of the project matches '" + t + "'", "project " + p.name});
+    auto selected = select_instances(*ob, r.targets);
+    if (!selected) return fail(s.ui, selected.error());
+    const std::vector<const ObservedContainer*>& chosen = *selected;
     if (chosen.empty()) return fail(s.ui, Error{"the project has no instance to show", "project " + p.name});
 
     Provider::LogOptions options = r.options;

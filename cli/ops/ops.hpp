@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,13 @@ struct Chosen {
     std::string address;   // on the project's network
 };
 Result<Chosen> choose(Session& s, const Where& where, const std::string& target, bool running_only = true);
+
+// The project's instances on the engine (not a replace's leftovers) that
+// TARGETS select -- an instance id, a container, or the name on the engine --
+// plus those whose id is in `also`; with neither, all of them. A TARGET that
+// selects nothing is an Error, with the instance it may have meant.
+Result<std::vector<const ObservedContainer*>> select_instances(const Observed& ob, const std::vector<std::string>& targets,
+                                                               const std::set<std::string>& also = {});
 
 // ps: a header row, then one row per instance.
 Result<std::vector<std::vector<std::string>>> ps_rows(Session& s, const Where& where, bool all);
