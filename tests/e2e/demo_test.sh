@@ -57,7 +57,9 @@ quickstart)
   type_line "dockerops ssh:demo"; wait_for "dockerops@demo-one" 30
   type_line 'ssh $BASE_CONTAINER_IP'; wait_for "dockerops@base-one" 30
   type_line "echo on-\$(hostname)"; wait_for "on-base-one"
-  type_line "exit"; wait_for "logout" 10
+  # As below for the host: keys typed while the inner ssh is still closing go
+  # to the closing session and are lost, so demo-one's prompt must be back first.
+  type_line "exit"; wait_for "logout" 10; wait_prompt 'dockerops@demo-one:~$'
   type_line 'echo "back"-in-demo-$(hostname)'; wait_for "back-in-demo-demo-one"
   # Typed only once the host's prompt is back: keys sent while ssh is still
   # closing go to the closing session and are lost.
