@@ -65,7 +65,8 @@ void usage(std::ostream& os) {
     os << "usage: dockerops COMMAND [OPTIONS]\n\ncommands:\n";
     for (const auto& [name, c] : commands()) os << "  " << name << std::string(10 - std::min<size_t>(9, name.size()), ' ') << c.summary << "\n";
     os << "\nThe seed's words work too: build:all, run:all, ssh:demo, clean:all, run:demo,instance=one.\n"
-          "Run 'dockerops COMMAND --help' for a command's options.\n";
+          "Run 'dockerops COMMAND --help' for a command's options.\n"
+          "Anywhere on the line: --target docker|swarm (over [project] target), --trace-api, --no-color.\n";
 }
 
 }  // namespace
@@ -128,6 +129,17 @@ int main(int argc, char** argv) {
     // engine call to stderr, and their count at the end.
     // --no-color (or NO_COLOR set) too: plans without ANSI colours.
     for (int i = 1; i < argc; ++i) {
+        // --target docker|swarm (or --target=...): over the file's [project] target.
+        std::string_view arg = argv[i];
+        if (arg == "--target" || arg.starts_with("--target=")) {
+            std::string t = arg == "--target" ? (i + 1 < argc ? argv[++i] : "") : std::string(arg.substr(9));
+            if (t != "docker" && t != "swarm") {
+                std::cerr << "dockerops: --target takes docker or swarm, not '" << t << "'\n";
+                return kExitError;
+            }
+            dockerops::cli::set_target_override(t);
+            continue;
+        }
         if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::cli::enable_api_trace();
         else if (std::strcmp(argv[i], "--no-color") == 0) setenv("NO_COLOR", "1", 1);
         else words.emplace_back(argv[i]);

@@ -40,7 +40,7 @@ std::string TerminalUi::read_line(bool hidden) {
 
 ops::Session& terminal_session() {
     static TerminalUi ui;
-    static ops::Session session{ui, provider_factory()};
+    static ops::Session session{ui, provider_factory(), use_project_target};
     return session;
 }
 

@@ -70,11 +70,14 @@ std::string image_moved_cause(const std::string& tag, const ObservedImage& now, 
 
 // The spec as it will be created: its address, its links' addresses, and the
 // labels of its canonical form.
-ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, CanonicalSpec& canon) {
+ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, bool services,
+                          CanonicalSpec& canon) {
     ContainerSpec spec = di.spec;
-    spec.ipv4 = addr.of.at(di.id);
+    // A service has no fixed address: a link reaches it by its DNS name on the overlay.
+    if (!services) spec.ipv4 = addr.of.at(di.id);
     for (const auto& l : di.links) {
         if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
+        else if (services && d.find(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = d.find(l.target)->spec.name;
         else if (addr.of.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = addr.of.at(l.target);
     }
     canon = canonical_spec(spec, di.secret_keys, d.secret_key);
@@ -150,7 +153,8 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
         why.push_back(image_moved_cause(spec.image, *img->second, c, o.state));
     if (why.empty() && c.state == "running") {
         auto addr = c.addresses.find(d.project);
-        if (addr == c.addresses.end() || addr->second != spec.ipv4) why.push_back("changed by hand: network address");
+        if (!b.services && (addr == c.addresses.end() || addr->second != spec.ipv4))
+            why.push_back("changed by hand: network address");
         std::set<std::string> want, have;
         for (const auto& m : spec.mounts) want.insert(m.target);
         for (const auto& m : c.mounts) have.insert(m.target);
@@ -221,8 +225,11 @@ void decide_image(const DesiredState& d, const DesiredImage& img, const Observed
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b) {
     CanonicalSpec canon;
-    ContainerSpec spec = placed_spec(d, di, addr, canon);
+    ContainerSpec spec = placed_spec(d, di, addr, b.services, canon);
     if (!record_conflicts(di, spec, o, b.plan)) return;
+    if (!b.services && (spec.replicas != 1 || !spec.placement.empty()))
+        b.plan.warnings.push_back(di.id + ": " + (spec.replicas != 1 ? "replicas = " + std::to_string(spec.replicas) : std::string("node")) +
+                                  " is for target \"swarm\"; target docker runs one container");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
     Action a;
@@ -237,8 +244,11 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         a.target_name = seen->name;
         std::vector<std::string> why = replace_causes(d, di, spec, canon, *seen, o, b);
         if (!why.empty()) {
-            a.kind = ActionKind::Replace;
+            a.kind = b.services ? ActionKind::Update : ActionKind::Replace;
             a.cause = join(why);
+        } else if (b.services && seen->state != "running") {
+            a.kind = ActionKind::Update;   // rescheduled: the service's tasks are replaced where they can run
+            a.cause = seen->detail.empty() ? seen->state : seen->detail;
         } else if (di.job && seen->state == "exited" && seen->exit_code == 0) {
             return;   // a job that ran to the end: as desired
         } else if (seen->state != "running") {

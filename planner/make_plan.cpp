@@ -108,6 +108,9 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     plan.observed = summarize(observed);
     if (auto missing = unsupported_kinds(d, opt.provider_kinds); !missing.empty())
         return Error{"the provider cannot make " + join(missing) + " objects, which this project needs", "project " + d.project};
+    if (opt.services)
+        if (auto problems = unmappable_to_services(d); !problems.empty())
+            return Error{"what does not map onto Swarm services (docs/swarm.md):\n  " + join(problems, "\n  "), "project " + d.project};
     const ObservedIndex o(observed, d.project);
     auto scope = select_scope(d, graph, opt);
     if (!scope) return scope.error();
@@ -118,7 +121,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
                          "container " + name};
     auto addr = allocate_addresses(d, o);
     if (!addr) return addr.error();
-    PlanBuilder b{plan, graph, {}, {}, {}};
+    PlanBuilder b{plan, graph, {}, {}, {}, opt.services};
     for (const auto& key : graph.order()) {
         if (!scope->contains(key)) continue;
         if (key == network_key()) decide_network(d, o, *addr, b);

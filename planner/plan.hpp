@@ -17,7 +17,7 @@
 
 namespace dockerops {
 
-enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull };
+enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull, Update };
 std::string_view to_string(ActionKind k);
 std::optional<ActionKind> parse_action_kind(std::string_view s);
 
@@ -71,6 +71,10 @@ struct PlanOptions {
     std::vector<std::string> targets;   // "web.one" (an instance) or "web" (all its instances)
     std::string group;
     ObjectKinds provider_kinds;         // what the provider can make; empty: every kind
+    // Instances are Swarm services (ProviderTraits::services): no fixed
+    // addresses (a link's <ALIAS>_CONTAINER_IP is the service's DNS name), a
+    // changed spec or a service short of tasks is an `update` in place.
+    bool services = false;
 };
 
 Result<Plan> make_plan(const DesiredState& desired, const DesiredGraph& graph, const ObservedState& observed,
@@ -79,6 +83,10 @@ Result<Plan> make_plan(const DesiredState& desired, const DesiredGraph& graph, c
 // The kinds of objects the desired state needs that `have` lacks (by name,
 // sorted); nothing when `have` is empty (every kind).
 std::vector<std::string> unsupported_kinds(const DesiredState& desired, const ObjectKinds& have);
+
+// On target swarm: what the desired state asks that services cannot do, one
+// line per key and instance (empty: everything maps).
+std::vector<std::string> unmappable_to_services(const DesiredState& desired);
 
 // An image's build as the engine receives it: the context-files label (the
 // digests the next plan names changed files from) added to its build spec.

@@ -77,6 +77,7 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     if (s.stop_timeout) w.value(static_cast<std::int64_t>(*s.stop_timeout)); else w.null();
     w.key("cap_add").strings(s.cap_add).key("cap_drop").strings(s.cap_drop);
     w.key("tmpfs").object(s.tmpfs).key("read_only").value(s.read_only);
+    w.key("replicas").value(static_cast<std::int64_t>(s.replicas)).key("placement").value(s.placement);
     w.end_object();
 }
 
@@ -178,6 +179,8 @@ ContainerSpec read_spec(Node e) {
     s.cap_drop = strings(e["cap_drop"]);
     s.tmpfs = smap(e["tmpfs"]);
     s.read_only = boolean(e["read_only"]);
+    if (e["replicas"].error() == simdjson::SUCCESS) s.replicas = static_cast<int>(int_of(e["replicas"]));
+    s.placement = str(e["placement"]);
     return s;
 }
 

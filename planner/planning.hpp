@@ -40,6 +40,7 @@ struct PlanBuilder {
     std::map<std::string, int> action_of;          // graph key -> action id
     std::map<std::string, std::string> rebuilt;    // containers whose image this plan builds -> why
     std::set<std::string> planned_leftovers;       // names that are not to be removed as orphans
+    bool services = false;                         // PlanOptions::services
     // The action of a graph node, with `extra` dependencies besides the graph's.
     int add(Action a, const std::vector<int>& extra = {});
     // An action outside the graph (a leftover's removal): no dependencies.

@@ -8,7 +8,7 @@ namespace dockerops {
 namespace {
 
 constexpr std::string_view kKinds[] = {"build", "network", "create", "replace", "start", "remove", "remove-network", "purge-data",
-                                       "remove-image", "remove-volume", "pull"};
+                                       "remove-image", "remove-volume", "pull", "update"};
 
 // ANSI colours by what a verb does: builds cyan, new objects green, changes
 // yellow, removals red.
@@ -16,7 +16,7 @@ std::string_view verb_color(ActionKind k) {
     switch (k) {
         case ActionKind::Build: case ActionKind::Pull: return "36";
         case ActionKind::CreateNetwork: case ActionKind::Create: return "32";
-        case ActionKind::Replace: case ActionKind::Start: return "33";
+        case ActionKind::Replace: case ActionKind::Start: case ActionKind::Update: return "33";
         default: return "31";
     }
 }
@@ -32,13 +32,14 @@ std::optional<ActionKind> parse_action_kind(std::string_view s) {
 
 std::string summary_line(const Plan& plan) {
     if (plan.empty() && plan.conflicts.empty()) return "No changes.";
-    int pull = 0, build = 0, create = 0, replace = 0, start = 0, remove = 0;
+    int pull = 0, build = 0, create = 0, replace = 0, update = 0, start = 0, remove = 0;
     for (const auto& a : plan.actions) {
         switch (a.kind) {
             case ActionKind::Pull: ++pull; break;
             case ActionKind::Build: ++build; break;
             case ActionKind::CreateNetwork: case ActionKind::Create: ++create; break;
             case ActionKind::Replace: ++replace; break;
+            case ActionKind::Update: ++update; break;
             case ActionKind::Start: ++start; break;
             case ActionKind::Remove: case ActionKind::RemoveNetwork: case ActionKind::PurgeData:
             case ActionKind::RemoveImage: case ActionKind::RemoveVolume: ++remove; break;
@@ -46,7 +47,8 @@ std::string summary_line(const Plan& plan) {
     }
     // "N to pull" only when there are pulls: plans of built images read as before.
     return "Plan: " + (pull ? std::to_string(pull) + " to pull, " : std::string()) + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
-           std::to_string(replace) + " to replace, " + std::to_string(start) + " to start, " + std::to_string(remove) +
+           std::to_string(replace) + " to replace, " + (update ? std::to_string(update) + " to update, " : std::string()) +
+           std::to_string(start) + " to start, " + std::to_string(remove) +
            " to remove.";
 }
 

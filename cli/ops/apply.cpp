@@ -26,7 +26,9 @@ bool removes_everything(const Plan& plan, const ObservedState& observed) {
     if (observed.containers.empty()) return false;
     std::size_t removed = 0;
     for (const auto& a : plan.actions) {
-        if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Start) return false;
+        if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Start ||
+            a.kind == ActionKind::Update)
+            return false;
         if (a.kind == ActionKind::Remove) ++removed;
     }
     return removed == observed.containers.size();
@@ -193,19 +195,30 @@ int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags) {
     return report_execution(s, plan, execute_plan(s, plan, flags, {}), flags);
 }
 
+// The plan as the provider's engine needs it (Swarm services: updates in
+// place, no fixed addresses), with what the provider says of itself.
+Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const DesiredGraph& graph, const ObservedState& observed,
+                           const std::vector<std::string>& targets, const std::string& group) {
+    const ProviderTraits traits = engine.traits();
+    auto plan = make_plan(d, graph, observed, PlanOptions{targets, group, engine.kinds(), traits.services});
+    if (plan)
+        for (const auto& note : traits.notes) plan->warnings.push_back(note);
+    return plan;
+}
+
 Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group) {
     auto graph = DesiredGraph::build(d);
     if (!graph) return graph.error();
     auto observed = engine.observe(d.project);
     if (!observed) return observed.error();
-    return make_plan(d, *graph, *observed, PlanOptions{targets, group, engine.kinds()});
+    return plan_observed(engine, d, *graph, *observed, targets, group);
 }
 
 // --- the commands ---
 
 Result<Prepared> prepare(Session& s, const Where& where) {
-    auto p = load_or_report(s.ui, where);
+    auto p = load_or_report(s, where);
     if (!p) return Error{"the configuration has errors"};
     auto d = compile_with_prompts(s, *p);
     if (!d) return d.error();
@@ -253,7 +266,7 @@ int apply(Session& s, const ApplyRequest& r) {
     if (!graph) return fail(s.ui, graph.error());
     auto observed = engine.observe(d.project);
     if (!observed) return fail(s.ui, observed.error());
-    auto plan = make_plan(d, *graph, *observed, PlanOptions{r.targets, r.group, engine.kinds()});
+    auto plan = plan_observed(engine, d, *graph, *observed, r.targets, r.group);
     if (!plan) return fail(s.ui, plan.error());
     show_plan(s, *plan, r.flags);
     if (!plan->conflicts.empty()) return kExitError;
@@ -293,7 +306,7 @@ int apply_saved(Session& s, const Where& where, const std::string& plan_file, co
 
 int remove_instances(Session& s, const RemoveRequest& r) {
     if (auto j = json_needs_yes(r.flags); !j) return fail(s.ui, j.error());
-    auto p = load_or_report(s.ui, r.where);
+    auto p = load_or_report(s, r.where);
     if (!p) return kExitError;
     auto engine = connect(s);
     if (!engine) return fail(s.ui, engine.error());
@@ -325,7 +338,7 @@ int remove_instances(Session& s, const RemoveRequest& r) {
 }
 
 int unlock(Session& s, const Where& where) {
-    auto p = load_or_report(s.ui, where);
+    auto p = load_or_report(s, where);
     if (!p) return kExitError;
     auto engine = connect(s);
     if (!engine) return fail(s.ui, engine.error());
@@ -338,7 +351,7 @@ int unlock(Session& s, const Where& where) {
 
 Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<std::string>& targets, const std::string& group,
                               bool with_plan) {
-    auto p = load_or_report(s.ui, where);
+    auto p = load_or_report(s, where);
     if (!p) return Error{"the configuration has errors"};
     auto d = compile(*p, Environment::process());
     if (!d) return d.error();
@@ -352,7 +365,7 @@ Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<
         if (!plan) return plan.error();
         static const std::map<ActionKind, std::string> palette{
             {ActionKind::Build, "lightblue"}, {ActionKind::Pull, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},
-            {ActionKind::Replace, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Remove, "salmon"}};
+            {ActionKind::Replace, "gold"}, {ActionKind::Update, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Remove, "salmon"}};
         for (const auto& a : plan->actions)
             if (palette.count(a.kind)) colors[a.key] = palette.at(a.kind);
     }

@@ -13,7 +13,7 @@
 namespace dockerops::ops {
 
 int build(Session& s, const BuildRequest& r) {
-    auto p = load_or_report(s.ui, r.where);
+    auto p = load_or_report(s, r.where);
     if (!p) return kExitError;
     std::vector<std::string> containers;
     for (const auto& c : r.containers) {

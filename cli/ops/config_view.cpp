@@ -39,6 +39,8 @@ void write_runtime(JsonWriter& w, const RuntimeOptions& r) {
     opt_list("cap_drop", r.cap_drop);
     if (r.tmpfs) w.key("tmpfs").object(*r.tmpfs);
     if (r.read_only) w.key("read_only").value(*r.read_only);
+    opt_num("replicas", r.replicas);
+    opt_str("node", r.node);
     if (r.healthcheck) {
         const auto& h = *r.healthcheck;
         w.key("healthcheck").begin_object().key("test").strings(h.test);
@@ -72,7 +74,7 @@ void write_ports(JsonWriter& w, const std::vector<PortSpec>& ports) {
 }  // namespace
 
 int config(Session& s, const Where& where) {
-    auto p = load_or_report(s.ui, where);
+    auto p = load_or_report(s, where);
     if (!p) return kExitError;
     JsonWriter w;
     w.begin_object();

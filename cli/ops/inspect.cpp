@@ -37,7 +37,7 @@ std::string instance_of(const ObservedContainer& c) { return c.label(labels::kCo
 }  // namespace
 
 Result<Observed> load_and_observe(Session& s, const Where& where) {
-    auto p = load_or_report(s.ui, where);
+    auto p = load_or_report(s, where);
     if (!p) return Error{"the configuration has errors"};
     auto e = connect(s);
     if (!e) return e.error();

@@ -56,7 +56,8 @@ int fail(Ui& ui, const Error& e) {
     return kExitError;
 }
 
-std::optional<Project> load_or_report(Ui& ui, const Where& where) {
+std::optional<Project> load_or_report(Session& s, const Where& where) {
+    Ui& ui = s.ui;
     LoadResult r = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file),
                                 where.host_file ? std::optional<fs::path>(*where.host_file) : std::nullopt);
     // Errors here; warnings are the caller's to show (validate prints them,
@@ -76,6 +77,7 @@ std::optional<Project> load_or_report(Ui& ui, const Where& where) {
     }
     if (hidden) ui.err("... and " + std::to_string(hidden) + " more\n");
     if (!r.project) ui.err(plural(r.diagnostics.error_count(), "error") + " in the configuration; nothing was changed\n");
+    if (r.project && s.use_target) r.project->target = s.use_target(*r.project);
     return r.project;
 }
 
@@ -123,7 +125,7 @@ int validate_json(Session& s, const Where& where) {
 }
 
 int validate(Session& s, const Where& where) {
-    auto p = load_or_report(s.ui, where);
+    auto p = load_or_report(s, where);
     if (!p) return kExitError;
     for (const auto& w : p->warnings) s.ui.err("warning: " + w + "\n");
     s.ui.out("ok: " + summary(*p) + "\n");
@@ -221,7 +223,7 @@ int init(Session& s, const Where& where) {
     const fs::path folder = where.file.empty() ? fs::path(".") : fs::path(where.file);
     if (fs::is_directory(folder) && !fs::exists(folder / kConfigFileName) && !fs::is_directory(folder / kLegacyDir))
         if (auto made = scaffold(s.ui, folder); !made) return fail(s.ui, made.error());
-    auto p = load_or_report(s.ui, Where{where.file, std::nullopt});
+    auto p = load_or_report(s, Where{where.file, std::nullopt});
     if (!p) return kExitError;
     const fs::path dir = p->root / ".dockerops/ssh";
     const fs::path key = dir / "id_ed25519";

@@ -41,6 +41,9 @@ public:
 struct Session {
     Ui& ui;
     ProviderFactory connect;
+    // Told the project once it is loaded ([project] target and registry);
+    // returns the target in effect (--target wins). Unset: "docker".
+    std::function<std::string(const Project&)> use_target = nullptr;
 };
 
 // Which project: -f (a file or folder; empty: the current folder) and --host-file.
@@ -65,7 +68,9 @@ int fail(Ui& ui, const Error& e);
 
 // --- configuration (ops/load.cpp) ---
 // The project, or nullopt with every error printed (the first 100).
-std::optional<Project> load_or_report(Ui& ui, const Where& where);
+// The session's connections then go to the project's target (Project::target
+// is set to the one in effect).
+std::optional<Project> load_or_report(Session& s, const Where& where);
 // compile(), asking for each missing variable when there is a terminal, and
 // offering to save the answers in the host file.
 Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options = {});

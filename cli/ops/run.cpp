@@ -58,7 +58,7 @@ int run(Session& s, const RunRequest& r) {
         instance = r.target.substr(dot + 1);
     }
     if (r.instance) instance = *r.instance;
-    auto p = load_or_report(s.ui, r.where);
+    auto p = load_or_report(s, r.where);
     if (!p) return fail(s.ui, Error{"the configuration has errors"});
     if (!p->containers.count(container))
         return fail(s.ui, Error{"no container '" + container + "' (" + suggest(container, p->container_names(), "containers") + ")",

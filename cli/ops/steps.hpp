@@ -16,6 +16,9 @@ Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& p
 // On a terminal: ask. Elsewhere: only with `yes`.
 bool confirmed(Ui& ui, bool yes, const std::string& question);
 // Observes, and plans the desired state against it.
+// make_plan with what the provider is (its traits) and what it says (notes as warnings).
+Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const DesiredGraph& graph, const ObservedState& observed,
+                           const std::vector<std::string>& targets, const std::string& group);
 Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group);
 // The question before a plan is carried out, asked without holding the

@@ -66,6 +66,15 @@ public:
             }
             case ActionKind::Create: return create(a);
             case ActionKind::Replace: return replace(a);
+            case ActionKind::Update: {
+                // In place (a Swarm service's rolling update): the same preparation as a create.
+                if (auto s = write_secret_files(*a.container); !s) return s;
+                if (auto s = make_bind_sources(*a.container); !s) return s;
+                ContainerSpec spec = *a.container;
+                if (auto s = stamp_owner(p_, spec); !s) return s;
+                if (auto s = p_.update_container(a.target_id, spec); !s) return s;
+                return ready(a, a.target_id);
+            }
             case ActionKind::Start: {
                 if (auto s = p_.start_container(a.target_id); !s) return s;
                 return ready(a, a.target_id);

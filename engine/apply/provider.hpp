@@ -40,9 +40,22 @@ struct ExecResult {
     std::string err;           // stderr (their relative order is not kept by the engine)
 };
 
+// How a provider's engine differs from one dockerd, for the planner.
+struct ProviderTraits {
+    // Instances are services of a cluster: no fixed addresses, a changed spec
+    // is an update in place (rolling), a service short of tasks is drift.
+    bool services = false;
+    std::vector<std::string> notes;   // said in every plan ("no IPVS here: ...")
+};
+
 class Provider {
 public:
     virtual ~Provider() = default;
+    virtual ProviderTraits traits() const { return {}; }
+    // A service's spec changed in place (a rolling update); ready is wait_ready's.
+    virtual Status update_container(const std::string& id, const ContainerSpec& spec) {
+        return Error{"this engine cannot update an instance in place", spec.name.empty() ? id : spec.name};
+    }
     // The kinds of objects this provider makes and observes on its engine.
     virtual ObjectKinds kinds() const = 0;
     // The project's containers, images and networks, in a fixed number of calls.

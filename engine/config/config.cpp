@@ -143,6 +143,20 @@ void Loader::read_project(const toml::table* t, Project& p) {
                          "for example \"10.20.0.0/16\" (the address's host bits zero)");
             else p.subnet = cidr->str();
         }
+        if (auto target = get_string(*t, "target", "[project]")) {
+            if (*target != "docker" && *target != "swarm")
+                d_.error(pos(*t->get("target")), "target '" + *target + "' is not \"docker\" or \"swarm\"",
+                         "docker: one engine (the default); swarm: services on a Docker Swarm (docs/swarm.md)");
+            else p.target = *target, p.target_given = true;
+        }
+        if (auto registry = get_string(*t, "registry", "[project]")) {
+            const bool ok = !registry->empty() && registry->find('/') == std::string::npos &&
+                            registry->find_first_of(" \t@") == std::string::npos;
+            if (!ok)
+                d_.error(pos(*t->get("registry")), "registry '" + *registry + "' is not a registry's host[:port]",
+                         "for example \"10.77.0.11:5000\" (no scheme, no path)");
+            else p.registry = *registry;
+        }
     }
     if (name) {
         if (!valid_name(*name)) d_.error(name_pos, "project name '" + *name + "' is not valid", std::string(kNameRule));

@@ -18,11 +18,11 @@ namespace dockerops::config_detail {
 namespace fs = std::filesystem;
 
 inline const std::vector<std::string> kTopKeys{"project", "containers", "instances", "volumes"};
-inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet"};
+inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet", "target", "registry"};
 // Keys of how an instance runs: on a container (the default) and on an instance.
 #define DOCKEROPS_RUNTIME_KEYS                                                                     \
     "restart", "memory", "cpus", "pids_limit", "ulimits", "extra_hosts", "dns", "labels", "env_file", \
-        "user", "working_dir", "entrypoint", "stop_signal", "stop_grace_period", "cap_add", "cap_drop", \
+        "user", "working_dir", "entrypoint", "stop_signal", "stop_grace_period", "cap_add", "cap_drop", "replicas", "node", \
         "tmpfs", "read_only", "healthcheck"
 inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports", "image", "pull", "command",
                                                      DOCKEROPS_RUNTIME_KEYS};

@@ -137,6 +137,18 @@ void Loader::read_limits(const toml::table& t, const std::string& where, Runtime
         if (!i || i->get() < 1) d_.error(pos(*n), "pids_limit in " + where + " must be a positive integer");
         else r.pids_limit = i->get();
     }
+    if (auto* n = t.get("replicas")) {
+        auto i = n->as_integer();
+        if (!i || i->get() < 0 || i->get() > 1000)
+            d_.error(pos(*n), "replicas in " + where + " must be an integer from 0 to 1000", "tasks of the instance's service on target \"swarm\"");
+        else r.replicas = i->get();
+    }
+    if (auto node = get_string(t, "node", where)) {
+        if (!valid_node_selector(*node))
+            d_.error(pos(*t.get("node")), "node '" + *node + "' in " + where + " is not a node's host name or label:KEY=VALUE",
+                     "node = \"swarm-node2\" or node = \"label:disk=ssd\"");
+        else r.node = *node;
+    }
     if (auto* n = t.get("ulimits")) {
         auto* ut = n->as_table();
         if (!ut) {

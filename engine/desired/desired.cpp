@@ -96,6 +96,7 @@ Result<DesiredState> compile_images(const Project& p) {
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
+    d.registry = p.registry;
     d.secrets_dir = (secrets_root() / p.name).string();
     d.network.name = p.name;
     d.network.subnet = p.subnet;   // empty: the planner picks one
@@ -195,6 +196,8 @@ void apply_runtime(const RuntimeOptions& r, ContainerSpec& s) {
     if (r.tmpfs) s.tmpfs = *r.tmpfs;
     s.read_only = r.read_only.value_or(false);
     s.health = r.healthcheck;
+    s.replicas = static_cast<int>(r.replicas.value_or(1));
+    if (r.node) s.placement = placement_constraint(*r.node);
 }
 }  // namespace
 

@@ -77,6 +77,7 @@ struct DesiredState {
     std::map<std::string, DesiredImage> images;    // by container name
     std::vector<DesiredInstance> instances;        // sorted by id
     std::vector<std::string> warnings;
+    std::string registry;                          // [project] registry (target swarm)
     const DesiredInstance* find(const std::string& id) const;
 };
 

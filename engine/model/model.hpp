@@ -138,6 +138,9 @@ struct Project {
     bool allow_empty = false;                      // [project] allow_empty: no instances is meant
     std::string subnet;                            // [project] subnet (IPv4 CIDR); empty: the planner picks one
     std::map<std::string, VolumeDecl> volumes;     // [volumes.NAME]
+    std::string target = "docker";                 // [project] target: "docker" (one engine) or "swarm"
+    bool target_given = false;                     // the file said which
+    std::string registry;                          // [project] registry "host:port": images reach swarm nodes through it
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;

@@ -36,6 +36,7 @@ struct ObservedContainer {
     std::vector<ObservedMount> mounts;
     std::int64_t created = 0;                  // unix seconds
     bool legacy = false;                       // ours, made by dockerops 0.1 (no owner label)
+    std::string detail;                        // a Swarm service short of tasks: "2 of 3 tasks running (swarm-node3 down)"
     std::string label(const std::string& k) const {
         auto it = labels.find(k);
         return it == labels.end() ? std::string() : it->second;

@@ -28,6 +28,8 @@ void RuntimeOptions::fill_from(const RuntimeOptions& d) {
     take(tmpfs, d.tmpfs);
     take(read_only, d.read_only);
     take(healthcheck, d.healthcheck);
+    take(replicas, d.replicas);
+    take(node, d.node);
     take(env_from_files, d.env_from_files);
 }
 
@@ -127,6 +129,26 @@ bool valid_signal(std::string_view s) {
         }
     }
     return false;
+}
+
+bool valid_node_selector(std::string_view text) {
+    auto word = [](std::string_view w, bool dots) {
+        if (w.empty()) return false;
+        for (char c : w)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || (dots && c == '.'))) return false;
+        return true;
+    };
+    if (!text.starts_with("label:")) return word(text, true);
+    std::string_view kv = text.substr(6);
+    auto eq = kv.find('=');
+    return eq != std::string_view::npos && word(kv.substr(0, eq), true) && word(kv.substr(eq + 1), true);
+}
+
+std::string placement_constraint(std::string_view node) {
+    if (!node.starts_with("label:")) return "node.hostname==" + std::string(node);
+    std::string_view kv = node.substr(6);
+    auto eq = kv.find('=');
+    return "node.labels." + std::string(kv.substr(0, eq)) + "==" + std::string(kv.substr(eq + 1));
 }
 
 }  // namespace dockerops

@@ -32,6 +32,9 @@ struct RuntimeOptions {
     std::optional<std::map<std::string, std::string>> tmpfs;  // path -> mount options ("" none)
     std::optional<bool> read_only;
     std::optional<HealthSpec> healthcheck;                   // test {"NONE"}: the image's is turned off
+    // Swarm (target = "swarm"): tasks of the instance's service, and the node it is pinned to.
+    std::optional<long long> replicas;
+    std::optional<std::string> node;                         // a node's hostname, or "label:KEY=VALUE"
     // env_file entries, already read (KEY -> value), below the instance's own env.
     std::optional<std::map<std::string, std::string>> env_from_files;
 
@@ -41,6 +44,10 @@ struct RuntimeOptions {
 
 // "5s", "1m30s", "250ms", "2h", "1.5s" -> nanoseconds; nullopt when not one.
 std::optional<long long> parse_duration_ns(std::string_view text);
+// `node`: a node's host name, or "label:KEY=VALUE" (a node label).
+bool valid_node_selector(std::string_view text);
+// `node` as a Swarm placement constraint: node.hostname==NAME, node.labels.KEY==VALUE.
+std::string placement_constraint(std::string_view node);
 // "512m", "1g", "64k", "1048576", "2gb" -> bytes (binary multiples, as docker); nullopt when not one.
 std::optional<long long> parse_bytes(std::string_view text);
 // "no", "always", "unless-stopped", "on-failure", "on-failure:3".

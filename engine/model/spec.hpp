@@ -118,6 +118,9 @@ struct ContainerSpec {
     std::vector<std::string> cap_add, cap_drop;
     std::map<std::string, std::string> tmpfs;           // path -> options
     bool read_only = false;
+    // Swarm only (providers/swarm); the docker provider runs one container.
+    int replicas = 1;
+    std::string placement;                              // a placement constraint: node.hostname==swarm-node2
 };
 
 struct NetworkSpec {

@@ -82,6 +82,8 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (!s.cap_drop.empty()) c["cap_drop"] = join(s.cap_drop);
     for (const auto& [path, opts] : s.tmpfs) c["tmpfs." + path] = opts;
     if (s.read_only) c["read_only"] = "true";
+    if (s.replicas != 1) c["replicas"] = std::to_string(s.replicas);
+    if (!s.placement.empty()) c["placement"] = s.placement;
     // User labels (io.dockerops.* are ours, and the spec labels are written after hashing).
     for (const auto& [k, v] : s.labels)
         if (!k.starts_with("io.dockerops.")) c["label." + k] = v;

@@ -52,18 +52,22 @@ public:
     Result<int> run_attached(const std::string& id) override;
     Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override;
     Status stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) override;
+    // A registry's copy of an image (target swarm): tag it, push it, its digest ("sha256:...").
+    Status tag_image(const std::string& id, const std::string& repo, const std::string& tag);
+    Result<std::string> push_image(const std::string& repo, const std::string& tag);
     // Names of the containers publishing a host port (to say who holds it).
     Result<std::vector<std::string>> publishers_of(int port);
 
-    // Lower level, for tests and for the commands that need it.
+    // Lower level, for tests, for the commands that need it, and for providers/swarm.
     Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = {},
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
 
-private:
-    explicit DockerEngine(Endpoint e) : http_(std::move(e)) {}
-    std::string api(const std::string& path) const { return "/v" + version_ + path; }
     // A non-2xx answer as an Error keeping the engine's own message.
     Error engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const;
+    std::string api(const std::string& path) const { return "/v" + version_ + path; }
+
+private:
+    explicit DockerEngine(Endpoint e) : http_(std::move(e)) {}
 
     HttpClient http_;
     std::string version_ = kMaxApiVersion;

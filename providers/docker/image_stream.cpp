@@ -141,4 +141,39 @@ Result<std::string> DockerEngine::pull_image(const std::string& ref, const std::
     return img->id;
 }
 
+Status DockerEngine::tag_image(const std::string& id, const std::string& repo, const std::string& tag) {
+    auto r = call("POST", "/images/" + url_encode(id) + "/tag?repo=" + url_encode(repo) + "&tag=" + url_encode(tag));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "image " + id, "tag");
+    return ok_status();
+}
+
+Result<std::string> DockerEngine::push_image(const std::string& repo, const std::string& tag) {
+    const std::string object = "image " + repo + ":" + tag;
+    std::string digest;
+    JsonLineStream stream([&](element doc) {
+        // The last line before the end: {"aux": {"Tag": ..., "Digest": "sha256:...", "Size": ...}}
+        if (std::string d = str(doc["aux"], "Digest"); !d.empty()) digest = d;
+    });
+    HttpRequest req;
+    req.method = "POST";
+    req.path = api("/images/" + url_encode(repo) + "/push?tag=" + url_encode(tag));
+    // No X-Registry-Auth header: the engine then reads the credentials from the body.
+    req.body = "{}";
+    req.content_type = "application/json";
+    req.timeout = std::chrono::minutes(60);
+    req.on_data = [&](std::string_view chunk) { stream.feed(chunk); };
+    auto r = http_.send(req);
+    if (!r) return Error{r.error().message, object};
+    stream.finish();
+    if (!is_2xx(r->status)) {
+        HttpResponse copy = *r;
+        copy.body = stream.head;
+        return engine_error(copy, object, "push");
+    }
+    if (!stream.error.empty()) return Error{"push failed: " + stream.error, object};
+    if (digest.empty()) return Error{"the push answered without a digest", object};
+    return digest;
+}
+
 }  // namespace dockerops::docker

@@ -1,0 +1,35 @@
+// What a desired state asks that Swarm services cannot do: refused at plan
+// time, each line naming the instance and the key (docs/swarm.md lists them).
+#include "planner/planning.hpp"
+
+namespace dockerops {
+
+std::vector<std::string> unmappable_to_services(const DesiredState& d) {
+    std::vector<std::string> out;
+    bool built = false;
+    for (const auto& [name, img] : d.images) built = built || !img.pulled;
+    if (built && d.registry.empty())
+        out.push_back("[project] registry: the project builds images, and a swarm's nodes get them only from a registry "
+                      "(registry = \"host:port\"; scripts/swarm.sh runs one for the test cluster)");
+    for (const auto& di : d.instances) {
+        const ContainerSpec& s = di.spec;
+        if (di.attach)
+            out.push_back(di.id + ": an interactive instance (run --interactive) needs a terminal on one engine: use target docker");
+        if (di.job)
+            out.push_back(di.id + ": depends_on \"completed\" makes it a job that runs to its end; services run until removed");
+        for (const auto& m : s.mounts) {
+            if (!m.bind || m.file || !s.placement.empty()) continue;
+            out.push_back(di.id + ": the host folder " + m.source + " (at " + m.target + ") is on one machine: pin the instance "
+                          "with node = \"NAME\" (or node = \"label:KEY=VALUE\"), or use a named volume");
+        }
+        for (const auto& p : s.ports)
+            if (!p.host_ip.empty() && p.host_ip != "0.0.0.0")
+                out.push_back(di.id + ": ports publishes on " + p.host_ip + ":" + std::to_string(p.host_port) +
+                              "; a service publishes on every address of a node (drop the address)");
+        if (s.tty || s.open_stdin)
+            out.push_back(di.id + ": a terminal (tty, stdin) is for target docker");
+    }
+    return out;
+}
+
+}  // namespace dockerops

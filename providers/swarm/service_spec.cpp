@@ -1,0 +1,180 @@
+// A ContainerSpec as a Swarm service spec (POST /services/create and
+// /services/{id}/update), and the services the manager lists as the
+// ObservedContainer the planner reads.
+#include "engine/model/ownership.hpp"
+#include "engine/model/runtime.hpp"
+#include "providers/swarm/swarm.hpp"
+#include "util/json_writer.hpp"
+
+#include <filesystem>
+
+namespace dockerops::swarm {
+
+namespace {
+
+// "size=64m,mode=1777" -> TmpfsOptions; the options Swarm has no field for are refused at plan time.
+void tmpfs_options(JsonWriter& w, const std::string& opts) {
+    long long size = 0;
+    long long mode = -1;
+    std::size_t start = 0;
+    while (start <= opts.size()) {
+        std::size_t comma = opts.find(',', start);
+        std::string one = opts.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        start = comma == std::string::npos ? opts.size() + 1 : comma + 1;
+        if (one.starts_with("size=")) size = parse_bytes(one.substr(5)).value_or(0);
+        else if (one.starts_with("mode=")) mode = std::strtoll(one.c_str() + 5, nullptr, 8);
+    }
+    w.key("TmpfsOptions").begin_object();
+    if (size > 0) w.key("SizeBytes").value(static_cast<std::int64_t>(size));
+    if (mode >= 0) w.key("Mode").value(static_cast<std::int64_t>(mode));
+    w.end_object();
+}
+
+void mounts(JsonWriter& w, const ContainerSpec& s) {
+    const std::string project = s.labels.count(labels::kProject) ? s.labels.at(labels::kProject) : std::string();
+    w.key("Mounts").begin_array();
+    for (const auto& m : s.mounts) {
+        if (m.file) continue;   // secret files are Swarm secrets
+        w.begin_object().key("Target").value(m.target).key("ReadOnly").value(m.read_only);
+        if (m.bind) {
+            w.key("Type").value("bind").key("Source").value(m.source);
+        } else {
+            // Made by each node's engine when a task first mounts it, labelled as the
+            // executor labels a volume on one engine (destroy --purge-data finds it).
+            w.key("Type").value("volume").key("Source").value(m.source);
+            w.key("VolumeOptions").begin_object().key("Labels").object(
+                {{labels::kProject, project}, {labels::kOwner, volume_owner_token(project, m.source)}});
+            if (!m.driver.empty())
+                w.key("DriverConfig").begin_object().key("Name").value(m.driver).key("Options").object(m.driver_options).end_object();
+            w.end_object();
+        }
+        w.end_object();
+    }
+    for (const auto& [path, opts] : s.tmpfs) {
+        w.begin_object().key("Type").value("tmpfs").key("Target").value(path);
+        tmpfs_options(w, opts);
+        w.end_object();
+    }
+    w.end_array();
+}
+
+void container_spec(JsonWriter& w, const ContainerSpec& s, const std::string& image, const std::vector<SecretRef>& secrets) {
+    w.key("ContainerSpec").begin_object();
+    w.key("Image").value(image);
+    std::map<std::string, std::string> user_labels;
+    for (const auto& [k, v] : s.labels)
+        if (!k.starts_with("io.dockerops.")) user_labels[k] = v;
+    w.key("Labels").object(user_labels);
+    if (s.entrypoint) w.key("Command").strings(*s.entrypoint);
+    if (s.command) w.key("Args").strings(*s.command);
+    if (!s.hostname.empty()) w.key("Hostname").value(s.hostname);
+    w.key("Env").begin_array();
+    for (const auto& [k, v] : s.env) w.value(k + "=" + v);
+    w.end_array();
+    if (!s.working_dir.empty()) w.key("Dir").value(s.working_dir);
+    if (!s.user.empty()) w.key("User").value(s.user);
+    w.key("Init").value(s.init);
+    if (!s.stop_signal.empty()) w.key("StopSignal").value(s.stop_signal);
+    if (s.stop_timeout) w.key("StopGracePeriod").value(static_cast<std::int64_t>(*s.stop_timeout * 1'000'000'000LL));
+    if (s.read_only) w.key("ReadOnly").value(true);
+    mounts(w, s);
+    w.key("Secrets").begin_array();
+    for (const auto& r : secrets) {
+        w.begin_object().key("SecretID").value(r.id).key("SecretName").value(r.name);
+        w.key("File").begin_object().key("Name").value(r.file).key("UID").value("0").key("GID").value("0")
+            .key("Mode").value(static_cast<std::int64_t>(0400)).end_object();
+        w.end_object();
+    }
+    w.end_array();
+    if (!s.extra_hosts.empty()) {
+        // "name:address" -> "address name", as /etc/hosts reads.
+        w.key("Hosts").begin_array();
+        for (const auto& h : s.extra_hosts) {
+            auto colon = h.find(':');
+            w.value(h.substr(colon + 1) + " " + h.substr(0, colon));
+        }
+        w.end_array();
+    }
+    if (!s.dns.empty()) w.key("DNSConfig").begin_object().key("Nameservers").strings(s.dns).end_object();
+    if (!s.cap_add.empty()) w.key("CapabilityAdd").strings(s.cap_add);
+    if (!s.cap_drop.empty()) w.key("CapabilityDrop").strings(s.cap_drop);
+    if (!s.ulimits.empty()) {
+        w.key("Ulimits").begin_array();
+        for (const auto& u : s.ulimits)
+            w.begin_object().key("Name").value(u.name).key("Soft").value(static_cast<std::int64_t>(u.soft))
+                .key("Hard").value(static_cast<std::int64_t>(u.hard)).end_object();
+        w.end_array();
+    }
+    if (s.health) {
+        w.key("HealthCheck").begin_object().key("Test").strings(s.health->test);
+        w.key("Interval").value(static_cast<std::int64_t>(s.health->interval_ns));
+        w.key("Timeout").value(static_cast<std::int64_t>(s.health->timeout_ns));
+        w.key("StartPeriod").value(static_cast<std::int64_t>(s.health->start_period_ns));
+        w.key("Retries").value(s.health->retries);
+        w.end_object();
+    }
+    w.end_object();
+}
+
+}  // namespace
+
+std::string service_spec_body(const ContainerSpec& s, const std::string& image, const std::vector<SecretRef>& secrets,
+                              bool dnsrr, std::uint64_t force_update) {
+    JsonWriter w;
+    w.begin_object();
+    w.key("Name").value(s.name);
+    std::map<std::string, std::string> ours;
+    for (const auto& [k, v] : s.labels)
+        if (k.starts_with("io.dockerops.")) ours[k] = v;
+    ours[std::string(kImageIdLabel)] = s.image;   // the id the owner token names (the spec has the registry's name)
+    w.key("Labels").object(ours);
+
+    w.key("TaskTemplate").begin_object();
+    container_spec(w, s, image, secrets);
+    w.key("Resources").begin_object().key("Limits").begin_object();
+    if (s.nano_cpus) w.key("NanoCPUs").value(static_cast<std::int64_t>(s.nano_cpus));
+    if (s.memory) w.key("MemoryBytes").value(static_cast<std::int64_t>(s.memory));
+    if (s.pids_limit) w.key("Pids").value(static_cast<std::int64_t>(s.pids_limit));
+    w.end_object().end_object();
+    if (!s.restart_policy.empty()) {
+        // Unset: Swarm's own (any). always and unless-stopped are "any"; on-failure[:N] keeps its count.
+        auto colon = s.restart_policy.find(':');
+        const std::string name = s.restart_policy.substr(0, colon);
+        w.key("RestartPolicy").begin_object().key("Condition").value(name == "on-failure" ? "on-failure" : "any");
+        if (colon != std::string::npos) w.key("MaxAttempts").value(static_cast<std::int64_t>(std::stoll(s.restart_policy.substr(colon + 1))));
+        w.end_object();
+    }
+    w.key("Placement").begin_object().key("Constraints").begin_array();
+    if (!s.placement.empty()) w.value(s.placement);
+    w.end_array().end_object();
+    w.key("Networks").begin_array();
+    if (!s.network.empty()) w.begin_object().key("Target").value(s.network).key("Aliases").strings(s.aliases).end_object();
+    w.end_array();
+    w.key("ForceUpdate").value(static_cast<std::int64_t>(force_update));
+    w.end_object();
+
+    w.key("Mode").begin_object().key("Replicated").begin_object().key("Replicas").value(static_cast<std::int64_t>(s.replicas));
+    w.end_object().end_object();
+    bool publishes = false;
+    for (const auto& p : s.ports) publishes = publishes || p.publish;
+    // Start-first keeps the service up during an update, unless a host-mode
+    // port would be held twice on one node.
+    const std::string order = publishes && dnsrr ? "stop-first" : "start-first";
+    for (const char* key : {"UpdateConfig", "RollbackConfig"}) {
+        w.key(key).begin_object().key("Parallelism").value(1).key("Delay").value(static_cast<std::int64_t>(0));
+        w.key("FailureAction").value(std::string(key) == "UpdateConfig" ? "rollback" : "pause");
+        w.key("Monitor").value(static_cast<std::int64_t>(2'000'000'000LL)).key("Order").value(order).end_object();
+    }
+    w.key("EndpointSpec").begin_object().key("Mode").value(dnsrr ? "dnsrr" : "vip").key("Ports").begin_array();
+    for (const auto& p : s.ports) {
+        if (!p.publish) continue;
+        w.begin_object().key("Protocol").value(p.protocol).key("TargetPort").value(p.port);
+        if (p.host_port) w.key("PublishedPort").value(p.host_port);
+        w.key("PublishMode").value(dnsrr ? "host" : "ingress").end_object();
+    }
+    w.end_array().end_object();
+    w.end_object();
+    return w.str();
+}
+
+}  // namespace dockerops::swarm

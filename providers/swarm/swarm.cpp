@@ -1,0 +1,518 @@
+// The Swarm provider: services, overlays and secrets through a manager's API.
+#include "providers/swarm/swarm.hpp"
+
+#include "engine/model/ownership.hpp"
+#include "providers/docker/json_read.hpp"
+#include "util/hash.hpp"
+#include "util/json_writer.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace dockerops::swarm {
+
+using namespace docker::detail;
+using docker::HttpResponse;
+using docker::url_encode;
+using simdjson::dom::array;
+using simdjson::dom::element;
+
+namespace {
+
+constexpr const char* kServiceLabel = "io.dockerops.service";   // on a secret: the service it was made for
+
+std::string base64(const std::string& data) {
+    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(data.data()),
+                            static_cast<int>(data.size()));
+    out.resize(n);
+    return out;
+}
+
+std::string filter(const std::string& key, const std::vector<std::string>& values) {
+    JsonWriter w;
+    w.begin_object().key(key).strings(values).end_object();
+    return url_encode(w.str());
+}
+
+// One parsed answer; the padded copy lives as long as the parser's view of it.
+struct Parsed {
+    simdjson::dom::parser parser;
+    simdjson::padded_string body;
+    element doc;
+    bool ok = false;
+    explicit Parsed(const std::string& text) : body(text) { ok = parser.parse(body).get(doc) == simdjson::SUCCESS; }
+};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+struct NodeInfo {
+    std::string hostname;
+    bool ready = false;
+};
+
+// A service's tasks as dockerops counts them: running on a node that is up.
+struct TaskCount {
+    int running = 0;
+    std::set<std::string> down_nodes;   // nodes holding tasks it wants running, which are down
+    std::string last_error;             // the newest task error
+    std::map<std::string, int> waiting; // tasks meant to run, not running yet, by state (pending, preparing, ...)
+    std::vector<std::string> nodes;     // where its running tasks are
+};
+
+}  // namespace
+
+bool has_ipvs() {
+    std::error_code ec;
+    if (fs::exists("/proc/net/ip_vs", ec)) return true;
+    std::ifstream release("/proc/sys/kernel/osrelease");
+    std::string r;
+    std::getline(release, r);
+    return !r.empty() && fs::exists("/lib/modules/" + r + "/kernel/net/netfilter/ipvs", ec);
+}
+
+Result<std::unique_ptr<SwarmEngine>> SwarmEngine::connect_from_env(Options options) {
+    auto m = docker::DockerEngine::connect_from_env();
+    if (!m) return m.error();
+    return connect(std::move(*m), std::move(options));
+}
+
+Result<std::unique_ptr<SwarmEngine>> SwarmEngine::connect(std::unique_ptr<docker::DockerEngine> manager, Options options) {
+    const std::string where = "engine " + manager->endpoint().display();
+    auto r = manager->call("GET", "/info");
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager->engine_error(*r, where, "info");
+    Parsed p(r->body);
+    bool control = false;
+    if (p.ok) (void)!p.doc["Swarm"]["ControlAvailable"].get_bool().get(control);
+    if (!control) {
+        const std::string state = p.ok ? str(p.doc["Swarm"], "LocalNodeState") : std::string();
+        return Error{"target swarm needs a swarm manager, and this engine is " +
+                         (state == "active" ? std::string("a worker") : "not in a swarm (" + (state.empty() ? "inactive" : state) + ")"),
+                     where, 0};
+    }
+    if (options.endpoint_mode.empty()) {
+        // Over a unix socket the manager runs on this machine's kernel: without
+        // IPVS there are no virtual IPs and no routing mesh.
+        const bool local = manager->endpoint().kind == docker::Endpoint::Kind::Unix;
+        options.endpoint_mode = local && !has_ipvs() ? "dnsrr" : "vip";
+    }
+    return std::unique_ptr<SwarmEngine>(new SwarmEngine(std::move(manager), std::move(options)));
+}
+
+bool SwarmEngine::dnsrr() const { return options_.endpoint_mode == "dnsrr"; }
+
+ProviderTraits SwarmEngine::traits() const {
+    ProviderTraits t;
+    t.services = true;
+    if (dnsrr())
+        t.notes.push_back("target swarm: no IPVS on this kernel, so services have dnsrr endpoints (no virtual IP) and "
+                          "publish their ports in host mode, on the nodes that run their tasks (no routing mesh)");
+    return t;
+}
+
+// --- observe ---
+
+Result<ObservedState> SwarmEngine::observe(const std::string& project) {
+    // Images and networks as on one engine (the manager's), and three swarm
+    // lists: services, the tasks meant to run, and nodes. Constant in the
+    // number of services; the swarm calls go out at once.
+    auto on_own_connection = [this](std::string path) {
+        return std::async(std::launch::async, [endpoint = manager_->endpoint(), path = manager_->api(path)] {
+            docker::HttpClient client(endpoint);
+            docker::HttpRequest req;
+            req.path = path;
+            return client.send(req);
+        });
+    };
+    auto services_call = on_own_connection("/services");
+    auto tasks_call = on_own_connection("/tasks?filters=" + filter("desired-state", {"running"}));
+    auto nodes_call = on_own_connection("/nodes");
+    auto base = manager_->observe(project);
+    if (!base) return base.error();
+    ObservedState s = std::move(*base);
+    s.containers.clear();   // the manager's own containers are tasks, not instances
+    s.foreign.clear();
+
+    auto rn = nodes_call.get();
+    if (!rn) return rn.error();
+    if (!is_2xx(rn->status)) return manager_->engine_error(*rn, "project " + project, "list nodes");
+    std::map<std::string, NodeInfo> nodes;
+    std::string nodes_down;
+    Parsed np(rn->body);
+    array arr;
+    if (np.ok && np.doc.get_array().get(arr) == simdjson::SUCCESS)
+        for (auto n : arr) {
+            NodeInfo& info = nodes[str(n, "ID")] = {str(n["Description"], "Hostname"), str(n["Status"], "State") == "ready"};
+            if (!info.ready) nodes_down += (nodes_down.empty() ? "" : ", ") + info.hostname;
+        }
+
+    auto rt = tasks_call.get();
+    if (!rt) return rt.error();
+    if (!is_2xx(rt->status)) return manager_->engine_error(*rt, "project " + project, "list tasks");
+    std::map<std::string, TaskCount> counts;
+    Parsed tp(rt->body);
+    if (tp.ok && tp.doc.get_array().get(arr) == simdjson::SUCCESS)
+        for (auto t : arr) {
+            TaskCount& c = counts[str(t, "ServiceID")];
+            const std::string node = str(t, "NodeID");
+            auto n = nodes.find(node);
+            const bool node_up = n != nodes.end() && n->second.ready;
+            if (!node_up && n != nodes.end()) c.down_nodes.insert(n->second.hostname);
+            const std::string state = str(t["Status"], "State");
+            if (state == "running" && node_up) {
+                ++c.running;
+                c.nodes.push_back(n->second.hostname);
+            } else if (state != "running") {
+                ++c.waiting[state];
+            }
+            if (std::string err = str(t["Status"], "Err"); !err.empty()) c.last_error = err;
+        }
+
+    auto rs = services_call.get();
+    if (!rs) return rs.error();
+    if (!is_2xx(rs->status)) return manager_->engine_error(*rs, "project " + project, "list services");
+    Parsed sp(rs->body);
+    std::vector<ObservedContainer> all;
+    if (sp.ok && sp.doc.get_array().get(arr) == simdjson::SUCCESS)
+        for (auto svc : arr) {
+            ObservedContainer c;
+            c.id = str(svc, "ID");
+            auto spec = svc["Spec"];
+            c.name = str(spec, "Name");
+            c.labels = string_map(spec, "Labels");
+            auto cs = spec["TaskTemplate"]["ContainerSpec"];
+            c.image = str(cs, "Image");
+            c.image_id = c.label(kImageIdLabel);
+            int64_t want = 1;
+            if (spec["Mode"]["Replicated"]["Replicas"].get_int64().get(want) != simdjson::SUCCESS) want = 1;
+            const TaskCount& tc = counts[c.id];
+            const std::string update = str(svc["UpdateStatus"], "State");
+            if (tc.running >= want && update != "rollback_completed" && update != "paused" && update != "rollback_paused") {
+                c.state = "running";
+            } else {
+                c.state = "degraded";
+                c.detail = std::to_string(tc.running) + " of " + std::to_string(want) + " tasks running";
+                std::vector<std::string> why;
+                for (const auto& [st, k] : tc.waiting) why.push_back(std::to_string(k) + " " + st);
+                if (!tc.down_nodes.empty()) {
+                    std::string down;
+                    for (const auto& h : tc.down_nodes) down += (down.empty() ? "" : ", ") + h;
+                    why.push_back("on " + down + ", which is down");
+                } else if (!nodes_down.empty()) {
+                    why.push_back("node down: " + nodes_down);
+                }
+                if (!update.empty() && update != "completed" && update != "updating") why.push_back("update " + update);
+                if (!tc.last_error.empty()) why.push_back(tc.last_error);
+                for (std::size_t i = 0; i < why.size(); ++i) c.detail += (i ? "; " : " (") + why[i] + (i + 1 == why.size() ? ")" : "");
+            }
+            array list;
+            if (cs["Mounts"].get_array().get(list) == simdjson::SUCCESS)
+                for (auto m : list)
+                    c.mounts.push_back({lower(str(m, "Type")), str(m, "Source"), str(m, "Target"), false});
+            if (cs["Secrets"].get_array().get(list) == simdjson::SUCCESS)
+                for (auto sec : list) c.mounts.push_back({"bind", str(sec, "SecretName"), "/run/secrets/" + str(sec["File"], "Name"), true});
+            if (spec["EndpointSpec"]["Ports"].get_array().get(list) == simdjson::SUCCESS)
+                for (auto p : list)
+                    c.ports.push_back({static_cast<int>(num(p, "TargetPort")), str(p, "Protocol"), "",
+                                       static_cast<int>(num(p, "PublishedPort"))});
+            all.push_back(std::move(c));
+        }
+    classify_containers(s, std::move(all));
+    return s;
+}
+
+// --- images on the nodes ---
+
+Result<std::string> SwarmEngine::image_for_nodes(const ContainerSpec& spec) {
+    auto img = manager_->inspect_image(spec.image);
+    if (!img) return img.error();
+    if (options_.registry.empty()) return spec.image;   // a single-node swarm, or an image every node has
+    const std::string project = spec.labels.count(labels::kProject) ? spec.labels.at(labels::kProject) : "dockerops";
+    const std::string container = spec.labels.count(labels::kContainer) ? spec.labels.at(labels::kContainer) : "image";
+    const std::string repo = options_.registry + "/" + project + "/" + container;
+    // The tag names the bytes: the image id's first 12 hex digits.
+    std::string id = img->id;
+    if (id.starts_with("sha256:")) id = id.substr(7);
+    const std::string tag = id.substr(0, 12);
+    if (auto t = manager_->tag_image(img->id, repo, tag); !t) return t.error();
+    auto digest = manager_->push_image(repo, tag);
+    if (!digest) return Error{"could not push to the registry " + options_.registry + ": " + digest.error().message,
+                              "image " + repo + ":" + tag};
+    return repo + ":" + tag + "@" + *digest;
+}
+
+// --- secrets ---
+
+Result<std::vector<SecretRef>> SwarmEngine::make_secrets(const ContainerSpec& spec) {
+    std::vector<SecretRef> out;
+    const std::string project = spec.labels.count(labels::kProject) ? spec.labels.at(labels::kProject) : std::string();
+    for (const auto& m : spec.mounts) {
+        if (!m.file) continue;
+        std::ifstream in(m.source, std::ios::binary);
+        std::stringstream data;
+        data << in.rdbuf();
+        if (!in) return Error{"cannot read the secret file " + m.source, spec.name};
+        const std::string file = fs::path(m.target).filename().string();
+        // A secret cannot change: a new value is a new secret (named by its digest).
+        const std::string name = spec.name + "-" + file + "-" + sha256_hex(data.str()).substr(0, 12);
+        JsonWriter w;
+        w.begin_object().key("Name").value(name).key("Labels").object({{labels::kProject, project}, {kServiceLabel, spec.name}});
+        w.key("Data").value(base64(data.str())).end_object();
+        auto r = call("POST", "/secrets/create", w.str());
+        if (!r) return r.error();
+        std::string id;
+        if (r->status == 409) {
+            auto l = call("GET", "/secrets?filters=" + filter("name", {name}));
+            if (!l) return l.error();
+            Parsed p(l->body);
+            array arr;
+            if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
+                for (auto sec : arr)
+                    if (str(sec["Spec"], "Name") == name) id = str(sec, "ID");
+        } else if (is_2xx(r->status)) {
+            Parsed p(r->body);
+            if (p.ok) id = str(p.doc, "ID");
+        } else {
+            return manager_->engine_error(*r, "secret " + name, "create");
+        }
+        if (id.empty()) return Error{"the secret " + name + " was not found after it was made", spec.name};
+        out.push_back({id, name, file});
+    }
+    return out;
+}
+
+void SwarmEngine::remove_stale_secrets(const std::string& service, const std::vector<SecretRef>& keep) {
+    auto l = call("GET", "/secrets?filters=" + filter("label", {std::string(kServiceLabel) + "=" + service}));
+    if (!l || !is_2xx(l->status)) return;
+    Parsed p(l->body);
+    array arr;
+    if (!p.ok || p.doc.get_array().get(arr) != simdjson::SUCCESS) return;
+    for (auto sec : arr) {
+        const std::string id = str(sec, "ID");
+        if (std::none_of(keep.begin(), keep.end(), [&](const SecretRef& k) { return k.id == id; }))
+            (void)call("DELETE", "/secrets/" + url_encode(id));   // refused while a task still uses it: the next change retries
+    }
+}
+
+// --- services ---
+
+Result<std::string> SwarmEngine::service_body(const ContainerSpec& spec, std::uint64_t force_update) {
+    auto image = image_for_nodes(spec);
+    if (!image) return image.error();
+    auto secrets = make_secrets(spec);
+    if (!secrets) return secrets.error();
+    return service_spec_body(spec, *image, *secrets, dnsrr(), force_update);
+}
+
+Result<std::string> SwarmEngine::create_container(const ContainerSpec& spec) {
+    auto body = service_body(spec, 0);
+    if (!body) return body.error();
+    auto r = call("POST", "/services/create", *body);
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + spec.name, "create");
+    Parsed p(r->body);
+    return p.ok ? str(p.doc, "ID") : std::string();
+}
+
+Status SwarmEngine::update_container(const std::string& id, const ContainerSpec& spec) {
+    auto r = call("GET", "/services/" + url_encode(id));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + spec.name, "inspect");
+    Parsed p(r->body);
+    int64_t version = 0, force = 0;
+    if (p.ok) {
+        (void)!p.doc["Version"]["Index"].get_int64().get(version);
+        (void)!p.doc["Spec"]["TaskTemplate"]["ForceUpdate"].get_int64().get(force);
+    }
+    // ForceUpdate moves on every time: a service short of tasks (its spec
+    // unchanged) has them all replaced where they can run now.
+    auto body = service_body(spec, static_cast<std::uint64_t>(force) + 1);
+    if (!body) return body.error();
+    auto u = call("POST", "/services/" + url_encode(id) + "/update?version=" + std::to_string(version), *body);
+    if (!u) return u.error();
+    if (!is_2xx(u->status)) return manager_->engine_error(*u, "service " + spec.name, "update");
+    return ok_status();
+}
+
+Status SwarmEngine::start_container(const std::string&) { return ok_status(); }    // a service runs once made
+Status SwarmEngine::stop_container(const std::string&, std::chrono::seconds) { return ok_status(); }   // removal stops its tasks
+
+Status SwarmEngine::remove_container(const std::string& id, bool) {
+    auto info = call("GET", "/services/" + url_encode(id));
+    std::string name = id;
+    if (info && is_2xx(info->status)) {
+        Parsed p(info->body);
+        if (p.ok) name = str(p.doc["Spec"], "Name");
+    }
+    auto r = call("DELETE", "/services/" + url_encode(id));
+    if (!r) return r.error();
+    if (!is_2xx(r->status) && r->status != 404) return manager_->engine_error(*r, "service " + name, "remove");
+    // Until its tasks are gone (then the network and its secrets can go too).
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until) {
+        auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
+        if (!t || !is_2xx(t->status)) break;
+        Parsed p(t->body);
+        array arr;
+        if (!p.ok || p.doc.get_array().get(arr) != simdjson::SUCCESS || arr.size() == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    remove_stale_secrets(name, {});
+    return ok_status();
+}
+
+Status SwarmEngine::rename_container(const std::string& id, const std::string&) {
+    return Error{"a service is not renamed: target swarm updates it in place", id};
+}
+
+Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline,
+                               const std::function<void(const std::string&)>& state) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    std::string last, name = id;
+    while (true) {
+        auto r = call("GET", "/services/" + url_encode(id));
+        if (!r) return r.error();
+        if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "inspect");
+        Parsed sp(r->body);
+        int64_t want = 1;
+        std::string update, update_message;
+        // Every update moves ForceUpdate on (update_container), so every task is
+        // replaced: ready counts only the tasks made from the current spec.
+        int64_t generation = 0;
+        if (sp.ok) {
+            name = str(sp.doc["Spec"], "Name");
+            (void)!sp.doc["Spec"]["TaskTemplate"]["ForceUpdate"].get_int64().get(generation);
+            (void)!sp.doc["Spec"]["Mode"]["Replicated"]["Replicas"].get_int64().get(want);
+            update = str(sp.doc["UpdateStatus"], "State");
+            update_message = str(sp.doc["UpdateStatus"], "Message");
+        }
+        if (update == "rollback_started" || update == "rollback_completed" || update == "paused" || update == "rollback_paused")
+            return Error{"the rolling update failed and Swarm rolled it back (" + update + "): " + update_message, "service " + name};
+        auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
+        if (!t) return t.error();
+        Parsed tp(t->body);
+        array arr;
+        int running = 0;
+        std::string err;
+        if (tp.ok && tp.doc.get_array().get(arr) == simdjson::SUCCESS)
+            for (auto task : arr) {
+                if (str(task, "DesiredState") != "running") continue;
+                int64_t made_from = 0;
+                (void)!task["Spec"]["ForceUpdate"].get_int64().get(made_from);
+                if (str(task["Status"], "State") == "running" && made_from == generation) ++running;
+                if (std::string e = str(task["Status"], "Err"); !e.empty()) err = e;
+            }
+        if (running >= want && (update.empty() || update == "completed")) return ok_status();
+        const std::string now = std::to_string(running) + " of " + std::to_string(want) + " tasks running" +
+                                (update == "updating" ? ", updating" : "");
+        if (state && now != last) state(now);
+        last = now;
+        if (std::chrono::steady_clock::now() >= until)
+            return Error{"not ready in time: " + now + (err.empty() ? std::string() : "; a task says: " + err), "service " + name};
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
+Result<int> SwarmEngine::wait_exit(const std::string& id, std::chrono::milliseconds) {
+    return Error{"a service does not run to an end on target swarm", id};
+}
+
+Result<ObservedContainer> SwarmEngine::inspect_container(const std::string& id) {
+    auto r = call("GET", "/services/" + url_encode(id));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "inspect");
+    Parsed p(r->body);
+    ObservedContainer c;
+    if (!p.ok) return Error{"unreadable answer", "service " + id};
+    c.id = str(p.doc, "ID");
+    c.name = str(p.doc["Spec"], "Name");
+    c.labels = string_map(p.doc["Spec"], "Labels");
+    c.image_id = c.label(kImageIdLabel);
+    c.state = "running";
+    return c;
+}
+
+namespace {
+Error needs_a_node(const std::string& id, const std::string& what) {
+    return Error{what + " reaches one container on one engine; a service's tasks run on the swarm's nodes "
+                        "(docker -H <node> exec ..., or target docker)",
+                 id};
+}
+}  // namespace
+
+Result<ExecResult> SwarmEngine::exec(const std::string& id, const std::vector<std::string>&) { return needs_a_node(id, "exec"); }
+Result<int> SwarmEngine::run_attached(const std::string& id) { return needs_a_node(id, "an interactive run"); }
+Result<int> SwarmEngine::exec_attached(const std::string& id, const std::vector<std::string>&) { return needs_a_node(id, "a shell"); }
+
+Result<std::string> SwarmEngine::logs_tail(const std::string& id, int lines) {
+    auto r = call("GET", "/services/" + url_encode(id) + "/logs?stdout=1&stderr=1&tail=" + std::to_string(lines));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "logs");
+    docker::Streams st = docker::demultiplex(r->body);
+    return st.out + st.err;
+}
+
+Status SwarmEngine::stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) {
+    if (options.follow) return Error{"logs --follow is not there yet on target swarm (docker service logs -f)", id};
+    std::string q = "/services/" + url_encode(id) + "/logs?stdout=1&stderr=1";
+    if (options.tail >= 0) q += "&tail=" + std::to_string(options.tail);
+    if (options.since > 0) q += "&since=" + std::to_string(options.since);
+    auto r = call("GET", q);
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "logs");
+    docker::Streams st = docker::demultiplex(r->body);
+    out(st.out);
+    out(st.err);
+    return ok_status();
+}
+
+// --- networks ---
+
+Result<std::string> SwarmEngine::create_network(const NetworkSpec& spec) {
+    JsonWriter w;
+    w.begin_object().key("Name").value(spec.name).key("Driver").value("overlay").key("Attachable").value(true);
+    w.key("CheckDuplicate").value(true).key("Labels").object(spec.labels);
+    w.key("IPAM").begin_object().key("Driver").value("default").key("Config").begin_array();
+    if (!spec.subnet.empty()) {
+        w.begin_object().key("Subnet").value(spec.subnet);
+        if (!spec.gateway.empty()) w.key("Gateway").value(spec.gateway);
+        w.end_object();
+    }
+    w.end_array().end_object().end_object();
+    auto r = call("POST", "/networks/create", w.str());
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "network " + spec.name, "create");
+    Parsed p(r->body);
+    return p.ok ? str(p.doc, "Id") : std::string();
+}
+
+Status SwarmEngine::remove_network(const std::string& id) {
+    // Tasks leave an overlay a moment after their service is removed: the
+    // engine refuses until then ("has active endpoints").
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (true) {
+        auto r = call("DELETE", "/networks/" + url_encode(id));
+        if (!r) return r.error();
+        if (is_2xx(r->status) || r->status == 404) return ok_status();
+        Error e = manager_->engine_error(*r, "network " + id, "remove");
+        if (std::chrono::steady_clock::now() >= until || e.message.find("active endpoints") == std::string::npos) return e;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
+Result<std::optional<ObservedNetwork>> SwarmEngine::find_network(const std::string& name) { return manager_->find_network(name); }
+
+}  // namespace dockerops::swarm

@@ -1,0 +1,113 @@
+#pragma once
+// The Swarm provider (target = "swarm"): the same Provider seam, onto a
+// Docker Swarm through one of its managers. Each instance is a replicated
+// service named like its container (<project>-<container>-<instance>), the
+// project network an attachable overlay, a secret file a Swarm secret.
+// Images are built on the manager's engine and reach the nodes through the
+// project's registry: pushed, then named by digest in the service spec.
+// Everything that is not a service (images, networks, volumes, builds) goes
+// to the manager's own engine through providers/docker.
+#include "engine/apply/provider.hpp"
+#include "providers/docker/docker.hpp"
+
+#include <memory>
+#include <string>
+
+namespace dockerops::swarm {
+
+struct Options {
+    std::string registry;      // host:port ([project] registry); empty: images as they are named
+    // "vip" or "dnsrr"; empty: dnsrr when the kernel has no IPVS (see has_ipvs).
+    std::string endpoint_mode;
+};
+
+// The local image id a service was made from (its owner token names it).
+inline constexpr const char* kImageIdLabel = "io.dockerops.image-id";
+
+struct SecretRef {
+    std::string id, name, file;   // file: the name under /run/secrets
+};
+
+class SwarmEngine final : public Provider {
+public:
+    // The engine the environment names (DOCKER_HOST, TLS), which must be a
+    // swarm manager: one clear Error when it is not.
+    static Result<std::unique_ptr<SwarmEngine>> connect_from_env(Options options);
+    static Result<std::unique_ptr<SwarmEngine>> connect(std::unique_ptr<docker::DockerEngine> manager, Options options);
+
+    ProviderTraits traits() const override;
+    ObjectKinds kinds() const override {
+        return {ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
+    }
+    Result<ObservedState> observe(const std::string& project) override;
+
+    // Services.
+    Result<std::string> create_container(const ContainerSpec& spec) override;
+    Status update_container(const std::string& id, const ContainerSpec& spec) override;
+    Status start_container(const std::string& id) override;
+    Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
+    Status remove_container(const std::string& id, bool force) override;
+    Status rename_container(const std::string& id, const std::string& new_name) override;
+    Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,
+                      const std::function<void(const std::string&)>& state = nullptr) override;
+    Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) override;
+    Result<ObservedContainer> inspect_container(const std::string& id) override;
+    Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
+    Result<std::string> logs_tail(const std::string& id, int lines) override;
+    Result<int> run_attached(const std::string& id) override;
+    Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override;
+    Status stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) override;
+
+    // Networks: overlays, attachable (so that one-off containers can join).
+    Result<std::string> create_network(const NetworkSpec& spec) override;
+    Status remove_network(const std::string& id_or_name) override;
+    Result<std::optional<ObservedNetwork>> find_network(const std::string& name) override;
+
+    // The manager's engine.
+    Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override {
+        return manager_->build(spec, progress);
+    }
+    Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override {
+        return manager_->pull_image(ref, progress);
+    }
+    Result<ImageConfig> inspect_image(const std::string& ref) override { return manager_->inspect_image(ref); }
+    Status remove_image(const std::string& ref, bool force) override { return manager_->remove_image(ref, force); }
+    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override {
+        return manager_->seed_from_image(image, path, dest);
+    }
+    // Each node makes a named volume when a task first mounts it (labelled by the service spec).
+    Status create_volume(const std::string&, const std::map<std::string, std::string>&, const std::string&,
+                         const std::map<std::string, std::string>&) override {
+        return ok_status();
+    }
+    Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override { return manager_->list_volumes(project); }
+    Status remove_volume(const std::string& name) override { return manager_->remove_volume(name); }
+
+private:
+    SwarmEngine(std::unique_ptr<docker::DockerEngine> manager, Options options)
+        : manager_(std::move(manager)), options_(std::move(options)) {}
+    Result<docker::HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = {}) {
+        return manager_->call(method, path, body);
+    }
+    // The image as the nodes pull it: pushed to the registry, "<repo>:<tag>@sha256:...".
+    Result<std::string> image_for_nodes(const ContainerSpec& spec);
+    // Swarm secrets for the spec's secret files: their references, by target file name.
+    Result<std::vector<SecretRef>> make_secrets(const ContainerSpec& spec);
+    // Secrets labelled for the service that `keep` does not name.
+    void remove_stale_secrets(const std::string& service, const std::vector<SecretRef>& keep);
+    Result<std::string> service_body(const ContainerSpec& spec, std::uint64_t force_update);
+    bool dnsrr() const;
+
+    std::unique_ptr<docker::DockerEngine> manager_;
+    Options options_;
+};
+
+// Whether this machine's kernel has IPVS (Swarm's virtual IPs and routing mesh need it).
+bool has_ipvs();
+
+// The service create/update body (exposed for tests of the mapping): `image`
+// as the nodes pull it, `secrets` already made.
+std::string service_spec_body(const ContainerSpec& spec, const std::string& image, const std::vector<SecretRef>& secrets,
+                              bool dnsrr, std::uint64_t force_update);
+
+}  // namespace dockerops::swarm

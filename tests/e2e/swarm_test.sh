@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The same project on a real 3-node Docker Swarm (issue #13): scripts/swarm.sh
+# starts three dockerd in network namespaces and Debian's docker-registry; the
+# binary applies, updates, heals and destroys services there. The host's own
+# engine only answers a plan of the same file (--target docker).
+#   swarm_test.sh BIN
+BIN=$1 CASE=swarm
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+export TOKEN="tok-$$-secret"
+
+[ "$(id -u)" = 0 ] || fail "needs root (network namespaces)"
+SW=${DOCKEROPS_SWARM_ROOT:-/var/lib/dockerops-swarm}
+if [ -S "$SW/node1/docker.sock" ] && docker -H "unix://$SW/node1/docker.sock" info >/dev/null 2>&1; then
+  fail "a swarm is already up under $SW: 'scripts/swarm.sh down' first (this test makes its own)"
+fi
+host_dockerd=$(cat /var/run/docker.pid)
+swarm_down() { "$SRC/scripts/swarm.sh" down >/dev/null 2>&1 || true; }
+trap 'DOCKER_HOST= cleanup; swarm_down' EXIT
+up=$("$SRC/scripts/swarm.sh" up) || fail "scripts/swarm.sh up"
+MANAGER=$(sed -n 's/^DOCKER_HOST=//p' <<<"$up")
+REGISTRY=$(sed -n 's/^DOCKEROPS_REGISTRY=//p' <<<"$up")
+[ -n "$MANAGER" ] && [ -n "$REGISTRY" ] || fail "swarm.sh up did not print DOCKER_HOST and the registry: $up"
+node() { docker -H "unix://$SW/node$1/docker.sock" "${@:2}"; }
+sw() { DOCKER_HOST=$MANAGER "$@"; }
+
+# Three containers, five services: web.one with 3 replicas (an HTTP answer on
+# 8080), api.one linked to it and holding a secret file, worker.two pinned to
+# the manager's node with its log folder kept there.
+mkdir -p "$DIR/containers/web" "$DIR/containers/api" "$DIR/containers/worker"
+cat >"$DIR/containers/web/Dockerfile" <<'EOF'
+FROM dockerops/busybox:latest
+CMD ["sh", "-c", "while true; do printf 'HTTP/1.0 200 OK\r\n\r\nhello-from-web\n' | nc -l -p 8080; done"]
+EOF
+printf 'FROM dockerops/busybox:latest\nLABEL role=api\nCMD ["sleep", "100000"]\n' >"$DIR/containers/api/Dockerfile"
+printf 'FROM dockerops/busybox:latest\nLABEL role=worker\nCMD ["sleep", "100000"]\n' >"$DIR/containers/worker/Dockerfile"
+write_swarm_project() {   # MODE
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+target = "swarm"
+registry = "$REGISTRY"
+[containers.web]
+stop_grace_period = "1s"
+[containers.api]
+stop_grace_period = "1s"
+[containers.worker]
+stop_grace_period = "1s"
+
+[[instances]]
+container = "web"
+name = "one"
+replicas = 3
+persistent_log = false
+
+[[instances]]
+container = "api"
+name = "one"
+links = ["web-one:WEB"]
+env = { MODE = "$1" }
+secret_files = ["TOKEN"]
+persistent_log = false
+
+[[instances]]
+container = "api"
+name = "two"
+persistent_log = false
+
+[[instances]]
+container = "worker"
+name = "one"
+links = ["api-one:API"]
+persistent_log = false
+
+[[instances]]
+container = "worker"
+name = "two"
+node = "swarm-node1"
+TOML
+}
+write_swarm_project a
+
+# The same file plans for one engine (the host's): replicas and node are said to be swarm's.
+out=$(DOCKER_HOST= "$BIN" plan --file "$DIR" --target docker 2>&1) || fail "plan --target docker: $out"
+grep -q "^create   web.one: not found" <<<"$out" || fail "plan --target docker: $out"
+grep -q 'web.one: replicas = 3 is for target "swarm"; target docker runs one container' <<<"$out" || fail "no replicas warning on target docker: $out"
+
+# On the swarm: the plan says why it uses dnsrr (no IPVS here), then apply.
+out=$(sw "$BIN" plan --file "$DIR" 2>&1) || fail "plan on the swarm: $out"
+grep -q "no IPVS on this kernel" <<<"$out" || fail "the plan does not say that there is no IPVS: $out"
+grep -q "^create   worker.two: not found" <<<"$out" || fail "plan: $out"
+sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply on the swarm"; }
+services=$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT" | wc -l)
+[ "$services" = 5 ] || fail "$services services, not 5"
+running() {   # running SERVICE: "node task-id" of its running tasks
+  sw docker service ps "$PROJECT-$1" --filter desired-state=running --format '{{.Node}} {{.ID}} {{.CurrentState}}' | awk '$3 == "Running" {print $1, $2}'
+}
+[ "$(running web-one | wc -l)" = 3 ] || fail "web.one does not run 3 tasks: $(running web-one)"
+nodes_used=$(for s in web-one api-one api-two worker-one worker-two; do running $s; done | awk '{print $1}' | sort -u | wc -l)
+[ "$nodes_used" -ge 2 ] || fail "every task is on one node"
+[ "$(running worker-two | awk '{print $1}')" = swarm-node1 ] || fail "worker.two is not on swarm-node1: $(running worker-two)"
+[ -d "$DIR/data/worker_two/log" ] || fail "worker.two's persistent log folder was not made"
+[ "$(sw docker secret ls -q --filter "label=io.dockerops.project=$PROJECT" | wc -l)" = 1 ] || fail "no Swarm secret for api.one's TOKEN"
+
+# A task container of SERVICE on node N: its id there.
+task_container() { node "$1" ps -q --filter "label=com.docker.swarm.service.name=$PROJECT-$2" | head -1; }
+n_of() { sed 's/swarm-node//' <<<"$1"; }
+api_node=$(n_of "$(running api-one | awk '{print $1}')")
+api=$(task_container "$api_node" api-one)
+[ "$(node "$api_node" exec "$api" cat /run/secrets/TOKEN)" = "$TOKEN" ] || fail "api.one's /run/secrets/TOKEN is not the secret"
+[ "$(node "$api_node" exec "$api" sh -c 'echo $WEB_CONTAINER_IP')" = "$PROJECT-web-one" ] || fail "WEB_CONTAINER_IP is not web.one's service name"
+# Across nodes by name: a client task on one node reaches a web task on another.
+pair=""
+for s in api-one api-two worker-one worker-two; do
+  c=$(n_of "$(running $s | awk '{print $1}' | head -1)")
+  for w in $(running web-one | awk '{print $1}'); do
+    [ "$(n_of "$w")" != "$c" ] && { pair="$s $c $(n_of "$w")"; break 2; }
+  done
+done
+[ -n "$pair" ] || fail "no client task on another node than a web task"
+read -r client cn wn <<<"$pair"
+cid=$(task_container "$cn" "$client")
+web=$(task_container "$wn" web-one)
+web_ip=$(node "$wn" inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$web")
+node "$cn" exec "$cid" nslookup "$PROJECT-web-one" | grep -q "Address.*$web_ip" \
+  || fail "$client on swarm-node$cn does not resolve $PROJECT-web-one to the task on swarm-node$wn ($web_ip)"
+node "$cn" exec "$cid" sh -c "echo | nc -w 5 $web_ip 8080" | grep -q hello-from-web \
+  || fail "$client on swarm-node$cn does not reach web.one on swarm-node$wn"
+node "$cn" exec "$cid" sh -c "echo | nc -w 5 $PROJECT-web-one 8080" | grep -q hello-from-web \
+  || fail "$client does not reach web.one by its service name"
+
+# A second plan: nothing to do.
+sw "$BIN" plan --file "$DIR" --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "the plan after apply is not empty"; }
+
+# An env change: one rolling update of api.one; the other services' tasks stay.
+snapshot() { for s in web-one api-two worker-one worker-two; do running $s | awk '{print $2}' | sort; done; }
+before=$(snapshot)
+write_swarm_project b
+out=$(sw "$BIN" plan --file "$DIR" 2>&1)
+[ "$(grep -c '^update ' <<<"$out")" = 1 ] && grep -q '^update   api.one: env MODE "a" → "b"$' <<<"$out" \
+  && [ "$(grep -cE '^(create|replace|remove|start) ' <<<"$out")" = 0 ] || fail "the env change is not one update of api.one: $out"
+sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of the env change"; }
+[ "$(snapshot)" = "$before" ] || fail "the other services' tasks changed with api.one's env"
+sw docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' "$PROJECT-api-one" | grep -q '"MODE=b"' || fail "api.one's spec has no MODE=b"
+[ "$(sw docker service inspect -f '{{.UpdateStatus.State}}' "$PROJECT-api-one")" = completed ] || fail "api.one's rolling update did not complete"
+
+# A node dies (its dockerd and its tasks, SIGKILL): the plan reports drift,
+# apply converges on the remaining nodes. The node with most of the project's
+# tasks other than the manager's is killed.
+victim=$(for s in web-one api-one api-two worker-one; do running $s; done | awk '$1 != "swarm-node1" {print $1}' | sort | uniq -c | sort -rn | awk 'NR==1 {print $2}')
+[ -n "$victim" ] || fail "no task outside the manager's node"
+"$SRC/scripts/swarm.sh" kill "$(n_of "$victim")" >/dev/null 2>&1 || fail "kill $victim"
+drift=""
+for _ in $(seq 1 300); do
+  set +e; out=$(sw "$BIN" plan --file "$DIR" --detailed-exitcode 2>&1); rc=$?; set -e
+  [ "$rc" = 2 ] && { drift=$out; break; }
+  [ "$rc" = 0 ] || fail "plan after the node died (exit $rc): $out"
+  sleep 0.1
+done
+[ -n "$drift" ] || fail "no drift reported within 30 s of $victim's death"
+grep -qE '^update   [a-z]+\.[a-z]+: [0-9]+ of [0-9]+ tasks running' <<<"$drift" || fail "the drift names no service short of tasks: $drift"
+sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply after the node died"; }
+sw "$BIN" plan --file "$DIR" --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "not converged after apply"; }
+for s in web-one api-one api-two worker-one worker-two; do
+  want=$([ $s = web-one ] && echo 3 || echo 1)
+  [ "$(running $s | awk -v v="$victim" '$1 != v' | wc -l)" -ge "$want" ] || fail "$s is not back on the remaining nodes: $(running $s)"
+done
+
+# destroy: no service, network or secret of the project is left.
+sw "$BIN" destroy --file "$DIR" --yes >"$DIR/destroy.log" 2>&1 || { cat "$DIR/destroy.log"; fail "destroy"; }
+[ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left services"
+[ -z "$(sw docker secret ls -q --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left secrets"
+for _ in $(seq 1 40); do
+  [ -z "$(sw docker network ls -q --filter "label=io.dockerops.project=$PROJECT")" ] && break; sleep 0.25
+done
+[ -z "$(sw docker network ls -q --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left the overlay network"
+
+# Down: the host's dockerd is the one that was there, and answers.
+"$SRC/scripts/swarm.sh" down >/dev/null 2>&1 || fail "scripts/swarm.sh down"
+[ "$(cat /var/run/docker.pid)" = "$host_dockerd" ] && DOCKER_HOST= docker info >/dev/null 2>&1 || fail "the host's dockerd changed"
+[ -z "$(ip netns list | grep -E '^(sw[0-9]|dopsw-hub)\b' || true)" ] || fail "swarm.sh down left network namespaces"
+pass
