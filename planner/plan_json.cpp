@@ -190,6 +190,7 @@ std::string render_json(const Plan& plan) {
     JsonWriter w;
     w.begin_object();
     w.key("format").value(1).key("project").value(plan.project);
+    if (plan.target != "docker") w.key("target").value(plan.target);   // plans of one engine read as before
     w.key("observed").begin_object().key("fingerprint").value(plan.observed.fingerprint)
         .key("lines").strings(plan.observed.lines).end_object();
     w.key("warnings").strings(plan.warnings);
@@ -243,6 +244,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
         return Error{"not a plan file of format 1 (write it with 'dockerops plan -o FILE')"};
     Plan plan;
     plan.project = str(root["project"]);
+    if (std::string t = str(root["target"]); !t.empty()) plan.target = t;
     plan.observed.fingerprint = str(root["observed"]["fingerprint"]);
     plan.observed.lines = strings(root["observed"]["lines"]);
     plan.warnings = strings(root["warnings"]);

@@ -33,6 +33,7 @@ struct FakeState {
     std::atomic<int> max_running{0};
 
     ObjectKinds kinds{ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
+    bool services = false;                  // as a swarm: ProviderTraits::services, updates in place
     int attached_exit = 0;                  // what an attached run exits with
     std::map<std::string, std::map<std::string, std::string>> registry;   // what a pull can fetch: ref -> labels
     std::map<std::string, int> job_exit;    // container name -> the exit code wait_exit sees
@@ -66,6 +67,26 @@ public:
     explicit FakeEngine(std::shared_ptr<FakeState> s) : s_(std::move(s)) {}
 
     ObjectKinds kinds() const override { return s_->kinds; }
+    ProviderTraits traits() const override {
+        ProviderTraits t;
+        if (s_->services) t.target = "swarm", t.services = true, t.notes = {"a fake swarm"};
+        return t;
+    }
+    // In place, as a service: the same id, the new labels and env.
+    Status update_container(const std::string& id, const ContainerSpec& spec) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such service: " + id, "service " + id, 404};
+        s_->calls.push_back("update " + c->name);
+        for (const auto& [k, v] : spec.labels) c->labels[k] = v;
+        c->image = spec.image;
+        for (auto& [iid, img] : s_->images)
+            if (iid == spec.image) c->image_id = iid;
+        c->state = "running";
+        c->detail.clear();
+        s_->env[c->id] = spec.env;
+        return ok_status();
+    }
 
     // The terminal: a run "ends" at once with FakeState::attached_exit; its
     // output is recorded as a call.

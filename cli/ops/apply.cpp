@@ -57,6 +57,7 @@ Status fill_saved_secrets(Session& s, const Where& where, Plan& plan) {
     // problems are shown, and matter only when the plan needs secrets.
     LoadResult p = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file));
     if (p.project) {
+        if (s.use_target) s.use_target(*p.project);   // the project's target, unless --target says another
         host_env = p.project->host_env;
         if (has_secrets)
             if (auto k = project_secret_key(p.project->root)) secret_key = *k;
@@ -201,8 +202,10 @@ Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const Desire
                            const std::vector<std::string>& targets, const std::string& group) {
     const ProviderTraits traits = engine.traits();
     auto plan = make_plan(d, graph, observed, PlanOptions{targets, group, engine.kinds(), traits.services});
-    if (plan)
+    if (plan) {
+        plan->target = traits.target;
         for (const auto& note : traits.notes) plan->warnings.push_back(note);
+    }
     return plan;
 }
 
@@ -285,6 +288,10 @@ int apply_saved(Session& s, const Where& where, const std::string& plan_file, co
     if (auto filled = fill_saved_secrets(s, where, *plan); !filled) return fail(s.ui, filled.error());
     auto engine = connect(s);
     if (!engine) return fail(s.ui, engine.error());
+    if (const std::string now = (*engine)->traits().target; now != plan->target)
+        return fail(s.ui, Error{"the saved plan was made for target " + plan->target + ", and the target now is " + now +
+                                    ": nothing was done (--target " + plan->target + ", or a new plan)",
+                                plan_file});
     auto lock = take_lock(s, **engine, plan->project, flags);
     if (!lock) return fail(s.ui, lock.error());
     auto now = (*engine)->observe(plan->project);

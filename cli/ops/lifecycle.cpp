@@ -70,6 +70,10 @@ int lifecycle(Session& s, const LifecycleRequest& r) {
         return kExitOk;
     }
     Provider& e = *ob->engine;
+    if (e.traits().services)
+        return fail(s.ui, Error{"stop, start and restart act on containers of one engine; on target swarm a service's tasks "
+                                "are the swarm's to run (replicas = 0 and apply stops them, destroy removes them)",
+                                "project " + p.name});
     int failed = 0;
     auto name_of = [](const ObservedContainer* c) { return c->label(labels::kContainer) + "." + c->label(labels::kInstance); };
     auto report = [&](const ObservedContainer* c, const std::string& did, const Status& st, std::chrono::steady_clock::time_point t0) {

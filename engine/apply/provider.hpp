@@ -42,6 +42,7 @@ struct ExecResult {
 
 // How a provider's engine differs from one dockerd, for the planner.
 struct ProviderTraits {
+    std::string target = "docker";    // [project] target's word for it
     // Instances are services of a cluster: no fixed addresses, a changed spec
     // is an update in place (rolling), a service short of tasks is drift.
     bool services = false;

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -52,6 +53,13 @@ struct Parsed {
     bool ok = false;
     explicit Parsed(const std::string& text) : body(text) { ok = parser.parse(body).get(doc) == simdjson::SUCCESS; }
 };
+
+// "2026-11-26T10:40:01.123456789Z" -> UNIX seconds; 0 when unreadable.
+std::int64_t unix_seconds(const std::string& t) {
+    std::tm tm{};
+    if (!strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -116,6 +124,7 @@ bool SwarmEngine::dnsrr() const { return options_.endpoint_mode == "dnsrr"; }
 
 ProviderTraits SwarmEngine::traits() const {
     ProviderTraits t;
+    t.target = "swarm";
     t.services = true;
     if (dnsrr())
         t.notes.push_back("target swarm: no IPVS on this kernel, so services have dnsrr endpoints (no virtual IP) and "
@@ -193,6 +202,7 @@ Result<ObservedState> SwarmEngine::observe(const std::string& project) {
             auto spec = svc["Spec"];
             c.name = str(spec, "Name");
             c.labels = string_map(spec, "Labels");
+            c.created = unix_seconds(str(svc, "CreatedAt"));
             auto cs = spec["TaskTemplate"]["ContainerSpec"];
             c.image = str(cs, "Image");
             c.image_id = c.label(kImageIdLabel);

@@ -3,6 +3,7 @@
 // position when wrong.
 #include "engine/config/config.hpp"
 #include "engine/desired/desired.hpp"
+#include "engine/model/runtime.hpp"
 #include "engine/model/spec_hash.hpp"
 #include "tests/support.hpp"
 
@@ -236,6 +237,52 @@ RUNTIME_INVALID("healthcheck unknown key", "healthcheck = { test = \"true\", int
 RUNTIME_INVALID("healthcheck interval", "healthcheck = { test = \"true\", interval = \"5 s\" }\n",
                 "dockerops.toml:5:43: interval in the healthcheck of instance web.one must be a duration such as \"5s\", "
                 "\"1m30s\" or \"250ms\" (units: ns, us, ms, s, m, h (a bare integer is seconds))")
+
+RUNTIME_INVALID("replicas", "replicas = -1\n",
+                "dockerops.toml:5:12: replicas in instance web.one must be an integer from 0 to 1000 "
+                "(tasks of the instance's service on target \"swarm\")")
+RUNTIME_INVALID("node", "node = \"label:disk\"\n",
+                "dockerops.toml:5:8: node 'label:disk' in instance web.one is not a node's host name or label:KEY=VALUE "
+                "(node = \"swarm-node2\" or node = \"label:disk=ssd\")")
+
+TEST_CASE("runtime keys: replicas and node (target swarm) on a container and an instance, and their placement") {
+    TempProject p;
+    auto r = p.parse(R"([containers.web]
+replicas = 3
+node = "label:disk=ssd"
+[[instances]]
+container = "web"
+name = "one"
+[[instances]]
+container = "web"
+name = "two"
+replicas = 1
+node = "swarm-node2"
+)");
+    REQUIRE(r.ok());
+    const Instance* one = r.project->find_instance("web.one");
+    const Instance* two = r.project->find_instance("web.two");
+    CHECK(one->runtime.replicas == 3);
+    CHECK(one->runtime.node == "label:disk=ssd");
+    CHECK(two->runtime.replicas == 1);
+    CHECK(placement_constraint(*one->runtime.node) == "node.labels.disk==ssd");
+    CHECK(placement_constraint(*two->runtime.node) == "node.hostname==swarm-node2");
+}
+
+TEST_CASE("project keys: target and registry, and their errors") {
+    TempProject p;
+    auto r = p.parse("[project]\nname = \"x\"\nallow_empty = true\ntarget = \"swarm\"\nregistry = \"10.77.0.11:5000\"\n");
+    REQUIRE(r.ok());
+    CHECK(r.project->target == "swarm");
+    CHECK(r.project->registry == "10.77.0.11:5000");
+    CHECK(p.parse("[project]\nname = \"x\"\nallow_empty = true\n").project->target == "docker");
+    CHECK(first_error("[project]\nallow_empty = true\ntarget = \"k8s\"\n") ==
+          "dockerops.toml:3:10: target 'k8s' is not \"docker\" or \"swarm\" "
+          "(docker: one engine (the default); swarm: services on a Docker Swarm (docs/swarm.md))");
+    CHECK(first_error("[project]\nallow_empty = true\nregistry = \"http://r:5000/x\"\n") ==
+          "dockerops.toml:3:12: registry 'http://r:5000/x' is not a registry's host[:port] "
+          "(for example \"10.77.0.11:5000\" (no scheme, no path))");
+}
 
 TEST_CASE("runtime keys invalid: a bad env_file line is named by its file, line and column") {
     TempProject p;

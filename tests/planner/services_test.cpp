@@ -1,0 +1,132 @@
+// Planning for Swarm services (PlanOptions::services, target swarm): no fixed
+// addresses, links by service name, a changed spec or a service short of tasks
+// is an update in place; what services cannot do is a plan error naming it.
+#include "tests/planner/scenario.hpp"
+
+using dockerops::test::replace_all;
+
+namespace {
+
+PlanOptions as_services() {
+    PlanOptions o;
+    o.services = true;
+    return o;
+}
+
+const char* kSwarmShop = R"([project]
+name = "shop"
+target = "swarm"
+registry = "10.77.0.11:5000"
+[containers.base]
+[containers.web]
+[containers.db]
+
+[[instances]]
+container = "db"
+name = "master"
+persistent_log = false
+persistent_data = false
+env = { DB_NAME = "app" }
+
+[[instances]]
+container = "web"
+name = "one"
+persistent_log = false
+replicas = 3
+links = ["db-master:DB"]
+env = { API_URL = "API" }
+)";
+
+std::string shop(const std::string& api = "http://api.example") { return replace_all(kSwarmShop, "\"API\"", "\"" + api + "\""); }
+
+}  // namespace
+
+TEST_CASE("services: no fixed address, a link's variable is the target's service name, replicas in the spec") {
+    Scenario s(shop());
+    auto p = s.plan(as_services());
+    if (!p) FAIL(p.error().text());
+    const Action* web = nullptr;
+    for (const auto& a : p->actions) if (a.object == "web.one") web = &a;
+    REQUIRE(web);
+    REQUIRE(web->container);
+    CHECK(web->container->ipv4.empty());
+    CHECK(web->container->env.at("DB_CONTAINER_IP") == "shop-db-master");
+    CHECK(web->container->replicas == 3);
+    CHECK(p->warnings.empty());
+}
+
+TEST_CASE("services: a changed env is one update in place, the others untouched, then no changes") {
+    Scenario s(shop());
+    s.state->services = true;
+    auto first = s.plan(as_services());
+    REQUIRE(first);
+    REQUIRE(execute(*first, dockerops::test::fake_factory(s.state), {}).ok());
+    CHECK(s.text(as_services()) == "No changes.\n");
+    const std::string id = s.container("shop-web-one").id;
+    s.config(shop("http://other.example"));
+    CHECK(s.text(as_services()) == "update   web.one: env API_URL \"http://api.example\" → \"http://other.example\"\n"
+                                   "\nPlan: 0 to build, 0 to create, 0 to replace, 1 to update, 0 to start, 0 to remove.\n");
+    auto p = s.plan(as_services());
+    REQUIRE(p);
+    s.state->calls.clear();
+    REQUIRE(execute(*p, dockerops::test::fake_factory(s.state), {}).ok());
+    CHECK(s.state->calls == std::vector<std::string>{"update shop-web-one"});
+    CHECK(s.container("shop-web-one").id == id);   // the same service, updated
+    CHECK(s.text(as_services()) == "No changes.\n");
+    // Saved and read back: still an update, for target swarm.
+    p->target = "swarm";
+    auto back = parse_plan_json(render_json(*p));
+    REQUIRE(back);
+    CHECK(back->target == "swarm");
+    CHECK(back->actions.at(0).kind == ActionKind::Update);
+    CHECK(render_text(*back) == render_text(*p));
+}
+
+TEST_CASE("services: a service short of tasks is drift, updated with its cause") {
+    Scenario s(shop());
+    s.state->services = true;
+    auto first = s.plan(as_services());
+    REQUIRE(first);
+    REQUIRE(execute(*first, dockerops::test::fake_factory(s.state), {}).ok());
+    auto& web = s.container("shop-web-one");
+    web.state = "degraded";
+    web.detail = "1 of 3 tasks running (on swarm-node3, which is down)";
+    CHECK(s.text(as_services()) == "update   web.one: 1 of 3 tasks running (on swarm-node3, which is down)\n"
+                                   "\nPlan: 0 to build, 0 to create, 0 to replace, 1 to update, 0 to start, 0 to remove.\n");
+}
+
+TEST_CASE("services: on one engine the same file plans one container per instance, and says so") {
+    Scenario s(shop());
+    auto p = s.plan();
+    REQUIRE(p);
+    CHECK(p->warnings == std::vector<std::string>{"web.one: replicas = 3 is for target \"swarm\"; target docker runs one container"});
+    for (const auto& a : p->actions)
+        if (a.container) CHECK_FALSE(a.container->ipv4.empty());
+}
+
+TEST_CASE("services: what does not map is a plan error naming each instance and key") {
+    // No registry, a port on one address, and db.master keeps its log folder
+    // (a host folder) with no node to pin it to.
+    const std::string base = replace_all(replace_all(shop(), "replicas = 3\n", "replicas = 3\nports = [\"PORTS\"]\n"),
+                                         "name = \"master\"\npersistent_log = false\npersistent_data = false\n", "name = \"master\"\nNODE");
+    auto variant = [&](const std::string& registry, const std::string& ports, const std::string& node) {
+        return replace_all(replace_all(replace_all(base, "registry = \"10.77.0.11:5000\"\n", registry), "PORTS", ports), "NODE", node);
+    };
+    Scenario s(variant("", "127.0.0.1:8080:8080", ""));
+    auto p = s.plan(as_services());
+    REQUIRE_FALSE(p);
+    const std::string text = p.error().text();
+    CHECK(text.starts_with("project shop: what does not map onto Swarm services (docs/swarm.md):\n"));
+    CHECK(text.find("\n  [project] registry: the project builds images") != std::string::npos);
+    CHECK(text.find("\n  db.master: the host folder ") != std::string::npos);
+    CHECK(text.find("pin the instance with node = \"NAME\"") != std::string::npos);
+    CHECK(text.find("\n  web.one: ports publishes on 127.0.0.1:8080") != std::string::npos);
+    // With a registry, the port on every address and the folder pinned to a node, it maps.
+    s.config(variant("registry = \"r:5000\"\n", "8080:8080", "node = \"swarm-node1\"\n"));
+    auto ok = s.plan(as_services());
+    REQUIRE(ok);
+    bool seen = false;
+    for (const auto& a : ok->actions)
+        if (a.object == "db.master") seen = a.container->placement == "node.hostname==swarm-node1";
+    CHECK(seen);
+}
