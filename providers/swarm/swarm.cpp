@@ -402,7 +402,11 @@ Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds 
         // Every update moves ForceUpdate on (update_container), so every task is
         // replaced: ready counts only the tasks made from the current spec.
         int64_t generation = 0;
+        std::vector<SecretRef> in_use;   // the secrets the current spec names
         if (sp.ok) {
+            array refs;
+            if (sp.doc["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"].get_array().get(refs) == simdjson::SUCCESS)
+                for (auto ref : refs) in_use.push_back({str(ref, "SecretID"), str(ref, "SecretName"), ""});
             name = str(sp.doc["Spec"], "Name");
             (void)!sp.doc["Spec"]["TaskTemplate"]["ForceUpdate"].get_int64().get(generation);
             (void)!sp.doc["Spec"]["Mode"]["Replicated"]["Replicas"].get_int64().get(want);
@@ -425,7 +429,11 @@ Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds 
                 if (str(task["Status"], "State") == "running" && made_from == generation) ++running;
                 if (std::string e = str(task["Status"], "Err"); !e.empty()) err = e;
             }
-        if (running >= want && (update.empty() || update == "completed")) return ok_status();
+        if (running >= want && (update.empty() || update == "completed")) {
+            // No task uses an older value any more: its secret goes.
+            remove_stale_secrets(name, in_use);
+            return ok_status();
+        }
         const std::string now = std::to_string(running) + " of " + std::to_string(want) + " tasks running" +
                                 (update == "updating" ? ", updating" : "");
         if (state && now != last) state(now);

@@ -144,6 +144,14 @@ sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.
 sw docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' "$PROJECT-api-one" | grep -q '"MODE=b"' || fail "api.one's spec has no MODE=b"
 [ "$(sw docker service inspect -f '{{.UpdateStatus.State}}' "$PROJECT-api-one")" = completed ] || fail "api.one's rolling update did not complete"
 
+# A new secret value: a new Swarm secret, the old one gone once no task uses it.
+export TOKEN="tok-$$-rotated"
+sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of a new secret value"; }
+grep -q "^update   api.one: secret_file TOKEN changed (sensitive)$" "$DIR/apply.log" || fail "the new secret value is not one update: $(cat "$DIR/apply.log")"
+[ "$(sw docker secret ls -q --filter "label=io.dockerops.project=$PROJECT" | wc -l)" = 1 ] || fail "the old secret was left: $(sw docker secret ls)"
+api_node=$(n_of "$(running api-one | awk '{print $1}')")
+[ "$(node "$api_node" exec "$(task_container "$api_node" api-one)" cat /run/secrets/TOKEN)" = "$TOKEN" ] || fail "api.one does not see the new secret"
+
 # A node dies (its dockerd and its tasks, SIGKILL): the plan reports drift,
 # apply converges on the remaining nodes. The node with most of the project's
 # tasks other than the manager's is killed.
