@@ -371,13 +371,17 @@ Status SwarmEngine::remove_container(const std::string& id, bool) {
     if (!r) return r.error();
     if (!is_2xx(r->status) && r->status != 404) return manager_->engine_error(*r, "service " + name, "remove");
     // Until its tasks are gone (then the network and its secrets can go too).
+    // All tasks, sorted here: the manager refuses a filter naming a removed service.
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < until) {
-        auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
+        auto t = call("GET", "/tasks");
         if (!t || !is_2xx(t->status)) break;
         Parsed p(t->body);
         array arr;
-        if (!p.ok || p.doc.get_array().get(arr) != simdjson::SUCCESS || arr.size() == 0) break;
+        bool left = false;
+        if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
+            for (auto task : arr) left = left || str(task, "ServiceID") == id;
+        if (!left) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
     remove_stale_secrets(name, {});
@@ -519,14 +523,15 @@ Result<std::string> SwarmEngine::create_network(const NetworkSpec& spec) {
 
 Status SwarmEngine::remove_network(const std::string& id) {
     // Tasks leave an overlay a moment after their service is removed: the
-    // engine refuses until then ("has active endpoints").
+    // engine refuses until then ("has active endpoints", "is in use by task").
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (true) {
         auto r = call("DELETE", "/networks/" + url_encode(id));
         if (!r) return r.error();
         if (is_2xx(r->status) || r->status == 404) return ok_status();
         Error e = manager_->engine_error(*r, "network " + id, "remove");
-        if (std::chrono::steady_clock::now() >= until || e.message.find("active endpoints") == std::string::npos) return e;
+        const bool busy = e.message.find("active endpoints") != std::string::npos || e.message.find("in use by task") != std::string::npos;
+        if (std::chrono::steady_clock::now() >= until || !busy) return e;
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
 }

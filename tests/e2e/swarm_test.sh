@@ -34,7 +34,12 @@ CMD ["sh", "-c", "while true; do printf 'HTTP/1.0 200 OK\r\n\r\nhello-from-web\n
 EOF
 printf 'FROM dockerops/busybox:latest\nLABEL role=api\nCMD ["sleep", "100000"]\n' >"$DIR/containers/api/Dockerfile"
 printf 'FROM dockerops/busybox:latest\nLABEL role=worker\nCMD ["sleep", "100000"]\n' >"$DIR/containers/worker/Dockerfile"
-write_swarm_project() {   # MODE
+write_swarm_project() {   # MODE [API_TWO]: API_TWO "no" leaves api.two out
+  local api_two='[[instances]]
+container = "api"
+name = "two"
+persistent_log = false'
+  [ "${2:-yes}" = no ] && api_two=""
   cat >"$DIR/dockerops.toml" <<TOML
 [project]
 name = "$PROJECT"
@@ -61,10 +66,7 @@ env = { MODE = "$1" }
 secret_files = ["TOKEN"]
 persistent_log = false
 
-[[instances]]
-container = "api"
-name = "two"
-persistent_log = false
+$api_two
 
 [[instances]]
 container = "worker"
@@ -173,6 +175,14 @@ for s in web-one api-one api-two worker-one worker-two; do
   want=$([ $s = web-one ] && echo 3 || echo 1)
   [ "$(running $s | awk -v v="$victim" '$1 != v' | wc -l)" -ge "$want" ] || fail "$s is not back on the remaining nodes: $(running $s)"
 done
+
+# A service no longer declared is removed, and nothing else.
+write_swarm_project b no
+out=$(sw "$BIN" plan --file "$DIR" 2>&1)
+[ "$(grep -cE '^(create|update|remove) ' <<<"$out")" = 1 ] && grep -q '^remove   api.two: not in configuration$' <<<"$out" \
+  || fail "api.two left out is not one removal: $out"
+sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply without api.two"; }
+[ "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT" | wc -l)" = 4 ] || fail "api.two's service was not removed"
 
 # destroy: no service, network or secret of the project is left.
 sw "$BIN" destroy --file "$DIR" --yes >"$DIR/destroy.log" 2>&1 || { cat "$DIR/destroy.log"; fail "destroy"; }
