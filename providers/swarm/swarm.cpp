@@ -370,8 +370,18 @@ Status SwarmEngine::remove_container(const std::string& id, bool) {
     auto r = call("DELETE", "/services/" + url_encode(id));
     if (!r) return r.error();
     if (!is_2xx(r->status) && r->status != 404) return manager_->engine_error(*r, "service " + name, "remove");
-    // Until its tasks are gone (then the network and its secrets can go too).
-    // All tasks, sorted here: the manager refuses a filter naming a removed service.
+    // Until its tasks on nodes that are up are gone (then the network and its
+    // secrets can go too); a node that is down keeps its tasks until it is
+    // back, and nothing waits for it. All tasks, sorted here: the manager
+    // refuses a filter naming a removed service.
+    std::set<std::string> down;
+    if (auto n = call("GET", "/nodes"); n && is_2xx(n->status)) {
+        Parsed p(n->body);
+        array arr;
+        if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
+            for (auto node : arr)
+                if (str(node["Status"], "State") != "ready") down.insert(str(node, "ID"));
+    }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < until) {
         auto t = call("GET", "/tasks");
@@ -380,7 +390,7 @@ Status SwarmEngine::remove_container(const std::string& id, bool) {
         array arr;
         bool left = false;
         if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
-            for (auto task : arr) left = left || str(task, "ServiceID") == id;
+            for (auto task : arr) left = left || (str(task, "ServiceID") == id && !down.count(str(task, "NodeID")));
         if (!left) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
