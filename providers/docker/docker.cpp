@@ -209,6 +209,23 @@ Result<std::optional<ObservedNetwork>> DockerEngine::find_network(const std::str
     return std::optional<ObservedNetwork>(n);
 }
 
+JsonWriter& write_ulimits(JsonWriter& w, const std::vector<Ulimit>& ulimits) {
+    w.begin_array();
+    for (const auto& u : ulimits)
+        w.begin_object().key("Name").value(u.name).key("Soft").value(static_cast<std::int64_t>(u.soft))
+            .key("Hard").value(static_cast<std::int64_t>(u.hard)).end_object();
+    return w.end_array();
+}
+
+JsonWriter& write_health(JsonWriter& w, const HealthSpec& h) {
+    w.begin_object().key("Test").strings(h.test);
+    w.key("Interval").value(static_cast<std::int64_t>(h.interval_ns));
+    w.key("Timeout").value(static_cast<std::int64_t>(h.timeout_ns));
+    w.key("StartPeriod").value(static_cast<std::int64_t>(h.start_period_ns));
+    w.key("Retries").value(h.retries);
+    return w.end_object();
+}
+
 std::string container_create_body(const ContainerSpec& s) {
     JsonWriter w;
     w.begin_object();
@@ -231,14 +248,7 @@ std::string container_create_body(const ContainerSpec& s) {
     w.key("ExposedPorts").begin_object();
     for (const auto& k : exposed) w.key(k).begin_object().end_object();
     w.end_object();
-    if (s.health) {
-        w.key("Healthcheck").begin_object().key("Test").strings(s.health->test);
-        w.key("Interval").value(static_cast<std::int64_t>(s.health->interval_ns));
-        w.key("Timeout").value(static_cast<std::int64_t>(s.health->timeout_ns));
-        w.key("StartPeriod").value(static_cast<std::int64_t>(s.health->start_period_ns));
-        w.key("Retries").value(s.health->retries);
-        w.end_object();
-    }
+    if (s.health) write_health(w.key("Healthcheck"), *s.health);
     w.key("HostConfig").begin_object();
     w.key("Init").value(s.init);
     // Bindings grouped by container port (a port may be bound more than once).
@@ -268,13 +278,7 @@ std::string container_create_body(const ContainerSpec& s) {
     if (s.memory) w.key("Memory").value(static_cast<std::int64_t>(s.memory));
     if (s.nano_cpus) w.key("NanoCpus").value(static_cast<std::int64_t>(s.nano_cpus));
     if (s.pids_limit) w.key("PidsLimit").value(static_cast<std::int64_t>(s.pids_limit));
-    if (!s.ulimits.empty()) {
-        w.key("Ulimits").begin_array();
-        for (const auto& u : s.ulimits)
-            w.begin_object().key("Name").value(u.name).key("Soft").value(static_cast<std::int64_t>(u.soft))
-                .key("Hard").value(static_cast<std::int64_t>(u.hard)).end_object();
-        w.end_array();
-    }
+    if (!s.ulimits.empty()) write_ulimits(w.key("Ulimits"), s.ulimits);
     if (!s.extra_hosts.empty()) w.key("ExtraHosts").strings(s.extra_hosts);
     if (!s.dns.empty()) w.key("Dns").strings(s.dns);
     if (!s.cap_add.empty()) w.key("CapAdd").strings(s.cap_add);

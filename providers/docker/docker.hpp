@@ -4,6 +4,7 @@
 // it never runs the docker command-line client.
 #include "engine/apply/provider.hpp"
 #include "providers/docker/http.hpp"
+#include "util/json_writer.hpp"
 
 #include <memory>
 #include <string>
@@ -73,6 +74,9 @@ private:
     std::string version_ = kMaxApiVersion;
 };
 
+// A health check as the engine takes it (a container's Healthcheck, a service's HealthCheck).
+JsonWriter& write_health(JsonWriter& w, const HealthSpec& h);
+JsonWriter& write_ulimits(JsonWriter& w, const std::vector<Ulimit>& ulimits);
 // The create body for a spec (exposed for tests of the mapping).
 std::string container_create_body(const ContainerSpec& spec);
 // "Exited (137) 5 seconds ago" -> 137; "Up 2 minutes (healthy)" -> health "healthy".

@@ -58,6 +58,29 @@ private:
     std::string pending_;
 };
 
+// POSTs `path` (JSON `body`, or none) and reads the answer as JSON lines: a
+// refusal before the stream, or an error line in it, is an Error.
+Status post_json_lines(HttpClient& http, const DockerEngine& engine, const std::string& path, const std::string& body,
+                       JsonLineStream& stream, const std::string& object, const std::string& doing) {
+    HttpRequest req;
+    req.method = "POST";
+    req.path = path;
+    req.body = body;
+    req.content_type = "application/json";
+    req.timeout = std::chrono::minutes(60);
+    req.on_data = [&](std::string_view chunk) { stream.feed(chunk); };
+    auto r = http.send(req);
+    if (!r) return Error{r.error().message, object};
+    stream.finish();
+    if (!is_2xx(r->status)) {
+        HttpResponse copy = *r;
+        copy.body = stream.head;
+        return engine.engine_error(copy, object, doing);
+    }
+    if (!stream.error.empty()) return Error{doing + " failed: " + stream.error, object};
+    return ok_status();
+}
+
 }  // namespace
 
 Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) {
@@ -121,21 +144,9 @@ Result<std::string> DockerEngine::pull_image(const std::string& ref, const std::
         last = text;
         if (progress) progress({BuildEvent::Kind::Output, text});
     });
-    HttpRequest req;
-    req.method = "POST";
-    req.path = api("/images/create?fromImage=" + url_encode(ref));   // the whole reference: a tag or digest in it
-    req.content_type = "application/json";
-    req.timeout = std::chrono::minutes(60);
-    req.on_data = [&](std::string_view chunk) { stream.feed(chunk); };
-    auto r = http_.send(req);
-    if (!r) return Error{r.error().message, object};
-    stream.finish();
-    if (!is_2xx(r->status)) {
-        HttpResponse copy = *r;
-        copy.body = stream.head;
-        return engine_error(copy, object, "pull");
-    }
-    if (!stream.error.empty()) return Error{"pull failed: " + stream.error, object};
+    // The whole reference: a tag or digest in it.
+    if (auto s = post_json_lines(http_, *this, api("/images/create?fromImage=" + url_encode(ref)), {}, stream, object, "pull"); !s)
+        return s.error();
     auto img = inspect_image(ref);
     if (!img) return Error{"pulled, but the engine does not show it: " + img.error().message, object};
     return img->id;
@@ -155,23 +166,11 @@ Result<std::string> DockerEngine::push_image(const std::string& repo, const std:
         // The last line before the end: {"aux": {"Tag": ..., "Digest": "sha256:...", "Size": ...}}
         if (std::string d = str(doc["aux"], "Digest"); !d.empty()) digest = d;
     });
-    HttpRequest req;
-    req.method = "POST";
-    req.path = api("/images/" + url_encode(repo) + "/push?tag=" + url_encode(tag));
     // No X-Registry-Auth header: the engine then reads the credentials from the body.
-    req.body = "{}";
-    req.content_type = "application/json";
-    req.timeout = std::chrono::minutes(60);
-    req.on_data = [&](std::string_view chunk) { stream.feed(chunk); };
-    auto r = http_.send(req);
-    if (!r) return Error{r.error().message, object};
-    stream.finish();
-    if (!is_2xx(r->status)) {
-        HttpResponse copy = *r;
-        copy.body = stream.head;
-        return engine_error(copy, object, "push");
-    }
-    if (!stream.error.empty()) return Error{"push failed: " + stream.error, object};
+    if (auto s = post_json_lines(http_, *this, api("/images/" + url_encode(repo) + "/push?tag=" + url_encode(tag)), "{}", stream,
+                                 object, "push");
+        !s)
+        return s.error();
     if (digest.empty()) return Error{"the push answered without a digest", object};
     return digest;
 }

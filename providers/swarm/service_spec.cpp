@@ -98,21 +98,8 @@ void container_spec(JsonWriter& w, const ContainerSpec& s, const std::string& im
     if (!s.dns.empty()) w.key("DNSConfig").begin_object().key("Nameservers").strings(s.dns).end_object();
     if (!s.cap_add.empty()) w.key("CapabilityAdd").strings(s.cap_add);
     if (!s.cap_drop.empty()) w.key("CapabilityDrop").strings(s.cap_drop);
-    if (!s.ulimits.empty()) {
-        w.key("Ulimits").begin_array();
-        for (const auto& u : s.ulimits)
-            w.begin_object().key("Name").value(u.name).key("Soft").value(static_cast<std::int64_t>(u.soft))
-                .key("Hard").value(static_cast<std::int64_t>(u.hard)).end_object();
-        w.end_array();
-    }
-    if (s.health) {
-        w.key("HealthCheck").begin_object().key("Test").strings(s.health->test);
-        w.key("Interval").value(static_cast<std::int64_t>(s.health->interval_ns));
-        w.key("Timeout").value(static_cast<std::int64_t>(s.health->timeout_ns));
-        w.key("StartPeriod").value(static_cast<std::int64_t>(s.health->start_period_ns));
-        w.key("Retries").value(s.health->retries);
-        w.end_object();
-    }
+    if (!s.ulimits.empty()) docker::write_ulimits(w.key("Ulimits"), s.ulimits);
+    if (s.health) docker::write_health(w.key("HealthCheck"), *s.health);
     w.end_object();
 }
 
