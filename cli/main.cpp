@@ -129,16 +129,19 @@ int main(int argc, char** argv) {
     // engine call to stderr, and their count at the end.
     // --no-color (or NO_COLOR set) too: plans without ANSI colours.
     for (int i = 1; i < argc; ++i) {
-        // --target docker|swarm (or --target=...): over the file's [project] target.
+        // --target docker|swarm (or --target=swarm): the engine's target, over
+        // the file's [project] target. Any other value is a command's TARGET
+        // (--target web.one), left to the command; a container named docker or
+        // swarm is named without the flag (dockerops plan swarm).
         std::string_view arg = argv[i];
         if (arg == "--target" || arg.starts_with("--target=")) {
-            std::string t = arg == "--target" ? (i + 1 < argc ? argv[++i] : "") : std::string(arg.substr(9));
-            if (t != "docker" && t != "swarm") {
-                std::cerr << "dockerops: --target takes docker or swarm, not '" << t << "'\n";
-                return kExitError;
+            const bool joined = arg != "--target";
+            std::string t = joined ? std::string(arg.substr(9)) : (i + 1 < argc ? argv[i + 1] : "");
+            if (t == "docker" || t == "swarm") {
+                dockerops::cli::set_target_override(t);
+                if (!joined) ++i;
+                continue;
             }
-            dockerops::cli::set_target_override(t);
-            continue;
         }
         if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::cli::enable_api_trace();
         else if (std::strcmp(argv[i], "--no-color") == 0) setenv("NO_COLOR", "1", 1);

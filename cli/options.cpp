@@ -10,7 +10,8 @@ void add_common(po::options_description& o) {
     o.add_options()("help,h", "this help")("file,f", po::value<std::string>()->default_value(""),
                                            "dockerops.toml, or the project folder (default: .)")(
         "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
-        "target", po::value<std::vector<std::string>>()->multitoken(), "web.one (an instance) or web (all of its instances)");
+        "target", po::value<std::vector<std::string>>()->multitoken(), "web.one (an instance) or web (all of its instances); --target docker|swarm "
+                                                                     "picks the engine's target instead");
 }
 
 void add_apply_options(po::options_description& o) {

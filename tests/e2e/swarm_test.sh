@@ -131,8 +131,9 @@ node "$cn" exec "$cid" sh -c "echo | nc -w 5 $web_ip 8080" | grep -q hello-from-
 node "$cn" exec "$cid" sh -c "echo | nc -w 5 $PROJECT-web-one 8080" | grep -q hello-from-web \
   || fail "$client does not reach web.one by its service name"
 
-# A second plan: nothing to do.
+# A second plan: nothing to do. --target with an instance is still the instance.
 sw "$BIN" plan --file "$DIR" --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "the plan after apply is not empty"; }
+sw "$BIN" plan --file "$DIR" --target web.one --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "plan --target web.one"; }
 
 # An env change: one rolling update of api.one; the other services' tasks stay.
 snapshot() { for s in web-one api-two worker-one worker-two; do running $s | awk '{print $2}' | sort; done; }
