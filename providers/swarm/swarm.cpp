@@ -229,9 +229,11 @@ Result<ObservedState> SwarmEngine::observe(const std::string& project) {
                 for (std::size_t i = 0; i < why.size(); ++i) c.detail += (i ? "; " : " (") + why[i] + (i + 1 == why.size() ? ")" : "");
             }
             array list;
+            // As a container's mounts: binds and volumes (a tmpfs is the spec's `tmpfs`, not a mount).
             if (cs["Mounts"].get_array().get(list) == simdjson::SUCCESS)
                 for (auto m : list)
-                    c.mounts.push_back({lower(str(m, "Type")), str(m, "Source"), str(m, "Target"), false});
+                    if (const std::string type = lower(str(m, "Type")); type != "tmpfs")
+                        c.mounts.push_back({type, str(m, "Source"), str(m, "Target"), false});
             if (cs["Secrets"].get_array().get(list) == simdjson::SUCCESS)
                 for (auto sec : list) c.mounts.push_back({"bind", str(sec, "SecretName"), "/run/secrets/" + str(sec["File"], "Name"), true});
             if (spec["EndpointSpec"]["Ports"].get_array().get(list) == simdjson::SUCCESS)

@@ -51,6 +51,7 @@ stop_grace_period = "1s"
 stop_grace_period = "1s"
 [containers.worker]
 stop_grace_period = "1s"
+tmpfs = ["/scratch:size=16m"]
 
 [[instances]]
 container = "web"
