@@ -24,6 +24,8 @@ public:
     const std::string& api_version() const { return version_; }
 
     Result<ObservedState> observe(const std::string& project) override;
+    // observe() without the container list (providers/swarm: a manager's containers are tasks, not instances).
+    Result<ObservedState> observe_engine(const std::string& project, bool with_containers);
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;

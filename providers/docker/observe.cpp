@@ -13,7 +13,9 @@ namespace dockerops::docker {
 using namespace detail;
 using simdjson::dom::element;
 
-Result<ObservedState> DockerEngine::observe(const std::string& project) {
+Result<ObservedState> DockerEngine::observe(const std::string& project) { return observe_engine(project, true); }
+
+Result<ObservedState> DockerEngine::observe_engine(const std::string& project, bool with_containers) {
     // Three list calls whatever the number of instances: everything the
     // planner needs is in the list answers. They go out at once, each on its
     // own connection (the engine takes longest over the images), so observe
@@ -35,16 +37,18 @@ Result<ObservedState> DockerEngine::observe(const std::string& project) {
     // Every container, not only the labelled ones: a label can be inherited
     // from an image, so ownership is decided by engine/ownership, and the
     // others that hold an instance's name or a host port are named in conflicts.
-    auto rc = call("GET", "/containers/json?all=1");
-    if (!rc) return rc.error();
-    if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
-    simdjson::padded_string cbody(rc->body);
     simdjson::dom::array arr;
-    if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
-        return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
-    std::vector<ObservedContainer> all;
-    for (auto c : arr) all.push_back(container_from_list(c));
-    classify_containers(s, std::move(all));
+    if (with_containers) {
+        auto rc = call("GET", "/containers/json?all=1");
+        if (!rc) return rc.error();
+        if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
+        simdjson::padded_string cbody(rc->body);
+        if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
+            return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
+        std::vector<ObservedContainer> all;
+        for (auto c : arr) all.push_back(container_from_list(c));
+        classify_containers(s, std::move(all));
+    }
 
     // Every image too (one call), kept when it concerns the project (engine/ownership).
     auto ri = images_call.get();

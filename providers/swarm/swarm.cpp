@@ -77,7 +77,6 @@ struct TaskCount {
     std::set<std::string> down_nodes;   // nodes holding tasks it wants running, which are down
     std::string last_error;             // the newest task error
     std::map<std::string, int> waiting; // tasks meant to run, not running yet, by state (pending, preparing, ...)
-    std::vector<std::string> nodes;     // where its running tasks are
 };
 
 }  // namespace
@@ -136,8 +135,8 @@ ProviderTraits SwarmEngine::traits() const {
 
 Result<ObservedState> SwarmEngine::observe(const std::string& project) {
     // Images and networks as on one engine (the manager's), and three swarm
-    // lists: services, the tasks meant to run, and nodes. Constant in the
-    // number of services; the swarm calls go out at once.
+    // lists: services, the tasks meant to run, and nodes: five calls, whatever
+    // the number of services; the swarm calls go out at once.
     auto on_own_connection = [this](std::string path) {
         return std::async(std::launch::async, [endpoint = manager_->endpoint(), path = manager_->api(path)] {
             docker::HttpClient client(endpoint);
@@ -149,11 +148,9 @@ Result<ObservedState> SwarmEngine::observe(const std::string& project) {
     auto services_call = on_own_connection("/services");
     auto tasks_call = on_own_connection("/tasks?filters=" + filter("desired-state", {"running"}));
     auto nodes_call = on_own_connection("/nodes");
-    auto base = manager_->observe(project);
+    auto base = manager_->observe_engine(project, false);   // its containers are tasks, not instances
     if (!base) return base.error();
     ObservedState s = std::move(*base);
-    s.containers.clear();   // the manager's own containers are tasks, not instances
-    s.foreign.clear();
 
     auto rn = nodes_call.get();
     if (!rn) return rn.error();
@@ -183,7 +180,6 @@ Result<ObservedState> SwarmEngine::observe(const std::string& project) {
             const std::string state = str(t["Status"], "State");
             if (state == "running" && node_up) {
                 ++c.running;
-                c.nodes.push_back(n->second.hostname);
             } else if (state != "running") {
                 ++c.waiting[state];
             }
@@ -404,58 +400,62 @@ Status SwarmEngine::rename_container(const std::string& id, const std::string&) 
     return Error{"a service is not renamed: target swarm updates it in place", id};
 }
 
+Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
+    auto r = call("GET", "/services/" + url_encode(id));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "inspect");
+    Parsed sp(r->body);
+    if (!sp.ok) return Error{"unreadable answer", "service " + id};
+    ServiceProgress p;
+    p.name = str(sp.doc["Spec"], "Name");
+    p.labels = string_map(sp.doc["Spec"], "Labels");
+    // Every update moves ForceUpdate on (update_container), so every task is
+    // replaced: only the tasks made from the current spec count.
+    int64_t generation = 0, want = 1;
+    (void)!sp.doc["Spec"]["TaskTemplate"]["ForceUpdate"].get_int64().get(generation);
+    (void)!sp.doc["Spec"]["Mode"]["Replicated"]["Replicas"].get_int64().get(want);
+    p.want = static_cast<int>(want);
+    p.update = str(sp.doc["UpdateStatus"], "State");
+    p.update_message = str(sp.doc["UpdateStatus"], "Message");
+    array list;
+    if (sp.doc["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto ref : list) p.secrets.push_back({str(ref, "SecretID"), str(ref, "SecretName"), ""});
+    auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
+    if (!t) return t.error();
+    Parsed tp(t->body);
+    if (tp.ok && tp.doc.get_array().get(list) == simdjson::SUCCESS)
+        for (auto task : list) {
+            if (str(task, "DesiredState") != "running") continue;
+            int64_t made_from = 0;
+            (void)!task["Spec"]["ForceUpdate"].get_int64().get(made_from);
+            if (str(task["Status"], "State") == "running" && made_from == generation) ++p.running;
+            if (std::string e = str(task["Status"], "Err"); !e.empty()) p.task_error = e;
+        }
+    return p;
+}
+
 Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline,
                                const std::function<void(const std::string&)>& state) {
     const auto until = std::chrono::steady_clock::now() + deadline;
-    std::string last, name = id;
+    std::string last;
     while (true) {
-        auto r = call("GET", "/services/" + url_encode(id));
-        if (!r) return r.error();
-        if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "inspect");
-        Parsed sp(r->body);
-        int64_t want = 1;
-        std::string update, update_message;
-        // Every update moves ForceUpdate on (update_container), so every task is
-        // replaced: ready counts only the tasks made from the current spec.
-        int64_t generation = 0;
-        std::vector<SecretRef> in_use;   // the secrets the current spec names
-        if (sp.ok) {
-            array refs;
-            if (sp.doc["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"].get_array().get(refs) == simdjson::SUCCESS)
-                for (auto ref : refs) in_use.push_back({str(ref, "SecretID"), str(ref, "SecretName"), ""});
-            name = str(sp.doc["Spec"], "Name");
-            (void)!sp.doc["Spec"]["TaskTemplate"]["ForceUpdate"].get_int64().get(generation);
-            (void)!sp.doc["Spec"]["Mode"]["Replicated"]["Replicas"].get_int64().get(want);
-            update = str(sp.doc["UpdateStatus"], "State");
-            update_message = str(sp.doc["UpdateStatus"], "Message");
-        }
-        if (update == "rollback_started" || update == "rollback_completed" || update == "paused" || update == "rollback_paused")
-            return Error{"the rolling update failed and Swarm rolled it back (" + update + "): " + update_message, "service " + name};
-        auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
-        if (!t) return t.error();
-        Parsed tp(t->body);
-        array arr;
-        int running = 0;
-        std::string err;
-        if (tp.ok && tp.doc.get_array().get(arr) == simdjson::SUCCESS)
-            for (auto task : arr) {
-                if (str(task, "DesiredState") != "running") continue;
-                int64_t made_from = 0;
-                (void)!task["Spec"]["ForceUpdate"].get_int64().get(made_from);
-                if (str(task["Status"], "State") == "running" && made_from == generation) ++running;
-                if (std::string e = str(task["Status"], "Err"); !e.empty()) err = e;
-            }
-        if (running >= want && (update.empty() || update == "completed")) {
+        auto p = progress(id);
+        if (!p) return p.error();
+        if (p->rolled_back())
+            return Error{"the rolling update failed and Swarm rolled it back (" + p->update + "): " + p->update_message,
+                         "service " + p->name};
+        if (p->ready()) {
             // No task uses an older value any more: its secret goes.
-            remove_stale_secrets(name, in_use);
+            remove_stale_secrets(p->name, p->secrets);
             return ok_status();
         }
-        const std::string now = std::to_string(running) + " of " + std::to_string(want) + " tasks running" +
-                                (update == "updating" ? ", updating" : "");
+        const std::string now = std::to_string(p->running) + " of " + std::to_string(p->want) + " tasks running" +
+                                (p->update == "updating" ? ", updating" : "");
         if (state && now != last) state(now);
         last = now;
         if (std::chrono::steady_clock::now() >= until)
-            return Error{"not ready in time: " + now + (err.empty() ? std::string() : "; a task says: " + err), "service " + name};
+            return Error{"not ready in time: " + now + (p->task_error.empty() ? std::string() : "; a task says: " + p->task_error),
+                         "service " + p->name};
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
 }
@@ -465,17 +465,15 @@ Result<int> SwarmEngine::wait_exit(const std::string& id, std::chrono::milliseco
 }
 
 Result<ObservedContainer> SwarmEngine::inspect_container(const std::string& id) {
-    auto r = call("GET", "/services/" + url_encode(id));
-    if (!r) return r.error();
-    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "inspect");
-    Parsed p(r->body);
+    auto p = progress(id);
+    if (!p) return p.error();
     ObservedContainer c;
-    if (!p.ok) return Error{"unreadable answer", "service " + id};
-    c.id = str(p.doc, "ID");
-    c.name = str(p.doc["Spec"], "Name");
-    c.labels = string_map(p.doc["Spec"], "Labels");
+    c.id = id;
+    c.name = p->name;
+    c.labels = p->labels;
     c.image_id = c.label(kImageIdLabel);
-    c.state = "running";
+    c.state = p->ready() ? "running" : "degraded";
+    if (!p->ready()) c.detail = std::to_string(p->running) + " of " + std::to_string(p->want) + " tasks running";
     return c;
 }
 

@@ -28,6 +28,21 @@ struct SecretRef {
     std::string id, name, file;   // file: the name under /run/secrets
 };
 
+// A service as wait_ready and inspect_container read it: its tasks made from
+// the current spec, and its rolling update.
+struct ServiceProgress {
+    std::string name;
+    std::map<std::string, std::string> labels;
+    int want = 1, running = 0;
+    std::string update, update_message;   // UpdateStatus
+    std::string task_error;               // the newest task's error
+    std::vector<SecretRef> secrets;       // the secrets the current spec names
+    bool rolled_back() const {
+        return update == "rollback_started" || update == "rollback_completed" || update == "paused" || update == "rollback_paused";
+    }
+    bool ready() const { return running >= want && (update.empty() || update == "completed"); }
+};
+
 class SwarmEngine final : public Provider {
 public:
     // The engine the environment names (DOCKER_HOST, TLS), which must be a
@@ -96,6 +111,7 @@ private:
     // Secrets labelled for the service that `keep` does not name.
     void remove_stale_secrets(const std::string& service, const std::vector<SecretRef>& keep);
     Result<std::string> service_body(const ContainerSpec& spec, std::uint64_t force_update);
+    Result<ServiceProgress> progress(const std::string& id);
     bool dnsrr() const;
 
     std::unique_ptr<docker::DockerEngine> manager_;
