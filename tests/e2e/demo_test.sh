@@ -174,6 +174,9 @@ assert lines[-1]["kind"] == "summary" and lines[-1]["ok"], lines[-1]
   out=$(dops logs base --program sshd --tail 20) || fail "logs --program sshd: $out"
   grep -q "^base.one | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
   grep -q "^base.two | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
+  # The health check looks at the socket table, it does not connect: sshd's log
+  # has no line of a connection that never spoke SSH.
+  grep -q "kex_exchange_identification" <<<"$out" && fail "health checks fill sshd's log: $out"
   # Without --program, the base container's output is followed by its programs' last lines.
   out=$(dops logs base.one --tail 5) || fail "logs base.one --tail 5: $out"
   grep -q "^--- supervisord program sshd (its last 5 lines):$" <<<"$out" || fail "logs without the programs' logs: $out"
