@@ -53,24 +53,26 @@ std::string this_host() {
     return host;
 }
 
-// A /30 in 100.64.0.0/10 per project: the lock network needs an address range,
+// A /30 in 100.64.0.0/10 per project: a lock network needs an address range,
 // and this one is unlikely to meet anything else.
-std::string lock_subnet(const std::string& project) {
+std::string lock_subnet(const std::string& lock) {
+    const std::string project = lock.ends_with(kLockSuffix) ? lock.substr(0, lock.size() - kLockSuffix.size()) : lock;
     std::uint64_t h = fnv1a(project) % (1u << 20);   // 2^20 /30 blocks in a /10
     std::uint32_t base = (100u << 24) | (64u << 16) | static_cast<std::uint32_t>(h << 2);
     return std::to_string(base >> 24) + "." + std::to_string((base >> 16) & 255) + "." +
            std::to_string((base >> 8) & 255) + "." + std::to_string(base & 255) + "/30";
 }
 
-// The lock network is the project's by the ownership rule for networks (the
-// token of its name), or, made by dockerops 0.1, by its lock label alone.
-bool lock_is_ours(const ObservedNetwork& n, const std::string& project) {
+// The lock is the project's by its owner token: the lock's own, or, for a
+// lock network of an earlier dockerops, the ownership rule for networks (the
+// token of its name) or its lock label alone.
+bool lock_is_ours(const LockObject& n, const std::string& project) {
     if (n.label(labels::kLock) != project) return false;
     const std::string owner = n.label(labels::kOwner);
-    return owner.empty() || owner == network_owner_token(project, n.name);
+    return owner.empty() || owner == lock_owner_token(project) || owner == network_owner_token(project, n.name);
 }
 
-LockHolder holder_of(const ObservedNetwork& n) {
+LockHolder holder_of(const LockObject& n) {
     return {n.label(kHolder), n.label(kSince), n.label(kHost), n.label(kBoot), n.label(kPid), n.label(kStart)};
 }
 
@@ -84,7 +86,24 @@ bool holder_is_gone(const LockHolder& h) {
     return now.empty() || now != h.start;   // no such process, or another one with that pid
 }
 
-std::string lock_name(const std::string& project) { return project + "-dockerops-lock"; }
+std::string lock_name(const std::string& project) { return project + std::string(kLockSuffix); }
+
+std::string lock_owner_token(const std::string& project) { return owner_token(project, "lock " + lock_name(project)); }
+
+// The default lock: a network (the engine refuses a second one by its name,
+// or by its address range, whichever it checks first).
+Result<std::string> Provider::create_lock(const std::string& name, const std::map<std::string, std::string>& labels) {
+    return create_network(NetworkSpec{name, lock_subnet(name), "", labels});
+}
+
+Result<std::optional<LockObject>> Provider::find_lock(const std::string& name) {
+    auto n = find_network(name);
+    if (!n) return n.error();
+    if (!*n) return std::optional<LockObject>();
+    return std::optional<LockObject>(LockObject{(*n)->id, (*n)->name, "network", (*n)->labels});
+}
+
+Status Provider::remove_lock(const std::string& id) { return remove_network(id); }
 
 void set_lock_release_connector(ProviderFactory connect) {
     std::lock_guard<std::mutex> l(g_held_mutex);
@@ -98,7 +117,7 @@ int release_held_locks() {
     if (!p) return 0;
     int released = 0;
     for (const auto& id : g_held)
-        if ((*p)->remove_network(id)) ++released;
+        if ((*p)->remove_lock(id)) ++released;
     g_held.clear();
     return released;
 }
@@ -112,34 +131,39 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
     char since[32];
     std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
     const std::string pid = std::to_string(getpid());
-    NetworkSpec spec{lock_name(project), lock_subnet(project), "",
-                     {{labels::kLock, project},
-                      {labels::kOwner, network_owner_token(project, lock_name(project))},
-                      {kHolder, std::string(user ? user : "someone") + "@" + host + " pid " + pid},
-                      {kSince, since},
-                      {kHost, host},
-                      {kBoot, first_line("/proc/sys/kernel/random/boot_id")},
-                      {kPid, pid},
-                      {kStart, start_time_of("self")}}};
+    const std::string name = lock_name(project);
+    const std::map<std::string, std::string> labels{
+        {labels::kLock, project},
+        {labels::kOwner, lock_owner_token(project)},
+        {kHolder, std::string(user ? user : "someone") + "@" + host + " pid " + pid},
+        {kSince, since},
+        {kHost, host},
+        {kBoot, first_line("/proc/sys/kernel/random/boot_id")},
+        {kPid, pid},
+        {kStart, start_time_of("self")}};
     const auto until = std::chrono::steady_clock::now() + timeout;
     bool told = false;
     while (true) {
-        auto made = p.create_network(spec);
+        auto made = p.create_lock(name, labels);
         if (made) {
             std::lock_guard<std::mutex> l(g_held_mutex);
             g_held.insert(*made);
             return ProjectLock(&p, *made);
         }
-        // Whether the lock is held is decided by the lock network being there:
-        // the engine refuses a second one with 409 (same name) or 403 (its
-        // address range is taken), depending on which check it makes first.
-        auto held = p.find_network(spec.name);
+        // Whether the lock is held is decided by the lock being there: the
+        // engine refuses a second one with 409 (same name), or, for a lock
+        // network, 403 (its address range is taken).
+        auto held = p.find_lock(name);
         if (!held) return held.error();
         const bool late = std::chrono::steady_clock::now() >= until;
-        if (*held && lock_is_ours(**held, project) && holder_is_gone(holder_of(**held))) {
+        if (*held && !lock_is_ours(**held, project))
+            return Error{"a " + (*held)->kind + " named " + name + " that dockerops did not make as this project's lock "
+                         "is in the way; it is left alone (rename or remove it)",
+                         "project " + project};
+        if (*held && holder_is_gone(holder_of(**held))) {
             // Its holder is gone for certain: take it over, and say so.
             LockHolder h = holder_of(**held);
-            if (p.remove_network((**held).id)) {
+            if (p.remove_lock((**held).id)) {
                 if (took_over) took_over(h);
                 continue;
             }
@@ -166,22 +190,36 @@ void ProjectLock::release() {
             std::lock_guard<std::mutex> l(g_held_mutex);
             g_held.erase(id_);
         }
-        (void)p_->remove_network(id_);
+        (void)p_->remove_lock(id_);
     }
     p_ = nullptr;
 }
 
 Result<std::optional<LockHolder>> break_lock(Provider& p, const std::string& project) {
-    auto held = p.find_network(lock_name(project));
+    auto held = p.find_lock(lock_name(project));
     if (!held) return held.error();
-    if (!*held) return std::optional<LockHolder>();
-    if (!lock_is_ours(**held, project))
-        return Error{"the network " + lock_name(project) + " was not made by dockerops as this project's lock; it is left "
-                     "alone",
-                     "project " + project};
-    LockHolder h = holder_of(**held);
-    if (auto s = p.remove_network((*held)->id); !s) return s.error();
-    return std::optional<LockHolder>(h);
+    std::optional<LockHolder> broken;
+    if (*held) {
+        if (!lock_is_ours(**held, project))
+            return Error{"the " + (*held)->kind + " " + lock_name(project) +
+                             " was not made by dockerops as this project's lock; it is left alone",
+                         "project " + project};
+        broken = holder_of(**held);
+        if (auto s = p.remove_lock((*held)->id); !s) return s.error();
+    }
+    // A lock network left by a dockerops from before the lock was a container.
+    if (!*held || (*held)->kind != "network") {
+        auto legacy = p.find_network(lock_name(project));
+        if (!legacy) return legacy.error();
+        if (*legacy) {
+            LockObject n{(*legacy)->id, (*legacy)->name, "network", (*legacy)->labels};
+            if (lock_is_ours(n, project)) {
+                if (!broken) broken = holder_of(n);
+                if (auto s = p.remove_network(n.id); !s) return s.error();
+            }
+        }
+    }
+    return broken;
 }
 
 }  // namespace dockerops

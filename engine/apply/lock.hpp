@@ -1,9 +1,10 @@
 #pragma once
 // One apply or destroy at a time per project, held on the engine itself so two
-// people on two machines sharing an engine exclude each other. The lock is a
-// network named <project>-dockerops-lock (creation is atomic on the engine),
-// labelled with who holds it and since when; it carries no project label, so
-// plans never see it.
+// people on two machines sharing an engine exclude each other. The lock is an
+// object named <project>-dockerops-lock whose creation is atomic on the engine
+// (Provider::create_lock: a container created and never started on one
+// dockerd, a network on a swarm), labelled with who holds it and since when;
+// it carries no project label, so plans never see it.
 #include "engine/apply/provider.hpp"
 
 #include <chrono>
@@ -13,6 +14,8 @@
 namespace dockerops {
 
 std::string lock_name(const std::string& project);
+// The lock's io.dockerops.owner label.
+std::string lock_owner_token(const std::string& project);
 
 struct LockHolder {
     std::string who;     // user@host pid N

@@ -49,6 +49,17 @@ struct ProviderTraits {
     std::vector<std::string> notes;   // said in every plan ("no IPVS here: ...")
 };
 
+// The project lock (engine/apply/lock.hpp) as the engine holds it.
+struct LockObject {
+    std::string id, name;
+    std::string kind;   // "container" or "network": what it is on the engine, for messages
+    std::map<std::string, std::string> labels;
+    std::string label(const std::string& k) const {
+        auto it = labels.find(k);
+        return it == labels.end() ? std::string() : it->second;
+    }
+};
+
 class Provider {
 public:
     virtual ~Provider() = default;
@@ -57,6 +68,15 @@ public:
     virtual Status update_container(const std::string& id, const ContainerSpec& spec) {
         return Error{"this engine cannot update an instance in place", spec.name.empty() ? id : spec.name};
     }
+    // The project lock: an object named `name` that the engine creates
+    // atomically (a second one of that name fails, with status 409 or 403),
+    // carrying `labels`. These defaults make it a network (lock.cpp); the
+    // Docker provider makes it a container, created and never started, which
+    // costs the engine a tenth of a network.
+    virtual Result<std::string> create_lock(const std::string& name, const std::map<std::string, std::string>& labels);
+    // The lock of that name, whoever made it; nullopt when there is none.
+    virtual Result<std::optional<LockObject>> find_lock(const std::string& name);
+    virtual Status remove_lock(const std::string& id);
     // The kinds of objects this provider makes and observes on its engine.
     virtual ObjectKinds kinds() const = 0;
     // The project's containers, images and networks, in a fixed number of calls.

@@ -73,6 +73,11 @@ void classify_containers(ObservedState& s, std::vector<ObservedContainer> all) {
             s.containers.push_back(std::move(c));
             continue;
         }
+        // The project's lock (a container on one dockerd) is neither an
+        // instance nor in the way of one: a saved plan made without the lock
+        // compares the same under it.
+        if (c.label(labels::kLock) == s.project && c.name == s.project + std::string(kLockSuffix))
+            continue;
         bool publishes = false;
         for (const auto& p : c.ports) publishes = publishes || p.host_port > 0;
         if (c.name.starts_with(prefix) || publishes) s.foreign.push_back(std::move(c));

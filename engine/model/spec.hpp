@@ -37,6 +37,8 @@ inline constexpr const char* kAdhoc = "io.dockerops.adhoc";
 // <name>-dockerops-new, the old one steps aside as <name>-dockerops-old.
 inline constexpr std::string_view kReplaceNewSuffix = "-dockerops-new";
 inline constexpr std::string_view kReplaceOldSuffix = "-dockerops-old";
+// The project lock is named <project> + this (engine/apply/lock.hpp).
+inline constexpr std::string_view kLockSuffix = "-dockerops-lock";
 
 struct PortSpec {
     int port = 0;                  // container port

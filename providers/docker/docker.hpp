@@ -32,6 +32,10 @@ public:
     Result<std::string> create_network(const NetworkSpec& spec) override;
     Status remove_network(const std::string& id_or_name) override;
     Result<std::optional<ObservedNetwork>> find_network(const std::string& name) override;
+    // The project lock as a container, never started (providers/docker/lock.cpp).
+    Result<std::string> create_lock(const std::string& name, const std::map<std::string, std::string>& labels) override;
+    Result<std::optional<LockObject>> find_lock(const std::string& name) override;
+    Status remove_lock(const std::string& id) override;
     Result<std::string> create_container(const ContainerSpec& spec) override;
     Status start_container(const std::string& id) override;
     Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
@@ -71,6 +75,7 @@ public:
 
 private:
     explicit DockerEngine(Endpoint e) : http_(std::move(e)) {}
+    Status import_lock_image();
 
     HttpClient http_;
     std::string version_ = kMaxApiVersion;

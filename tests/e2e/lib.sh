@@ -12,7 +12,7 @@ cleanup() {
   "$BIN" unlock -f "$DIR" >/dev/null 2>&1 || true
   docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker network ls -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker network rm >/dev/null 2>&1 || true
-  docker network rm "$PROJECT-dockerops-lock" >/dev/null 2>&1 || true
+  docker rm -f "$PROJECT-dockerops-lock" >/dev/null 2>&1 || true
   docker volume ls -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1 || true
   docker images -q --filter "label=io.dockerops.image.project=$PROJECT" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
   rm -rf "$DIR"

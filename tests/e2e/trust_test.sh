@@ -7,7 +7,7 @@
 BIN=$1 CASE=$2
 . "$(dirname "$0")/lib.sh"
 
-lock_held() { docker network inspect "$PROJECT-dockerops-lock" >/dev/null 2>&1; }
+lock_held() { docker container inspect "$PROJECT-dockerops-lock" >/dev/null 2>&1; }
 # One busybox container "app" with one instance app.one, and KEYS for it.
 write_app_one() {
   mkdir -p "$DIR/containers/app"

@@ -1,5 +1,6 @@
 // providers/docker against the real dockerd: every operation the planner can
 // ask for, and the ways each one fails.
+#include "engine/apply/lock.hpp"
 #include "providers/docker/attach.hpp"
 #include "providers/docker/docker.hpp"
 #include "tests/providers/docker/engine_fixture.hpp"
@@ -454,4 +455,46 @@ TEST_CASE("docker: an engine over TCP with TLS and client certificates", "[.tls]
     REQUIRE_FALSE(refused);
     CHECK_THAT(refused.error().text(), Catch::Contains("cannot reach the Docker engine") &&
                                            Catch::Contains("(check DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem)"));
+}
+
+TEST_CASE("docker: the project lock is a container never started, one holder at a time, unseen by plans") {
+    EngineProject p;
+    auto& e = p.engine();
+    auto first = ProjectLock::acquire(e, p.name(), 0s);
+    REQUIRE(first);
+    auto held = e.find_lock(lock_name(p.name()));
+    REQUIRE(held);
+    REQUIRE(held->has_value());
+    CHECK((*held)->kind == "container");
+    CHECK((*held)->label(labels::kLock) == p.name());
+    auto c = e.inspect_container(lock_name(p.name()));
+    REQUIRE(c);
+    CHECK(c->state == "created");
+    // A second connection (another run) is refused, told who holds it.
+    auto other = test::connect_engine();
+    auto second = ProjectLock::acquire(*other, p.name(), 0s);
+    REQUIRE_FALSE(second);
+    CHECK_THAT(second.error().text(), Catch::Contains("locked by ") && Catch::Contains("dockerops unlock"));
+    // Plans never see it: neither the project's nor in the way of it.
+    auto o = e.observe(p.name());
+    REQUIRE(o);
+    CHECK(o->containers.empty());
+    // (foreign lists the containers named <project>-... and, from other
+    // tests on a shared engine, those publishing host ports)
+    for (const auto& f : o->foreign) CHECK(f.name != lock_name(p.name()));
+    first->release();
+    CHECK_FALSE(e.find_lock(lock_name(p.name())).value().has_value());
+    auto again = ProjectLock::acquire(*other, p.name(), 0s);
+    CHECK(again);
+    again->release();
+    // A container of that name that dockerops did not make as the lock is in
+    // the way, said so at once, and never removed.
+    const std::string foreign = must(e.create_container(p.spec("dockerops-lock")));
+    auto refused = ProjectLock::acquire(e, p.name(), 5s);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().text(), Catch::Contains("a container named " + lock_name(p.name()) +
+                                                       " that dockerops did not make as this project's lock is in the way"));
+    auto kept = break_lock(e, p.name());
+    REQUIRE_FALSE(kept);
+    CHECK(e.inspect_container(foreign));
 }
