@@ -122,6 +122,8 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     auto addr = allocate_addresses(d, o);
     if (!addr) return addr.error();
     PlanBuilder b{plan, graph, {}, {}, {}, opt.services};
+    // About one action per instance and image (a replacement at most adds a removal).
+    plan.actions.reserve(plan.actions.size() + d.instances.size() + d.images.size() + 4);
     for (const auto& key : graph.order()) {
         if (!scope->contains(key)) continue;
         if (key == network_key()) decide_network(d, o, *addr, b);

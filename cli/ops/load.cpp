@@ -78,7 +78,7 @@ std::optional<Project> load_or_report(Session& s, const Where& where) {
     if (hidden) ui.err("... and " + std::to_string(hidden) + " more\n");
     if (!r.project) ui.err(plural(r.diagnostics.error_count(), "error") + " in the configuration; nothing was changed\n");
     if (r.project && s.use_target) r.project->target = s.use_target(*r.project);
-    return r.project;
+    return std::move(r.project);   // a member: not moved by itself (a copy of every instance)
 }
 
 Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options) {

@@ -440,6 +440,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         if (!arr || !arr->is_array_of_tables()) {
             d_.error(pos(*n), "'instances' must be an array of tables", "write [[instances]] sections");
         } else {
+            decls.reserve(arr->size());
             for (std::size_t i = 0; i < arr->size(); ++i)
                 if (auto decl = read_instance(*arr->get(i)->as_table(), i)) decls.push_back(std::move(*decl));
         }
@@ -479,9 +480,14 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     if (d_.has_errors()) return std::nullopt;
     for (const auto& diag : d_.items())
         if (diag.severity == Severity::Warning) p.warnings.push_back(diag.message + (diag.hint.empty() ? "" : " (" + diag.hint + ")"));
-    for (auto& d : decls) p.instances.push_back(std::move(d.inst));
-    std::sort(p.instances.begin(), p.instances.end(),
-              [](const Instance& a, const Instance& b) { return a.id() < b.id(); });
+    // Sorted by id: the ids are sorted, and each instance (a large struct)
+    // is moved once, into its place.
+    std::vector<std::pair<std::string, std::size_t>> order;
+    order.reserve(decls.size());
+    for (std::size_t i = 0; i < decls.size(); ++i) order.emplace_back(decls[i].inst.id(), i);
+    std::sort(order.begin(), order.end());
+    p.instances.reserve(p.instances.size() + decls.size());
+    for (const auto& [_, i] : order) p.instances.push_back(std::move(decls[i].inst));
     return p;
 }
 

@@ -218,6 +218,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
     std::optional<std::string> host_ip;
     if (auto h = outside("HOST_IP")) host_ip = resolve_ip("HOST_IP", *h, env, problems, "HOST_IP");
 
+    d.instances.reserve(p.instances.size());
     for (const auto& inst : p.instances) {
         if (!options.terminal_instances && (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode)) {
             d.warnings.push_back(inst.id() + " is " + std::string(to_string(inst.type)) +
