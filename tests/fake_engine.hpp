@@ -116,7 +116,8 @@ public:
         return ok_status();
     }
 
-    Result<ObservedState> observe(const std::string& project) override {
+    // Every container is classified (the scope only narrows what a real engine lists).
+    Result<ObservedState> observe(const std::string& project, const ObserveScope& = {}) override {
         std::lock_guard<std::mutex> l(s_->m);
         s_->calls.push_back("observe " + project);
         ObservedState o;

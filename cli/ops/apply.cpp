@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -209,11 +210,19 @@ Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const Desire
     return plan;
 }
 
+ObserveScope observe_scope(const DesiredState& d) {
+    std::set<std::string> ports;
+    for (const auto& i : d.instances)
+        for (const auto& p : i.spec.ports)
+            if (p.publish && p.host_port > 0) ports.insert(std::to_string(p.host_port) + "/" + p.protocol);
+    return ObserveScope{{ports.begin(), ports.end()}};
+}
+
 Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group) {
     auto graph = DesiredGraph::build(d);
     if (!graph) return graph.error();
-    auto observed = engine.observe(d.project);
+    auto observed = engine.observe(d.project, observe_scope(d));
     if (!observed) return observed.error();
     return plan_observed(engine, d, *graph, *observed, targets, group);
 }
@@ -267,7 +276,7 @@ int apply(Session& s, const ApplyRequest& r) {
     if (!lock) return fail(s.ui, lock.error());
     auto graph = DesiredGraph::build(d);
     if (!graph) return fail(s.ui, graph.error());
-    auto observed = engine.observe(d.project);
+    auto observed = engine.observe(d.project, observe_scope(d));
     if (!observed) return fail(s.ui, observed.error());
     auto plan = plan_observed(engine, d, *graph, *observed, r.targets, r.group);
     if (!plan) return fail(s.ui, plan.error());

@@ -15,6 +15,8 @@ Result<Prepared> prepare(Session& s, const Where& where);
 Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& project, const ApplyFlags& flags);
 // On a terminal: ask. Elsewhere: only with `yes`.
 bool confirmed(Ui& ui, bool yes, const std::string& question);
+// What observe needs for a plan of `d`: the host ports it publishes.
+ObserveScope observe_scope(const DesiredState& d);
 // Observes, and plans the desired state against it.
 // make_plan with what the provider is (its traits) and what it says (notes as warnings).
 Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const DesiredGraph& graph, const ObservedState& observed,

@@ -40,6 +40,15 @@ struct ExecResult {
     std::string err;           // stderr (their relative order is not kept by the engine)
 };
 
+// What a plan needs observed beyond the project's own objects and those named
+// like them.
+struct ObserveScope {
+    // Host ports the project publishes ("8080/tcp"): others' containers that
+    // hold one are observed too (ObservedState::foreign), so that a plan
+    // refuses the clash. Nobody else's containers are listed.
+    std::vector<std::string> host_ports;
+};
+
 // How a provider's engine differs from one dockerd, for the planner.
 struct ProviderTraits {
     std::string target = "docker";    // [project] target's word for it
@@ -80,7 +89,7 @@ public:
     // The kinds of objects this provider makes and observes on its engine.
     virtual ObjectKinds kinds() const = 0;
     // The project's containers, images and networks, in a fixed number of calls.
-    virtual Result<ObservedState> observe(const std::string& project) = 0;
+    virtual Result<ObservedState> observe(const std::string& project, const ObserveScope& scope = {}) = 0;
     virtual Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) = 0;
     // Fetches `ref` from its registry; its id. Progress lines as a build's Output events.
     virtual Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) = 0;

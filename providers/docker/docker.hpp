@@ -23,9 +23,9 @@ public:
     const Endpoint& endpoint() const { return http_.endpoint(); }
     const std::string& api_version() const { return version_; }
 
-    Result<ObservedState> observe(const std::string& project) override;
-    // observe() without the container list (providers/swarm: a manager's containers are tasks, not instances).
-    Result<ObservedState> observe_engine(const std::string& project, bool with_containers);
+    Result<ObservedState> observe(const std::string& project, const ObserveScope& scope = {}) override;
+    // observe() without the container lists (providers/swarm: a manager's containers are tasks, not instances).
+    Result<ObservedState> observe_engine(const std::string& project, bool with_containers, const ObserveScope& scope = {});
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;

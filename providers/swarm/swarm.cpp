@@ -133,7 +133,7 @@ ProviderTraits SwarmEngine::traits() const {
 
 // --- observe ---
 
-Result<ObservedState> SwarmEngine::observe(const std::string& project) {
+Result<ObservedState> SwarmEngine::observe(const std::string& project, const ObserveScope&) {
     // Images and networks as on one engine (the manager's), and three swarm
     // lists: services, the tasks meant to run, and nodes: five calls, whatever
     // the number of services; the swarm calls go out at once.

@@ -54,7 +54,8 @@ public:
     ObjectKinds kinds() const override {
         return {ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
     }
-    Result<ObservedState> observe(const std::string& project) override;
+    // (scope: a service's published ports are the swarm's ingress, not a host's)
+    Result<ObservedState> observe(const std::string& project, const ObserveScope& scope = {}) override;
 
     // Services.
     Result<std::string> create_container(const ContainerSpec& spec) override;

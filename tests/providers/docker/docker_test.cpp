@@ -351,8 +351,13 @@ TEST_CASE("docker: observe makes the same few calls for 5 and for 50 instances")
     std::size_t five = count_calls(5);
     for (int i = 5; i < 50; ++i) must(p.engine().create_container(p.spec("n" + std::to_string(i))));
     std::size_t fifty = count_calls(50);
-    CHECK(five == 3);
+    // The project's label, its instances' names, the images, the networks.
+    CHECK(five == 4);
     CHECK(fifty == five);
+    // And one more when the plan publishes host ports: who else holds them.
+    docker::trace::reset();
+    REQUIRE(p.engine().observe(p.name(), ObserveScope{{"8080/tcp", "53/udp"}}));
+    CHECK(docker::trace::calls() == 5);
 }
 
 namespace {
@@ -497,4 +502,40 @@ TEST_CASE("docker: the project lock is a container never started, one holder at 
     auto kept = break_lock(e, p.name());
     REQUIRE_FALSE(kept);
     CHECK(e.inspect_container(foreign));
+}
+
+TEST_CASE("docker: observe lists the project's containers and those in its way, never the whole engine's") {
+    EngineProject p, other;
+    auto& e = p.engine();
+    const std::string mine = must(e.create_container(p.spec("web")));
+    // Named like an instance of the project, not made by it.
+    ContainerSpec named = other.spec("x");
+    named.name = p.name() + "-squatter";
+    const std::string squatter = must(e.create_container(named));
+    // Another project's container publishing a host port.
+    const int port = test::free_port();
+    ContainerSpec publisher = other.spec("pub");
+    publisher.ports.push_back(PortSpec{80, "tcp", true, "127.0.0.1", port});
+    const std::string holder = must(e.create_container(publisher));
+    must(e.start_container(holder));
+    const std::string bystander = must(e.create_container(other.spec("bystander")));
+
+    auto names = [](const std::vector<ObservedContainer>& cs) {
+        std::set<std::string> out;
+        for (const auto& c : cs) out.insert(c.id);
+        return out;
+    };
+    auto plain = e.observe(p.name());
+    REQUIRE(plain);
+    CHECK(names(plain->containers) == std::set<std::string>{mine});
+    CHECK(names(plain->foreign).count(squatter) == 1);
+    CHECK(names(plain->foreign).count(holder) == 0);      // its port is none of the plan's
+    CHECK(names(plain->foreign).count(bystander) == 0);
+    auto scoped = e.observe(p.name(), ObserveScope{{std::to_string(port) + "/tcp"}});
+    REQUIRE(scoped);
+    CHECK(names(scoped->containers) == std::set<std::string>{mine});
+    CHECK(names(scoped->foreign).count(squatter) == 1);
+    CHECK(names(scoped->foreign).count(holder) == 1);     // holds a host port the plan publishes
+    CHECK(names(scoped->foreign).count(bystander) == 0);
+    CHECK(names(e.observe(p.name(), ObserveScope{{std::to_string(port) + "/udp"}})->foreign).count(holder) == 0);
 }
