@@ -4,6 +4,7 @@
 #include "engine/apply/lock.hpp"
 #include "engine/model/builtins.hpp"
 #include "engine/model/diagnostics.hpp"
+#include "util/heap.hpp"
 
 #include <boost/program_options/errors.hpp>
 
@@ -123,6 +124,7 @@ using dockerops::ops::kExitOk;
 }
 
 int main(int argc, char** argv) {
+    dockerops::tune_heap();   // first: before the heap holds anything of ours
     handle_signals();
     Args words;
     // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every
