@@ -58,15 +58,12 @@ private:
     std::string pending_;
 };
 
-// POSTs `path` (JSON `body`, or none) and reads the answer as JSON lines: a
-// refusal before the stream, or an error line in it, is an Error.
-Status post_json_lines(HttpClient& http, const DockerEngine& engine, const std::string& path, const std::string& body,
-                       JsonLineStream& stream, const std::string& object, const std::string& doing) {
-    HttpRequest req;
+// Sends `req` (a POST whose answer is JSON lines) and feeds the answer to
+// `stream`: a failed call, or a refusal before the stream, is an Error; an
+// error line in the stream is left in stream.error for the caller to word.
+Status send_json_lines(HttpClient& http, const DockerEngine& engine, HttpRequest req, JsonLineStream& stream,
+                       const std::string& object, const std::string& doing) {
     req.method = "POST";
-    req.path = path;
-    req.body = body;
-    req.content_type = "application/json";
     req.timeout = std::chrono::minutes(60);
     req.on_data = [&](std::string_view chunk) { stream.feed(chunk); };
     auto r = http.send(req);
@@ -77,6 +74,18 @@ Status post_json_lines(HttpClient& http, const DockerEngine& engine, const std::
         copy.body = stream.head;
         return engine.engine_error(copy, object, doing);
     }
+    return ok_status();
+}
+
+// POSTs `path` (JSON `body`, or none) and reads the answer as JSON lines: a
+// refusal before the stream, or an error line in it, is an Error.
+Status post_json_lines(HttpClient& http, const DockerEngine& engine, const std::string& path, const std::string& body,
+                       JsonLineStream& stream, const std::string& object, const std::string& doing) {
+    HttpRequest req;
+    req.path = path;
+    req.body = body;
+    req.content_type = "application/json";
+    if (auto s = send_json_lines(http, engine, std::move(req), stream, object, doing); !s) return s;
     if (!stream.error.empty()) return Error{doing + " failed: " + stream.error, object};
     return ok_status();
 }
@@ -110,20 +119,10 @@ Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::functi
         }
     });
     HttpRequest req;
-    req.method = "POST";
     req.path = api(q);
     req.content_type = "application/x-tar";
     req.upload = tar->get();
-    req.timeout = std::chrono::minutes(60);
-    req.on_data = [&](std::string_view chunk) { stream.feed(chunk); };
-    auto r = http_.send(req);
-    if (!r) return Error{r.error().message, object};
-    stream.finish();
-    if (!is_2xx(r->status)) {
-        HttpResponse copy = *r;
-        copy.body = stream.head;
-        return engine_error(copy, object, "build");
-    }
+    if (auto s = send_json_lines(http_, *this, std::move(req), stream, object, "build"); !s) return s.error();
     if (!stream.error.empty()) {
         std::string where = last_step.empty() ? "" : " at " + last_step;
         return Error{"build failed" + where + ": " + stream.error, object};

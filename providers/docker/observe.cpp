@@ -78,18 +78,25 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
     auto images_call = list_on_own_connection("/images/json");
     auto networks_call = list_on_own_connection("/networks");
 
-    simdjson::dom::array arr;
+    // One list's answer as a JSON array (the parser's until its next parse).
+    auto answer = [&](std::future<Result<HttpResponse>>& call, const std::string& what) -> Result<simdjson::dom::array> {
+        auto r = call.get();
+        if (!r) return r.error();
+        if (!is_2xx(r->status)) return engine_error(*r, "project " + project, "list " + what);
+        simdjson::padded_string body(r->body);
+        simdjson::dom::array arr;
+        if (parser.parse(body).get_array().get(arr) != simdjson::SUCCESS)
+            return Error{"unreadable answer to list " + what, "engine " + endpoint().display()};
+        return arr;
+    };
+
     if (with_containers) {
         std::vector<ObservedContainer> all;
         std::set<std::string> seen;   // a container in two answers is counted once
         for (auto& call : container_calls) {
-            auto rc = call.get();
-            if (!rc) return rc.error();
-            if (!is_2xx(rc->status)) return engine_error(*rc, "project " + project, "list containers");
-            simdjson::padded_string cbody(rc->body);
-            if (parser.parse(cbody).get_array().get(arr) != simdjson::SUCCESS)
-                return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
-            for (auto c : arr) {
+            auto arr = answer(call, "containers");
+            if (!arr) return arr.error();
+            for (auto c : *arr) {
                 ObservedContainer o = container_from_list(c);
                 if (seen.insert(o.id).second) all.push_back(std::move(o));
             }
@@ -98,13 +105,9 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
     }
 
     // Every image too (one call), kept when it concerns the project (engine/ownership).
-    auto ri = images_call.get();
-    if (!ri) return ri.error();
-    if (!is_2xx(ri->status)) return engine_error(*ri, "project " + project, "list images");
-    simdjson::padded_string ibody(ri->body);
-    if (parser.parse(ibody).get_array().get(arr) != simdjson::SUCCESS)
-        return Error{"unreadable answer to list images", "engine " + endpoint().display()};
-    for (auto i : arr) {
+    auto images = answer(images_call, "images");
+    if (!images) return images.error();
+    for (auto i : *images) {
         ObservedImage img;
         img.id = str(i, "Id");
         img.labels = string_map(i, "Labels");
@@ -122,13 +125,9 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
 
     // Every network (one call): the project's, and the others' subnets, which
     // a new project network must not overlap.
-    auto rn = networks_call.get();
-    if (!rn) return rn.error();
-    if (!is_2xx(rn->status)) return engine_error(*rn, "project " + project, "list networks");
-    simdjson::padded_string nbody(rn->body);
-    if (parser.parse(nbody).get_array().get(arr) != simdjson::SUCCESS)
-        return Error{"unreadable answer to list networks", "engine " + endpoint().display()};
-    for (auto n : arr) {
+    auto networks = answer(networks_call, "networks");
+    if (!networks) return networks.error();
+    for (auto n : *networks) {
         ObservedNetwork net;
         net.id = str(n, "Id");
         net.name = str(n, "Name");
