@@ -1,8 +1,8 @@
 #include "providers/docker/attach.hpp"
 
+#include "providers/docker/connection.hpp"
 #include "util/json_writer.hpp"
 
-#include <curl/curl.h>
 #include <poll.h>
 #include <signal.h>
 #include <simdjson.h>
@@ -49,35 +49,24 @@ std::optional<TerminalSize> size_of(const AttachIo& io) {
 // One raw connection: the request written by hand, then bytes both ways.
 class Hijack {
 public:
-    explicit Hijack(const Endpoint& e) : endpoint_(e), curl_(curl_easy_init()) {}
-    ~Hijack() { if (curl_) curl_easy_cleanup(curl_); }
+    explicit Hijack(const Endpoint& e) : endpoint_(e) {}
 
     Status open(const std::string& method, const std::string& path, const std::string& body) {
-        std::string url = endpoint_.url_base() + "/";
-        curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-        if (endpoint_.kind == Endpoint::Kind::Unix) curl_easy_setopt(curl_, CURLOPT_UNIX_SOCKET_PATH, endpoint_.address.c_str());
-        if (endpoint_.tls) {
-            curl_easy_setopt(curl_, CURLOPT_CAINFO, endpoint_.ca.c_str());
-            curl_easy_setopt(curl_, CURLOPT_SSLCERT, endpoint_.cert.c_str());
-            curl_easy_setopt(curl_, CURLOPT_SSLKEY, endpoint_.key.c_str());
-        }
-        curl_easy_setopt(curl_, CURLOPT_CONNECT_ONLY, 1L);
-        curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
         auto t0 = std::chrono::steady_clock::now();
-        CURLcode rc = curl_easy_perform(curl_);
-        if (rc != CURLE_OK)
-            return Error{std::string("cannot reach the Docker engine: ") + curl_easy_strerror(rc), "engine " + endpoint_.display()};
-        curl_easy_getinfo(curl_, CURLINFO_ACTIVESOCKET, &sock_);
+        auto c = connect_to(endpoint_, t0 + std::chrono::seconds(5));
+        if (!c) return c.error();
+        conn_ = std::move(*c);
         std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
                           "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-        if (!send_all(req.data(), req.size())) return Error{"the engine closed the connection", "engine " + endpoint_.display()};
+        if (!conn_->send_all(req.data(), req.size(), t0 + std::chrono::seconds(30)))
+            return Error{"the engine closed the connection: " + conn_->error(), "engine " + endpoint_.display()};
         // The answer's head: 101 (upgraded) or 200; anything else is an error.
         std::string head;
         while (head.find("\r\n\r\n") == std::string::npos) {
             char buf[1024];
-            std::size_t n = 0;
-            if (!recv_some(buf, sizeof buf, n, std::chrono::seconds(30))) break;
-            head.append(buf, n);
+            long n = conn_->recv_some(buf, sizeof buf, t0 + std::chrono::seconds(30));
+            if (n <= 0) break;
+            head.append(buf, static_cast<std::size_t>(n));
         }
         auto end = head.find("\r\n\r\n");
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -94,34 +83,6 @@ public:
         return ok_status();
     }
 
-    bool send_all(const char* p, std::size_t n) {
-        while (n > 0) {
-            std::size_t sent = 0;
-            CURLcode rc = curl_easy_send(curl_, p, n, &sent);
-            if (rc == CURLE_AGAIN) {
-                pollfd pfd{static_cast<int>(sock_), POLLOUT, 0};
-                poll(&pfd, 1, 1000);
-                continue;
-            }
-            if (rc != CURLE_OK) return false;
-            p += sent;
-            n -= sent;
-        }
-        return true;
-    }
-
-    // False when the connection has ended.
-    bool recv_some(char* buf, std::size_t cap, std::size_t& n, std::chrono::milliseconds wait) {
-        n = 0;
-        while (true) {
-            CURLcode rc = curl_easy_recv(curl_, buf, cap, &n);
-            if (rc == CURLE_OK) return n > 0;
-            if (rc != CURLE_AGAIN) return false;
-            pollfd pfd{static_cast<int>(sock_), POLLIN, 0};
-            if (poll(&pfd, 1, static_cast<int>(wait.count())) <= 0) return false;
-        }
-    }
-
     // Pumps in_fd -> engine and engine -> out_fd until the engine ends the stream.
     void pump(const AttachIo& io, const std::function<void()>& on_resize) {
         if (!leftover_.empty()) (void)!write(io.out_fd, leftover_.data(), leftover_.size());
@@ -129,29 +90,28 @@ public:
         char buf[16384];
         while (true) {
             if (g_winch.exchange(false)) on_resize();
-            pollfd fds[2] = {{static_cast<int>(sock_), POLLIN, 0}, {io.in_fd, POLLIN, 0}};
+            pollfd fds[2] = {{conn_->fd(), POLLIN, 0}, {io.in_fd, POLLIN, 0}};
             int r = poll(fds, in_open ? 2 : 1, 200);
             if (r < 0 && errno != EINTR) break;
             if (r <= 0) continue;
             if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-                std::size_t n = 0;
-                CURLcode rc = curl_easy_recv(curl_, buf, sizeof buf, &n);
-                if (rc == CURLE_AGAIN) continue;
-                if (rc != CURLE_OK || n == 0) break;
-                (void)!write(io.out_fd, buf, n);
+                long n = conn_->recv_some(buf, sizeof buf, std::chrono::steady_clock::now());
+                if (n == Connection::kTimedOut) continue;   // nothing yet (TLS bytes that made no record)
+                if (n <= 0) break;
+                (void)!write(io.out_fd, buf, static_cast<std::size_t>(n));
             }
             if (in_open && (fds[1].revents & (POLLIN | POLLHUP))) {
                 ssize_t n = read(io.in_fd, buf, sizeof buf);
                 if (n <= 0) in_open = false;
-                else if (!send_all(buf, static_cast<std::size_t>(n))) break;
+                else if (!conn_->send_all(buf, static_cast<std::size_t>(n), std::chrono::steady_clock::now() + std::chrono::seconds(30)))
+                    break;
             }
         }
     }
 
 private:
     Endpoint endpoint_;
-    CURL* curl_;
-    curl_socket_t sock_ = CURL_SOCKET_BAD;
+    std::unique_ptr<Connection> conn_;
     std::string leftover_;
 };
 

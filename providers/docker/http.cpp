@@ -1,12 +1,15 @@
 #include "providers/docker/http.hpp"
 
-#include <curl/curl.h>
+#include "providers/docker/connection.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <mutex>
+#include <vector>
 
 namespace dockerops::docker {
 
@@ -55,48 +58,6 @@ Result<Endpoint> endpoint_from_env() {
 
 namespace {
 
-struct CurlGlobal {
-    CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-    ~CurlGlobal() { curl_global_cleanup(); }
-};
-
-void curl_init_once() {
-    static CurlGlobal g;
-    (void)g;
-}
-
-struct Sink {
-    const HttpRequest* req;
-    HttpResponse* resp;
-};
-
-size_t on_write(char* ptr, size_t size, size_t n, void* userdata) {
-    auto* s = static_cast<Sink*>(userdata);
-    std::string_view chunk(ptr, size * n);
-    if (s->req->on_data) s->req->on_data(chunk);
-    else s->resp->body.append(chunk);
-    return size * n;
-}
-
-size_t on_header(char* ptr, size_t size, size_t n, void* userdata) {
-    auto* resp = static_cast<HttpResponse*>(userdata);
-    std::string line(ptr, size * n);
-    auto colon = line.find(':');
-    if (colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        std::string value = line.substr(colon + 1);
-        auto b = value.find_first_not_of(" \t");
-        auto e = value.find_last_not_of(" \t\r\n");
-        resp->headers[name] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
-    }
-    return size * n;
-}
-
-size_t on_read(char* buffer, size_t size, size_t n, void* userdata) {
-    return std::fread(buffer, 1, size * n, static_cast<std::FILE*>(userdata));
-}
-
 std::atomic<bool> g_trace{[] {
     const char* t = std::getenv("DOCKEROPS_TRACE");
     return t && std::string_view(t).find("api") != std::string_view::npos;
@@ -104,79 +65,267 @@ std::atomic<bool> g_trace{[] {
 std::atomic<std::size_t> g_calls{0};
 std::mutex g_trace_mutex;
 
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::string trim(std::string_view v) {
+    auto b = v.find_first_not_of(" \t");
+    auto e = v.find_last_not_of(" \t\r\n");
+    return b == std::string_view::npos ? std::string() : std::string(v.substr(b, e - b + 1));
+}
+
+// How one request and its answer went.
+struct Exchange {
+    enum class Outcome { Answered, Stale, Failed, TimedOut } outcome = Outcome::Failed;
+    std::string why;             // when Failed
+    bool keep_alive = false;     // when Answered: the connection can carry the next request
+};
+
+// The answer as it is read off the connection: a buffer the connection reads
+// into directly, and what has been taken from it.
+class Reader {
+public:
+    Reader(Connection& conn, Deadline deadline) : conn_(conn), deadline_(deadline) {}
+
+    // Reads more into the buffer; false at the end of the connection or on a failure (last()).
+    bool fill() {
+        if (end_ == buf_.size()) {
+            if (pos_ > 0) {   // what was taken makes room
+                std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+                end_ -= pos_;
+                pos_ = 0;
+            }
+            if (end_ == buf_.size()) buf_.resize(std::max<std::size_t>(16384, buf_.size() * 2));
+        }
+        last_ = conn_.recv_some(buf_.data() + end_, buf_.size() - end_, deadline_);
+        if (last_ <= 0) return false;
+        got_any_ = true;
+        end_ += static_cast<std::size_t>(last_);
+        return true;
+    }
+    // A line ending in CRLF (without it); false when the connection ended first.
+    bool line(std::string& out) {
+        while (true) {
+            std::string_view have(buf_.data() + pos_, end_ - pos_);
+            auto eol = have.find("\r\n");
+            if (eol != std::string_view::npos) {
+                out.assign(have.substr(0, eol));
+                pos_ += eol + 2;
+                return true;
+            }
+            if (have.size() > 65536 || !fill()) return false;
+        }
+    }
+    // Up to `want` bytes of what is buffered (reading when nothing is); empty at the end.
+    std::string_view some(std::size_t want) {
+        if (pos_ == end_ && !fill()) return {};
+        std::string_view v(buf_.data() + pos_, std::min(want, end_ - pos_));
+        pos_ += v.size();
+        return v;
+    }
+    bool got_any() const { return got_any_; }
+    long last() const { return last_; }
+
+private:
+    Connection& conn_;
+    Deadline deadline_;
+    std::vector<char> buf_;
+    std::size_t pos_ = 0, end_ = 0;
+    long last_ = 0;
+    bool got_any_ = false;
+};
+
+std::string request_head(const HttpRequest& req, const Endpoint& e) {
+    std::string head = req.method + " " + req.path + " HTTP/1.1\r\nHost: " +
+                       (e.kind == Endpoint::Kind::Unix ? std::string("localhost") : e.address) +
+                       "\r\nUser-Agent: dockerops\r\n";
+    if (!req.content_type.empty()) head += "Content-Type: " + req.content_type + "\r\n";
+    if (req.upload) head += "Transfer-Encoding: chunked\r\n";
+    else if (!req.body.empty() || req.method == "POST" || req.method == "PUT")
+        head += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
+    return head + "\r\n";
+}
+
+// Sends the request; false when the connection failed (conn.error()).
+bool send_request(Connection& conn, const HttpRequest& req, const Endpoint& e, Deadline deadline, std::string& why) {
+    std::string head = request_head(req, e);
+    if (!req.upload) {
+        head += req.body;
+        return conn.send_all(head.data(), head.size(), deadline);
+    }
+    if (!conn.send_all(head.data(), head.size(), deadline)) return false;
+    std::string chunk;
+    char buf[65536];
+    while (true) {
+        std::size_t n = std::fread(buf, 1, sizeof buf, req.upload);
+        if (n == 0) {
+            if (std::ferror(req.upload)) {
+                why = "cannot read what was to be sent";
+                return false;
+            }
+            return conn.send_all("0\r\n\r\n", 5, deadline);
+        }
+        char size[32];
+        int len = std::snprintf(size, sizeof size, "%zx\r\n", n);
+        chunk.assign(size, static_cast<std::size_t>(len));
+        chunk.append(buf, n);
+        chunk += "\r\n";
+        if (!conn.send_all(chunk.data(), chunk.size(), deadline)) return false;
+    }
+}
+
+// Reads the body in whichever framing the head announced, handing it to the
+// request's on_data or to resp.body; false when the connection ended first.
+bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& framed) {
+    auto deliver = [&](std::string_view piece) {
+        if (req.on_data) req.on_data(piece);
+        else resp.body.append(piece);
+    };
+    framed = true;
+    if (req.method == "HEAD" || resp.status == 204 || resp.status == 304 || resp.status < 200) return true;
+    auto te = resp.headers.find("transfer-encoding");
+    if (te != resp.headers.end() && lower(te->second).find("chunked") != std::string::npos) {
+        std::string size_line;
+        while (true) {
+            if (!in.line(size_line)) return false;
+            char* end = nullptr;
+            unsigned long long size = std::strtoull(size_line.c_str(), &end, 16);
+            if (end == size_line.c_str()) return false;
+            if (size == 0) {   // trailers, then the empty line
+                std::string trailer;
+                do {
+                    if (!in.line(trailer)) return false;
+                } while (!trailer.empty());
+                return true;
+            }
+            while (size > 0) {
+                auto piece = in.some(size);
+                if (piece.empty()) return false;
+                deliver(piece);
+                size -= piece.size();
+            }
+            std::string crlf;
+            if (!in.line(crlf) || !crlf.empty()) return false;
+        }
+    }
+    auto cl = resp.headers.find("content-length");
+    if (cl != resp.headers.end()) {
+        unsigned long long left = std::strtoull(cl->second.c_str(), nullptr, 10);
+        if (!req.on_data && left < (1ull << 30)) resp.body.reserve(static_cast<std::size_t>(left));
+        while (left > 0) {
+            auto piece = in.some(left);
+            if (piece.empty()) return false;
+            deliver(piece);
+            left -= piece.size();
+        }
+        return true;
+    }
+    framed = false;   // until the engine closes the connection
+    while (true) {
+        auto piece = in.some(65536);
+        if (piece.empty()) return in.last() == 0;
+        deliver(piece);
+    }
+}
+
+Exchange exchange(Connection& conn, const HttpRequest& req, const Endpoint& e, Deadline deadline, bool reused,
+                  HttpResponse& resp) {
+    Exchange x;
+    std::string why;
+    bool sent = send_request(conn, req, e, deadline, why);
+    if (!sent && !why.empty()) {
+        x.why = why;
+        return x;
+    }
+    // Even when sending failed, the engine may have answered (a refusal before
+    // reading the whole body): read what it said.
+    Reader in(conn, deadline);
+    auto ended = [&](const char* while_doing) {
+        if (in.last() == Connection::kTimedOut) x.outcome = Exchange::Outcome::TimedOut;
+        else if (reused && !in.got_any()) x.outcome = Exchange::Outcome::Stale;   // closed while idle: try anew
+        else {
+            x.outcome = Exchange::Outcome::Failed;
+            x.why = in.last() == Connection::kFailed ? conn.error() + " " + while_doing
+                    : !sent                          ? conn.error()
+                                                     : std::string("the engine closed the connection ") + while_doing;
+        }
+        return x;
+    };
+    std::string status_line;
+    if (!in.line(status_line)) return ended("before answering");
+    if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) {
+        x.why = "not an HTTP answer: " + status_line.substr(0, 60);
+        return x;
+    }
+    resp.status = std::atol(status_line.c_str() + 9);
+    bool http11 = status_line[7] == '1';
+    std::string header;
+    while (true) {
+        if (!in.line(header)) return ended("in the middle of its answer");
+        if (header.empty()) break;
+        auto colon = header.find(':');
+        if (colon != std::string::npos)
+            resp.headers[lower(header.substr(0, colon))] = trim(std::string_view(header).substr(colon + 1));
+    }
+    bool framed = true;
+    if (!read_body(in, req, resp, framed)) {
+        reused = false;   // the answer had begun: never a stale connection
+        return ended("in the middle of its answer");
+    }
+    auto connection = resp.headers.find("connection");
+    x.keep_alive = sent && framed && http11 && (connection == resp.headers.end() || lower(connection->second) != "close");
+    x.outcome = Exchange::Outcome::Answered;
+    return x;
+}
+
 }  // namespace
 
-HttpClient::HttpClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
-    curl_init_once();
-    curl_ = curl_easy_init();
-}
+HttpClient::HttpClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
-HttpClient::~HttpClient() {
-    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
-}
+HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
-    CURL* c = static_cast<CURL*>(curl_);
-    if (!c) return Error{"cannot initialise libcurl", "engine " + endpoint_.display()};
-    curl_easy_reset(c);
-    HttpResponse resp;
-    Sink sink{&req, &resp};
-    std::string url = endpoint_.url_base() + req.path;
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    if (endpoint_.kind == Endpoint::Kind::Unix) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, endpoint_.address.c_str());
-    if (endpoint_.tls) {
-        curl_easy_setopt(c, CURLOPT_CAINFO, endpoint_.ca.c_str());
-        curl_easy_setopt(c, CURLOPT_SSLCERT, endpoint_.cert.c_str());
-        curl_easy_setopt(c, CURLOPT_SSLKEY, endpoint_.key.c_str());
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    }
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp);
-
-    struct curl_slist* headers = nullptr;
-    if (!req.content_type.empty()) headers = curl_slist_append(headers, ("Content-Type: " + req.content_type).c_str());
-    headers = curl_slist_append(headers, "Expect:");   // no 100-continue round trip
-    if (req.upload) {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(c, CURLOPT_READDATA, req.upload);
-        headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
-    } else if (req.method == "POST" || req.method == "PUT") {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
-        if (req.method == "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
-    } else if (req.method != "GET") {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-
     auto t0 = std::chrono::steady_clock::now();
-    CURLcode rc = curl_easy_perform(c);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    curl_slist_free_all(headers);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
-    trace::record(req.method, req.path, rc == CURLE_OK ? resp.status : 0, ms);
-    if (rc != CURLE_OK) {
-        std::string what = curl_easy_strerror(rc);
-        std::string hint;
-        if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
-            hint = " (is dockerd running? check DOCKER_HOST, or run scripts/setup.sh)";
-        else if (rc == CURLE_OPERATION_TIMEDOUT)
-            hint = " (no answer within " + std::to_string(req.timeout.count() / 1000) + " s)";
-        else if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CERTPROBLEM ||
-                 rc == CURLE_SSL_CACERT_BADFILE ||
-                 // With TLS 1.3 a refused client certificate shows after the handshake.
-                 (endpoint_.tls && (rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING)))
-            hint = " (check DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem)";
-        return Error{"cannot reach the Docker engine: " + what + hint, "engine " + endpoint_.display()};
+    Deadline deadline = t0 + req.timeout;
+    auto elapsed = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+    auto failed = [&](const std::string& why, const std::string& hint) -> Error {
+        conn_.reset();
+        trace::record(req.method, req.path, 0, elapsed());
+        return Error{"cannot reach the Docker engine: " + why + hint, "engine " + endpoint_.display()};
+    };
+    // An upload cannot be sent twice: it gets a connection of its own.
+    if (req.upload) conn_.reset();
+    for (int attempt = 0;; ++attempt) {
+        bool reused = conn_ != nullptr;
+        if (!conn_) {
+            auto c = connect_to(endpoint_, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(5)));
+            if (!c) {
+                trace::record(req.method, req.path, 0, elapsed());
+                return c.error();
+            }
+            conn_ = std::move(*c);
+        }
+        HttpResponse resp;
+        Exchange x = exchange(*conn_, req, endpoint_, deadline, reused, resp);
+        switch (x.outcome) {
+        case Exchange::Outcome::Answered:
+            if (!x.keep_alive) conn_.reset();
+            trace::record(req.method, req.path, resp.status, elapsed());
+            return resp;
+        case Exchange::Outcome::Stale:
+            conn_.reset();
+            if (attempt == 0) continue;
+            return failed("the engine closed the connection before answering", endpoint_.tls ? kCertHint : "");
+        case Exchange::Outcome::TimedOut:
+            return failed("timed out", " (no answer within " +
+                                           (req.timeout < std::chrono::seconds(1) ? std::to_string(req.timeout.count()) + " ms)"
+                                                                                   : std::to_string(req.timeout.count() / 1000) + " s)"));
+        case Exchange::Outcome::Failed:
+            return failed(x.why, endpoint_.tls ? kCertHint : "");
+        }
     }
-    return resp;
 }
 
 std::string url_encode(std::string_view s) {

@@ -1,7 +1,8 @@
 #pragma once
-// HTTP to the Docker engine with libcurl: a unix socket, plain TCP, or TCP with
-// TLS and client certificates. One HttpClient is one connection (reused across
-// calls); it is not shared between threads.
+// HTTP/1.1 to the Docker engine over a Connection (connection.hpp): the local
+// unix socket directly, or TCP (plain, or TLS with client certificates) carried
+// by libcurl. One HttpClient is one connection, kept open across calls while
+// the engine keeps it alive; it is not shared between threads.
 #include "engine/model/result.hpp"
 
 #include <chrono>
@@ -13,6 +14,8 @@
 #include <string_view>
 
 namespace dockerops::docker {
+
+class Connection;
 
 struct Endpoint {
     enum class Kind { Unix, Tcp };
@@ -34,9 +37,9 @@ struct HttpRequest {
     std::string method = "GET";
     std::string path;                    // "/v1.41/containers/json?all=1"
     std::string body;
-    std::string content_type;            // required with a body (libcurl sends none by itself)
-    std::FILE* upload = nullptr;         // a streamed body instead of `body`
-    std::chrono::milliseconds timeout{60'000};
+    std::string content_type;            // sent as Content-Type when not empty
+    std::FILE* upload = nullptr;         // a streamed body instead of `body` (sent chunked)
+    std::chrono::milliseconds timeout{60'000};   // for the whole exchange, connecting included
     // Streamed response: called with each chunk as it arrives; the body is not kept.
     std::function<void(std::string_view)> on_data;
 };
@@ -61,7 +64,7 @@ public:
 
 private:
     Endpoint endpoint_;
-    void* curl_ = nullptr;
+    std::unique_ptr<Connection> conn_;
 };
 
 // --trace-api / DOCKEROPS_TRACE=api: every call to stderr (method, path,

@@ -58,8 +58,8 @@ TEST_CASE("docker: an engine that does not answer is one clear error, never a ha
     auto e = docker::DockerEngine::connect_from_env();
     REQUIRE_FALSE(e);
     CHECK(e.error().text() ==
-          "engine unix:///nonexistent/docker.sock: cannot reach the Docker engine: Couldn't connect to server "
-          "(is dockerd running? check DOCKER_HOST, or run scripts/setup.sh)");
+          "engine unix:///nonexistent/docker.sock: cannot reach the Docker engine: /nonexistent/docker.sock: No such "
+          "file or directory (is dockerd running? check DOCKER_HOST, or run scripts/setup.sh)");
     EnvGuard tcp("DOCKER_HOST", "tcp://127.0.0.1:1");
     auto e2 = docker::DockerEngine::connect_from_env();
     REQUIRE_FALSE(e2);
@@ -502,6 +502,45 @@ TEST_CASE("docker: the project lock is a container never started, one holder at 
     auto kept = break_lock(e, p.name());
     REQUIRE_FALSE(kept);
     CHECK(e.inspect_container(foreign));
+}
+
+TEST_CASE("docker: observe with the plan's names and images lists the containers once and looks images up by name") {
+    EngineProject p, other;
+    auto& e = p.engine();
+    const std::string mine = must(e.create_container(p.spec("web")));
+    ContainerSpec named = other.spec("x");
+    named.name = p.name() + "-squatter";
+    const std::string squatter = must(e.create_container(named));
+    auto ids = [](const std::vector<ObservedContainer>& cs) {
+        std::set<std::string> out;
+        for (const auto& c : cs) out.insert(c.id);
+        return out;
+    };
+    auto observe = [&](ObserveScope scope, std::size_t want_calls) {
+        docker::trace::reset();
+        auto o = e.observe(p.name(), scope);
+        CHECK(docker::trace::calls() == want_calls);
+        REQUIRE(o);
+        return *o;
+    };
+    const std::vector<std::string> refs{"dockerops/busybox:latest", "dockerops/no-such-image:1"};
+    // Every name the plan uses is held by the project: its label's list, the
+    // networks, one inspect per image (one not on the engine: no error).
+    auto held = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web"}}, 4);
+    CHECK(ids(held.containers) == std::set<std::string>{mine});
+    CHECK(held.foreign.empty());   // the squatter is in the way of no name the plan uses
+    CHECK(held.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
+    CHECK(held.image_ids_by_tag.count("dockerops/no-such-image:1") == 0);
+    CHECK(held.image_ids_by_tag.count("dockerops/debian:bookworm") == 0);   // never listed
+    CHECK(held.scope.image_refs == refs);
+    // A name it does not hold: the names like the project's are listed too.
+    auto missing = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web", p.name() + "-squatter"}}, 5);
+    CHECK(ids(missing.containers) == std::set<std::string>{mine});
+    CHECK(ids(missing.foreign) == std::set<std::string>{squatter});
+    // The image a container runs, under no name the plan gives: inspected by
+    // its id in a second round.
+    auto by_id = observe(ObserveScope{{}, std::vector<std::string>{}, std::vector<std::string>{p.name() + "-web"}}, 3);
+    CHECK(by_id.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
 }
 
 TEST_CASE("docker: observe lists the project's containers and those in its way, never the whole engine's") {
