@@ -45,6 +45,7 @@ struct Action {
 struct ObservedSummary {
     std::vector<std::string> lines;   // "container demo-web-one <id> running spec <hash>", sorted
     std::string fingerprint;          // SHA-256 of the lines
+    ObserveScope scope;               // what was observed: the check observes the same (images by name, ports)
 };
 ObservedSummary summarize(const ObservedState& o);
 // What differs between two summaries, in words.

@@ -192,7 +192,11 @@ std::string render_json(const Plan& plan) {
     w.key("format").value(1).key("project").value(plan.project);
     if (plan.target != "docker") w.key("target").value(plan.target);   // plans of one engine read as before
     w.key("observed").begin_object().key("fingerprint").value(plan.observed.fingerprint)
-        .key("lines").strings(plan.observed.lines).end_object();
+        .key("lines").strings(plan.observed.lines);
+    // What was observed, so that apply observes the same before comparing.
+    w.key("host_ports").strings(plan.observed.scope.host_ports);
+    if (plan.observed.scope.image_refs) w.key("image_refs").strings(*plan.observed.scope.image_refs);
+    w.end_object();
     w.key("warnings").strings(plan.warnings);
     w.key("summary").value(summary_line(plan));
     w.key("actions").begin_array();
@@ -247,6 +251,8 @@ Result<Plan> parse_plan_json(const std::string& json) {
     if (std::string t = str(root["target"]); !t.empty()) plan.target = t;
     plan.observed.fingerprint = str(root["observed"]["fingerprint"]);
     plan.observed.lines = strings(root["observed"]["lines"]);
+    plan.observed.scope.host_ports = strings(root["observed"]["host_ports"]);
+    plan.observed.scope.image_refs = opt_strings(root["observed"]["image_refs"]);
     plan.warnings = strings(root["warnings"]);
     simdjson::dom::array actions;
     if (root["actions"].get_array().get(actions) != simdjson::SUCCESS) return Error{"the plan file has no actions list"};

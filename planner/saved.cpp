@@ -15,6 +15,7 @@ using planning::state_cause;
 
 ObservedSummary summarize(const ObservedState& o) {
     ObservedSummary s;
+    s.scope = o.scope;
     for (const auto& c : o.containers) {
         std::string addr;
         for (const auto& [net, ip] : c.addresses) addr += (addr.empty() ? "" : ",") + net + "=" + ip;

@@ -117,19 +117,29 @@ public:
     }
 
     // Every container is classified (the scope only narrows what a real engine lists).
-    Result<ObservedState> observe(const std::string& project, const ObserveScope& = {}) override {
+    Result<ObservedState> observe(const std::string& project, const ObserveScope& scope = {}) override {
         std::lock_guard<std::mutex> l(s_->m);
         s_->calls.push_back("observe " + project);
         ObservedState o;
         o.project = project;
+        o.scope = scope;
+        // As the real provider: with image_refs, only the images named there
+        // and the untagged ones are seen.
+        auto seen = [&](const ObservedImage& i) {
+            if (!scope.image_refs || i.tags.empty()) return true;
+            for (const auto& t : i.tags)
+                if (std::find(scope.image_refs->begin(), scope.image_refs->end(), t) != scope.image_refs->end()) return true;
+            return false;
+        };
         // The same rules as the real provider: every container through engine/ownership.
         std::vector<ObservedContainer> all;
         for (auto& [_, c] : s_->containers) all.push_back(c);
         classify_containers(o, std::move(all));
         for (auto& [_, i] : s_->images)
-            if (image_concerns_project(i, project)) o.images.push_back(i);
+            if (seen(i) && image_concerns_project(i, project)) o.images.push_back(i);
         for (auto& [id, i] : s_->images)
-            for (const auto& t : i.tags) o.image_ids_by_tag[t] = id;
+            if (seen(i))
+                for (const auto& t : i.tags) o.image_ids_by_tag[t] = id;
         for (auto& [_, n] : s_->networks) {
             if (network_is_ours(n, project)) o.networks.push_back(n);
             else if (!n.subnet.empty()) o.other_networks.push_back(n);

@@ -121,7 +121,7 @@ std::optional<ProjectLock> confirm_unlocked(Session& s, ProjectLock lock, Provid
         fail(ui, relock.error());
         return std::nullopt;
     }
-    auto now = engine.observe(plan.project);
+    auto now = engine.observe(plan.project, plan.observed.scope);
     if (!now) {
         fail(ui, now.error());
         return std::nullopt;
@@ -212,10 +212,16 @@ Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const Desire
 
 ObserveScope observe_scope(const DesiredState& d) {
     std::set<std::string> ports;
-    for (const auto& i : d.instances)
+    std::vector<std::string> names;
+    names.reserve(d.instances.size());
+    for (const auto& i : d.instances) {
+        names.push_back(i.spec.name);
         for (const auto& p : i.spec.ports)
             if (p.publish && p.host_port > 0) ports.insert(std::to_string(p.host_port) + "/" + p.protocol);
-    return ObserveScope{{ports.begin(), ports.end()}};
+    }
+    std::set<std::string> refs;
+    for (const auto& [_, img] : d.images) refs.insert(img.tag);
+    return ObserveScope{{ports.begin(), ports.end()}, std::vector<std::string>(refs.begin(), refs.end()), std::move(names)};
 }
 
 Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
@@ -303,7 +309,7 @@ int apply_saved(Session& s, const Where& where, const std::string& plan_file, co
                                 plan_file});
     auto lock = take_lock(s, **engine, plan->project, flags);
     if (!lock) return fail(s.ui, lock.error());
-    auto now = (*engine)->observe(plan->project);
+    auto now = (*engine)->observe(plan->project, plan->observed.scope);
     if (!now) return fail(s.ui, now.error());
     std::vector<std::string> changes;
     if (!check_fresh(*plan, *now, changes)) {

@@ -40,14 +40,6 @@ struct ExecResult {
     std::string err;           // stderr (their relative order is not kept by the engine)
 };
 
-// What a plan needs observed beyond the project's own objects and those named
-// like them.
-struct ObserveScope {
-    // Host ports the project publishes ("8080/tcp"): others' containers that
-    // hold one are observed too (ObservedState::foreign), so that a plan
-    // refuses the clash. Nobody else's containers are listed.
-    std::vector<std::string> host_ports;
-};
 
 // How a provider's engine differs from one dockerd, for the planner.
 struct ProviderTraits {

@@ -3,6 +3,7 @@
 // the planner decides from this and nothing else.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,8 +67,30 @@ struct ObservedVolume {
     std::map<std::string, std::string> labels;
 };
 
+// What a plan needs observed beyond the project's own objects and those named
+// like them.
+struct ObserveScope {
+    // Host ports the project publishes ("8080/tcp"): others' containers that
+    // hold one are observed too (ObservedState::foreign), so that a plan
+    // refuses the clash. Nobody else's containers are listed.
+    std::vector<std::string> host_ports;
+    // The images the plan names (the tags it builds, the references it pulls,
+    // the built-ins). When given, a provider may look up just these, plus the
+    // images an earlier build of the project left untagged, instead of every
+    // image on the engine: ObservedState then holds these images, and
+    // image_ids_by_tag only their tags. Without it (destroy --rmi, ps), every
+    // image is looked at.
+    std::optional<std::vector<std::string>> image_refs;
+    // The container names the plan's instances take. When given, a provider
+    // may look for containers of other owners named like the project's
+    // (<project>-...) only when one of these names is not held by the
+    // project itself: only a name the plan creates can be in its way.
+    std::optional<std::vector<std::string>> names;
+};
+
 struct ObservedState {
     std::string project;
+    ObserveScope scope;   // what it was observed with: a saved plan's check observes the same
     // The project's own containers (engine/ownership's rule), sorted by name.
     std::vector<ObservedContainer> containers;
     // Containers that are not the project's but matter to its plan: those
@@ -79,8 +102,9 @@ struct ObservedState {
     // Every other network on the engine that has an IPv4 subnet: a new
     // project network must not overlap one. Sorted by name.
     std::vector<ObservedNetwork> other_networks;
-    // Every tagged image on the engine, tag -> id: the images a project takes
-    // as they are (`image = "redis:7"`) are found here.
+    // Every tagged image on the engine (with scope.image_refs: those images'),
+    // tag -> id: the images a project takes as they are (`image = "redis:7"`)
+    // are found here.
     std::map<std::string, std::string> image_ids_by_tag;
 };
 

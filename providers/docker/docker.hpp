@@ -1,7 +1,8 @@
 #pragma once
-// The Docker Engine API (v1.41, negotiated down through /_ping) over libcurl,
-// answers parsed with simdjson. The only code in dockerops that talks to Docker;
-// it never runs the docker command-line client.
+// The Docker Engine API (v1.41, negotiated down through /_ping) over http.hpp
+// (the local socket directly, tcp:// through libcurl), answers parsed with
+// simdjson. The only code in dockerops that talks to Docker; it never runs the
+// docker command-line client.
 #include "engine/apply/provider.hpp"
 #include "providers/docker/http.hpp"
 #include "util/json_writer.hpp"
@@ -26,6 +27,9 @@ public:
     Result<ObservedState> observe(const std::string& project, const ObserveScope& scope = {}) override;
     // observe() without the container lists (providers/swarm: a manager's containers are tasks, not instances).
     Result<ObservedState> observe_engine(const std::string& project, bool with_containers, const ObserveScope& scope = {});
+    // GETs of `paths` (under the API version) over `lanes` connections at once,
+    // the first this engine's own; the answers in the order of `paths`.
+    std::vector<Result<HttpResponse>> get_all(const std::vector<std::string>& paths, std::size_t lanes);
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;

@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <ctime>
 #include <map>
 #include <string>
 #include <string_view>
@@ -22,6 +23,13 @@ using simdjson::dom::object;
 // Lookups on a result, not an element: a missing field is an empty value, never
 // an exception.
 using Node = simdjson::simdjson_result<element>;
+
+// "2026-11-26T10:40:01.123456789Z" -> UNIX seconds; 0 when unreadable.
+inline std::int64_t unix_seconds(const std::string& t) {
+    std::tm tm{};
+    if (!strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
 
 inline std::string str(Node e, const char* key) {
     std::string_view v;

@@ -54,13 +54,6 @@ struct Parsed {
     explicit Parsed(const std::string& text) : body(text) { ok = parser.parse(body).get(doc) == simdjson::SUCCESS; }
 };
 
-// "2026-11-26T10:40:01.123456789Z" -> UNIX seconds; 0 when unreadable.
-std::int64_t unix_seconds(const std::string& t) {
-    std::tm tm{};
-    if (!strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
-    return static_cast<std::int64_t>(timegm(&tm));
-}
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
@@ -133,7 +126,7 @@ ProviderTraits SwarmEngine::traits() const {
 
 // --- observe ---
 
-Result<ObservedState> SwarmEngine::observe(const std::string& project, const ObserveScope&) {
+Result<ObservedState> SwarmEngine::observe(const std::string& project, const ObserveScope& scope) {
     // Images and networks as on one engine (the manager's), and three swarm
     // lists: services, the tasks meant to run, and nodes: five calls, whatever
     // the number of services; the swarm calls go out at once.
@@ -148,7 +141,7 @@ Result<ObservedState> SwarmEngine::observe(const std::string& project, const Obs
     auto services_call = on_own_connection("/services");
     auto tasks_call = on_own_connection("/tasks?filters=" + filter("desired-state", {"running"}));
     auto nodes_call = on_own_connection("/nodes");
-    auto base = manager_->observe_engine(project, false);   // its containers are tasks, not instances
+    auto base = manager_->observe_engine(project, false, scope);   // its containers are tasks, not instances
     if (!base) return base.error();
     ObservedState s = std::move(*base);
 
