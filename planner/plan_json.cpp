@@ -196,6 +196,7 @@ std::string render_json(const Plan& plan) {
     // What was observed, so that apply observes the same before comparing.
     w.key("host_ports").strings(plan.observed.scope.host_ports);
     if (plan.observed.scope.image_refs) w.key("image_refs").strings(*plan.observed.scope.image_refs);
+    if (plan.observed.scope.names) w.key("names").strings(*plan.observed.scope.names);
     w.end_object();
     w.key("warnings").strings(plan.warnings);
     w.key("summary").value(summary_line(plan));
@@ -253,6 +254,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
     plan.observed.lines = strings(root["observed"]["lines"]);
     plan.observed.scope.host_ports = strings(root["observed"]["host_ports"]);
     plan.observed.scope.image_refs = opt_strings(root["observed"]["image_refs"]);
+    plan.observed.scope.names = opt_strings(root["observed"]["names"]);
     plan.warnings = strings(root["warnings"]);
     simdjson::dom::array actions;
     if (root["actions"].get_array().get(actions) != simdjson::SUCCESS) return Error{"the plan file has no actions list"};

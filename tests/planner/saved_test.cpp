@@ -80,3 +80,23 @@ TEST_CASE("plan: a saved plan keeps every runtime key of the specs it creates") 
     CHECK(after->read_only == before->read_only);
     CHECK(after->health == before->health);
 }
+
+TEST_CASE("plan: a saved plan keeps what it observed, so that its check observes the same") {
+    Scenario s;
+    s.apply();
+    auto p = s.plan();
+    REQUIRE(p);
+    p->observed.scope = ObserveScope{{"8080/tcp"}, std::vector<std::string>{"shop/web:latest"},
+                                     std::vector<std::string>{"shop-web-one", "shop-web-two"}};
+    auto back = parse_plan_json(render_json(*p));
+    REQUIRE(back);
+    CHECK(back->observed.scope.host_ports == std::vector<std::string>{"8080/tcp"});
+    CHECK(back->observed.scope.image_refs == p->observed.scope.image_refs);
+    CHECK(back->observed.scope.names == p->observed.scope.names);
+    // A plan saved before scopes were kept observes everything, as it did.
+    p->observed.scope = {};
+    auto old = parse_plan_json(render_json(*p));
+    REQUIRE(old);
+    CHECK_FALSE(old->observed.scope.image_refs);
+    CHECK_FALSE(old->observed.scope.names);
+}
