@@ -1,6 +1,6 @@
 #include "providers/docker/archive_lib.hpp"
 
-#include <dlfcn.h>
+#include "providers/docker/dynlib.hpp"
 
 namespace dockerops::docker {
 
@@ -10,21 +10,15 @@ namespace {
 constexpr const char* kSoname = "libarchive.so.13";
 
 Result<ArchiveLib> load() {
-    void* handle = dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        const char* why = dlerror();
-        return Error{std::string("cannot load ") + kSoname + " (Debian's libarchive13): " +
-                     (why ? why : "unknown error")};
-    }
+    auto handle = open_library(kSoname, "Debian's libarchive13");
+    if (!handle) return handle.error();
     ArchiveLib lib;
     std::string missing;
-#define DOCKEROPS_ARCHIVE_LOAD(name)                                                   \
-    lib.name = reinterpret_cast<decltype(lib.name)>(dlsym(handle, #name));            \
-    if (!lib.name) missing += std::string(missing.empty() ? "" : ", ") + #name;
+#define DOCKEROPS_ARCHIVE_LOAD(name) bind_function(*handle, #name, lib.name, missing);
     DOCKEROPS_ARCHIVE_FUNCTIONS(DOCKEROPS_ARCHIVE_LOAD)
 #undef DOCKEROPS_ARCHIVE_LOAD
     if (!missing.empty()) return Error{std::string(kSoname) + " lacks " + missing};
-    return lib;   // the handle stays open for the life of the process
+    return lib;   // the library stays loaded for the life of the process
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "providers/docker/curl_lib.hpp"
 
-#include <dlfcn.h>
+#include "providers/docker/dynlib.hpp"
 
 namespace dockerops::docker {
 
@@ -10,22 +10,16 @@ namespace {
 constexpr const char* kSoname = "libcurl.so.4";
 
 Result<CurlLib> load() {
-    void* handle = dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        const char* why = dlerror();
-        return Error{std::string("cannot load ") + kSoname + " (Debian's libcurl4, needed for tcp:// engines): " +
-                     (why ? why : "unknown error")};
-    }
+    auto handle = open_library(kSoname, "Debian's libcurl4, needed for tcp:// engines");
+    if (!handle) return handle.error();
     CurlLib lib;
     std::string missing;
-#define DOCKEROPS_CURL_LOAD(name)                                                      \
-    lib.name = reinterpret_cast<decltype(lib.name)>(dlsym(handle, #name));            \
-    if (!lib.name) missing += std::string(missing.empty() ? "" : ", ") + #name;
+#define DOCKEROPS_CURL_LOAD(name) bind_function(*handle, #name, lib.name, missing);
     DOCKEROPS_CURL_FUNCTIONS(DOCKEROPS_CURL_LOAD)
 #undef DOCKEROPS_CURL_LOAD
     if (!missing.empty()) return Error{std::string(kSoname) + " lacks " + missing};
     if (lib.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return Error{std::string("cannot initialise ") + kSoname};
-    return lib;   // the handle stays open (and initialised) for the life of the process
+    return lib;   // the library stays loaded (and initialised) for the life of the process
 }
 
 }  // namespace

@@ -195,15 +195,18 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
         if (!images) return images.error();
         for (auto i : *images) take_image(i, false);
     } else {
-        auto inspected = [&](const Result<HttpResponse>& r, const std::string& ref) -> Status {
+        auto inspected = [&](const Result<HttpResponse>& r, const std::string& ref, bool by_name) -> Status {
             if (r && r->status == 404) return ok_status();   // not on the engine
             auto doc = answer(r, "inspect image " + ref);
             if (!doc) return doc.error();
+            // The name as the plan wrote it leads to this image too (a
+            // reference by digest is in no image's tags).
+            if (by_name) s.image_ids_by_tag[ref] = str(*doc, "Id");
             take_image(*doc, true);
             return ok_status();
         };
         for (std::size_t k = first_image; k < paths.size(); ++k)
-            if (auto st = inspected(answers[k], (*scope.image_refs)[k - first_image]); !st) return st.error();
+            if (auto st = inspected(answers[k], (*scope.image_refs)[k - first_image], true); !st) return st.error();
         // The image a container of the project runs, when no name leads to it
         // any more (a later build took its tag): a plan names the files that
         // changed from its labels. Rare, so a second round.
@@ -217,7 +220,7 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
             for (const auto& id : more) more_paths.push_back("/images/" + url_encode(id) + "/json");
             auto more_answers = get_all(more_paths, observe_lanes());
             for (std::size_t k = 0; k < more.size(); ++k)
-                if (auto st = inspected(more_answers[k], more[k]); !st) return st.error();
+                if (auto st = inspected(more_answers[k], more[k], false); !st) return st.error();
         }
     }
 

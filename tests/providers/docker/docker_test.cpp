@@ -27,6 +27,12 @@ std::string must(Result<std::string> r) {
 void must(const Status& s) {
     if (!s) FAIL(s.error().text());
 }
+// The ids of observed containers.
+std::set<std::string> ids(const std::vector<ObservedContainer>& cs) {
+    std::set<std::string> out;
+    for (const auto& c : cs) out.insert(c.id);
+    return out;
+}
 std::string run(docker::DockerEngine& e, const std::string& id, std::vector<std::string> cmd, int want_exit = 0) {
     auto r = e.exec(id, cmd);
     if (!r) FAIL(r.error().text());
@@ -511,11 +517,6 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     ContainerSpec named = other.spec("x");
     named.name = p.name() + "-squatter";
     const std::string squatter = must(e.create_container(named));
-    auto ids = [](const std::vector<ObservedContainer>& cs) {
-        std::set<std::string> out;
-        for (const auto& c : cs) out.insert(c.id);
-        return out;
-    };
     auto observe = [&](ObserveScope scope, std::size_t want_calls) {
         docker::trace::reset();
         auto o = e.observe(p.name(), scope);
@@ -541,6 +542,11 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     // its id in a second round.
     auto by_id = observe(ObserveScope{{}, std::vector<std::string>{}, std::vector<std::string>{p.name() + "-web"}}, 3);
     CHECK(by_id.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
+    // A name that is in no image's tags (here the id; a reference by digest
+    // is the same) leads to its image as written.
+    const std::string busybox = held.image_ids_by_tag.at("dockerops/busybox:latest");
+    auto by_ref = observe(ObserveScope{{}, std::vector<std::string>{busybox}, std::vector<std::string>{p.name() + "-web"}}, 3);
+    CHECK(by_ref.image_ids_by_tag[busybox] == busybox);
 }
 
 TEST_CASE("docker: observe lists the project's containers and those in its way, never the whole engine's") {
@@ -559,22 +565,17 @@ TEST_CASE("docker: observe lists the project's containers and those in its way, 
     must(e.start_container(holder));
     const std::string bystander = must(e.create_container(other.spec("bystander")));
 
-    auto names = [](const std::vector<ObservedContainer>& cs) {
-        std::set<std::string> out;
-        for (const auto& c : cs) out.insert(c.id);
-        return out;
-    };
     auto plain = e.observe(p.name());
     REQUIRE(plain);
-    CHECK(names(plain->containers) == std::set<std::string>{mine});
-    CHECK(names(plain->foreign).count(squatter) == 1);
-    CHECK(names(plain->foreign).count(holder) == 0);      // its port is none of the plan's
-    CHECK(names(plain->foreign).count(bystander) == 0);
+    CHECK(ids(plain->containers) == std::set<std::string>{mine});
+    CHECK(ids(plain->foreign).count(squatter) == 1);
+    CHECK(ids(plain->foreign).count(holder) == 0);      // its port is none of the plan's
+    CHECK(ids(plain->foreign).count(bystander) == 0);
     auto scoped = e.observe(p.name(), ObserveScope{{std::to_string(port) + "/tcp"}});
     REQUIRE(scoped);
-    CHECK(names(scoped->containers) == std::set<std::string>{mine});
-    CHECK(names(scoped->foreign).count(squatter) == 1);
-    CHECK(names(scoped->foreign).count(holder) == 1);     // holds a host port the plan publishes
-    CHECK(names(scoped->foreign).count(bystander) == 0);
-    CHECK(names(e.observe(p.name(), ObserveScope{{std::to_string(port) + "/udp"}})->foreign).count(holder) == 0);
+    CHECK(ids(scoped->containers) == std::set<std::string>{mine});
+    CHECK(ids(scoped->foreign).count(squatter) == 1);
+    CHECK(ids(scoped->foreign).count(holder) == 1);     // holds a host port the plan publishes
+    CHECK(ids(scoped->foreign).count(bystander) == 0);
+    CHECK(ids(e.observe(p.name(), ObserveScope{{std::to_string(port) + "/udp"}})->foreign).count(holder) == 0);
 }
