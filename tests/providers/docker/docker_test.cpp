@@ -27,6 +27,12 @@ std::string must(Result<std::string> r) {
 void must(const Status& s) {
     if (!s) FAIL(s.error().text());
 }
+// A container named like an instance of p (<p>-squatter), made by `other`.
+std::string make_squatter(EngineProject& p, EngineProject& other) {
+    ContainerSpec named = other.spec("x");
+    named.name = p.name() + "-squatter";
+    return must(p.engine().create_container(named));
+}
 // The ids of observed containers.
 std::set<std::string> ids(const std::vector<ObservedContainer>& cs) {
     std::set<std::string> out;
@@ -514,9 +520,7 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     EngineProject p, other;
     auto& e = p.engine();
     const std::string mine = must(e.create_container(p.spec("web")));
-    ContainerSpec named = other.spec("x");
-    named.name = p.name() + "-squatter";
-    const std::string squatter = must(e.create_container(named));
+    const std::string squatter = make_squatter(p, other);
     auto observe = [&](ObserveScope scope, std::size_t want_calls) {
         docker::trace::reset();
         auto o = e.observe(p.name(), scope);
@@ -553,10 +557,7 @@ TEST_CASE("docker: observe lists the project's containers and those in its way, 
     EngineProject p, other;
     auto& e = p.engine();
     const std::string mine = must(e.create_container(p.spec("web")));
-    // Named like an instance of the project, not made by it.
-    ContainerSpec named = other.spec("x");
-    named.name = p.name() + "-squatter";
-    const std::string squatter = must(e.create_container(named));
+    const std::string squatter = make_squatter(p, other);
     // Another project's container publishing a host port.
     const int port = test::free_port();
     ContainerSpec publisher = other.spec("pub");
