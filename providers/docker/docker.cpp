@@ -194,14 +194,11 @@ Status DockerEngine::remove_network(const std::string& id) {
 }
 
 Result<std::optional<ObservedNetwork>> DockerEngine::find_network(const std::string& name) {
-    auto r = call("GET", "/networks/" + url_encode(name));
-    if (!r) return r.error();
-    if (r->status == 404) return std::optional<ObservedNetwork>();
-    if (!is_2xx(r->status)) return engine_error(*r, "network " + name, "inspect");
     simdjson::dom::parser parser;
-    simdjson::padded_string body(r->body);
-    element doc;
-    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "network " + name};
+    auto found = inspect_or_none(*this, parser, "/networks/" + url_encode(name), "network " + name);
+    if (!found) return found.error();
+    if (!*found) return std::optional<ObservedNetwork>();
+    element doc = **found;
     ObservedNetwork n;
     n.id = str(doc, "Id");
     n.name = str(doc, "Name");

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,5 +131,18 @@ inline ObservedContainer container_from_list(element c) {
     return o;
 }
 
+// GET `path` on the engine: nullopt when it answers 404, the answer parsed
+// with `parser` (valid until its next parse) on 2xx, else an Error naming `object`.
+inline Result<std::optional<element>> inspect_or_none(DockerEngine& engine, simdjson::dom::parser& parser,
+                                                      const std::string& path, const std::string& object) {
+    auto r = engine.call("GET", path);
+    if (!r) return r.error();
+    if (r->status == 404) return std::optional<element>();
+    if (!is_2xx(r->status)) return engine.engine_error(*r, object, "inspect");
+    simdjson::padded_string body(r->body);
+    element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", object};
+    return std::optional<element>(doc);
+}
 
 }  // namespace dockerops::docker::detail

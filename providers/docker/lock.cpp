@@ -65,14 +65,11 @@ Result<std::string> DockerEngine::create_lock(const std::string& name, const std
 }
 
 Result<std::optional<LockObject>> DockerEngine::find_lock(const std::string& name) {
-    auto r = call("GET", "/containers/" + url_encode(name) + "/json");
-    if (!r) return r.error();
-    if (r->status == 404) return std::optional<LockObject>();
-    if (!is_2xx(r->status)) return engine_error(*r, "lock " + name, "inspect");
     simdjson::dom::parser parser;
-    simdjson::padded_string body(r->body);
-    element doc;
-    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "lock " + name};
+    auto found = inspect_or_none(*this, parser, "/containers/" + url_encode(name) + "/json", "lock " + name);
+    if (!found) return found.error();
+    if (!*found) return std::optional<LockObject>();
+    element doc = **found;
     LockObject l;
     l.id = str(doc, "Id");
     l.name = str(doc, "Name");

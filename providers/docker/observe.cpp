@@ -142,8 +142,8 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
             return Error{"unreadable answer to " + what, "engine " + endpoint().display()};
         return doc;
     };
-    auto list = [&](std::size_t k, const std::string& what) -> Result<simdjson::dom::array> {
-        auto doc = answer(answers[k], "list " + what);
+    auto list = [&](const Result<HttpResponse>& r, const std::string& what) -> Result<simdjson::dom::array> {
+        auto doc = answer(r, "list " + what);
         if (!doc) return doc.error();
         simdjson::dom::array arr;
         if (doc->get_array().get(arr) != simdjson::SUCCESS)
@@ -161,18 +161,14 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
             }
         };
         for (std::size_t k = 0; k < container_lists; ++k) {
-            auto arr = list(k, "containers");
+            auto arr = list(answers[k], "containers");
             if (!arr) return arr.error();
             take(*arr);
         }
         if (scope.names && !names_held(all, *scope.names, project)) {
-            auto again = get_all({by_name}, 1);
-            auto arr = answer(again[0], "list containers");
-            simdjson::dom::array containers;
+            auto arr = list(get_all({by_name}, 1)[0], "containers");
             if (!arr) return arr.error();
-            if (arr->get_array().get(containers) != simdjson::SUCCESS)
-                return Error{"unreadable answer to list containers", "engine " + endpoint().display()};
-            take(containers);
+            take(*arr);
         }
         classify_containers(s, std::move(all));
     }
@@ -191,7 +187,7 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
         if (image_concerns_project(img, project)) s.images.push_back(std::move(img));
     };
     if (!scope.image_refs) {
-        auto images = list(first_image, "images");
+        auto images = list(answers[first_image], "images");
         if (!images) return images.error();
         for (auto i : *images) take_image(i, false);
     } else {
@@ -226,7 +222,7 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
 
     // Every network (one call): the project's, and the others' subnets, which
     // a new project network must not overlap.
-    auto networks = list(container_lists, "networks");
+    auto networks = list(answers[container_lists], "networks");
     if (!networks) return networks.error();
     for (auto n : *networks) {
         ObservedNetwork net;
