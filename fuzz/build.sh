@@ -21,4 +21,10 @@ for t in config legacy; do
   "$CXX" "${flags[@]}" "fuzz/fuzz_$t.cpp" "${srcs[@]}" -lsimdjson -o "$out/fuzz_$t" &
 done
 wait
-echo "built $out/fuzz_config and $out/fuzz_legacy"
+# The HTTP answer reader: our client over an in-memory connection.
+"$CXX" "${flags[@]}" fuzz/fuzz_http.cpp providers/docker/http.cpp providers/docker/connection.cpp providers/docker/curl_lib.cpp \
+  providers/docker/dynlib.cpp engine/model/diagnostics.cpp -I/usr/include/x86_64-linux-gnu -ldl -o "$out/fuzz_http"
+# The saved-plan reader and its checks, with the planner and the model they use.
+plan_srcs=(planner/*.cpp engine/model/*.cpp engine/desired/*.cpp util/cidr.cpp util/hash.cpp util/json_writer.cpp util/files.cpp util/toml_text.cpp)
+"$CXX" "${flags[@]}" fuzz/fuzz_plan.cpp "${plan_srcs[@]}" -lsimdjson -lcrypto -o "$out/fuzz_plan"
+echo "built $out/fuzz_config, fuzz_legacy, fuzz_http and fuzz_plan"

@@ -5,7 +5,7 @@
 # Crashes are written to build-fuzz/crash-* and stop the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-t=${1:?config or legacy}; secs=${2:-600}
+t=${1:?config, legacy, http or plan}; secs=${2:-600}
 [ -x "build-fuzz/fuzz_$t" ] || fuzz/build.sh
 work="build-fuzz/corpus-$t"
 mkdir -p "$work"

@@ -104,6 +104,20 @@ bool record_conflicts(const DesiredInstance& di, const ContainerSpec& spec, cons
     return true;
 }
 
+// A replace makes the new container as <name>-dockerops-new and moves the old
+// one to <name>-dockerops-old: either name held by a container that is not
+// the project's is a conflict, named before anything is touched.
+void record_swap_conflicts(const DesiredInstance& di, const std::string& name, const ObservedIndex& o, Plan& plan) {
+    for (std::string_view suffix : {kReplaceNewSuffix, kReplaceOldSuffix}) {
+        const std::string swap = name + std::string(suffix);
+        auto f = o.foreign.find(swap);
+        if (f == o.foreign.end() || o.containers.count(swap)) continue;
+        plan.conflicts.push_back({di.id, "the name " + swap + ", which replacing " + di.id +
+                                             " needs, is taken by a container dockerops did not create (id " +
+                                             f->second->id.substr(0, 12) + ")"});
+    }
+}
+
 // Leftovers of an interrupted replace are removed first: the replace needs their names.
 std::vector<int> plan_leftover_removals(const DesiredInstance& di, const std::string& name, const ObservedContainer* seen,
                                         const ObservedIndex& o, PlanBuilder& b) {
@@ -162,6 +176,25 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
     }
     if (why.empty() && c.legacy) why.push_back("made by dockerops 0.1 without the ownership label: recreated to add it");
     return why;
+}
+
+// A container of the instance with the right spec that is not ready
+// (docs/trust.md, "Readiness is state"): what apply does about it, and why.
+// Nothing when it is running and ready, or a job that ran to its end.
+std::optional<std::pair<ActionKind, std::string>> readiness_action(const ObservedContainer& c, bool job) {
+    using R = std::pair<ActionKind, std::string>;
+    if (job && c.state == "exited" && c.exit_code == 0) return std::nullopt;   // a job that ran to the end
+    if (c.state == "paused") return R{ActionKind::Unpause, "paused"};
+    if (c.state == "restarting")
+        return R{ActionKind::Wait, "restarting: exited (" + std::to_string(c.exit_code) + "), restarted by its restart policy"};
+    if (c.state != "running") return R{ActionKind::Start, state_cause(c)};
+    if (job) return R{ActionKind::Wait, "a job still running: waited for its end"};
+    std::string said;   // the last health check's output, on one line
+    for (char ch : c.health_output) said += ch == '\n' || ch == '\r' ? ' ' : ch;
+    if (said.size() > 200) said = said.substr(0, 197) + "...";
+    if (c.health == "unhealthy") return R{ActionKind::Wait, "unhealthy" + (said.empty() ? "" : "; last health check: " + said)};
+    if (c.health == "starting") return R{ActionKind::Wait, "health starting" + (said.empty() ? "" : "; last health check: " + said)};
+    return std::nullopt;
 }
 
 }  // namespace
@@ -246,19 +279,20 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         if (!why.empty()) {
             a.kind = b.services ? ActionKind::Update : ActionKind::Replace;
             a.cause = join(why);
+            if (a.kind == ActionKind::Replace) record_swap_conflicts(di, spec.name, o, b.plan);
         } else if (b.services && seen->state != "running") {
             a.kind = ActionKind::Update;   // rescheduled: the service's tasks are replaced where they can run
             a.cause = seen->detail.empty() ? seen->state : seen->detail;
-        } else if (di.job && seen->state == "exited" && seen->exit_code == 0) {
-            return;   // a job that ran to the end: as desired
-        } else if (seen->state != "running") {
-            a.kind = ActionKind::Start;
-            a.cause = state_cause(*seen);
+        } else if (auto r = b.services ? std::nullopt : readiness_action(*seen, di.job)) {
+            a.kind = r->first;
+            a.cause = r->second;
         } else {
-            return;   // as desired
+            return;   // as desired, and ready
         }
     }
-    if (a.kind != ActionKind::Start) a.container = std::move(spec);
+    if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Update)
+        a.container = std::move(spec);
+    a.ready_timeout = di.ready_timeout;
     a.attach = di.attach && a.kind == ActionKind::Create;
     a.job = di.job;
     a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
@@ -282,7 +316,8 @@ void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& 
         a.object = !ci.empty() && !in.empty() && c.name == container_name(d.project, ci, in) ? ci + "." + in : c.name;
         a.cause = c.name.ends_with(kReplaceOldSuffix) || c.name.ends_with(kReplaceNewSuffix)
                       ? "left over from an interrupted replace"
-                      : "not in configuration";
+                  : c.name.starts_with(d.project + "-dockerops-seed-") ? "left over from an interrupted seed"
+                                                                        : "not in configuration";
         a.target_id = c.id;
         a.target_name = c.name;
         if (!d.secrets_dir.empty() && !ci.empty() && !in.empty() && a.object == ci + "." + in)

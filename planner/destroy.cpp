@@ -47,7 +47,11 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
         a.target_id = c.id;
         if (!ci.empty() && !in.empty() && !opt.secrets_dir.empty()) a.path = opt.secrets_dir + "/" + ci + "_" + in;
         plan.actions.push_back(a);
-        if (opt.purge_data && !ci.empty() && !in.empty()) {
+        const std::string folder = ci + "_" + in;
+        if (opt.purge_data && !ci.empty() && !in.empty() && opt.data_not_made.count(folder))
+            plan.warnings.push_back("data of " + id + " (" + opt.data_dir + "/" + folder +
+                                    ") was not made by dockerops: kept (delete it by hand if it is not wanted)");
+        if (opt.purge_data && !ci.empty() && !in.empty() && opt.data_made.count(folder)) {
             Action p;
             p.id = static_cast<int>(plan.actions.size()) + 1;
             p.kind = ActionKind::PurgeData;

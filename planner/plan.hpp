@@ -17,7 +17,10 @@
 
 namespace dockerops {
 
-enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull, Update };
+// Wait: an instance that runs but is not ready (health starting or unhealthy,
+// restarting, a job still running) is waited for, never replaced for it;
+// Unpause: a paused one is unpaused. Both are drift (docs/trust.md, "Readiness").
+enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull, Update, Wait, Unpause };
 std::string_view to_string(ActionKind k);
 std::optional<ActionKind> parse_action_kind(std::string_view s);
 
@@ -36,6 +39,7 @@ struct Action {
     std::string path;                 // purge-data: the folder to delete; remove: the instance's secret files
     std::vector<std::string> secret_env;   // env names never written in clear (plan files show a hash)
     double sleep = 0;                 // after start, before dependents start
+    double ready_timeout = 0;         // seconds an instance may take to be ready (0: the executor's default)
     bool attach = false;              // create: started on the caller's terminal, removed when it ends (never saved)
     bool job = false;                 // create/replace/start: ready when it has exited 0 (depends_on "completed")
 };
@@ -106,6 +110,9 @@ struct DestroyOptions {
     bool remove_images = false;         // --rmi: the project's images (tagged and dangling)
     std::vector<ObservedVolume> volumes;   // the project's, listed for --purge-data
     std::string secrets_dir;            // <secrets_dir>/<container>_<instance>: deleted with the instance
+    // The instance folders under data_dir ("<container>_<instance>") that
+    // exist: recorded as made by dockerops (purged) or not (kept, said).
+    std::set<std::string> data_made, data_not_made;
 };
 // Removes the project's containers (and the network when nothing is left); data
 // folders only with purge_data. Needs no configuration beyond names.
@@ -121,9 +128,18 @@ std::string summary_line(const Plan& plan);
 std::string render_json(const Plan& plan);
 // Secret values come back as "hmac-sha256:<hex>"; fill_secrets puts the real ones in.
 Result<Plan> parse_plan_json(const std::string& json);
+// The largest plan file apply reads; past it, a clear refusal.
+inline constexpr std::size_t kMaxPlanFileBytes = 256u * 1024 * 1024;
 // A saved plan is carried out only if the engine still holds what it was
 // made from: otherwise an Error, and `changes` says what differs, in words.
 Status check_fresh(const Plan& plan, const ObservedState& now, std::vector<std::string>& changes);
+// Every id unique and positive, every dependency an action of the plan, no
+// cycle: the executor refuses any other plan (nothing is carried out).
+Status check_plan_structure(const Plan& plan);
+// A plan read from a file, before anything is done with it: its structure,
+// each action's fields for its kind, no data folder deleted, and every path it
+// deletes or writes secrets in under the project's secrets folder.
+Status check_saved_plan(const Plan& plan, const std::string& secrets_dir);
 // For a plan read from a file: each secret from `lookup`, refused if its
 // digest under the project's key is not the one planned.
 Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,

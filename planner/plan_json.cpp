@@ -212,6 +212,7 @@ std::string render_json(const Plan& plan) {
         if (!a.target_name.empty()) w.key("target_name").value(a.target_name);
         if (!a.path.empty()) w.key("path").value(a.path);
         if (a.sleep > 0) w.key("sleep").value(a.sleep);
+        if (a.ready_timeout > 0) w.key("ready_timeout").value(a.ready_timeout);
         if (a.job) w.key("job").value(true);
         if (!a.secret_env.empty()) w.key("secret_env").strings(a.secret_env);
         if (a.build) {
@@ -282,6 +283,8 @@ Result<Plan> parse_plan_json(const std::string& json) {
         a.path = str(e["path"]);
         double sleep = 0;
         if (e["sleep"].get_double().get(sleep) == simdjson::SUCCESS) a.sleep = sleep;
+        double ready_timeout = 0;
+        if (e["ready_timeout"].get_double().get(ready_timeout) == simdjson::SUCCESS) a.ready_timeout = ready_timeout;
         a.secret_env = strings(e["secret_env"]);
         a.job = boolean(e["job"]);
         if (!e["build"].error()) {

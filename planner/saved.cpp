@@ -64,3 +64,84 @@ Status check_fresh(const Plan& plan, const ObservedState& now, std::vector<std::
 }
 
 }  // namespace dockerops
+
+namespace dockerops {
+
+Status check_plan_structure(const Plan& plan) {
+    std::map<int, std::size_t> index;
+    for (std::size_t i = 0; i < plan.actions.size(); ++i) {
+        const Action& a = plan.actions[i];
+        if (a.id <= 0) return Error{"action " + std::to_string(i + 1) + " has no id (ids are 1, 2, ...)", "plan"};
+        if (!index.emplace(a.id, i).second) return Error{"two actions have the id " + std::to_string(a.id), "plan"};
+    }
+    // Kahn's order over the dependencies: what is left over is on a cycle.
+    std::vector<int> pending(plan.actions.size(), 0);
+    std::vector<std::vector<std::size_t>> dependents(plan.actions.size());
+    for (std::size_t i = 0; i < plan.actions.size(); ++i)
+        for (int dep : plan.actions[i].depends_on) {
+            auto it = index.find(dep);
+            if (it == index.end())
+                return Error{"action " + std::to_string(plan.actions[i].id) + " (" + std::string(to_string(plan.actions[i].kind)) +
+                                 " " + plan.actions[i].object + ") depends on action " + std::to_string(dep) + ", which the plan does not have",
+                             "plan"};
+            ++pending[i];
+            dependents[it->second].push_back(i);
+        }
+    std::vector<std::size_t> ready;
+    for (std::size_t i = 0; i < pending.size(); ++i)
+        if (pending[i] == 0) ready.push_back(i);
+    std::size_t done = 0;
+    while (!ready.empty()) {
+        std::size_t i = ready.back();
+        ready.pop_back();
+        ++done;
+        for (std::size_t d : dependents[i])
+            if (--pending[d] == 0) ready.push_back(d);
+    }
+    if (done != plan.actions.size()) {
+        std::vector<std::string> on_cycle;
+        for (std::size_t i = 0; i < pending.size(); ++i)
+            if (pending[i] > 0) on_cycle.push_back(std::to_string(plan.actions[i].id));
+        return Error{"the actions " + join(on_cycle) + " depend on each other in a cycle: no order can carry them out", "plan"};
+    }
+    return ok_status();
+}
+
+namespace {
+
+// `path` is `root` itself or below it, with no ".." step.
+bool under(const std::string& path, const std::string& root) {
+    if (root.empty() || path.find("/../") != std::string::npos || path.ends_with("/..")) return false;
+    return path == root || path.starts_with(root + "/");
+}
+
+}  // namespace
+
+Status check_saved_plan(const Plan& plan, const std::string& secrets_dir) {
+    if (!valid_name(plan.project)) return Error{"the plan's project name '" + plan.project + "' is not a project name", "plan"};
+    if (auto s = check_plan_structure(plan); !s) return s;
+    for (const auto& a : plan.actions) {
+        const std::string what = "action " + std::to_string(a.id) + " (" + std::string(to_string(a.kind)) + " " + a.object + ")";
+        const bool container_needed = a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Update;
+        if (container_needed && !a.container) return Error{what + " has no container spec", "plan"};
+        if (a.kind == ActionKind::Build && !a.build) return Error{what + " has no build spec", "plan"};
+        if (a.kind == ActionKind::CreateNetwork && !a.network) return Error{what + " has no network spec", "plan"};
+        const bool on_existing = a.kind == ActionKind::Start || a.kind == ActionKind::Wait || a.kind == ActionKind::Unpause ||
+                                 a.kind == ActionKind::Remove || a.kind == ActionKind::Replace || a.kind == ActionKind::Update;
+        if (on_existing && a.target_id.empty()) return Error{what + " names no container to act on", "plan"};
+        // `plan -o` never saves a deletion of data: only destroy --purge-data plans one, and carries it out at once.
+        if (a.kind == ActionKind::PurgeData) return Error{what + ": a saved plan never deletes data folders", "plan"};
+        if (!a.path.empty() && !under(a.path, secrets_dir))
+            return Error{what + " would delete " + a.path + ", which is not under the project's secrets folder " + secrets_dir,
+                         "plan"};
+        if (a.container && !a.container->secret_files.empty() && !under(a.container->secrets_dir, secrets_dir))
+            return Error{what + " would write secret files in " + a.container->secrets_dir +
+                             ", which is not under the project's secrets folder " + secrets_dir,
+                         "plan"};
+        if (a.ready_timeout < 0 || a.sleep < 0 || !(a.ready_timeout < 1e7) || !(a.sleep < 1e7))
+            return Error{what + " has a sleep or ready_timeout out of range", "plan"};
+    }
+    return ok_status();
+}
+
+}  // namespace dockerops

@@ -8,7 +8,7 @@ namespace dockerops {
 namespace {
 
 constexpr std::string_view kKinds[] = {"build", "network", "create", "replace", "start", "remove", "remove-network", "purge-data",
-                                       "remove-image", "remove-volume", "pull", "update"};
+                                       "remove-image", "remove-volume", "pull", "update", "wait", "unpause"};
 
 // ANSI colours by what a verb does: builds cyan, new objects green, changes
 // yellow, removals red.
@@ -16,7 +16,8 @@ std::string_view verb_color(ActionKind k) {
     switch (k) {
         case ActionKind::Build: case ActionKind::Pull: return "36";
         case ActionKind::CreateNetwork: case ActionKind::Create: return "32";
-        case ActionKind::Replace: case ActionKind::Start: case ActionKind::Update: return "33";
+        case ActionKind::Replace: case ActionKind::Start: case ActionKind::Update: case ActionKind::Wait:
+        case ActionKind::Unpause: return "33";
         default: return "31";
     }
 }
@@ -32,7 +33,7 @@ std::optional<ActionKind> parse_action_kind(std::string_view s) {
 
 std::string summary_line(const Plan& plan) {
     if (plan.empty() && plan.conflicts.empty()) return "No changes.";
-    int pull = 0, build = 0, create = 0, replace = 0, update = 0, start = 0, remove = 0;
+    int pull = 0, build = 0, create = 0, replace = 0, update = 0, start = 0, remove = 0, wait = 0;
     for (const auto& a : plan.actions) {
         switch (a.kind) {
             case ActionKind::Pull: ++pull; break;
@@ -40,7 +41,8 @@ std::string summary_line(const Plan& plan) {
             case ActionKind::CreateNetwork: case ActionKind::Create: ++create; break;
             case ActionKind::Replace: ++replace; break;
             case ActionKind::Update: ++update; break;
-            case ActionKind::Start: ++start; break;
+            case ActionKind::Start: case ActionKind::Unpause: ++start; break;
+            case ActionKind::Wait: ++wait; break;
             case ActionKind::Remove: case ActionKind::RemoveNetwork: case ActionKind::PurgeData:
             case ActionKind::RemoveImage: case ActionKind::RemoveVolume: ++remove; break;
         }
@@ -48,8 +50,8 @@ std::string summary_line(const Plan& plan) {
     // "N to pull" only when there are pulls: plans of built images read as before.
     return "Plan: " + (pull ? std::to_string(pull) + " to pull, " : std::string()) + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
            std::to_string(replace) + " to replace, " + (update ? std::to_string(update) + " to update, " : std::string()) +
-           std::to_string(start) + " to start, " + std::to_string(remove) +
-           " to remove.";
+           std::to_string(start) + " to start, " + (wait ? std::to_string(wait) + " to wait for, " : std::string()) +
+           std::to_string(remove) + " to remove.";
 }
 
 std::string render_text(const Plan& plan, const TextStyle& style) {

@@ -6,6 +6,8 @@
 #include "engine/apply/provider.hpp"
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -25,6 +27,7 @@ struct FakeState {
     std::set<std::string> fail_build;       // tags
     std::set<std::string> exit_on_start;    // container names: start, then exit (1)
     std::set<std::string> fail_create;      // container names
+    std::set<std::string> throw_on_create;  // container names: create throws (an exception inside a worker)
     std::set<std::string> exit_when_env;    // "K=V": a container with it exits on start
     std::map<std::string, std::map<std::string, std::string>> env;   // container id -> env
     // Concurrency seen in slow operations.
@@ -37,6 +40,8 @@ struct FakeState {
     int attached_exit = 0;                  // what an attached run exits with
     std::map<std::string, std::map<std::string, std::string>> registry;   // what a pull can fetch: ref -> labels
     std::map<std::string, int> job_exit;    // container name -> the exit code wait_exit sees
+    bool seed_fails = false;                // seed_from_image stops after its first file, with an error
+    std::set<std::string> recovers;         // container names: an unhealthy one waited for becomes healthy
 
     std::string new_id(const std::string& prefix) { return prefix + std::to_string(next++); }
     ObservedContainer* by_name(const std::string& name) {
@@ -207,6 +212,7 @@ public:
         std::lock_guard<std::mutex> l(s_->m);
         s_->calls.push_back("create " + spec.name);
         if (s_->fail_create.count(spec.name)) return Error{"create refused", "container " + spec.name, 500};
+        if (s_->throw_on_create.count(spec.name)) throw std::runtime_error("stoi");
         if (s_->by_name(spec.name)) return Error{"Conflict. The container name is already in use", "container " + spec.name, 409};
         std::string image_id;
         for (auto& [id, img] : s_->images)
@@ -267,12 +273,28 @@ public:
         c->name = name;
         return ok_status();
     }
-    Status wait_ready(const std::string& id, std::chrono::milliseconds,
-                      const std::function<void(const std::string&)>& = nullptr) override {
+    Status unpause_container(const std::string& id) override {
         std::lock_guard<std::mutex> l(s_->m);
         auto* c = s_->by_ref(id);
         if (!c) return Error{"No such container: " + id, "container " + id, 404};
+        if (c->state != "paused") return Error{"container is not paused", "container " + c->name, 409};
+        s_->calls.push_back("unpause " + c->name);
+        c->state = "running";
+        return ok_status();
+    }
+    // Unhealthy stays unhealthy unless the test put its name in `recovers`.
+    Status wait_ready(const std::string& id, std::chrono::milliseconds,
+                      const std::function<void(const std::string&)>& = nullptr, Unhealthy unhealthy = Unhealthy::Fails) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, "container " + id, 404};
+        if (c->state == "restarting") return Error{"crash loop: exited (" + std::to_string(c->exit_code) + ")", "container " + c->name};
         if (c->state != "running") return Error{"exited (" + std::to_string(c->exit_code) + ") on start", "container " + c->name};
+        if (c->health == "unhealthy" || c->health == "starting") {
+            if (unhealthy == Unhealthy::WaitedOut && s_->recovers.count(c->name)) c->health = "healthy";
+            else if (unhealthy == Unhealthy::Fails && c->health == "unhealthy") return Error{"unhealthy", "container " + c->name};
+            else return Error{"not ready after 1 s (running, health " + c->health + ")", "container " + c->name};
+        }
         return ok_status();
     }
     // A job: it "runs to its end" now, exiting with job_exit (by container name, default 0).
@@ -293,9 +315,14 @@ public:
     }
     Result<ExecResult> exec(const std::string&, const std::vector<std::string>&) override { return ExecResult{}; }
     Result<std::string> logs_tail(const std::string&, int) override { return std::string(); }
-    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override {
+    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest,
+                           const std::string&) override {
         std::lock_guard<std::mutex> l(s_->m);
         s_->calls.push_back("seed " + dest + " from " + image + ":" + path);
+        // What the image holds there: one file, written into dest; with
+        // seed_fails, the copy stops after it, as a killed one would.
+        std::ofstream(std::filesystem::path(dest) / "from-image") << image;
+        if (s_->seed_fails) return Error{"seed interrupted", "folder " + dest};
         return ok_status();
     }
     Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels, const std::string& driver,

@@ -55,4 +55,11 @@ std::string ipv4_string(std::uint32_t a) {
            std::to_string(a & 255);
 }
 
+std::string special_purpose_overlap(const Cidr& c) {
+    static const char* const kSpecial[] = {"0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3"};
+    for (const char* s : kSpecial)
+        if (c.overlaps(*parse_cidr(s))) return s;
+    return {};
+}
+
 }  // namespace dockerops

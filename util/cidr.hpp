@@ -18,6 +18,10 @@ struct Cidr {
 
 // "10.20.0.0/16"; nullopt when it is not one (host bits set count as not one).
 std::optional<Cidr> parse_cidr(std::string_view text);
+// The ranges no network of containers may take ("this network" 0/8,
+// loopback 127/8, link-local 169.254/16, multicast and reserved 224/3): the
+// one it overlaps, or "" when none.
+std::string special_purpose_overlap(const Cidr& c);
 std::optional<std::uint32_t> parse_ipv4(std::string_view text);
 std::string ipv4_string(std::uint32_t address);
 

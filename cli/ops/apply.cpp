@@ -28,7 +28,7 @@ bool removes_everything(const Plan& plan, const ObservedState& observed) {
     std::size_t removed = 0;
     for (const auto& a : plan.actions) {
         if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Start ||
-            a.kind == ActionKind::Update)
+            a.kind == ActionKind::Update || a.kind == ActionKind::Wait || a.kind == ActionKind::Unpause)
             return false;
         if (a.kind == ActionKind::Remove) ++removed;
     }
@@ -224,13 +224,37 @@ ObserveScope observe_scope(const DesiredState& d) {
     return ObserveScope{{ports.begin(), ports.end()}, std::vector<std::string>(refs.begin(), refs.end()), std::move(names)};
 }
 
+Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, const DesiredGraph& graph,
+                                      const std::vector<std::string>& targets, const std::string& group) {
+    ObserveScope scope = observe_scope(d);
+    auto observed = engine.observe(d.project, scope);
+    if (!observed) return observed.error();
+    auto plan = plan_observed(engine, d, graph, *observed, targets, group);
+    if (!plan) return plan.error();
+    // A replace needs two more names per instance (<name>-dockerops-new and
+    // -old): when the plan has one, those names are observed too, so that one
+    // held by another owner is a conflict in the plan, not an engine's 409.
+    if (!scope.names) return ObservedPlan{std::move(*observed), std::move(*plan)};
+    std::size_t before = scope.names->size();
+    for (const auto& a : plan->actions)
+        if (a.kind == ActionKind::Replace && a.container)
+            for (std::string_view suffix : {kReplaceNewSuffix, kReplaceOldSuffix})
+                scope.names->push_back(a.container->name + std::string(suffix));
+    if (scope.names->size() == before) return ObservedPlan{std::move(*observed), std::move(*plan)};
+    observed = engine.observe(d.project, scope);
+    if (!observed) return observed.error();
+    plan = plan_observed(engine, d, graph, *observed, targets, group);
+    if (!plan) return plan.error();
+    return ObservedPlan{std::move(*observed), std::move(*plan)};
+}
+
 Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group) {
     auto graph = DesiredGraph::build(d);
     if (!graph) return graph.error();
-    auto observed = engine.observe(d.project, observe_scope(d));
-    if (!observed) return observed.error();
-    return plan_observed(engine, d, *graph, *observed, targets, group);
+    auto op = observe_and_plan(engine, d, *graph, targets, group);
+    if (!op) return op.error();
+    return std::move(op->plan);
 }
 
 // --- the commands ---
@@ -282,14 +306,13 @@ int apply(Session& s, const ApplyRequest& r) {
     if (!lock) return fail(s.ui, lock.error());
     auto graph = DesiredGraph::build(d);
     if (!graph) return fail(s.ui, graph.error());
-    auto observed = engine.observe(d.project, observe_scope(d));
-    if (!observed) return fail(s.ui, observed.error());
-    auto plan = plan_observed(engine, d, *graph, *observed, r.targets, r.group);
-    if (!plan) return fail(s.ui, plan.error());
+    auto op = observe_and_plan(engine, d, *graph, r.targets, r.group);
+    if (!op) return fail(s.ui, op.error());
+    const Plan* plan = &op->plan;
     show_plan(s, *plan, r.flags);
     if (!plan->conflicts.empty()) return kExitError;
     if (plan->empty()) return r.flags.json ? report_execution(s, *plan, {}, r.flags) : kExitOk;
-    auto held = confirm_unlocked(s, std::move(*lock), engine, *plan, *observed, r.flags, "Apply these changes?",
+    auto held = confirm_unlocked(s, std::move(*lock), engine, *plan, op->observed, r.flags, "Apply these changes?",
                                  "Apply cancelled.", true);
     if (!held) return kExitError;
     if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
@@ -298,8 +321,13 @@ int apply(Session& s, const ApplyRequest& r) {
 
 int apply_saved(Session& s, const Where& where, const std::string& plan_file, const ApplyFlags& flags) {
     if (auto j = json_needs_yes(flags); !j) return fail(s.ui, j.error());
-    auto plan = parse_plan_json(read_text_file(plan_file).value_or(""));
+    FileRead text = read_regular_file(plan_file, kMaxPlanFileBytes);
+    if (!text.text) return fail(s.ui, Error{"cannot read the plan file: " + text.error, plan_file});
+    auto plan = parse_plan_json(*text.text);
     if (!plan) return fail(s.ui, Error{plan.error().message, plan_file});
+    // Checked before anything is done with it: a plan file is input like any other.
+    if (auto checked = check_saved_plan(*plan, (secrets_root() / plan->project).string()); !checked)
+        return fail(s.ui, Error{checked.error().message + ": nothing was done", plan_file});
     if (auto filled = fill_saved_secrets(s, where, *plan); !filled) return fail(s.ui, filled.error());
     auto engine = connect(s);
     if (!engine) return fail(s.ui, engine.error());
@@ -339,6 +367,13 @@ int remove_instances(Session& s, const RemoveRequest& r) {
     if (!observed) return fail(s.ui, observed.error());
     DestroyOptions options{r.targets, r.purge_data, p->data_dir.string(), r.remove_images, {}, (secrets_root() / p->name).string()};
     if (r.purge_data) {
+        // Which instance folders exist, and which of them dockerops made (the planner does no I/O).
+        for (const auto& c : observed->containers) {
+            const std::string folder = c.label(labels::kContainer) + "_" + c.label(labels::kInstance);
+            std::error_code ec;
+            if (!fs::exists(p->data_dir / folder, ec)) continue;
+            (data_made_by_dockerops(p->data_dir / folder) ? options.data_made : options.data_not_made).insert(folder);
+        }
         auto volumes = (*engine)->list_volumes(p->name);
         if (!volumes) return fail(s.ui, volumes.error());
         options.volumes = std::move(*volumes);
@@ -387,7 +422,8 @@ Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<
         if (!plan) return plan.error();
         static const std::map<ActionKind, std::string> palette{
             {ActionKind::Build, "lightblue"}, {ActionKind::Pull, "lightblue"}, {ActionKind::CreateNetwork, "palegreen"}, {ActionKind::Create, "palegreen"},
-            {ActionKind::Replace, "gold"}, {ActionKind::Update, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Remove, "salmon"}};
+            {ActionKind::Replace, "gold"}, {ActionKind::Update, "gold"}, {ActionKind::Start, "khaki"}, {ActionKind::Wait, "khaki"},
+            {ActionKind::Unpause, "khaki"}, {ActionKind::Remove, "salmon"}};
         for (const auto& a : plan->actions)
             if (palette.count(a.kind)) colors[a.key] = palette.at(a.kind);
     }

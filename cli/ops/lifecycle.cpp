@@ -18,7 +18,8 @@ std::string seconds_since(std::chrono::steady_clock::time_point t0) {
     return buf;
 }
 
-// Instances in link order (what an instance links to first); `reverse` for stops.
+// Instances in dependency order (what an instance links to or depends_on
+// first, as apply starts them); `reverse` for stops.
 std::vector<const ObservedContainer*> in_link_order(const Project& p, std::vector<const ObservedContainer*> chosen, bool reverse) {
     std::vector<const ObservedContainer*> out;
     std::set<std::string> placed;
@@ -30,9 +31,12 @@ std::vector<const ObservedContainer*> in_link_order(const Project& p, std::vecto
         for (auto it = chosen.begin(); it != chosen.end();) {
             const Instance* inst = p.find_instance(id_of(*it));
             bool ready = true;
-            if (inst)
+            if (inst) {
                 for (const auto& l : inst->links)
                     if (!l.external && wanted.count(l.target_id()) && !placed.count(l.target_id())) ready = false;
+                for (const auto& d : inst->depends_on)
+                    if (wanted.count(d.target) && !placed.count(d.target)) ready = false;
+            }
             if (ready) {
                 placed.insert(id_of(*it));
                 out.push_back(*it);
@@ -41,13 +45,40 @@ std::vector<const ObservedContainer*> in_link_order(const Project& p, std::vecto
                 ++it;
             }
         }
-        if (chosen.size() == before) {   // a link cycle (refused by plan): the rest as they are
+        if (chosen.size() == before) {   // a cycle (refused by validate): the rest as they are
             out.insert(out.end(), chosen.begin(), chosen.end());
             break;
         }
     }
     if (reverse) std::reverse(out.begin(), out.end());
     return out;
+}
+
+// A job is an instance something depends_on "completed": its start has
+// succeeded when it has run to its end with exit 0, as in apply.
+bool is_job(const Project& p, const std::string& id) {
+    for (const auto& i : p.instances)
+        for (const auto& d : i.depends_on)
+            if (d.target == id && d.condition == "completed") return true;
+    return false;
+}
+
+// Started, then waited for as apply waits (readiness, or a job's exit 0),
+// within the instance's ready_timeout.
+Status start_and_wait(Provider& e, const Project& p, const ObservedContainer& c, const std::string& id) {
+    const Instance* inst = p.find_instance(id);
+    const bool job = is_job(p, id);
+    std::chrono::milliseconds timeout = job ? std::chrono::milliseconds(std::chrono::minutes(30)) : std::chrono::seconds(120);
+    if (inst && inst->runtime.ready_timeout_ms) timeout = std::chrono::milliseconds(*inst->runtime.ready_timeout_ms);
+    if (auto st = e.start_container(c.id); !st) return st;
+    if (!job) return e.wait_ready(c.id, timeout);
+    auto code = e.wait_exit(c.id, timeout);
+    if (!code) return code.error();
+    if (*code == 0) return ok_status();
+    auto tail = e.logs_tail(c.id, 10);
+    std::string out = tail ? *tail : std::string();
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return Error{"the job exited (" + std::to_string(*code) + ")" + (out.empty() ? "" : "; its last output:\n" + out), id};
 }
 
 }  // namespace
@@ -94,16 +125,31 @@ int lifecycle(Session& s, const LifecycleRequest& r) {
             auto t0 = std::chrono::steady_clock::now();
             report(c, "stopped", e.stop_container(c->id, std::chrono::seconds(-1)), t0);
         }
+    // What failed to start holds back what links to it or depends on it, as in apply.
+    std::set<std::string> not_up;
+    auto blocker = [&](const std::string& id) -> std::string {
+        const Instance* inst = p.find_instance(id);
+        if (!inst) return {};
+        for (const auto& l : inst->links)
+            if (!l.external && not_up.count(l.target_id())) return l.target_id();
+        for (const auto& d : inst->depends_on)
+            if (not_up.count(d.target)) return d.target;
+        return {};
+    };
     if (r.verb != Lifecycle::Stop)
         for (const auto* c : in_link_order(p, chosen, false)) {
             if (r.verb == Lifecycle::Start && c->state == "running") {
                 s.ui.out(name_of(c) + " is running already\n");
                 continue;
             }
+            if (std::string b = blocker(name_of(c)); !b.empty()) {
+                ++failed;
+                not_up.insert(name_of(c));
+                s.ui.err(name_of(c) + ": not started: it needs " + b + ", which did not start\n");
+                continue;
+            }
             auto t0 = std::chrono::steady_clock::now();
-            Status st = e.start_container(c->id);
-            if (st) st = e.wait_ready(c->id, std::chrono::seconds(120));
-            report(c, "started", st, t0);
+            if (!report(c, "started", start_and_wait(e, p, *c, name_of(c)), t0)) not_up.insert(name_of(c));
         }
     if (failed) {
         s.ui.err(std::to_string(failed) + (failed == 1 ? " instance" : " instances") + " failed\n");

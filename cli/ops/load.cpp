@@ -56,10 +56,22 @@ int fail(Ui& ui, const Error& e) {
     return kExitError;
 }
 
-std::optional<Project> load_or_report(Session& s, const Where& where) {
-    Ui& ui = s.ui;
+// The file loaded, then what needs its Dockerfiles too (a "healthy" dependency
+// on a target with no health check), at the position in the file.
+static LoadResult load_checked(const Where& where) {
     LoadResult r = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file),
                                 where.host_file ? std::optional<fs::path>(*where.host_file) : std::nullopt);
+    if (!r.project) return r;
+    Diagnostics health = check_health_conditions(*r.project);
+    if (health.empty()) return r;
+    r.diagnostics.append(health);
+    if (health.has_errors()) r.project.reset();
+    return r;
+}
+
+std::optional<Project> load_or_report(Session& s, const Where& where) {
+    Ui& ui = s.ui;
+    LoadResult r = load_checked(where);
     // Errors here; warnings are the caller's to show (validate prints them,
     // plan carries them in its text).
     // The first 100 are shown: past that, a file is not a near miss, and a
@@ -107,8 +119,7 @@ Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileO
 }
 
 int validate_json(Session& s, const Where& where) {
-    LoadResult r = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file),
-                                where.host_file ? std::optional<fs::path>(*where.host_file) : std::nullopt);
+    LoadResult r = load_checked(where);
     JsonWriter w;
     w.begin_object().key("ok").value(r.project.has_value());
     w.key("summary");

@@ -23,6 +23,15 @@ Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const Desire
                            const std::vector<std::string>& targets, const std::string& group);
 Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::vector<std::string>& targets,
                           const std::string& group);
+// What was observed and the plan made from it. When the plan replaces an
+// instance, its swap names (-dockerops-new, -old) are observed too, in a
+// second observe, so that a foreign holder is a conflict in the plan.
+struct ObservedPlan {
+    ObservedState observed;
+    Plan plan;
+};
+Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, const DesiredGraph& graph,
+                                      const std::vector<std::string>& targets, const std::string& group);
 // The question before a plan is carried out, asked without holding the
 // project lock: on a terminal the lock is let go while the question waits,
 // taken again after, and the engine observed again; if anything changed,

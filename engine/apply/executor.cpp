@@ -25,6 +25,25 @@ std::string seconds(double s) {
 
 }  // namespace
 
+fs::path data_made_record(const fs::path& instance_dir) {
+    return instance_dir.parent_path() / ("." + instance_dir.filename().string() + ".dockerops-made");
+}
+
+bool write_data_made_record(const fs::path& instance_dir, const std::string& project) {
+    std::ofstream out(data_made_record(instance_dir), std::ios::trunc);
+    out << "made by dockerops for project " << project << ": destroy --purge-data may delete "
+        << instance_dir.filename().string() << "\n";
+    out.close();
+    return static_cast<bool>(out);
+}
+
+bool data_made_by_dockerops(const fs::path& instance_dir) {
+    std::error_code ec;
+    return fs::is_regular_file(data_made_record(instance_dir), ec);
+}
+
+fs::path seeding_folder(const fs::path& folder) { return folder.string() + ".dockerops-seeding"; }
+
 Status stamp_owner(Provider& p, ContainerSpec& spec) {
     auto image = p.inspect_image(spec.image);
     if (!image) return image.error();
@@ -79,6 +98,13 @@ public:
                 if (auto s = p_.start_container(a.target_id); !s) return s;
                 return ready(a, a.target_id);
             }
+            case ActionKind::Unpause: {
+                if (auto s = p_.unpause_container(a.target_id); !s) return s;
+                return ready(a, a.target_id);
+            }
+            // Running but not ready: waited for up to its ready_timeout (an
+            // unhealthy one may recover), never replaced for it.
+            case ActionKind::Wait: return ready(a, a.target_id, Unhealthy::WaitedOut);
             case ActionKind::Remove: {
                 if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) return s;
                 if (auto s = p_.remove_container(a.target_id, false); !s) return s;
@@ -93,9 +119,14 @@ public:
             case ActionKind::RemoveImage: return p_.remove_image(a.target_id, false);
             case ActionKind::RemoveVolume: return p_.remove_volume(a.target_id);
             case ActionKind::PurgeData: {
+                // Only a folder recorded as made by dockerops (the planner
+                // chose it so; checked again here: the record is the proof).
+                if (!data_made_by_dockerops(a.path))
+                    return Error{a.path + " is not recorded as made by dockerops: kept", a.object};
                 std::error_code ec;
                 fs::remove_all(a.path, ec);
                 if (ec) return Error{"cannot delete " + a.path + ": " + ec.message(), a.object};
+                fs::remove(data_made_record(a.path), ec);
                 return ok_status();
             }
         }
@@ -122,19 +153,55 @@ private:
                 continue;
             }
             std::error_code ec;
-            const bool fresh = !fs::exists(m.source, ec);
+            if (m.seed) {
+                if (auto r = make_persistent_folder(s.image, m, project, s.name); !r) return r;
+                continue;
+            }
             fs::create_directories(m.source, ec);
             if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};
-            if (m.seed && fresh)
-                if (auto r = p_.seed_from_image(s.image, m.target, m.source); !r) return r;
         }
         return ok_status();
     }
 
-    Status ready(const Action& a, const std::string& id) {
+    // A persistent folder (<data_dir>/<container>_<instance>/data, opt, log).
+    // The instance's folder, when dockerops makes it, is recorded as made by
+    // it (data_made_record, beside it: never inside, where a database wants
+    // an empty folder), so that destroy --purge-data deletes only folders it
+    // made. A folder made now is filled from the image atomically: into
+    // <folder>.dockerops-seeding, renamed into place when complete, so a kill
+    // leaves no half-filled folder behind; an unfinished one is redone. An
+    // existing folder, even empty, is the user's and is never touched.
+    Status make_persistent_folder(const std::string& image, const MountSpec& m, const std::string& project,
+                                  const std::string& object) {
+        std::error_code ec;
+        const fs::path folder(m.source);
+        const fs::path instance_dir = folder.parent_path();
+        if (!fs::exists(instance_dir, ec)) {
+            fs::create_directories(instance_dir, ec);
+            if (ec) return Error{"cannot make " + instance_dir.string() + ": " + ec.message(), object};
+            if (!write_data_made_record(instance_dir, project))
+                return Error{"cannot record " + instance_dir.string() + " as made by dockerops", object};
+        }
+        if (fs::exists(folder, ec)) return ok_status();
+        const fs::path seeding = seeding_folder(folder);
+        // Ours by its name beside a folder that does not exist yet: the unfinished seed of an interrupted apply.
+        fs::remove_all(seeding, ec);
+        if (ec) return Error{"cannot clear the unfinished seed " + seeding.string() + ": " + ec.message(), object};
+        fs::create_directories(seeding, ec);
+        if (ec) return Error{"cannot make " + seeding.string() + ": " + ec.message(), object};
+        if (auto r = p_.seed_from_image(image, m.target, seeding.string(), project); !r) return r;
+        fs::rename(seeding, folder, ec);
+        if (ec) return Error{"cannot move the seeded " + seeding.string() + " into place: " + ec.message(), object};
+        return ok_status();
+    }
+
+    Status ready(const Action& a, const std::string& id, Unhealthy unhealthy = Unhealthy::Fails) {
+        const auto timeout = [&](std::chrono::milliseconds fallback) {
+            return a.ready_timeout > 0 ? std::chrono::milliseconds(static_cast<long long>(a.ready_timeout * 1000)) : fallback;
+        };
         if (a.job) {   // depends_on "completed": ready once it has run to the end with exit 0
             if (o_.waiting) o_.waiting(a, "running to its end");
-            auto code = p_.wait_exit(id, std::chrono::minutes(30));
+            auto code = p_.wait_exit(id, timeout(o_.job_deadline));
             if (!code) return code.error();
             if (*code != 0) {
                 auto tail = p_.logs_tail(id, 10);
@@ -148,7 +215,7 @@ private:
         auto heard = [&](const std::string& state) {
             if (o_.waiting) o_.waiting(a, state);
         };
-        if (auto s = p_.wait_ready(id, o_.ready_deadline, heard); !s) return s;
+        if (auto s = p_.wait_ready(id, timeout(o_.ready_deadline), heard, unhealthy); !s) return s;
         if (a.sleep > 0) std::this_thread::sleep_for(std::chrono::duration<double>(a.sleep));
         return ok_status();
     }
@@ -237,6 +304,18 @@ private:
     ActionResult& result_;
 };
 
+// The exception boundary of a worker: whatever a step throws (a value the
+// plan file got wrong, memory) fails its action, never the process.
+Status run_guarded(Provider& p, const ExecOptions& o, ActionResult& outcome, const Action& a) {
+    try {
+        return Runner(p, o, outcome).run(a);
+    } catch (const std::exception& e) {
+        return Error{std::string("internal error: ") + e.what(), a.object};
+    } catch (...) {
+        return Error{"internal error", a.object};
+    }
+}
+
 }  // namespace
 
 bool ExecReport::ok() const {
@@ -267,6 +346,12 @@ ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecO
     for (std::size_t i = 0; i < n; ++i) {
         index[plan.actions[i].id] = i;
         report.results[i].id = plan.actions[i].id;
+    }
+    // A plan with a cycle or a dangling dependency would wait forever: nothing of it is carried out.
+    if (auto s = check_plan_structure(plan); !s) {
+        for (auto& r : report.results) r.message = s.error().message;
+        if (options.log) options.log("plan refused: " + s.error().message);
+        return report;
     }
     enum class St { Waiting, Running, Finished };
     std::vector<St> state(n, St::Waiting);
@@ -332,7 +417,7 @@ ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecO
             const std::string what = std::string(to_string(a.kind)) + " " + a.object;
             auto t0 = std::chrono::steady_clock::now();
             ActionResult outcome;
-            Status s = provider ? Runner(*provider, options, outcome).run(a) : Status(Error{connect_error});
+            Status s = provider ? run_guarded(*provider, options, outcome, a) : Status(Error{connect_error});
             double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             {
                 std::lock_guard<std::mutex> lock(m);

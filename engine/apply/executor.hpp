@@ -12,6 +12,7 @@
 #include "planner/plan.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,7 +21,10 @@ namespace dockerops {
 
 struct ExecOptions {
     int parallelism = 8;
+    // How long an instance may take to be ready, and a job to end, unless
+    // the action says (its ready_timeout).
     std::chrono::milliseconds ready_deadline{std::chrono::seconds(120)};
+    std::chrono::milliseconds job_deadline{std::chrono::minutes(30)};
     std::chrono::seconds stop_timeout{-1};   // negative: each container's own grace period
     // One line per event ("build demo/base:latest: done (3.1 s)"); called from worker threads, serialised.
     std::function<void(const std::string&)> log;
@@ -60,5 +64,14 @@ ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecO
 // owner label for it (engine/ownership): every container dockerops creates
 // goes through here first.
 Status stamp_owner(Provider& p, ContainerSpec& spec);
+
+// An instance's data folder (<data_dir>/<container>_<instance>) that dockerops
+// made is recorded beside it, in <data_dir>/.<container>_<instance>.dockerops-made:
+// destroy --purge-data deletes only such folders (and the record with them).
+std::filesystem::path data_made_record(const std::filesystem::path& instance_dir);
+bool write_data_made_record(const std::filesystem::path& instance_dir, const std::string& project);
+bool data_made_by_dockerops(const std::filesystem::path& instance_dir);
+// Where a persistent folder is filled before it is renamed into place.
+std::filesystem::path seeding_folder(const std::filesystem::path& folder);
 
 }  // namespace dockerops

@@ -61,6 +61,9 @@ struct LockObject {
     }
 };
 
+// What wait_ready does with an unhealthy container.
+enum class Unhealthy { Fails, WaitedOut };
+
 class Provider {
 public:
     virtual ~Provider() = default;
@@ -94,12 +97,21 @@ public:
     virtual Status start_container(const std::string& id) = 0;
     // A negative timeout: the container's own grace period (its stop_grace_period, else the engine's 10 s).
     virtual Status stop_container(const std::string& id, std::chrono::seconds timeout) = 0;
+    // A paused container resumed.
+    virtual Status unpause_container(const std::string& id) {
+        return Error{"this engine cannot unpause an instance", id};
+    }
     virtual Status remove_container(const std::string& id, bool force) = 0;
     virtual Status rename_container(const std::string& id, const std::string& new_name) = 0;
     // Until running (or healthy, when the container has a health check), or the deadline.
     // `state`, when given, hears each new state while it waits ("running, health starting").
+    // An exit, or a crash loop (restarting, or its restart count rising), fails
+    // at once with the exit code and the last output lines; so does an
+    // unhealthy state, unless `unhealthy` says to wait it out (an instance that
+    // was already running: it may recover before the deadline).
     virtual Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,
-                              const std::function<void(const std::string&)>& state = nullptr) = 0;
+                              const std::function<void(const std::string&)>& state = nullptr,
+                              Unhealthy unhealthy = Unhealthy::Fails) = 0;
     // Until the container has stopped (a job ran to its end); its exit code.
     virtual Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) = 0;
     virtual Result<ObservedContainer> inspect_container(const std::string& id) = 0;
@@ -107,7 +119,12 @@ public:
     virtual Result<std::string> logs_tail(const std::string& id, int lines) = 0;
     // Copies what `image` holds at `path` into the host folder `dest` (which
     // must be empty); nothing when the image has no such path.
-    virtual Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) = 0;
+    // Reads through a helper container that is never started, named
+    // <project>-dockerops-seed-<hash of dest> and carrying the project's label
+    // and owner token (so apply and destroy remove one left behind); a
+    // container of that name that is not the project's is refused, never removed.
+    virtual Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest,
+                                   const std::string& project) = 0;
     // A named volume with these labels; an existing one of that name is kept as it is.
     // Made if missing (the engine answers for an existing one of that name); `driver` empty: local.
     virtual Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels,

@@ -80,6 +80,20 @@ std::map<std::string, std::string> Loader::read_env_table(const toml::table& t, 
             d_.error(pos(v), "'" + key + "' in " + where + " must be a string, number or boolean, not " + a_type(v));
             continue;
         }
+        // A NUL ends the value inside the engine (runc refuses it); other control
+        // characters but tab, newline and carriage return are refused with it.
+        if (auto bad = std::find_if(value.begin(), value.end(), [](char ch) {
+                const auto u = static_cast<unsigned char>(ch);
+                return (u < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || u == 0x7f;
+            });
+            bad != value.end()) {
+            char code[8];
+            std::snprintf(code, sizeof code, "0x%02x", static_cast<unsigned char>(*bad));
+            d_.error(pos(v), "the value of '" + key + "' in " + where + " holds a control character (" + code + ") at offset " +
+                                 std::to_string(bad - value.begin()),
+                     "the engine cannot pass it to a process; remove it");
+            continue;
+        }
         if (key.size() > 3 && key.ends_with("_IP") && value == "from_")
             d_.error(pos(v), "'" + key + "' in " + where + " says from_ but names no interface",
                      "write from_<interface>, e.g. from_eth0");
@@ -141,6 +155,10 @@ void Loader::read_project(const toml::table* t, Project& p) {
             if (!cidr || cidr->prefix < 8 || cidr->prefix > 28)
                 d_.error(pos(*t->get("subnet")), "subnet '" + *subnet + "' is not an IPv4 network from /8 to /28",
                          "for example \"10.20.0.0/16\" (the address's host bits zero)");
+            else if (std::string special = special_purpose_overlap(*cidr); !special.empty())
+                d_.error(pos(*t->get("subnet")), "subnet '" + *subnet + "' overlaps " + special +
+                                                     ", which no network of containers may use",
+                         "take a private range, for example \"10.20.0.0/16\" or \"172.20.0.0/16\"");
             else p.subnet = cidr->str();
         }
         if (auto target = get_string(*t, "target", "[project]")) {
@@ -412,7 +430,11 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
         if (auto i = sleep->as_integer()) inst.sleep = static_cast<double>(i->get());
         else if (auto f = sleep->as_floating_point()) inst.sleep = f->get();
         else d_.error(pos(*sleep), "'sleep' in " + where + " must be a number of seconds, not " + a_type(*sleep));
-        if (inst.sleep < 0) d_.error(pos(*sleep), "'sleep' in " + where + " must not be negative");
+        // NaN, infinities and anything past a day are refused before any conversion.
+        if (!(inst.sleep >= 0 && inst.sleep <= 86400)) {
+            d_.error(pos(*sleep), "'sleep' in " + where + " must be a number of seconds from 0 to 86400");
+            inst.sleep = 0;
+        }
     }
     if (auto init = get_bool(t, "init", where)) inst.init = *init;
     read_runtime(t, where, inst.runtime);
@@ -461,6 +483,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     }
     resolve_links(p, decls);
     resolve_depends_on(decls);
+    check_cycles(decls);
     for (auto& d : decls) {
         auto c = p.containers.find(d.inst.container);
         if (c == p.containers.end()) continue;
@@ -539,36 +562,32 @@ LoadResult load_project(const fs::path& path, const std::optional<fs::path>& hos
         if (!fs::exists(file) && is_legacy_project(path)) return load_legacy_project(path, host_file);
     }
     LoadResult r;
-    std::error_code size_ec;
-    if (auto size = fs::file_size(file, size_ec); !size_ec && size > kMaxConfigBytes) {
-        r.diagnostics.error({file.string(), 0, 0}, "the file is " + std::to_string(size / 1024) + " KiB: larger than the " +
-                                                       std::to_string(kMaxConfigBytes / (1024 * 1024)) +
-                                                       " MiB a configuration may be",
-                            "a platform's declaration is far smaller; is this the right file?");
-        return r;
-    }
-    auto text = read_text_file(file);
-    if (!text) {
-        std::string hint = fs::is_directory(path) ? "run 'dockerops init' to make one, or 'dockerops import' "
-                                                    "for a 2016 project"
-                                                  : "";
-        r.diagnostics.error({file.string(), 0, 0}, "cannot read the configuration file", hint);
+    // Read once, bounded, and only from a regular file: a FIFO or a device is refused at once.
+    FileRead text = read_regular_file(file, kMaxConfigBytes);
+    if (!text.text) {
+        std::string hint = text.missing && fs::is_directory(path) ? "run 'dockerops init' to make one, or 'dockerops import' "
+                                                                    "for a 2016 project"
+                           : text.too_large ? "a platform's declaration is far smaller; is this the right file?"
+                                            : "";
+        r.diagnostics.error({file.string(), 0, 0}, "cannot read the configuration file: " + text.error, hint);
         return r;
     }
     fs::path root = file.parent_path().empty() ? fs::path(".") : file.parent_path();
     fs::path host = host_file ? *host_file : root / kHostFileName;
     std::optional<std::string> host_text;
-    if (fs::exists(host)) {
-        host_text = read_text_file(host);
-        if (!host_text) {
-            r.diagnostics.error({host.string(), 0, 0}, "cannot read the host file");
+    std::error_code ec;
+    if (fs::exists(host, ec) || fs::is_symlink(host, ec)) {
+        FileRead h = read_regular_file(host, kMaxConfigBytes);
+        if (!h.text) {
+            r.diagnostics.error({host.string(), 0, 0}, "cannot read the host file: " + h.error);
             return r;
         }
+        host_text = std::move(h.text);
     } else if (host_file) {
         r.diagnostics.error({host.string(), 0, 0}, "the host file does not exist");
         return r;
     }
-    r = parse_project(*text, file.string(), root,
+    r = parse_project(*text.text, file.string(), root,
                       host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host.string());
     if (r.project) r.project->file = fs::weakly_canonical(file);
     return r;
@@ -584,11 +603,12 @@ LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::p
     std::optional<std::string> host_text = imp.host_toml;
     std::string host_display = (folder / kLegacyDir / "host.conf").string();
     if (host_file) {
-        host_text = read_text_file(*host_file);
-        if (!host_text) {
-            r.diagnostics.error({host_file->string(), 0, 0}, "the host file does not exist");
+        FileRead h = read_regular_file(*host_file, kMaxConfigBytes);
+        if (!h.text) {
+            r.diagnostics.error({host_file->string(), 0, 0}, "cannot read the host file: " + h.error);
             return r;
         }
+        host_text = std::move(h.text);
         host_display = host_file->string();
     }
     const std::string display = (folder / kLegacyDir / "run.conf").string() + " (as dockerops.toml)";

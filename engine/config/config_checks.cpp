@@ -3,6 +3,7 @@
 #include "engine/config/config_loader.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 namespace dockerops::config_detail {
@@ -290,6 +291,53 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
             d.inst.links.push_back(std::move(link));
         }
     }
+}
+
+void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
+    struct Edge {
+        std::string to, word;
+        SourcePos pos;
+    };
+    std::map<std::string, std::vector<Edge>> out;   // instance id -> what it needs, in file order
+    for (const auto& d : decls) {
+        if (!d.complete) continue;
+        auto& edges = out[d.inst.id()];
+        for (const auto& l : d.inst.links)
+            if (!l.external && !l.instance.empty()) edges.push_back({l.target_id(), "links to", l.pos});
+        for (const auto& dep : d.inst.depends_on) edges.push_back({dep.target, "depends on", dep.pos});
+    }
+    // A depth-first walk in id order, so the cycle said is the same every time.
+    std::map<std::string, int> state;   // 1 on the path, 2 done
+    std::vector<const Edge*> path;
+    std::vector<std::string> at;
+    std::function<bool(const std::string&)> visit = [&](const std::string& id) {
+        state[id] = 1;
+        at.push_back(id);
+        for (const auto& e : out[id]) {
+            path.push_back(&e);
+            if (state[e.to] == 1) {
+                // The cycle: from where e.to stands on the path to here.
+                std::size_t first = static_cast<std::size_t>(std::find(at.begin(), at.end(), e.to) - at.begin());
+                std::string said;
+                for (std::size_t k = first; k < path.size(); ++k)
+                    said += (said.empty() ? "" : ", ") + at[k] + " " + path[k]->word + " " + path[k]->to + " (line " +
+                            std::to_string(path[k]->pos.line) + ")";
+                const Edge* head = path[first];
+                const bool all_links = std::all_of(path.begin() + static_cast<long>(first), path.end(),
+                                                   [](const Edge* x) { return x->word == "links to"; });
+                d_.error(head->pos, std::string(all_links ? "link" : "dependency") + " cycle: " + said,
+                         "an instance cannot start before itself: remove one of these");
+                return true;
+            }
+            if (state[e.to] == 0 && out.count(e.to) && visit(e.to)) return true;
+            path.pop_back();
+        }
+        at.pop_back();
+        state[id] = 2;
+        return false;
+    };
+    for (const auto& [id, _] : out)
+        if (state[id] == 0 && visit(id)) return;   // one cycle said: the next validate says the next
 }
 
 }  // namespace dockerops::config_detail

@@ -23,7 +23,7 @@ inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "da
 #define DOCKEROPS_RUNTIME_KEYS                                                                     \
     "restart", "memory", "cpus", "pids_limit", "ulimits", "extra_hosts", "dns", "labels", "env_file", \
         "user", "working_dir", "entrypoint", "stop_signal", "stop_grace_period", "cap_add", "cap_drop", "replicas", "node", \
-        "tmpfs", "read_only", "healthcheck"
+        "tmpfs", "read_only", "healthcheck", "ready_timeout"
 inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports", "image", "pull", "command",
                                                      DOCKEROPS_RUNTIME_KEYS};
 inline const std::vector<std::string> kInstanceKeys{
@@ -122,6 +122,9 @@ private:
     void read_volume_decls(const toml::node* n, Project& p);
     void read_depends_on(const toml::node& n, const std::string& where, InstanceDecl& decl);
     void resolve_depends_on(std::vector<InstanceDecl>& decls);
+    // A cycle of links and depends_on: one error at its first edge, naming
+    // every edge with its line and what it is ("links to", "depends on").
+    void check_cycles(const std::vector<InstanceDecl>& decls);
     void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
     void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);
     std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);

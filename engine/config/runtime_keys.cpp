@@ -47,10 +47,12 @@ std::optional<std::vector<std::string>> Loader::read_string_list(const toml::tab
 }
 
 std::optional<long long> Loader::read_duration(const toml::node& n, const std::string& what) {
+    // At most a year: checked before any conversion, so nothing overflows.
+    constexpr long long kMaxSeconds = 366LL * 24 * 3600;
     if (auto i = n.as_integer()) {
-        if (i->get() >= 0) return i->get() * 1'000'000'000LL;
+        if (i->get() >= 0 && i->get() <= kMaxSeconds) return i->get() * 1'000'000'000LL;
     } else if (auto s = n.as_string()) {
-        if (auto ns = parse_duration_ns(s->get())) return *ns;
+        if (auto ns = parse_duration_ns(s->get()); ns && *ns <= kMaxSeconds * 1'000'000'000LL) return *ns;
     }
     d_.error(pos(n), what + " must be a duration such as \"5s\", \"1m30s\" or \"250ms\"",
              "units: ns, us, ms, s, m, h (a bare integer is seconds)");
@@ -218,6 +220,11 @@ void Loader::read_process(const toml::table& t, const std::string& where, Runtim
     if (auto* n = t.get("stop_grace_period"))
         if (auto ns = read_duration(*n, "stop_grace_period in " + where))
             r.stop_grace_seconds = (*ns + 999'999'999) / 1'000'000'000;
+    if (auto* n = t.get("ready_timeout"))
+        if (auto ns = read_duration(*n, "ready_timeout in " + where)) {
+            if (*ns < 1'000'000'000LL) d_.error(pos(*n), "ready_timeout in " + where + " must be at least 1s");
+            else r.ready_timeout_ms = *ns / 1'000'000;
+        }
     for (const char* key : {"cap_add", "cap_drop"}) {
         auto caps = read_string_list(t, key, where);
         if (!caps) continue;
@@ -304,12 +311,13 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
     const auto& reserved = reserved_env_names();
     for (const auto& f : files) {
         fs::path path = root_ / f;
-        auto text = read_text_file(path);
-        if (!text) {
-            d_.error(pos(*n), "env_file '" + f + "' of " + where + " cannot be read", "paths start from the project folder");
+        FileRead text = read_regular_file(path, kMaxConfigBytes);
+        if (!text.text) {
+            d_.error(pos(*n), "env_file '" + f + "' of " + where + " cannot be read: " + text.error,
+                     text.missing ? "paths start from the project folder" : "");
             continue;
         }
-        std::istringstream in(*text);
+        std::istringstream in(*text.text);
         std::string line;
         int no = 0;
         while (std::getline(in, line)) {
@@ -338,6 +346,14 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
             std::string value = body.substr(eq + 1);
             if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
                 value = value.substr(1, value.size() - 2);
+            if (auto bad = std::find_if(value.begin(), value.end(), [](char ch) {
+                    const auto u = static_cast<unsigned char>(ch);
+                    return (u < 0x20 && ch != '\t') || u == 0x7f;
+                });
+                bad != value.end()) {
+                d_.error(at, "the value of '" + key + "' holds a control character at offset " + std::to_string(bad - value.begin()), "the engine cannot pass it to a process; remove it");
+                continue;
+            }
             out[key] = value;   // a later line or file wins, as compose
         }
     }

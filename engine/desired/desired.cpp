@@ -92,7 +92,7 @@ std::optional<std::string> resolve_ip(const std::string& key, const std::string&
 
 }  // namespace
 
-Result<DesiredState> compile_images(const Project& p) {
+Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
@@ -145,7 +145,7 @@ Result<DesiredState> compile_images(const Project& p) {
         }
         for (const auto& u : facts[name].unresolved)
             d.warnings.push_back("container '" + name + "': EXPOSE " + u + " is not understood and is not published");
-        img.digests = context_digests(c.path);
+        if (digests == ContextDigests::Read) img.digests = context_digests(c.path);
         img.context_hash = context_hash(img.digests, c.build_args);
         // A built-in image is shared by every project: labelled as the tool's, no project's.
         const std::string owner = is_builtin_container(name) ? "dockerops" : p.name;
@@ -242,6 +242,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         s.network = p.name;
         s.aliases = {inst.dashed()};
         apply_runtime(inst.runtime, s);
+        if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
         if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
         s.labels[labels::kProject] = p.name;
         s.labels[labels::kContainer] = inst.container;
@@ -365,8 +366,9 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
             self->depends_on.push_back(dep);
             if (dep.condition == "completed") target->job = true;
             if (dep.condition == "healthy" && !target->healthcheck && !d.images.at(target->container).pulled)
-                problems.push_back(i.id() + ": depends_on " + dep.target + " \"healthy\", but " + dep.target +
-                                   " has no health check (none in its Dockerfile, no healthcheck key)");
+                return Error{i.id() + ": depends_on " + dep.target + " \"healthy\", but " + dep.target +
+                                 " has no health check (none in its Dockerfile, no healthcheck key); nothing was changed",
+                             "project " + p.name};
         }
     bool has_secrets = false;
     for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();
@@ -382,6 +384,32 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         return Error{msg, "project " + p.name};
     }
     return d;
+}
+
+Diagnostics check_health_conditions(const Project& p) {
+    Diagnostics out;
+    bool any = false;
+    for (const auto& i : p.instances)
+        for (const auto& dep : i.depends_on) any = any || dep.condition == "healthy";
+    if (!any) return out;
+    auto images = compile_images(p, ContextDigests::Skip);
+    if (!images) return out;   // said where it matters (plan, build)
+    for (const auto& i : p.instances)
+        for (const auto& dep : i.depends_on) {
+            if (dep.condition != "healthy") continue;
+            const Instance* target = p.find_instance(dep.target);
+            if (!target) continue;
+            auto img = images->images.find(target->container);
+            if (img == images->images.end() || img->second.pulled) continue;   // an image taken as it is: its own config decides
+            const auto& h = target->runtime.healthcheck;
+            const bool declared = h ? (h->test.empty() || h->test[0] != "NONE") : img->second.healthcheck;
+            if (!declared)
+                out.error(dep.pos, "depends_on " + dep.target + " \"healthy\", but " + dep.target + " has no health check" +
+                                       (h ? " (its healthcheck key turns it off)"
+                                          : " (none in its Dockerfile or those it starts FROM, and no healthcheck key)"),
+                          "add a healthcheck to " + dep.target + ", or depend on it being \"started\"");
+        }
+    return out;
 }
 
 }  // namespace dockerops

@@ -61,6 +61,7 @@ struct DesiredInstance {
     std::set<std::string> secret_keys;
     std::vector<DesiredLink> links;
     double sleep = 0;
+    double ready_timeout = 0;  // seconds; 0: the default (120 s, a job 30 min)
     bool healthcheck = false;
     bool attach = false;       // a terminal instance: run on the caller's terminal, removed when it ends
     std::vector<Dependency> depends_on;   // start after each target meets its condition
@@ -84,7 +85,14 @@ struct DesiredState {
 // Every missing variable is named in one error; nothing is half-resolved.
 Result<DesiredState> compile(const Project& project, const Environment& env, CompileOptions options = {});
 // The images only (what `dockerops build` needs): no variable is read.
-Result<DesiredState> compile_images(const Project& project);
+// ContextDigests::Skip: the build contexts are not read (their digests and
+// hash stay empty): for checks that need only what the Dockerfiles say.
+enum class ContextDigests { Read, Skip };
+Result<DesiredState> compile_images(const Project& project, ContextDigests digests = ContextDigests::Read);
+// depends_on "healthy" on a target that has no health check (in its file, or
+// in its Dockerfile and those it starts FROM): an error at the depends_on.
+// Images taken as they are (`image = "..."`) are left to their own config.
+Diagnostics check_health_conditions(const Project& project);
 
 // What a terminal instance runs instead of its command: a login shell.
 inline constexpr const char* kInteractiveShell = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";

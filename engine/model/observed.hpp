@@ -32,6 +32,8 @@ struct ObservedContainer {
     std::string state;                         // created | running | exited | paused | restarting | dead
     int exit_code = 0;                         // for exited containers
     std::string health;                        // "", starting, healthy, unhealthy
+    std::string health_output;                 // the last health check's output (observe: only for one not healthy)
+    int restart_count = 0;                     // restarts by the engine's restart policy (inspect only)
     std::map<std::string, std::string> addresses;   // network name -> IPv4
     std::vector<ObservedPort> ports;
     std::vector<ObservedMount> mounts;

@@ -83,6 +83,12 @@ std::optional<std::vector<PortSpec>> parse_port_mapping(const std::string& text,
         error = "the host range and the container range differ in length";
         return std::nullopt;
     }
+    // Each port is a rule the engine sets up (and a userland proxy it may start): a bound, said.
+    if (chi - clo + 1 > kMaxPortsPerEntry) {
+        error = "the range has " + std::to_string(chi - clo + 1) + " ports; an entry may publish at most " +
+                std::to_string(kMaxPortsPerEntry) + " (split it, or publish the service's own ports)";
+        return std::nullopt;
+    }
     if (!ip.empty()) {
         const bool v4 = ip.find_first_not_of("0123456789.") == std::string::npos && std::count(ip.begin(), ip.end(), '.') == 3;
         const bool v6 = ip.find_first_not_of("0123456789abcdefABCDEF:") == std::string::npos && ip.find(':') != std::string::npos;

@@ -23,6 +23,7 @@ void RuntimeOptions::fill_from(const RuntimeOptions& d) {
     take(entrypoint, d.entrypoint);
     take(stop_signal, d.stop_signal);
     take(stop_grace_seconds, d.stop_grace_seconds);
+    take(ready_timeout_ms, d.ready_timeout_ms);
     take(cap_add, d.cap_add);
     take(cap_drop, d.cap_drop);
     take(tmpfs, d.tmpfs);

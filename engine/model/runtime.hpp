@@ -28,6 +28,8 @@ struct RuntimeOptions {
     std::optional<std::vector<std::string>> entrypoint;
     std::optional<std::string> stop_signal;
     std::optional<long long> stop_grace_seconds;
+    // How long apply waits for the instance to be ready (a job: to end) before it fails.
+    std::optional<long long> ready_timeout_ms;
     std::optional<std::vector<std::string>> cap_add, cap_drop;
     std::optional<std::map<std::string, std::string>> tmpfs;  // path -> mount options ("" none)
     std::optional<bool> read_only;

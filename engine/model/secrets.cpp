@@ -38,7 +38,7 @@ std::string secret_digest(std::string_view key, std::string_view value) {
 Result<std::string> project_secret_key(const fs::path& root) {
     const fs::path dir = root / ".dockerops";
     const fs::path file = dir / "secret-key";
-    if (auto text = read_text_file(file); text && text->size() >= 64) return text->substr(0, 64);
+    if (auto text = read_regular_file(file, 4096).text; text && text->size() >= 64) return text->substr(0, 64);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Error{"cannot make " + dir.string() + " for the project's secret key: " + ec.message()};

@@ -52,6 +52,8 @@ struct PortSpec {
 // "80" (an engine-chosen host port), "[::1]:80:80": docker's syntax, ranges
 // expanded. nullopt with `error` set when the text is not one.
 std::optional<std::vector<PortSpec>> parse_port_mapping(const std::string& text, std::string& error);
+// The most ports one `ports` entry may publish ("8000-8999:8000-8999" is 1,000).
+inline constexpr int kMaxPortsPerEntry = 1000;
 
 struct MountSpec {
     std::string source;     // host path (bind) or volume name

@@ -35,6 +35,11 @@ protected:
     std::string error_;
 };
 
+// One request and its answer on `conn`, as HttpClient::send makes them but
+// without connecting or retrying: for the HTTP tests and the fuzz target of
+// the answer's reader (fuzz/fuzz_http.cpp), over a Connection of their own.
+Result<HttpResponse> exchange_on(Connection& conn, const HttpRequest& req, const Endpoint& endpoint);
+
 // Milliseconds left until the deadline, for poll(): 0 when it has passed.
 int millis_until(Deadline deadline);
 

@@ -2,6 +2,7 @@
 #include "providers/docker/json_read.hpp"
 
 #include "engine/desired/context.hpp"
+#include "engine/model/ownership.hpp"
 #include "util/hash.hpp"
 #include "util/json_writer.hpp"
 #include "providers/docker/attach.hpp"
@@ -19,6 +20,14 @@ using namespace detail;
 using simdjson::dom::element;
 using simdjson::dom::object;
 using Node = simdjson::simdjson_result<element>;
+
+bool valid_api_version(std::string_view v) {
+    auto dot = v.find('.');
+    auto digits = [](std::string_view d) {
+        return !d.empty() && d.size() <= 3 && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    return dot != std::string_view::npos && digits(v.substr(0, dot)) && digits(v.substr(dot + 1));
+}
 
 int taken_port(std::string_view message) {
     // "Bind for 0.0.0.0:8080 failed: port is already allocated"
@@ -43,7 +52,10 @@ int taken_port(std::string_view message) {
 int exit_code_from_status(std::string_view status) {
     auto open = status.find('(');
     auto close = status.find(')', open);
-    if (!status.starts_with("Exited") || open == std::string_view::npos || close == std::string_view::npos) return 0;
+    // "Exited (3) 2 seconds ago", "Restarting (3) 1 second ago"
+    if (!(status.starts_with("Exited") || status.starts_with("Restarting")) || open == std::string_view::npos ||
+        close == std::string_view::npos)
+        return 0;
     return std::atoi(std::string(status.substr(open + 1, close - open - 1)).c_str());
 }
 
@@ -80,7 +92,8 @@ Result<std::unique_ptr<DockerEngine>> DockerEngine::connect(const Endpoint& endp
                      static_cast<int>(r->status)};
     // Negotiate down: the lower of ours and the engine's.
     auto it = r->headers.find("api-version");
-    if (it != r->headers.end() && !it->second.empty()) {
+    // It goes into every request line: only a version of digits ("1.41") is taken.
+    if (it != r->headers.end() && valid_api_version(it->second)) {
         auto as_pair = [](const std::string& v) {
             auto dot = v.find('.');
             return std::pair{std::atoi(v.substr(0, dot).c_str()),
@@ -97,15 +110,24 @@ Result<std::unique_ptr<DockerEngine>> DockerEngine::connect_from_env() {
     return connect(*ep);
 }
 
-Error DockerEngine::engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const {
+std::string quoted_engine_message(const std::string& raw) {
     std::string message;
     simdjson::dom::parser parser;
-    simdjson::padded_string body(r.body);
+    simdjson::padded_string body(raw);
     element doc;
     if (parser.parse(body).get(doc) == simdjson::SUCCESS) message = str(doc, "message");
-    if (message.empty()) message = r.body.empty() ? "no message" : r.body;
+    if (message.empty()) message = raw.empty() ? "no message" : raw;
+    // An engine's message is quoted, never a flood: at most 4 KiB of it.
+    constexpr std::size_t kMaxQuoted = 4096;
+    if (message.size() > kMaxQuoted)
+        message = message.substr(0, kMaxQuoted) + "... (" + std::to_string(message.size() - kMaxQuoted) + " more bytes)";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return Error{doing + ": " + message + " (HTTP " + std::to_string(r.status) + ")", object, static_cast<int>(r.status)};
+    return message;
+}
+
+Error DockerEngine::engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const {
+    return Error{doing + ": " + quoted_engine_message(r.body) + " (HTTP " + std::to_string(r.status) + ")", object,
+                 static_cast<int>(r.status)};
 }
 
 Result<HttpResponse> DockerEngine::call(const std::string& method, const std::string& path, const std::string& body,
@@ -341,6 +363,13 @@ Status DockerEngine::stop_container(const std::string& id, std::chrono::seconds 
     return ok_status();
 }
 
+Status DockerEngine::unpause_container(const std::string& id) {
+    auto r = call("POST", "/containers/" + url_encode(id) + "/unpause");
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "unpause");
+    return ok_status();
+}
+
 Status DockerEngine::remove_container(const std::string& id, bool force) {
     // v=0: anonymous volumes are kept; dockerops never deletes data on its own.
     auto r = call("DELETE", "/containers/" + url_encode(id) + (force ? "?force=1" : ""));
@@ -375,6 +404,8 @@ Result<ObservedContainer> DockerEngine::inspect_container(const std::string& id)
     o.state = str(state, "Status");
     o.exit_code = static_cast<int>(num(state, "ExitCode"));
     o.health = str(state["Health"], "Status");
+    o.restart_count = static_cast<int>(num(doc, "RestartCount"));
+    o.health_output = last_health_output(doc);
     object nets;
     if (doc["NetworkSettings"]["Networks"].get_object().get(nets) == simdjson::SUCCESS)
         for (auto [name, n] : nets) o.addresses[std::string(name)] = str(n, "IPAddress");
@@ -403,15 +434,29 @@ Result<std::string> DockerEngine::logs_tail(const std::string& id, int lines) {
     return st.out + st.err;
 }
 
-Status DockerEngine::seed_from_image(const std::string& image, const std::string& path, const std::string& dest) {
+Status DockerEngine::seed_from_image(const std::string& image, const std::string& path, const std::string& dest,
+                                     const std::string& project) {
     const std::string object = "folder " + dest;
-    // A container that is never started, only to read the image's files.
+    // A container that is never started, only to read the image's files:
+    // the project's by its name, label and owner token.
+    auto resolved = inspect_image(image);
+    if (!resolved) return Error{resolved.error().message, object};
     ContainerSpec probe;
-    probe.name = "dockerops-seed-" + sha256_hex(dest + image).substr(0, 12);
-    probe.image = image;
+    probe.name = (project.empty() ? std::string("dockerops") : project + "-dockerops") + "-seed-" + sha256_hex(dest).substr(0, 12);
+    probe.image = resolved->id;
     probe.command = std::vector<std::string>{"true"};
     probe.init = false;
-    (void)remove_container(probe.name, true);   // one left by an interrupted run
+    probe.labels = {{labels::kProject, project}, {labels::kOwner, container_owner_token(project, resolved->id)}};
+    // One left by an interrupted run is removed only if it is provably ours.
+    if (auto left = inspect_container(probe.name); left) {
+        if (container_ownership(*left, project) == Ownership::NotOurs)
+            return Error{"the name " + probe.name + ", which seeding this folder needs, is taken by a container dockerops "
+                         "did not create (id " + left->id.substr(0, 12) + "): nothing was removed",
+                         object};
+        if (auto st = remove_container(left->id, true); !st) return Error{st.error().message, object};
+    } else if (left.error().status != 404) {
+        return Error{left.error().message, object};
+    }
     auto id = create_container(probe);
     if (!id) return Error{id.error().message, object};
     TempFile tar = temp_file();
@@ -491,7 +536,7 @@ Result<std::vector<std::string>> DockerEngine::publishers_of(int port) {
 }
 
 Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline,
-                                const std::function<void(const std::string&)>& state) {
+                                const std::function<void(const std::string&)>& state, Unhealthy unhealthy) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     // A process that dies right after it starts is seen "running" first: one
     // with no health check is ready when it is still running, not restarted,
@@ -501,17 +546,26 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
     std::chrono::steady_clock::time_point running_since{};
     bool running = false;
     std::string last;
+    std::optional<int> first_restarts;
+    auto last_output = [&](const std::string& cid) {
+        auto logs = logs_tail(cid, 10);
+        std::string tail = logs ? *logs : std::string();
+        while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+        return tail.empty() ? std::string() : "; its last output:\n" + tail;
+    };
     while (true) {
         auto c = inspect_container(id);
         if (!c) return c.error();
-        if (c->state == "exited" || c->state == "dead") {
-            auto logs = logs_tail(id, 10);
-            std::string tail = logs ? *logs : std::string();
-            while (!tail.empty() && tail.back() == '\n') tail.pop_back();
-            return Error{"exited (" + std::to_string(c->exit_code) + ") on start" +
-                             (tail.empty() ? std::string() : "; its last output:\n" + tail),
+        if (c->state == "exited" || c->state == "dead")
+            return Error{"exited (" + std::to_string(c->exit_code) + ") on start" + last_output(id), "container " + c->name};
+        // A crash loop under a restart policy: the engine restarting it, or its
+        // restart count rising while we wait, is a failure now, not at the deadline.
+        if (!first_restarts) first_restarts = c->restart_count;
+        if (c->state == "restarting" || c->restart_count > *first_restarts)
+            return Error{"crash loop: exited (" + std::to_string(c->exit_code) + "), restarted " +
+                             std::to_string(c->restart_count) + " time" + (c->restart_count == 1 ? "" : "s") +
+                             " by its restart policy" + last_output(id),
                          "container " + c->name};
-        }
         if (c->state == "running" && (c->health.empty() || c->health == "healthy")) {
             if (!running) running_since = std::chrono::steady_clock::now();
             running = true;
@@ -519,31 +573,14 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
         } else {
             running = false;
         }
-        // The last health check's output says why (the base container's names a failed program).
-        auto last_health_output = [&] {
-            auto r = call("GET", "/containers/" + url_encode(id) + "/json");
-            std::string why;
-            if (r && is_2xx(r->status)) {
-                simdjson::dom::parser parser;
-                simdjson::padded_string body(r->body);
-                element doc;
-                simdjson::dom::array log;
-                if (parser.parse(body).get(doc) == simdjson::SUCCESS &&
-                    doc["State"]["Health"]["Log"].get_array().get(log) == simdjson::SUCCESS) {
-                    for (auto entry : log) why = str(entry, "Output");
-                }
-            }
-            while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-            return why.empty() ? std::string() : "; last health check:\n" + why;
-        };
-        if (c->state == "running" && c->health == "unhealthy")
-            return Error{"unhealthy" + last_health_output(), "container " + c->name};
+        auto health_said = [&] { return c->health_output.empty() ? std::string() : "; last health check:\n" + c->health_output; };
+        if (c->state == "running" && c->health == "unhealthy" && unhealthy == Unhealthy::Fails)
+            return Error{"unhealthy" + health_said(), "container " + c->name};
         const std::string now_state = c->state + (c->health.empty() ? "" : ", health " + c->health);
         if (state && now_state != last) state(now_state);
         last = now_state;
         if (std::chrono::steady_clock::now() >= until)
-            return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")" +
-                             (c->health.empty() ? std::string() : last_health_output()),
+            return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")" + health_said(),
                          "container " + c->name};
         std::this_thread::sleep_for(std::chrono::milliseconds(running ? 50 : 100));
     }

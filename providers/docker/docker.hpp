@@ -30,6 +30,7 @@ public:
     // GETs of `paths` (under the API version) over `lanes` connections at once,
     // the first this engine's own; the answers in the order of `paths`.
     std::vector<Result<HttpResponse>> get_all(const std::vector<std::string>& paths, std::size_t lanes);
+    Status add_health_output(std::vector<ObservedContainer>& containers);
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;
@@ -43,15 +44,18 @@ public:
     Result<std::string> create_container(const ContainerSpec& spec) override;
     Status start_container(const std::string& id) override;
     Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
+    Status unpause_container(const std::string& id) override;
     Status remove_container(const std::string& id, bool force) override;
     Status rename_container(const std::string& id, const std::string& new_name) override;
     Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,
-                      const std::function<void(const std::string&)>& state = nullptr) override;
+                      const std::function<void(const std::string&)>& state = nullptr,
+                      Unhealthy unhealthy = Unhealthy::Fails) override;
     Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) override;
     Result<ObservedContainer> inspect_container(const std::string& id) override;
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
     Result<std::string> logs_tail(const std::string& id, int lines) override;
-    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override;
+    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest,
+                           const std::string& project) override;
     Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels, const std::string& driver,
                          const std::map<std::string, std::string>& driver_options) override;
     Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override;
@@ -92,6 +96,11 @@ JsonWriter& write_ulimits(JsonWriter& w, const std::vector<Ulimit>& ulimits);
 std::string container_create_body(const ContainerSpec& spec);
 // "Exited (137) 5 seconds ago" -> 137; "Up 2 minutes (healthy)" -> health "healthy".
 int exit_code_from_status(std::string_view status);
+// The message of an engine's error answer (its JSON "message", else the body),
+// at most 4 KiB of it, trailing blanks trimmed.
+std::string quoted_engine_message(const std::string& raw);
+// "1.41": digits, a dot, digits (an engine's Api-Version header is used only if so).
+bool valid_api_version(std::string_view v);
 // The host port named in the engine's "already in use / allocated" message; 0 otherwise.
 int taken_port(std::string_view message);
 std::string health_from_status(std::string_view status);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -179,9 +180,13 @@ bool send_request(Connection& conn, const HttpRequest& req, const Endpoint& e, D
 // Reads the body in whichever framing the head announced, handing it to the
 // request's on_data or to resp.body; false when the connection ended first.
 bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& framed) {
+    // A kept body stops at the request's limit; a streamed one is the caller's to bound.
+    bool over = false;
     auto deliver = [&](std::string_view piece) {
         if (req.on_data) req.on_data(piece);
+        else if (resp.body.size() + piece.size() > req.max_body) over = true, resp.body.append(piece.substr(0, req.max_body + 1 - resp.body.size()));
         else resp.body.append(piece);
+        return !over;
     };
     framed = true;
     if (req.method == "HEAD" || resp.status == 204 || resp.status == 304 || resp.status < 200) return true;
@@ -202,8 +207,7 @@ bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& fra
             }
             while (size > 0) {
                 auto piece = in.some(size);
-                if (piece.empty()) return false;
-                deliver(piece);
+                if (piece.empty() || !deliver(piece)) return false;
                 size -= piece.size();
             }
             std::string crlf;
@@ -213,11 +217,10 @@ bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& fra
     auto cl = resp.headers.find("content-length");
     if (cl != resp.headers.end()) {
         unsigned long long left = std::strtoull(cl->second.c_str(), nullptr, 10);
-        if (!req.on_data && left < (1ull << 30)) resp.body.reserve(static_cast<std::size_t>(left));
+        if (!req.on_data && left <= req.max_body) resp.body.reserve(static_cast<std::size_t>(left));
         while (left > 0) {
             auto piece = in.some(left);
-            if (piece.empty()) return false;
-            deliver(piece);
+            if (piece.empty() || !deliver(piece)) return false;
             left -= piece.size();
         }
         return true;
@@ -226,7 +229,7 @@ bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& fra
     while (true) {
         auto piece = in.some(65536);
         if (piece.empty()) return in.last() == 0;
-        deliver(piece);
+        if (!deliver(piece)) return false;
     }
 }
 
@@ -254,24 +257,46 @@ Exchange exchange(Connection& conn, const HttpRequest& req, const Endpoint& e, D
         return x;
     };
     std::string status_line;
-    if (!in.line(status_line)) return ended("before answering");
-    if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) {
-        x.why = "not an HTTP answer: " + status_line.substr(0, 60);
-        return x;
-    }
-    resp.status = std::atol(status_line.c_str() + 9);
-    bool http11 = status_line[7] == '1';
-    std::string header;
-    while (true) {
-        if (!in.line(header)) return ended("in the middle of its answer");
-        if (header.empty()) break;
-        auto colon = header.find(':');
-        if (colon != std::string::npos)
-            resp.headers[lower(header.substr(0, colon))] = trim(std::string_view(header).substr(colon + 1));
+    bool http11 = true;
+    // Interim answers (100 Continue, 102, 103) come before the final one: their heads are read and dropped.
+    for (int interim = 0;; ++interim) {
+        if (!in.line(status_line)) return ended(interim ? "in the middle of its answer" : "before answering");
+        if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12 || !std::isdigit(static_cast<unsigned char>(status_line[9]))) {
+            x.why = "not an HTTP answer: " + status_line.substr(0, 60);
+            return x;
+        }
+        resp.status = std::atol(status_line.c_str() + 9);
+        http11 = status_line[7] == '1';
+        resp.headers.clear();
+        std::string header;
+        std::size_t head_bytes = 0;
+        while (true) {
+            if (!in.line(header)) return ended("in the middle of its answer");
+            if (header.empty()) break;
+            head_bytes += header.size() + 2;
+            if (resp.headers.size() >= kMaxHeaders || head_bytes > kMaxHeadBytes) {
+                x.why = "the engine's answer has more than " + std::to_string(kMaxHeaders) + " headers or " +
+                        std::to_string(kMaxHeadBytes / 1024) + " KiB of them";
+                return x;
+            }
+            auto colon = header.find(':');
+            if (colon != std::string::npos)
+                resp.headers[lower(header.substr(0, colon))] = trim(std::string_view(header).substr(colon + 1));
+        }
+        if (resp.status >= 200 || resp.status == 101) break;
+        if (interim >= 8) {
+            x.why = "the engine sent more than 8 interim answers";
+            return x;
+        }
     }
     bool framed = true;
     if (!read_body(in, req, resp, framed)) {
         reused = false;   // the answer had begun: never a stale connection
+        if (!req.on_data && resp.body.size() > req.max_body) {
+            x.why = "the engine's answer is larger than the " + std::to_string(req.max_body / (1024 * 1024)) +
+                    " MiB a call may take";
+            return x;
+        }
         return ended("in the middle of its answer");
     }
     auto connection = resp.headers.find("connection");
@@ -281,6 +306,14 @@ Exchange exchange(Connection& conn, const HttpRequest& req, const Endpoint& e, D
 }
 
 }  // namespace
+
+Result<HttpResponse> exchange_on(Connection& conn, const HttpRequest& req, const Endpoint& endpoint) {
+    HttpResponse resp;
+    Exchange x = exchange(conn, req, endpoint, std::chrono::steady_clock::now() + req.timeout, false, resp);
+    if (x.outcome == Exchange::Outcome::Answered) return resp;
+    return Error{x.outcome == Exchange::Outcome::TimedOut ? "timed out" : x.why.empty() ? "no answer" : x.why,
+                 "engine " + endpoint.display()};
+}
 
 HttpClient::HttpClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
 

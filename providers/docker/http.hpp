@@ -33,6 +33,11 @@ struct Endpoint {
 Result<Endpoint> endpoint_from_env();
 Result<Endpoint> parse_endpoint(std::string_view host, bool tls_verify, const std::string& cert_path);
 
+// The bounds of an answer (docs/trust.md, "Bounded input"): its head, and a kept body.
+inline constexpr std::size_t kMaxHeaders = 100;
+inline constexpr std::size_t kMaxHeadBytes = 64 * 1024;
+inline constexpr std::size_t kMaxBodyBytes = 256u * 1024 * 1024;
+
 struct HttpRequest {
     std::string method = "GET";
     std::string path;                    // "/v1.41/containers/json?all=1"
@@ -42,6 +47,9 @@ struct HttpRequest {
     std::chrono::milliseconds timeout{60'000};   // for the whole exchange, connecting included
     // Streamed response: called with each chunk as it arrives; the body is not kept.
     std::function<void(std::string_view)> on_data;
+    // A kept body (no on_data) larger than this fails the call: the engine's
+    // answers are bounded (a container in a list is ~2 KB).
+    std::size_t max_body = kMaxBodyBytes;
 };
 
 struct HttpResponse {

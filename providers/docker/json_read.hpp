@@ -92,6 +92,16 @@ inline std::vector<ObservedMount> mounts_of(element c) {
     return out;
 }
 
+// The output of a container's last health check (an inspect's State.Health.Log), trimmed.
+inline std::string last_health_output(element doc) {
+    std::string why;
+    simdjson::dom::array log;
+    if (doc["State"]["Health"]["Log"].get_array().get(log) == simdjson::SUCCESS)
+        for (auto entry : log) why = str(entry, "Output");
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return why;
+}
+
 inline ObservedContainer container_from_list(element c) {
     ObservedContainer o;
     o.id = str(c, "Id");
@@ -110,7 +120,7 @@ inline ObservedContainer container_from_list(element c) {
     o.image_id = str(c, "ImageID");
     o.state = str(c, "State");
     std::string status = str(c, "Status");
-    if (o.state == "exited") o.exit_code = exit_code_from_status(status);
+    if (o.state == "exited" || o.state == "restarting") o.exit_code = exit_code_from_status(status);
     o.health = health_from_status(status);
     o.created = num(c, "Created");
     object nets;

@@ -91,6 +91,33 @@ std::vector<Result<HttpResponse>> DockerEngine::get_all(const std::vector<std::s
     return answers;
 }
 
+// The list says a container's health, not why: the project's containers that
+// are not healthy are inspected for their last health check's output (one
+// call each), so a plan says why; a healthy platform costs no more calls.
+Status DockerEngine::add_health_output(std::vector<ObservedContainer>& containers) {
+    std::vector<std::string> paths;
+    std::vector<ObservedContainer*> who;
+    for (auto& c : containers)
+        if (c.health == "unhealthy" || c.health == "starting") {
+            paths.push_back("/containers/" + url_encode(c.id) + "/json");
+            who.push_back(&c);
+        }
+    if (paths.empty()) return ok_status();
+    auto answers = get_all(paths, observe_lanes());
+    simdjson::dom::parser parser;
+    for (std::size_t k = 0; k < who.size(); ++k) {
+        if (!answers[k]) return answers[k].error();
+        if (answers[k]->status == 404) continue;   // removed since it was listed
+        if (!is_2xx(answers[k]->status)) return engine_error(*answers[k], "container " + who[k]->name, "inspect");
+        simdjson::padded_string body(answers[k]->body);
+        element doc;
+        if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer to inspect", "container " + who[k]->name};
+        who[k]->health_output = last_health_output(doc);
+        who[k]->restart_count = static_cast<int>(num(doc, "RestartCount"));
+    }
+    return ok_status();
+}
+
 Result<ObservedState> DockerEngine::observe(const std::string& project, const ObserveScope& scope) {
     return observe_engine(project, true, scope);
 }
@@ -171,6 +198,7 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
             take(*arr);
         }
         classify_containers(s, std::move(all));
+        if (auto st = add_health_output(s.containers); !st) return st.error();
     }
 
     // The images, kept when they concern the project (engine/ownership); every

@@ -4,6 +4,9 @@
 
 #include "providers/docker/archive_lib.hpp"
 #include <sys/stat.h>
+#include <csignal>
+#include <cstdlib>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -84,6 +87,12 @@ Status extract_tar(std::FILE* tar, const fs::path& dest) {
     std::string failure;
     if (L->archive_read_open_FILE(in, tar) != ARCHIVE_OK) failure = L->archive_error_string(in);
     struct archive_entry* e = nullptr;
+    // Fault injection for the kill-safety tests (tests/e2e/trust_test.sh
+    // seed_kill): DOCKEROPS_TEST_KILL_AFTER_SEEDED_FILES=N makes the process
+    // kill itself (SIGKILL) once N entries are written. Never set otherwise.
+    long kill_after = -1;
+    if (const char* k = std::getenv("DOCKEROPS_TEST_KILL_AFTER_SEEDED_FILES"); k && *k) kill_after = std::atol(k);
+    long written = 0;
     while (failure.empty()) {
         int r = L->archive_read_next_header(in, &e);
         if (r == ARCHIVE_EOF) break;
@@ -103,6 +112,7 @@ Status extract_tar(std::FILE* tar, const fs::path& dest) {
         la_int64_t offset;
         while (L->archive_read_data_block(in, &buf, &size, &offset) == ARCHIVE_OK) L->archive_write_data_block(out, buf, size, offset);
         L->archive_write_finish_entry(out);
+        if (kill_after >= 0 && ++written >= kill_after) ::kill(::getpid(), SIGKILL);
     }
     L->archive_read_free(in);
     L->archive_write_free(out);

@@ -428,7 +428,7 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
 }
 
 Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline,
-                               const std::function<void(const std::string&)>& state) {
+                               const std::function<void(const std::string&)>& state, Unhealthy) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     std::string last;
     while (true) {

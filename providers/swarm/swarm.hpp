@@ -65,7 +65,8 @@ public:
     Status remove_container(const std::string& id, bool force) override;
     Status rename_container(const std::string& id, const std::string& new_name) override;
     Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,
-                      const std::function<void(const std::string&)>& state = nullptr) override;
+                      const std::function<void(const std::string&)>& state = nullptr,
+                      Unhealthy unhealthy = Unhealthy::Fails) override;
     Result<int> wait_exit(const std::string& id, std::chrono::milliseconds deadline) override;
     Result<ObservedContainer> inspect_container(const std::string& id) override;
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
@@ -88,8 +89,9 @@ public:
     }
     Result<ImageConfig> inspect_image(const std::string& ref) override { return manager_->inspect_image(ref); }
     Status remove_image(const std::string& ref, bool force) override { return manager_->remove_image(ref, force); }
-    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest) override {
-        return manager_->seed_from_image(image, path, dest);
+    Status seed_from_image(const std::string& image, const std::string& path, const std::string& dest,
+                           const std::string& project) override {
+        return manager_->seed_from_image(image, path, dest, project);
     }
     // Each node makes a named volume when a task first mounts it (labelled by the service spec).
     Status create_volume(const std::string&, const std::map<std::string, std::string>&, const std::string&,

@@ -17,10 +17,20 @@ TEST_CASE("plan: destroy removes the containers, then the network, and data only
           "remove   db.master: destroy\nremove   web.one: destroy\nremove   web.two: destroy\n"
           "remove-network network shop: nothing left on it\n"
           "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 4 to remove.\n");
-    auto one = make_destroy_plan("shop", *obs, {{"web.two"}, true, "/srv/data", false, {}, ""});
+    // Only a folder recorded as made by dockerops is purged; one that is not is kept, and said.
+    DestroyOptions purge{{"web.two"}, true, "/srv/data", false, {}, ""};
+    purge.data_made = {"web_two"};
+    auto one = make_destroy_plan("shop", *obs, purge);
     REQUIRE(one);
     CHECK(render_text(*one) == "remove   web.two: destroy\npurge-data data of web.two (/srv/data/web_two): --purge-data\n"
                                "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 2 to remove.\n");
+    purge.data_made.clear();
+    purge.data_not_made = {"web_two"};
+    auto kept = make_destroy_plan("shop", *obs, purge);
+    REQUIRE(kept);
+    CHECK(render_text(*kept) == "warning: data of web.two (/srv/data/web_two) was not made by dockerops: kept (delete it by hand "
+                                "if it is not wanted)\nremove   web.two: destroy\n"
+                                "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 1 to remove.\n");
     auto bad = make_destroy_plan("shop", *obs, {{"nope"}, false, "", false, {}, ""});
     REQUIRE_FALSE(bad);
     CHECK(bad.error().text() == "project shop: no container of the project matches 'nope'");

@@ -390,11 +390,22 @@ TEST_CASE("plan: an unknown target is an error with the nearest name") {
     CHECK(p.error().text() == "project shop: unknown target 'web.on' (did you mean 'web.one'?)");
 }
 
-TEST_CASE("plan: a link cycle is an error printing the whole path") {
-    Scenario s(replace_all(kShop, "env = { DB_NAME = \"app\" }", "links = [\"web-one:WEB\"]"));
-    auto p = s.plan();
-    REQUIRE_FALSE(p);
-    CHECK(p.error().text() == "project shop: link cycle: db.master -> web.one -> db.master");
+TEST_CASE("validate: a link cycle is an error naming each edge with its line") {
+    dockerops::test::TempProject t;
+    auto r = t.parse(replace_all(kShop, "env = { DB_NAME = \"app\" }", "links = [\"web-one:WEB\"]"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(dockerops::test::messages(r).at(0) ==
+          "dockerops.toml:10:10: link cycle: db.master links to web.one (line 10), web.one links to db.master (line 15) "
+          "(an instance cannot start before itself: remove one of these)");
+}
+
+TEST_CASE("validate: a cycle through depends_on is a dependency cycle") {
+    dockerops::test::TempProject t;
+    auto r = t.parse(replace_all(kShop, "env = { DB_NAME = \"app\" }", "depends_on = { \"web.one\" = \"started\" }"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(dockerops::test::messages(r).at(0) ==
+          "dockerops.toml:10:16: dependency cycle: db.master depends on web.one (line 10), web.one links to db.master (line 15) "
+          "(an instance cannot start before itself: remove one of these)");
 }
 
 TEST_CASE("plan: a FROM cycle between project images is an error") {

@@ -306,3 +306,51 @@ TEST_CASE("executor, by hand: an attached create hands over the terminal, report
     CHECK(std::find(calls.begin(), calls.end(), "start hand-app-x1") == calls.end());
     CHECK_FALSE(state->by_name("hand-app-x1"));
 }
+
+TEST_CASE("executor: a persistent folder appears only when fully seeded, and the folder it made is recorded beside it") {
+    auto state = std::make_shared<FakeState>();
+    state->add_image("hand/app:latest", {});
+    dockerops::test::TempDir dir;
+    const auto instance_dir = dir.path() / "app_x1";
+    Plan p;
+    p.project = "hand";
+    Action c = hand_action(1, ActionKind::Create, "app.x1");
+    c.container = hand_spec("hand-app-x1", "hand/app:latest");
+    c.container->mounts.push_back({(instance_dir / "data").string(), "/data", false, true, true});
+    p.actions = {c};
+    // Interrupted: nothing in place, the unfinished seed beside it.
+    state->seed_fails = true;
+    REQUIRE_FALSE(execute(p, dockerops::test::fake_factory(state), {}).ok());
+    CHECK_FALSE(std::filesystem::exists(instance_dir / "data"));
+    CHECK(std::filesystem::exists(seeding_folder(instance_dir / "data") / "from-image"));
+    CHECK(data_made_by_dockerops(instance_dir));
+    // The next create seeds it again, completely, and moves it into place.
+    state->seed_fails = false;
+    REQUIRE(execute(p, dockerops::test::fake_factory(state), {}).ok());
+    CHECK(std::filesystem::exists(instance_dir / "data" / "from-image"));
+    CHECK_FALSE(std::filesystem::exists(seeding_folder(instance_dir / "data")));
+    // Nothing of dockerops's inside the data folder itself.
+    CHECK(std::distance(std::filesystem::directory_iterator(instance_dir / "data"), std::filesystem::directory_iterator()) == 1);
+}
+
+TEST_CASE("executor: purge-data deletes a folder only with its record, and the record with it") {
+    auto state = std::make_shared<FakeState>();
+    dockerops::test::TempDir dir;
+    dir.write("mine/file", "the user's");
+    dir.write("made/file", "dockerops's");
+    REQUIRE(write_data_made_record(dir.path() / "made", "hand"));
+    Plan p;
+    p.project = "hand";
+    Action a = hand_action(1, ActionKind::PurgeData, "app.x1");
+    a.path = (dir.path() / "mine").string();
+    Action b = hand_action(2, ActionKind::PurgeData, "app.x2");
+    b.path = (dir.path() / "made").string();
+    p.actions = {a, b};
+    ExecReport r = execute(p, dockerops::test::fake_factory(state), {});
+    CHECK(r.results[0].outcome == Outcome::Failed);
+    CHECK(r.results[0].message.find("is not recorded as made by dockerops: kept") != std::string::npos);
+    CHECK(std::filesystem::exists(dir.path() / "mine/file"));
+    CHECK(r.results[1].outcome == Outcome::Done);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "made"));
+    CHECK_FALSE(std::filesystem::exists(data_made_record(dir.path() / "made")));
+}

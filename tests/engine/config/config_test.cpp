@@ -255,7 +255,7 @@ TEST_CASE("config: load_project reads the file and the host file beside it") {
     CHECK(r.project->host_env.at("HOST_IP") == "10.0.0.1");
     auto missing = load_project(p.path() / "nope.toml");
     REQUIRE_FALSE(missing.ok());
-    CHECK(messages(missing).at(0) == (p.path() / "nope.toml").string() + ": cannot read the configuration file");
+    CHECK(messages(missing).at(0) == (p.path() / "nope.toml").string() + ": cannot read the configuration file: No such file or directory");
 }
 
 // ---------------------------------------------------------------- invalid input
@@ -399,7 +399,31 @@ INVALID("command with an unterminated quote", INSTANCE_HEAD "command = \"sh -c '
 INVALID("empty command", INSTANCE_HEAD "command = []\n",
         "dockerops.toml:10:11: command in instance web.one is empty (leave it out to run the image's own)")
 INVALID("negative sleep", INSTANCE_HEAD "sleep = -1\n",
-        "dockerops.toml:10:9: 'sleep' in instance web.one must not be negative")
+        "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds from 0 to 86400")
+INVALID("sleep = nan", INSTANCE_HEAD "sleep = nan\n",
+        "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds from 0 to 86400")
+INVALID("sleep = inf", INSTANCE_HEAD "sleep = inf\n",
+        "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds from 0 to 86400")
+INVALID("sleep past a day", INSTANCE_HEAD "sleep = 9223372036854775807\n",
+        "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds from 0 to 86400")
+INVALID("a duration that would overflow", INSTANCE_HEAD "stop_grace_period = 9223372036854775807\n",
+        "dockerops.toml:10:21: stop_grace_period in instance web.one must be a duration such as \"5s\", \"1m30s\" or "
+        "\"250ms\" (units: ns, us, ms, s, m, h (a bare integer is seconds))")
+INVALID("ready_timeout under a second", INSTANCE_HEAD "ready_timeout = \"10ms\"\n",
+        "dockerops.toml:10:17: ready_timeout in instance web.one must be at least 1s")
+INVALID("a port range of 65,535 ports", INSTANCE_HEAD "ports = [\"1-65535:1-65535\"]\n",
+        "dockerops.toml:10:10: port '1-65535:1-65535' in instance web.one: the range has 65535 ports; an entry may publish "
+        "at most 1000 (split it, or publish the service's own ports) (docker's syntax: [ADDRESS:][HOST:]CONTAINER[/tcp|udp], "
+        "ports or equal ranges)")
+INVALID("a subnet in 0.0.0.0/8", "[project]\nsubnet = \"0.0.0.0/8\"\n[containers.web]\n",
+        "dockerops.toml:2:10: subnet '0.0.0.0/8' overlaps 0.0.0.0/8, which no network of containers may use (take a private "
+        "range, for example \"10.20.0.0/16\" or \"172.20.0.0/16\")")
+INVALID("a subnet in loopback", "[project]\nsubnet = \"127.1.0.0/16\"\n[containers.web]\n",
+        "dockerops.toml:2:10: subnet '127.1.0.0/16' overlaps 127.0.0.0/8, which no network of containers may use (take a "
+        "private range, for example \"10.20.0.0/16\" or \"172.20.0.0/16\")")
+INVALID("a NUL in an env value", INSTANCE_HEAD "env = { A = \"x\\u0000y\" }\n",
+        "dockerops.toml:10:13: the value of 'A' in env of instance web.one holds a control character (0x00) at offset 1 (the "
+        "engine cannot pass it to a process; remove it)")
 INVALID("sleep of the wrong type", INSTANCE_HEAD "sleep = \"2\"\n",
         "dockerops.toml:10:9: 'sleep' in instance web.one must be a number of seconds, not a string")
 INVALID("init of the wrong type", INSTANCE_HEAD "init = \"no\"\n",

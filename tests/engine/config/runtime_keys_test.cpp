@@ -205,7 +205,7 @@ RUNTIME_INVALID("labels of dockerops", "labels = { \"io.dockerops.project\" = \"
                 "dockerops.toml:5:12: label 'io.dockerops.project' in instance web.one is dockerops's own "
                 "(io.dockerops.* labels are written by dockerops)")
 RUNTIME_INVALID("env_file missing", "env_file = \"nope.env\"\n",
-                "dockerops.toml:5:12: env_file 'nope.env' of instance web.one cannot be read (paths start from the project folder)")
+                "dockerops.toml:5:12: env_file 'nope.env' of instance web.one cannot be read: No such file or directory (paths start from the project folder)")
 RUNTIME_INVALID("user", "user = \"\"\n",
                 "dockerops.toml:5:8: user in instance web.one must be a name or uid, optionally :group or :gid")
 RUNTIME_INVALID("working_dir", "working_dir = \"srv\"\n",

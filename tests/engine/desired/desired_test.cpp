@@ -66,3 +66,26 @@ TEST_CASE("desired: the dockerops-dns image is built on dockerops-base, and an i
         if (port.publish) published.push_back(port.host_ip + ":" + std::to_string(port.host_port) + "/" + port.protocol);
     CHECK(published == std::vector<std::string>{"192.0.2.77:53/tcp", "192.0.2.77:53/udp", "192.0.2.77:5380/tcp"});
 }
+
+TEST_CASE("desired: depends_on healthy on a target with no health check is an error at its position, before any variable") {
+    TempDir dir;
+    dir.write("containers/base/Dockerfile", "FROM dockerops/busybox:latest\n");
+    dir.write("containers/db/Dockerfile", "FROM shop/base\n");
+    dir.write("dockerops.toml", "[project]\nname = \"shop\"\n[containers.base]\n[containers.db]\n"
+                                "[[instances]]\ncontainer = \"db\"\nname = \"master\"\nrequired_env = [\"NOT_SET_ANYWHERE\"]\n"
+                                "[[instances]]\ncontainer = \"base\"\nname = \"app\"\n"
+                                "depends_on = { \"db.master\" = \"healthy\" }\n");
+    auto r = load_project(dir.path());
+    REQUIRE(r.ok());
+    auto d = check_health_conditions(*r.project);
+    REQUIRE(d.items().size() == 1);
+    CHECK(format(d.items()[0]) ==
+          (dir.path() / "dockerops.toml").string() + ":12:16: depends_on db.master \"healthy\", but db.master has no health check (none in its "
+          "Dockerfile or those it starts FROM, and no healthcheck key) (add a healthcheck to db.master, or depend on it "
+          "being \"started\")");
+    // A HEALTHCHECK in the image it starts FROM is one.
+    dir.write("containers/base/Dockerfile", "FROM dockerops/busybox:latest\nHEALTHCHECK CMD true\n");
+    r = load_project(dir.path());
+    REQUIRE(r.ok());
+    CHECK(check_health_conditions(*r.project).empty());
+}

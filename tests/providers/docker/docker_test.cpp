@@ -1,6 +1,8 @@
 // providers/docker against the real dockerd: every operation the planner can
 // ask for, and the ways each one fails.
 #include "engine/apply/lock.hpp"
+#include "engine/model/ownership.hpp"
+#include "util/hash.hpp"
 #include "providers/docker/attach.hpp"
 #include "providers/docker/docker.hpp"
 #include "tests/providers/docker/engine_fixture.hpp"
@@ -436,7 +438,7 @@ TEST_CASE("docker: a persistent folder is seeded from the image the first time o
     TempDir host;
     const auto dest = host.path() / "data";
     std::filesystem::create_directories(dest);
-    must(p.engine().seed_from_image(b.tag, "/data", dest.string()));
+    must(p.engine().seed_from_image(b.tag, "/data", dest.string(), p.name()));
     std::ifstream in(dest / "sub/file");
     std::string line;
     std::getline(in, line);
@@ -446,9 +448,41 @@ TEST_CASE("docker: a persistent folder is seeded from the image the first time o
     // Nothing at that path in the image: nothing copied, no error.
     const auto empty = host.path() / "opt";
     std::filesystem::create_directories(empty);
-    must(p.engine().seed_from_image(b.tag, "/no/such/path", empty.string()));
+    must(p.engine().seed_from_image(b.tag, "/no/such/path", empty.string(), p.name()));
     CHECK(std::filesystem::is_empty(empty));
     // The probe container is gone.
+    CHECK(p.engine().observe(p.name())->containers.empty());
+}
+
+TEST_CASE("docker: the seed's helper container is the project's, and a foreign one of its name is refused, not removed") {
+    EngineProject p;
+    TempDir host;
+    const auto dest = host.path() / "data";
+    std::filesystem::create_directories(dest);
+    const std::string helper = p.name() + "-dockerops-seed-" + sha256_hex(dest.string()).substr(0, 12);
+    // Someone else's container under the helper's name (no owner token).
+    ContainerSpec foreign;
+    foreign.name = helper;
+    foreign.image = "dockerops/busybox:latest";
+    foreign.command = std::vector<std::string>{"true"};
+    foreign.labels = {{labels::kProject, p.name()}};
+    auto fid = p.engine().create_container(foreign);
+    REQUIRE(fid);
+    auto refused = p.engine().seed_from_image("dockerops/busybox:latest", "/etc", dest.string(), p.name());
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains("the name " + helper + ", which seeding this folder needs, is taken by "
+                                                        "a container dockerops did not create"));
+    CHECK(p.engine().inspect_container(*fid));   // still there
+    must(p.engine().remove_container(*fid, true));
+    // A helper an interrupted seed left (ours: label and owner token) is removed and the seed done.
+    auto image = p.engine().inspect_image("dockerops/busybox:latest");
+    REQUIRE(image);
+    ContainerSpec left = foreign;
+    left.image = image->id;
+    left.labels[labels::kOwner] = container_owner_token(p.name(), image->id);
+    REQUIRE(p.engine().create_container(left));
+    must(p.engine().seed_from_image("dockerops/busybox:latest", "/etc", dest.string(), p.name()));
+    CHECK(std::filesystem::exists(dest / "passwd"));
     CHECK(p.engine().observe(p.name())->containers.empty());
 }
 
