@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets with clang's libFuzzer, ASan and UBSan, toml++
 # compiled header-only so that it is instrumented too.
-#   fuzz/build.sh            -> build-fuzz/fuzz_config, build-fuzz/fuzz_legacy
+#   fuzz/build.sh [TARGET...]   -> build-fuzz/fuzz_TARGET (config, legacy, http, plan; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build-fuzz
@@ -17,14 +17,20 @@ fi
 flags=(-std=c++20 -g -O1 -I. -include fuzz/toml_config.hpp
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 srcs=(engine/model/ports.cpp engine/config/toml_guard.cpp engine/model/diagnostics.cpp engine/model/model.cpp engine/model/builtins.cpp engine/config/config.cpp engine/config/config_checks.cpp engine/config/legacy.cpp engine/config/runtime_keys.cpp engine/model/runtime.cpp util/files.cpp util/toml_text.cpp util/cidr.cpp)
-for t in config legacy; do
-  "$CXX" "${flags[@]}" "fuzz/fuzz_$t.cpp" "${srcs[@]}" -lsimdjson -o "$out/fuzz_$t" &
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(config legacy http plan)
+for t in "${targets[@]}"; do
+  case "$t" in
+  config|legacy) "$CXX" "${flags[@]}" "fuzz/fuzz_$t.cpp" "${srcs[@]}" -lsimdjson -o "$out/fuzz_$t" ;;
+  # The HTTP answer reader: our client over an in-memory connection.
+  http) "$CXX" "${flags[@]}" fuzz/fuzz_http.cpp providers/docker/http.cpp providers/docker/connection.cpp \
+          providers/docker/curl_lib.cpp providers/docker/dynlib.cpp engine/model/diagnostics.cpp -ldl -o "$out/fuzz_http" ;;
+  # The saved-plan reader and its checks, with the planner and the model they use.
+  plan) "$CXX" "${flags[@]}" fuzz/fuzz_plan.cpp planner/*.cpp engine/model/*.cpp engine/desired/*.cpp engine/config/*.cpp \
+          util/cidr.cpp util/hash.cpp util/json_writer.cpp util/files.cpp util/toml_text.cpp \
+          -lsimdjson -lcrypto -o "$out/fuzz_plan" ;;
+  *) echo "unknown fuzz target $t (config, legacy, http, plan)" >&2; exit 2 ;;
+  esac &
 done
 wait
-# The HTTP answer reader: our client over an in-memory connection.
-"$CXX" "${flags[@]}" fuzz/fuzz_http.cpp providers/docker/http.cpp providers/docker/connection.cpp providers/docker/curl_lib.cpp \
-  providers/docker/dynlib.cpp engine/model/diagnostics.cpp -I/usr/include/x86_64-linux-gnu -ldl -o "$out/fuzz_http"
-# The saved-plan reader and its checks, with the planner and the model they use.
-plan_srcs=(planner/*.cpp engine/model/*.cpp engine/desired/*.cpp util/cidr.cpp util/hash.cpp util/json_writer.cpp util/files.cpp util/toml_text.cpp)
-"$CXX" "${flags[@]}" fuzz/fuzz_plan.cpp "${plan_srcs[@]}" -lsimdjson -lcrypto -o "$out/fuzz_plan"
-echo "built $out/fuzz_config, fuzz_legacy, fuzz_http and fuzz_plan"
+echo "built ${targets[*]} in $out/"

@@ -296,7 +296,25 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     a.attach = di.attach && a.kind == ActionKind::Create;
     a.job = di.job;
     a.secret_env.assign(di.secret_keys.begin(), di.secret_keys.end());
+    if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace)
+        leftovers.insert(leftovers.end(), b.seed_removals.begin(), b.seed_removals.end());
     b.add(std::move(a), leftovers);
+}
+
+void decide_seed_leftovers(const DesiredState& d, const ObservedIndex& o, PlanBuilder& b) {
+    const std::string prefix = d.project + "-dockerops-seed-";
+    for (const auto& c : o.state.containers) {   // the project's own only: a foreign one is refused by the seed itself
+        if (!c.name.starts_with(prefix)) continue;
+        Action r;
+        r.kind = ActionKind::Remove;
+        r.key = "container:" + c.name;
+        r.object = c.name;
+        r.cause = "left over from an interrupted seed";
+        r.target_id = c.id;
+        r.target_name = c.name;
+        b.seed_removals.push_back(b.add_unkeyed(std::move(r)));
+        b.planned_leftovers.insert(c.name);
+    }
 }
 
 void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& b) {
@@ -316,8 +334,7 @@ void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& 
         a.object = !ci.empty() && !in.empty() && c.name == container_name(d.project, ci, in) ? ci + "." + in : c.name;
         a.cause = c.name.ends_with(kReplaceOldSuffix) || c.name.ends_with(kReplaceNewSuffix)
                       ? "left over from an interrupted replace"
-                  : c.name.starts_with(d.project + "-dockerops-seed-") ? "left over from an interrupted seed"
-                                                                        : "not in configuration";
+                      : "not in configuration";
         a.target_id = c.id;
         a.target_name = c.name;
         if (!d.secrets_dir.empty() && !ci.empty() && !in.empty() && a.object == ci + "." + in)

@@ -73,6 +73,26 @@ int PlanBuilder::add_unkeyed(Action a) {
     return plan.actions.back().id;
 }
 
+// depends_on "healthy" on an instance of an image taken as it is, with no
+// healthcheck key: its image must declare one. Known only from the engine
+// (an image not pulled yet is judged by the next plan).
+static Status check_pulled_health(const DesiredState& d, const ObservedState& o) {
+    for (const auto& i : d.instances)
+        for (const auto& dep : i.depends_on) {
+            if (dep.condition != "healthy") continue;
+            const DesiredInstance* t = d.find(dep.target);
+            if (!t || t->spec.health) continue;
+            const DesiredImage& img = d.images.at(t->container);
+            if (!img.pulled) continue;
+            auto known = o.image_healthcheck.find(img.tag);
+            if (known != o.image_healthcheck.end() && !known->second)
+                return Error{i.id + ": depends_on " + dep.target + " \"healthy\", but " + dep.target + " has no health check: its image " +
+                                 img.tag + " declares none, and it has no healthcheck key (add one, or depend on it being \"started\")",
+                             "project " + d.project};
+        }
+    return ok_status();
+}
+
 Result<Scope> select_scope(const DesiredState& d, const DesiredGraph& graph, const PlanOptions& opt) {
     Scope scope;
     scope.everything = opt.targets.empty() && opt.group.empty();
@@ -119,11 +139,13 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
         if (img.pulled && img.pull == "never" && scope->contains(image_key(name)) && !observed.image_ids_by_tag.count(img.tag))
             return Error{"image " + img.tag + " is not on the engine, and pull = \"never\"",
                          "container " + name};
+    if (auto st = check_pulled_health(d, observed); !st) return st.error();
     auto addr = allocate_addresses(d, o);
     if (!addr) return addr.error();
-    PlanBuilder b{plan, graph, {}, {}, {}, opt.services};
+    PlanBuilder b{plan, graph, {}, {}, {}, {}, opt.services};
     // About one action per instance and image (a replacement at most adds a removal).
     plan.actions.reserve(plan.actions.size() + d.instances.size() + d.images.size() + 4);
+    decide_seed_leftovers(d, o, b);
     for (const auto& key : graph.order()) {
         if (!scope->contains(key)) continue;
         if (key == network_key()) decide_network(d, o, *addr, b);

@@ -112,7 +112,7 @@ struct DestroyOptions {
     std::string secrets_dir;            // <secrets_dir>/<container>_<instance>: deleted with the instance
     // The instance folders under data_dir ("<container>_<instance>") that
     // exist: recorded as made by dockerops (purged) or not (kept, said).
-    std::set<std::string> data_made, data_not_made;
+    std::set<std::string> data_made = {}, data_not_made = {};
 };
 // Removes the project's containers (and the network when nothing is left); data
 // folders only with purge_data. Needs no configuration beyond names.

@@ -40,6 +40,7 @@ struct PlanBuilder {
     std::map<std::string, int> action_of;          // graph key -> action id
     std::map<std::string, std::string> rebuilt;    // containers whose image this plan builds -> why
     std::set<std::string> planned_leftovers;       // names that are not to be removed as orphans
+    std::vector<int> seed_removals;                // removals of seed helpers an interrupted apply left
     bool services = false;                         // PlanOptions::services
     // The action of a graph node, with `extra` dependencies besides the graph's.
     int add(Action a, const std::vector<int>& extra = {});
@@ -69,6 +70,10 @@ void decide_network(const DesiredState& d, const ObservedIndex& o, const Address
 void decide_image(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b);
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b);
+// The seed helpers (<project>-dockerops-seed-*) an interrupted apply left:
+// removed first, and every create and replace (which may seed, under the
+// same names) waits for their removal.
+void decide_seed_leftovers(const DesiredState& d, const ObservedIndex& o, PlanBuilder& b);
 // The project's containers that nothing desired stands for: removed (ad-hoc ones kept, with a warning).
 void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& b);
 

@@ -40,6 +40,7 @@ struct FakeState {
     int attached_exit = 0;                  // what an attached run exits with
     std::map<std::string, std::map<std::string, std::string>> registry;   // what a pull can fetch: ref -> labels
     std::map<std::string, int> job_exit;    // container name -> the exit code wait_exit sees
+    std::map<std::string, bool> image_healthcheck;   // what observe says of images by name (HEALTHCHECK or not)
     bool seed_fails = false;                // seed_from_image stops after its first file, with an error
     std::set<std::string> recovers;         // container names: an unhealthy one waited for becomes healthy
 
@@ -145,6 +146,7 @@ public:
         for (auto& [id, i] : s_->images)
             if (seen(i))
                 for (const auto& t : i.tags) o.image_ids_by_tag[t] = id;
+        o.image_healthcheck = s_->image_healthcheck;
         for (auto& [_, n] : s_->networks) {
             if (network_is_ours(n, project)) o.networks.push_back(n);
             else if (!n.subnet.empty()) o.other_networks.push_back(n);

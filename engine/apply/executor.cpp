@@ -78,11 +78,7 @@ public:
                 result_.produced = *r;
                 return ok_status();
             }
-            case ActionKind::CreateNetwork: {
-                auto r = p_.create_network(*a.network);
-                if (!r) return r.error();
-                return ok_status();
-            }
+            case ActionKind::CreateNetwork: return create_network(*a.network);
             case ActionKind::Create: return create(a);
             case ActionKind::Replace: return replace(a);
             case ActionKind::Update: {
@@ -161,6 +157,25 @@ private:
             if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};
         }
         return ok_status();
+    }
+
+    // A run killed while its network create was in flight leaves the engine
+    // finishing it, or undoing it, after that run ended: a network of this
+    // name with this project's owner token is that one; a subnet still held
+    // by an undone create ("Pool overlaps", and no network has it) is freed
+    // within moments, so the same create is sent again for up to 5 s.
+    Status create_network(const NetworkSpec& n) {
+        auto owner = n.labels.find(labels::kOwner);
+        for (int attempt = 0;; ++attempt) {
+            auto r = p_.create_network(n);
+            if (r) return ok_status();
+            auto there = p_.find_network(n.name);
+            if (there && *there && owner != n.labels.end() && (*there)->label(labels::kOwner) == owner->second)
+                return ok_status();
+            const bool pool_held = r.error().message.find("Pool overlaps") != std::string::npos;
+            if (!pool_held || attempt >= 10) return r.error();
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
     }
 
     // A persistent folder (<data_dir>/<container>_<instance>/data, opt, log).

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <ctime>
@@ -143,12 +144,19 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
         {kStart, start_time_of("self")}};
     const auto until = std::chrono::steady_clock::now() + timeout;
     bool told = false;
+    std::optional<std::string> dead_since;   // the run whose lock was taken over, since when
     while (true) {
         auto made = p.create_lock(name, labels);
         if (made) {
-            std::lock_guard<std::mutex> l(g_held_mutex);
-            g_held.insert(*made);
-            return ProjectLock(&p, *made);
+            {
+                std::lock_guard<std::mutex> l(g_held_mutex);
+                g_held.insert(*made);
+            }
+            ProjectLock lock(&p, *made);
+            // What the dead run left in flight settles before anything is observed.
+            if (dead_since)
+                if (auto s = p.settle(project, *dead_since); !s) return s.error();
+            return lock;
         }
         // Whether the lock is held is decided by the lock being there: the
         // engine refuses a second one with 409 (same name), or, for a lock
@@ -165,6 +173,7 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
             LockHolder h = holder_of(**held);
             if (p.remove_lock((**held).id)) {
                 if (took_over) took_over(h);
+                dead_since = h.since;
                 continue;
             }
         }

@@ -81,6 +81,15 @@ public:
     // The lock of that name, whoever made it; nullopt when there is none.
     virtual Result<std::optional<LockObject>> find_lock(const std::string& name);
     virtual Status remove_lock(const std::string& id);
+    // After the lock of a run that died was taken over: what that run had in
+    // flight may still be under way on the engine (a stop whose container is
+    // still "running"). Waits, bounded, until the project's containers that
+    // were told to stop since `since` (ISO 8601 UTC) have stopped, so that the
+    // next observe sees the engine at rest. Nothing by default.
+    virtual Status settle(const std::string& project, const std::string& since) {
+        (void)project, (void)since;
+        return ok_status();
+    }
     // The kinds of objects this provider makes and observes on its engine.
     virtual ObjectKinds kinds() const = 0;
     // The project's containers, images and networks, in a fixed number of calls.

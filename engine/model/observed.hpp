@@ -108,6 +108,10 @@ struct ObservedState {
     // tag -> id: the images a project takes as they are (`image = "redis:7"`)
     // are found here.
     std::map<std::string, std::string> image_ids_by_tag;
+    // For the images inspected by name (scope.image_refs): whether the image
+    // declares a health check (a HEALTHCHECK that is not NONE), by the name
+    // the plan gave. Absent: not known (not on the engine, or not inspected).
+    std::map<std::string, bool> image_healthcheck;
 };
 
 // Sorts what an engine listed into the project's own containers and the

@@ -45,6 +45,7 @@ public:
     Status start_container(const std::string& id) override;
     Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
     Status unpause_container(const std::string& id) override;
+    Status settle(const std::string& project, const std::string& since) override;
     Status remove_container(const std::string& id, bool force) override;
     Status rename_container(const std::string& id, const std::string& new_name) override;
     Status wait_ready(const std::string& id, std::chrono::milliseconds deadline,

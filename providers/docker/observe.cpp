@@ -225,7 +225,14 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
             if (!doc) return doc.error();
             // The name as the plan wrote it leads to this image too (a
             // reference by digest is in no image's tags).
-            if (by_name) s.image_ids_by_tag[ref] = str(*doc, "Id");
+            if (by_name) {
+                s.image_ids_by_tag[ref] = str(*doc, "Id");
+                simdjson::dom::array test;
+                std::string_view first;
+                bool has = (*doc)["Config"]["Healthcheck"]["Test"].get_array().get(test) == simdjson::SUCCESS && test.size() > 0;
+                if (has && test.at(0).get_string().get(first) == simdjson::SUCCESS && first == "NONE") has = false;
+                s.image_healthcheck[ref] = has;
+            }
             take_image(*doc, true);
             return ok_status();
         };

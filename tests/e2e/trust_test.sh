@@ -284,10 +284,9 @@ seed_kill)
   seed=${KILL_SEED:-$RANDOM}
   RANDOM=$seed
   echo "seed_kill: random seed $seed (KILL_SEED=$seed reproduces the kill points)"
-  mkdir -p "$DIR/containers/app"
+  write_app_one 'persistent_data = true'
   printf 'FROM dockerops/busybox:latest\nRUN mkdir -p /data && for i in $(seq 1 2000); do echo "file $i" > /data/f$i; done\nCMD ["sleep", "3600"]\n' \
     >"$DIR/containers/app/Dockerfile"
-  write_app_one 'persistent_data = true'
   dops build all >/dev/null 2>&1 || fail "build"
   want=$(docker run --rm "$PROJECT/app" sh -c 'cd /data && cat f* | sha256sum')
   check_full() {

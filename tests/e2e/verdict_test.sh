@@ -9,6 +9,8 @@ BIN=$1 CASE=$2
 . "$(dirname "$0")/lib.sh"
 
 insp() { docker inspect -f "$1" "$PROJECT-$2"; }
+# dockerops.toml: the project and its one container "box", then what stdin says.
+toml() { { printf '[project]\nname = "%s"\n[containers.box]\n' "$PROJECT"; cat; } >"$DIR/dockerops.toml"; }
 box() {
   mkdir -p "$DIR/containers/box"
   printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/containers/box/Dockerfile"
@@ -27,10 +29,7 @@ case "$CASE" in
 unhealthy)
   # Healthy while /tmp/ok exists; made unhealthy by hand after apply.
   box
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.box]
+  toml <<TOML
 
 [[instances]]
 container = "box"
@@ -66,10 +65,7 @@ dependency_not_ready)
   # A "healthy" dependency that never becomes healthy: no apply, first or
   # second, creates what depends on it, and each says so with exit 1.
   box
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.box]
+  toml <<TOML
 
 [[instances]]
 container = "box"
@@ -96,10 +92,7 @@ TOML
 
 stopped_paused)
   box
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.box]
+  toml <<TOML
 [[instances]]
 container = "box"
 name = "one"
@@ -124,10 +117,7 @@ TOML
 crash_loop)
   # Exits 3 at once under a restart policy: reported within 10 s with its exit code and output.
   box
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.box]
+  toml <<TOML
 [[instances]]
 container = "box"
 name = "loop"
@@ -152,10 +142,7 @@ TOML
 swap_conflict)
   box
   write() {
-    cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.box]
+    toml <<TOML
 [[instances]]
 container = "box"
 name = "app"
@@ -239,10 +226,7 @@ lifecycle)
   # start, stop (in reverse) and restart follow depends_on, not the alphabet;
   # a job's start succeeds when it exits 0.
   box
-  cat >"$DIR/dockerops.toml" <<TOML
-[project]
-name = "$PROJECT"
-[containers.box]
+  toml <<TOML
 
 [[instances]]
 container = "box"

@@ -111,3 +111,20 @@ TEST_CASE("pulled image: dockerops build skips it, and naming it is an error") {
     REQUIRE_FALSE(named);
     CHECK(named.error().text() == "project shop: container 'cache' is taken as the image redis:7: nothing to build");
 }
+
+TEST_CASE("pulled image: depends_on healthy on it needs its image to declare a health check, judged from the image") {
+    Scenario s(with_pull("") + "\n[containers.app]\n[[instances]]\ncontainer = \"app\"\nname = \"one\"\n"
+                               "depends_on = { \"cache.one\" = \"healthy\" }\n");
+    s.dir.write("containers/app/Dockerfile", "FROM dockerops/busybox:latest\n");
+    s.state->add_image("redis:7", {});
+    // Not known (the engine said nothing of it): judged by the next plan.
+    CHECK(s.plan());
+    s.state->image_healthcheck["redis:7"] = false;
+    auto p = s.plan();
+    REQUIRE_FALSE(p);
+    CHECK(p.error().text() == "project shop: app.one: depends_on cache.one \"healthy\", but cache.one has no health check: its "
+                              "image redis:7 declares none, and it has no healthcheck key (add one, or depend on it being "
+                              "\"started\")");
+    s.state->image_healthcheck["redis:7"] = true;
+    CHECK(s.plan());
+}

@@ -30,3 +30,28 @@ TEST_CASE("swap names: a foreign container holding -dockerops-old or -new is a c
                                              "create (id foreign12345)");
     }
 }
+
+TEST_CASE("seed leftovers: a helper an interrupted seed left is removed first, and creates wait for it") {
+    Scenario s;
+    s.apply();
+    {
+        std::lock_guard<std::mutex> l(s.state->m);
+        // As the provider makes it: the project's label and the owner token of its image.
+        const std::string image = s.state->containers.begin()->second.image_id;
+        ObservedContainer helper;
+        helper.id = "seedhelper0001";
+        helper.name = "shop-dockerops-seed-0123456789ab";
+        helper.state = "created";
+        helper.image_id = image;
+        helper.labels = {{"io.dockerops.project", "shop"}, {"io.dockerops.owner", container_owner_token("shop", image)}};
+        s.state->containers[helper.id] = helper;
+    }
+    s.config(replace_all(dockerops::test::kShop, "http://api.example", "http://api2.example"));
+    auto p = s.plan();
+    REQUIRE(p);
+    REQUIRE(p->actions.size() == 2);
+    CHECK(p->actions[0].kind == ActionKind::Remove);
+    CHECK(p->actions[0].cause == "left over from an interrupted seed");
+    CHECK(p->actions[1].object == "web.one");
+    CHECK(p->actions[1].depends_on == std::vector<int>{1});
+}
