@@ -4,13 +4,19 @@
 // remove costs it some 25 ms, against some 350 ms for a bridge network (its
 // bridge and iptables rules). The container needs an image: dockerops/lock:1,
 // imported once per engine from an empty archive (no layer content, no
-// registry), shared by every project and never removed by dockerops.
+// registry), shared by every project and never removed by dockerops. And what
+// follows a lock taken over from a dead run: settle().
 #include "providers/docker/docker.hpp"
 #include "providers/docker/json_read.hpp"
 
 #include "util/json_writer.hpp"
 
 #include <simdjson.h>
+
+#include <ctime>
+#include <map>
+#include <sstream>
+#include <thread>
 
 namespace dockerops::docker {
 
@@ -83,6 +89,51 @@ Status DockerEngine::remove_lock(const std::string& id) {
     auto r = call("DELETE", "/containers/" + url_encode(id) + "?force=1");
     if (!r) return r.error();
     if (!is_2xx(r->status)) return engine_error(*r, "lock " + id, "remove");
+    return ok_status();
+}
+
+Status DockerEngine::settle(const std::string& project, const std::string& since) {
+    // The engine's events since then, of the project's containers: one told
+    // to stop ("kill" sent) and not dead since is still stopping; wait for
+    // it. A request the dead run sent last may reach the engine only now, so
+    // the events are read again until two reads half a second apart agree
+    // (five seconds at most).
+    std::tm tm{};
+    if (!strptime(since.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return ok_status();
+    const std::time_t from = timegm(&tm) - 1;   // the lock's time is rounded to the second
+    const std::string filters = url_encode("{\"type\":[\"container\"],\"label\":[\"" + std::string(labels::kProject) + "=" +
+                                           project + "\"]}");
+    std::size_t seen = static_cast<std::size_t>(-1);
+    for (int round = 0; round < 10; ++round) {
+        const std::string path = "/events?since=" + std::to_string(from) + "&until=" + std::to_string(std::time(nullptr) + 1) +
+                                 "&filters=" + filters;
+        auto r = call("GET", path, {}, std::chrono::milliseconds(30'000));
+        if (!r) return r.error();
+        if (!is_2xx(r->status)) return engine_error(*r, "project " + project, "read the engine's events");
+        std::map<std::string, std::string> last;   // container id -> its last event
+        std::size_t count = 0;
+        simdjson::dom::parser parser;
+        std::istringstream lines(r->body);
+        for (std::string line; std::getline(lines, line);) {
+            simdjson::padded_string body(line);
+            element ev;
+            if (line.empty() || parser.parse(body).get(ev) != simdjson::SUCCESS) continue;
+            const std::string action = str(ev, "Action"), id = str(ev["Actor"], "ID");
+            if (!id.empty()) last[id] = action.substr(0, action.find(':')), ++count;
+        }
+        for (const auto& [id, action] : last) {
+            if (action != "kill") continue;
+            auto c = inspect_container(id);
+            if (!c || c->state != "running") continue;
+            // The engine's own grace (StopTimeout, else 10 s) bounds it; a minute at most.
+            auto stopped = call("POST", "/containers/" + url_encode(id) + "/wait?condition=not-running", {},
+                                std::chrono::milliseconds(60'000));
+            if (!stopped) return stopped.error();
+        }
+        if (count == seen) break;
+        seen = count;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
     return ok_status();
 }
 
