@@ -80,7 +80,9 @@ TOML
   docker exec "$PROJECT-cache-one" sh -c 'kill -9 $(pidof sleep)' || fail "kill"
   for _ in $(seq 1 20); do [ "$(insp '{{.RestartCount}}' cache-one)" -ge 1 ] && break; sleep 0.5; done
   [ "$(insp '{{.RestartCount}}' cache-one)" -ge 1 ] || fail "the killed process was not restarted"
-  for _ in $(seq 1 20); do [ "$(insp '{{.State.Status}}' cache-one)" = running ] && break; sleep 0.5; done
+  # Restarted, it is not ready until its health check passes again (readiness
+  # is state: the plan says "wait" meanwhile); healthy again, the plan is empty.
+  for _ in $(seq 1 60); do [ "$(insp '{{.State.Status}} {{.State.Health.Status}}' cache-one)" = "running healthy" ] && break; sleep 0.5; done
   out=$(dops plan) && [ "$out" = "No changes." ] || fail "plan after the restart: $out"
   # A change of a limit is one replace naming it with its values.
   sed -i 's/^memory = "64m"$/memory = "96m"/' "$DIR/dockerops.toml"
