@@ -353,21 +353,29 @@ std::string ExecReport::summary(const Plan& plan) const {
            std::to_string(not_started) + " not started.\n" + lines;
 }
 
+namespace {
+
+// One row per action, each not started yet. False, with the reason in every
+// row, for a plan whose dependencies cannot be ordered (a cycle, or one on an
+// action it does not have): it would wait forever, so nothing of it is done.
+bool open_report(const Plan& plan, const ExecOptions& options, ExecReport& report) {
+    report.results.resize(plan.actions.size());
+    for (std::size_t i = 0; i < plan.actions.size(); ++i) report.results[i].id = plan.actions[i].id;
+    auto s = check_plan_structure(plan);
+    if (s) return true;
+    for (auto& r : report.results) r.message = s.error().message;
+    if (options.log) options.log("plan refused: " + s.error().message);
+    return false;
+}
+
+}  // namespace
+
 ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecOptions& options) {
     const std::size_t n = plan.actions.size();
     ExecReport report;
-    report.results.resize(n);
+    if (!open_report(plan, options, report)) return report;
     std::map<int, std::size_t> index;
-    for (std::size_t i = 0; i < n; ++i) {
-        index[plan.actions[i].id] = i;
-        report.results[i].id = plan.actions[i].id;
-    }
-    // A plan with a cycle or a dangling dependency would wait forever: nothing of it is carried out.
-    if (auto s = check_plan_structure(plan); !s) {
-        for (auto& r : report.results) r.message = s.error().message;
-        if (options.log) options.log("plan refused: " + s.error().message);
-        return report;
-    }
+    for (std::size_t i = 0; i < n; ++i) index[plan.actions[i].id] = i;
     enum class St { Waiting, Running, Finished };
     std::vector<St> state(n, St::Waiting);
     std::mutex m;

@@ -147,8 +147,7 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
             d.warnings.push_back("container '" + name + "': EXPOSE " + u + " is not understood and is not published");
         if (digests == ContextDigests::Read) img.digests = context_digests(c.path);
         img.context_hash = context_hash(img.digests, c.build_args);
-        // A built-in image is shared by every project: labelled as the tool's, no project's.
-        const std::string owner = is_builtin_container(name) ? "dockerops" : p.name;
+        const std::string owner = is_builtin_container(name) ? "dockerops" : p.name;   // a built-in is shared: the tool's
         img.build = BuildSpec{c.path.string(), img.tag, args,
                               {{labels::kImageProject, owner}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},
                               false};

@@ -160,14 +160,7 @@ Result<ImageConfig> DockerEngine::inspect_image(const std::string& ref) {
         object ports;
         if (cfg["ExposedPorts"].get_object().get(ports) == simdjson::SUCCESS)
             for (auto [k, _] : ports) c.exposed.push_back(parse_port_key(k));
-        simdjson::dom::array test;
-        if (cfg["Healthcheck"]["Test"].get_array().get(test) == simdjson::SUCCESS) {
-            std::string_view first;
-            for (auto t : test) {
-                if (t.get_string().get(first) == simdjson::SUCCESS) break;
-            }
-            c.has_healthcheck = test.size() > 0 && first != "NONE";
-        }
+        c.has_healthcheck = declares_healthcheck(cfg);
         for (const char* k : {"Cmd", "Entrypoint"}) {
             simdjson::dom::array a;
             if (cfg[k].get_array().get(a) == simdjson::SUCCESS)

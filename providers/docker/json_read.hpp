@@ -92,6 +92,14 @@ inline std::vector<ObservedMount> mounts_of(element c) {
     return out;
 }
 
+// Whether an image's Config declares a health check (a Healthcheck.Test that is not ["NONE"]).
+inline bool declares_healthcheck(element config) {
+    simdjson::dom::array test;
+    if (config["Healthcheck"]["Test"].get_array().get(test) != simdjson::SUCCESS || test.size() == 0) return false;
+    std::string_view first;
+    return test.at(0).get_string().get(first) != simdjson::SUCCESS || first != "NONE";
+}
+
 // The output of a container's last health check (an inspect's State.Health.Log), trimmed.
 inline std::string last_health_output(element doc) {
     std::string why;

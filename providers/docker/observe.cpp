@@ -227,11 +227,8 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
             // reference by digest is in no image's tags).
             if (by_name) {
                 s.image_ids_by_tag[ref] = str(*doc, "Id");
-                simdjson::dom::array test;
-                std::string_view first;
-                bool has = (*doc)["Config"]["Healthcheck"]["Test"].get_array().get(test) == simdjson::SUCCESS && test.size() > 0;
-                if (has && test.at(0).get_string().get(first) == simdjson::SUCCESS && first == "NONE") has = false;
-                s.image_healthcheck[ref] = has;
+                element config;
+                s.image_healthcheck[ref] = (*doc)["Config"].get(config) == simdjson::SUCCESS && declares_healthcheck(config);
             }
             take_image(*doc, true);
             return ok_status();
