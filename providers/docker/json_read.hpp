@@ -100,12 +100,18 @@ inline bool declares_healthcheck(element config) {
     return test.at(0).get_string().get(first) != simdjson::SUCCESS || first != "NONE";
 }
 
-// The output of a container's last health check (an inspect's State.Health.Log), trimmed.
+// The output of a container's last health check (an inspect's State.Health.Log),
+// trimmed: the last failure that ran to its end, when a later check only timed out
+// (exit code -1, "Health check exceeded timeout"), which says nothing of why.
 inline std::string last_health_output(element doc) {
-    std::string why;
+    std::string why, last;
     simdjson::dom::array log;
     if (doc["State"]["Health"]["Log"].get_array().get(log) == simdjson::SUCCESS)
-        for (auto entry : log) why = str(entry, "Output");
+        for (auto entry : log) {
+            last = str(entry, "Output");
+            if (num(entry, "ExitCode") > 0) why = last;
+        }
+    if (why.empty()) why = last;
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
     return why;
 }

@@ -208,7 +208,7 @@ volumes_rmi)
   docker volume rm "$PROJECT-foreign" >/dev/null
   ;;
 kill_loop)
-  # 20 instances (one with persistent data); 20 rounds, each SIGKILLing a
+  # 12 instances (one with persistent data); 20 rounds, each SIGKILLing a
   # command at a random point: an apply that replaces a third of them, every
   # 5th round after a change of the image (a rebuild), every 4th with a new
   # instance whose persistent folder is seeded from the image, every 6th a
@@ -219,18 +219,18 @@ kill_loop)
   echo "kill_loop: random seed $seed (KILL_SEED=$seed reproduces the kill points)"
   mkdir -p "$DIR/containers/app"
   write_image() {
-    printf 'FROM dockerops/busybox:latest\nRUN mkdir -p /data/seeded && for i in $(seq 1 200); do echo "file $i" > /data/seeded/f$i; done\nLABEL rev="%s"\nCMD ["sleep", "3600"]\n' \
+    printf 'FROM dockerops/busybox:latest\nRUN mkdir -p /data/seeded && for i in $(seq 1 100); do echo "file $i" > /data/seeded/f$i; done\nLABEL rev="%s"\nCMD ["sleep", "3600"]\n' \
       "$1" >"$DIR/containers/app/Dockerfile"
   }
   write_image 0
   declare -A val
-  n=20
+  n=12
   for i in $(seq 1 40); do val[$i]=0; done
   write_many() {
     { printf '[project]\nname = "%s"\n[containers.app]\n' "$PROJECT"
       for i in $(seq 1 "$n"); do
         printf '[[instances]]\ncontainer = "app"\nname = "n%02d"\nenv = { ROUND = "%s" }\n' "$i" "${val[$i]}"
-        if [ "$i" = 1 ] || [ "$i" -gt 20 ]; then printf 'persistent_data = true\n'; fi
+        if [ "$i" = 1 ] || [ "$i" -gt 12 ]; then printf 'persistent_data = true\n'; fi
       done; } >"$DIR/dockerops.toml"
   }
   sums() { find "$DIR/data" -type f -print0 | sort -z | xargs -0 -r sha256sum; }
@@ -264,13 +264,13 @@ kill_loop)
       grep -q "^/$PROJECT-app-n$(printf %02d "$i") running .*ROUND=${val[$i]} " <<<"$got" ||
         fail "round $round: app.n$i does not run ROUND=${val[$i]}: $(grep "app-n$(printf %02d "$i") " <<<"$got")"
     done
-    # No persistent file changed or went missing; a folder seeded this round holds all 200 files.
+    # No persistent file changed or went missing; a folder seeded this round holds all 100 files.
     after=$(sums)
     missing=$(comm -23 <(sort <<<"$before") <(sort <<<"$after"))
     [ -z "$missing" ] || fail "round $round ($killed killed after $delay s): persistent files changed or lost: $missing"
-    for i in $(seq 21 "$n"); do
+    for i in $(seq 13 "$n"); do
       got_files=$(find "$DIR/data/app_n$i/data/seeded" -type f | wc -l)
-      [ "$got_files" = 200 ] || fail "round $round ($killed killed after $delay s): app.n$i was seeded with $got_files of 200 files"
+      [ "$got_files" = 100 ] || fail "round $round ($killed killed after $delay s): app.n$i was seeded with $got_files of 100 files"
     done
     [ -z "$(find "$DIR/data" -name '*.dockerops-seeding')" ] || fail "round $round: an unfinished seed was left after the re-apply"
   done
@@ -306,7 +306,7 @@ seed_kill)
     out=$(dops plan --detailed-exitcode 2>&1) && fail "n=$n: the plan calls an unfinished seed done: $out"
     dops apply --yes --lock-timeout 5 >"$DIR/apply.log" 2>&1 || fail "n=$n: re-apply: $(cat "$DIR/apply.log")"
     check_full "n=$n"
-    dops destroy --yes --purge-data >/dev/null 2>&1 || fail "n=$n: destroy"
+    dops destroy app.one --yes --purge-data >/dev/null 2>&1 || fail "n=$n: destroy"
   done
   for round in $(seq 1 10); do
     "$BIN" apply -f "$DIR" --yes >"$DIR/killed.log" 2>&1 &
@@ -318,7 +318,7 @@ seed_kill)
     dops apply --yes --lock-timeout 5 >"$DIR/apply.log" 2>&1 || fail "kill after $delay s: re-apply: $(cat "$DIR/apply.log")"
     check_full "kill after $delay s"
     out=$(dops plan --detailed-exitcode 2>&1) || fail "kill after $delay s: not converged: $out"
-    dops destroy --yes --purge-data >/dev/null 2>&1 || fail "destroy"
+    dops destroy app.one --yes --purge-data >/dev/null 2>&1 || fail "destroy"
   done
   # The helper container is the project's: destroy --rmi leaves nothing.
   dops apply --yes >/dev/null 2>&1 || fail "apply"
