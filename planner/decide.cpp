@@ -260,7 +260,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     CanonicalSpec canon;
     ContainerSpec spec = placed_spec(d, di, addr, b.services, canon);
     if (!record_conflicts(di, spec, o, b.plan)) return;
-    if (!b.services && (spec.replicas != 1 || !spec.placement.empty()))
+    if (!b.services && (spec.replicas != 1 || !spec.node.empty()))
         b.plan.warnings.push_back(di.id + ": " + (spec.replicas != 1 ? "replicas = " + std::to_string(spec.replicas) : std::string("node")) +
                                   " is for target \"swarm\"; target docker runs one container");
     const ObservedContainer* seen = o.current(spec.name);

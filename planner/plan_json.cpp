@@ -3,6 +3,7 @@
 // schemas/plan.schema.json.
 #include "engine/desired/context.hpp"
 #include "util/hash.hpp"
+#include "engine/model/keys.hpp"
 #include "engine/model/secrets.hpp"
 #include "engine/model/spec_hash.hpp"
 #include "planner/plan.hpp"
@@ -29,8 +30,6 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.key("name").value(s.name).key("image").value(s.image).key("hostname").value(s.hostname);
     w.key("command");
     if (s.command) w.strings(*s.command); else w.null();
-    w.key("entrypoint");
-    if (s.entrypoint) w.strings(*s.entrypoint); else w.null();
     w.key("env").begin_object();
     for (const auto& [k, v] : s.env) {
         bool secret = std::find(secrets.begin(), secrets.end(), k) != secrets.end();
@@ -41,7 +40,6 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     for (const auto& [k, _] : s.secret_files) w.key(k).value(digest_of(s, "secret_file." + k));
     w.end_object();
     w.key("secrets_dir").value(s.secrets_dir);
-    w.key("labels").object(s.labels);
     w.key("ports").begin_array();
     for (const auto& p : s.ports)
         w.begin_object().key("port").value(p.port).key("protocol").value(p.protocol).key("publish").value(p.publish)
@@ -55,29 +53,11 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
-    w.key("init").value(s.init).key("restart_policy").value(s.restart_policy);
-    w.key("tty").value(s.tty).key("open_stdin").value(s.open_stdin).key("working_dir").value(s.working_dir);
-    w.key("health");
-    if (s.health)
-        w.begin_object().key("test").strings(s.health->test).key("interval_ns").value(static_cast<std::int64_t>(s.health->interval_ns))
-            .key("timeout_ns").value(static_cast<std::int64_t>(s.health->timeout_ns))
-            .key("start_period_ns").value(static_cast<std::int64_t>(s.health->start_period_ns))
-            .key("retries").value(s.health->retries).end_object();
-    else w.null();
-    w.key("memory").value(static_cast<std::int64_t>(s.memory)).key("nano_cpus").value(static_cast<std::int64_t>(s.nano_cpus));
-    w.key("pids_limit").value(static_cast<std::int64_t>(s.pids_limit));
-    w.key("ulimits").begin_array();
-    for (const auto& u : s.ulimits)
-        w.begin_object().key("name").value(u.name).key("soft").value(static_cast<std::int64_t>(u.soft))
-            .key("hard").value(static_cast<std::int64_t>(u.hard)).end_object();
-    w.end_array();
-    w.key("extra_hosts").strings(s.extra_hosts).key("dns").strings(s.dns);
-    w.key("user").value(s.user).key("stop_signal").value(s.stop_signal);
-    w.key("stop_timeout");
-    if (s.stop_timeout) w.value(static_cast<std::int64_t>(*s.stop_timeout)); else w.null();
-    w.key("cap_add").strings(s.cap_add).key("cap_drop").strings(s.cap_drop);
-    w.key("tmpfs").object(s.tmpfs).key("read_only").value(s.read_only);
-    w.key("replicas").value(static_cast<std::int64_t>(s.replicas)).key("placement").value(s.placement);
+    w.key("init").value(s.init).key("tty").value(s.tty).key("open_stdin").value(s.open_stdin);
+    for (const auto& row : key_table()) {
+        w.key(row.json);
+        row.write(w, s);
+    }
     w.end_object();
 }
 
@@ -119,11 +99,9 @@ ContainerSpec read_spec(Node e) {
     s.image = str(e["image"]);
     s.hostname = str(e["hostname"]);
     s.command = opt_strings(e["command"]);
-    s.entrypoint = opt_strings(e["entrypoint"]);
     s.env = smap(e["env"]);
     s.secret_files = smap(e["secret_files"]);
     s.secrets_dir = str(e["secrets_dir"]);
-    s.labels = smap(e["labels"]);
     simdjson::dom::array a;
     if (e["ports"].get_array().get(a) == simdjson::SUCCESS)
         for (auto p : a) {
@@ -144,43 +122,12 @@ ContainerSpec read_spec(Node e) {
     s.aliases = strings(e["aliases"]);
     s.links = strings(e["links"]);
     s.init = boolean(e["init"]);
-    s.restart_policy = str(e["restart_policy"]);
     s.tty = boolean(e["tty"]);
     s.open_stdin = boolean(e["open_stdin"]);
-    s.working_dir = str(e["working_dir"]);
-    auto int_of = [](Node n) {
-        int64_t v = 0;
-        (void)!n.get_int64().get(v);
-        return static_cast<long long>(v);
-    };
-    if (!e["health"].is_null() && e["health"].error() == simdjson::SUCCESS) {
-        HealthSpec h;
-        h.test = strings(e["health"]["test"]);
-        h.interval_ns = int_of(e["health"]["interval_ns"]);
-        h.timeout_ns = int_of(e["health"]["timeout_ns"]);
-        h.start_period_ns = int_of(e["health"]["start_period_ns"]);
-        h.retries = static_cast<int>(int_of(e["health"]["retries"]));
-        s.health = h;
+    for (const auto& row : key_table()) {
+        element v;
+        if (e[row.json].get(v) == simdjson::SUCCESS) row.read(v, s);
     }
-    s.memory = int_of(e["memory"]);
-    s.nano_cpus = int_of(e["nano_cpus"]);
-    s.pids_limit = int_of(e["pids_limit"]);
-    if (e["ulimits"].get_array().get(a) == simdjson::SUCCESS)
-        for (auto u : a) {
-            Node n(element{u});
-            s.ulimits.push_back({str(n["name"]), int_of(n["soft"]), int_of(n["hard"])});
-        }
-    s.extra_hosts = strings(e["extra_hosts"]);
-    s.dns = strings(e["dns"]);
-    s.user = str(e["user"]);
-    s.stop_signal = str(e["stop_signal"]);
-    if (e["stop_timeout"].error() == simdjson::SUCCESS && !e["stop_timeout"].is_null()) s.stop_timeout = int_of(e["stop_timeout"]);
-    s.cap_add = strings(e["cap_add"]);
-    s.cap_drop = strings(e["cap_drop"]);
-    s.tmpfs = smap(e["tmpfs"]);
-    s.read_only = boolean(e["read_only"]);
-    if (e["replicas"].error() == simdjson::SUCCESS) s.replicas = static_cast<int>(int_of(e["replicas"]));
-    s.placement = str(e["placement"]);
     return s;
 }
 

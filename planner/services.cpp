@@ -2,6 +2,8 @@
 // time, each line naming the instance and the key (docs/swarm.md lists them).
 #include "planner/planning.hpp"
 
+#include "engine/model/keys.hpp"
+
 namespace dockerops {
 
 std::vector<std::string> unmappable_to_services(const DesiredState& d) {
@@ -18,7 +20,7 @@ std::vector<std::string> unmappable_to_services(const DesiredState& d) {
         if (di.job)
             out.push_back(di.id + ": depends_on \"completed\" makes it a job that runs to its end; services run until removed");
         for (const auto& m : s.mounts) {
-            if (!m.bind || m.file || !s.placement.empty()) continue;
+            if (!m.bind || m.file || !s.node.empty()) continue;
             out.push_back(di.id + ": the host folder " + m.source + " (at " + m.target + ") is on one machine: pin the instance "
                           "with node = \"NAME\" (or node = \"label:KEY=VALUE\"), or use a named volume");
         }
@@ -26,6 +28,10 @@ std::vector<std::string> unmappable_to_services(const DesiredState& d) {
             if (!p.host_ip.empty() && p.host_ip != "0.0.0.0")
                 out.push_back(di.id + ": ports publishes on " + p.host_ip + ":" + std::to_string(p.host_port) +
                               "; a service publishes on every address of a node (drop the address)");
+        for (const auto& row : key_table())
+            if (!row.services && row.is_set(s))
+                out.push_back(di.id + ": " + std::string(row.name) + " is not carried by a Swarm service (the engine's service spec has no such "
+                              "field): leave it out on target swarm");
         if (s.tty || s.open_stdin)
             out.push_back(di.id + ": a terminal (tty, stdin) is for target docker");
     }

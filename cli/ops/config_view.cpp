@@ -12,41 +12,15 @@ namespace dockerops::ops {
 
 namespace {
 
+// The keys set, as the plan's JSON form writes them (names and units: memory
+// in bytes, nano_cpus, stop_grace_period in seconds, health in nanoseconds).
 void write_runtime(JsonWriter& w, const RuntimeOptions& r) {
-    auto opt_str = [&](const char* k, const std::optional<std::string>& v) { if (v) w.key(k).value(*v); };
-    auto opt_num = [&](const char* k, const std::optional<long long>& v) { if (v) w.key(k).value(static_cast<std::int64_t>(*v)); };
-    auto opt_list = [&](const char* k, const std::optional<std::vector<std::string>>& v) { if (v) w.key(k).strings(*v); };
-    opt_str("restart", r.restart);
-    opt_num("memory_bytes", r.memory);
-    if (r.nano_cpus) w.key("cpus").value(static_cast<double>(*r.nano_cpus) / 1e9);
-    opt_num("pids_limit", r.pids_limit);
-    if (r.ulimits) {
-        w.key("ulimits").begin_object();
-        for (const auto& u : *r.ulimits)
-            w.key(u.name).begin_object().key("soft").value(static_cast<std::int64_t>(u.soft))
-                .key("hard").value(static_cast<std::int64_t>(u.hard)).end_object();
-        w.end_object();
-    }
-    opt_list("extra_hosts", r.extra_hosts);
-    opt_list("dns", r.dns);
-    if (r.labels) w.key("labels").object(*r.labels);
-    opt_str("user", r.user);
-    opt_str("working_dir", r.working_dir);
-    opt_list("entrypoint", r.entrypoint);
-    opt_str("stop_signal", r.stop_signal);
-    opt_num("stop_grace_seconds", r.stop_grace_seconds);
-    opt_list("cap_add", r.cap_add);
-    opt_list("cap_drop", r.cap_drop);
-    if (r.tmpfs) w.key("tmpfs").object(*r.tmpfs);
-    if (r.read_only) w.key("read_only").value(*r.read_only);
-    opt_num("replicas", r.replicas);
-    opt_str("node", r.node);
-    if (r.healthcheck) {
-        const auto& h = *r.healthcheck;
-        w.key("healthcheck").begin_object().key("test").strings(h.test);
-        w.key("interval_ns").value(static_cast<std::int64_t>(h.interval_ns)).key("timeout_ns").value(static_cast<std::int64_t>(h.timeout_ns));
-        w.key("start_period_ns").value(static_cast<std::int64_t>(h.start_period_ns)).key("retries").value(h.retries).end_object();
-    }
+    for (const auto& row : key_table())
+        if (r.has(row)) {
+            w.key(row.json);
+            row.write(w, r.values);
+        }
+    if (r.ready_timeout_ms) w.key("ready_timeout_ms").value(static_cast<std::int64_t>(*r.ready_timeout_ms));
 }
 
 // Where a variable given from outside is found: the environment, then the host file.

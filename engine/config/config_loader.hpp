@@ -19,17 +19,19 @@ namespace fs = std::filesystem;
 
 inline const std::vector<std::string> kTopKeys{"project", "containers", "instances", "volumes"};
 inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet", "target", "registry"};
-// Keys of how an instance runs: on a container (the default) and on an instance.
-#define DOCKEROPS_RUNTIME_KEYS                                                                     \
-    "restart", "memory", "cpus", "pids_limit", "ulimits", "extra_hosts", "dns", "labels", "env_file", \
-        "user", "working_dir", "entrypoint", "stop_signal", "stop_grace_period", "cap_add", "cap_drop", "replicas", "node", \
-        "tmpfs", "read_only", "healthcheck", "ready_timeout"
-inline const std::vector<std::string> kContainerKeys{"path", "build_args", "ports", "image", "pull", "command",
-                                                     DOCKEROPS_RUNTIME_KEYS};
-inline const std::vector<std::string> kInstanceKeys{
-    "container", "name", "type", "group", "links", "env", "required_env", "secret_env",
-    "publish_ports", "linked", "persistent_data", "persistent_opt", "persistent_log",
-    "volumes", "hostname", "command", "sleep", "init", "ports", "secret_files", "depends_on", DOCKEROPS_RUNTIME_KEYS};
+// Keys of how an instance runs, on a container (the default) and on an
+// instance: the key table's rows (engine/model/keys) and the loader's own two.
+inline std::vector<std::string> with_runtime_keys(std::vector<std::string> keys) {
+    for (const auto& row : key_table()) keys.emplace_back(row.name);
+    for (auto k : kLoaderOnlyRuntimeKeys) keys.emplace_back(k);
+    return keys;
+}
+inline const std::vector<std::string> kContainerKeys =
+    with_runtime_keys({"path", "build_args", "ports", "image", "pull", "command"});
+inline const std::vector<std::string> kInstanceKeys = with_runtime_keys(
+    {"container", "name", "type", "group", "links", "env", "required_env", "secret_env", "publish_ports", "linked",
+     "persistent_data", "persistent_opt", "persistent_log", "volumes", "hostname", "command", "sleep", "init", "ports",
+     "secret_files", "depends_on"});
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -134,11 +136,14 @@ private:
     void inherit_runtime(Instance& inst, const RuntimeOptions& defaults);
     // runtime_keys.cpp
     void read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r);
-    void read_limits(const toml::table& t, const std::string& where, RuntimeOptions& r);
-    void read_process(const toml::table& t, const std::string& where, RuntimeOptions& r);
-    void read_network_keys(const toml::table& t, const std::string& where, RuntimeOptions& r);
+    std::optional<KeyValue> read_number_key(const KeyRow& row, const toml::node& n, const std::string& where);
+    std::optional<KeyValue> read_text_key(const KeyRow& row, const toml::table& t, const std::string& where);
+    std::optional<KeyValue> read_list_key(const KeyRow& row, const toml::table& t, const std::string& where);
+    std::optional<KeyValue> read_healthcheck(const toml::node& n, const std::string& where);
+    std::optional<KeyValue> read_ulimits(const toml::node& n, const std::string& where);
+    std::optional<KeyValue> read_extra_hosts(const toml::node& n, const std::string& where);
+    std::optional<KeyValue> read_labels(const toml::table& t, const std::string& key, const std::string& where);
     void read_env_files(const toml::table& t, const std::string& where, RuntimeOptions& r);
-    void read_healthcheck(const toml::node& n, const std::string& where, RuntimeOptions& r);
     std::optional<long long> read_duration(const toml::node& n, const std::string& what);
     std::optional<std::vector<std::string>> read_string_list(const toml::table& t, std::string_view key,
                                                              const std::string& where);

@@ -59,20 +59,19 @@ std::optional<long long> Loader::read_duration(const toml::node& n, const std::s
     return std::nullopt;
 }
 
-void Loader::read_healthcheck(const toml::node& n, const std::string& where, RuntimeOptions& r) {
+std::optional<KeyValue> Loader::read_healthcheck(const toml::node& n, const std::string& where) {
     auto* t = n.as_table();
     if (!t) {
         d_.error(pos(n), "'healthcheck' in " + where + " must be a table, not " + a_type(n),
                  "healthcheck = { test = [\"CMD\", \"...\"], interval = \"5s\" }");
-        return;
+        return std::nullopt;
     }
     const std::string hw = "the healthcheck of " + where;
     check_keys(*t, kHealthKeys, hw);
     HealthSpec h;
     if (get_bool(*t, "disable", hw).value_or(false)) {
         h.test = {"NONE"};
-        r.healthcheck = h;
-        return;
+        return h;
     }
     if (auto* test = t->get("test")) {
         if (auto s = test->as_string()) {
@@ -109,192 +108,221 @@ void Loader::read_healthcheck(const toml::node& n, const std::string& where, Run
         if (!i || i->get() < 0 || i->get() > 1000) d_.error(pos(*v), "retries in " + hw + " must be an integer from 0 to 1000");
         else h.retries = static_cast<int>(i->get());
     }
-    r.healthcheck = h;
+    return h;
 }
 
-void Loader::read_limits(const toml::table& t, const std::string& where, RuntimeOptions& r) {
-    if (auto* n = t.get("memory")) {
-        std::optional<long long> bytes;
-        if (auto i = n->as_integer()) bytes = i->get();
-        else if (auto s = n->as_string()) bytes = parse_bytes(s->get());
-        if (!bytes) d_.error(pos(*n), "memory in " + where + " must be a size such as \"512m\" or \"1g\"",
-                             "units: b, k, m, g (a bare integer is bytes)");
-        else if (*bytes < 6 * 1024 * 1024) d_.error(pos(*n), "memory in " + where + " is below the engine's minimum of 6m");
-        else r.memory = bytes;
+std::optional<KeyValue> Loader::read_ulimits(const toml::node& n, const std::string& where) {
+    auto* ut = n.as_table();
+    if (!ut) {
+        d_.error(pos(n), "ulimits in " + where + " must be a table, not " + a_type(n),
+                 "ulimits = { nofile = { soft = 1024, hard = 4096 }, nproc = 512 }");
+        return std::nullopt;
     }
-    if (auto* n = t.get("cpus")) {
-        std::optional<double> cpus;
-        if (auto i = n->as_integer()) cpus = static_cast<double>(i->get());
-        else if (auto f = n->as_floating_point()) cpus = f->get();
-        else if (auto s = n->as_string()) {
-            char* end = nullptr;
-            double v = std::strtod(s->get().c_str(), &end);
-            if (end && *end == '\0' && !s->get().empty()) cpus = v;
+    std::vector<Ulimit> out;
+    for (auto&& [k, v] : *ut) {
+        std::string name(k.str());
+        if (std::find(kUlimitNames.begin(), kUlimitNames.end(), name) == kUlimitNames.end()) {
+            d_.error(pos(k), "unknown ulimit '" + name + "' in " + where, suggest(name, kUlimitNames, "ulimits"));
+            continue;
         }
-        if (!cpus || !(*cpus > 0) || *cpus > 1024) d_.error(pos(*n), "cpus in " + where + " must be a number above 0, such as 0.5 or 2");
-        else r.nano_cpus = static_cast<long long>(std::llround(*cpus * 1e9));
-    }
-    if (auto* n = t.get("pids_limit")) {
-        auto i = n->as_integer();
-        if (!i || i->get() < 1) d_.error(pos(*n), "pids_limit in " + where + " must be a positive integer");
-        else r.pids_limit = i->get();
-    }
-    if (auto* n = t.get("replicas")) {
-        auto i = n->as_integer();
-        if (!i || i->get() < 0 || i->get() > 1000)
-            d_.error(pos(*n), "replicas in " + where + " must be an integer from 0 to 1000", "tasks of the instance's service on target \"swarm\"");
-        else r.replicas = i->get();
-    }
-    if (auto node = get_string(t, "node", where)) {
-        if (!valid_node_selector(*node))
-            d_.error(pos(*t.get("node")), "node '" + *node + "' in " + where + " is not a node's host name or label:KEY=VALUE",
-                     "node = \"swarm-node2\" or node = \"label:disk=ssd\"");
-        else r.node = *node;
-    }
-    if (auto* n = t.get("ulimits")) {
-        auto* ut = n->as_table();
-        if (!ut) {
-            d_.error(pos(*n), "ulimits in " + where + " must be a table, not " + a_type(*n),
-                     "ulimits = { nofile = { soft = 1024, hard = 4096 }, nproc = 512 }");
-        } else {
-            std::vector<Ulimit> out;
-            for (auto&& [k, v] : *ut) {
-                std::string name(k.str());
-                if (std::find(kUlimitNames.begin(), kUlimitNames.end(), name) == kUlimitNames.end()) {
-                    d_.error(pos(k), "unknown ulimit '" + name + "' in " + where, suggest(name, kUlimitNames, "ulimits"));
-                    continue;
-                }
-                Ulimit u{name, 0, 0};
-                if (auto i = v.as_integer()) u.soft = u.hard = i->get();
-                else if (auto lt = v.as_table()) {
-                    check_keys(*lt, {"soft", "hard"}, "ulimit " + name + " of " + where);
-                    auto soft = lt->get("soft"), hard = lt->get("hard");
-                    if (!soft || !hard || !soft->as_integer() || !hard->as_integer()) {
-                        d_.error(pos(v), "ulimit " + name + " in " + where + " needs integer soft and hard");
-                        continue;
-                    }
-                    u.soft = soft->as_integer()->get();
-                    u.hard = hard->as_integer()->get();
-                } else {
-                    d_.error(pos(v), "ulimit " + name + " in " + where + " must be an integer or { soft, hard }, not " + a_type(v));
-                    continue;
-                }
-                if (u.soft < 0 || u.hard < 0 || u.soft > u.hard) {
-                    d_.error(pos(v), "ulimit " + name + " in " + where + " must have 0 <= soft <= hard");
-                    continue;
-                }
-                out.push_back(u);
-            }
-            r.ulimits = out;
-        }
-    }
-}
-
-void Loader::read_process(const toml::table& t, const std::string& where, RuntimeOptions& r) {
-    if (auto restart = get_string(t, "restart", where)) {
-        if (!valid_restart_policy(*restart))
-            d_.error(pos(*t.get("restart")), "restart policy '" + *restart + "' in " + where + " is not one",
-                     "one of \"no\", \"on-failure\", \"on-failure:N\", \"always\", \"unless-stopped\"");
-        else r.restart = *restart;
-    }
-    if (auto user = get_string(t, "user", where)) {
-        if (user->empty() || user->find_first_of(" \t\n") != std::string::npos)
-            d_.error(pos(*t.get("user")), "user in " + where + " must be a name or uid, optionally :group or :gid");
-        else r.user = *user;
-    }
-    if (auto wd = get_string(t, "working_dir", where)) {
-        if (wd->empty() || (*wd)[0] != '/') d_.error(pos(*t.get("working_dir")), "working_dir in " + where + " must be an absolute path");
-        else r.working_dir = *wd;
-    }
-    if (auto* n = t.get("entrypoint")) {
-        Instance tmp;
-        read_command(*n, "the entrypoint of " + where, tmp);
-        if (tmp.command) r.entrypoint = tmp.command;
-    }
-    if (auto sig = get_string(t, "stop_signal", where)) {
-        if (!valid_signal(*sig))
-            d_.error(pos(*t.get("stop_signal")), "stop_signal '" + *sig + "' in " + where + " is not a signal",
-                     "e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\" or a number");
-        else r.stop_signal = *sig;
-    }
-    if (auto* n = t.get("stop_grace_period"))
-        if (auto ns = read_duration(*n, "stop_grace_period in " + where))
-            r.stop_grace_seconds = (*ns + 999'999'999) / 1'000'000'000;
-    if (auto* n = t.get("ready_timeout"))
-        if (auto ns = read_duration(*n, "ready_timeout in " + where)) {
-            if (*ns < 1'000'000'000LL) d_.error(pos(*n), "ready_timeout in " + where + " must be at least 1s");
-            else r.ready_timeout_ms = *ns / 1'000'000;
-        }
-    for (const char* key : {"cap_add", "cap_drop"}) {
-        auto caps = read_string_list(t, key, where);
-        if (!caps) continue;
-        for (auto& c : *caps)
-            if (!is_capability(c))
-                d_.error(pos(*t.get(key)), "'" + c + "' in " + std::string(key) + " of " + where + " is not a capability name",
-                         "e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\"");
-        (std::string(key) == "cap_add" ? r.cap_add : r.cap_drop) = *caps;
-    }
-    if (auto ro = get_bool(t, "read_only", where)) r.read_only = *ro;
-    if (auto* n = t.get("healthcheck")) read_healthcheck(*n, where, r);
-}
-
-void Loader::read_network_keys(const toml::table& t, const std::string& where, RuntimeOptions& r) {
-    if (auto* n = t.get("extra_hosts")) {
-        std::vector<std::string> out;
-        auto add = [&](const std::string& host, const std::string& addr, const toml::node& at) {
-            if (!valid_hostname(host)) d_.error(pos(at), "'" + host + "' in extra_hosts of " + where + " is not a host name");
-            else if (!is_address(addr)) d_.error(pos(at), "'" + addr + "' in extra_hosts of " + where + " is not an IP address");
-            else out.push_back(host + ":" + addr);
-        };
-        if (auto a = n->as_array()) {
-            for (const auto& e : *a) {
-                auto s = e.as_string();
-                auto colon = s ? s->get().find(':') : std::string::npos;
-                if (colon == std::string::npos) {
-                    d_.error(pos(e), "extra_hosts in " + where + " holds \"name:address\" strings", "e.g. \"db.local:10.0.0.5\"");
-                    continue;
-                }
-                add(s->get().substr(0, colon), s->get().substr(colon + 1), e);
-            }
-        } else if (auto ht = n->as_table()) {
-            for (auto&& [k, v] : *ht) {
-                if (auto s = v.as_string()) add(std::string(k.str()), s->get(), v);
-                else d_.error(pos(v), "extra_hosts in " + where + " maps names to address strings, not " + a_type(v));
-            }
-        } else {
-            d_.error(pos(*n), "extra_hosts in " + where + " must be an array or a table, not " + a_type(*n));
-        }
-        r.extra_hosts = out;
-    }
-    if (auto dns = read_string_list(t, "dns", where)) {
-        for (const auto& s : *dns)
-            if (!is_address(s)) d_.error(pos(*t.get("dns")), "'" + s + "' in dns of " + where + " is not an IP address");
-        r.dns = *dns;
-    }
-    if (auto tmpfs = read_string_list(t, "tmpfs", where)) {
-        std::map<std::string, std::string> out;
-        for (const auto& s : *tmpfs) {
-            auto colon = s.find(':');
-            std::string path = s.substr(0, colon), opts = colon == std::string::npos ? "" : s.substr(colon + 1);
-            if (path.empty() || path[0] != '/') d_.error(pos(*t.get("tmpfs")), "tmpfs '" + s + "' in " + where + " must start with an absolute path",
-                                                         "\"/run\" or \"/run:size=64m,mode=1777\"");
-            else out[path] = opts;
-        }
-        r.tmpfs = out;
-    }
-    if (auto* n = typed(t, "labels", toml::node_type::table, where, "a table")) {
-        std::map<std::string, std::string> out;
-        for (auto&& [k, v] : *n->as_table()) {
-            std::string key(k.str());
-            if (key.starts_with("io.dockerops.")) {
-                d_.error(pos(k), "label '" + key + "' in " + where + " is dockerops's own", "io.dockerops.* labels are written by dockerops");
+        Ulimit u{name, 0, 0};
+        if (auto i = v.as_integer()) u.soft = u.hard = i->get();
+        else if (auto lt = v.as_table()) {
+            check_keys(*lt, {"soft", "hard"}, "ulimit " + name + " of " + where);
+            auto soft = lt->get("soft"), hard = lt->get("hard");
+            if (!soft || !hard || !soft->as_integer() || !hard->as_integer()) {
+                d_.error(pos(v), "ulimit " + name + " in " + where + " needs integer soft and hard");
                 continue;
             }
-            if (auto s = v.as_string()) out[key] = s->get();
-            else d_.error(pos(v), "label '" + key + "' in " + where + " must be a string, not " + a_type(v));
+            u.soft = soft->as_integer()->get();
+            u.hard = hard->as_integer()->get();
+        } else {
+            d_.error(pos(v), "ulimit " + name + " in " + where + " must be an integer or { soft, hard }, not " + a_type(v));
+            continue;
         }
-        r.labels = out;
+        if (u.soft < 0 || u.hard < 0 || u.soft > u.hard) {
+            d_.error(pos(v), "ulimit " + name + " in " + where + " must have 0 <= soft <= hard");
+            continue;
+        }
+        out.push_back(u);
     }
+    return out;
+}
+
+// The forms whose value is one number.
+std::optional<KeyValue> Loader::read_number_key(const KeyRow& row, const toml::node& n, const std::string& where) {
+    const std::string key(row.name);
+    switch (row.form) {
+        case KeyForm::Memory:
+        case KeyForm::Bytes: {
+            std::optional<long long> bytes;
+            if (auto i = n.as_integer()) bytes = i->get();
+            else if (auto s = n.as_string()) bytes = parse_bytes(s->get());
+            if (!bytes || *bytes <= 0) d_.error(pos(n), key + " in " + where + " must be a size such as \"512m\" or \"1g\"",
+                                 "units: b, k, m, g (a bare integer is bytes)");
+            else if (row.form == KeyForm::Memory && *bytes < 6 * 1024 * 1024)
+                d_.error(pos(n), key + " in " + where + " is below the engine's minimum of 6m");
+            else return *bytes;
+            return std::nullopt;
+        }
+        case KeyForm::Cpus: {
+            std::optional<double> cpus;
+            if (auto i = n.as_integer()) cpus = static_cast<double>(i->get());
+            else if (auto f = n.as_floating_point()) cpus = f->get();
+            else if (auto s = n.as_string()) {
+                char* end = nullptr;
+                double v = std::strtod(s->get().c_str(), &end);
+                if (end && *end == '\0' && !s->get().empty()) cpus = v;
+            }
+            if (!cpus || !(*cpus > 0) || *cpus > 1024) {
+                d_.error(pos(n), key + " in " + where + " must be a number above 0, such as 0.5 or 2");
+                return std::nullopt;
+            }
+            return static_cast<long long>(std::llround(*cpus * 1e9));
+        }
+        case KeyForm::PositiveInteger: {
+            auto i = n.as_integer();
+            if (i && i->get() >= 1) return i->get();
+            d_.error(pos(n), key + " in " + where + " must be a positive integer");
+            return std::nullopt;
+        }
+        case KeyForm::Replicas: {
+            auto i = n.as_integer();
+            if (i && i->get() >= 0 && i->get() <= 1000) return i->get();
+            d_.error(pos(n), key + " in " + where + " must be an integer from 0 to 1000", "tasks of the instance's service on target \"swarm\"");
+            return std::nullopt;
+        }
+        case KeyForm::GraceSeconds:
+            if (auto ns = read_duration(n, key + " in " + where)) return (*ns + 999'999'999) / 1'000'000'000;
+            return std::nullopt;
+        default: return std::nullopt;
+    }
+}
+
+// The forms whose value is one string, checked.
+std::optional<KeyValue> Loader::read_text_key(const KeyRow& row, const toml::table& t, const std::string& where) {
+    const std::string key(row.name);
+    auto text = get_string(t, key, where);
+    if (!text) return std::nullopt;
+    const toml::node& n = *t.get(key);
+    const std::string& v = *text;
+    switch (row.form) {
+        case KeyForm::Restart:
+            if (valid_restart_policy(v)) return v;
+            d_.error(pos(n), "restart policy '" + v + "' in " + where + " is not one",
+                     "one of \"no\", \"on-failure\", \"on-failure:N\", \"always\", \"unless-stopped\"");
+            return std::nullopt;
+        case KeyForm::Node:
+            if (valid_node_selector(v)) return v;
+            d_.error(pos(n), "node '" + v + "' in " + where + " is not a node's host name or label:KEY=VALUE",
+                     "node = \"swarm-node2\" or node = \"label:disk=ssd\"");
+            return std::nullopt;
+        case KeyForm::User:
+            if (!v.empty() && v.find_first_of(" \t\n") == std::string::npos) return v;
+            d_.error(pos(n), key + " in " + where + " must be a name or uid, optionally :group or :gid");
+            return std::nullopt;
+        case KeyForm::AbsolutePath:
+            if (!v.empty() && v[0] == '/') return v;
+            d_.error(pos(n), key + " in " + where + " must be an absolute path");
+            return std::nullopt;
+        case KeyForm::Signal:
+            if (valid_signal(v)) return v;
+            d_.error(pos(n), key + " '" + v + "' in " + where + " is not a signal", "e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\" or a number");
+            return std::nullopt;
+        default: return std::nullopt;
+    }
+}
+
+// The forms whose value is a list or a table.
+std::optional<KeyValue> Loader::read_list_key(const KeyRow& row, const toml::table& t, const std::string& where) {
+    const std::string key(row.name);
+    const toml::node& n = *t.get(key);
+    switch (row.form) {
+        case KeyForm::Ulimits: return read_ulimits(n, where);
+        case KeyForm::Health: return read_healthcheck(n, where);
+        case KeyForm::ExtraHosts: return read_extra_hosts(n, where);
+        case KeyForm::Labels: return read_labels(t, key, where);
+        case KeyForm::Command: {
+            Instance tmp;
+            read_command(n, "the " + key + " of " + where, tmp);
+            if (tmp.command) return *tmp.command;
+            return std::nullopt;
+        }
+        case KeyForm::Addresses: {
+            auto list = read_string_list(t, key, where);
+            if (!list) return std::nullopt;
+            for (const auto& s : *list)
+                if (!is_address(s)) d_.error(pos(n), "'" + s + "' in " + key + " of " + where + " is not an IP address");
+            return *list;
+        }
+        case KeyForm::Capabilities: {
+            auto caps = read_string_list(t, key, where);
+            if (!caps) return std::nullopt;
+            for (auto& c : *caps)
+                if (!is_capability(c))
+                    d_.error(pos(n), "'" + c + "' in " + key + " of " + where + " is not a capability name",
+                             "e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\"");
+            return *caps;
+        }
+        case KeyForm::Tmpfs: {
+            auto tmpfs = read_string_list(t, key, where);
+            if (!tmpfs) return std::nullopt;
+            std::map<std::string, std::string> out;
+            for (const auto& s : *tmpfs) {
+                auto colon = s.find(':');
+                std::string path = s.substr(0, colon), opts = colon == std::string::npos ? "" : s.substr(colon + 1);
+                if (path.empty() || path[0] != '/') d_.error(pos(n), "tmpfs '" + s + "' in " + where + " must start with an absolute path",
+                                                             "\"/run\" or \"/run:size=64m,mode=1777\"");
+                else out[path] = opts;
+            }
+            return out;
+        }
+        default: return std::nullopt;
+    }
+}
+
+std::optional<KeyValue> Loader::read_extra_hosts(const toml::node& n, const std::string& where) {
+    std::vector<std::string> out;
+    auto add = [&](const std::string& host, const std::string& addr, const toml::node& at) {
+        if (!valid_hostname(host)) d_.error(pos(at), "'" + host + "' in extra_hosts of " + where + " is not a host name");
+        else if (!is_address(addr)) d_.error(pos(at), "'" + addr + "' in extra_hosts of " + where + " is not an IP address");
+        else out.push_back(host + ":" + addr);
+    };
+    if (auto a = n.as_array()) {
+        for (const auto& e : *a) {
+            auto s = e.as_string();
+            auto colon = s ? s->get().find(':') : std::string::npos;
+            if (colon == std::string::npos) {
+                d_.error(pos(e), "extra_hosts in " + where + " holds \"name:address\" strings", "e.g. \"db.local:10.0.0.5\"");
+                continue;
+            }
+            add(s->get().substr(0, colon), s->get().substr(colon + 1), e);
+        }
+    } else if (auto ht = n.as_table()) {
+        for (auto&& [k, v] : *ht) {
+            if (auto s = v.as_string()) add(std::string(k.str()), s->get(), v);
+            else d_.error(pos(v), "extra_hosts in " + where + " maps names to address strings, not " + a_type(v));
+        }
+    } else {
+        d_.error(pos(n), "extra_hosts in " + where + " must be an array or a table, not " + a_type(n));
+    }
+    return out;
+}
+
+std::optional<KeyValue> Loader::read_labels(const toml::table& t, const std::string& key, const std::string& where) {
+    auto* n = typed(t, key, toml::node_type::table, where, "a table");
+    if (!n) return std::nullopt;
+    std::map<std::string, std::string> out;
+    for (auto&& [k, v] : *n->as_table()) {
+        std::string name(k.str());
+        if (name.starts_with("io.dockerops.")) {
+            d_.error(pos(k), "label '" + name + "' in " + where + " is dockerops's own", "io.dockerops.* labels are written by dockerops");
+            continue;
+        }
+        if (auto s = v.as_string()) out[name] = s->get();
+        else d_.error(pos(v), "label '" + name + "' in " + where + " must be a string, not " + a_type(v));
+    }
+    return out;
 }
 
 // KEY=VALUE lines as docker's --env-file reads them, plus compose's quotes:
@@ -453,9 +481,30 @@ void Loader::resolve_depends_on(std::vector<InstanceDecl>& decls) {
 }
 
 void Loader::read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r) {
-    read_limits(t, where, r);
-    read_process(t, where, r);
-    read_network_keys(t, where, r);
+    for (const KeyRow& row : key_table()) {
+        const toml::node* n = t.get(row.name);
+        if (!n) continue;
+        std::optional<KeyValue> v;
+        switch (row.form) {
+            case KeyForm::Memory: case KeyForm::Bytes: case KeyForm::Cpus: case KeyForm::PositiveInteger:
+            case KeyForm::Replicas: case KeyForm::GraceSeconds:
+                v = read_number_key(row, *n, where);
+                break;
+            case KeyForm::Restart: case KeyForm::Node: case KeyForm::User: case KeyForm::AbsolutePath: case KeyForm::Signal:
+                v = read_text_key(row, t, where);
+                break;
+            case KeyForm::Bool:
+                if (auto b = get_bool(t, row.name, where)) v = *b;
+                break;
+            default: v = read_list_key(row, t, where);
+        }
+        if (v) r.put(row, std::move(*v));
+    }
+    if (auto* n = t.get("ready_timeout"))
+        if (auto ns = read_duration(*n, "ready_timeout in " + where)) {
+            if (*ns < 1'000'000'000LL) d_.error(pos(*n), "ready_timeout in " + where + " must be at least 1s");
+            else r.ready_timeout_ms = *ns / 1'000'000;
+        }
     read_env_files(t, where, r);
 }
 

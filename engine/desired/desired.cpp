@@ -173,33 +173,6 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     return d;
 }
 
-namespace {
-// The keys of engine/model/runtime onto the create spec; unset keys leave the
-// engine's or the image's own.
-void apply_runtime(const RuntimeOptions& r, ContainerSpec& s) {
-    if (r.restart && *r.restart != "no") s.restart_policy = *r.restart;
-    s.memory = r.memory.value_or(0);
-    s.nano_cpus = r.nano_cpus.value_or(0);
-    s.pids_limit = r.pids_limit.value_or(0);
-    if (r.ulimits) s.ulimits = *r.ulimits;
-    if (r.extra_hosts) s.extra_hosts = *r.extra_hosts;
-    if (r.dns) s.dns = *r.dns;
-    if (r.labels) s.labels = *r.labels;
-    s.user = r.user.value_or("");
-    s.working_dir = r.working_dir.value_or("");
-    s.entrypoint = r.entrypoint;
-    s.stop_signal = r.stop_signal.value_or("");
-    s.stop_timeout = r.stop_grace_seconds;
-    if (r.cap_add) s.cap_add = *r.cap_add;
-    if (r.cap_drop) s.cap_drop = *r.cap_drop;
-    if (r.tmpfs) s.tmpfs = *r.tmpfs;
-    s.read_only = r.read_only.value_or(false);
-    s.health = r.healthcheck;
-    s.replicas = static_cast<int>(r.replicas.value_or(1));
-    if (r.node) s.placement = placement_constraint(*r.node);
-}
-}  // namespace
-
 Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
     auto images = compile_images(p);
     if (!images) return images.error();
@@ -240,7 +213,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         s.init = inst.init;
         s.network = p.name;
         s.aliases = {inst.dashed()};
-        apply_runtime(inst.runtime, s);
+        inst.runtime.apply_to(s);
         if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
         if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
         s.labels[labels::kProject] = p.name;
@@ -400,7 +373,7 @@ Diagnostics check_health_conditions(const Project& p) {
             if (!target) continue;
             auto img = images->images.find(target->container);
             if (img == images->images.end() || img->second.pulled) continue;   // an image taken as it is: its own config decides
-            const auto& h = target->runtime.healthcheck;
+            const auto& h = target->runtime.values.health;
             const bool declared = h ? (h->test.empty() || h->test[0] != "NONE") : img->second.healthcheck;
             if (!declared)
                 out.error(dep.pos, "depends_on " + dep.target + " \"healthy\", but " + dep.target + " has no health check" +

@@ -6,32 +6,37 @@
 
 namespace dockerops {
 
+namespace {
+std::uint64_t bit_of(const KeyRow& row) {
+    return std::uint64_t{1} << static_cast<std::size_t>(&row - key_table().data());
+}
+}  // namespace
+
+bool RuntimeOptions::has(const KeyRow& row) const { return (set & bit_of(row)) != 0; }
+
+bool RuntimeOptions::has(std::string_view name) const {
+    const KeyRow* row = find_key(name);
+    return row && has(*row);
+}
+
+void RuntimeOptions::put(const KeyRow& row, KeyValue&& value) {
+    row.assign(std::move(value), values);
+    set |= bit_of(row);
+}
+
 void RuntimeOptions::fill_from(const RuntimeOptions& d) {
-    auto take = [](auto& mine, const auto& theirs) {
-        if (!mine && theirs) mine = theirs;
-    };
-    take(restart, d.restart);
-    take(memory, d.memory);
-    take(nano_cpus, d.nano_cpus);
-    take(pids_limit, d.pids_limit);
-    take(ulimits, d.ulimits);
-    take(extra_hosts, d.extra_hosts);
-    take(dns, d.dns);
-    take(labels, d.labels);
-    take(user, d.user);
-    take(working_dir, d.working_dir);
-    take(entrypoint, d.entrypoint);
-    take(stop_signal, d.stop_signal);
-    take(stop_grace_seconds, d.stop_grace_seconds);
-    take(ready_timeout_ms, d.ready_timeout_ms);
-    take(cap_add, d.cap_add);
-    take(cap_drop, d.cap_drop);
-    take(tmpfs, d.tmpfs);
-    take(read_only, d.read_only);
-    take(healthcheck, d.healthcheck);
-    take(replicas, d.replicas);
-    take(node, d.node);
-    take(env_from_files, d.env_from_files);
+    for (const auto& row : key_table())
+        if (!has(row) && d.has(row)) {
+            row.copy(d.values, values);
+            set |= bit_of(row);
+        }
+    if (!ready_timeout_ms) ready_timeout_ms = d.ready_timeout_ms;
+    if (!env_from_files) env_from_files = d.env_from_files;
+}
+
+void RuntimeOptions::apply_to(ContainerSpec& spec) const {
+    for (const auto& row : key_table())
+        if (has(row)) row.copy(values, spec);
 }
 
 namespace {

@@ -1,11 +1,13 @@
 #pragma once
 // How an instance runs beyond its image and command: restart policy, limits,
-// health check, user, capabilities and the like. Each key may be set on a
-// container (the default for its instances) and on an instance; unset keys
-// leave the engine's (or the image's) own behaviour. Built by engine/config,
-// mapped onto the ContainerSpec by engine/desired.
+// health check, user, capabilities and the like (the rows of engine/model/keys).
+// Each key may be set on a container (the default for its instances) and on an
+// instance; unset keys leave the engine's (or the image's) own behaviour. Built
+// by engine/config, put onto the ContainerSpec by engine/desired.
+#include "engine/model/keys.hpp"
 #include "engine/model/spec.hpp"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,33 +17,23 @@
 namespace dockerops {
 
 struct RuntimeOptions {
-    std::optional<std::string> restart;                      // no | on-failure[:N] | always | unless-stopped
-    std::optional<long long> memory;                         // bytes
-    std::optional<long long> nano_cpus;                      // cpus x 1e9
-    std::optional<long long> pids_limit;
-    std::optional<std::vector<Ulimit>> ulimits;
-    std::optional<std::vector<std::string>> extra_hosts;     // "name:address"
-    std::optional<std::vector<std::string>> dns;             // server addresses
-    std::optional<std::map<std::string, std::string>> labels;
-    std::optional<std::string> user;
-    std::optional<std::string> working_dir;
-    std::optional<std::vector<std::string>> entrypoint;
-    std::optional<std::string> stop_signal;
-    std::optional<long long> stop_grace_seconds;
+    // The keys of the table (engine/model/keys), each where it lands in the
+    // spec; only those in `set` were written.
+    ContainerSpec values;
+    std::uint64_t set = 0;                                   // bit i: key_table()[i]
+    // Read besides the table (kLoaderOnlyRuntimeKeys): not part of the spec.
     // How long apply waits for the instance to be ready (a job: to end) before it fails.
     std::optional<long long> ready_timeout_ms;
-    std::optional<std::vector<std::string>> cap_add, cap_drop;
-    std::optional<std::map<std::string, std::string>> tmpfs;  // path -> mount options ("" none)
-    std::optional<bool> read_only;
-    std::optional<HealthSpec> healthcheck;                   // test {"NONE"}: the image's is turned off
-    // Swarm (target = "swarm"): tasks of the instance's service, and the node it is pinned to.
-    std::optional<long long> replicas;
-    std::optional<std::string> node;                         // a node's hostname, or "label:KEY=VALUE"
     // env_file entries, already read (KEY -> value), below the instance's own env.
     std::optional<std::map<std::string, std::string>> env_from_files;
 
+    bool has(const KeyRow& row) const;
+    bool has(std::string_view name) const;     // a row's name
+    void put(const KeyRow& row, KeyValue&& value);
     // Every key this one leaves unset takes the value of `defaults`.
     void fill_from(const RuntimeOptions& defaults);
+    // The keys set, onto a spec; the others keep the spec's (the engine's or the image's own).
+    void apply_to(ContainerSpec& spec) const;
 };
 
 // "5s", "1m30s", "250ms", "2h", "1.5s" -> nanoseconds; nullopt when not one.

@@ -109,22 +109,24 @@ struct ContainerSpec {
     bool open_stdin = false;
     std::optional<HealthSpec> health;
     std::string working_dir;
-    // Limits and process settings (engine/model/runtime): 0 or empty = the engine's default.
+    // The keys of engine/model/keys (one row each there): 0 or empty = the engine's default.
     long long memory = 0;                               // bytes
     long long nano_cpus = 0;
     long long pids_limit = 0;
+    long long shm_size = 0;                             // bytes of /dev/shm
     std::vector<Ulimit> ulimits;
     std::vector<std::string> extra_hosts;               // "name:address"
     std::vector<std::string> dns;
     std::string user;
     std::string stop_signal;
-    std::optional<long long> stop_timeout;              // seconds; none: the engine's 10
+    std::optional<long long> stop_grace_period;         // seconds; none: the engine's 10
     std::vector<std::string> cap_add, cap_drop;
     std::map<std::string, std::string> tmpfs;           // path -> options
     bool read_only = false;
+    bool privileged = false;
     // Swarm only (providers/swarm); the docker provider runs one container.
     int replicas = 1;
-    std::string placement;                              // a placement constraint: node.hostname==swarm-node2
+    std::string node;                                   // a node's host name or label:KEY=VALUE (placement_constraint)
 };
 
 struct NetworkSpec {

@@ -1,5 +1,7 @@
 #include "engine/model/spec_hash.hpp"
 
+#include "engine/model/keys.hpp"
+
 #include "util/hash.hpp"
 #include "engine/model/secrets.hpp"
 #include "util/json_writer.hpp"
@@ -9,20 +11,7 @@
 namespace dockerops {
 
 namespace {
-std::string join(const std::vector<std::string>& v) {
-    // JSON array text: unambiguous for words with spaces.
-    return JsonWriter().strings(v).str();
-}
-// 1500000000 / 1e9 -> "1.5": exact, no trailing zeros.
-std::string decimal(long long value, long long unit) {
-    std::string out = std::to_string(value / unit);
-    long long frac = value % unit;
-    if (frac == 0) return out;
-    std::string f = std::to_string(frac);
-    f = std::string(std::to_string(unit).size() - 1 - f.size(), '0') + f;
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    return out + "." + f;
-}
+std::string join(const std::vector<std::string>& v) { return canonical_list(v); }
 }  // namespace
 
 CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>& secret_keys, const std::string& secret_key) {
@@ -30,7 +19,6 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     c["image"] = s.image;
     c["hostname"] = s.hostname;
     if (s.command) c["command"] = join(*s.command);
-    if (s.entrypoint) c["entrypoint"] = join(*s.entrypoint);
     for (const auto& [k, v] : s.env) c["env." + k] = secret_keys.count(k) ? secret_digest(secret_key, v) : v;
     for (const auto& [k, v] : s.secret_files) c["secret_file." + k] = secret_digest(secret_key, v);
     // One entry per container port; several host bindings of one port are
@@ -56,37 +44,11 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (!s.aliases.empty()) c["aliases"] = join(s.aliases);
     if (!s.links.empty()) c["links"] = join(s.links);
     c["init"] = s.init ? "true" : "false";
-    if (!s.restart_policy.empty()) c["restart"] = s.restart_policy;
     if (s.tty) c["tty"] = "true";
     if (s.open_stdin) c["stdin"] = "true";
-    if (!s.working_dir.empty()) c["workdir"] = s.working_dir;
-    if (s.health) {
-        c["health"] = join(s.health->test) + " every " + std::to_string(s.health->interval_ns) + "ns, " +
-                      std::to_string(s.health->retries) + " retries";
-        // Added to the text above only when set, so that specs hashed before these existed keep their hash.
-        if (s.health->timeout_ns) c["health"] += ", timeout " + std::to_string(s.health->timeout_ns) + "ns";
-        if (s.health->start_period_ns) c["health"] += ", start period " + std::to_string(s.health->start_period_ns) + "ns";
-    }
-    // The runtime keys (engine/model/runtime): present only when set, so a
-    // spec that sets none hashes as before they existed.
-    if (s.memory) c["memory"] = std::to_string(s.memory);
-    if (s.nano_cpus) c["cpus"] = decimal(s.nano_cpus, 1'000'000'000);
-    if (s.pids_limit) c["pids_limit"] = std::to_string(s.pids_limit);
-    for (const auto& u : s.ulimits) c["ulimit." + u.name] = std::to_string(u.soft) + ":" + std::to_string(u.hard);
-    if (!s.extra_hosts.empty()) c["extra_hosts"] = join(s.extra_hosts);
-    if (!s.dns.empty()) c["dns"] = join(s.dns);
-    if (!s.user.empty()) c["user"] = s.user;
-    if (!s.stop_signal.empty()) c["stop_signal"] = s.stop_signal;
-    if (s.stop_timeout) c["stop_grace_period"] = std::to_string(*s.stop_timeout) + "s";
-    if (!s.cap_add.empty()) c["cap_add"] = join(s.cap_add);
-    if (!s.cap_drop.empty()) c["cap_drop"] = join(s.cap_drop);
-    for (const auto& [path, opts] : s.tmpfs) c["tmpfs." + path] = opts;
-    if (s.read_only) c["read_only"] = "true";
-    if (s.replicas != 1) c["replicas"] = std::to_string(s.replicas);
-    if (!s.placement.empty()) c["placement"] = s.placement;
-    // User labels (io.dockerops.* are ours, and the spec labels are written after hashing).
-    for (const auto& [k, v] : s.labels)
-        if (!k.starts_with("io.dockerops.")) c["label." + k] = v;
+    // The key table's rows: present only when set, so a spec that sets none
+    // hashes as before they existed.
+    for (const auto& row : key_table()) row.canon(row, s, c);
     return c;
 }
 
@@ -113,6 +75,11 @@ namespace {
 // (command, links, caps... held as JSON text) as it is; any other quoted (JSON
 // escapes, so a newline stays on the line); shortened past 60 characters.
 std::string shown(const std::string& key, const std::string& v) {
+    if (const KeyRow* row = find_key_by_canonical(key); row && row->human_size) {
+        char* end = nullptr;
+        const long long bytes = std::strtoll(v.c_str(), &end, 10);
+        if (end && *end == '\0' && !v.empty()) return human_bytes(bytes);
+    }
     const bool text = key.starts_with("env.") || key.starts_with("label.") || key.starts_with("secret_file.");
     if (text && v.starts_with("hmac-sha256:")) return "(sensitive)";
     constexpr std::size_t kMax = 60;

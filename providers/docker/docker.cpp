@@ -256,7 +256,7 @@ std::string container_create_body(const ContainerSpec& s) {
     if (!s.working_dir.empty()) w.key("WorkingDir").value(s.working_dir);
     if (!s.user.empty()) w.key("User").value(s.user);
     if (!s.stop_signal.empty()) w.key("StopSignal").value(s.stop_signal);
-    if (s.stop_timeout) w.key("StopTimeout").value(static_cast<std::int64_t>(*s.stop_timeout));
+    if (s.stop_grace_period) w.key("StopTimeout").value(static_cast<std::int64_t>(*s.stop_grace_period));
     std::set<std::string> exposed;
     for (const auto& p : s.ports) exposed.insert(std::to_string(p.port) + "/" + p.protocol);
     w.key("ExposedPorts").begin_object();
@@ -282,7 +282,7 @@ std::string container_create_body(const ContainerSpec& s) {
     w.key("Binds").begin_array();
     for (const auto& m : s.mounts) w.value(m.source + ":" + m.target + (m.read_only ? ":ro" : ":rw"));
     w.end_array();
-    if (!s.restart_policy.empty()) {
+    if (!s.restart_policy.empty() && s.restart_policy != "no") {
         // "on-failure:3" is the name "on-failure" and a retry count.
         auto colon = s.restart_policy.find(':');
         w.key("RestartPolicy").begin_object().key("Name").value(s.restart_policy.substr(0, colon));
@@ -292,6 +292,8 @@ std::string container_create_body(const ContainerSpec& s) {
     if (s.memory) w.key("Memory").value(static_cast<std::int64_t>(s.memory));
     if (s.nano_cpus) w.key("NanoCpus").value(static_cast<std::int64_t>(s.nano_cpus));
     if (s.pids_limit) w.key("PidsLimit").value(static_cast<std::int64_t>(s.pids_limit));
+    if (s.shm_size) w.key("ShmSize").value(static_cast<std::int64_t>(s.shm_size));
+    if (s.privileged) w.key("Privileged").value(true);
     if (!s.ulimits.empty()) write_ulimits(w.key("Ulimits"), s.ulimits);
     if (!s.extra_hosts.empty()) w.key("ExtraHosts").strings(s.extra_hosts);
     if (!s.dns.empty()) w.key("Dns").strings(s.dns);

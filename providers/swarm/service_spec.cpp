@@ -75,7 +75,7 @@ void container_spec(JsonWriter& w, const ContainerSpec& s, const std::string& im
     if (!s.user.empty()) w.key("User").value(s.user);
     w.key("Init").value(s.init);
     if (!s.stop_signal.empty()) w.key("StopSignal").value(s.stop_signal);
-    if (s.stop_timeout) w.key("StopGracePeriod").value(static_cast<std::int64_t>(*s.stop_timeout * 1'000'000'000LL));
+    if (s.stop_grace_period) w.key("StopGracePeriod").value(static_cast<std::int64_t>(*s.stop_grace_period * 1'000'000'000LL));
     if (s.read_only) w.key("ReadOnly").value(true);
     mounts(w, s);
     w.key("Secrets").begin_array();
@@ -123,7 +123,7 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
     if (s.memory) w.key("MemoryBytes").value(static_cast<std::int64_t>(s.memory));
     if (s.pids_limit) w.key("Pids").value(static_cast<std::int64_t>(s.pids_limit));
     w.end_object().end_object();
-    if (!s.restart_policy.empty()) {
+    if (!s.restart_policy.empty() && s.restart_policy != "no") {
         // Unset: Swarm's own (any). always and unless-stopped are "any"; on-failure[:N] keeps its count.
         auto colon = s.restart_policy.find(':');
         const std::string name = s.restart_policy.substr(0, colon);
@@ -132,7 +132,7 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
         w.end_object();
     }
     w.key("Placement").begin_object().key("Constraints").begin_array();
-    if (!s.placement.empty()) w.value(s.placement);
+    if (!s.node.empty()) w.value(placement_constraint(s.node));
     w.end_array().end_object();
     w.key("Networks").begin_array();
     if (!s.network.empty()) w.begin_object().key("Target").value(s.network).key("Aliases").strings(s.aliases).end_object();

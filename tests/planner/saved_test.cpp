@@ -73,7 +73,7 @@ TEST_CASE("plan: a saved plan keeps every runtime key of the specs it creates") 
     CHECK(after->dns == before->dns);
     CHECK(after->user == before->user);
     CHECK(after->stop_signal == before->stop_signal);
-    CHECK(after->stop_timeout == before->stop_timeout);
+    CHECK(after->stop_grace_period == before->stop_grace_period);
     CHECK(after->cap_add == before->cap_add);
     CHECK(after->cap_drop == before->cap_drop);
     CHECK(after->tmpfs == before->tmpfs);

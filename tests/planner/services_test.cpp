@@ -127,6 +127,22 @@ TEST_CASE("services: what does not map is a plan error naming each instance and 
     REQUIRE(ok);
     bool seen = false;
     for (const auto& a : ok->actions)
-        if (a.object == "db.master") seen = a.container->placement == "node.hostname==swarm-node1";
+        if (a.object == "db.master") seen = a.container->node == "swarm-node1";
+    CHECK(seen);
+}
+
+TEST_CASE("services: a key a service cannot carry (the table's services = false) is refused by its name") {
+    Scenario s(replace_all(shop(), "replicas = 3\n", "replicas = 3\nprivileged = true\nshm_size = \"128m\"\n"));
+    auto p = s.plan(as_services());
+    REQUIRE_FALSE(p);
+    const std::string text = p.error().text();
+    CHECK(text.find("\n  web.one: privileged is not carried by a Swarm service") != std::string::npos);
+    CHECK(text.find("\n  web.one: shm_size is not carried by a Swarm service") != std::string::npos);
+    // On one engine the same keys plan as they are.
+    auto one = s.plan();
+    REQUIRE(one);
+    bool seen = false;
+    for (const auto& a : one->actions)
+        if (a.object == "web.one" && a.container) seen = a.container->privileged && a.container->shm_size == 128LL << 20;
     CHECK(seen);
 }

@@ -39,11 +39,19 @@ TEST_CASE("runtime: restart policies and signals") {
 
 TEST_CASE("runtime: an instance's keys win, the container's fill the rest") {
     RuntimeOptions inst, container;
-    inst.restart = "always";
-    container.restart = "no";
-    container.memory = 100;
+    inst.put(*find_key("restart"), std::string("always"));
+    container.put(*find_key("restart"), std::string("no"));
+    container.put(*find_key("memory"), 100LL);
     inst.fill_from(container);
-    CHECK(inst.restart == "always");
-    CHECK(inst.memory == 100);
-    CHECK_FALSE(inst.user);
+    CHECK(inst.values.restart_policy == "always");
+    CHECK(inst.values.memory == 100);
+    CHECK(inst.has("memory"));
+    CHECK_FALSE(inst.has("user"));
+    // A key set to its default value is still set: it wins over the container's.
+    RuntimeOptions zero;
+    zero.put(*find_key("read_only"), false);
+    RuntimeOptions ro;
+    ro.put(*find_key("read_only"), true);
+    zero.fill_from(ro);
+    CHECK_FALSE(zero.values.read_only);
 }

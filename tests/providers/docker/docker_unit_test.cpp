@@ -49,11 +49,13 @@ TEST_CASE("docker unit: the runtime keys map onto the create body as the Engine 
     s.dns = {"10.0.0.2"};
     s.user = "1000:1000";
     s.stop_signal = "SIGQUIT";
-    s.stop_timeout = 90;
+    s.stop_grace_period = 90;
     s.cap_add = {"NET_ADMIN"};
     s.cap_drop = {"MKNOD"};
     s.tmpfs = {{"/run", ""}, {"/tmp", "size=64m"}};
     s.read_only = true;
+    s.shm_size = 256LL << 20;
+    s.privileged = true;
     s.health = HealthSpec{{"CMD", "true"}, 5'000'000'000, 3'000'000'000, 0, 3};
     simdjson::dom::parser p;
     simdjson::padded_string body(container_create_body(s));
@@ -72,6 +74,8 @@ TEST_CASE("docker unit: the runtime keys map onto the create body as the Engine 
     CHECK(num(hc["Memory"]) == 67108864);
     CHECK(num(hc["NanoCpus"]) == 1'500'000'000);
     CHECK(num(hc["PidsLimit"]) == 100);
+    CHECK(num(hc["ShmSize"]) == 256LL << 20);
+    CHECK(bool(hc["Privileged"]));
     CHECK(str(hc["Ulimits"].at(0)["Name"]) == "nofile");
     CHECK(num(hc["Ulimits"].at(0)["Soft"]) == 1024);
     CHECK(num(hc["Ulimits"].at(0)["Hard"]) == 4096);

@@ -25,10 +25,10 @@ ContainerSpec web() {
     s.network = "shop";
     s.aliases = {"web-one"};
     s.replicas = 3;
-    s.placement = "node.hostname==swarm-node2";
+    s.node = "swarm-node2";
     s.restart_policy = "on-failure:4";
     s.extra_hosts = {"db.local:10.0.0.5"};
-    s.stop_timeout = 2;
+    s.stop_grace_period = 2;
     s.memory = 64 * 1024 * 1024;
     s.tmpfs = {{"/run", "size=16m,mode=1777"}};
     return s;
