@@ -16,7 +16,7 @@ fi
 # assertions off as in the shipped build.
 flags=(-std=c++20 -g -O1 -I. -include fuzz/toml_config.hpp
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-srcs=(engine/model/ports.cpp engine/config/toml_guard.cpp engine/model/diagnostics.cpp engine/model/model.cpp engine/model/builtins.cpp engine/config/config.cpp engine/config/config_checks.cpp engine/config/legacy.cpp engine/config/runtime_keys.cpp engine/model/runtime.cpp util/files.cpp util/toml_text.cpp util/cidr.cpp)
+srcs=(engine/model/ports.cpp engine/config/toml_guard.cpp engine/model/diagnostics.cpp engine/model/model.cpp engine/model/builtins.cpp engine/config/config.cpp engine/config/config_checks.cpp engine/config/legacy.cpp engine/config/runtime_keys.cpp engine/model/runtime.cpp engine/model/keys.cpp util/json_writer.cpp util/files.cpp util/toml_text.cpp util/cidr.cpp)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(config legacy http plan)
 for t in "${targets[@]}"; do

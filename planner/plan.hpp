@@ -142,8 +142,9 @@ Status check_plan_structure(const Plan& plan);
 Status check_saved_plan(const Plan& plan, const std::string& secrets_dir);
 // For a plan read from a file: each secret from `lookup`, refused if its
 // digest under the project's key is not the one planned.
+// Each value found is added to `secrets`, so that no output shows it.
 Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,
-                    const std::string& secret_key);
+                    const std::string& secret_key, Redactor& secrets);
 
 // Where the planner's search for a new project's subnet starts (a /20 of
 // 10.128.0.0/9 derived from the name); the subnet it picks avoids the

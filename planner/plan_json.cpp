@@ -253,14 +253,14 @@ Result<Plan> parse_plan_json(const std::string& json) {
 }
 
 Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(const std::string&)>& lookup,
-                    const std::string& secret_key) {
+                    const std::string& secret_key, Redactor& secrets) {
     auto fill = [&](const std::string& k, std::string& slot, const std::string& object) -> Status {
         auto v = lookup(k);
         if (!v) return Error{"secret " + k + " is not set (the plan needs it)", object};
         if (slot != secret_digest(secret_key, *v))
             return Error{"secret " + k + " differs from the one the plan was made with (or the project's secret key "
                          "changed); make a new plan", object};
-        register_secret(*v);
+        secrets.add(*v);
         slot = *v;
         return ok_status();
     };

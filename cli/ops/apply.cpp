@@ -63,14 +63,14 @@ Status fill_saved_secrets(Session& s, const Where& where, Plan& plan) {
         if (has_secrets)
             if (auto k = project_secret_key(p.project->root)) secret_key = *k;
     } else if (has_secrets) {
-        for (const auto& d : p.diagnostics.sorted()) s.ui.err(redact(format(d)) + "\n");
+        for (const auto& d : p.diagnostics.sorted()) s.ui.err(s.ui.secrets.redact(format(d)) + "\n");
         return Error{"the saved plan has secrets, and the project they come from cannot be read"};
     }
     return fill_secrets(plan, [&](const std::string& k) -> std::optional<std::string> {
         if (const char* v = std::getenv(k.c_str())) return std::string(v);
         if (host_env.count(k)) return host_env[k];
         return std::nullopt;
-    }, secret_key);
+    }, secret_key, s.ui.secrets);
 }
 
 }  // namespace
@@ -138,7 +138,7 @@ std::optional<ProjectLock> confirm_unlocked(Session& s, ProjectLock lock, Provid
 
 void show_plan(Session& s, const Plan& plan, const ApplyFlags& flags) {
     if (flags.quiet && flags.yes && !flags.json) return;
-    s.ui.out(flags.json ? plan_event(plan) : render_text(plan, {s.ui.color}));
+    s.ui.out(flags.json ? plan_event(plan, s.ui.secrets) : render_text(plan, {s.ui.color}));
 }
 
 ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, ExecOptions eo) {
@@ -161,7 +161,7 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
         LiveProgress live(ui);
         auto started = eo.started;
         auto finished = eo.finished;
-        eo.log = [&live](const std::string& line) { live.line(redact(line)); };
+        eo.log = [&live, &ui](const std::string& line) { live.line(ui.secrets.redact(line)); };
         eo.started = [&live, started](const Action& a) {
             live.started(a);
             if (started) started(a);
@@ -178,18 +178,18 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
     }
     eo.log = [out, &ui](const std::string& line) {
         std::lock_guard<std::mutex> l(*out);
-        ui.out(redact(line) + "\n");
+        ui.out(ui.secrets.redact(line) + "\n");
     };
     if (flags.plain_progress)
         eo.build_progress = [out, &ui](const std::string& image, const BuildEvent& e) {
             std::lock_guard<std::mutex> l(*out);
-            ui.out(image + " | " + redact(e.text) + "\n");
+            ui.out(image + " | " + ui.secrets.redact(e.text) + "\n");
         };
     return execute(plan, s.connect, eo);
 }
 
 int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags) {
-    s.ui.out(flags.json ? summary_event(plan, report) : (flags.quiet ? "" : "\n") + redact(report.summary(plan)));
+    s.ui.out(flags.json ? summary_event(plan, report, s.ui.secrets) : (flags.quiet ? "" : "\n") + s.ui.secrets.redact(report.summary(plan)));
     return report.ok() ? kExitOk : kExitError;
 }
 
@@ -410,7 +410,7 @@ Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<
                               bool with_plan) {
     auto p = load_or_report(s, where);
     if (!p) return Error{"the configuration has errors"};
-    auto d = compile(*p, Environment::process());
+    auto d = compile(*p, process_environment(s, *p));
     if (!d) return d.error();
     auto graph = DesiredGraph::build(*d);
     if (!graph) return graph.error();

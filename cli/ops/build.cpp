@@ -80,11 +80,11 @@ int build(Session& s, const BuildRequest& r) {
         const std::string& image = plan->actions[i].object;
         if (res.outcome == Outcome::Failed) {
             ++failed;
-            if (json) event("failed", image, [&](JsonWriter& w) { w.key("message").value(redact(res.message)); });
+            if (json) event("failed", image, [&](JsonWriter& w) { w.key("message").value(s.ui.secrets.redact(res.message)); });
             else fail(s.ui, Error{res.message});
         } else if (res.outcome == Outcome::NotStarted) {
             ++not_built;
-            if (json) event("not_built", image, [&](JsonWriter& w) { w.key("message").value(redact(res.message)); });
+            if (json) event("not_built", image, [&](JsonWriter& w) { w.key("message").value(s.ui.secrets.redact(res.message)); });
             else s.ui.err("not built: " + image + " (" + res.message + ")\n");
         }
     }

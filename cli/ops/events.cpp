@@ -26,14 +26,14 @@ std::string_view outcome_word(Outcome o) {
 
 }  // namespace
 
-std::string plan_event(const Plan& plan) {
+std::string plan_event(const Plan& plan, const Redactor& secrets) {
     JsonWriter w;
     w.begin_object().key("event").value("plan").key("project").value(plan.project);
     w.key("summary").value(summary_line(plan)).key("warnings").strings(plan.warnings);
     w.key("actions").begin_array();
     for (const auto& a : plan.actions) {
         w.begin_object().key("id").value(a.id).key("kind").value(std::string(to_string(a.kind)));
-        w.key("object").value(a.object).key("cause").value(redact(a.cause)).key("depends_on").begin_array();
+        w.key("object").value(a.object).key("cause").value(secrets.redact(a.cause)).key("depends_on").begin_array();
         for (int d : a.depends_on) w.value(d);
         w.end_array().end_object();
     }
@@ -58,22 +58,23 @@ void add_json_events(Ui& ui, const Plan& plan, ExecOptions& eo) {
         emit(JsonWriter().begin_object().key("event").value("start").key("id").value(a.id)
                  .key("kind").value(std::string(to_string(a.kind))).key("object").value(a.object).end_object().str());
     };
-    eo.finished = [emit](const Action& a, const ActionResult& r) {
+    const Redactor& secrets = ui.secrets;
+    eo.finished = [emit, &secrets](const Action& a, const ActionResult& r) {
         emit(JsonWriter().begin_object().key("event").value("end").key("id").value(a.id)
                  .key("kind").value(std::string(to_string(a.kind))).key("object").value(a.object)
                  .key("outcome").value(outcome_word(r.outcome)).key("seconds").value(std::round(r.seconds * 1000) / 1000)
-                 .key("message").value(redact(r.message)).end_object().str());
+                 .key("message").value(secrets.redact(r.message)).end_object().str());
     };
-    eo.build_progress = [emit, by_image](const std::string& image, const BuildEvent& e) {
+    eo.build_progress = [emit, by_image, &secrets](const std::string& image, const BuildEvent& e) {
         JsonWriter w;
         w.begin_object().key("event").value("progress");
         if (auto it = by_image->find(image); it != by_image->end()) w.key("id").value(it->second);
-        w.key("object").value(image).key("step").value(e.kind == BuildEvent::Kind::Step).key("text").value(redact(e.text)).end_object();
+        w.key("object").value(image).key("step").value(e.kind == BuildEvent::Kind::Step).key("text").value(secrets.redact(e.text)).end_object();
         emit(w.str());
     };
 }
 
-std::string summary_event(const Plan& plan, const ExecReport& report) {
+std::string summary_event(const Plan& plan, const ExecReport& report, const Redactor& secrets) {
     int done = 0, failed = 0, not_started = 0;
     JsonWriter w;
     w.begin_object().key("event").value("summary").key("project").value(plan.project).key("results").begin_array();
@@ -83,7 +84,7 @@ std::string summary_event(const Plan& plan, const ExecReport& report) {
         else if (r.outcome == Outcome::Failed) ++failed;
         else ++not_started;
         w.begin_object().key("id").value(r.id).key("outcome").value(outcome_word(r.outcome));
-        w.key("seconds").value(std::round(r.seconds * 1000) / 1000).key("message").value(redact(r.message)).end_object();
+        w.key("seconds").value(std::round(r.seconds * 1000) / 1000).key("message").value(secrets.redact(r.message)).end_object();
     }
     w.end_array().key("done").value(done).key("failed").value(failed).key("not_started").value(not_started);
     w.key("ok").value(report.ok()).end_object();

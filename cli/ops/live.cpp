@@ -52,7 +52,7 @@ void LiveProgress::started(const Action& a) {
 void LiveProgress::detail(const std::string& object, const std::string& text) {
     std::lock_guard<std::mutex> l(m_);
     for (auto& [_, r] : running_)
-        if (r.object == object) r.detail = redact(text);
+        if (r.object == object) r.detail = ui_.secrets.redact(text);
 }
 
 void LiveProgress::waiting(int id, const std::string& state) {

@@ -1,6 +1,7 @@
 // Configuration: loading (every error shown), compiling with prompts for
 // missing variables, validate, import, init.
 #include "cli/ops/ops.hpp"
+#include "cli/ops/steps.hpp"
 
 #include "engine/config/config.hpp"
 #include "util/json_writer.hpp"
@@ -52,7 +53,7 @@ void print_diagnostics(Ui& ui, const Diagnostics& diagnostics) {
 }  // namespace
 
 int fail(Ui& ui, const Error& e) {
-    ui.err("dockerops: " + redact(e.text()) + "\n");
+    ui.err("dockerops: " + ui.secrets.redact(e.text()) + "\n");
     return kExitError;
 }
 
@@ -81,7 +82,7 @@ std::optional<Project> load_or_report(Session& s, const Where& where) {
     for (const auto& d : r.diagnostics.sorted()) {
         if (!(d.severity == Severity::Error || !r.project)) continue;
         if (shown < kShown) {
-            ui.err(redact(format(d)) + "\n");
+            ui.err(ui.secrets.redact(format(d)) + "\n");
             ++shown;
         } else {
             ++hidden;
@@ -94,7 +95,7 @@ std::optional<Project> load_or_report(Session& s, const Where& where) {
 }
 
 Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options) {
-    Environment env = Environment::process();
+    Environment env = process_environment(s, p);
     std::map<std::string, std::string> answers;
     if (s.ui.in_terminal && s.ui.err_terminal) {
         env.ask = [&](const std::string& name, const std::string& inst, bool secret) -> std::optional<std::string> {
@@ -128,7 +129,7 @@ int validate_json(Session& s, const Where& where) {
     for (const auto& d : r.diagnostics.sorted()) {
         w.begin_object().key("severity").value(d.severity == Severity::Error ? "error" : "warning");
         w.key("file").value(d.pos.file).key("line").value(d.pos.line).key("column").value(d.pos.column);
-        w.key("message").value(redact(d.message)).key("hint").value(redact(d.hint)).end_object();
+        w.key("message").value(s.ui.secrets.redact(d.message)).key("hint").value(s.ui.secrets.redact(d.hint)).end_object();
     }
     w.end_array().end_object();
     s.ui.out(w.str() + "\n");

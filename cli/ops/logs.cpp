@@ -65,17 +65,17 @@ int logs(Session& s, const LogsRequest& r) {
         auto emit = [&](std::string_view chunk, bool flush) {
             if (!prefix) {
                 std::lock_guard<std::mutex> l(out);
-                s.ui.out(redact(std::string(chunk)));
+                s.ui.out(s.ui.secrets.redact(std::string(chunk)));
                 return;
             }
             pending.append(chunk);
             std::size_t nl;
             std::lock_guard<std::mutex> l(out);
             while ((nl = pending.find('\n')) != std::string::npos) {
-                s.ui.out(head + redact(pending.substr(0, nl)) + "\n");
+                s.ui.out(head + s.ui.secrets.redact(pending.substr(0, nl)) + "\n");
                 pending.erase(0, nl + 1);
             }
-            if (flush && !pending.empty()) s.ui.out(head + redact(pending) + "\n"), pending.clear();
+            if (flush && !pending.empty()) s.ui.out(head + s.ui.secrets.redact(pending) + "\n"), pending.clear();
         };
         auto engine = s.connect();
         if (!engine) {
@@ -105,7 +105,7 @@ int logs(Session& s, const LogsRequest& r) {
         if (!st) {
             ++failed;
             std::lock_guard<std::mutex> l(out);
-            s.ui.err("dockerops: " + name + ": " + redact(st.error().text()) + "\n");
+            s.ui.err("dockerops: " + name + ": " + s.ui.secrets.redact(st.error().text()) + "\n");
         }
     };
     std::vector<std::future<void>> readers;

@@ -36,6 +36,8 @@ public:
     bool out_terminal = false;   // standard output is a terminal
     bool err_terminal = false;   // standard error is a terminal
     bool color = false;          // colour the plan's verbs
+    // The session's secrets: every text shown to the user goes through it.
+    Redactor secrets;
 };
 
 struct Session {

@@ -6,6 +6,13 @@
 namespace dockerops::ops {
 
 Result<std::unique_ptr<Provider>> connect(Session& s);
+// What compile is given (project_files.cpp): the process's environment, the
+// project's secret key (made on first use), the session's redactor, the
+// secrets folder, the key pair's folder when there is one.
+Environment process_environment(Session& s, const Project& p);
+Result<std::string> project_secret_key(const std::filesystem::path& root);
+// Where secret files are written on the host (a tmpfs where possible).
+std::filesystem::path secrets_root();
 // Loaded (errors printed), compiled (missing variables asked for), connected.
 struct Prepared {
     DesiredState desired;
@@ -52,8 +59,8 @@ int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags);
 void show_plan(Session& s, const Plan& plan, const ApplyFlags& flags);
 
 // --json: JSON Lines events (ops/events.cpp).
-std::string plan_event(const Plan& plan);
+std::string plan_event(const Plan& plan, const Redactor& secrets);
 void add_json_events(Ui& ui, const Plan& plan, ExecOptions& eo);
-std::string summary_event(const Plan& plan, const ExecReport& report);
+std::string summary_event(const Plan& plan, const ExecReport& report, const Redactor& secrets);
 
 }  // namespace dockerops::ops

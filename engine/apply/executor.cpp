@@ -1,8 +1,11 @@
 #include "engine/apply/executor.hpp"
+#include "engine/apply/scheduler.hpp"
 
 #include "engine/model/ownership.hpp"
 
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -370,98 +373,161 @@ bool open_report(const Plan& plan, const ExecOptions& options, ExecReport& repor
 
 }  // namespace
 
+namespace {
+
+// The progress callbacks, called in order on a thread of their own: a worker
+// hands an event over and goes on, so a slow terminal slows no action.
+class Emitter {
+public:
+    Emitter() : thread_([this] { loop(); }) {}
+    ~Emitter() {
+        {
+            std::lock_guard<std::mutex> l(m_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    void post(std::function<void()> event) {
+        {
+            std::lock_guard<std::mutex> l(m_);
+            queue_.push_back(std::move(event));
+        }
+        cv_.notify_all();
+    }
+    // Until every event posted so far has been delivered (before a terminal is taken over).
+    void flush() {
+        std::unique_lock<std::mutex> l(m_);
+        idle_.wait(l, [&] { return queue_.empty() && !busy_; });
+    }
+
+private:
+    void loop() {
+        std::unique_lock<std::mutex> l(m_);
+        while (true) {
+            cv_.wait(l, [&] { return stop_ || !queue_.empty(); });
+            if (queue_.empty()) return;   // stopped, and everything delivered
+            auto event = std::move(queue_.front());
+            queue_.pop_front();
+            busy_ = true;
+            l.unlock();
+            event();
+            l.lock();
+            busy_ = false;
+            if (queue_.empty()) idle_.notify_all();
+        }
+    }
+    std::mutex m_;
+    std::condition_variable cv_, idle_;
+    std::deque<std::function<void()>> queue_;
+    bool stop_ = false, busy_ = false;
+    std::thread thread_;
+};
+
+// The workers' shared state: the scheduler and the report, under one lock
+// held only to take an action and to record its end.
+struct Run {
+    const Plan& plan;
+    const ExecOptions& options;
+    ExecReport& report;
+    Scheduler scheduler;
+    Emitter& events;
+    std::mutex m;
+    std::condition_variable cv;
+    int running = 0;
+
+    // The next action to run, or nullopt when nothing is left for this worker.
+    std::optional<std::size_t> take() {
+        std::unique_lock<std::mutex> lock(m);
+        std::optional<std::size_t> next;
+        cv.wait(lock, [&] {
+            next = scheduler.next();
+            return next.has_value() || scheduler.done() || running == 0;
+        });
+        if (next) ++running;
+        else cv.notify_all();
+        return next;
+    }
+    void record(std::size_t i, const Status& s, const ActionResult& outcome, double secs);
+    void run_one(Provider* provider, const std::string& connect_error, std::size_t i);
+};
+
+void Run::record(std::size_t i, const Status& s, const ActionResult& outcome, double secs) {
+    const Action& a = plan.actions[i];
+    std::vector<Scheduler::Blocked> blocked;
+    ActionResult r;
+    {
+        std::lock_guard<std::mutex> lock(m);
+        r = report.results[i];
+        r.produced = outcome.produced;
+        r.exit_code = outcome.exit_code;
+        r.seconds = secs;
+        r.outcome = s ? Outcome::Done : Outcome::Failed;
+        if (!s) r.message = s.error().text();
+        report.results[i] = r;
+        scheduler.finish(i, bool(s), blocked);
+        for (const auto& b : blocked) {
+            auto& nr = report.results[b.action];
+            nr.outcome = Outcome::NotStarted;
+            const Action& d = plan.actions[b.needed];
+            nr.message = "needs " + std::string(to_string(d.kind)) + " " + d.object;
+        }
+        --running;
+    }
+    cv.notify_all();
+    const std::string what = std::string(to_string(a.kind)) + " " + a.object;
+    const std::string line = s ? what + ": done (" + seconds(secs) + ")" : what + ": failed: " + r.message;
+    const ExecOptions& o = options;
+    events.post([&o, &a, r, line] {
+        if (o.log) o.log(line);
+        if (o.finished) o.finished(a, r);
+    });
+}
+
+void Run::run_one(Provider* provider, const std::string& connect_error, std::size_t i) {
+    const Action& a = plan.actions[i];
+    const ExecOptions& o = options;
+    events.post([&o, &a] {
+        if (o.started) o.started(a);
+    });
+    if (a.attach) events.flush();   // its lines are out before the terminal is handed over
+    auto t0 = std::chrono::steady_clock::now();
+    ActionResult outcome;
+    Status s = provider ? run_guarded(*provider, options, outcome, a) : Status(Error{connect_error});
+    record(i, s, outcome, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+}  // namespace
+
 ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecOptions& options) {
     const std::size_t n = plan.actions.size();
     ExecReport report;
     if (!open_report(plan, options, report)) return report;
-    std::map<int, std::size_t> index;
-    for (std::size_t i = 0; i < n; ++i) index[plan.actions[i].id] = i;
-    enum class St { Waiting, Running, Finished };
-    std::vector<St> state(n, St::Waiting);
-    std::mutex m;
-    std::condition_variable cv;
-    std::size_t finished = 0;
-    auto log = [&](const std::string& line) {
-        if (options.log) options.log(line);
-    };
-
-    // Under the lock: the next action whose dependencies all succeeded; actions
-    // behind a failure are settled as not started.
-    auto settle_and_pick = [&]() -> std::optional<std::size_t> {
-        bool changed = true;
-        while (changed) {
-            changed = false;
-            for (std::size_t i = 0; i < n; ++i) {
-                if (state[i] != St::Waiting) continue;
-                for (int dep : plan.actions[i].depends_on) {
-                    auto& r = report.results[index.at(dep)];
-                    if (state[index.at(dep)] == St::Finished && r.outcome != Outcome::Done) {
-                        state[i] = St::Finished;
-                        report.results[i].outcome = Outcome::NotStarted;
-                        const Action& d = plan.actions[index.at(dep)];
-                        report.results[i].message = "needs " + std::string(to_string(d.kind)) + " " + d.object;
-                        ++finished;
-                        changed = true;
-                        break;
-                    }
-                }
-            }
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            if (state[i] != St::Waiting) continue;
-            bool ready = true;
-            for (int dep : plan.actions[i].depends_on)
-                if (state[index.at(dep)] != St::Finished) ready = false;
-            if (ready) return i;
-        }
-        return std::nullopt;
-    };
-
-    auto worker = [&]() {
+    Emitter events;   // declared before the run: destroyed after it, every event delivered
+    // Build output and waits go through the same queue: in order with the
+    // start and end of their action, and never holding a worker up.
+    ExecOptions routed = options;
+    if (options.build_progress)
+        routed.build_progress = [&events, &options](const std::string& image, const BuildEvent& e) {
+            events.post([&options, image, e] { options.build_progress(image, e); });
+        };
+    if (options.waiting)
+        routed.waiting = [&events, &options](const Action& a, const std::string& state) {
+            events.post([&options, &a, state] { options.waiting(a, state); });
+        };
+    Run run{plan, routed, report, Scheduler(plan), events, {}, {}, 0};
+    auto worker = [&run, &connect] {
         std::unique_ptr<Provider> provider;
         std::string connect_error;
         if (auto c = connect(); c) provider = std::move(*c);
         else connect_error = c.error().text();
-        while (true) {
-            std::size_t i;
-            {
-                std::unique_lock<std::mutex> lock(m);
-                std::optional<std::size_t> next;
-                cv.wait(lock, [&] {
-                    next = settle_and_pick();   // may settle the last actions as not started
-                    return next.has_value() || finished == n;
-                });
-                if (!next) { cv.notify_all(); return; }
-                i = *next;
-                state[i] = St::Running;
-                if (options.started) options.started(plan.actions[i]);
-            }
-            const Action& a = plan.actions[i];
-            const std::string what = std::string(to_string(a.kind)) + " " + a.object;
-            auto t0 = std::chrono::steady_clock::now();
-            ActionResult outcome;
-            Status s = provider ? run_guarded(*provider, options, outcome, a) : Status(Error{connect_error});
-            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            {
-                std::lock_guard<std::mutex> lock(m);
-                auto& r = report.results[i];
-                r.produced = outcome.produced;
-                r.exit_code = outcome.exit_code;
-                r.seconds = secs;
-                r.outcome = s ? Outcome::Done : Outcome::Failed;
-                if (!s) r.message = s.error().text();
-                state[i] = St::Finished;
-                ++finished;
-                log(s ? what + ": done (" + seconds(secs) + ")" : what + ": failed: " + r.message);
-                if (options.finished) options.finished(a, r);
-            }
-            cv.notify_all();
-        }
+        while (auto i = run.take()) run.run_one(provider.get(), connect_error, *i);
     };
     const int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(std::max<std::size_t>(n, 1))));
     std::vector<std::thread> threads;
     for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
     for (auto& t : threads) t.join();
+    report.scheduling_operations = run.scheduler.operations();
     return report;
 }
 

@@ -26,13 +26,16 @@ struct ExecOptions {
     std::chrono::milliseconds ready_deadline{std::chrono::seconds(120)};
     std::chrono::milliseconds job_deadline{std::chrono::minutes(30)};
     std::chrono::seconds stop_timeout{-1};   // negative: each container's own grace period
-    // One line per event ("build demo/base:latest: done (3.1 s)"); called from worker threads, serialised.
+    // The progress callbacks below are called in order, one at a time, on a
+    // thread of the executor's own (never with its lock held, never holding a
+    // worker up): a slow terminal slows no action.
+    // One line per event ("build demo/base:latest: done (3.1 s)").
     std::function<void(const std::string&)> log;
     // Build output lines, when wanted.
     std::function<void(const std::string& image, const BuildEvent&)> build_progress;
     // What an instance's action waits for now ("running, health starting", "running to its end").
     std::function<void(const Action&, const std::string& state)> waiting;
-    // Told when an action starts and when it has finished (serialised, like log).
+    // Told when an action starts and when it has finished.
     std::function<void(const Action&)> started;
     std::function<void(const Action&, const struct ActionResult&)> finished;
     // Called just before a terminal instance takes over the caller's terminal
@@ -53,6 +56,7 @@ struct ActionResult {
 
 struct ExecReport {
     std::vector<ActionResult> results;   // in plan order
+    std::size_t scheduling_operations = 0;   // the scheduler's work (engine/apply/scheduler): linear in the plan
     bool ok() const;
     // "Apply: 5 done, 1 failed, 2 not started." and the lines naming them.
     std::string summary(const Plan& plan) const;

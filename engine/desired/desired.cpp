@@ -6,11 +6,6 @@
 #include "engine/model/ownership.hpp"
 #include "engine/model/secrets.hpp"
 
-#include <unistd.h>
-
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,30 +14,6 @@
 namespace fs = std::filesystem;
 
 namespace dockerops {
-
-Environment Environment::process() {
-    Environment e;
-    e.getenv = [](const std::string& k) -> std::optional<std::string> {
-        const char* v = std::getenv(k.c_str());
-        if (!v) return std::nullopt;
-        return std::string(v);
-    };
-    e.interface_address = [](const std::string& iface) -> std::optional<std::string> {
-        ifaddrs* list = nullptr;
-        if (getifaddrs(&list) != 0) return std::nullopt;
-        std::optional<std::string> out;
-        for (ifaddrs* i = list; i; i = i->ifa_next) {
-            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || iface != i->ifa_name) continue;
-            char buf[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
-            out = buf;
-            break;
-        }
-        freeifaddrs(list);
-        return out;
-    };
-    return e;
-}
 
 const DesiredInstance* DesiredState::find(const std::string& id) const {
     // Sorted by id: a binary search (a plan of 10,000 instances asks 10,000 times).
@@ -60,13 +31,6 @@ std::string container_name(const std::string& project, const std::string& contai
 std::string image_tag(const std::string& project, const std::string& container) {
     if (is_builtin_container(container)) return kBuiltinImagePrefix + container + ":latest";
     return project + "/" + container + ":latest";
-}
-
-std::filesystem::path secrets_root() {
-    // A tmpfs where there is one: root's /run, else the user's runtime folder.
-    if (::geteuid() == 0) return "/run/dockerops/secrets";
-    if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) return fs::path(x) / "dockerops/secrets";
-    return fs::temp_directory_path() / ("dockerops-" + std::to_string(::geteuid())) / "secrets";
 }
 
 namespace {
@@ -97,7 +61,6 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     d.project = p.name;
     d.warnings = p.warnings;
     d.registry = p.registry;
-    d.secrets_dir = (secrets_root() / p.name).string();
     d.network.name = p.name;
     d.network.subnet = p.subnet;   // empty: the planner picks one
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
@@ -173,163 +136,185 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     return d;
 }
 
-Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
-    auto images = compile_images(p);
-    if (!images) return images.error();
-    DesiredState d = std::move(*images);
-    std::vector<std::string> problems;
+namespace {
 
-    // A value from outside: the process environment first, then the host file.
-    auto outside = [&](const std::string& k) -> std::optional<std::string> {
-        if (auto v = env.getenv(k)) return v;
-        auto it = p.host_env.find(k);
-        if (it != p.host_env.end()) return it->second;
-        return std::nullopt;
-    };
-
-    std::optional<std::string> host_ip;
-    if (auto h = outside("HOST_IP")) host_ip = resolve_ip("HOST_IP", *h, env, problems, "HOST_IP");
-
-    d.instances.reserve(p.instances.size());
-    for (const auto& inst : p.instances) {
-        if (!options.terminal_instances && (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode)) {
-            d.warnings.push_back(inst.id() + " is " + std::string(to_string(inst.type)) +
-                                 ": it runs on a terminal with 'dockerops run', not with apply");
-            continue;
-        }
-        DesiredInstance di;
-        di.id = inst.id();
-        di.container = inst.container;
-        di.name = inst.name;
-        di.group = inst.group;
-        di.sleep = inst.sleep;
-        const DesiredImage& img = d.images.at(inst.container);
-        di.healthcheck = img.healthcheck;
-        ContainerSpec& s = di.spec;
-        s.name = container_name(p.name, inst.container, inst.name);
-        s.image = img.tag;
-        s.hostname = inst.hostname;
-        s.command = inst.command;
-        s.init = inst.init;
-        s.network = p.name;
-        s.aliases = {inst.dashed()};
-        inst.runtime.apply_to(s);
-        if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
-        if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
-        s.labels[labels::kProject] = p.name;
-        s.labels[labels::kContainer] = inst.container;
-        s.labels[labels::kInstance] = inst.name;
-        if (inst.adhoc) s.labels[labels::kAdhoc] = "true";
-        // A terminal instance: a shell on the caller's terminal instead of its
-        // command, removed when it ends.
-        if (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode) {
-            di.attach = true;
-            s.tty = s.open_stdin = true;
-            s.command = std::vector<std::string>{"sh", "-c", kInteractiveShell};
-            s.labels[labels::kAdhoc] = "true";
-        }
-
-        for (const auto& [k, v] : inst.env)
-            if (auto r = resolve_ip(k, v, env, problems, di.id)) s.env[k] = *r;
-        std::vector<std::string> missing;
-        for (const auto* list : {&inst.required_env, &inst.secret_env}) {
-            for (const auto& k : *list) {
-                auto v = outside(k);
-                if (!v && env.ask) v = env.ask(k, inst.id(), list == &inst.secret_env);
-                if (!v) {
-                    missing.push_back(k);
-                    continue;
-                }
-                const bool secret = list == &inst.secret_env;
-                if (secret) register_secret(*v);   // masked in every message from here on
-                if (auto r = resolve_ip(k, *v, env, problems, di.id, secret)) s.env[k] = *r;
-            }
-        }
-        for (const auto& k : inst.secret_env) di.secret_keys.insert(k);
-        // Secret files: from the same places as secret_env, written by the
-        // executor under a private runtime folder and mounted read-only.
-        for (const auto& k : inst.secret_files) {
-            auto v = outside(k);
-            if (!v && env.ask) v = env.ask(k, inst.id(), true);
-            if (!v) {
-                missing.push_back(k);
-                continue;
-            }
-            register_secret(*v);
-            s.secret_files[k] = *v;
-        }
-        if (!inst.secret_files.empty()) {
-            s.secrets_dir = (secrets_root() / p.name / (inst.container + "_" + inst.name)).string();
-            for (const auto& k : inst.secret_files)
-                s.mounts.push_back({s.secrets_dir + "/" + k, "/run/secrets/" + k, true, true, false, true});
-        }
-        s.env["CONTAINER"] = inst.container;
-        s.env["INSTANCE"] = inst.name;
-        s.env["INSTANCE_TYPE"] = std::string(to_string(inst.type));
-        s.env["PERSISTENT_DATA"] = py_bool(inst.switches.persistent_data);
-        s.env["PERSISTENT_OPT"] = py_bool(inst.switches.persistent_opt);
-        s.env["PERSISTENT_LOG"] = py_bool(inst.switches.persistent_log);
-        s.env["SAFEMODE"] = py_bool(inst.type == InstanceType::Safemode);
-
-        if (inst.switches.linked) {
-            for (const auto& l : inst.links) {
-                DesiredLink dl{l.alias, l.external ? "" : l.target_id(), ""};
-                if (l.external) {
-                    auto ip = outside(l.alias + "_CONTAINER_IP");
-                    if (!ip && env.ask) ip = env.ask(l.alias + "_CONTAINER_IP", inst.id(), false);
-                    if (!ip) missing.push_back(l.alias + "_CONTAINER_IP");
-                    else dl.external_ip = *ip;
-                } else {
-                    s.links.push_back(container_name(p.name, l.container, l.instance) + ":" + l.alias);
-                }
-                di.links.push_back(dl);
-            }
-        }
-        if (!missing.empty()) {
-            std::string list;
-            for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-            problems.push_back(di.id + ": missing " + list);
-        }
-
-        // Explicit ports are published exactly as written. The image's EXPOSEd
-        // ports are published (on the same host port, on HOST_IP when set)
-        // only with publish_ports, and never where an explicit entry maps the
-        // same container port.
-        for (const auto& port : img.exposed) {
-            PortSpec ps = port;
-            const bool explicit_too = std::any_of(inst.ports.begin(), inst.ports.end(), [&](const PortSpec& e) {
-                return e.port == port.port && e.protocol == port.protocol;
-            });
-            ps.publish = inst.switches.publish_ports && !explicit_too;
-            if (ps.publish) {
-                ps.host_port = port.port;
-                // The instance's own HOST_IP (as a 2016 run.conf sets it) wins over the project's.
-                if (auto own = s.env.find("HOST_IP"); own != s.env.end() && !own->second.empty()) ps.host_ip = own->second;
-                else if (host_ip) ps.host_ip = *host_ip;
-            }
-            if (!explicit_too) s.ports.push_back(ps);
-        }
-        for (const auto& port : inst.ports) s.ports.push_back(port);
-        const fs::path data = p.data_dir / (inst.container + "_" + inst.name);
-        if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
-        if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});
-        if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});
-        // The project's key pair (dockerops init), read-only: the base
-        // container's entrypoint installs it for the dockerops user.
-        if (fs::is_directory(p.root / ".dockerops/ssh"))
-            s.mounts.push_back({(p.root / ".dockerops/ssh").string(), "/run/dockerops/ssh", true, true, false});
-        // Named volumes are the project's own: <project>_<name>, as compose names them.
-        for (const auto& v : inst.volumes) {
-            MountSpec m{v.bind ? v.source : p.name + "_" + v.source, v.target, v.read_only, v.bind};
-            if (auto decl = p.volumes.find(v.source); !v.bind && decl != p.volumes.end()) {
-                m.driver = decl->second.driver;
-                m.driver_options = decl->second.options;
-            }
-            s.mounts.push_back(std::move(m));
-        }
-        d.instances.push_back(std::move(di));
+// One project's instances onto specs: what compile does for each, in steps.
+// Reads nothing but its arguments: values from outside come through `env`.
+class InstanceCompiler {
+public:
+    InstanceCompiler(const Project& p, const Environment& env, DesiredState& d) : p_(p), env_(env), d_(d) {
+        if (auto h = outside("HOST_IP")) host_ip_ = resolve_ip("HOST_IP", *h, env_, problems_, "HOST_IP");
     }
-    // depends_on: a "completed" target is a job; a "healthy" one must have a health check.
+    void add(const Instance& inst);
+    std::vector<std::string> problems_;
+
+private:
+    // A value from outside: the process environment first, then the host file.
+    std::optional<std::string> outside(const std::string& k) const {
+        if (auto v = env_.getenv(k)) return v;
+        auto it = p_.host_env.find(k);
+        if (it != p_.host_env.end()) return it->second;
+        return std::nullopt;
+    }
+    std::optional<std::string> outside_or_asked(const std::string& k, const Instance& inst, bool secret) const {
+        auto v = outside(k);
+        if (!v && env_.ask) v = env_.ask(k, inst.id(), secret);
+        if (v && secret && env_.secrets) env_.secrets->add(*v);   // masked in every message from here on
+        return v;
+    }
+    DesiredInstance identity(const Instance& inst, const DesiredImage& img) const;
+    void variables(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing);
+    void links(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) const;
+    void ports(const Instance& inst, const DesiredImage& img, ContainerSpec& s) const;
+    void mounts(const Instance& inst, ContainerSpec& s) const;
+
+    const Project& p_;
+    const Environment& env_;
+    DesiredState& d_;
+    std::optional<std::string> host_ip_;
+};
+
+DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredImage& img) const {
+    DesiredInstance di;
+    di.id = inst.id();
+    di.container = inst.container;
+    di.name = inst.name;
+    di.group = inst.group;
+    di.sleep = inst.sleep;
+    di.healthcheck = img.healthcheck;
+    ContainerSpec& s = di.spec;
+    s.name = container_name(p_.name, inst.container, inst.name);
+    s.image = img.tag;
+    s.hostname = inst.hostname;
+    s.command = inst.command;
+    s.init = inst.init;
+    s.network = p_.name;
+    s.aliases = {inst.dashed()};
+    inst.runtime.apply_to(s);
+    if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
+    if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
+    s.labels[labels::kProject] = p_.name;
+    s.labels[labels::kContainer] = inst.container;
+    s.labels[labels::kInstance] = inst.name;
+    if (inst.adhoc) s.labels[labels::kAdhoc] = "true";
+    // A terminal instance: a shell on the caller's terminal instead of its
+    // command, removed when it ends.
+    if (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode) {
+        di.attach = true;
+        s.tty = s.open_stdin = true;
+        s.command = std::vector<std::string>{"sh", "-c", kInteractiveShell};
+        s.labels[labels::kAdhoc] = "true";
+    }
+    return di;
+}
+
+void InstanceCompiler::variables(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) {
+    ContainerSpec& s = di.spec;
+    for (const auto& [k, v] : inst.env)
+        if (auto r = resolve_ip(k, v, env_, problems_, di.id)) s.env[k] = *r;
+    for (const auto* list : {&inst.required_env, &inst.secret_env}) {
+        const bool secret = list == &inst.secret_env;
+        for (const auto& k : *list) {
+            auto v = outside_or_asked(k, inst, secret);
+            if (!v) missing.push_back(k);
+            else if (auto r = resolve_ip(k, *v, env_, problems_, di.id, secret)) s.env[k] = *r;
+        }
+    }
+    for (const auto& k : inst.secret_env) di.secret_keys.insert(k);
+    // Secret files: from the same places as secret_env, written by the
+    // executor under a private runtime folder and mounted read-only.
+    for (const auto& k : inst.secret_files) {
+        auto v = outside_or_asked(k, inst, true);
+        if (!v) missing.push_back(k);
+        else s.secret_files[k] = *v;
+    }
+    if (!inst.secret_files.empty()) {
+        s.secrets_dir = (env_.secrets_root / p_.name / (inst.container + "_" + inst.name)).string();
+        for (const auto& k : inst.secret_files)
+            s.mounts.push_back({s.secrets_dir + "/" + k, "/run/secrets/" + k, true, true, false, true});
+    }
+    s.env["CONTAINER"] = inst.container;
+    s.env["INSTANCE"] = inst.name;
+    s.env["INSTANCE_TYPE"] = std::string(to_string(inst.type));
+    s.env["PERSISTENT_DATA"] = py_bool(inst.switches.persistent_data);
+    s.env["PERSISTENT_OPT"] = py_bool(inst.switches.persistent_opt);
+    s.env["PERSISTENT_LOG"] = py_bool(inst.switches.persistent_log);
+    s.env["SAFEMODE"] = py_bool(inst.type == InstanceType::Safemode);
+}
+
+void InstanceCompiler::links(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) const {
+    if (!inst.switches.linked) return;
+    for (const auto& l : inst.links) {
+        DesiredLink dl{l.alias, l.external ? "" : l.target_id(), ""};
+        if (l.external) {
+            auto ip = outside_or_asked(l.alias + "_CONTAINER_IP", inst, false);
+            if (!ip) missing.push_back(l.alias + "_CONTAINER_IP");
+            else dl.external_ip = *ip;
+        } else {
+            di.spec.links.push_back(container_name(p_.name, l.container, l.instance) + ":" + l.alias);
+        }
+        di.links.push_back(dl);
+    }
+}
+
+// Explicit ports are published exactly as written. The image's EXPOSEd ports
+// are published (on the same host port, on HOST_IP when set) only with
+// publish_ports, and never where an explicit entry maps the same container port.
+void InstanceCompiler::ports(const Instance& inst, const DesiredImage& img, ContainerSpec& s) const {
+    for (const auto& port : img.exposed) {
+        PortSpec ps = port;
+        const bool explicit_too = std::any_of(inst.ports.begin(), inst.ports.end(), [&](const PortSpec& e) {
+            return e.port == port.port && e.protocol == port.protocol;
+        });
+        ps.publish = inst.switches.publish_ports && !explicit_too;
+        if (ps.publish) {
+            ps.host_port = port.port;
+            // The instance's own HOST_IP (as a 2016 run.conf sets it) wins over the project's.
+            if (auto own = s.env.find("HOST_IP"); own != s.env.end() && !own->second.empty()) ps.host_ip = own->second;
+            else if (host_ip_) ps.host_ip = *host_ip_;
+        }
+        if (!explicit_too) s.ports.push_back(ps);
+    }
+    for (const auto& port : inst.ports) s.ports.push_back(port);
+}
+
+void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
+    const fs::path data = p_.data_dir / (inst.container + "_" + inst.name);
+    if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
+    if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});
+    if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});
+    // The project's key pair (dockerops init), read-only: the base
+    // container's entrypoint installs it for the dockerops user.
+    if (env_.key_pair_dir) s.mounts.push_back({env_.key_pair_dir->string(), "/run/dockerops/ssh", true, true, false});
+    // Named volumes are the project's own: <project>_<name>, as compose names them.
+    for (const auto& v : inst.volumes) {
+        MountSpec m{v.bind ? v.source : p_.name + "_" + v.source, v.target, v.read_only, v.bind};
+        if (auto decl = p_.volumes.find(v.source); !v.bind && decl != p_.volumes.end()) {
+            m.driver = decl->second.driver;
+            m.driver_options = decl->second.options;
+        }
+        s.mounts.push_back(std::move(m));
+    }
+}
+
+void InstanceCompiler::add(const Instance& inst) {
+    const DesiredImage& img = d_.images.at(inst.container);
+    DesiredInstance di = identity(inst, img);
+    std::vector<std::string> missing;
+    variables(inst, di, missing);
+    links(inst, di, missing);
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        problems_.push_back(di.id + ": missing " + list);
+    }
+    ports(inst, img, di.spec);
+    mounts(inst, di.spec);
+    d_.instances.push_back(std::move(di));
+}
+
+// depends_on: a "completed" target is a job; a "healthy" one must have a health check.
+Status link_dependencies(const Project& p, DesiredState& d) {
     for (const auto& i : p.instances)
         for (const auto& dep : i.depends_on) {
             auto* target = const_cast<DesiredInstance*>(d.find(dep.target));
@@ -342,10 +327,33 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
                                  " has no health check (none in its Dockerfile, no healthcheck key); nothing was changed",
                              "project " + p.name};
         }
+    return ok_status();
+}
+
+}  // namespace
+
+Result<DesiredState> compile(const Project& p, const Environment& env, CompileOptions options) {
+    auto images = compile_images(p);
+    if (!images) return images.error();
+    DesiredState d = std::move(*images);
+    d.secrets_dir = env.secrets_root.empty() ? std::string() : (env.secrets_root / p.name).string();
+    InstanceCompiler instances(p, env, d);
+    d.instances.reserve(p.instances.size());
+    for (const auto& inst : p.instances) {
+        if (!options.terminal_instances && (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode)) {
+            d.warnings.push_back(inst.id() + " is " + std::string(to_string(inst.type)) +
+                                 ": it runs on a terminal with 'dockerops run', not with apply");
+            continue;
+        }
+        instances.add(inst);
+    }
+    if (auto linked = link_dependencies(p, d); !linked) return linked.error();
+    const auto& problems = instances.problems_;
     bool has_secrets = false;
     for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();
     if (has_secrets && problems.empty()) {
-        auto key = project_secret_key(p.root);
+        if (!env.secret_key) return Error{"the project has secrets and no secret key was given to compile it", "project " + p.name};
+        auto key = env.secret_key();
         if (!key) return key.error();
         d.secret_key = *key;
     }

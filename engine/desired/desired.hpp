@@ -5,6 +5,7 @@
 // the engine already holds.
 #include "engine/model/model.hpp"
 #include "engine/model/result.hpp"
+#include "engine/model/secrets.hpp"
 #include "engine/model/spec.hpp"
 
 #include <functional>
@@ -23,7 +24,16 @@ struct Environment {
     std::function<std::optional<std::string>(const std::string&)> interface_address;
     // Asked for a variable found nowhere else (a prompt on a terminal); unset: not asked.
     std::function<std::optional<std::string>(const std::string& name, const std::string& instance, bool secret)> ask;
-    static Environment process();
+    // The project's secret key, asked for only when an instance has secrets
+    // (cli/ops reads it, or makes it on first use); unset: a project with
+    // secrets cannot be compiled.
+    std::function<Result<std::string>()> secret_key;
+    // Where every secret value is added, so that no output shows it; may be null.
+    Redactor* secrets = nullptr;
+    // Where secret files are written on the host: <secrets_root>/<project>/<container>_<instance>.
+    std::filesystem::path secrets_root;
+    // The project's key pair (dockerops init), mounted read-only when there is one.
+    std::optional<std::filesystem::path> key_pair_dir;
 };
 
 struct CompileOptions {
@@ -96,9 +106,6 @@ Diagnostics check_health_conditions(const Project& project);
 
 // What a terminal instance runs instead of its command: a login shell.
 inline constexpr const char* kInteractiveShell = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";
-
-// Where secret files are written on the host (a tmpfs where possible).
-std::filesystem::path secrets_root();
 
 std::string container_name(const std::string& project, const std::string& container, const std::string& instance);
 std::string image_tag(const std::string& project, const std::string& container);

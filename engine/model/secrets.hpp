@@ -4,10 +4,9 @@
 // a saved plan) it is an HMAC-SHA-256 under a per-project key kept beside the
 // project's key pair (.dockerops/secret-key, mode 0600, never committed), so a
 // dictionary of likely passwords does not reverse it. Every text the command
-// line prints goes through redact(), which masks each value registered here.
-#include "engine/model/result.hpp"
-
-#include <filesystem>
+// line prints goes through a Redactor, which masks each value added to it.
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -16,14 +15,26 @@ namespace dockerops {
 // "hmac-sha256:<hex>" of `value` under `key`.
 std::string secret_digest(std::string_view key, std::string_view value);
 
-// The project's key: read from <root>/.dockerops/secret-key, made (0600, its
-// folder 0700, .dockerops/ git-ignored) when missing.
-Result<std::string> project_secret_key(const std::filesystem::path& root);
+// The secret values of one session (the command line's Ui holds it): each
+// added value is masked in every text redacted from then on. Safe to use from
+// the executor's workers.
+class Redactor {
+public:
+    // Values shorter than 3 characters would mask ordinary text, and are left alone.
+    void add(const std::string& value);
+    // `text` with every added value (and its Go-quoted form, as the engine
+    // quotes it in errors) replaced by "(sensitive)".
+    std::string redact(std::string_view text) const;
 
-// Masks `value` in everything redact() sees from now on (values shorter than
-// 3 characters would mask ordinary text, and are left alone).
-void register_secret(const std::string& value);
-// `text` with every registered value replaced by "(sensitive)".
-std::string redact(std::string_view text);
+private:
+    // Longest first, so that a value inside another is not masked before it.
+    struct LongestFirst {
+        bool operator()(const std::string& a, const std::string& b) const {
+            return a.size() != b.size() ? a.size() > b.size() : a < b;
+        }
+    };
+    mutable std::mutex mutex_;
+    std::set<std::string, LongestFirst> values_;
+};
 
 }  // namespace dockerops

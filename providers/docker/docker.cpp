@@ -1,5 +1,5 @@
 #include "providers/docker/docker.hpp"
-#include "providers/docker/json_read.hpp"
+#include "providers/docker/engine_json.hpp"
 
 #include "engine/desired/context.hpp"
 #include "engine/model/ownership.hpp"

@@ -1,7 +1,7 @@
 // Images that come from a stream of JSON lines: a build (the context sent as
 // a tar) and a pull. Both answer HTTP 200 and report a failure in the stream.
 #include "providers/docker/docker.hpp"
-#include "providers/docker/json_read.hpp"
+#include "providers/docker/engine_json.hpp"
 
 #include "util/json_writer.hpp"
 #include "providers/docker/tar.hpp"

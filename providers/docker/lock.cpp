@@ -7,7 +7,7 @@
 // registry), shared by every project and never removed by dockerops. And what
 // follows a lock taken over from a dead run: settle().
 #include "providers/docker/docker.hpp"
-#include "providers/docker/json_read.hpp"
+#include "providers/docker/engine_json.hpp"
 
 #include "util/json_writer.hpp"
 

@@ -3,7 +3,7 @@
 // (engine/ownership).
 #include "engine/model/ownership.hpp"
 #include "providers/docker/docker.hpp"
-#include "providers/docker/json_read.hpp"
+#include "providers/docker/engine_json.hpp"
 
 #include "util/json_writer.hpp"
 

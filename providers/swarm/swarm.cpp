@@ -2,7 +2,7 @@
 #include "providers/swarm/swarm.hpp"
 
 #include "engine/model/ownership.hpp"
-#include "providers/docker/json_read.hpp"
+#include "providers/docker/engine_json.hpp"
 #include "util/hash.hpp"
 #include "util/json_writer.hpp"
 

@@ -14,16 +14,16 @@ TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
     REQUIRE(back);
     CHECK(render_text(*back) == render_text(*p));
     Plan wrong = *back;
-    auto key = project_secret_key(s.dir.path());
+    auto key = ops::project_secret_key(s.dir.path());
     REQUIRE(key);
-    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); }, *key);
+    auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); }, *key, s.secrets);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().text() == "db.master: secret DB_PASSWORD differs from the one the plan was made with (or the "
                                     "project's secret key changed); make a new plan");
     Plan other_key = *back;
     CHECK_FALSE(fill_secrets(other_key, [](const std::string&) { return std::optional<std::string>("s3cret"); },
-                             std::string(64, '0')));
-    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }, *key));
+                             std::string(64, '0'), s.secrets));
+    REQUIRE(fill_secrets(*back, [](const std::string&) { return std::optional<std::string>("s3cret"); }, *key, s.secrets));
     for (const auto& a : back->actions)
         if (a.object == "db.master") CHECK(a.container->env.at("DB_PASSWORD") == "s3cret");
 }

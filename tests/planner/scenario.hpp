@@ -1,6 +1,7 @@
 #pragma once
 // A project on disk (the "shop": base, web and db, db linked from web.one)
 // planned against the in-memory engine, and applied there by the executor.
+#include "cli/ops/steps.hpp"
 #include "engine/apply/executor.hpp"
 #include "engine/desired/context.hpp"
 #include "engine/desired/desired.hpp"
@@ -59,6 +60,9 @@ public:
             if (i == "eth0") return std::string("192.0.2.10");
             return std::nullopt;
         };
+        e.secret_key = [this] { return ops::project_secret_key(dir.path()); };
+        e.secrets = &secrets;
+        e.secrets_root = dir.path() / "run-secrets";
         return e;
     }
     Result<Plan> plan(PlanOptions o = {}) {
@@ -93,6 +97,7 @@ public:
     TempDir dir;
     std::shared_ptr<FakeState> state = std::make_shared<FakeState>();
     std::map<std::string, std::string> vars;
+    mutable Redactor secrets;
 };
 
 inline std::string replace_all(std::string s, const std::string& from, const std::string& to) {

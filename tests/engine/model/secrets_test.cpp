@@ -15,13 +15,16 @@ TEST_CASE("secrets: a digest is keyed, so a dictionary of sha256 sums does not r
     CHECK(a.find(sha256_hex("hunter2")) == std::string::npos);
 }
 
-TEST_CASE("secrets: registered values are masked, also as the engine quotes them") {
-    register_secret("correct-horse-battery");
-    register_secret(std::string("sec\0ret-value", 13));
-    register_secret("ab");   // too short to mask without masking ordinary words
-    CHECK(redact("env DB=correct-horse-battery!") == "env DB=(sensitive)!");
+TEST_CASE("secrets: values added to a session's redactor are masked, also as the engine quotes them") {
+    Redactor secrets;
+    secrets.add("correct-horse-battery");
+    secrets.add(std::string("sec\0ret-value", 13));
+    secrets.add("ab");   // too short to mask without masking ordinary words
+    CHECK(secrets.redact("env DB=correct-horse-battery!") == "env DB=(sensitive)!");
     // runc's message, as the engine passes it on (Go's %q inside JSON).
-    CHECK(redact(R"x(environment variable value can't contain null(\x00): "DB_PASSWORD=sec\x00ret-value": unknown)x") ==
+    CHECK(secrets.redact(R"x(environment variable value can't contain null(\x00): "DB_PASSWORD=sec\x00ret-value": unknown)x") ==
           R"x(environment variable value can't contain null(\x00): "DB_PASSWORD=(sensitive)": unknown)x");
-    CHECK(redact("about abba") == "about abba");
+    CHECK(secrets.redact("about abba") == "about abba");
+    // Another session's redactor knows nothing of these.
+    CHECK(Redactor().redact("env DB=correct-horse-battery!") == "env DB=correct-horse-battery!");
 }

@@ -1,5 +1,6 @@
 #pragma once
-// Reading the engine's JSON answers (internal to providers/docker): lookups
+// Reading the Engine API's JSON answers (public to the providers built on the
+// Engine API: docker, and swarm through its manager): lookups
 // that turn a missing field into an empty value, never an exception, and the
 // list answers' containers as ObservedContainer.
 #include "engine/model/observed.hpp"
