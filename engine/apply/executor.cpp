@@ -503,10 +503,11 @@ ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecO
     const std::size_t n = plan.actions.size();
     ExecReport report;
     if (!open_report(plan, options, report)) return report;
-    Emitter events;   // declared before the run: destroyed after it, every event delivered
-    // Build output and waits go through the same queue: in order with the
+    // Build output and waits go through the events' queue: in order with the
     // start and end of their action, and never holding a worker up.
     ExecOptions routed = options;
+    Emitter events;   // after `routed`, before the run: destroyed between them, every event delivered
+                      // (events refer to `routed`) before execute returns
     if (options.build_progress)
         routed.build_progress = [&events, &options](const std::string& image, const BuildEvent& e) {
             events.post([&options, image, e] { options.build_progress(image, e); });

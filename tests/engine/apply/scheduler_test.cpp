@@ -5,6 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 using namespace dockerops;
 using dockerops::test::FakeState;
 
@@ -88,4 +92,21 @@ TEST_CASE("executor: 10,000 actions on the fake engine, scheduling work linear i
     for (std::size_t i = 1; i < rep.results.size(); ++i) REQUIRE(rep.results[i].outcome == Outcome::NotStarted);
     CHECK(rep.results[1].message == "needs network net1");
     CHECK(rep.scheduling_operations <= 10000 + 2 * 9999);
+}
+
+TEST_CASE("executor: a slow progress callback holds no worker up, and every event is delivered before execute returns") {
+    auto state = std::make_shared<FakeState>();
+    Plan p = tree_of_networks(64);
+    ExecOptions o;
+    o.parallelism = 4;
+    std::atomic<int> started{0}, finished{0};
+    o.started = [&](const Action&) { ++started; };
+    o.finished = [&](const Action&, const ActionResult&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));   // a terminal that keeps the writer waiting
+        ++finished;
+    };
+    ExecReport rep = execute(p, test::fake_factory(state), o);
+    REQUIRE(rep.ok());
+    CHECK(started == 64);
+    CHECK(finished == 64);
 }
