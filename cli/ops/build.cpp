@@ -12,17 +12,48 @@
 
 namespace dockerops::ops {
 
+namespace {
+
+using EventFn = std::function<void(const std::string& kind, const std::string& image, const std::function<void(JsonWriter&)>& more)>;
+
+// The containers asked for; none ("all" among them): every one.
+std::vector<std::string> wanted(const std::vector<std::string>& asked) {
+    std::vector<std::string> containers;
+    for (const auto& c : asked) {
+        if (c == "all") return {};
+        containers.push_back(c);
+    }
+    return containers;
+}
+
+// What failed and what was not built because of it, then (JSON) the summary.
+void report_results(Session& s, const Plan& plan, const ExecReport& report, int built, bool json, const EventFn& event) {
+    int failed = 0, not_built = 0;
+    for (std::size_t i = 0; i < report.results.size(); ++i) {
+        const auto& res = report.results[i];
+        const std::string& image = plan.actions[i].object;
+        if (res.outcome == Outcome::Failed) {
+            ++failed;
+            if (json) event("failed", image, [&](JsonWriter& w) { w.key("message").value(s.ui.secrets.redact(res.message)); });
+            else fail(s.ui, Error{res.message});
+        } else if (res.outcome == Outcome::NotStarted) {
+            ++not_built;
+            if (json) event("not_built", image, [&](JsonWriter& w) { w.key("message").value(s.ui.secrets.redact(res.message)); });
+            else s.ui.err("not built: " + image + " (" + res.message + ")\n");
+        }
+    }
+    if (json)
+        event("summary", "", [&](JsonWriter& w) {
+            w.key("built").value(built).key("failed").value(failed).key("not_built").value(not_built).key("ok").value(report.ok());
+        });
+}
+
+}  // namespace
+
 int build(Session& s, const BuildRequest& r) {
     auto p = load_or_report(s, r.where);
     if (!p) return kExitError;
-    std::vector<std::string> containers;
-    for (const auto& c : r.containers) {
-        if (c == "all") {
-            containers.clear();
-            break;
-        }
-        containers.push_back(c);
-    }
+    const std::vector<std::string> containers = wanted(r.containers);
     // Building needs no variables: an instance's missing ones are not asked for here.
     auto images = compile_images(*p);
     if (!images) return fail(s.ui, images.error());
@@ -74,24 +105,7 @@ int build(Session& s, const BuildRequest& r) {
     };
     ExecReport report = execute(*plan, s.connect, eo);
     if (!json) s.ui.out(std::to_string(built) + " image" + (built == 1 ? "" : "s") + " built\n");
-    int failed = 0, not_built = 0;
-    for (std::size_t i = 0; i < report.results.size(); ++i) {
-        const auto& res = report.results[i];
-        const std::string& image = plan->actions[i].object;
-        if (res.outcome == Outcome::Failed) {
-            ++failed;
-            if (json) event("failed", image, [&](JsonWriter& w) { w.key("message").value(s.ui.secrets.redact(res.message)); });
-            else fail(s.ui, Error{res.message});
-        } else if (res.outcome == Outcome::NotStarted) {
-            ++not_built;
-            if (json) event("not_built", image, [&](JsonWriter& w) { w.key("message").value(s.ui.secrets.redact(res.message)); });
-            else s.ui.err("not built: " + image + " (" + res.message + ")\n");
-        }
-    }
-    if (json)
-        event("summary", "", [&](JsonWriter& w) {
-            w.key("built").value(built).key("failed").value(failed).key("not_built").value(not_built).key("ok").value(report.ok());
-        });
+    report_results(s, *plan, report, built, json, event);
     return report.ok() ? kExitOk : kExitError;
 }
 

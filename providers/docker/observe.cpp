@@ -122,161 +122,186 @@ Result<ObservedState> DockerEngine::observe(const std::string& project, const Ob
     return observe_engine(project, true, scope);
 }
 
-Result<ObservedState> DockerEngine::observe_engine(const std::string& project, bool with_containers, const ObserveScope& scope) {
-    // A fixed number of calls whatever the number of instances: a few lists
-    // (and, with scope.image_refs, one inspect for each image the plan names),
-    // shared out over observe_lanes() connections.
-    ObservedState s;
-    s.project = project;
-    s.scope = scope;
-    std::vector<std::string> paths;
-    // The containers that concern the project, never the whole engine's (the
-    // engine spends ~0.1 ms on each container it lists, so a no-op plan on a
-    // shared engine would pay for every other project's): those carrying its
-    // label (a label can be inherited from an image, so ownership is decided
-    // by engine/ownership), those named like its instances, and, when it
-    // publishes host ports, those holding one of them. The last two are named
-    // in conflicts. With scope.names, the list by name waits until one of
-    // those names is not held by the project (below): a no-op plan lists its
-    // containers once.
-    const std::string by_name = "/containers/json?all=1&filters=" + filter("name", {"^/" + regex_literal(project) + "-"});
-    if (with_containers) {
-        paths.push_back("/containers/json?all=1&filters=" + filter("label", {std::string(labels::kProject) + "=" + project}));
-        if (!scope.names) paths.push_back(by_name);
-        if (!scope.host_ports.empty()) paths.push_back("/containers/json?all=1&filters=" + filter("publish", scope.host_ports));
-    }
-    const std::size_t container_lists = paths.size();
-    paths.push_back("/networks");
-    // The images: when the plan says which, those by name (the engine spends
-    // ~0.2 ms on each image it holds in a list, intermediate layers included:
-    // on an engine of a few hundred images a list would cost a no-op plan
-    // more than all the rest); else every image.
-    const std::size_t first_image = paths.size();
-    if (scope.image_refs)
-        for (const auto& ref : *scope.image_refs) paths.push_back("/images/" + url_encode(ref) + "/json");
-    else
-        paths.push_back("/images/json");
-    auto answers = get_all(paths, observe_lanes());
+namespace {
 
-    simdjson::dom::parser parser;
-    // One answer as JSON (the parser's until its next parse).
-    auto answer = [&](const Result<HttpResponse>& r, const std::string& what) -> Result<element> {
+// Reading observe's answers into one ObservedState: each answer as JSON (the
+// parser's until its next parse), and what it says kept when it concerns the
+// project (engine/ownership).
+class ObserveReader {
+public:
+    ObserveReader(DockerEngine& engine, const std::string& project, ObservedState& s) : engine_(engine), project_(project), s_(s) {}
+
+    Result<element> answer(const Result<HttpResponse>& r, const std::string& what) {
         if (!r) return r.error();
-        if (!is_2xx(r->status)) return engine_error(*r, "project " + project, what);
+        if (!is_2xx(r->status)) return engine_.engine_error(*r, "project " + project_, what);
         simdjson::padded_string body(r->body);
         element doc;
-        if (parser.parse(body).get(doc) != simdjson::SUCCESS)
-            return Error{"unreadable answer to " + what, "engine " + endpoint().display()};
+        if (parser_.parse(body).get(doc) != simdjson::SUCCESS)
+            return Error{"unreadable answer to " + what, "engine " + engine_.endpoint().display()};
         return doc;
-    };
-    auto list = [&](const Result<HttpResponse>& r, const std::string& what) -> Result<simdjson::dom::array> {
+    }
+    Result<simdjson::dom::array> list(const Result<HttpResponse>& r, const std::string& what) {
         auto doc = answer(r, "list " + what);
         if (!doc) return doc.error();
         simdjson::dom::array arr;
         if (doc->get_array().get(arr) != simdjson::SUCCESS)
-            return Error{"unreadable answer to list " + what, "engine " + endpoint().display()};
+            return Error{"unreadable answer to list " + what, "engine " + engine_.endpoint().display()};
         return arr;
-    };
-
-    if (with_containers) {
-        std::vector<ObservedContainer> all;
-        std::set<std::string> seen;   // a container in two answers is counted once
-        auto take = [&](const simdjson::dom::array& arr) {
-            for (auto c : arr) {
-                ObservedContainer o = container_from_list(c);
-                if (seen.insert(o.id).second) all.push_back(std::move(o));
-            }
-        };
-        for (std::size_t k = 0; k < container_lists; ++k) {
-            auto arr = list(answers[k], "containers");
-            if (!arr) return arr.error();
-            take(*arr);
-        }
-        if (scope.names && !names_held(all, *scope.names, project)) {
-            auto arr = list(get_all({by_name}, 1)[0], "containers");
-            if (!arr) return arr.error();
-            take(*arr);
-        }
-        classify_containers(s, std::move(all));
-        if (auto st = add_health_output(s.containers); !st) return st.error();
     }
+    // A list of containers: each counted once, whichever answers it is in.
+    Status take_containers(const Result<HttpResponse>& r) {
+        auto arr = list(r, "containers");
+        if (!arr) return arr.error();
+        for (auto c : *arr) {
+            ObservedContainer o = container_from_list(c);
+            if (seen_containers_.insert(o.id).second) containers_.push_back(std::move(o));
+        }
+        return ok_status();
+    }
+    std::vector<ObservedContainer>& containers() { return containers_; }
 
-    // The images, kept when they concern the project (engine/ownership); every
-    // tag seen is recorded.
-    std::set<std::string> seen_images;   // two references to one image: counted once
-    auto take_image = [&](element i, bool inspected) {
+    // Every image answer: each image once, every tag seen recorded.
+    void take_image(element i, bool inspected) {
         ObservedImage img;
         img.id = str(i, "Id");
-        if (!seen_images.insert(img.id).second) return;
+        if (!seen_images_.insert(img.id).second) return;
         img.labels = inspected ? string_map(i["Config"], "Labels") : string_map(i, "Labels");
         img.created = inspected ? unix_seconds(str(i, "Created")) : num(i, "Created");
         img.tags = tags_of(i);
-        for (const auto& t : img.tags) s.image_ids_by_tag[t] = img.id;
-        if (image_concerns_project(img, project)) s.images.push_back(std::move(img));
-    };
-    if (!scope.image_refs) {
-        auto images = list(answers[first_image], "images");
-        if (!images) return images.error();
-        for (auto i : *images) take_image(i, false);
-    } else {
-        auto inspected = [&](const Result<HttpResponse>& r, const std::string& ref, bool by_name) -> Status {
-            if (r && r->status == 404) return ok_status();   // not on the engine
-            auto doc = answer(r, "inspect image " + ref);
-            if (!doc) return doc.error();
-            // The name as the plan wrote it leads to this image too (a
-            // reference by digest is in no image's tags).
-            if (by_name) {
-                s.image_ids_by_tag[ref] = str(*doc, "Id");
-                element config;
-                s.image_healthcheck[ref] = (*doc)["Config"].get(config) == simdjson::SUCCESS && declares_healthcheck(config);
-            }
-            take_image(*doc, true);
-            return ok_status();
-        };
-        for (std::size_t k = first_image; k < paths.size(); ++k)
-            if (auto st = inspected(answers[k], (*scope.image_refs)[k - first_image], true); !st) return st.error();
-        // The image a container of the project runs, when no name leads to it
-        // any more (a later build took its tag): a plan names the files that
-        // changed from its labels. Rare, so a second round.
-        std::vector<std::string> more;
-        for (const auto& c : s.containers)
-            if (!c.image_id.empty() && !seen_images.count(c.image_id) &&
-                std::find(more.begin(), more.end(), c.image_id) == more.end())
-                more.push_back(c.image_id);
-        if (!more.empty()) {
-            std::vector<std::string> more_paths;
-            for (const auto& id : more) more_paths.push_back("/images/" + url_encode(id) + "/json");
-            auto more_answers = get_all(more_paths, observe_lanes());
-            for (std::size_t k = 0; k < more.size(); ++k)
-                if (auto st = inspected(more_answers[k], more[k], false); !st) return st.error();
-        }
+        for (const auto& t : img.tags) s_.image_ids_by_tag[t] = img.id;
+        if (image_concerns_project(img, project_)) s_.images.push_back(std::move(img));
     }
-
+    bool seen_image(const std::string& id) const { return seen_images_.count(id) > 0; }
+    // An inspected image: absent (404) is no error. Asked by the plan's name
+    // for it, that name leads to it too (a reference by digest is in no tags).
+    Status take_inspected(const Result<HttpResponse>& r, const std::string& ref, bool by_name) {
+        if (r && r->status == 404) return ok_status();
+        auto doc = answer(r, "inspect image " + ref);
+        if (!doc) return doc.error();
+        if (by_name) {
+            s_.image_ids_by_tag[ref] = str(*doc, "Id");
+            element config;
+            s_.image_healthcheck[ref] = (*doc)["Config"].get(config) == simdjson::SUCCESS && declares_healthcheck(config);
+        }
+        take_image(*doc, true);
+        return ok_status();
+    }
     // Every network (one call): the project's, and the others' subnets, which
     // a new project network must not overlap.
-    auto networks = list(answers[container_lists], "networks");
-    if (!networks) return networks.error();
-    for (auto n : *networks) {
-        ObservedNetwork net;
-        net.id = str(n, "Id");
-        net.name = str(n, "Name");
-        net.labels = string_map(n, "Labels");
-        simdjson::dom::array cfg;
-        if (n["IPAM"]["Config"].get_array().get(cfg) == simdjson::SUCCESS)
-            for (auto c : cfg) {
-                net.subnet = str(c, "Subnet");
-                if (!net.subnet.empty()) break;
-            }
-        if (network_is_ours(net, project)) s.networks.push_back(std::move(net));
-        else if (!net.subnet.empty() && net.subnet.find(':') == std::string::npos) s.other_networks.push_back(std::move(net));
+    Status take_networks(const Result<HttpResponse>& r) {
+        auto networks = list(r, "networks");
+        if (!networks) return networks.error();
+        for (auto n : *networks) {
+            ObservedNetwork net;
+            net.id = str(n, "Id");
+            net.name = str(n, "Name");
+            net.labels = string_map(n, "Labels");
+            simdjson::dom::array cfg;
+            if (n["IPAM"]["Config"].get_array().get(cfg) == simdjson::SUCCESS)
+                for (auto c : cfg) {
+                    net.subnet = str(c, "Subnet");
+                    if (!net.subnet.empty()) break;
+                }
+            if (network_is_ours(net, project_)) s_.networks.push_back(std::move(net));
+            else if (!net.subnet.empty() && net.subnet.find(':') == std::string::npos) s_.other_networks.push_back(std::move(net));
+        }
+        return ok_status();
     }
 
+private:
+    DockerEngine& engine_;
+    const std::string& project_;
+    ObservedState& s_;
+    simdjson::dom::parser parser_;
+    std::vector<ObservedContainer> containers_;
+    std::set<std::string> seen_containers_, seen_images_;
+};
+
+void sort_observed(ObservedState& s) {
     std::sort(s.containers.begin(), s.containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
     std::sort(s.other_networks.begin(), s.other_networks.end(), [](auto& a, auto& b) { return a.name < b.name; });
     std::sort(s.images.begin(), s.images.end(), [](auto& a, auto& b) {
         return std::pair(a.tags.empty() ? "" : a.tags.front(), a.id) < std::pair(b.tags.empty() ? "" : b.tags.front(), b.id);
     });
     std::sort(s.networks.begin(), s.networks.end(), [](auto& a, auto& b) { return a.name < b.name; });
+}
+
+// The calls observe makes at once: the containers that concern the project,
+// never the whole engine's (the engine spends ~0.1 ms on each container it
+// lists, so a no-op plan on a shared engine would pay for every other
+// project's): those carrying its label (a label can be inherited from an
+// image, so ownership is decided by engine/ownership), those named like its
+// instances, and, when it publishes host ports, those holding one of them.
+// The last two are named in conflicts. With scope.names, the list by name
+// waits until one of those names is not held by the project: a no-op plan
+// lists its containers once. Then the networks, and the images: when the plan
+// says which, those by name (the engine spends ~0.2 ms on each image it holds
+// in a list, intermediate layers included); else every image.
+struct ObservePaths {
+    std::vector<std::string> paths;
+    std::string by_name;
+    std::size_t container_lists = 0, networks = 0, first_image = 0;
+};
+ObservePaths observe_paths(const std::string& project, bool with_containers, const ObserveScope& scope) {
+    ObservePaths o;
+    o.by_name = "/containers/json?all=1&filters=" + filter("name", {"^/" + regex_literal(project) + "-"});
+    if (with_containers) {
+        o.paths.push_back("/containers/json?all=1&filters=" + filter("label", {std::string(labels::kProject) + "=" + project}));
+        if (!scope.names) o.paths.push_back(o.by_name);
+        if (!scope.host_ports.empty()) o.paths.push_back("/containers/json?all=1&filters=" + filter("publish", scope.host_ports));
+    }
+    o.container_lists = o.paths.size();
+    o.networks = o.paths.size();
+    o.paths.push_back("/networks");
+    o.first_image = o.paths.size();
+    if (scope.image_refs)
+        for (const auto& ref : *scope.image_refs) o.paths.push_back("/images/" + url_encode(ref) + "/json");
+    else
+        o.paths.push_back("/images/json");
+    return o;
+}
+
+}  // namespace
+
+Result<ObservedState> DockerEngine::observe_engine(const std::string& project, bool with_containers, const ObserveScope& scope) {
+    // A fixed number of calls whatever the number of instances, shared out
+    // over observe_lanes() connections.
+    ObservedState s;
+    s.project = project;
+    s.scope = scope;
+    const ObservePaths calls = observe_paths(project, with_containers, scope);
+    auto answers = get_all(calls.paths, observe_lanes());
+    ObserveReader read(*this, project, s);
+    if (with_containers) {
+        for (std::size_t k = 0; k < calls.container_lists; ++k)
+            if (auto st = read.take_containers(answers[k]); !st) return st.error();
+        if (scope.names && !names_held(read.containers(), *scope.names, project))
+            if (auto st = read.take_containers(get_all({calls.by_name}, 1)[0]); !st) return st.error();
+        classify_containers(s, std::move(read.containers()));
+        if (auto st = add_health_output(s.containers); !st) return st.error();
+    }
+    if (!scope.image_refs) {
+        auto images = read.list(answers[calls.first_image], "images");
+        if (!images) return images.error();
+        for (auto i : *images) read.take_image(i, false);
+    } else {
+        for (std::size_t k = calls.first_image; k < calls.paths.size(); ++k)
+            if (auto st = read.take_inspected(answers[k], (*scope.image_refs)[k - calls.first_image], true); !st) return st.error();
+        // The image a container of the project runs, when no name leads to it
+        // any more (a later build took its tag): a plan names the files that
+        // changed from its labels. Rare, so a second round.
+        std::vector<std::string> more, more_paths;
+        for (const auto& c : s.containers)
+            if (!c.image_id.empty() && !read.seen_image(c.image_id) && std::find(more.begin(), more.end(), c.image_id) == more.end()) {
+                more.push_back(c.image_id);
+                more_paths.push_back("/images/" + url_encode(c.image_id) + "/json");
+            }
+        auto more_answers = more.empty() ? std::vector<Result<HttpResponse>>{} : get_all(more_paths, observe_lanes());
+        for (std::size_t k = 0; k < more.size(); ++k)
+            if (auto st = read.take_inspected(more_answers[k], more[k], false); !st) return st.error();
+    }
+    if (auto st = read.take_networks(answers[calls.networks]); !st) return st.error();
+    sort_observed(s);
     return s;
 }
 

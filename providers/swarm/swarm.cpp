@@ -126,6 +126,100 @@ ProviderTraits SwarmEngine::traits() const {
 
 // --- observe ---
 
+namespace {
+
+// The nodes by id, and the host names of those not ready.
+struct Nodes {
+    std::map<std::string, NodeInfo> by_id;
+    std::string down;
+};
+Nodes read_nodes(const std::string& body) {
+    Nodes out;
+    Parsed np(body);
+    array arr;
+    if (np.ok && np.doc.get_array().get(arr) == simdjson::SUCCESS)
+        for (auto n : arr) {
+            NodeInfo& info = out.by_id[str(n, "ID")] = {str(n["Description"], "Hostname"), str(n["Status"], "State") == "ready"};
+            if (!info.ready) out.down += (out.down.empty() ? "" : ", ") + info.hostname;
+        }
+    return out;
+}
+
+// The tasks meant to run, counted by service: running on a ready node, or
+// waiting in some state; the nodes down under them; the last error said.
+std::map<std::string, TaskCount> count_tasks(const std::string& body, const Nodes& nodes) {
+    std::map<std::string, TaskCount> counts;
+    Parsed tp(body);
+    array arr;
+    if (tp.ok && tp.doc.get_array().get(arr) == simdjson::SUCCESS)
+        for (auto t : arr) {
+            TaskCount& c = counts[str(t, "ServiceID")];
+            auto n = nodes.by_id.find(str(t, "NodeID"));
+            const bool node_up = n != nodes.by_id.end() && n->second.ready;
+            if (!node_up && n != nodes.by_id.end()) c.down_nodes.insert(n->second.hostname);
+            const std::string state = str(t["Status"], "State");
+            if (state == "running" && node_up) ++c.running;
+            else if (state != "running") ++c.waiting[state];
+            if (std::string err = str(t["Status"], "Err"); !err.empty()) c.last_error = err;
+        }
+    return counts;
+}
+
+// Why a service is short of tasks: "1 of 3 tasks running (2 pending; on node3, which is down)".
+std::string degraded_detail(const TaskCount& tc, std::int64_t want, const std::string& update, const std::string& nodes_down) {
+    std::string detail = std::to_string(tc.running) + " of " + std::to_string(want) + " tasks running";
+    std::vector<std::string> why;
+    for (const auto& [st, k] : tc.waiting) why.push_back(std::to_string(k) + " " + st);
+    if (!tc.down_nodes.empty()) {
+        std::string down;
+        for (const auto& h : tc.down_nodes) down += (down.empty() ? "" : ", ") + h;
+        why.push_back("on " + down + ", which is down");
+    } else if (!nodes_down.empty()) {
+        why.push_back("node down: " + nodes_down);
+    }
+    if (!update.empty() && update != "completed" && update != "updating") why.push_back("update " + update);
+    if (!tc.last_error.empty()) why.push_back(tc.last_error);
+    for (std::size_t i = 0; i < why.size(); ++i) detail += (i ? "; " : " (") + why[i] + (i + 1 == why.size() ? ")" : "");
+    return detail;
+}
+
+// A service as the planner sees an instance: running when all its tasks run.
+ObservedContainer service_as_container(element svc, std::map<std::string, TaskCount>& counts, const Nodes& nodes) {
+    ObservedContainer c;
+    c.id = str(svc, "ID");
+    auto spec = svc["Spec"];
+    c.name = str(spec, "Name");
+    c.labels = string_map(spec, "Labels");
+    c.created = unix_seconds(str(svc, "CreatedAt"));
+    auto cs = spec["TaskTemplate"]["ContainerSpec"];
+    c.image = str(cs, "Image");
+    c.image_id = c.label(kImageIdLabel);
+    int64_t want = 1;
+    if (spec["Mode"]["Replicated"]["Replicas"].get_int64().get(want) != simdjson::SUCCESS) want = 1;
+    const TaskCount& tc = counts[c.id];
+    const std::string update = str(svc["UpdateStatus"], "State");
+    if (tc.running >= want && update != "rollback_completed" && update != "paused" && update != "rollback_paused") {
+        c.state = "running";
+    } else {
+        c.state = "degraded";
+        c.detail = degraded_detail(tc, want, update, nodes.down);
+    }
+    array list;
+    // As a container's mounts: binds and volumes (a tmpfs is the spec's `tmpfs`, not a mount).
+    if (cs["Mounts"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto m : list)
+            if (const std::string type = lower(str(m, "Type")); type != "tmpfs")
+                c.mounts.push_back({type, str(m, "Source"), str(m, "Target"), false});
+    if (cs["Secrets"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto sec : list) c.mounts.push_back({"bind", str(sec, "SecretName"), "/run/secrets/" + str(sec["File"], "Name"), true});
+    if (spec["EndpointSpec"]["Ports"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto p : list)
+            c.ports.push_back({static_cast<int>(num(p, "TargetPort")), str(p, "Protocol"), "", static_cast<int>(num(p, "PublishedPort"))});
+    return c;
+}
+
+}  // namespace
+
 Result<ObservedState> SwarmEngine::observe(const std::string& project, const ObserveScope& scope) {
     // Images and networks as on one engine (the manager's), and three swarm
     // lists: services, the tasks meant to run, and nodes: five calls, whatever
@@ -144,93 +238,26 @@ Result<ObservedState> SwarmEngine::observe(const std::string& project, const Obs
     auto base = manager_->observe_engine(project, false, scope);   // its containers are tasks, not instances
     if (!base) return base.error();
     ObservedState s = std::move(*base);
-
-    auto rn = nodes_call.get();
-    if (!rn) return rn.error();
-    if (!is_2xx(rn->status)) return manager_->engine_error(*rn, "project " + project, "list nodes");
-    std::map<std::string, NodeInfo> nodes;
-    std::string nodes_down;
-    Parsed np(rn->body);
-    array arr;
-    if (np.ok && np.doc.get_array().get(arr) == simdjson::SUCCESS)
-        for (auto n : arr) {
-            NodeInfo& info = nodes[str(n, "ID")] = {str(n["Description"], "Hostname"), str(n["Status"], "State") == "ready"};
-            if (!info.ready) nodes_down += (nodes_down.empty() ? "" : ", ") + info.hostname;
-        }
-
-    auto rt = tasks_call.get();
-    if (!rt) return rt.error();
-    if (!is_2xx(rt->status)) return manager_->engine_error(*rt, "project " + project, "list tasks");
-    std::map<std::string, TaskCount> counts;
-    Parsed tp(rt->body);
-    if (tp.ok && tp.doc.get_array().get(arr) == simdjson::SUCCESS)
-        for (auto t : arr) {
-            TaskCount& c = counts[str(t, "ServiceID")];
-            const std::string node = str(t, "NodeID");
-            auto n = nodes.find(node);
-            const bool node_up = n != nodes.end() && n->second.ready;
-            if (!node_up && n != nodes.end()) c.down_nodes.insert(n->second.hostname);
-            const std::string state = str(t["Status"], "State");
-            if (state == "running" && node_up) {
-                ++c.running;
-            } else if (state != "running") {
-                ++c.waiting[state];
-            }
-            if (std::string err = str(t["Status"], "Err"); !err.empty()) c.last_error = err;
-        }
-
-    auto rs = services_call.get();
-    if (!rs) return rs.error();
-    if (!is_2xx(rs->status)) return manager_->engine_error(*rs, "project " + project, "list services");
-    Parsed sp(rs->body);
+    // Each answer read in turn; the first that failed is the error.
+    auto body_of = [&](auto& call, const char* what) -> Result<std::string> {
+        auto r = call.get();
+        if (!r) return r.error();
+        if (!is_2xx(r->status)) return manager_->engine_error(*r, "project " + project, what);
+        return std::move(r->body);
+    };
+    auto nodes_body = body_of(nodes_call, "list nodes");
+    if (!nodes_body) return nodes_body.error();
+    const Nodes nodes = read_nodes(*nodes_body);
+    auto tasks_body = body_of(tasks_call, "list tasks");
+    if (!tasks_body) return tasks_body.error();
+    auto counts = count_tasks(*tasks_body, nodes);
+    auto services_body = body_of(services_call, "list services");
+    if (!services_body) return services_body.error();
+    Parsed sp(*services_body);
     std::vector<ObservedContainer> all;
+    array arr;
     if (sp.ok && sp.doc.get_array().get(arr) == simdjson::SUCCESS)
-        for (auto svc : arr) {
-            ObservedContainer c;
-            c.id = str(svc, "ID");
-            auto spec = svc["Spec"];
-            c.name = str(spec, "Name");
-            c.labels = string_map(spec, "Labels");
-            c.created = unix_seconds(str(svc, "CreatedAt"));
-            auto cs = spec["TaskTemplate"]["ContainerSpec"];
-            c.image = str(cs, "Image");
-            c.image_id = c.label(kImageIdLabel);
-            int64_t want = 1;
-            if (spec["Mode"]["Replicated"]["Replicas"].get_int64().get(want) != simdjson::SUCCESS) want = 1;
-            const TaskCount& tc = counts[c.id];
-            const std::string update = str(svc["UpdateStatus"], "State");
-            if (tc.running >= want && update != "rollback_completed" && update != "paused" && update != "rollback_paused") {
-                c.state = "running";
-            } else {
-                c.state = "degraded";
-                c.detail = std::to_string(tc.running) + " of " + std::to_string(want) + " tasks running";
-                std::vector<std::string> why;
-                for (const auto& [st, k] : tc.waiting) why.push_back(std::to_string(k) + " " + st);
-                if (!tc.down_nodes.empty()) {
-                    std::string down;
-                    for (const auto& h : tc.down_nodes) down += (down.empty() ? "" : ", ") + h;
-                    why.push_back("on " + down + ", which is down");
-                } else if (!nodes_down.empty()) {
-                    why.push_back("node down: " + nodes_down);
-                }
-                if (!update.empty() && update != "completed" && update != "updating") why.push_back("update " + update);
-                if (!tc.last_error.empty()) why.push_back(tc.last_error);
-                for (std::size_t i = 0; i < why.size(); ++i) c.detail += (i ? "; " : " (") + why[i] + (i + 1 == why.size() ? ")" : "");
-            }
-            array list;
-            // As a container's mounts: binds and volumes (a tmpfs is the spec's `tmpfs`, not a mount).
-            if (cs["Mounts"].get_array().get(list) == simdjson::SUCCESS)
-                for (auto m : list)
-                    if (const std::string type = lower(str(m, "Type")); type != "tmpfs")
-                        c.mounts.push_back({type, str(m, "Source"), str(m, "Target"), false});
-            if (cs["Secrets"].get_array().get(list) == simdjson::SUCCESS)
-                for (auto sec : list) c.mounts.push_back({"bind", str(sec, "SecretName"), "/run/secrets/" + str(sec["File"], "Name"), true});
-            if (spec["EndpointSpec"]["Ports"].get_array().get(list) == simdjson::SUCCESS)
-                for (auto p : list)
-                    c.ports.push_back({static_cast<int>(num(p, "TargetPort")), str(p, "Protocol"), "",
-                                       static_cast<int>(num(p, "PublishedPort"))});
-            all.push_back(std::move(c));
-        }
+        for (auto svc : arr) all.push_back(service_as_container(svc, counts, nodes));
     classify_containers(s, std::move(all));
     return s;
 }
