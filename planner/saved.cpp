@@ -74,9 +74,7 @@ Status check_plan_structure(const Plan& plan) {
         if (a.id <= 0) return Error{"action " + std::to_string(i + 1) + " has no id (ids are 1, 2, ...)", "plan"};
         if (!index.emplace(a.id, i).second) return Error{"two actions have the id " + std::to_string(a.id), "plan"};
     }
-    // Kahn's order over the dependencies: what is left over is on a cycle.
-    std::vector<int> pending(plan.actions.size(), 0);
-    std::vector<std::vector<std::size_t>> dependents(plan.actions.size());
+    std::vector<std::pair<std::size_t, std::size_t>> edges;
     for (std::size_t i = 0; i < plan.actions.size(); ++i)
         for (int dep : plan.actions[i].depends_on) {
             auto it = index.find(dep);
@@ -84,25 +82,14 @@ Status check_plan_structure(const Plan& plan) {
                 return Error{"action " + std::to_string(plan.actions[i].id) + " (" + std::string(to_string(plan.actions[i].kind)) +
                                  " " + plan.actions[i].object + ") depends on action " + std::to_string(dep) + ", which the plan does not have",
                              "plan"};
-            ++pending[i];
-            dependents[it->second].push_back(i);
+            edges.emplace_back(i, it->second);
         }
-    std::vector<std::size_t> ready;
-    for (std::size_t i = 0; i < pending.size(); ++i)
-        if (pending[i] == 0) ready.push_back(i);
-    std::size_t done = 0;
-    while (!ready.empty()) {
-        std::size_t i = ready.back();
-        ready.pop_back();
-        ++done;
-        for (std::size_t d : dependents[i])
-            if (--pending[d] == 0) ready.push_back(d);
-    }
-    if (done != plan.actions.size()) {
+    if (auto cycle = find_cycle(plan.actions.size(), edges)) {
         std::vector<std::string> on_cycle;
-        for (std::size_t i = 0; i < pending.size(); ++i)
-            if (pending[i] > 0) on_cycle.push_back(std::to_string(plan.actions[i].id));
-        return Error{"the actions " + join(on_cycle) + " depend on each other in a cycle: no order can carry them out", "plan"};
+        for (std::size_t i : *cycle) on_cycle.push_back(std::to_string(plan.actions[i].id));
+        std::string path;
+        for (const auto& id : on_cycle) path += (path.empty() ? "" : " -> ") + id;
+        return Error{"the actions " + path + " depend on each other in a cycle: no order can carry them out", "plan"};
     }
     return ok_status();
 }

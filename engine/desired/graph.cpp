@@ -1,6 +1,7 @@
 #include "engine/desired/graph.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
 
 #include <algorithm>
 #include <functional>
@@ -41,11 +42,46 @@ DesiredGraph& DesiredGraph::operator=(DesiredGraph&&) noexcept = default;
 DesiredGraph::~DesiredGraph() = default;
 
 namespace {
+
+// The first back edge a depth-first search meets closes a cycle; the tree
+// edges lead back from its source to its target.
+template <class Graph>
+struct CycleFinder : boost::default_dfs_visitor {
+    using Vertex = typename boost::graph_traits<Graph>::vertex_descriptor;
+    using Edge = typename boost::graph_traits<Graph>::edge_descriptor;
+    std::vector<Vertex>* parent;
+    std::optional<std::pair<Vertex, Vertex>>* back;
+    void tree_edge(Edge e, const Graph& g) const { (*parent)[boost::target(e, g)] = boost::source(e, g); }
+    void back_edge(Edge e, const Graph& g) const {
+        if (!*back) *back = std::pair(boost::source(e, g), boost::target(e, g));
+    }
+};
+
+template <class Graph>
+std::optional<std::vector<std::size_t>> cycle_of(const Graph& g) {
+    using Vertex = typename boost::graph_traits<Graph>::vertex_descriptor;
+    std::vector<Vertex> parent(boost::num_vertices(g));
+    std::optional<std::pair<Vertex, Vertex>> back;
+    boost::depth_first_search(g, boost::visitor(CycleFinder<Graph>{{}, &parent, &back}));
+    if (!back) return std::nullopt;
+    std::vector<std::size_t> cycle{back->first};
+    for (Vertex v = back->first; v != back->second; v = parent[v]) cycle.push_back(parent[v]);
+    std::reverse(cycle.begin(), cycle.end());
+    cycle.push_back(back->second);
+    return cycle;
+}
+
 std::string short_name(const std::string& key) {
     auto colon = key.find(':');
     return colon == std::string::npos ? key : key.substr(colon + 1);
 }
 }  // namespace
+
+std::optional<std::vector<std::size_t>> find_cycle(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS> g(n);
+    for (auto [from, to] : edges) boost::add_edge(from, to, g);
+    return cycle_of(g);
+}
 
 Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
     auto impl = std::make_unique<Impl>();
@@ -70,33 +106,14 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
         }
     }
 
-    // Cycles: a depth-first walk in key order, so the path printed is stable.
-    std::map<std::string, int> state;   // 0 new, 1 on the path, 2 done
-    std::vector<std::string> path;
-    std::vector<std::string> cycle;
-    std::function<bool(const std::string&)> visit = [&](const std::string& key) {
-        state[key] = 1;
-        path.push_back(key);
-        for (const auto& next : impl->out(impl->index.at(key))) {
-            if (state[next] == 1) {
-                auto from = std::find(path.begin(), path.end(), next);
-                cycle.assign(from, path.end());
-                cycle.push_back(next);
-                return true;
-            }
-            if (state[next] == 0 && visit(next)) return true;
-        }
-        path.pop_back();
-        state[key] = 2;
-        return false;
-    };
-    for (const auto& [key, _] : impl->index) {
-        if (state[key] == 0 && visit(key)) {
-            std::string kind = cycle.front().starts_with("image:") ? "image cycle (FROM)" : "link cycle";
-            std::string text;
-            for (const auto& k : cycle) text += (text.empty() ? "" : " -> ") + short_name(k);
-            return Error{kind + ": " + text, "project " + d.project};
-        }
+    // Cycles: Boost.Graph's depth-first search, in the order the nodes were
+    // added (network, images by name, instances by id), so the path is stable.
+    if (auto cycle = cycle_of(impl->g)) {
+        const std::string& first = impl->g[cycle->front()].key;
+        std::string text;
+        for (std::size_t v : *cycle) text += (text.empty() ? "" : " -> ") + short_name(impl->g[v].key);
+        return Error{std::string(first.starts_with("image:") ? "image cycle (FROM)" : "link cycle") + ": " + text,
+                     "project " + d.project};
     }
     return DesiredGraph(std::move(impl));
 }
@@ -114,7 +131,10 @@ std::vector<std::string> DesiredGraph::dependencies(const std::string& key) cons
 }
 
 std::vector<std::string> DesiredGraph::order() const {
-    // Kahn's algorithm on "needs" edges, smallest key first among the ready.
+    // Kahn's algorithm on "needs" edges, smallest key first among the ready:
+    // the plan's reading order. (Boost's topological_sort gives a depth-first
+    // finishing order, which interleaves each instance with its image; the
+    // plans' order, and so their action ids, would change for every project.)
     std::map<std::string, std::size_t> pending;
     std::map<std::string, std::vector<std::string>> needed_by;
     for (const auto& [k, v] : impl_->index) {
@@ -136,13 +156,22 @@ std::vector<std::string> DesiredGraph::order() const {
 }
 
 std::set<std::string> DesiredGraph::closure(const std::set<std::string>& keys) const {
+    // Boost.Graph's depth-first visit from each key, one colour map for all:
+    // a node reached once is not walked again.
+    struct Reached : boost::default_dfs_visitor {
+        std::set<std::string>* out;
+        void discover_vertex(Impl::Vertex v, const Impl::Graph& g) const { out->insert(g[v].key); }
+    };
     std::set<std::string> out;
-    std::vector<std::string> todo(keys.begin(), keys.end());
-    while (!todo.empty()) {
-        std::string k = todo.back();
-        todo.pop_back();
-        if (!out.insert(k).second) continue;
-        for (const auto& dep : dependencies(k)) todo.push_back(dep);
+    std::vector<boost::default_color_type> colors(boost::num_vertices(impl_->g), boost::white_color);
+    auto color = boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, impl_->g));
+    for (const auto& k : keys) {
+        auto it = impl_->index.find(k);
+        if (it == impl_->index.end()) {
+            out.insert(k);   // not a node: itself only, as before
+            continue;
+        }
+        if (colors[it->second] == boost::white_color) boost::depth_first_visit(impl_->g, it->second, Reached{{}, &out}, color);
     }
     return out;
 }

@@ -8,11 +8,18 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace dockerops {
+
+// A cycle among n nodes joined by `edges` (from, to), found by Boost.Graph's
+// depth-first search in node order (so the same input gives the same cycle):
+// its nodes in order, the first repeated at the end; nullopt when there is none.
+std::optional<std::vector<std::size_t>> find_cycle(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
 
 // Node keys: "network", "image:<container>", "instance:<container>.<instance>".
 std::string network_key();
