@@ -123,8 +123,19 @@ using dockerops::ops::kExitError;
 using dockerops::ops::kExitOk;
 }
 
+// Commands that plan (and so build the whole desired state at once) get the
+// tuned heap; those that run on for a long time (logs -f, a terminal) keep
+// glibc's own, which gives freed memory back.
+static bool short_lived(int argc, char** argv) {
+    if (argc < 2) return true;
+    const std::string_view word = argv[1];
+    for (std::string_view streaming : {"logs", "events", "ssh", "shell", "exec", "attach"})
+        if (word == streaming) return false;
+    return !word.starts_with("ssh:");   // the seed's ssh:INSTANCE
+}
+
 int main(int argc, char** argv) {
-    dockerops::tune_heap();   // first: before the heap holds anything of ours
+    if (short_lived(argc, argv)) dockerops::tune_heap();   // first: before the heap holds anything of ours
     handle_signals();
     Args words;
     // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every

@@ -28,7 +28,7 @@ int print_help(const po::options_description& opts);
 // `opts`). parse() gives nullopt when --help was asked, and prints the options.
 // A command that takes no TARGET refuses one (a stray word is not ignored).
 struct Command {
-    explicit Command(const std::string& usage, bool takes_targets = true) : opts(usage), takes_targets(takes_targets) {
+    explicit Command(const std::string& usage, bool with_targets = true) : opts(usage), takes_targets(with_targets) {
         add_common(opts);
     }
     std::optional<po::variables_map> parse(const Args& args);

@@ -32,8 +32,9 @@ Result<Plan> make_build_plan(const DesiredState& d, const DesiredGraph& graph, c
     std::map<std::string, int> action_of;
     // In FROM order, each after its parents' builds.
     for (const auto& key : graph.order()) {
-        if (!key.starts_with("image:") || (!scope.empty() && !scope.count(key))) continue;
-        const DesiredImage& img = d.images.at(key.substr(6));
+        const auto node = parse_node_key(key);
+        if (!node || node->kind != NodeKey::Kind::Image || (!scope.empty() && !scope.count(key))) continue;
+        const DesiredImage& img = d.images.at(node->name);
         if (img.pulled) continue;   // `image =`: taken as it is, never built
         Action a;
         a.id = static_cast<int>(plan.actions.size()) + 1;

@@ -221,8 +221,8 @@ void decide_network(const DesiredState& d, const ObservedIndex& o, const Address
 void decide_pulled_image(const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b) {
     const bool present = o.state.image_ids_by_tag.count(img.tag) > 0;
     std::string cause;
-    if (img.pull == "always") cause = "pull = \"always\"";
-    else if (!present && img.pull != "never") cause = "not on the engine";
+    if (img.pull == PullPolicy::Always) cause = "pull = \"always\"";
+    else if (!present && img.pull != PullPolicy::Never) cause = "not on the engine";
     if (cause.empty()) return;
     Action a;
     a.kind = ActionKind::Pull;

@@ -79,7 +79,7 @@ int PlanBuilder::add_unkeyed(Action a) {
 static Status check_pulled_health(const DesiredState& d, const ObservedState& o) {
     for (const auto& i : d.instances)
         for (const auto& dep : i.depends_on) {
-            if (dep.condition != "healthy") continue;
+            if (dep.condition != Condition::Healthy) continue;
             const DesiredInstance* t = d.find(dep.target);
             if (!t || t->spec.health) continue;
             const DesiredImage& img = d.images.at(t->container);
@@ -136,7 +136,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     if (!scope) return scope.error();
     // pull = "never" and the image is not on the engine: nothing could create its instances.
     for (const auto& [name, img] : d.images)
-        if (img.pulled && img.pull == "never" && scope->contains(image_key(name)) && !observed.image_ids_by_tag.count(img.tag))
+        if (img.pulled && img.pull == PullPolicy::Never && scope->contains(image_key(name)) && !observed.image_ids_by_tag.count(img.tag))
             return Error{"image " + img.tag + " is not on the engine, and pull = \"never\"",
                          "container " + name};
     if (auto st = check_pulled_health(d, observed); !st) return st.error();
@@ -148,9 +148,13 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     decide_seed_leftovers(d, o, b);
     for (const auto& key : graph.order()) {
         if (!scope->contains(key)) continue;
-        if (key == network_key()) decide_network(d, o, *addr, b);
-        else if (key.starts_with("image:")) decide_image(d, d.images.at(key.substr(6)), o, b);
-        else decide_instance(d, *d.find(key.substr(9)), o, *addr, b);
+        const auto node = parse_node_key(key);
+        if (!node) continue;
+        switch (node->kind) {
+            case NodeKey::Kind::Network: decide_network(d, o, *addr, b); break;
+            case NodeKey::Kind::Image: decide_image(d, d.images.at(node->name), o, b); break;
+            case NodeKey::Kind::Instance: decide_instance(d, *d.find(node->name), o, *addr, b); break;
+        }
     }
     if (scope->everything) decide_orphans(d, o, b);
     return plan;

@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh
+WERROR=ON scripts/build.sh
 cd build
 ctest --output-on-failure -j"${TEST_JOBS:-2}" "$@"

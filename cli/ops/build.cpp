@@ -66,7 +66,8 @@ int build(Session& s, const BuildRequest& r) {
     if (!engine) return fail(s.ui, engine.error());
 
     std::map<std::string, std::string> container_of;   // tag -> container
-    for (const auto& a : plan->actions) container_of[a.object] = a.key.substr(6);
+    for (const auto& a : plan->actions)
+        if (auto node = parse_node_key(a.key)) container_of[a.object] = node->name;
     std::mutex out;
     ExecOptions eo;
     eo.parallelism = 1;   // each build's output in one piece

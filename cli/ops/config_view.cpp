@@ -60,7 +60,7 @@ int config(Session& s, const Where& where) {
     w.key("containers").begin_object();
     for (const auto& [name, c] : p->containers) {
         w.key(name).begin_object();
-        if (!c.image.empty()) w.key("image").value(c.image).key("pull").value(c.pull);
+        if (!c.image.empty()) w.key("image").value(c.image).key("pull").value(std::string(to_string(c.pull)));
         else w.key("image").value(image_tag(p->name, name)).key("path").value(c.path.string()).key("build_args").object(c.build_args);
         w.key("builtin").value(c.builtin).key("ports");
         write_ports(w, c.ports);

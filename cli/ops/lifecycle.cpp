@@ -59,7 +59,7 @@ std::vector<const ObservedContainer*> in_link_order(const Project& p, std::vecto
 bool is_job(const Project& p, const std::string& id) {
     for (const auto& i : p.instances)
         for (const auto& d : i.depends_on)
-            if (d.target == id && d.condition == "completed") return true;
+            if (d.target == id && d.condition == Condition::Completed) return true;
     return false;
 }
 

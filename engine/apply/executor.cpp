@@ -175,7 +175,7 @@ private:
             auto there = p_.find_network(n.name);
             if (there && *there && owner != n.labels.end() && (*there)->label(labels::kOwner) == owner->second)
                 return ok_status();
-            const bool pool_held = r.error().message.find("Pool overlaps") != std::string::npos;
+            const bool pool_held = r.error().kind == ErrorKind::AddressOverlap;
             if (!pool_held || attempt >= 10) return r.error();
             std::this_thread::sleep_for(std::chrono::milliseconds(500));
         }

@@ -205,9 +205,8 @@ bool Loader::read_image_container(const toml::table& t, const std::string& where
     auto image = get_string(t, "image", where);
     auto pull = get_string(t, "pull", where);
     if (pull) {
-        if (*pull != "missing" && *pull != "always" && *pull != "never")
-            d_.error(pos(*t.get("pull")), "pull in " + where + " must be \"missing\", \"always\" or \"never\", not '" + *pull + "'");
-        else c.pull = *pull;
+        if (auto policy = parse_pull_policy(*pull)) c.pull = *policy;
+        else d_.error(pos(*t.get("pull")), "pull in " + where + " must be \"missing\", \"always\" or \"never\", not '" + *pull + "'");
         if (!image) d_.error(pos(*t.get("pull")), "pull in " + where + " needs an image", "pull says when to fetch `image`; a built container has none");
     }
     if (!image) return false;

@@ -436,13 +436,13 @@ void Loader::read_depends_on(const toml::node& n, const std::string& where, Inst
     }
     for (auto&& [k, v] : *t) {
         auto s = v.as_string();
-        const std::string cond = s ? s->get() : "";
-        if (cond != "started" && cond != "healthy" && cond != "completed") {
+        const auto cond = parse_condition(s ? std::string_view(s->get()) : std::string_view());
+        if (!cond) {
             d_.error(pos(v), "depends_on " + std::string(k.str()) + " in " + where +
                                  " must be \"started\", \"healthy\" or \"completed\"");
             continue;
         }
-        decl.depends.push_back({std::string(k.str()), cond, pos(k)});
+        decl.depends.push_back({std::string(k.str()), *cond, pos(k)});
     }
 }
 

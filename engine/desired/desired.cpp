@@ -321,8 +321,8 @@ Status link_dependencies(const Project& p, DesiredState& d) {
             auto* self = const_cast<DesiredInstance*>(d.find(i.id()));
             if (!target || !self) continue;   // a terminal instance, left out of apply
             self->depends_on.push_back(dep);
-            if (dep.condition == "completed") target->job = true;
-            if (dep.condition == "healthy" && !target->healthcheck && !d.images.at(target->container).pulled)
+            if (dep.condition == Condition::Completed) target->job = true;
+            if (dep.condition == Condition::Healthy && !target->healthcheck && !d.images.at(target->container).pulled)
                 return Error{i.id() + ": depends_on " + dep.target + " \"healthy\", but " + dep.target +
                                  " has no health check (none in its Dockerfile, no healthcheck key); nothing was changed",
                              "project " + p.name};
@@ -370,13 +370,13 @@ Diagnostics check_health_conditions(const Project& p) {
     Diagnostics out;
     bool any = false;
     for (const auto& i : p.instances)
-        for (const auto& dep : i.depends_on) any = any || dep.condition == "healthy";
+        for (const auto& dep : i.depends_on) any = any || dep.condition == Condition::Healthy;
     if (!any) return out;
     auto images = compile_images(p, ContextDigests::Skip);
     if (!images) return out;   // said where it matters (plan, build)
     for (const auto& i : p.instances)
         for (const auto& dep : i.depends_on) {
-            if (dep.condition != "healthy") continue;
+            if (dep.condition != Condition::Healthy) continue;
             const Instance* target = p.find_instance(dep.target);
             if (!target) continue;
             auto img = images->images.find(target->container);

@@ -53,7 +53,7 @@ struct DesiredImage {
     bool healthcheck = false;
     // `image = "redis:7"`: not built; `tag` is the reference, fetched per `pull`.
     bool pulled = false;
-    std::string pull;                                  // missing | always | never
+    PullPolicy pull = PullPolicy::Missing;
 };
 
 struct DesiredLink {

@@ -9,6 +9,14 @@
 
 namespace dockerops {
 
+std::optional<NodeKey> parse_node_key(std::string_view key) {
+    if (key == "network") return NodeKey{NodeKey::Kind::Network, {}};
+    for (auto [prefix, kind] : {std::pair{std::string_view("image:"), NodeKey::Kind::Image},
+                                std::pair{std::string_view("instance:"), NodeKey::Kind::Instance}})
+        if (key.starts_with(prefix) && key.size() > prefix.size()) return NodeKey{kind, std::string(key.substr(prefix.size()))};
+    return std::nullopt;
+}
+
 std::string network_key() { return "network"; }
 std::string image_key(const std::string& c) { return "image:" + c; }
 std::string instance_key(const std::string& id) { return "instance:" + id; }

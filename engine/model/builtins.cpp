@@ -27,13 +27,12 @@ std::optional<fs::path> share_dir() {
     }
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share" / "dockerops";
-        if (has_containers(installed)) return fs::weakly_canonical(installed, ec);
-    }
-#ifdef DOCKEROPS_SOURCE_SHARE_DIR
-    if (has_containers(DOCKEROPS_SOURCE_SHARE_DIR)) return fs::path(DOCKEROPS_SOURCE_SHARE_DIR);
-#endif
+    if (ec) return std::nullopt;
+    // Installed: <prefix>/bin/dockerops and <prefix>/share/dockerops. In a
+    // build folder: <build>/dockerops and <build>/share/dockerops (a link made
+    // by CMake to the sources' share/).
+    for (const fs::path& dir : {exe.parent_path().parent_path() / "share" / "dockerops", exe.parent_path() / "share" / "dockerops"})
+        if (has_containers(dir)) return fs::weakly_canonical(dir, ec);
     return std::nullopt;
 }
 

@@ -7,6 +7,22 @@
 namespace dockerops {
 
 namespace {
+constexpr std::string_view kConditions[] = {"started", "healthy", "completed"};
+constexpr std::string_view kPullPolicies[] = {"missing", "always", "never"};
+template <class E, std::size_t N>
+std::optional<E> parse_word(std::string_view text, const std::string_view (&words)[N]) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (words[i] == text) return static_cast<E>(i);
+    return std::nullopt;
+}
+}  // namespace
+
+std::string_view to_string(Condition c) { return kConditions[static_cast<int>(c)]; }
+std::optional<Condition> parse_condition(std::string_view text) { return parse_word<Condition>(text, kConditions); }
+std::string_view to_string(PullPolicy p) { return kPullPolicies[static_cast<int>(p)]; }
+std::optional<PullPolicy> parse_pull_policy(std::string_view text) { return parse_word<PullPolicy>(text, kPullPolicies); }
+
+namespace {
 struct TypeRow { InstanceType type; std::string_view name; Switches defaults; };
 // The seed's table: linked, publish_ports, persistent_data, persistent_opt, persistent_log.
 constexpr std::array<TypeRow, 5> kTypes{{

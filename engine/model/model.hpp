@@ -56,11 +56,19 @@ struct Link {
 // depends_on: start after `target` (an instance id) meets `condition`:
 // "started" (its own readiness), "healthy" (its health check passes) or
 // "completed" (it ran to the end with exit 0: a job, such as a migration).
+enum class Condition { Started, Healthy, Completed };
+std::string_view to_string(Condition c);
+std::optional<Condition> parse_condition(std::string_view text);
 struct Dependency {
     std::string target;
-    std::string condition;
+    Condition condition = Condition::Started;
     SourcePos pos;
 };
+
+// `pull` with `image`: "missing" (when the engine lacks it), "always", "never".
+enum class PullPolicy { Missing, Always, Never };
+std::string_view to_string(PullPolicy p);
+std::optional<PullPolicy> parse_pull_policy(std::string_view text);
 
 struct Volume {
     std::string source;      // absolute host path (bind) or a volume name
@@ -73,7 +81,7 @@ struct Container {
     std::string name;
     // `image = "redis:7"`: taken as it is (pulled per `pull`), no build folder.
     std::string image;                              // normalized reference; empty: built from `path`
-    std::string pull = "missing";                   // missing | always | never (with `image`)
+    PullPolicy pull = PullPolicy::Missing;          // with `image`
     std::filesystem::path path;                     // absolute build context folder
     std::map<std::string, std::string> build_args;
     std::vector<PortSpec> ports;                    // the default for its instances

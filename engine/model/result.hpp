@@ -8,11 +8,25 @@
 
 namespace dockerops {
 
+// What kind of failure, for callers that act on it (never on the message's
+// words): set by the provider that read the engine's answer.
+enum class ErrorKind {
+    Other,
+    NotFound,          // the object is not there (HTTP 404)
+    Conflict,          // a name or state in the way (HTTP 409)
+    AddressOverlap,    // a network's subnet overlaps one the engine holds ("Pool overlaps")
+    PortTaken,         // a host port another process or container holds
+    InUse,             // still used (an overlay with endpoints of tasks just removed)
+};
+
 struct Error {
     Error(std::string m, std::string o = {}, int s = 0) : message(std::move(m)), object(std::move(o)), status(s) {}
+    Error(ErrorKind k, std::string m, std::string o = {}, int s = 0)
+        : message(std::move(m)), object(std::move(o)), status(s), kind(k) {}
     std::string message;   // what happened, in the engine's words where it gave some
     std::string object;    // what it concerns: "container demo-web-one", "engine unix:///…"
     int status = 0;        // HTTP status when the engine answered, 0 otherwise
+    ErrorKind kind = ErrorKind::Other;
     std::string text() const { return object.empty() ? message : object + ": " + message; }
 };
 

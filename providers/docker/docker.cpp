@@ -127,8 +127,19 @@ std::string quoted_engine_message(const std::string& raw) {
     return message;
 }
 
+ErrorKind error_kind(long status, std::string_view message) {
+    if (message.find("Pool overlaps") != std::string_view::npos) return ErrorKind::AddressOverlap;
+    if (taken_port(message) != 0) return ErrorKind::PortTaken;
+    if (message.find("active endpoints") != std::string_view::npos || message.find("in use by task") != std::string_view::npos)
+        return ErrorKind::InUse;
+    if (status == 404) return ErrorKind::NotFound;
+    if (status == 409) return ErrorKind::Conflict;
+    return ErrorKind::Other;
+}
+
 Error DockerEngine::engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const {
-    return Error{doing + ": " + quoted_engine_message(r.body) + " (HTTP " + std::to_string(r.status) + ")", object,
+    const std::string said = quoted_engine_message(r.body);
+    return Error{error_kind(r.status, said), doing + ": " + said + " (HTTP " + std::to_string(r.status) + ")", object,
                  static_cast<int>(r.status)};
 }
 
@@ -450,17 +461,17 @@ Status DockerEngine::seed_from_image(const std::string& image, const std::string
             return Error{"the name " + probe.name + ", which seeding this folder needs, is taken by a container dockerops "
                          "did not create (id " + left->id.substr(0, 12) + "): nothing was removed",
                          object};
-        if (auto st = remove_container(left->id, true); !st && st.error().status != 404) {
+        if (auto st = remove_container(left->id, true); !st && st.error().kind != ErrorKind::NotFound) {
             // Its removal may be under way already (an apply's planned removal): wait until it is gone.
             bool gone = false;
             for (int i = 0; i < 100 && !gone; ++i) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 auto again = inspect_container(left->id);
-                gone = !again && again.error().status == 404;
+                gone = !again && again.error().kind == ErrorKind::NotFound;
             }
             if (!gone) return Error{st.error().message, object};
         }
-    } else if (left.error().status != 404) {
+    } else if (left.error().kind != ErrorKind::NotFound) {
         return Error{left.error().message, object};
     }
     auto id = create_container(probe);

@@ -104,6 +104,8 @@ std::string quoted_engine_message(const std::string& raw);
 bool valid_api_version(std::string_view v);
 // The host port named in the engine's "already in use / allocated" message; 0 otherwise.
 int taken_port(std::string_view message);
+// What kind of failure an engine's answer is (engine/model/result.hpp), from its status and message.
+ErrorKind error_kind(long status, std::string_view message);
 std::string health_from_status(std::string_view status);
 // Splits Docker's multiplexed stream: stdout and stderr payloads (a TTY's raw
 // stream is all stdout).

@@ -560,7 +560,7 @@ Status SwarmEngine::remove_network(const std::string& id) {
         if (!r) return r.error();
         if (is_2xx(r->status) || r->status == 404) return ok_status();
         Error e = manager_->engine_error(*r, "network " + id, "remove");
-        const bool busy = e.message.find("active endpoints") != std::string::npos || e.message.find("in use by task") != std::string::npos;
+        const bool busy = e.kind == ErrorKind::InUse;
         if (std::chrono::steady_clock::now() >= until || !busy) return e;
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }

@@ -21,11 +21,11 @@ trap cleanup EXIT
 
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null || fail "cmake --install"
 for f in bin/dockerops share/dockerops/containers/dockerops-base/Dockerfile share/dockerops/containers/dockerops-dns/Dockerfile \
-         share/man/man1/dockerops.1 share/bash-completion/completions/dockerops share/zsh/vendor-completions/_dockerops \
+         share/man/man1/dockerops.1.gz share/bash-completion/completions/dockerops share/zsh/vendor-completions/_dockerops \
          share/doc/dockerops/README.md share/doc/dockerops/docs/commands.md share/doc/dockerops/examples/demo/dockerops.toml; do
   [ -e "$PREFIX/$f" ] || fail "not installed: $f"
 done
-grep -q '^\.SS apply' "$PREFIX/share/man/man1/dockerops.1" || fail "the man page has no section for apply"
+zgrep -q "^\.SS apply" "$PREFIX/share/man/man1/dockerops.1.gz" || fail "the man page has no section for apply"
 grep -q 'complete -F _dockerops dockerops' "$PREFIX/share/bash-completion/completions/dockerops" || fail "bash completion"
 bash -c ". '$PREFIX/share/bash-completion/completions/dockerops'; COMP_WORDS=(dockerops pl); COMP_CWORD=1; _dockerops; [ \"\${COMPREPLY[*]}\" = plan ]" \
   || fail "bash completion does not complete 'pl' to plan"

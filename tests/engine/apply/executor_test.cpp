@@ -299,8 +299,8 @@ TEST_CASE("executor, by hand: an attached create hands over the terminal, report
     CHECK(r.results[0].exit_code == 7);
     CHECK(std::filesystem::is_directory(dir.path() / "data"));
     std::vector<std::string> calls = state->calls;
-    CHECK(std::any_of(calls.begin(), calls.end(), [&](const std::string& c) {
-        return c.starts_with("seed " + (dir.path() / "data").string()) && c.ends_with(":/data");
+    CHECK(std::any_of(calls.begin(), calls.end(), [&](const std::string& call) {
+        return call.starts_with("seed " + (dir.path() / "data").string()) && call.ends_with(":/data");
     }));
     CHECK(std::find(calls.begin(), calls.end(), "attach hand-app-x1") != calls.end());
     CHECK(std::find(calls.begin(), calls.end(), "start hand-app-x1") == calls.end());

@@ -578,9 +578,9 @@ TEST_CASE("config: a container taken as an image needs no folder, and its instan
     REQUIRE(r.ok());
     const Container& c = r.project->containers.at("cache");
     CHECK(c.image == "redis:7");
-    CHECK(c.pull == "never");
+    CHECK(c.pull == PullPolicy::Never);
     CHECK(r.project->containers.at("proxy").image == "localhost:5000/team/proxy:latest");
-    CHECK(r.project->containers.at("proxy").pull == "missing");
+    CHECK(r.project->containers.at("proxy").pull == PullPolicy::Missing);
     const Instance& one = *r.project->find_instance("cache.one");
     CHECK(one.ports.size() == 1);
     CHECK(one.runtime.values.restart_policy == "always");

@@ -15,6 +15,15 @@ TEST_CASE("graph: find_cycle gives the cycle's path through Boost.Graph's depth-
     CHECK_FALSE(find_cycle(0, {}));
 }
 
+TEST_CASE("graph: node keys read back into what they name") {
+    CHECK(parse_node_key(image_key("web"))->kind == NodeKey::Kind::Image);
+    CHECK(parse_node_key(image_key("web"))->name == "web");
+    CHECK(parse_node_key(instance_key("db.master"))->name == "db.master");
+    CHECK(parse_node_key(network_key())->kind == NodeKey::Kind::Network);
+    CHECK_FALSE(parse_node_key("image:"));
+    CHECK_FALSE(parse_node_key("container:x"));
+}
+
 TEST_CASE("graph: order is dependencies first and by key among the free, closure follows every need") {
     DesiredState d;
     d.project = "g";

@@ -50,6 +50,6 @@ TEST_CASE("builtins: the two names, and the share folder from DOCKEROPS_SHARE_DI
         REQUIRE_FALSE(c);
         CHECK_THAT(c.error().text(), Catch::StartsWith("container dockerops-base: this built-in container needs dockerops's share folder"));
     }
-    // From the build folder: the source tree's share/.
+    // From the build folder: <build>/share/dockerops, CMake's link to the source tree's share/ (no source path compiled in).
     CHECK(share_dir() == std::filesystem::path(DOCKEROPS_SOURCE_DIR) / "share");
 }

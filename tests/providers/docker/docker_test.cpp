@@ -370,7 +370,7 @@ TEST_CASE("docker: observe makes the same few calls for 5 and for 50 instances")
     CHECK(fifty == five);
     // And one more when the plan publishes host ports: who else holds them.
     docker::trace::reset();
-    REQUIRE(p.engine().observe(p.name(), ObserveScope{{"8080/tcp", "53/udp"}}));
+    REQUIRE(p.engine().observe(p.name(), ObserveScope{{"8080/tcp", "53/udp"}, std::nullopt, std::nullopt}));
     CHECK(docker::trace::calls() == 5);
 }
 
@@ -606,11 +606,11 @@ TEST_CASE("docker: observe lists the project's containers and those in its way, 
     CHECK(ids(plain->foreign).count(squatter) == 1);
     CHECK(ids(plain->foreign).count(holder) == 0);      // its port is none of the plan's
     CHECK(ids(plain->foreign).count(bystander) == 0);
-    auto scoped = e.observe(p.name(), ObserveScope{{std::to_string(port) + "/tcp"}});
+    auto scoped = e.observe(p.name(), ObserveScope{{std::to_string(port) + "/tcp"}, std::nullopt, std::nullopt});
     REQUIRE(scoped);
     CHECK(ids(scoped->containers) == std::set<std::string>{mine});
     CHECK(ids(scoped->foreign).count(squatter) == 1);
     CHECK(ids(scoped->foreign).count(holder) == 1);     // holds a host port the plan publishes
     CHECK(ids(scoped->foreign).count(bystander) == 0);
-    CHECK(ids(e.observe(p.name(), ObserveScope{{std::to_string(port) + "/udp"}})->foreign).count(holder) == 0);
+    CHECK(ids(e.observe(p.name(), ObserveScope{{std::to_string(port) + "/udp"}, std::nullopt, std::nullopt})->foreign).count(holder) == 0);
 }

@@ -103,6 +103,13 @@ TEST_CASE("docker unit: the host port is read from the engine's port-conflict me
     CHECK(taken_port("Bind for 0.0.0.0:8080 failed: port is already allocated") == 8080);
     CHECK(taken_port("listen tcp6 [::1]:9000: bind: address already in use") == 9000);
     CHECK(taken_port("No such image: x") == 0);
+    // The kinds callers branch on, read once here from the engine's words.
+    CHECK(error_kind(403, "Pool overlaps with other one on this address space") == ErrorKind::AddressOverlap);
+    CHECK(error_kind(500, "Bind for 0.0.0.0:8080 failed: port is already allocated") == ErrorKind::PortTaken);
+    CHECK(error_kind(403, "error while removing network: network shop id abc has active endpoints") == ErrorKind::InUse);
+    CHECK(error_kind(404, "No such container: x") == ErrorKind::NotFound);
+    CHECK(error_kind(409, "Conflict. The container name \"/x\" is already in use") == ErrorKind::Conflict);
+    CHECK(error_kind(500, "something else") == ErrorKind::Other);
 }
 
 TEST_CASE("docker unit: the multiplexed stream splits into stdout and stderr") {

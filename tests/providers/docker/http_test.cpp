@@ -122,7 +122,10 @@ public:
         thread_.join();
         std::filesystem::remove_all(dir_);
     }
-    Endpoint endpoint() const { return Endpoint{Endpoint::Kind::Unix, path_}; }
+    Endpoint endpoint() const { Endpoint e;
+        e.kind = Endpoint::Kind::Unix;
+        e.address = path_;
+        return e; }
     int accepted() const { return accepted_; }
 
 private:
