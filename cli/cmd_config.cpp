@@ -7,10 +7,9 @@ namespace dockerops::cli {
 
 int cmd_validate(const Args& args) {
     po::options_description opts("dockerops validate [-f FILE]");
-    opts.add_options()("help,h", "this help")(
-        "file,f", po::value<std::string>()->default_value(""), "dockerops.toml, or the project folder (default: .)")(
-        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
-        "json", "the result as JSON: ok, a summary, and every diagnostic with its file, line and column");
+    opts.add_options()("help,h", "this help");
+    add_project_options(opts);
+    opts.add_options()("json", "the result as JSON: ok, a summary, and every diagnostic with its file, line and column");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(opts).run(), vm);
     po::notify(vm);
@@ -20,10 +19,10 @@ int cmd_validate(const Args& args) {
 }
 
 int cmd_import(const Args& args) {
-    po::options_description opts("dockerops import [FOLDER] [-o FILE] [--force]");
+    po::options_description opts("dockerops import [FILE|FOLDER] [-o FILE] [--force]");
     opts.add_options()("help,h", "this help")("folder", po::value<std::string>()->default_value("."),
-                                              "the 2016 project folder (holding apps_containers/)")(
-        "output,o", po::value<std::string>(), "where to write (default: FOLDER/dockerops.toml)")(
+                                              "a compose file, a folder holding one, or a 2016 project folder (holding apps_containers/)")(
+        "output,o", po::value<std::string>(), "where to write (default: dockerops.toml beside it)")(
         "force", "overwrite an existing file");
     po::positional_options_description pos;
     pos.add("folder", 1);

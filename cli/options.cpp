@@ -7,11 +7,20 @@
 namespace dockerops::cli {
 
 void add_common(po::options_description& o) {
-    o.add_options()("help,h", "this help")("file,f", po::value<std::string>()->default_value(""),
-                                           "dockerops.toml, or the project folder (default: .)")(
-        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
+    o.add_options()("help,h", "this help");
+    add_project_options(o);
+    o.add_options()(
         "target", po::value<std::vector<std::string>>()->multitoken(), "web.one (an instance) or web (all of its instances); --target docker|swarm "
                                                                      "picks the engine's target instead");
+}
+
+void add_project_options(po::options_description& o) {
+    o.add_options()("file,f", po::value<std::vector<std::string>>(),
+                                           "dockerops.toml, a compose file (several -f are merged), or the project folder (default: .)")(
+        "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
+        "project-name,p", po::value<std::string>(), "the project's name over the file's (else COMPOSE_PROJECT_NAME for a compose file)")(
+        "profile", po::value<std::vector<std::string>>(), "a profile to activate (several allowed; else COMPOSE_PROFILES)")(
+        "env-file", po::value<std::string>(), "the variables file (default: .env beside the file)");
 }
 
 void add_apply_options(po::options_description& o) {
@@ -43,8 +52,15 @@ po::variables_map parse(const Args& args, po::options_description& opts) {
 
 ops::Where where(const po::variables_map& vm) {
     ops::Where w;
-    w.file = vm["file"].as<std::string>();
+    if (vm.count("file")) {
+        const auto& files = vm["file"].as<std::vector<std::string>>();
+        w.file = files.front();
+        w.more_files.assign(files.begin() + 1, files.end());
+    }
     if (vm.count("host-file")) w.host_file = vm["host-file"].as<std::string>();
+    if (vm.count("project-name")) w.project_name = vm["project-name"].as<std::string>();
+    if (vm.count("profile")) w.profiles = vm["profile"].as<std::vector<std::string>>();
+    if (vm.count("env-file")) w.env_file = vm["env-file"].as<std::string>();
     return w;
 }
 

@@ -12,6 +12,8 @@ namespace po = boost::program_options;
 
 // -h, -f FILE, --host-file, and TARGET... as positional words.
 void add_common(po::options_description& o);
+// -f, --host-file, -p, --profile, --env-file: where the project is and how it is read.
+void add_project_options(po::options_description& o);
 // --yes, --parallelism, --lock-timeout, --json, --allow-destroy-all, --progress.
 void add_apply_options(po::options_description& o);
 po::variables_map parse(const Args& args, po::options_description& opts);

@@ -323,6 +323,7 @@ void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& 
     for (const auto& c : o.state.containers) {
         if (wanted.count(c.name) || b.planned_leftovers.count(c.name)) continue;
         const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
+        if (d.dormant.count(ci)) continue;   // a profile that is not active: neither created nor removed
         if (c.label(labels::kAdhoc) == "true") {
             b.plan.warnings.push_back(ci + "." + in + " was started by 'dockerops run' and is not in the configuration: kept "
                                       "('dockerops clean " + ci + "." + in + "' removes it)");
@@ -331,7 +332,8 @@ void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& 
         Action a;
         a.kind = ActionKind::Remove;
         a.key = "container:" + c.name;
-        a.object = !ci.empty() && !in.empty() && c.name == container_name(d.project, ci, in) ? ci + "." + in : c.name;
+        const bool stepped_aside = c.name.ends_with(kReplaceOldSuffix) || c.name.ends_with(kReplaceNewSuffix);
+        a.object = !ci.empty() && !in.empty() && !stepped_aside ? ci + "." + in : c.name;
         a.cause = c.name.ends_with(kReplaceOldSuffix) || c.name.ends_with(kReplaceNewSuffix)
                       ? "left over from an interrupted replace"
                       : "not in configuration";

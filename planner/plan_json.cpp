@@ -53,7 +53,7 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
-    w.key("init").value(s.init).key("tty").value(s.tty).key("open_stdin").value(s.open_stdin);
+    w.key("init").value(s.init);
     for (const auto& row : key_table()) {
         w.key(row.json);
         row.write(w, s);
@@ -122,8 +122,6 @@ ContainerSpec read_spec(Node e) {
     s.aliases = strings(e["aliases"]);
     s.links = strings(e["links"]);
     s.init = boolean(e["init"]);
-    s.tty = boolean(e["tty"]);
-    s.open_stdin = boolean(e["open_stdin"]);
     for (const auto& row : key_table()) {
         element v;
         if (e[row.json].get(v) == simdjson::SUCCESS) row.read(v, s);
@@ -165,7 +163,10 @@ std::string render_json(const Plan& plan) {
         if (a.build) {
             w.key("build").begin_object().key("context").value(a.build->context_dir).key("tag").value(a.build->tag);
             w.key("build_args").object(a.build->build_args).key("labels").object(a.build->labels);
-            w.key("no_cache").value(a.build->no_cache).end_object();
+            w.key("no_cache").value(a.build->no_cache);
+            if (!a.build->dockerfile.empty()) w.key("dockerfile").value(a.build->dockerfile);
+            if (!a.build->target.empty()) w.key("target").value(a.build->target);
+            w.end_object();
         }
         if (a.network) {
             w.key("network").begin_object().key("name").value(a.network->name).key("subnet").value(a.network->subnet);
@@ -237,7 +238,8 @@ Result<Plan> parse_plan_json(const std::string& json) {
         if (!e["build"].error()) {
             Node b = e["build"];
             bool no_cache = boolean(b["no_cache"]);
-            a.build = BuildSpec{str(b["context"]), str(b["tag"]), smap(b["build_args"]), smap(b["labels"]), no_cache};
+            a.build = BuildSpec{str(b["context"]), str(b["tag"]), smap(b["build_args"]), smap(b["labels"]), no_cache,
+                                str(b["dockerfile"]), str(b["target"])};
         }
         if (!e["network"].error()) {
             Node n = e["network"];

@@ -5,6 +5,15 @@
 
 namespace dockerops {
 
+std::string toml_quote_text(std::string_view s) {
+    std::string escaped;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '{') escaped += '$';
+        escaped += s[i];
+    }
+    return toml_quote(escaped);
+}
+
 std::string toml_quote(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {

@@ -72,7 +72,8 @@ int config(Session& s, const Where& where) {
     w.key("instances").begin_array();
     for (const auto& i : p->instances) {
         w.begin_object().key("id").value(i.id()).key("container").value(i.container).key("name").value(i.name);
-        w.key("container_name").value(container_name(p->name, i.container, i.name));
+        w.key("container_name").value(i.container_name.empty() ? container_name(p->name, i.container, i.name) : i.container_name);
+        w.key("aliases").strings(i.aliases);
         w.key("type").value(std::string(to_string(i.type))).key("group").value(i.group).key("hostname").value(i.hostname);
         w.key("switches").begin_object();
         for (const auto& sw : switch_names()) {

@@ -81,7 +81,8 @@ Result<std::vector<const ObservedContainer*>> select_instances(const Observed& o
     std::set<std::string> matched;
     for (const auto& c : ob.state.containers) {
         const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);
-        if (ci.empty() || in.empty() || c.name != container_name(p.name, ci, in)) continue;   // leftovers of a replace
+        if (ci.empty() || in.empty() || c.name.ends_with(kReplaceOldSuffix) || c.name.ends_with(kReplaceNewSuffix))
+            continue;   // leftovers of a replace
         bool take = (targets.empty() && also.empty()) || also.count(ci + "." + in);
         for (const auto& t : targets)
             if (t == ci + "." + in || t == ci || t == c.name) {

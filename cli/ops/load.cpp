@@ -5,6 +5,7 @@
 
 #include "engine/config/config.hpp"
 #include "util/json_writer.hpp"
+#include "engine/config/compose.hpp"
 #include "engine/config/legacy.hpp"
 #include "engine/model/secrets.hpp"
 #include "util/files.hpp"
@@ -14,6 +15,8 @@
 
 #include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 namespace bp = boost::process;
 namespace fs = std::filesystem;
@@ -59,9 +62,23 @@ int fail(Ui& ui, const Error& e) {
 
 // The file loaded, then what needs its Dockerfiles too (a "healthy" dependency
 // on a target with no health check), at the position in the file.
+LoadOptions load_options(const Where& where) {
+    LoadOptions o;
+    o.files.push_back(where.file.empty() ? fs::path(".") : fs::path(where.file));
+    for (const auto& f : where.more_files) o.files.emplace_back(f);
+    if (where.host_file) o.host_file = fs::path(*where.host_file);
+    o.project_name = where.project_name;
+    o.profiles = where.profiles;
+    if (where.env_file) o.env_file = fs::path(*where.env_file);
+    o.environment = [](const std::string& k) -> std::optional<std::string> {
+        const char* v = std::getenv(k.c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    return o;
+}
+
 static LoadResult load_checked(const Where& where) {
-    LoadResult r = load_project(where.file.empty() ? fs::path(".") : fs::path(where.file),
-                                where.host_file ? std::optional<fs::path>(*where.host_file) : std::nullopt);
+    LoadResult r = load_project(load_options(where));
     if (!r.project) return r;
     Diagnostics health = check_health_conditions(*r.project);
     if (health.empty()) return r;
@@ -144,10 +161,55 @@ int validate(Session& s, const Where& where) {
     return kExitOk;
 }
 
+// A compose file written as dockerops.toml, its variables kept as written
+// (`$VAR` as `${VAR}`); checked by loading it before it takes the name.
+static int import_compose_file(Session& s, const fs::path& file, const std::optional<std::string>& output, bool force) {
+    const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    const fs::path out = output ? fs::path(*output) : folder / kConfigFileName;
+    if (fs::exists(out) && !force) {
+        s.ui.err(out.string() + " already exists; nothing was written (--force overwrites it)\n");
+        return kExitError;
+    }
+    ComposeRequest req;
+    req.files = {file};
+    req.lookup = load_options({}).environment;
+    req.keep_variables = true;
+    ImportResult imp = import_compose(req);
+    print_diagnostics(s.ui, imp.diagnostics);
+    if (!imp.ok()) {
+        s.ui.err(plural(imp.diagnostics.error_count(), "error") + "; nothing was written\n");
+        return kExitError;
+    }
+    const fs::path trial = out.parent_path() / (".dockerops-import-" + std::to_string(::getpid()) + ".toml");
+    {
+        std::ofstream f(trial);
+        f << "# Imported from " << file.filename().string() << " by dockerops import (docs/compose.md).\n" << imp.toml;
+        if (!f) {
+            s.ui.err(trial.string() + ": cannot write\n");
+            return kExitError;
+        }
+    }
+    Where w;
+    w.file = trial.string();
+    LoadResult check = load_project(load_options(w));
+    if (!check.project) {
+        print_diagnostics(s.ui, check.diagnostics);
+        fs::remove(trial);
+        s.ui.err(plural(check.diagnostics.error_count(), "error") + "; nothing was written\n");
+        return kExitError;
+    }
+    fs::rename(trial, out);
+    s.ui.out("wrote " + out.string() + "\n");
+    s.ui.out("ok: " + summary(*check.project) + "\n");
+    return kExitOk;
+}
+
 int import_project(Session& s, const std::string& folder_arg, const std::optional<std::string>& output, bool force) {
     const fs::path folder = folder_arg;
+    if (is_compose_file_name(folder) && fs::is_regular_file(folder)) return import_compose_file(s, folder, output, force);
     if (!fs::is_directory(folder / kLegacyDir)) {
-        s.ui.err(folder.string() + ": no apps_containers/ folder here: not a 2016 DockerOps project\n");
+        if (auto compose = find_compose_file(folder)) return import_compose_file(s, *compose, output, force);
+        s.ui.err(folder.string() + ": neither a compose file nor a 2016 DockerOps project (apps_containers/) here\n");
         return kExitError;
     }
     const fs::path out = output ? fs::path(*output) : folder / kConfigFileName;
@@ -233,9 +295,12 @@ Status scaffold(Ui& ui, const fs::path& folder) {
 
 int init(Session& s, const Where& where) {
     const fs::path folder = where.file.empty() ? fs::path(".") : fs::path(where.file);
-    if (fs::is_directory(folder) && !fs::exists(folder / kConfigFileName) && !fs::is_directory(folder / kLegacyDir))
+    if (fs::is_directory(folder) && !fs::exists(folder / kConfigFileName) && !fs::is_directory(folder / kLegacyDir) &&
+        !find_compose_file(folder))
         if (auto made = scaffold(s.ui, folder); !made) return fail(s.ui, made.error());
-    auto p = load_or_report(s, Where{where.file, std::nullopt});
+    Where w = where;
+    w.host_file.reset();
+    auto p = load_or_report(s, w);
     if (!p) return kExitError;
     const fs::path dir = p->root / ".dockerops/ssh";
     const fs::path key = dir / "id_ed25519";

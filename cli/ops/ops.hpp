@@ -7,6 +7,7 @@
 // the in-memory fake in tests) and the user through Ui.
 #include "engine/apply/executor.hpp"
 #include "engine/apply/lock.hpp"
+#include "engine/config/config.hpp"
 #include "engine/desired/desired.hpp"
 #include "engine/model/model.hpp"
 #include "planner/plan.hpp"
@@ -50,9 +51,15 @@ struct Session {
 
 // Which project: -f (a file or folder; empty: the current folder) and --host-file.
 struct Where {
-    std::string file;
-    std::optional<std::string> host_file;
+    std::string file = {};                     // the first -f (empty: the current folder)
+    std::vector<std::string> more_files = {};  // further -f: compose files merged over the first
+    std::optional<std::string> host_file = {};
+    std::string project_name = {};             // -p
+    std::vector<std::string> profiles = {};    // --profile
+    std::optional<std::string> env_file = {};  // --env-file
 };
+// How engine/config reads the project: the above and the process environment.
+LoadOptions load_options(const Where& where);
 
 // What apply, destroy, clean and run share.
 struct ApplyFlags {

@@ -156,6 +156,8 @@ private:
                 if (auto r = make_persistent_folder(s.image, m, project, s.name); !r) return r;
                 continue;
             }
+            // A file that is there (a compose secret or config, a socket) is mounted as it is; a missing source is a folder.
+            if (fs::exists(m.source, ec) && !fs::is_directory(m.source, ec)) continue;
             fs::create_directories(m.source, ec);
             if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};
         }

@@ -176,6 +176,10 @@ void Loader::read_project(const toml::table* t, Project& p) {
             else p.registry = *registry;
         }
     }
+    if (!settings_.project_name.empty()) {   // -p (or COMPOSE_PROJECT_NAME) over the file
+        name = settings_.project_name;
+        name_pos = {file_, 0, 0};
+    }
     if (name) {
         if (!valid_name(*name)) d_.error(name_pos, "project name '" + *name + "' is not valid", std::string(kNameRule));
         p.name = *name;
@@ -215,7 +219,7 @@ bool Loader::read_image_container(const toml::table& t, const std::string& where
     if (auto ref = normalize_image_reference(*image)) c.image = *ref;
     else d_.error(at, "image '" + *image + "' in " + where + " is not an image reference",
                   "[registry/]name[:tag][@digest], lower-case names, e.g. \"redis:7\"");
-    for (const char* key : {"path", "build_args"})
+    for (const char* key : {"path", "build_args", "dockerfile", "target"})
         if (t.get(key)) d_.error(pos(*t.get(key)), std::string(key) + " in " + where + " has no use with image",
                                  "a container is either built from a folder or taken as an image");
     if (is_builtin_container(c.name)) d_.error(at, "'" + c.name + "' is a built-in container and cannot be an image");
@@ -251,6 +255,7 @@ void Loader::read_containers(const toml::node* n, Project& p) {
             read_command(*cmd, where, tmp);
             c.command = tmp.command;
         }
+        read_profiles(*ct, where, c, p);
         if (read_image_container(*ct, where, c)) {
             if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
             read_runtime(*ct, where, c.runtime);
@@ -281,12 +286,83 @@ void Loader::read_containers(const toml::node* n, Project& p) {
             c.build_args = read_env_table(*ba->as_table(), "build_args of container '" + name + "'", false);
         if (auto* ports = ct->get("ports")) c.ports = read_ports(*ports, where);
         read_runtime(*ct, where, c.runtime);
+        read_build_keys(*ct, where, c);
+        const std::string dockerfile = c.dockerfile.empty() ? "Dockerfile" : c.dockerfile;
         if (!is_dir(c.path))
             d_.error(c.pos, "folder '" + shown + "' of container '" + name + "' does not exist");
-        else if (!is_file(c.path / "Dockerfile"))
-            d_.error(c.pos, "container '" + name + "' has no Dockerfile in '" + shown + "'");
+        else if (!is_file(c.path / dockerfile))
+            d_.error(c.pos, "container '" + name + "' has no " + dockerfile + " in '" + shown + "'");
         c.path = canonical_or_normal(c.path);
         p.containers[name] = std::move(c);
+    }
+}
+
+// dockerfile = "Dockerfile.prod" (in the build folder), target = "runtime" (a stage).
+void Loader::read_build_keys(const toml::table& t, const std::string& where, Container& c) {
+    if (auto df = get_string(t, "dockerfile", where)) {
+        const fs::path rel = fs::path(*df).lexically_normal();
+        if (df->empty() || rel.is_absolute() || (!rel.empty() && *rel.begin() == ".."))
+            d_.error(pos(*t.get("dockerfile")), "dockerfile '" + *df + "' in " + where + " must be a file inside the build folder",
+                     "a path relative to `path`, e.g. \"Dockerfile.prod\" or \"docker/Dockerfile\"");
+        else if (rel != "Dockerfile") c.dockerfile = rel.string();
+    }
+    if (auto target = get_string(t, "target", where)) {
+        if (target->empty() || target->find_first_of(" \t\n") != std::string::npos)
+            d_.error(pos(*t.get("target")), "target '" + *target + "' in " + where + " is not a build stage's name");
+        else c.build_target = *target;
+    }
+}
+
+// profiles = ["debug"]: the container's instances exist only while one of
+// them is active (--profile, COMPOSE_PROFILES); otherwise they are dormant.
+void Loader::read_profiles(const toml::table& t, const std::string& where, Container& c, Project& p) {
+    auto list = read_string_list(t, "profiles", where);
+    if (!list) return;
+    for (const auto& name : *list)
+        if (!valid_name(name)) d_.error(pos(*t.get("profiles")), "profile '" + name + "' in " + where + " is not valid", std::string(kNameRule));
+    c.profiles = *list;
+    const auto& active = settings_.profiles;
+    const bool on = std::any_of(list->begin(), list->end(), [&](const std::string& n) {
+        return std::find(active.begin(), active.end(), n) != active.end() || std::find(active.begin(), active.end(), "*") != active.end();
+    });
+    if (!list->empty() && !on) p.dormant.insert(c.name);
+}
+
+// The instances of dormant containers are left out; one that an active
+// instance needs is an error at that need, as compose refuses it.
+void Loader::set_dormant(Project& p, std::vector<InstanceDecl>& decls) {
+    if (p.dormant.empty()) return;
+    auto dormant_target = [&](const std::string& target) {
+        for (const auto& c : p.dormant)
+            if (target == c || target.starts_with(c + ".") || target.starts_with(c + "-")) return true;
+        return false;
+    };
+    std::erase_if(decls, [&](const InstanceDecl& d) { return p.dormant.count(d.inst.container) > 0; });
+    for (const auto& d : decls) {
+        for (const auto& dep : d.depends)
+            if (dormant_target(dep.target))
+                d_.error(dep.pos, d.inst.id() + " depends on '" + dep.target + "', whose profile is not active",
+                         "activate it with --profile (or COMPOSE_PROFILES)");
+        for (const auto& l : d.links)
+            if (dormant_target(l.container.empty() ? l.target : l.container))
+                d_.error(l.pos, d.inst.id() + " links to '" + (l.container.empty() ? l.target : l.container) + "', whose profile is not active",
+                         "activate it with --profile (or COMPOSE_PROFILES)");
+    }
+}
+
+// aliases = ["web"], container_name = "shop-web": how others and the engine name it.
+void Loader::read_instance_names(const toml::table& t, const std::string& where, Instance& inst) {
+    if (auto list = read_string_list(t, "aliases", where)) {
+        for (const auto& a : *list)
+            if (!valid_hostname(a)) d_.error(pos(*t.get("aliases")), "alias '" + a + "' in " + where + " is not a valid host name");
+            else if (std::find(inst.aliases.begin(), inst.aliases.end(), a) == inst.aliases.end()) inst.aliases.push_back(a);
+    }
+    if (auto name = get_string(t, "container_name", where)) {
+        const bool ok = !name->empty() && name->size() <= 128 && std::isalnum(static_cast<unsigned char>((*name)[0])) &&
+                        name->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == std::string::npos;
+        if (!ok) d_.error(pos(*t.get("container_name")), "container_name '" + *name + "' in " + where + " is not a container name",
+                          "[a-zA-Z0-9][a-zA-Z0-9_.-]*, as the engine takes it");
+        else inst.container_name = *name;
     }
 }
 
@@ -416,6 +492,7 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     }
     if (auto* links = t.get("links")) read_links(*links, where, decl);
     if (auto* vols = t.get("volumes")) read_volumes(*vols, where, inst);
+    read_instance_names(t, where, inst);
     if (auto hostname = get_string(t, "hostname", where)) {
         if (!valid_hostname(*hostname))
             d_.error(pos(*t.get("hostname")), "hostname '" + *hostname + "' is not valid",
@@ -467,6 +544,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         }
     }
 
+    set_dormant(p, decls);
     declare_builtins(p, decls);
     std::map<std::string, SourcePos> seen;
     for (const auto& d : decls) {
@@ -537,104 +615,5 @@ std::optional<toml::table> parse_toml(std::string_view text, const std::string& 
 }
 
 }  // namespace config_detail
-
-using namespace config_detail;
-
-LoadResult parse_project(std::string_view toml_text, const std::string& display, const fs::path& root,
-                         std::optional<std::string_view> host_text, const std::string& host_display) {
-    LoadResult r;
-    auto doc = parse_toml(toml_text, display, r.diagnostics);
-    std::optional<toml::table> host;
-    if (host_text) host = parse_toml(*host_text, host_display, r.diagnostics);
-    if (!doc) return r;
-    if (host_text && !host) return r;
-    Loader loader(display, root, r.diagnostics);
-    r.project = loader.load(*doc, host ? &*host : nullptr, host_display);
-    if (r.project) r.project->file = root / fs::path(display).filename();
-    return r;
-}
-
-LoadResult load_project(const fs::path& path, const std::optional<fs::path>& host_file) {
-    fs::path file = path;
-    if (fs::is_directory(path)) {
-        file = path / kConfigFileName;
-        if (!fs::exists(file) && is_legacy_project(path)) return load_legacy_project(path, host_file);
-    }
-    LoadResult r;
-    // Read once, bounded, and only from a regular file: a FIFO or a device is refused at once.
-    FileRead text = read_regular_file(file, kMaxConfigBytes);
-    if (!text.text) {
-        std::string hint = text.missing && fs::is_directory(path) ? "run 'dockerops init' to make one, or 'dockerops import' "
-                                                                    "for a 2016 project"
-                           : text.too_large ? "a platform's declaration is far smaller; is this the right file?"
-                                            : "";
-        r.diagnostics.error({file.string(), 0, 0}, "cannot read the configuration file: " + text.error, hint);
-        return r;
-    }
-    fs::path root = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-    fs::path host = host_file ? *host_file : root / kHostFileName;
-    std::optional<std::string> host_text;
-    std::error_code ec;
-    if (fs::exists(host, ec) || fs::is_symlink(host, ec)) {
-        FileRead h = read_regular_file(host, kMaxConfigBytes);
-        if (!h.text) {
-            r.diagnostics.error({host.string(), 0, 0}, "cannot read the host file: " + h.error);
-            return r;
-        }
-        host_text = std::move(h.text);
-    } else if (host_file) {
-        r.diagnostics.error({host.string(), 0, 0}, "the host file does not exist");
-        return r;
-    }
-    r = parse_project(*text.text, file.string(), root,
-                      host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host.string());
-    if (r.project) r.project->file = fs::weakly_canonical(file);
-    return r;
-}
-
-LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::path>& host_file) {
-    ImportResult imp = import_legacy(folder);
-    LoadResult r;
-    if (!imp.ok()) {
-        r.diagnostics = imp.diagnostics;
-        return r;
-    }
-    std::optional<std::string> host_text = imp.host_toml;
-    std::string host_display = (folder / kLegacyDir / "host.conf").string();
-    if (host_file) {
-        FileRead h = read_regular_file(*host_file, kMaxConfigBytes);
-        if (!h.text) {
-            r.diagnostics.error({host_file->string(), 0, 0}, "cannot read the host file: " + h.error);
-            return r;
-        }
-        host_text = std::move(h.text);
-        host_display = host_file->string();
-    }
-    const std::string display = (folder / kLegacyDir / "run.conf").string() + " (as dockerops.toml)";
-    LoadResult inner = parse_project(imp.toml, display, folder,
-                                     host_text ? std::optional<std::string_view>(*host_text) : std::nullopt,
-                                     host_display);
-    // Map positions in the generated text back to the run.conf entry they came from.
-    for (auto diag : inner.diagnostics.items()) {
-        if (diag.pos.file == display) {
-            const ImportResult::Origin* origin = nullptr;
-            for (const auto& o : imp.origins)
-                if (o.first_line <= diag.pos.line) origin = &o;
-            if (origin) {
-                diag.message = origin->what + ": " + diag.message;
-                diag.pos = origin->pos;
-            } else {
-                diag.pos = {(folder / kLegacyDir).string(), 0, 0};
-            }
-        }
-        r.diagnostics.add(diag);
-    }
-    r.project = std::move(inner.project);
-    if (r.project) {
-        r.project->legacy = true;
-        r.project->file = fs::weakly_canonical(folder / kLegacyDir);
-    }
-    return r;
-}
 
 }  // namespace dockerops

@@ -2,6 +2,7 @@
 // Reading a project: dockerops.toml (+ dockerops.host.toml) or a 2016 DockerOps
 // folder, into a validated Project. Every problem is collected, not just the
 // first; a project with any error is never returned.
+#include "engine/config/interpolate.hpp"
 #include "engine/model/diagnostics.hpp"
 #include "engine/model/model.hpp"
 
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dockerops {
 
@@ -27,6 +29,23 @@ struct LoadResult {
 // the configuration unless `host_file` names one.
 LoadResult load_project(const std::filesystem::path& path,
                         const std::optional<std::filesystem::path>& host_file = std::nullopt);
+
+// What the command line says about where the project is and how to read it.
+struct LoadOptions {
+    // -f: a dockerops.toml, a project folder, or compose files (several are
+    // merged in order, compose's override rules). Empty: the current folder,
+    // where dockerops.toml is looked for first, then compose.yaml,
+    // compose.yml, docker-compose.yaml, docker-compose.yml, then a 2016 layout.
+    std::vector<std::filesystem::path> files;
+    std::optional<std::filesystem::path> host_file;
+    std::string project_name;                        // -p; else COMPOSE_PROJECT_NAME (environment, then .env)
+    std::vector<std::string> profiles;               // --profile; else COMPOSE_PROFILES ("a,b")
+    std::optional<std::filesystem::path> env_file;   // --env-file; else .env beside the file, when there is one
+    VariableLookup environment;                      // the process's variables; empty: none
+};
+// Variables in the file come from, first to last: the environment, the
+// .env file, the host file's [env] (docs/compose.md says the whole order).
+LoadResult load_project(const LoadOptions& options);
 
 // The same from text, for tests and for `import`: `display` is how messages
 // name the file, `root` the folder relative paths start from.

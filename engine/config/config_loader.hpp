@@ -4,6 +4,7 @@
 // engine/config_checks.cpp (links, volumes, ports, and what the engine would
 // refuse). Internal to engine/config: nothing else includes it.
 #include "engine/config/config.hpp"
+#include "engine/config/interpolate.hpp"
 
 #include <toml++/toml.h>
 
@@ -27,11 +28,11 @@ inline std::vector<std::string> with_runtime_keys(std::vector<std::string> keys)
     return keys;
 }
 inline const std::vector<std::string> kContainerKeys =
-    with_runtime_keys({"path", "build_args", "ports", "image", "pull", "command"});
+    with_runtime_keys({"path", "build_args", "ports", "image", "pull", "command", "dockerfile", "target", "profiles"});
 inline const std::vector<std::string> kInstanceKeys = with_runtime_keys(
     {"container", "name", "type", "group", "links", "env", "required_env", "secret_env", "publish_ports", "linked",
      "persistent_data", "persistent_opt", "persistent_log", "volumes", "hostname", "command", "sleep", "init", "ports",
-     "secret_files", "depends_on"});
+     "secret_files", "depends_on", "aliases", "container_name"});
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -92,12 +93,24 @@ struct InstanceDecl {
     bool complete = true;      // container and name were readable
 };
 
+// What the command line says over the file: -p and --profile.
+struct LoaderSettings {
+    std::string project_name;             // empty: [project] name, else the folder's
+    std::vector<std::string> profiles;    // the active ones
+};
+
+// TOML text parsed, or nullopt with the error at its place (bounded, ASCII outside strings).
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& display, Diagnostics& d);
+// `${VAR}` forms in every string of the document replaced in place (the
+// string keeps its position); problems reported at the string.
+void interpolate_document(toml::node& node, const VariableLookup& lookup, Diagnostics& d);
+
 class Loader {
 public:
     // Relative paths in the file start from `root`, made absolute here: bind
     // mounts and build contexts must not depend on the current folder.
-    Loader(std::string display, fs::path root, Diagnostics& d)
-        : file_(std::move(display)), root_(fs::absolute(root).lexically_normal()), d_(d) {}
+    Loader(std::string display, fs::path root, Diagnostics& d, LoaderSettings settings = {})
+        : file_(std::move(display)), root_(fs::absolute(root).lexically_normal()), d_(d), settings_(std::move(settings)) {}
 
     std::optional<Project> load(const toml::table& doc, const toml::table* host, const std::string& host_display);
 
@@ -160,9 +173,15 @@ private:
     bool pick_link_instance(const InstanceDecl& d, const LinkTargets& known, const LinkDecl& l, Link& link);
     void resolve_links(Project& p, std::vector<InstanceDecl>& decls);
 
+    void read_build_keys(const toml::table& t, const std::string& where, Container& c);
+    void read_profiles(const toml::table& t, const std::string& where, Container& c, Project& p);
+    void read_instance_names(const toml::table& t, const std::string& where, Instance& inst);
+    void set_dormant(Project& p, std::vector<InstanceDecl>& decls);
+
     std::string file_;
     fs::path root_;
     Diagnostics& d_;
+    LoaderSettings settings_;
 };
 
 }  // namespace dockerops::config_detail

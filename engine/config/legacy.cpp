@@ -74,7 +74,7 @@ std::string scalar_text(simdjson::dom::element v, bool& ok) {
 std::string to_toml_value(simdjson::dom::element v) {
     using T = simdjson::dom::element_type;
     switch (v.type()) {
-        case T::STRING: return toml_quote(std::string_view(v.get_string()));
+        case T::STRING: return toml_quote_text(std::string_view(v.get_string()));
         case T::BOOL: return bool(v.get_bool()) ? "true" : "false";
         case T::INT64: return std::to_string(int64_t(v.get_int64()));
         case T::UINT64: return std::to_string(uint64_t(v.get_uint64()));
@@ -188,8 +188,8 @@ private:
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
         emit("# Imported from the 2016 DockerOps layout (" + std::string(kLegacyDir) + "/) by 'dockerops import'.");
         emit("[project]");
-        emit("name = " + toml_quote(name));
-        emit("containers_dir = " + toml_quote(kLegacyDir));
+        emit("name = " + toml_quote_text(name));
+        emit("containers_dir = " + toml_quote_text(kLegacyDir));
         emit("");
     }
 
@@ -314,13 +314,13 @@ private:
         }
         for (auto [ek, ev] : v.get_object()) {
             if (ev.is_null()) {
-                required.push_back(toml_quote(ek));
+                required.push_back(toml_quote_text(ek));
                 continue;
             }
             bool ok = false;
             std::string text = scalar_text(ev, ok);
             if (!ok) d_.error(pos, "env_vars '" + std::string(ek) + "' in " + what + " must be a string, number, boolean or null");
-            else items.push_back(toml_key(ek) + " = " + toml_quote(text));
+            else items.push_back(toml_key(ek) + " = " + toml_quote_text(text));
         }
     }
 
@@ -365,7 +365,7 @@ private:
             bool ok = false;
             std::string value = scalar_text(v, ok);
             if (!ok) d_.error({shown, 0, 0}, "host.conf '" + std::string(k) + "' must be a string, number or boolean");
-            else text += toml_key(k) + " = " + toml_quote(value) + "\n";
+            else text += toml_key(k) + " = " + toml_quote_text(value) + "\n";
         }
         r_.host_toml = text;
     }

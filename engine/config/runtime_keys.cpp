@@ -225,6 +225,10 @@ std::optional<KeyValue> Loader::read_text_key(const KeyRow& row, const toml::tab
             if (!v.empty() && v[0] == '/') return v;
             d_.error(pos(n), key + " in " + where + " must be an absolute path");
             return std::nullopt;
+        case KeyForm::Text:
+            if (!v.empty()) return v;
+            d_.error(pos(n), key + " in " + where + " must not be empty");
+            return std::nullopt;
         case KeyForm::Signal:
             if (valid_signal(v)) return v;
             d_.error(pos(n), key + " '" + v + "' in " + where + " is not a signal", "e.g. \"SIGTERM\", \"SIGQUIT\", \"SIGINT\" or a number");
@@ -263,6 +267,36 @@ std::optional<KeyValue> Loader::read_list_key(const KeyRow& row, const toml::tab
                     d_.error(pos(n), "'" + c + "' in " + key + " of " + where + " is not a capability name",
                              "e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\"");
             return *caps;
+        }
+        case KeyForm::Strings: {
+            auto list = read_string_list(t, key, where);
+            if (list) return *list;
+            return std::nullopt;
+        }
+        case KeyForm::Ports: {
+            auto list = read_string_list(t, key, where);
+            if (!list) return std::nullopt;
+            std::vector<std::string> out;
+            for (const auto& s : *list) {
+                std::string error;
+                auto ports = parse_port_mapping(s, error);
+                if (!ports || s.find(':') != std::string::npos)
+                    d_.error(pos(n), "'" + s + "' in " + key + " of " + where + " is not a container port", "\"80\", \"53/udp\", \"9000-9002\"");
+                else
+                    for (const auto& p : *ports) out.push_back(std::to_string(p.port) + "/" + p.protocol);
+            }
+            return out;
+        }
+        case KeyForm::Map: {
+            auto* m = typed(t, key, toml::node_type::table, where, "a table");
+            if (!m) return std::nullopt;
+            std::map<std::string, std::string> out;
+            for (auto&& [k, v] : *m->as_table()) {
+                if (auto s = v.as_string()) out[std::string(k.str())] = s->get();
+                else if (auto i = v.as_integer()) out[std::string(k.str())] = std::to_string(i->get());
+                else d_.error(pos(v), "'" + std::string(k.str()) + "' in " + key + " of " + where + " must be a string, not " + a_type(v));
+            }
+            return out;
         }
         case KeyForm::Tmpfs: {
             auto tmpfs = read_string_list(t, key, where);
@@ -345,24 +379,14 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
                      text.missing ? "paths start from the project folder" : "");
             continue;
         }
-        std::istringstream in(*text.text);
-        std::string line;
-        int no = 0;
-        while (std::getline(in, line)) {
-            ++no;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            auto first = line.find_first_not_of(" \t");
-            if (first == std::string::npos || line[first] == '#') continue;
-            std::string body = line.substr(first);
-            if (body.starts_with("export ")) body = body.substr(7);
-            auto eq = body.find('=');
-            std::string key = body.substr(0, eq);
-            while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
-            SourcePos at{path.string(), no, static_cast<int>(first) + 1};
-            if (eq == std::string::npos) {
-                d_.error(at, "line is not KEY=VALUE", "env_file of " + where);
+        for (const auto& line : parse_env_text(*text.text)) {
+            SourcePos at{path.string(), line.line, line.column};
+            if (!line.error.empty()) {
+                d_.error(at, line.error, "env_file of " + where);
                 continue;
             }
+            const std::string& key = line.key;
+            const std::string& value = line.value;
             if (!valid_env_name(key)) {
                 d_.error(at, "variable name '" + key + "' is not valid", std::string(kEnvRule));
                 continue;
@@ -371,9 +395,6 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
                 d_.error(at, "'" + key + "' is set by dockerops and cannot be set in an env_file");
                 continue;
             }
-            std::string value = body.substr(eq + 1);
-            if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
-                value = value.substr(1, value.size() - 2);
             if (auto bad = std::find_if(value.begin(), value.end(), [](char ch) {
                     const auto u = static_cast<unsigned char>(ch);
                     return (u < 0x20 && ch != '\t') || u == 0x7f;
@@ -491,6 +512,7 @@ void Loader::read_runtime(const toml::table& t, const std::string& where, Runtim
                 v = read_number_key(row, *n, where);
                 break;
             case KeyForm::Restart: case KeyForm::Node: case KeyForm::User: case KeyForm::AbsolutePath: case KeyForm::Signal:
+            case KeyForm::Text:
                 v = read_text_key(row, t, where);
                 break;
             case KeyForm::Bool:

@@ -168,11 +168,12 @@ std::map<std::string, std::string> context_digests(const fs::path& dir) {
 }
 
 std::string context_hash(const std::map<std::string, std::string>& digests,
-                         const std::map<std::string, std::string>& build_args) {
+                         const std::map<std::string, std::string>& build_args, std::string_view settings) {
     std::string all;
     // \x1f (unit separator) cannot appear in a file name that Docker accepts, nor in a hash.
     for (const auto& [rel, d] : digests) all += "file\x1f" + rel + '\x1f' + d + '\n';
     for (const auto& [k, v] : build_args) all += "arg\x1f" + k + '\x1f' + v + '\n';
+    all += settings;
     return sha256_hex(all);
 }
 

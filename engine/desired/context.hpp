@@ -42,6 +42,6 @@ std::map<std::string, std::string> context_digests(const std::filesystem::path& 
 
 // One SHA-256 over the digests and the build args: the image's context hash.
 std::string context_hash(const std::map<std::string, std::string>& digests,
-                         const std::map<std::string, std::string>& build_args);
+                         const std::map<std::string, std::string>& build_args, std::string_view settings = {});
 
 }  // namespace dockerops

@@ -56,11 +56,21 @@ std::optional<std::string> resolve_ip(const std::string& key, const std::string&
 
 }  // namespace
 
+// Another Dockerfile or stage builds another image: part of the context
+// hash, only when set (so that earlier hashes stay).
+static std::string build_settings(const Container& c) {
+    std::string settings;
+    if (!c.dockerfile.empty()) settings += "dockerfile\x1f" + c.dockerfile + '\n';
+    if (!c.build_target.empty()) settings += "target\x1f" + c.build_target + '\n';
+    return settings;
+}
+
 Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
     d.registry = p.registry;
+    d.dormant = p.dormant;
     d.network.name = p.name;
     d.network.subnet = p.subnet;   // empty: the planner picks one
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
@@ -84,7 +94,7 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
             continue;
         }
         img.tag = image_tag(p.name, name);
-        facts[name] = read_dockerfile_at(c.path / "Dockerfile");
+        facts[name] = read_dockerfile_at(c.path / (c.dockerfile.empty() ? std::string("Dockerfile") : c.dockerfile));
         std::map<std::string, std::string> args = c.build_args;
         // ARG PROJECT: the project's name, so that FROM ${PROJECT}/base survives a rename.
         if (facts[name].args.count("PROJECT") && !args.count("PROJECT")) args["PROJECT"] = p.name;
@@ -109,11 +119,11 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
         for (const auto& u : facts[name].unresolved)
             d.warnings.push_back("container '" + name + "': EXPOSE " + u + " is not understood and is not published");
         if (digests == ContextDigests::Read) img.digests = context_digests(c.path);
-        img.context_hash = context_hash(img.digests, c.build_args);
+        img.context_hash = context_hash(img.digests, c.build_args, build_settings(c));
         const std::string owner = is_builtin_container(name) ? "dockerops" : p.name;   // a built-in is shared: the tool's
         img.build = BuildSpec{c.path.string(), img.tag, args,
                               {{labels::kImageProject, owner}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},
-                              false};
+                              false, c.dockerfile, c.build_target};
         d.images[name] = std::move(img);
     }
     // Exposed ports and health checks are inherited along the FROM chain.
@@ -183,13 +193,15 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     di.sleep = inst.sleep;
     di.healthcheck = img.healthcheck;
     ContainerSpec& s = di.spec;
-    s.name = container_name(p_.name, inst.container, inst.name);
+    s.name = inst.container_name.empty() ? container_name(p_.name, inst.container, inst.name) : inst.container_name;
     s.image = img.tag;
     s.hostname = inst.hostname;
     s.command = inst.command;
     s.init = inst.init;
     s.network = p_.name;
     s.aliases = {inst.dashed()};
+    for (const auto& a : inst.aliases)
+        if (a != inst.dashed()) s.aliases.push_back(a);
     inst.runtime.apply_to(s);
     if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
     if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
@@ -251,7 +263,10 @@ void InstanceCompiler::links(const Instance& inst, DesiredInstance& di, std::vec
             if (!ip) missing.push_back(l.alias + "_CONTAINER_IP");
             else dl.external_ip = *ip;
         } else {
-            di.spec.links.push_back(container_name(p_.name, l.container, l.instance) + ":" + l.alias);
+            const Instance* target = p_.find_instance(l.target_id());
+            di.spec.links.push_back((target && !target->container_name.empty() ? target->container_name
+                                                                                 : container_name(p_.name, l.container, l.instance)) +
+                                    ":" + l.alias);
         }
         di.links.push_back(dl);
     }

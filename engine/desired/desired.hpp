@@ -89,6 +89,7 @@ struct DesiredState {
     std::vector<DesiredInstance> instances;        // sorted by id
     std::vector<std::string> warnings;
     std::string registry;                          // [project] registry (target swarm)
+    std::set<std::string> dormant;                 // containers whose profiles are off: their instances are left as they are
     const DesiredInstance* find(const std::string& id) const;
 };
 

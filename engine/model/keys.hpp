@@ -52,6 +52,10 @@ enum class KeyForm : std::uint8_t {
     Tmpfs,           // ["/run", "/run:size=64m"]
     Bool,
     Health,          // { test, interval, timeout, retries, start_period, disable }
+    Text,            // a string, not empty, passed as it is (the engine checks it)
+    Strings,         // an array of strings, passed as they are
+    Map,             // { KEY = "value" }, passed as it is
+    Ports,           // ["80", "53/udp"]: container ports, not published
 };
 
 // A value as the loader read it, in the alternative its form gives.

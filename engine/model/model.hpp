@@ -84,6 +84,9 @@ struct Container {
     PullPolicy pull = PullPolicy::Missing;          // with `image`
     std::filesystem::path path;                     // absolute build context folder
     std::map<std::string, std::string> build_args;
+    std::string dockerfile;                         // relative to `path`; empty: "Dockerfile"
+    std::string build_target;                       // a stage of a multi-stage Dockerfile; empty: the last
+    std::vector<std::string> profiles;              // active only with one of these (--profile); empty: always
     std::vector<PortSpec> ports;                    // the default for its instances
     bool builtin = false;                           // shipped with dockerops (engine/model/builtins): tagged dockerops/NAME
     RuntimeOptions runtime;                         // the default for its instances
@@ -106,6 +109,8 @@ struct Instance {
     std::vector<PortSpec> ports;                // explicit host ports (the instance's, else its container's)
     std::vector<std::string> secret_files;      // secrets mounted at /run/secrets/NAME instead of env
     std::string hostname;                       // default <container>-<instance>
+    std::vector<std::string> aliases;           // more DNS names on the project network (compose: the service's name)
+    std::string container_name;                 // the engine's name; default <project>-<container>-<instance>
     std::optional<std::vector<std::string>> command;   // none: the image's own
     double sleep = 0;
     bool init = true;
@@ -149,6 +154,9 @@ struct Project {
     std::string target = "docker";                 // [project] target: "docker" (one engine) or "swarm"
     bool target_given = false;                     // the file said which
     std::string registry;                          // [project] registry "host:port": images reach swarm nodes through it
+    // Containers whose profiles are not active: their instances are neither
+    // created nor removed (compose's rule), so not in `instances` either.
+    std::set<std::string> dormant;
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;

@@ -124,6 +124,15 @@ struct ContainerSpec {
     std::map<std::string, std::string> tmpfs;           // path -> options
     bool read_only = false;
     bool privileged = false;
+    long long mem_reservation = 0;                      // bytes: a soft memory limit
+    std::map<std::string, std::string> sysctls;
+    std::vector<std::string> security_opt;              // "no-new-privileges:true", "seccomp=unconfined"
+    std::vector<std::string> devices;                   // "/dev/fuse", "/dev/sda:/dev/xvda:rwm"
+    std::vector<std::string> expose;                    // "80/tcp": exposed, not published
+    std::string pid_mode;                               // "host", "container:NAME"
+    std::string ipc_mode;                               // "host", "shareable", "private", "none"
+    std::string log_driver;                             // "json-file", "local", "none", ...
+    std::map<std::string, std::string> log_options;
     // Swarm only (providers/swarm); the docker provider runs one container.
     int replicas = 1;
     std::string node;                                   // a node's host name or label:KEY=VALUE (placement_constraint)
@@ -142,6 +151,8 @@ struct BuildSpec {
     std::map<std::string, std::string> build_args;
     std::map<std::string, std::string> labels;
     bool no_cache = false;
+    std::string dockerfile = {};                // relative to context_dir; empty: "Dockerfile"
+    std::string target = {};                    // a stage; empty: the last
 };
 
 }  // namespace dockerops

@@ -44,8 +44,6 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (!s.aliases.empty()) c["aliases"] = join(s.aliases);
     if (!s.links.empty()) c["links"] = join(s.links);
     c["init"] = s.init ? "true" : "false";
-    if (s.tty) c["tty"] = "true";
-    if (s.open_stdin) c["stdin"] = "true";
     // The key table's rows: present only when set, so a spec that sets none
     // hashes as before they existed.
     for (const auto& row : key_table()) row.canon(row, s, c);

@@ -251,6 +251,35 @@ JsonWriter& write_health(JsonWriter& w, const HealthSpec& h) {
     return w.end_object();
 }
 
+// "/dev/fuse", "/dev/sda:/dev/xvda", "/dev/sda:/dev/xvda:rwm": docker's --device.
+static JsonWriter& write_devices(JsonWriter& w, const std::vector<std::string>& devices) {
+    w.begin_array();
+    for (const auto& d : devices) {
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        for (std::size_t colon; (colon = d.find(':', start)) != std::string::npos; start = colon + 1) parts.push_back(d.substr(start, colon - start));
+        parts.push_back(d.substr(start));
+        const std::string& host = parts[0];
+        const std::string& inside = parts.size() > 1 ? parts[1] : host;
+        const std::string perms = parts.size() > 2 ? parts[2] : "rwm";
+        w.begin_object().key("PathOnHost").value(host).key("PathInContainer").value(inside).key("CgroupPermissions").value(perms).end_object();
+    }
+    return w.end_array();
+}
+
+// The keys of how the process is isolated and logged (HostConfig).
+static void write_namespaces(JsonWriter& w, const ContainerSpec& s) {
+    if (s.mem_reservation) w.key("MemoryReservation").value(static_cast<std::int64_t>(s.mem_reservation));
+    if (!s.sysctls.empty()) w.key("Sysctls").object(s.sysctls);
+    if (!s.security_opt.empty()) w.key("SecurityOpt").strings(s.security_opt);
+    if (!s.devices.empty()) write_devices(w.key("Devices"), s.devices);
+    if (!s.pid_mode.empty()) w.key("PidMode").value(s.pid_mode);
+    if (!s.ipc_mode.empty()) w.key("IpcMode").value(s.ipc_mode);
+    if (!s.log_driver.empty() || !s.log_options.empty())
+        w.key("LogConfig").begin_object().key("Type").value(s.log_driver.empty() ? std::string("json-file") : s.log_driver)
+            .key("Config").object(s.log_options).end_object();
+}
+
 std::string container_create_body(const ContainerSpec& s) {
     JsonWriter w;
     w.begin_object();
@@ -270,6 +299,7 @@ std::string container_create_body(const ContainerSpec& s) {
     if (s.stop_grace_period) w.key("StopTimeout").value(static_cast<std::int64_t>(*s.stop_grace_period));
     std::set<std::string> exposed;
     for (const auto& p : s.ports) exposed.insert(std::to_string(p.port) + "/" + p.protocol);
+    exposed.insert(s.expose.begin(), s.expose.end());
     w.key("ExposedPorts").begin_object();
     for (const auto& k : exposed) w.key(k).begin_object().end_object();
     w.end_object();
@@ -312,6 +342,7 @@ std::string container_create_body(const ContainerSpec& s) {
     if (!s.cap_drop.empty()) w.key("CapDrop").strings(s.cap_drop);
     if (!s.tmpfs.empty()) w.key("Tmpfs").object(s.tmpfs);
     if (s.read_only) w.key("ReadonlyRootfs").value(true);
+    write_namespaces(w, s);
     if (!s.network.empty()) w.key("NetworkMode").value(s.network);
     w.end_object();
     if (!s.network.empty()) {

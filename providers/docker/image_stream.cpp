@@ -99,6 +99,8 @@ Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::functi
 
     std::string q = "/build?t=" + url_encode(spec.tag) + "&rm=1&forcerm=1";
     if (spec.no_cache) q += "&nocache=1";
+    if (!spec.dockerfile.empty()) q += "&dockerfile=" + url_encode(spec.dockerfile);
+    if (!spec.target.empty()) q += "&target=" + url_encode(spec.target);
     if (!spec.build_args.empty()) q += "&buildargs=" + url_encode(JsonWriter().object(spec.build_args).str());
     if (!spec.labels.empty()) q += "&labels=" + url_encode(JsonWriter().object(spec.labels).str());
 

@@ -25,7 +25,7 @@ public:
 
 struct Ops {
     Ops() : session{ui, dockerops::test::fake_factory(shop.state)} {}
-    ops::Where where() const { return {shop.dir.path().string(), std::nullopt}; }
+    ops::Where where() const { return {shop.dir.path().string()}; }
     ops::ApplyFlags yes() const {
         ops::ApplyFlags f;
         f.yes = true;
@@ -172,7 +172,7 @@ TEST_CASE("ops: init in an empty folder makes a starter project named after the 
     const auto folder = top.path() / "My Shop";
     std::filesystem::create_directories(folder);
     // ssh-keygen may be missing where unit tests run: the starter project comes first either way.
-    ops::init(o.session, ops::Where{folder.string(), std::nullopt});
+    ops::init(o.session, ops::Where{folder.string()});
     CHECK_THAT(o.take_out(), Catch::StartsWith("made a starter project 'my-shop'"));
     auto r = load_project(folder);
     REQUIRE(r.ok());

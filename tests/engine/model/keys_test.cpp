@@ -104,6 +104,15 @@ TEST_CASE("keys: a new key is in the canonical spec only when set, and its chang
     CHECK(after.at("privileged") == "true");
     CHECK(describe_changes(before, after) == std::vector<std::string>{"privileged added: \"true\"", "shm_size added: 256m"});
     CHECK(human_bytes(1536) == "1536");
+    // tty and stdin_open became rows (#21): their canonical entries read as before.
+    ContainerSpec t;
+    t.image = "x";
+    t.tty = t.open_stdin = true;
+    CHECK(canonical_to_json(canonical_spec(t, {}, "")) == R"({"hostname":"","image":"x","init":"true","stdin":"true","tty":"true"})");
+    t.sysctls = {{"net.core.somaxconn", "1024"}};
+    t.log_options = {{"max-size", "10m"}};
+    CHECK(canonical_spec(t, {}, "").at("sysctl.net.core.somaxconn") == "1024");
+    CHECK(canonical_spec(t, {}, "").at("log_opt.max-size") == "10m");
     CHECK(human_bytes(3LL << 30) == "3g");
 }
 
@@ -111,6 +120,16 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     ContainerSpec s = every_key_set();
     s.shm_size = 64LL << 20;
     s.privileged = true;
+    s.tty = s.open_stdin = true;
+    s.mem_reservation = 32LL << 20;
+    s.sysctls = {{"net.core.somaxconn", "1024"}};
+    s.security_opt = {"no-new-privileges:true"};
+    s.devices = {"/dev/fuse"};
+    s.expose = {"80/tcp"};
+    s.pid_mode = "host";
+    s.ipc_mode = "shareable";
+    s.log_driver = "local";
+    s.log_options = {{"max-size", "10m"}};
     for (const auto& row : key_table()) CHECK(row.is_set(s));
     JsonWriter w;
     w.begin_object();
