@@ -1,0 +1,380 @@
+// Compose files through the loader: the mapping of each key, positions in
+// the YAML, variables, merge keys, extends, profiles, several -f and import.
+#include "engine/config/compose.hpp"
+#include "engine/config/config.hpp"
+#include "engine/desired/desired.hpp"
+#include "engine/model/spec_hash.hpp"
+#include "tests/support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace dockerops;
+using dockerops::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+LoadOptions options(const fs::path& file, std::map<std::string, std::string> env = {}) {
+    LoadOptions o;
+    o.files = {file};
+    o.environment = [env](const std::string& k) -> std::optional<std::string> {
+        auto it = env.find(k);
+        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    return o;
+}
+
+std::string errors(const LoadResult& r) {
+    std::string out;
+    for (const auto& d : r.diagnostics.sorted()) out += format(d) + "\n";
+    return out;
+}
+
+const Instance& instance(const Project& p, const std::string& id) {
+    const Instance* i = p.find_instance(id);
+    REQUIRE(i);
+    return *i;
+}
+
+const char* kEveryKey = R"(name: shop
+x-defaults: &defaults
+  restart: unless-stopped
+  labels: {team: core}
+services:
+  db:
+    <<: *defaults
+    image: redis:${TAG:-7}
+    command: ["redis-server", "--save", ""]
+    entrypoint: /usr/local/bin/docker-entrypoint.sh
+    environment:
+      - A=1
+      - FROM_HOST
+    env_file: [common.env]
+    expose: ["6379"]
+    volumes:
+      - data:/data
+      - ./conf:/etc/redis:ro
+      - type: tmpfs
+        target: /scratch
+        tmpfs: {size: 1m}
+    healthcheck:
+      test: ["CMD", "redis-cli", "ping"]
+      interval: 5s
+      timeout: 3s
+      retries: 3
+      start_period: 10s
+    user: "999:999"
+    working_dir: /data
+    cap_add: [NET_ADMIN]
+    cap_drop: [MKNOD]
+    sysctls: {net.core.somaxconn: 1024}
+    shm_size: 64m
+    security_opt: ["no-new-privileges:true"]
+    ulimits: {nofile: {soft: 1024, hard: 4096}, nproc: 512}
+    read_only: true
+    init: true
+    stop_signal: SIGQUIT
+    stop_grace_period: 30s
+    extra_hosts: ["db.local:10.0.0.5"]
+    dns: 10.0.0.2
+    logging: {driver: json-file, options: {max-size: 10m}}
+    ipc: shareable
+    tty: true
+    stdin_open: true
+    mem_limit: 256m
+    mem_reservation: 128m
+    cpus: 0.5
+    container_name: shop-redis
+    hostname: cache
+    secrets: [token]
+    networks:
+      back:
+        aliases: [cache]
+  web:
+    build:
+      context: ./web
+      dockerfile: Dockerfile.prod
+      target: runtime
+      args: {VERSION: "1.2"}
+    ports:
+      - "${WEB_PORT:-8080}:80"
+      - target: 443
+        published: 8443
+        host_ip: 127.0.0.1
+        protocol: tcp
+    depends_on:
+      db: {condition: service_healthy}
+      migrate: {condition: service_completed_successfully}
+    links: ["db:REDIS"]
+    deploy:
+      resources: {limits: {memory: 512m, cpus: "1.5", pids: 100}}
+      restart_policy: {condition: on-failure, max_attempts: 3}
+    networks: [back]
+  migrate:
+    image: busybox
+    command: "true"
+    pull_policy: never
+    networks: [back]
+    deploy: {replicas: 2}
+  debug:
+    image: busybox
+    profiles: [debug]
+    networks: [back]
+networks:
+  back:
+    ipam:
+      config: [{subnet: 10.77.0.0/24}]
+volumes:
+  data:
+    driver: local
+    driver_opts: {type: tmpfs, device: tmpfs, o: size=64m}
+secrets:
+  token:
+    file: ./token.txt
+)";
+
+void every_key_project(const TempDir& d) {
+    d.write("compose.yaml", kEveryKey);
+    d.write("common.env", "FROM_FILE=yes\n");
+    d.write("token.txt", "t0k3n\n");
+    d.write("conf/redis.conf", "");
+    d.write("web/Dockerfile.prod", "FROM busybox AS runtime\n");
+}
+
+}  // namespace
+
+TEST_CASE("compose: every mapped key lands where dockerops.toml would put it") {
+    TempDir d;
+    every_key_project(d);
+    auto r = load_project(options(d.path(), {{"FROM_HOST", "h"}}));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    const Project& p = *r.project;
+    CHECK(p.name == "shop");
+    CHECK(p.subnet == "10.77.0.0/24");
+    CHECK(p.instance_ids() == std::vector<std::string>{"db.1", "migrate.1", "migrate.2", "web.1"});
+    CHECK(p.dormant == std::set<std::string>{"debug"});
+    const Container& db = *p.find_container("db");
+    CHECK(db.image == "redis:7");
+    const Instance& cache = instance(p, "db.1");
+    CHECK(cache.container_name == "shop-redis");
+    CHECK(cache.hostname == "cache");
+    CHECK(cache.aliases == std::vector<std::string>{"db", "cache"});
+    CHECK(cache.env.at("A") == "1");
+    CHECK(cache.env.at("FROM_HOST") == "h");
+    CHECK(cache.env.at("FROM_FILE") == "yes");
+    CHECK(cache.init);
+    CHECK_FALSE(cache.switches.persistent_log);
+    REQUIRE(cache.volumes.size() == 3);
+    CHECK(cache.volumes[0].source == "data");
+    CHECK_FALSE(cache.volumes[0].bind);
+    CHECK(cache.volumes[1].read_only);
+    CHECK(cache.volumes[2].target == "/run/secrets/token");
+    CHECK(p.volumes.at("data").options.at("o") == "size=64m");
+    ContainerSpec s;
+    cache.runtime.apply_to(s);
+    CHECK(s.restart_policy == "unless-stopped");
+    CHECK(s.labels.at("team") == "core");
+    CHECK(*s.entrypoint == std::vector<std::string>{"/usr/local/bin/docker-entrypoint.sh"});
+    CHECK(s.expose == std::vector<std::string>{"6379/tcp"});
+    CHECK(s.tmpfs.at("/scratch") == "size=1m");
+    CHECK(s.health->retries == 3);
+    CHECK(s.user == "999:999");
+    CHECK(s.sysctls.at("net.core.somaxconn") == "1024");
+    CHECK(s.shm_size == 64LL << 20);
+    CHECK(s.ulimits.size() == 2);
+    CHECK(s.read_only);
+    CHECK(s.stop_grace_period == 30);
+    CHECK(s.dns == std::vector<std::string>{"10.0.0.2"});
+    CHECK(s.log_options.at("max-size") == "10m");
+    CHECK(s.ipc_mode == "shareable");
+    CHECK(s.tty);
+    CHECK(s.open_stdin);
+    CHECK(s.memory == 256LL << 20);
+    CHECK(s.mem_reservation == 128LL << 20);
+    CHECK(s.nano_cpus == 500'000'000);
+    const Container& web = *p.find_container("web");
+    CHECK(web.dockerfile == "Dockerfile.prod");
+    CHECK(web.build_target == "runtime");
+    CHECK(web.build_args.at("VERSION") == "1.2");
+    const Instance& w = instance(p, "web.1");
+    REQUIRE(w.ports.size() == 2);
+    CHECK(w.ports[0].host_port == 8080);
+    CHECK(w.ports[1].host_ip == "127.0.0.1");
+    CHECK(w.ports[1].host_port == 8443);
+    REQUIRE(w.links.size() == 1);
+    CHECK(w.links[0].alias == "REDIS");
+    std::set<std::string> deps;
+    for (const auto& dep : w.depends_on) deps.insert(dep.target + " " + std::string(to_string(dep.condition)));
+    CHECK(deps == std::set<std::string>{"db.1 healthy", "migrate.1 completed", "migrate.2 completed"});
+    ContainerSpec ws;
+    w.runtime.apply_to(ws);
+    CHECK(ws.memory == 512LL << 20);
+    CHECK(ws.nano_cpus == 1'500'000'000);
+    CHECK(ws.pids_limit == 100);
+    CHECK(ws.restart_policy == "on-failure:3");
+    CHECK(p.find_container("migrate")->pull == PullPolicy::Never);
+}
+
+TEST_CASE("compose: a profile that is active brings its service, and -p names the project") {
+    TempDir d;
+    every_key_project(d);
+    LoadOptions o = options(d.path());
+    o.profiles = {"debug"};
+    o.project_name = "other";
+    auto r = load_project(o);
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->name == "other");
+    CHECK(r.project->find_instance("debug.1"));
+    CHECK(r.project->dormant.empty());
+    auto env = load_project(options(d.path(), {{"COMPOSE_PROFILES", "x,debug"}, {"COMPOSE_PROJECT_NAME", "from-env"}}));
+    REQUIRE(env.ok());
+    CHECK(env.project->name == "from-env");
+    CHECK(env.project->find_instance("debug.1"));
+}
+
+TEST_CASE("compose: the project name from the file, else the folder's, made valid as compose makes it") {
+    TempDir d;
+    d.write("My_App.x/docker-compose.yml", "services:\n  a:\n    image: busybox\n");
+    auto r = load_project(options(d.path() / "My_App.x"));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->name == "my_appx");
+    CHECK(compose_project_name("-Web Shop") == "webshop");
+}
+
+TEST_CASE("compose: problems are named at the compose file's line and column") {
+    TempDir d;
+    d.write("compose.yaml",
+            "services:\n"
+            "  web:\n"
+            "    image: busybox\n"
+            "    imagee: x\n"
+            "    network_mode: host\n"
+            "    ports: [\"99999:80\"]\n"
+            "    depends_on: [dbb]\n"
+            "  db:\n"
+            "    image: busybox\n"
+            "    environment:\n"
+            "      P: ${PASSWORD:?give the password}\n");
+    auto r = load_project(options(d.path()));
+    const std::string text = errors(r);
+    INFO(text);
+    CHECK_FALSE(r.ok());
+    const std::string f = (d.path() / "compose.yaml").string();
+    CHECK(text.find(f + ":4:5: unknown key 'imagee' in services.web (did you mean 'image'?)") != std::string::npos);
+    CHECK(text.find(f + ":5:5: services.web.network_mode: every instance is on the project network") != std::string::npos);
+    CHECK(text.find(f + ":7:18: services.web.depends_on: no service 'dbb'") != std::string::npos);
+    CHECK(text.find(f + ":11:10: variable PASSWORD is required and not empty: give the password") != std::string::npos);
+    // Once the compose keys are right, the loader's own checks name the YAML line too.
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    ports: [\"99999:80\"]\n");
+    auto bad_port = load_project(options(d.path()));
+    const std::string port_text = errors(bad_port);
+    INFO(port_text);
+    CHECK(port_text.find(f + ":4:12: services.web.ports: ") != std::string::npos);
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n   bad: [\n");
+    CHECK(errors(load_project(options(d.path()))).find(f + ":4:") != std::string::npos);
+}
+
+TEST_CASE("compose: several networks are refused at the second, not merged") {
+    TempDir d;
+    d.write("compose.yaml",
+            "services:\n  a:\n    image: busybox\n    networks: [front, back]\n"
+            "networks:\n  front: {}\n  back: {}\n");
+    auto r = load_project(options(d.path()));
+    CHECK_FALSE(r.ok());
+    CHECK(errors(r).find(":4:") != std::string::npos);
+    CHECK(errors(r).find("several networks are not mapped yet") != std::string::npos);
+}
+
+TEST_CASE("compose: extends, in the same file and from another, and merge keys") {
+    TempDir d;
+    d.write("base.yaml", "services:\n  common:\n    image: busybox\n    environment: {LEVEL: info, KEEP: base}\n");
+    d.write("compose.yaml",
+            "x-env: &env {TZ: UTC}\n"
+            "services:\n"
+            "  worker:\n"
+            "    extends: {file: base.yaml, service: common}\n"
+            "    environment: {LEVEL: debug}\n"
+            "  worker2:\n"
+            "    extends: worker\n"
+            "    environment:\n"
+            "      <<: *env\n"
+            "      EXTRA: '1'\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    const Instance& w = instance(*r.project, "worker.1");
+    CHECK(w.env == std::map<std::string, std::string>{{"KEEP", "base"}, {"LEVEL", "debug"}});
+    const Instance& w2 = instance(*r.project, "worker2.1");
+    CHECK(w2.env == std::map<std::string, std::string>{{"EXTRA", "1"}, {"KEEP", "base"}, {"LEVEL", "debug"}, {"TZ", "UTC"}});
+    d.write("compose.yaml", "services:\n  a:\n    extends: b\n    image: busybox\n  b:\n    extends: a\n");
+    CHECK(errors(load_project(options(d.path()))).find("a cycle of extends") != std::string::npos);
+}
+
+TEST_CASE("compose: several -f merged in order, and .env and --env-file give the variables") {
+    TempDir d;
+    d.write("compose.yaml", "services:\n  a:\n    image: busybox:${TAG}\n    ports: [\"8080:80\"]\n    environment: {X: '1'}\n");
+    d.write("compose.override.yaml", "services:\n  a:\n    ports: [\"8443:443\"]\n    environment: [Y=2]\n");
+    d.write(".env", "TAG=1.36\n");
+    d.write("prod.env", "TAG=1.37\n");
+    LoadOptions o = options(d.path() / "compose.yaml");
+    o.files.push_back(d.path() / "compose.override.yaml");
+    auto r = load_project(o);
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->find_container("a")->image == "busybox:1.36");
+    const Instance& a = instance(*r.project, "a.1");
+    CHECK(a.ports.size() == 2);
+    CHECK(a.env == std::map<std::string, std::string>{{"X", "1"}, {"Y", "2"}});
+    o.env_file = d.path() / "prod.env";
+    CHECK(load_project(o).project->find_container("a")->image == "busybox:1.37");
+    // The environment wins over .env.
+    LoadOptions e = options(d.path() / "compose.yaml", {{"TAG", "1.35"}});
+    CHECK(load_project(e).project->find_container("a")->image == "busybox:1.35");
+}
+
+TEST_CASE("compose: dockerops.toml reads braced variables from .env, and $${ stays") {
+    TempDir d;
+    d.write("dockerops.toml", "[containers.a]\nimage = \"busybox:${TAG:-1}\"\ncommand = \"sh -c 'echo $HOME $${X}'\"\n"
+                              "[[instances]]\ncontainer = \"a\"\nname = \"one\"\n");
+    d.write(".env", "TAG=1.36\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->find_container("a")->image == "busybox:1.36");
+    CHECK(*instance(*r.project, "a.one").command == std::vector<std::string>{"sh", "-c", "echo $HOME ${X}"});
+}
+
+TEST_CASE("compose: import writes dockerops.toml that plans the same instances as the compose file") {
+    TempDir d;
+    every_key_project(d);
+    ComposeRequest req;
+    req.files = {d.path() / "compose.yaml"};
+    req.keep_variables = true;
+    ImportResult imp = import_compose(req);
+    INFO(imp.toml);
+    REQUIRE(imp.ok());
+    CHECK(imp.toml.find("image = \"redis:${TAG:-7}\"") != std::string::npos);   // kept as written
+    d.write("dockerops.toml", imp.toml);
+    auto from_toml = load_project(options(d.path() / "dockerops.toml", {{"FROM_HOST", "h"}}));
+    auto from_compose = load_project(options(d.path() / "compose.yaml", {{"FROM_HOST", "h"}}));
+    INFO(errors(from_toml));
+    REQUIRE(from_toml.ok());
+    REQUIRE(from_compose.ok());
+    Environment env;
+    env.getenv = [](const std::string&) { return std::nullopt; };
+    env.secret_key = []() -> Result<std::string> { return std::string("k"); };
+    auto a = compile(*from_toml.project, env);
+    auto b = compile(*from_compose.project, env);
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(a->instances.size() == b->instances.size());
+    for (std::size_t i = 0; i < a->instances.size(); ++i) {
+        INFO(a->instances[i].id);
+        CHECK(canonical_spec(a->instances[i].spec, {}, "") == canonical_spec(b->instances[i].spec, {}, ""));
+    }
+}
