@@ -83,7 +83,16 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
     const std::uint64_t hosts = subnet->size() - 3;
     std::unordered_set<std::uint32_t> taken;
     taken.reserve(d.instances.size() * 2);
+    for (const auto& i : d.instances) {   // ipv4_address: given
+        if (i.fixed_ipv4.empty()) continue;
+        auto ip = parse_ipv4(i.fixed_ipv4);
+        if (!ip || !subnet->contains(*ip) || *ip - subnet->base < 2 || *ip - subnet->base > hosts + 1)
+            return Error{"ipv4_address " + i.fixed_ipv4 + " is not a host address of the project subnet " + out.subnet, i.id};
+        if (!taken.insert(*ip).second) return Error{"ipv4_address " + i.fixed_ipv4 + " is given to two instances", i.id};
+        out.of[i.id] = i.fixed_ipv4;
+    }
     for (const auto& i : d.instances) {
+        if (i.spec.network != d.network.name || out.of.count(i.id)) continue;   // on networks of its own only: the engine addresses it
         const ObservedContainer* c = o.current(i.spec.name);
         if (!c) continue;
         auto a = c->addresses.find(d.project);
@@ -93,7 +102,7 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
         if (taken.insert(*ip).second) out.of[i.id] = a->second;
     }
     for (const auto& i : d.instances) {
-        if (out.of.count(i.id)) continue;
+        if (out.of.count(i.id) || i.spec.network != d.network.name) continue;
         if (taken.size() >= hosts)
             return Error{"the project subnet " + out.subnet + " has no free address left for " + i.id + " (" +
                              std::to_string(d.instances.size()) + " instances)",

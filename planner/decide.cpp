@@ -74,7 +74,7 @@ ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, cons
                           CanonicalSpec& canon) {
     ContainerSpec spec = di.spec;
     // A service has no fixed address: a link reaches it by its DNS name on the overlay.
-    if (!services) spec.ipv4 = addr.of.at(di.id);
+    if (!services && addr.of.count(di.id)) spec.ipv4 = addr.of.at(di.id);
     for (const auto& l : di.links) {
         if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
         else if (services && d.find(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = d.find(l.target)->spec.name;
@@ -201,8 +201,30 @@ std::optional<std::pair<ActionKind, std::string>> readiness_action(const Observe
 
 namespace planning {
 
-void decide_network(const DesiredState& d, const ObservedIndex& o, const Addresses& addr, PlanBuilder& b) {
+void decide_network(const DesiredState& d, const ObservedIndex& o, const Addresses& addr, PlanBuilder& b,
+                    const std::string& name) {
+    if (!name.empty()) {   // [networks.NAME]: its subnet as declared, or the engine's
+        const auto there = std::find_if(o.state.networks.begin(), o.state.networks.end(),
+                                        [&](const ObservedNetwork& n) { return n.name == name; });
+        const auto want = std::find_if(d.extra_networks.begin(), d.extra_networks.end(),
+                                       [&](const NetworkSpec& n) { return n.name == name; });
+        if (there != o.state.networks.end() || want == d.extra_networks.end()) return;
+        Action a;
+        a.kind = ActionKind::CreateNetwork;
+        a.key = network_key(name);
+        a.object = name;
+        a.cause = "not found" + (want->subnet.empty() ? std::string() : " (subnet " + want->subnet + ")") +
+                  (want->internal ? ", internal" : "");
+        a.network = *want;
+        b.add(std::move(a));
+        return;
+    }
     if (o.network) return;
+    // Every instance on networks of its own: the project network is not made (as compose makes no unused "default").
+    if (!d.instances.empty() && std::none_of(d.instances.begin(), d.instances.end(), [&](const DesiredInstance& i) {
+            return i.spec.network == d.network.name || std::count(i.spec.extra_networks.begin(), i.spec.extra_networks.end(), d.network.name);
+        }))
+        return;
     Action a;
     a.kind = ActionKind::CreateNetwork;
     a.key = network_key();

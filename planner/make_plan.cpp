@@ -151,7 +151,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
         const auto node = parse_node_key(key);
         if (!node) continue;
         switch (node->kind) {
-            case NodeKey::Kind::Network: decide_network(d, o, *addr, b); break;
+            case NodeKey::Kind::Network: decide_network(d, o, *addr, b, node->name); break;
             case NodeKey::Kind::Image: decide_image(d, d.images.at(node->name), o, b); break;
             case NodeKey::Kind::Instance: decide_instance(d, *d.find(node->name), o, *addr, b); break;
         }

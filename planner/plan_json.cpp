@@ -53,6 +53,7 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
+    if (!s.extra_networks.empty()) w.key("extra_networks").strings(s.extra_networks);
     w.key("init").value(s.init);
     for (const auto& row : key_table()) {
         w.key(row.json);
@@ -120,6 +121,7 @@ ContainerSpec read_spec(Node e) {
     s.network = str(e["network"]);
     s.ipv4 = str(e["ipv4"]);
     s.aliases = strings(e["aliases"]);
+    s.extra_networks = strings(e["extra_networks"]);
     s.links = strings(e["links"]);
     s.init = boolean(e["init"]);
     for (const auto& row : key_table()) {
@@ -170,7 +172,9 @@ std::string render_json(const Plan& plan) {
         }
         if (a.network) {
             w.key("network").begin_object().key("name").value(a.network->name).key("subnet").value(a.network->subnet);
-            w.key("gateway").value(a.network->gateway).key("labels").object(a.network->labels).end_object();
+            w.key("gateway").value(a.network->gateway).key("labels").object(a.network->labels);
+            if (a.network->internal) w.key("internal").value(true);
+            w.end_object();
         }
         if (a.container) {
             w.key("container");
@@ -243,7 +247,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
         }
         if (!e["network"].error()) {
             Node n = e["network"];
-            a.network = NetworkSpec{str(n["name"]), str(n["subnet"]), str(n["gateway"]), smap(n["labels"])};
+            a.network = NetworkSpec{str(n["name"]), str(n["subnet"]), str(n["gateway"]), smap(n["labels"]), boolean(n["internal"])};
         }
         if (!e["container"].error()) a.container = read_spec(e["container"]);
         plan.actions.push_back(std::move(a));

@@ -66,7 +66,9 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
 
 // One decider per kind of graph node; each adds at most its node's action
 // (and an instance's leftovers' removals) or a conflict.
-void decide_network(const DesiredState& d, const ObservedIndex& o, const Addresses& addr, PlanBuilder& b);
+// The project network (`name` empty), or one of [networks.NAME] by its engine name.
+void decide_network(const DesiredState& d, const ObservedIndex& o, const Addresses& addr, PlanBuilder& b,
+                    const std::string& name = {});
 void decide_image(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b);
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b);

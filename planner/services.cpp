@@ -34,6 +34,8 @@ std::vector<std::string> unmappable_to_services(const DesiredState& d) {
                               "field): leave it out on target swarm");
         if (s.tty || s.open_stdin)
             out.push_back(di.id + ": a terminal (tty, stdin) is for target docker");
+        if (!s.extra_networks.empty() || s.network != d.network.name)
+            out.push_back(di.id + ": networks besides the project's are for target docker (a service is on the project's overlay)");
     }
     return out;
 }

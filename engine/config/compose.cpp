@@ -145,8 +145,9 @@ void Translator::project(const YNode& doc) {
     if (subnet_) out_.line("subnet = " + q(*subnet_), subnet_->pos, "networks: the ipam subnet");
 }
 
-// The networks services are on: one of them is the project network (its
-// subnet the project's); several are refused (not mapped yet).
+// The networks services are on. One alone is the project network (its
+// subnet the project's); with several, "default" is the project network and
+// each other one a [networks.NAME] that the services listing it join.
 void Translator::networks(const YNode& doc) {
     const YNode* services = doc.get("services");
     std::map<std::string, SourcePos> used;
@@ -160,28 +161,24 @@ void Translator::networks(const YNode& doc) {
             else if (n->is_map())
                 for (std::size_t j = 0; j < n->entries.size(); ++j) used.emplace(n->entries[j].first, n->key_pos[j]);
         }
-    if (used.size() > 1) {
-        std::string names;
-        for (const auto& [k, v] : used) names += (names.empty() ? "" : ", ") + k;
-        auto second = std::next(used.begin());
-        refuse(second->second, "networks",
-               "the services use " + std::to_string(used.size()) + " networks (" + names +
-                   "): dockerops puts a project's instances on one network; several networks are not mapped yet");
-        return;
-    }
     if (used.empty()) return;
-    project_network_ = used.begin()->first;
     const YNode* top = doc.get("networks");
-    const YNode* net = top && top->is_map() ? top->get(project_network_) : nullptr;
-    if (!net || net->is_null()) {
-        if (project_network_ != "default" && (!top || !top->get(project_network_)))
-            d_.error(used.begin()->second, "network '" + project_network_ + "' is not declared under the top-level networks");
-        return;
+    several_networks_ = used.size() > 1;
+    for (const auto& [name, at] : used) {
+        const YNode* net = top && top->is_map() ? top->get(name) : nullptr;
+        if (name != "default" && (!top || !top->is_map() || !top->entries.size() || !top->get(name))) {
+            d_.error(at, "network '" + name + "' is not declared under the top-level networks");
+            continue;
+        }
+        const bool project = !several_networks_ || name == "default";
+        NetworkOut out{name, at, nullptr, false};
+        if (net && !net->is_null()) network_settings(*net, "networks." + name, project, out);
+        if (project) subnet_ = out.subnet;
+        else extra_networks_.push_back(out);
     }
-    network_settings(*net, "networks." + project_network_);
 }
 
-void Translator::network_settings(const YNode& net, const std::string& where) {
+void Translator::network_settings(const YNode& net, const std::string& where, bool project, NetworkOut& out) {
     if (!net.is_map()) {
         d_.error(net.pos, where + " must be a mapping, not " + a_kind(net));
         return;
@@ -191,25 +188,37 @@ void Translator::network_settings(const YNode& net, const std::string& where) {
         const SourcePos at = net.key_pos[k];
         if (key.starts_with("x-") || key == "attachable" || key == "labels") continue;
         if (key == "driver") {
-            if (v.value != "bridge") refuse(at, where + ".driver", "the project network is a bridge; driver '" + v.value + "' is not mapped");
+            if (v.value != "bridge") refuse(at, where + ".driver", "a project's networks are bridges; driver '" + v.value + "' is not mapped");
         } else if (key == "ipam") {
             const YNode* config = v.get("config");
             const YNode* first = config && config->is_seq() && !config->items.empty() ? &config->items.front() : nullptr;
             if (config && config->is_seq() && config->items.size() > 1)
                 refuse(config->pos, where + ".ipam.config", "one subnet is mapped, not several");
-            if (first && first->get("subnet")) subnet_ = first->get("subnet");
+            if (first && first->get("subnet")) out.subnet = first->get("subnet");
             if (first)
                 for (const auto& [ik, iv] : first->entries)
-                    if (ik != "subnet") refuse(first->key_at(ik), where + ".ipam.config." + ik, "not mapped: the planner picks the gateway and addresses");
+                    if (ik != "subnet") refuse(first->key_at(ik), where + ".ipam.config." + ik, "not mapped: the planner and the engine pick the gateway and addresses");
             if (const YNode* drv = v.get("driver"); drv && drv->value != "default")
                 refuse(drv->pos, where + ".ipam.driver", "not mapped");
+        } else if (key == "internal" && !project) {
+            out.internal = bool_of(v).value_or(false);
         } else if (key == "external" || key == "internal" || key == "enable_ipv6") {
-            if (v.value == "true") refuse(at, where + "." + key, "not mapped yet: the project network is made and owned by dockerops, IPv4, with a way out");
+            if (bool_of(v).value_or(false))
+                refuse(at, where + "." + key, "not mapped yet: " + std::string(project ? "the project network" : "a project's network") +
+                                                  " is made and owned by dockerops, IPv4" + (project ? ", with a way out" : ""));
         } else if (key == "name") {
-            refuse(at, where + ".name", "the project network is named after the project");
+            refuse(at, where + ".name", "a project's network is named after the project");
         } else {
             refuse(at, where + "." + key, "not mapped");
         }
+    }
+}
+
+void Translator::write_networks() {
+    for (const auto& n : extra_networks_) {
+        out_.line("[networks." + toml_key(n.name) + "]", n.pos, "networks." + n.name);
+        if (n.subnet) out_.line("subnet = " + q(*n.subnet), n.subnet->pos, "networks." + n.name + ".ipam");
+        if (n.internal) out_.line("internal = true", n.pos, "networks." + n.name + ".internal");
     }
 }
 
@@ -314,6 +323,7 @@ void Translator::run() {
     networks(doc_);
     project(doc_);
     volumes_top(doc_);
+    write_networks();
     std::vector<Service> all;
     if (services && services->is_map()) {
         for (const auto& [name, v] : services->entries) service_names_.insert(name);

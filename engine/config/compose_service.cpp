@@ -40,7 +40,8 @@ void Translator::service(Service& s) {
     if (const YNode* v = n.get("volumes")) volumes(s, *v);
     if (const YNode* v = n.get("secrets")) files_mounted(s, *v, "secrets");
     if (const YNode* v = n.get("configs")) files_mounted(s, *v, "configs");
-    if (const YNode* v = n.get("networks")) service_networks(s, *v);
+    if (const YNode* v = n.get("networks"); v && !v->is_null()) service_networks(s, *v);
+    else if (several_networks_) i(s, "networks", "[\"default\"]", s.pos, "networks");
     if (const YNode* h = n.get("healthcheck")) healthcheck(s, *h);
     depends(s);
 }
@@ -475,6 +476,14 @@ void Translator::files_mounted(Service& s, const YNode& n, const char* kind) {
 
 // The project network's aliases and settings for this service.
 void Translator::service_networks(Service& s, const YNode& n) {
+    if (several_networks_) {   // the networks it joins, by their names in the file
+        std::string list = "[";
+        if (n.is_seq())
+            for (const auto& item : n.items) list += (list.size() > 1 ? ", " : "") + toml_quote(item.value);
+        else
+            for (const auto& [net, v] : n.entries) list += (list.size() > 1 ? ", " : "") + toml_quote(net);
+        i(s, "networks", list + "]", n.pos, "networks");
+    }
     if (!n.is_map()) return;   // a list names networks only
     for (std::size_t k = 0; k < n.entries.size(); ++k) {
         const auto& [net, v] = n.entries[k];
@@ -486,8 +495,12 @@ void Translator::service_networks(Service& s, const YNode& n) {
                 if (!val.is_seq()) d_.error(val.pos, where + ".aliases must be a list");
                 else
                     for (const auto& a : val.items) s.aliases.push_back(q(a));
+            } else if (key == "ipv4_address" && (!several_networks_ || net == "default")) {
+                i(s, "ipv4_address", q(val), val.pos, "networks." + net + ".ipv4_address");
+            } else if (key == "ipv4_address") {
+                refuse(v.key_pos[j], where + "." + key, "an address is mapped on the project network (\"default\") only; the engine addresses the others");
             } else {
-                refuse(v.key_pos[j], where + "." + key, "not mapped (the planner gives each instance its address)");
+                refuse(v.key_pos[j], where + "." + key, "not mapped");
             }
         }
     }
@@ -561,7 +574,10 @@ void Translator::depends(Service& s) {
             const std::string alias = e.value.find(':') == std::string::npos ? "" : e.value.substr(e.value.find(':') + 1);
             if (!known(target, e.pos, "links")) continue;
             if (std::none_of(deps.begin(), deps.end(), [&](const auto& d) { return d.first == target; })) deps.emplace_back(target, "started");
-            if (!alias.empty() && alias != target) {
+            if (!alias.empty() && alias != target && several_networks_) {
+                d_.warning(e.pos, where + ".links: the alias '" + alias + "' is not mapped with several networks: '" + target +
+                                      "' is reached by its service name");
+            } else if (!alias.empty() && alias != target) {
                 if (!valid_env_name(alias)) refuse(e.pos, where + ".links", "the alias '" + alias + "' is not mapped: a link's alias matches [A-Za-z_][A-Za-z0-9_]*");
                 else links.push_back(toml_quote(target + ":" + alias));
             }

@@ -124,8 +124,15 @@ private:
     bool extend_one(YNode& services, const std::string& name, std::set<std::string>& busy);
     void project(const YNode& doc);
     void check_top(const YNode& doc);
+    struct NetworkOut {
+        std::string name;
+        SourcePos pos;
+        const YNode* subnet = nullptr;
+        bool internal = false;
+    };
     void networks(const YNode& doc);
-    void network_settings(const YNode& net, const std::string& where);
+    void network_settings(const YNode& net, const std::string& where, bool project, NetworkOut& out);
+    void write_networks();
     void volumes_top(const YNode& doc);
     void service(Service& s);
     void service_keys(Service& s);
@@ -178,6 +185,8 @@ private:
     std::set<std::string> service_names_;
     std::set<std::string> declared_volumes_;
     const YNode* subnet_ = nullptr;
+    bool several_networks_ = false;
+    std::vector<NetworkOut> extra_networks_;
 };
 
 inline std::optional<bool> bool_of(const YNode& n) {

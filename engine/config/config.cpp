@@ -60,8 +60,8 @@ std::map<std::string, std::string> Loader::read_env_table(const toml::table& t, 
     const auto& reserved = reserved_env_names();
     for (auto&& [k, v] : t) {
         std::string key(k.str());
-        if (!valid_env_name(key)) {
-            d_.error(pos(k), "variable name '" + key + "' in " + where + " is not valid", std::string(kEnvRule));
+        if (!valid_env_key(key)) {
+            d_.error(pos(k), "variable name '" + key + "' in " + where + " is not valid", "printable, no '=' and no space");
             continue;
         }
         if (reject_reserved && std::find(reserved.begin(), reserved.end(), key) != reserved.end()) {
@@ -357,6 +357,21 @@ void Loader::read_instance_names(const toml::table& t, const std::string& where,
             if (!valid_hostname(a)) d_.error(pos(*t.get("aliases")), "alias '" + a + "' in " + where + " is not a valid host name");
             else if (std::find(inst.aliases.begin(), inst.aliases.end(), a) == inst.aliases.end()) inst.aliases.push_back(a);
     }
+    if (auto list = read_string_list(t, "networks", where)) {
+        for (const auto& n : *list) {
+            if (std::find(inst.networks.begin(), inst.networks.end(), n) != inst.networks.end())
+                d_.error(pos(*t.get("networks")), "network '" + n + "' is listed twice in " + where);
+            else inst.networks.push_back(n);
+            network_refs_.emplace_back(n, pos(*t.get("networks")));
+        }
+        if (list->empty()) d_.error(pos(*t.get("networks")), "networks in " + where + " is empty", "leave it out for the project network");
+    }
+    if (auto ip = get_string(t, "ipv4_address", where)) {
+        if (!parse_ipv4(*ip)) d_.error(pos(*t.get("ipv4_address")), "ipv4_address '" + *ip + "' in " + where + " is not an IPv4 address");
+        else if (!inst.networks.empty() && std::find(inst.networks.begin(), inst.networks.end(), "default") == inst.networks.end())
+            d_.error(pos(*t.get("ipv4_address")), "ipv4_address in " + where + " is an address on the project network, which it is not on");
+        else inst.ipv4_address = *ip;
+    }
     if (auto name = get_string(t, "container_name", where)) {
         const bool ok = !name->empty() && name->size() <= 128 && std::isalnum(static_cast<unsigned char>((*name)[0])) &&
                         name->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == std::string::npos;
@@ -364,6 +379,65 @@ void Loader::read_instance_names(const toml::table& t, const std::string& where,
                           "[a-zA-Z0-9][a-zA-Z0-9_.-]*, as the engine takes it");
         else inst.container_name = *name;
     }
+}
+
+// [networks.NAME] subnet = "10.30.0.0/24", internal = true
+void Loader::read_network_decls(const toml::node* n, Project& p) {
+    if (!n) return;
+    auto* t = n->as_table();
+    if (!t) {
+        d_.error(pos(*n), "'networks' must be a table of networks, not " + a_type(*n), "write [networks.NAME] sections");
+        return;
+    }
+    for (auto&& [k, v] : *t) {
+        const std::string name(k.str()), where = "[networks." + name + "]";
+        if (!valid_name(name) || name == "default") {
+            d_.error(pos(k), "network name '" + name + "' is not valid",
+                     name == "default" ? "\"default\" is the project network" : std::string(kNameRule));
+            continue;
+        }
+        auto* nt = v.as_table();
+        if (!nt) {
+            d_.error(pos(v), where + " must be a table, not " + a_type(v));
+            continue;
+        }
+        check_keys(*nt, {"subnet", "internal"}, where);
+        NetworkDecl decl;
+        decl.pos = pos(k);
+        if (auto subnet = get_string(*nt, "subnet", where)) {
+            auto cidr = parse_cidr(*subnet);
+            if (!cidr || cidr->prefix < 8 || cidr->prefix > 28)
+                d_.error(pos(*nt->get("subnet")), "subnet '" + *subnet + "' in " + where + " is not an IPv4 network from /8 to /28");
+            else decl.subnet = cidr->str();
+        }
+        decl.internal = get_bool(*nt, "internal", where).value_or(false);
+        p.networks[name] = decl;
+    }
+}
+
+// A link's address and the engine's link are on the project network: both ends must be on it.
+void Loader::check_links_share_network(const std::vector<InstanceDecl>& decls) {
+    auto on_project = [](const Instance& i) {
+        return i.networks.empty() || std::find(i.networks.begin(), i.networks.end(), "default") != i.networks.end();
+    };
+    std::map<std::string, const Instance*> by_id;
+    for (const auto& d : decls) by_id[d.inst.id()] = &d.inst;
+    for (const auto& d : decls)
+        for (const auto& l : d.inst.links) {
+            if (l.external) continue;
+            auto t = by_id.find(l.target_id());
+            if (on_project(d.inst) && (t == by_id.end() || on_project(*t->second))) continue;
+            d_.error(l.pos, d.inst.id() + " links to " + l.target_id() + ", and a link needs both on the project network",
+                     "add \"default\" to the networks of both, or reach it by its container's name instead of a link");
+        }
+}
+
+void Loader::check_network_refs(const Project& p) {
+    std::vector<std::string> known{"default"};
+    for (const auto& [name, _] : p.networks) known.push_back(name);
+    for (const auto& [name, at] : network_refs_)
+        if (name != "default" && !p.networks.count(name))
+            d_.error(at, "network '" + name + "' is not declared", suggest(name, known, "networks ([networks.NAME]; \"default\" is the project's)"));
 }
 
 // dockerops-base and dockerops-dns, named by an instance or a link and not
@@ -531,6 +605,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     read_project(project_table, p);
     read_containers(doc.get("containers"), p);
     read_volume_decls(doc.get("volumes"), p);
+    read_network_decls(doc.get("networks"), p);
 
     std::vector<InstanceDecl> decls;
     if (auto* n = doc.get("instances")) {
@@ -544,6 +619,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         }
     }
 
+    check_network_refs(p);
     set_dormant(p, decls);
     declare_builtins(p, decls);
     std::map<std::string, SourcePos> seen;
@@ -559,6 +635,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
                      "first declared at line " + std::to_string(it->second.line));
     }
     resolve_links(p, decls);
+    check_links_share_network(decls);
     resolve_depends_on(decls);
     check_cycles(decls);
     for (auto& d : decls) {

@@ -18,7 +18,7 @@ namespace dockerops::config_detail {
 
 namespace fs = std::filesystem;
 
-inline const std::vector<std::string> kTopKeys{"project", "containers", "instances", "volumes"};
+inline const std::vector<std::string> kTopKeys{"project", "containers", "instances", "volumes", "networks"};
 inline const std::vector<std::string> kProjectKeys{"name", "containers_dir", "data_dir", "allow_empty", "subnet", "target", "registry"};
 // Keys of how an instance runs, on a container (the default) and on an
 // instance: the key table's rows (engine/model/keys) and the loader's own two.
@@ -32,7 +32,7 @@ inline const std::vector<std::string> kContainerKeys =
 inline const std::vector<std::string> kInstanceKeys = with_runtime_keys(
     {"container", "name", "type", "group", "links", "env", "required_env", "secret_env", "publish_ports", "linked",
      "persistent_data", "persistent_opt", "persistent_log", "volumes", "hostname", "command", "sleep", "init", "ports",
-     "secret_files", "depends_on", "aliases", "container_name"});
+     "secret_files", "depends_on", "aliases", "container_name", "networks", "ipv4_address"});
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -177,11 +177,15 @@ private:
     void read_profiles(const toml::table& t, const std::string& where, Container& c, Project& p);
     void read_instance_names(const toml::table& t, const std::string& where, Instance& inst);
     void set_dormant(Project& p, std::vector<InstanceDecl>& decls);
+    void read_network_decls(const toml::node* n, Project& p);
+    void check_network_refs(const Project& p);
+    void check_links_share_network(const std::vector<InstanceDecl>& decls);
 
     std::string file_;
     fs::path root_;
     Diagnostics& d_;
     LoaderSettings settings_;
+    std::vector<std::pair<std::string, SourcePos>> network_refs_;   // instances' `networks`, checked once all are read
 };
 
 }  // namespace dockerops::config_detail

@@ -387,8 +387,8 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
             }
             const std::string& key = line.key;
             const std::string& value = line.value;
-            if (!valid_env_name(key)) {
-                d_.error(at, "variable name '" + key + "' is not valid", std::string(kEnvRule));
+            if (!valid_env_key(key)) {
+                d_.error(at, "variable name '" + key + "' is not valid", "printable, no '=' and no space");
                 continue;
             }
             if (std::find(reserved.begin(), reserved.end(), key) != reserved.end()) {

@@ -65,20 +65,34 @@ static std::string build_settings(const Container& c) {
     return settings;
 }
 
+// The project network and [networks.NAME] (<project>-<NAME>), each owned by the project.
+static void declare_networks(const Project& p, DesiredState& d) {
+    d.network.name = p.name;
+    d.network.subnet = p.subnet;   // empty: the planner picks one
+    d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
+    for (const auto& [name, decl] : p.networks) {
+        NetworkSpec n;
+        n.name = p.name + "-" + name;
+        n.subnet = decl.subnet;
+        n.internal = decl.internal;
+        n.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, n.name)}};
+        d.extra_networks.push_back(std::move(n));
+    }
+}
+
 Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     DesiredState d;
     d.project = p.name;
     d.warnings = p.warnings;
     d.registry = p.registry;
     d.dormant = p.dormant;
-    d.network.name = p.name;
-    d.network.subnet = p.subnet;   // empty: the planner picks one
-    d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
+    declare_networks(p, d);
     // Images, and the order they build in. A FROM naming a built-in container
     // (dockerops/dockerops-base) brings it in, built before what uses it.
     std::map<std::string, Container> containers = p.containers;
-    std::vector<std::string> todo;
-    for (const auto& [name, _] : containers) todo.push_back(name);
+    std::vector<std::string> todo;   // a dormant container's image only when an active one is built FROM it
+    std::set<std::string> queued;
+    for (const auto& [name, _] : containers) if (!p.dormant.count(name) && queued.insert(name).second) todo.push_back(name);
     std::map<std::string, DockerfileFacts> facts;
     while (!todo.empty()) {
         const std::string name = todo.back();
@@ -109,11 +123,12 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
                     auto b = builtin_container(parent);
                     if (!b) return b.error();
                     containers[parent] = *b;
-                    todo.push_back(parent);
+                    if (queued.insert(parent).second) todo.push_back(parent);
                 }
                 img.parents.push_back(parent);
             } else if (owner == p.name && containers.count(parent)) {
                 img.parents.push_back(parent);
+                if (queued.insert(parent).second) todo.push_back(parent);
             }
         }
         for (const auto& u : facts[name].unresolved)
@@ -191,6 +206,7 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     di.name = inst.name;
     di.group = inst.group;
     di.sleep = inst.sleep;
+    di.fixed_ipv4 = inst.ipv4_address;
     di.healthcheck = img.healthcheck;
     ContainerSpec& s = di.spec;
     s.name = inst.container_name.empty() ? container_name(p_.name, inst.container, inst.name) : inst.container_name;
@@ -199,6 +215,14 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     s.command = inst.command;
     s.init = inst.init;
     s.network = p_.name;
+    if (!inst.networks.empty()) {   // "default" is the project network; without it, the first listed is its own
+        for (const auto& n : inst.networks)
+            if (n != "default") s.extra_networks.push_back(p_.name + "-" + n);
+        if (std::find(inst.networks.begin(), inst.networks.end(), "default") == inst.networks.end()) {
+            s.network = s.extra_networks.front();
+            s.extra_networks.erase(s.extra_networks.begin());
+        }
+    }
     s.aliases = {inst.dashed()};
     for (const auto& a : inst.aliases)
         if (a != inst.dashed()) s.aliases.push_back(a);

@@ -71,6 +71,7 @@ struct DesiredInstance {
     std::set<std::string> secret_keys;
     std::vector<DesiredLink> links;
     double sleep = 0;
+    std::string fixed_ipv4;    // ipv4_address: given, not picked
     double ready_timeout = 0;  // seconds; 0: the default (120 s, a job 30 min)
     bool healthcheck = false;
     bool attach = false;       // a terminal instance: run on the caller's terminal, removed when it ends
@@ -85,6 +86,7 @@ struct DesiredState {
     std::string secret_key;                        // HMAC key for secret digests (engine/secrets)
     std::string secrets_dir;                       // <secrets_root>/<project>: instances' secret files
     NetworkSpec network;                           // subnet: [project] subnet, or empty (the planner picks one)
+    std::vector<NetworkSpec> extra_networks;       // [networks.NAME]: <project>-<NAME>, subnet as declared or the engine's
     std::map<std::string, DesiredImage> images;    // by container name
     std::vector<DesiredInstance> instances;        // sorted by id
     std::vector<std::string> warnings;

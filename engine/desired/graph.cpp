@@ -12,12 +12,13 @@ namespace dockerops {
 std::optional<NodeKey> parse_node_key(std::string_view key) {
     if (key == "network") return NodeKey{NodeKey::Kind::Network, {}};
     for (auto [prefix, kind] : {std::pair{std::string_view("image:"), NodeKey::Kind::Image},
-                                std::pair{std::string_view("instance:"), NodeKey::Kind::Instance}})
+                                std::pair{std::string_view("instance:"), NodeKey::Kind::Instance},
+                                std::pair{std::string_view("network:"), NodeKey::Kind::Network}})
         if (key.starts_with(prefix) && key.size() > prefix.size()) return NodeKey{kind, std::string(key.substr(prefix.size()))};
     return std::nullopt;
 }
 
-std::string network_key() { return "network"; }
+std::string network_key(const std::string& name) { return name.empty() ? "network" : "network:" + name; }
 std::string image_key(const std::string& c) { return "image:" + c; }
 std::string instance_key(const std::string& id) { return "instance:" + id; }
 
@@ -95,6 +96,7 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
     auto impl = std::make_unique<Impl>();
     // Named steps: nodes first, then each kind of edge.
     impl->add(network_key());
+    for (const auto& n : d.extra_networks) impl->add(network_key(n.name));
     for (const auto& [name, _] : d.images) impl->add(image_key(name));
     for (const auto& i : d.instances) impl->add(instance_key(i.id));
     for (const auto& [name, img] : d.images)
@@ -104,6 +106,10 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
         auto v = impl->index.at(instance_key(i.id));
         boost::add_edge(v, impl->index.at(image_key(i.container)), impl->g);
         boost::add_edge(v, impl->index.at(network_key()), impl->g);
+        for (const auto& n : i.spec.extra_networks)
+            if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
+        if (i.spec.network != d.network.name)
+            if (auto t = impl->index.find(network_key(i.spec.network)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
         for (const auto& dep : i.depends_on)
             if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
         for (const auto& l : i.links) {
@@ -187,7 +193,7 @@ std::set<std::string> DesiredGraph::closure(const std::set<std::string>& keys) c
 std::string DesiredGraph::to_dot(const std::map<std::string, std::string>& color) const {
     std::string out = "digraph dockerops {\n  rankdir=LR;\n  node [fontname=\"sans-serif\", style=filled, fillcolor=white];\n";
     for (const auto& [k, v] : impl_->index) {
-        std::string shape = k == network_key() ? "ellipse" : k.starts_with("image:") ? "box" : "box, style=\"rounded,filled\"";
+        std::string shape = k.starts_with(network_key()) ? "ellipse" : k.starts_with("image:") ? "box" : "box, style=\"rounded,filled\"";
         auto c = color.find(k);
         out += "  \"" + k + "\" [label=\"" + short_name(k) + "\", shape=" + shape +
                (c != color.end() ? ", fillcolor=\"" + c->second + "\"" : "") + "];\n";

@@ -21,15 +21,16 @@ namespace dockerops {
 // its nodes in order, the first repeated at the end; nullopt when there is none.
 std::optional<std::vector<std::size_t>> find_cycle(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
 
-// Node keys: "network", "image:<container>", "instance:<container>.<instance>".
+// Node keys: "network" (the project network), "network:<name>" (another
+// one), "image:<container>", "instance:<container>.<instance>".
 // A key read back into what it names: "image:web" -> {Image, "web"}.
 struct NodeKey {
     enum class Kind { Network, Image, Instance };
     Kind kind;
-    std::string name;   // the container (image), the instance id; empty for the network
+    std::string name;   // the container (image), the instance id; the network's (empty: the project network)
 };
 std::optional<NodeKey> parse_node_key(std::string_view key);
-std::string network_key();
+std::string network_key(const std::string& name = {});
 std::string image_key(const std::string& container);
 std::string instance_key(const std::string& id);
 

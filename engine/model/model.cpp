@@ -110,6 +110,13 @@ bool valid_env_name(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
 }
 
+bool valid_env_key(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && c != '=';
+    });
+}
+
 bool valid_hostname(std::string_view s) {
     if (s.empty() || s.size() > 253) return false;
     std::size_t start = 0;

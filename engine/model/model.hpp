@@ -109,8 +109,12 @@ struct Instance {
     std::vector<PortSpec> ports;                // explicit host ports (the instance's, else its container's)
     std::vector<std::string> secret_files;      // secrets mounted at /run/secrets/NAME instead of env
     std::string hostname;                       // default <container>-<instance>
-    std::vector<std::string> aliases;           // more DNS names on the project network (compose: the service's name)
+    std::vector<std::string> aliases;           // more DNS names, on each of its networks (compose: the service's name)
+    // The networks it is on: "default" (the project network) and [networks.NAME]
+    // names; empty: the project network only.
+    std::vector<std::string> networks;
     std::string container_name;                 // the engine's name; default <project>-<container>-<instance>
+    std::string ipv4_address;                   // its address on the project network; empty: the planner picks one
     std::optional<std::vector<std::string>> command;   // none: the image's own
     double sleep = 0;
     bool init = true;
@@ -129,6 +133,14 @@ struct Instance {
 // The instance 'dockerops run' starts when the file declares none of that
 // name: its type from the name (as the seed), or the one given.
 Instance adhoc_instance(const std::string& container, const std::string& name, std::optional<InstanceType> type);
+
+// [networks.NAME]: a network besides the project's, joined by the instances
+// that list it in `networks` (the engine's name is <project>-<NAME>).
+struct NetworkDecl {
+    std::string subnet;      // IPv4 CIDR; empty: the engine picks one
+    bool internal = false;   // no way out of the host
+    SourcePos pos;
+};
 
 // [volumes.NAME]: a named volume's driver and options (used as "NAME:/path").
 struct VolumeDecl {
@@ -151,6 +163,7 @@ struct Project {
     bool allow_empty = false;                      // [project] allow_empty: no instances is meant
     std::string subnet;                            // [project] subnet (IPv4 CIDR); empty: the planner picks one
     std::map<std::string, VolumeDecl> volumes;     // [volumes.NAME]
+    std::map<std::string, NetworkDecl> networks;   // [networks.NAME]
     std::string target = "docker";                 // [project] target: "docker" (one engine) or "swarm"
     bool target_given = false;                     // the file said which
     std::string registry;                          // [project] registry "host:port": images reach swarm nodes through it
@@ -168,6 +181,9 @@ struct Project {
 bool valid_name(std::string_view s);
 // [A-Za-z_][A-Za-z0-9_]* : environment variable names and link aliases.
 bool valid_env_name(std::string_view s);
+// A variable's name in `env`, env files and build args, as the engine takes
+// it (compose passes "discovery.type"): printable, no '=', no space.
+bool valid_env_key(std::string_view s);
 // A path component of an image reference, as the engine checks it:
 // [a-z0-9]+ joined by '.', '_', '__' or runs of '-'.
 bool valid_image_component(std::string_view s);

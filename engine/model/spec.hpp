@@ -101,7 +101,10 @@ struct ContainerSpec {
     std::vector<MountSpec> mounts;
     std::string network;                                // demo (the project network)
     std::string ipv4;                                   // fixed address in the project subnet
-    std::vector<std::string> aliases;                   // DNS names on the network
+    std::vector<std::string> aliases;                   // DNS names on the network (and on each extra one)
+    // Networks joined besides `network` (engine names), connected after create:
+    // the engine of Debian 12 takes one network in a create.
+    std::vector<std::string> extra_networks;
     std::vector<std::string> links;                     // "container-name:ALIAS", scoped to this container
     bool init = true;
     std::string restart_policy;                         // "", "unless-stopped", ...
@@ -143,6 +146,7 @@ struct NetworkSpec {
     std::string subnet;     // IPv4 CIDR: 10.130.16.0/20
     std::string gateway;
     std::map<std::string, std::string> labels;
+    bool internal = false;   // no way out of the host
 };
 
 struct BuildSpec {

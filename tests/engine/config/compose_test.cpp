@@ -279,15 +279,51 @@ TEST_CASE("compose: problems are named at the compose file's line and column") {
     CHECK(errors(load_project(options(d.path()))).find(f + ":4:") != std::string::npos);
 }
 
-TEST_CASE("compose: several networks are refused at the second, not merged") {
+TEST_CASE("compose: several networks: each one besides default is a [networks.NAME] that its services join") {
     TempDir d;
     d.write("compose.yaml",
-            "services:\n  a:\n    image: busybox\n    networks: [front, back]\n"
-            "networks:\n  front: {}\n  back: {}\n");
+            "services:\n"
+            "  web:\n    image: busybox\n    networks: [front, back]\n"
+            "  db:\n    image: busybox\n    networks:\n      back:\n        aliases: [database]\n"
+            "  tool:\n    image: busybox\n"
+            "networks:\n  front: {}\n  back:\n    internal: true\n    ipam:\n      config: [{subnet: 10.91.0.0/24}]\n");
     auto r = load_project(options(d.path()));
-    CHECK_FALSE(r.ok());
-    CHECK(errors(r).find(":4:") != std::string::npos);
-    CHECK(errors(r).find("several networks are not mapped yet") != std::string::npos);
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    const Project& p = *r.project;
+    CHECK(p.networks.size() == 2);
+    CHECK(p.networks.at("back").internal);
+    CHECK(p.networks.at("back").subnet == "10.91.0.0/24");
+    CHECK(instance(p, "web.1").networks == std::vector<std::string>{"front", "back"});
+    CHECK(instance(p, "tool.1").networks == std::vector<std::string>{"default"});
+    Environment env;
+    env.getenv = [](const std::string&) { return std::nullopt; };
+    auto desired = compile(p, env);
+    REQUIRE(desired);
+    const std::string name = p.name;
+    CHECK(desired->find("web.1")->spec.network == name + "-front");
+    CHECK(desired->find("web.1")->spec.extra_networks == std::vector<std::string>{name + "-back"});
+    CHECK(desired->find("db.1")->spec.aliases == std::vector<std::string>{"db-1", "db", "database"});
+    CHECK(desired->find("tool.1")->spec.network == name);
+    CHECK(desired->extra_networks.size() == 2);
+    // A network nobody declared is named at the service.
+    d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    networks: [front, back]\nnetworks:\n  front: {}\n");
+    auto missing = load_project(options(d.path()));
+    CHECK(errors(missing).find(":4:") != std::string::npos);
+    CHECK(errors(missing).find("network 'back' is not declared under the top-level networks") != std::string::npos);
+}
+
+TEST_CASE("compose: a link needs both ends on the project network, in dockerops.toml as in compose") {
+    TempDir d;
+    d.write("dockerops.toml", "[networks.back]\n[containers.a]\nimage = \"busybox\"\n"
+                              "[[instances]]\ncontainer = \"a\"\nname = \"one\"\nnetworks = [\"back\"]\n"
+                              "[[instances]]\ncontainer = \"a\"\nname = \"two\"\nlinks = [\"a-one:ONE\"]\n"
+                              "[[instances]]\ncontainer = \"a\"\nname = \"three\"\nnetworks = [\"nowhere\"]\n");
+    auto r = load_project(options(d.path()));
+    const std::string text = errors(r);
+    INFO(text);
+    CHECK(text.find("dockerops.toml:11:10: a.two links to a.one, and a link needs both on the project network") != std::string::npos);
+    CHECK(text.find("dockerops.toml:15:12: network 'nowhere' is not declared") != std::string::npos);
 }
 
 TEST_CASE("compose: extends, in the same file and from another, and merge keys") {
