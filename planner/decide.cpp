@@ -167,8 +167,12 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
         why.push_back(image_moved_cause(spec.image, *img->second, c, o.state));
     if (why.empty() && c.state == "running") {
         auto addr = c.addresses.find(d.project);
-        if (!b.services && (addr == c.addresses.end() || addr->second != spec.ipv4))
+        if (!b.services && !spec.ipv4.empty() && (addr == c.addresses.end() || addr->second != spec.ipv4))
             why.push_back("changed by hand: network address");
+        for (const auto& net : spec.extra_networks)   // and its own network, when it is not the project's
+            if (!b.services && !c.addresses.count(net)) why.push_back("changed by hand: not on network " + net);
+        if (!b.services && spec.network != d.network.name && !c.addresses.count(spec.network))
+            why.push_back("changed by hand: not on network " + spec.network);
         std::set<std::string> want, have;
         for (const auto& m : spec.mounts) want.insert(m.target);
         for (const auto& m : c.mounts) have.insert(m.target);

@@ -54,6 +54,11 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
     if (!s.extra_networks.empty()) w.key("extra_networks").strings(s.extra_networks);
+    if (!s.network_aliases.empty()) {
+        w.key("network_aliases").begin_object();
+        for (const auto& [net, names] : s.network_aliases) w.key(net).strings(names);
+        w.end_object();
+    }
     w.key("init").value(s.init);
     for (const auto& row : key_table()) {
         w.key(row.json);
@@ -122,6 +127,9 @@ ContainerSpec read_spec(Node e) {
     s.ipv4 = str(e["ipv4"]);
     s.aliases = strings(e["aliases"]);
     s.extra_networks = strings(e["extra_networks"]);
+    simdjson::dom::object na;
+    if (e["network_aliases"].get_object().get(na) == simdjson::SUCCESS)
+        for (auto [net, names] : na) s.network_aliases[std::string(net)] = strings(Node(element(names)));
     s.links = strings(e["links"]);
     s.init = boolean(e["init"]);
     for (const auto& row : key_table()) {

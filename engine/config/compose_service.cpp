@@ -493,8 +493,13 @@ void Translator::service_networks(Service& s, const YNode& n) {
             const auto& [key, val] = v.entries[j];
             if (key == "aliases") {
                 if (!val.is_seq()) d_.error(val.pos, where + ".aliases must be a list");
-                else
+                else if (!several_networks_)   // the project network is its only one
                     for (const auto& a : val.items) s.aliases.push_back(q(a));
+                else {
+                    std::string list = "[";
+                    for (const auto& a : val.items) list += (list.size() > 1 ? ", " : "") + q(a);
+                    s.network_aliases.emplace_back(toml_key(net) + " = " + list + "]", val.pos);
+                }
             } else if (key == "ipv4_address" && (!several_networks_ || net == "default")) {
                 i(s, "ipv4_address", q(val), val.pos, "networks." + net + ".ipv4_address");
             } else if (key == "ipv4_address") {
@@ -618,6 +623,11 @@ void Translator::write_service(const Service& s) {
         out_.line("aliases = " + aliases + "]", s.pos, what + ".networks");
         for (std::size_t k = 0; k < s.instance_lines.size(); ++k) out_.line(s.instance_lines[k], s.instance_pos[k], s.instance_what[k]);
         if (!s.volumes.empty()) out_.line("volumes = " + joined(s.volumes), s.volumes.front().second, what + ".volumes");
+        if (!s.network_aliases.empty()) {
+            std::string t = "{ ";
+            for (const auto& [kv, at] : s.network_aliases) t += (t.size() > 2 ? ", " : "") + kv;
+            out_.line("network_aliases = " + t + " }", s.network_aliases.front().second, what + ".networks");
+        }
         if (!s.secret_files.empty()) out_.line("secret_files = " + joined(s.secret_files), s.secret_files.front().second, what + ".secrets");
     }
 }

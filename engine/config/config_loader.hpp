@@ -32,7 +32,7 @@ inline const std::vector<std::string> kContainerKeys =
 inline const std::vector<std::string> kInstanceKeys = with_runtime_keys(
     {"container", "name", "type", "group", "links", "env", "required_env", "secret_env", "publish_ports", "linked",
      "persistent_data", "persistent_opt", "persistent_log", "volumes", "hostname", "command", "sleep", "init", "ports",
-     "secret_files", "depends_on", "aliases", "container_name", "networks", "ipv4_address"});
+     "secret_files", "depends_on", "aliases", "container_name", "networks", "ipv4_address", "network_aliases"});
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";

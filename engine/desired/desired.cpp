@@ -223,6 +223,8 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
             s.extra_networks.erase(s.extra_networks.begin());
         }
     }
+    for (const auto& [net, names] : inst.network_aliases)
+        s.network_aliases[net == "default" ? p_.name : p_.name + "-" + net] = names;
     s.aliases = {inst.dashed()};
     for (const auto& a : inst.aliases)
         if (a != inst.dashed()) s.aliases.push_back(a);

@@ -113,6 +113,7 @@ struct Instance {
     // The networks it is on: "default" (the project network) and [networks.NAME]
     // names; empty: the project network only.
     std::vector<std::string> networks;
+    std::map<std::string, std::vector<std::string>> network_aliases;   // more DNS names on one network ("default", NAME)
     std::string container_name;                 // the engine's name; default <project>-<container>-<instance>
     std::string ipv4_address;                   // its address on the project network; empty: the planner picks one
     std::optional<std::vector<std::string>> command;   // none: the image's own

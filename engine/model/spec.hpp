@@ -105,6 +105,7 @@ struct ContainerSpec {
     // Networks joined besides `network` (engine names), connected after create:
     // the engine of Debian 12 takes one network in a create.
     std::vector<std::string> extra_networks;
+    std::map<std::string, std::vector<std::string>> network_aliases;   // engine network name -> its own more aliases
     std::vector<std::string> links;                     // "container-name:ALIAS", scoped to this container
     bool init = true;
     std::string restart_policy;                         // "", "unless-stopped", ...

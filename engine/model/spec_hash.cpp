@@ -43,6 +43,7 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (!s.ipv4.empty()) c["address"] = s.ipv4;
     if (!s.aliases.empty()) c["aliases"] = join(s.aliases);
     if (!s.extra_networks.empty()) c["networks"] = join(s.extra_networks);   // only when set: earlier hashes stay
+    for (const auto& [net, names] : s.network_aliases) c["aliases." + net] = join(names);
     if (!s.links.empty()) c["links"] = join(s.links);
     c["init"] = s.init ? "true" : "false";
     // The key table's rows: present only when set, so a spec that sets none

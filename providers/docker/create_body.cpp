@@ -54,6 +54,12 @@ static void write_namespaces(JsonWriter& w, const ContainerSpec& s) {
             .key("Config").object(s.log_options).end_object();
 }
 
+std::vector<std::string> aliases_on(const ContainerSpec& s, const std::string& network) {
+    std::vector<std::string> all = s.aliases;
+    if (auto it = s.network_aliases.find(network); it != s.network_aliases.end()) all.insert(all.end(), it->second.begin(), it->second.end());
+    return all;
+}
+
 std::string container_create_body(const ContainerSpec& s) {
     JsonWriter w;
     w.begin_object();
@@ -122,7 +128,7 @@ std::string container_create_body(const ContainerSpec& s) {
     if (!s.network.empty()) {
         w.key("NetworkingConfig").begin_object().key("EndpointsConfig").begin_object().key(s.network).begin_object();
         if (!s.ipv4.empty()) w.key("IPAMConfig").begin_object().key("IPv4Address").value(s.ipv4).end_object();
-        w.key("Aliases").strings(s.aliases);
+        w.key("Aliases").strings(aliases_on(s, s.network));
         if (!s.links.empty()) w.key("Links").strings(s.links);
         w.end_object().end_object().end_object();
     }

@@ -248,7 +248,7 @@ Result<std::string> DockerEngine::create_container(const ContainerSpec& spec) {
     // failure leaves no half-joined container behind.
     for (const auto& net : spec.extra_networks) {
         JsonWriter w;
-        w.begin_object().key("Container").value(id).key("EndpointConfig").begin_object().key("Aliases").strings(spec.aliases)
+        w.begin_object().key("Container").value(id).key("EndpointConfig").begin_object().key("Aliases").strings(aliases_on(spec, net))
             .end_object().end_object();
         auto c = call("POST", "/networks/" + url_encode(net) + "/connect", w.str());
         if (!c || !is_2xx(c->status)) {

@@ -95,6 +95,8 @@ JsonWriter& write_health(JsonWriter& w, const HealthSpec& h);
 JsonWriter& write_ulimits(JsonWriter& w, const std::vector<Ulimit>& ulimits);
 // The create body for a spec (exposed for tests of the mapping).
 std::string container_create_body(const ContainerSpec& spec);
+// Its DNS names on one of its networks: those of every network, then that one's own.
+std::vector<std::string> aliases_on(const ContainerSpec& spec, const std::string& network);
 // "Exited (137) 5 seconds ago" -> 137; "Up 2 minutes (healthy)" -> health "healthy".
 int exit_code_from_status(std::string_view status);
 // The message of an engine's error answer (its JSON "message", else the body),
