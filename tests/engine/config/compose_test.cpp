@@ -303,7 +303,9 @@ TEST_CASE("compose: several networks: each one besides default is a [networks.NA
     const std::string name = p.name;
     CHECK(desired->find("web.1")->spec.network == name + "-front");
     CHECK(desired->find("web.1")->spec.extra_networks == std::vector<std::string>{name + "-back"});
-    CHECK(desired->find("db.1")->spec.aliases == std::vector<std::string>{"db-1", "db", "database"});
+    // The service's name on each of its networks; an alias given on one network on that one only.
+    CHECK(desired->find("db.1")->spec.aliases == std::vector<std::string>{"db-1", "db"});
+    CHECK(desired->find("db.1")->spec.network_aliases.at(name + "-back") == std::vector<std::string>{"database"});
     CHECK(desired->find("tool.1")->spec.network == name);
     CHECK(desired->extra_networks.size() == 2);
     // A network nobody declared is named at the service.
