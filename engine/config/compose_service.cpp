@@ -570,6 +570,9 @@ void Translator::depends(Service& s) {
                 else if (known(target, d->key_pos[k], "depends_on")) deps.emplace_back(target, it->second);
                 if (const YNode* req = v.is_map() ? v.get("required") : nullptr; req && bool_of(*req) == false)
                     refuse(req->pos, where + ".depends_on." + target + ".required", "an optional dependency is not mapped");
+                for (const auto& [dk, dv] : v.entries)
+                    if (dk == "restart") d_.warning(v.key_at(dk), where + ".depends_on." + target + ".restart: not mapped (a replaced dependency does not restart this one)");
+                    else if (dk != "condition" && dk != "required") refuse(v.key_at(dk), where + ".depends_on." + target + "." + dk, "not mapped");
             }
         } else d_.error(d->pos, where + ".depends_on must be a list or a mapping, not " + a_kind(*d));
     }
