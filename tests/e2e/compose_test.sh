@@ -125,6 +125,10 @@ PY
   [ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$DIR/dockerops.json")" = 5 ] || fail "dockerops made no 5 containers: $(cat "$DIR/dockerops.json")"
   diff -u "$DIR/compose.json" "$DIR/dockerops.json" || fail "docker inspect facts differ (compose -, dockerops +)"
   out=$(dops plan --detailed-exitcode) || fail "a second plan is not 'No changes.': $out"
+  # import writes the same project as dockerops.toml: planned under the same name, nothing changes.
+  "$BIN" import "$DIR/compose.yaml" -o "$DIR/imported.toml" >"$DIR/import.log" 2>&1 || { cat "$DIR/import.log"; fail "import"; }
+  grep -qF '"LEVEL" = "${LEVEL:-info}"' "$DIR/imported.toml" || fail "import did not keep the variable as written: $(cat "$DIR/imported.toml")"
+  out=$("$BIN" plan -f "$DIR/imported.toml" -p "$PROJECT" --detailed-exitcode) || fail "the imported file plans changes: $out"
   # An edit plans exactly that service, old -> new.
   sed -i 's/mem_limit: 32m/mem_limit: 48m/' "$DIR/compose.yaml"
   set +e
