@@ -18,7 +18,8 @@ int cmd_plan(const Args& args) {
     Command c("dockerops plan [TARGET...] [--group G] [-o FILE] [--json] [--detailed-exitcode]");
     c.opts.add_options()("group", po::value<std::string>(), "only the instances of this group (and what they need)")(
         "out,o", po::value<std::string>(), "save the plan, for 'dockerops apply FILE'")("json", "print the plan as JSON")(
-        "detailed-exitcode", "exit 2 when there are changes (drift), 0 when there are none");
+        "detailed-exitcode", "exit 2 when there are changes (drift), 0 when there are none")(
+        "adopt", "plan the adoption of the containers docker-compose made for the project (as apply --adopt)");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;

@@ -30,7 +30,8 @@ void add_apply_options(po::options_description& o) {
         "json", "JSON Lines on stdout instead of text: plan, start, progress, end and summary events (needs --yes)")("allow-destroy-all", "let a plan remove every instance of the project")(
         "progress", po::value<std::string>()->default_value("auto"),
                                                  "auto (a live line per running action on a terminal, else a line per result) or plain (every build output line too)")(
-        "quiet,q", "nothing but the result: no plan (with --yes), no progress, the summary and errors");
+        "quiet,q", "nothing but the result: no plan (with --yes), no progress, the summary and errors")(
+        "adopt", "a compose file's project: replace the containers docker-compose made for it with dockerops's own, keeping their named volumes");
 }
 
 po::variables_map parse(const Args& args, po::options_description& opts) {
@@ -61,6 +62,7 @@ ops::Where where(const po::variables_map& vm) {
     if (vm.count("project-name")) w.project_name = vm["project-name"].as<std::string>();
     if (vm.count("profile")) w.profiles = vm["profile"].as<std::vector<std::string>>();
     if (vm.count("env-file")) w.env_file = vm["env-file"].as<std::string>();
+    w.adopt = vm.count("adopt") > 0;
     return w;
 }
 

@@ -87,15 +87,16 @@ ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, cons
 
 // What is not the project's is never touched: a name or a host port it holds
 // is a conflict. False when the name itself is held (nothing else is decided).
-bool record_conflicts(const DesiredInstance& di, const ContainerSpec& spec, const ObservedIndex& o, Plan& plan) {
-    if (auto f = o.foreign.find(spec.name); f != o.foreign.end() && !o.containers.count(spec.name)) {
+bool record_conflicts(const DesiredInstance& di, const ContainerSpec& spec, const ObservedIndex& o, PlanBuilder& b) {
+    Plan& plan = b.plan;
+    if (auto f = o.foreign.find(spec.name); f != o.foreign.end() && !o.containers.count(spec.name) && !b.adopted.count(f->second->id)) {
         plan.conflicts.push_back({di.id, "the name " + spec.name + " is taken by a container dockerops did not create (id " +
                                              f->second->id.substr(0, 12) + ")"});
         return false;
     }
     for (const auto& p : spec.ports) {
         const ObservedContainer* holder = o.port_holder(p);
-        if (!holder) continue;
+        if (!holder || b.adopted.count(holder->id)) continue;   // adopted, or said to be docker-compose's already
         plan.conflicts.push_back({di.id, "host port " + (p.host_ip.empty() ? std::string() : p.host_ip + ":") +
                                              std::to_string(p.host_port) + "/" + p.protocol + " is published by container " +
                                              holder->name + " (id " + holder->id.substr(0, 12) +
@@ -281,16 +282,48 @@ void decide_image(const DesiredState& d, const DesiredImage& img, const Observed
     b.add(std::move(a));
 }
 
+// docker-compose's container of this instance (same project, service and
+// number): with --adopt it is removed before dockerops's own is made (its
+// named volumes stay: the same <project>_<name> is mounted again); without,
+// it is a conflict that says so. The adoption actions' ids.
+std::vector<int> decide_adoption(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, PlanBuilder& b) {
+    std::vector<int> ids;
+    if (!d.compose) return ids;
+    for (const auto& f : o.state.foreign) {
+        const std::string number = f.label("com.docker.compose.container-number");
+        if (f.label("com.docker.compose.project") != d.project || f.label("com.docker.compose.service") != di.container ||
+            (number.empty() ? std::string("1") : number) != di.name)
+            continue;
+        b.adopted.insert(f.id);
+        if (!d.adopt) {
+            b.plan.conflicts.push_back({di.id, "container " + f.name + " was made by docker-compose for this project (service " +
+                                                   di.container + "): 'apply --adopt' replaces it with dockerops's own, keeping its named volumes"});
+            continue;
+        }
+        Action a;
+        a.kind = ActionKind::Adopt;
+        a.key = "adopt:" + f.name;
+        a.object = f.name;
+        a.cause = "made by docker-compose (service " + di.container + "); replaced by " + di.id + ", its named volumes kept";
+        a.target_id = f.id;
+        a.target_name = f.name;
+        ids.push_back(b.add_unkeyed(std::move(a)));
+    }
+    return ids;
+}
+
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b) {
     CanonicalSpec canon;
     ContainerSpec spec = placed_spec(d, di, addr, b.services, canon);
-    if (!record_conflicts(di, spec, o, b.plan)) return;
+    const std::vector<int> adopted = decide_adoption(d, di, o, b);
+    if (!record_conflicts(di, spec, o, b)) return;
     if (!b.services && (spec.replicas != 1 || !spec.node.empty()))
         b.plan.warnings.push_back(di.id + ": " + (spec.replicas != 1 ? "replicas = " + std::to_string(spec.replicas) : std::string("node")) +
                                   " is for target \"swarm\"; target docker runs one container");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
+    leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());
     Action a;
     a.key = instance_key(di.id);
     a.object = di.id;

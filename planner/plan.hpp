@@ -20,7 +20,9 @@ namespace dockerops {
 // Wait: an instance that runs but is not ready (health starting or unhealthy,
 // restarting, a job still running) is waited for, never replaced for it;
 // Unpause: a paused one is unpaused. Both are drift (docs/trust.md, "Readiness").
-enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull, Update, Wait, Unpause };
+// Adopt: a container docker-compose made for the same project and service, removed
+// (its named volumes kept) before dockerops's own is created (apply --adopt).
+enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, RemoveNetwork, PurgeData, RemoveImage, RemoveVolume, Pull, Update, Wait, Unpause, Adopt };
 std::string_view to_string(ActionKind k);
 std::optional<ActionKind> parse_action_kind(std::string_view s);
 

@@ -150,6 +150,7 @@ std::string render_json(const Plan& plan) {
         .key("lines").strings(plan.observed.lines);
     // What was observed, so that apply observes the same before comparing.
     w.key("host_ports").strings(plan.observed.scope.host_ports);
+    if (!plan.observed.scope.compose_project.empty()) w.key("compose_project").value(plan.observed.scope.compose_project);
     if (plan.observed.scope.image_refs) w.key("image_refs").strings(*plan.observed.scope.image_refs);
     if (plan.observed.scope.names) w.key("names").strings(*plan.observed.scope.names);
     w.end_object();
@@ -214,6 +215,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
     plan.observed.fingerprint = str(root["observed"]["fingerprint"]);
     plan.observed.lines = strings(root["observed"]["lines"]);
     plan.observed.scope.host_ports = strings(root["observed"]["host_ports"]);
+    plan.observed.scope.compose_project = str(root["observed"]["compose_project"]);
     plan.observed.scope.image_refs = opt_strings(root["observed"]["image_refs"]);
     plan.observed.scope.names = opt_strings(root["observed"]["names"]);
     plan.warnings = strings(root["warnings"]);

@@ -42,6 +42,7 @@ struct PlanBuilder {
     std::set<std::string> planned_leftovers;       // names that are not to be removed as orphans
     std::vector<int> seed_removals;                // removals of seed helpers an interrupted apply left
     bool services = false;                         // PlanOptions::services
+    std::set<std::string> adopted = {};            // docker-compose's containers adopted or said to be in the way (ids)
     // The action of a graph node, with `extra` dependencies besides the graph's.
     int add(Action a, const std::vector<int>& extra = {});
     // An action outside the graph (a leftover's removal): no dependencies.

@@ -114,7 +114,8 @@ Status check_saved_plan(const Plan& plan, const std::string& secrets_dir) {
         if (a.kind == ActionKind::Build && !a.build) return Error{what + " has no build spec", "plan"};
         if (a.kind == ActionKind::CreateNetwork && !a.network) return Error{what + " has no network spec", "plan"};
         const bool on_existing = a.kind == ActionKind::Start || a.kind == ActionKind::Wait || a.kind == ActionKind::Unpause ||
-                                 a.kind == ActionKind::Remove || a.kind == ActionKind::Replace || a.kind == ActionKind::Update;
+                                 a.kind == ActionKind::Remove || a.kind == ActionKind::Replace || a.kind == ActionKind::Update ||
+                                 a.kind == ActionKind::Adopt;
         if (on_existing && a.target_id.empty()) return Error{what + " names no container to act on", "plan"};
         // `plan -o` never saves a deletion of data: only destroy --purge-data plans one, and carries it out at once.
         if (a.kind == ActionKind::PurgeData) return Error{what + ": a saved plan never deletes data folders", "plan"};

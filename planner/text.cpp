@@ -8,7 +8,7 @@ namespace dockerops {
 namespace {
 
 constexpr std::string_view kKinds[] = {"build", "network", "create", "replace", "start", "remove", "remove-network", "purge-data",
-                                       "remove-image", "remove-volume", "pull", "update", "wait", "unpause"};
+                                       "remove-image", "remove-volume", "pull", "update", "wait", "unpause", "adopt"};
 
 // ANSI colours by what a verb does: builds cyan, new objects green, changes
 // yellow, removals red.
@@ -33,7 +33,7 @@ std::optional<ActionKind> parse_action_kind(std::string_view s) {
 
 std::string summary_line(const Plan& plan) {
     if (plan.empty() && plan.conflicts.empty()) return "No changes.";
-    int pull = 0, build = 0, create = 0, replace = 0, update = 0, start = 0, remove = 0, wait = 0;
+    int pull = 0, build = 0, create = 0, replace = 0, update = 0, start = 0, remove = 0, wait = 0, adopt = 0;
     for (const auto& a : plan.actions) {
         switch (a.kind) {
             case ActionKind::Pull: ++pull; break;
@@ -43,12 +43,13 @@ std::string summary_line(const Plan& plan) {
             case ActionKind::Update: ++update; break;
             case ActionKind::Start: case ActionKind::Unpause: ++start; break;
             case ActionKind::Wait: ++wait; break;
+            case ActionKind::Adopt: ++adopt; break;
             case ActionKind::Remove: case ActionKind::RemoveNetwork: case ActionKind::PurgeData:
             case ActionKind::RemoveImage: case ActionKind::RemoveVolume: ++remove; break;
         }
     }
     // "N to pull" only when there are pulls: plans of built images read as before.
-    return "Plan: " + (pull ? std::to_string(pull) + " to pull, " : std::string()) + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
+    return "Plan: " + (adopt ? std::to_string(adopt) + " to adopt, " : std::string()) + (pull ? std::to_string(pull) + " to pull, " : std::string()) + std::to_string(build) + " to build, " + std::to_string(create) + " to create, " +
            std::to_string(replace) + " to replace, " + (update ? std::to_string(update) + " to update, " : std::string()) +
            std::to_string(start) + " to start, " + (wait ? std::to_string(wait) + " to wait for, " : std::string()) +
            std::to_string(remove) + " to remove.";

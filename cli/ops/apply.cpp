@@ -221,7 +221,8 @@ ObserveScope observe_scope(const DesiredState& d) {
     }
     std::set<std::string> refs;
     for (const auto& [_, img] : d.images) refs.insert(img.tag);
-    return ObserveScope{{ports.begin(), ports.end()}, std::vector<std::string>(refs.begin(), refs.end()), std::move(names)};
+    return ObserveScope{{ports.begin(), ports.end()}, std::vector<std::string>(refs.begin(), refs.end()), std::move(names),
+                        d.compose ? d.project : std::string()};
 }
 
 Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, const DesiredGraph& graph,
@@ -264,6 +265,7 @@ Result<Prepared> prepare(Session& s, const Where& where) {
     if (!p) return Error{"the configuration has errors"};
     auto d = compile_with_prompts(s, *p);
     if (!d) return d.error();
+    d->adopt = where.adopt;
     auto engine = connect(s);
     if (!engine) return engine.error();
     return Prepared{std::move(*d), std::move(*engine)};

@@ -57,6 +57,7 @@ struct Where {
     std::string project_name = {};             // -p
     std::vector<std::string> profiles = {};    // --profile
     std::optional<std::string> env_file = {};  // --env-file
+    bool adopt = false;                        // --adopt: docker-compose's containers of the project are replaced
 };
 // How engine/config reads the project: the above and the process environment.
 LoadOptions load_options(const Where& where);

@@ -104,6 +104,7 @@ public:
             // Running but not ready: waited for up to its ready_timeout (an
             // unhealthy one may recover), never replaced for it.
             case ActionKind::Wait: return ready(a, a.target_id, Unhealthy::WaitedOut);
+            case ActionKind::Adopt:   // docker-compose's container of this service: its volumes stay
             case ActionKind::Remove: {
                 if (auto s = p_.stop_container(a.target_id, o_.stop_timeout); !s) return s;
                 if (auto s = p_.remove_container(a.target_id, false); !s) return s;

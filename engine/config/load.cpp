@@ -169,6 +169,7 @@ LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files
     r.project = std::move(inner.project);
     if (r.project) {
         r.project->file = fs::weakly_canonical(files.front());
+        r.project->compose = true;
         for (const auto& diag : imp.diagnostics.items())
             if (diag.severity == Severity::Warning) r.project->warnings.push_back(format(diag));
     }

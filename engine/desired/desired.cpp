@@ -65,8 +65,11 @@ static std::string build_settings(const Container& c) {
     return settings;
 }
 
-// The project network and [networks.NAME] (<project>-<NAME>), each owned by the project.
-static void declare_networks(const Project& p, DesiredState& d) {
+// The project-wide parts: the project network and [networks.NAME]
+// (<project>-<NAME>), each owned by the project; the dormant containers; a compose file's origin.
+static void project_wide(const Project& p, DesiredState& d) {
+    d.dormant = p.dormant;
+    d.compose = p.compose;
     d.network.name = p.name;
     d.network.subnet = p.subnet;   // empty: the planner picks one
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
@@ -85,8 +88,7 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     d.project = p.name;
     d.warnings = p.warnings;
     d.registry = p.registry;
-    d.dormant = p.dormant;
-    declare_networks(p, d);
+    project_wide(p, d);
     // Images, and the order they build in. A FROM naming a built-in container
     // (dockerops/dockerops-base) brings it in, built before what uses it.
     std::map<std::string, Container> containers = p.containers;

@@ -92,6 +92,8 @@ struct DesiredState {
     std::vector<std::string> warnings;
     std::string registry;                          // [project] registry (target swarm)
     std::set<std::string> dormant;                 // containers whose profiles are off: their instances are left as they are
+    bool compose = false;                          // read from a compose file: docker-compose's containers of it are observed
+    bool adopt = false;                            // apply --adopt: those are replaced by dockerops's own (else a conflict)
     const DesiredInstance* find(const std::string& id) const;
 };
 

@@ -171,6 +171,7 @@ struct Project {
     // Containers whose profiles are not active: their instances are neither
     // created nor removed (compose's rule), so not in `instances` either.
     std::set<std::string> dormant;
+    bool compose = false;                          // read from a compose file
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;

@@ -88,6 +88,10 @@ struct ObserveScope {
     // (<project>-...) only when one of these names is not held by the
     // project itself: only a name the plan creates can be in its way.
     std::optional<std::vector<std::string>> names;
+    // A compose file's project name: docker-compose's containers of it
+    // (label com.docker.compose.project) are observed as foreign ones, so
+    // that the plan adopts them or says they are in the way.
+    std::string compose_project = {};
 };
 
 struct ObservedState {

@@ -80,7 +80,9 @@ void classify_containers(ObservedState& s, std::vector<ObservedContainer> all) {
             continue;
         bool publishes = false;
         for (const auto& p : c.ports) publishes = publishes || p.host_port > 0;
-        if (c.name.starts_with(prefix) || publishes) s.foreign.push_back(std::move(c));
+        // docker-compose's containers of a compose file's project (observed only then): adopted, or in the way.
+        const bool compose = !s.scope.compose_project.empty() && c.label("com.docker.compose.project") == s.scope.compose_project;
+        if (c.name.starts_with(prefix) || publishes || compose) s.foreign.push_back(std::move(c));
     }
     auto by_name = [](const ObservedContainer& a, const ObservedContainer& b) { return a.name < b.name; };
     std::sort(s.containers.begin(), s.containers.end(), by_name);

@@ -249,6 +249,8 @@ ObservePaths observe_paths(const std::string& project, bool with_containers, con
         o.paths.push_back("/containers/json?all=1&filters=" + filter("label", {std::string(labels::kProject) + "=" + project}));
         if (!scope.names) o.paths.push_back(o.by_name);
         if (!scope.host_ports.empty()) o.paths.push_back("/containers/json?all=1&filters=" + filter("publish", scope.host_ports));
+        if (!scope.compose_project.empty())
+            o.paths.push_back("/containers/json?all=1&filters=" + filter("label", {"com.docker.compose.project=" + scope.compose_project}));
     }
     o.container_lists = o.paths.size();
     o.networks = o.paths.size();

@@ -11,9 +11,8 @@
 BIN=$1 CASE=$2
 . "$(dirname "$0")/lib.sh"
 
-compare() {
+write_compose_project() {
   command -v docker-compose >/dev/null || fail "docker-compose is not installed (scripts/setup.sh installs it)"
-  COMPOSE_P="${PROJECT}-compose"
   for c in app db job; do mkdir -p "$DIR/$c"; done
   printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "3600"]\n' >"$DIR/app/Dockerfile"
   printf 'FROM dockerops/busybox:latest\nENV ROLE=db\n' >"$DIR/db/Dockerfile"
@@ -85,6 +84,11 @@ secrets:
   api_token:
     file: ./api_token.txt
 YAML
+}
+
+compare() {
+  COMPOSE_P="${PROJECT}-compose"
+  write_compose_project
   # The facts of each service's container, with the project's own prefixes taken out.
   facts() {   # facts PROJECT LABEL_PROJECT LABEL_SERVICE > json
     python3 - "$@" <<'PY'
@@ -170,8 +174,36 @@ PY
   pass
 }
 
+# A project docker-compose brought up under the same name: plan says each of
+# its containers is in the way and how to adopt it; apply --adopt replaces
+# them with dockerops's own, and the named volume's data is still there.
+adopt() {
+  COMPOSE_P=$PROJECT
+  write_compose_project
+  trap '(cd "$DIR" && docker-compose -p "$COMPOSE_P" down --rmi local >/dev/null 2>&1) || true; cleanup' EXIT
+  (cd "$DIR" && docker-compose up -d >"$DIR/compose.log" 2>&1) || { cat "$DIR/compose.log"; fail "docker-compose up"; }
+  docker exec "${PROJECT}_db_1" sh -c 'echo kept >/data/mark' || fail "writing into compose's volume"
+  set +e
+  out=$(dops plan); rc=$?
+  set -e
+  [ "$rc" = 1 ] || fail "a plan over docker-compose's containers gave $rc: $out"
+  for svc in db migrate api web worker; do
+    grep -q "container ${PROJECT}_${svc}_1 was made by docker-compose for this project (service $svc): 'apply --adopt'" <<<"$out" ||
+      fail "the plan does not name compose's $svc: $out"
+  done
+  out=$(dops plan --adopt) || fail "plan --adopt: $out"
+  [ "$(grep -c '^adopt ' <<<"$out")" = 5 ] || fail "plan --adopt does not adopt 5 containers: $out"
+  grep -q '^Plan: 5 to adopt, ' <<<"$out" || fail "the summary does not count adoptions: $out"
+  dops apply --yes --adopt >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply --adopt"; }
+  [ -z "$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT")" ] || fail "compose's containers are still there"
+  [ "$(docker exec "$PROJECT-db-1" cat /data/mark)" = kept ] || fail "the named volume's data was not kept"
+  out=$(dops plan --detailed-exitcode) || fail "after adoption: $out"
+  pass
+}
+
 case "$CASE" in
 compare) compare ;;
+adopt) adopt ;;
 corpus) corpus "$3" ;;
 *) fail "unknown case $CASE" ;;
 esac
