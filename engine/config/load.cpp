@@ -56,17 +56,25 @@ struct Variables {
     }
 };
 
-void read_dotenv(const fs::path& path, bool named, Variables& vars, Diagnostics& d) {
+// The variables file. Its problems are errors when it was named (--env-file)
+// or belongs to a compose file (compose refuses them too); a .env that merely
+// sits beside a dockerops.toml may be another tool's: its lines that do not
+// read are warnings, and it never stops the project from loading.
+void read_dotenv(const fs::path& path, bool named, bool strict, Variables& vars, Diagnostics& d) {
     std::error_code ec;
     if (!named && !fs::exists(path, ec)) return;
+    auto problem = [&](SourcePos at, const std::string& message) {
+        if (strict) d.error(std::move(at), message);
+        else d.warning(std::move(at), message + " (the line is left out)");
+    };
     FileRead text = read_regular_file(path, kMaxConfigBytes);
     if (!text.text) {
-        d.error({path.string(), 0, 0}, "cannot read the variables file: " + text.error);
+        problem({path.string(), 0, 0}, "cannot read the variables file: " + text.error);
         return;
     }
     for (const auto& line : parse_env_text(*text.text)) {
-        if (!line.error.empty()) d.error({path.string(), line.line, line.column}, line.error);
-        else if (!valid_env_name(line.key)) d.error({path.string(), line.line, line.column}, "variable name '" + line.key + "' is not valid");
+        if (!line.error.empty()) problem({path.string(), line.line, line.column}, line.error);
+        else if (!valid_env_name(line.key)) problem({path.string(), line.line, line.column}, "variable name '" + line.key + "' is not valid");
         else vars.dotenv[line.key] = line.value;
     }
 }
@@ -147,7 +155,8 @@ std::vector<std::string> split_list(const std::string& s) {
 LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files, Variables& vars) {
     LoadResult r;
     const fs::path root = files.front().parent_path().empty() ? fs::path(".") : files.front().parent_path();
-    read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), vars, r.diagnostics);
+    read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), true, vars, r.diagnostics);
+    if (r.diagnostics.has_errors()) return r;
     std::optional<std::string> host_text;
     std::string host_display;
     if (!read_host_file(root, o.host_file, host_text, host_display, r.diagnostics)) return r;
@@ -225,16 +234,20 @@ LoadResult load_project(const LoadOptions& o) {
     std::optional<std::string> host_text;
     std::string host_display;
     if (!read_host_file(root, o.host_file, host_text, host_display, r.diagnostics)) return r;
-    read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), vars, r.diagnostics);
+    read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), o.env_file.has_value(), vars, r.diagnostics);
     if (r.diagnostics.has_errors()) return r;
     read_host_env(host_text, vars);
     LoaderSettings settings{o.project_name, o.profiles};
     Diagnostics early = r.diagnostics;
     r = parse_with(*text.text, file.string(), root, host_text ? std::optional<std::string_view>(*host_text) : std::nullopt,
                    host_display, settings, vars.lookup());
+    if (r.project) {
+        r.project->file = fs::weakly_canonical(file);
+        for (const auto& diag : early.items())
+            if (diag.severity == Severity::Warning) r.project->warnings.push_back(format(diag));
+    }
     early.append(r.diagnostics);
     r.diagnostics = early;
-    if (r.project) r.project->file = fs::weakly_canonical(file);
     return r;
 }
 

@@ -387,6 +387,23 @@ TEST_CASE("compose: dockerops.toml reads braced variables from .env, and $${ sta
     CHECK(*instance(*r.project, "a.one").command == std::vector<std::string>{"sh", "-c", "echo $HOME ${X}"});
 }
 
+TEST_CASE("compose: a .env beside dockerops.toml that does not read is a warning, beside a compose file an error") {
+    TempDir d;
+    d.write("dockerops.toml", "[containers.a]\nimage = \"busybox:${TAG:-1}\"\n[[instances]]\ncontainer = \"a\"\nname = \"one\"\n");
+    d.write(".env", "TAG=1.36\nsome other tool's line\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->find_container("a")->image == "busybox:1.36");
+    REQUIRE(r.project->warnings.size() == 1);
+    CHECK(r.project->warnings[0].find(".env:2:1: warning: line is not KEY=VALUE (the line is left out)") != std::string::npos);
+    fs::remove(d.path() / "dockerops.toml");
+    d.write("compose.yaml", "services:\n  a:\n    image: busybox\n");
+    auto c = load_project(options(d.path()));
+    CHECK_FALSE(c.ok());
+    CHECK(errors(c).find(".env:2:1: line is not KEY=VALUE") != std::string::npos);
+}
+
 TEST_CASE("compose: import writes dockerops.toml that plans the same instances as the compose file") {
     TempDir d;
     every_key_project(d);
