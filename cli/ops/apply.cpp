@@ -61,7 +61,7 @@ Status fill_saved_secrets(Session& s, const Where& where, Plan& plan) {
         if (s.use_target) s.use_target(*p.project);   // the project's target, unless --target says another
         host_env = p.project->host_env;
         if (has_secrets)
-            if (auto k = project_secret_key(p.project->root)) secret_key = *k;
+            if (auto k = project_secret_key(p.project->root, p.project->data_dir)) secret_key = *k;
     } else if (has_secrets) {
         for (const auto& d : p.diagnostics.sorted()) s.ui.err(s.ui.secrets.redact(format(d)) + "\n");
         return Error{"the saved plan has secrets, and the project they come from cannot be read"};

@@ -145,7 +145,8 @@ Result<SshTarget> ssh_target(Session& s, const Where& where, const std::string& 
     auto ch = choose(s, where, target);
     if (!ch) return ch.error();
     const std::string key = (ch->project.root / ".dockerops/ssh/id_ed25519").string();
-    if (!fs::exists(key)) return Error{"the project has no key pair: run 'dockerops init', then apply again"};
+    if (!fs::exists(key)) return Error{"the project has no key pair (its first apply makes one when an image is built FROM the base container, "
+                     "or 'dockerops init'): run 'dockerops apply'"};
     return SshTarget{key, ch->address};
 }
 

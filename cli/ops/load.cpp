@@ -11,14 +11,11 @@
 #include "util/files.hpp"
 #include "util/toml_text.hpp"
 
-#include <boost/process.hpp>
-
 #include <filesystem>
 #include <fstream>
 
 #include <unistd.h>
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace dockerops::ops {
@@ -125,6 +122,16 @@ Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileO
         };
     }
     auto d = compile(p, env, options);
+    // The key pair is made on first need: a project whose images are built
+    // FROM the base container (whose sshd takes it) gets one before its first
+    // plan, and is compiled again with it mounted.
+    if (d && d->images.count("dockerops-base") && !env.key_pair_dir) {
+        auto made = ensure_key_pair(p.root, p.data_dir, p.name);
+        if (!made) return made.error();
+        if (*made) s.ui.err("made a key pair for project '" + p.name + "' (for 'dockerops ssh'): " + (p.root / ".dockerops/ssh").string() + "\n");
+        env.key_pair_dir = p.root / ".dockerops/ssh";
+        d = compile(p, env, options);
+    }
     if (d && !answers.empty()) {
         std::string names;
         for (const auto& [k, _] : answers) names += (names.empty() ? "" : ", ") + k;
@@ -302,24 +309,14 @@ int init(Session& s, const Where& where) {
     w.host_file.reset();
     auto p = load_or_report(s, w);
     if (!p) return kExitError;
-    const fs::path dir = p->root / ".dockerops/ssh";
-    const fs::path key = dir / "id_ed25519";
-    if (fs::exists(key)) {
-        s.ui.out("the project already has a key pair: " + key.string() + "\n");
-    } else {
-        fs::create_directories(dir);
-        fs::permissions(p->root / ".dockerops", fs::perms::owner_all);
-        auto exe = bp::search_path("ssh-keygen");
-        if (exe.empty()) return fail(s.ui, Error{"ssh-keygen is needed (apt-get install openssh-client)"});
-        int rc = bp::system(exe, "-q", "-t", "ed25519", "-N", "", "-C", "dockerops@" + p->name, "-f", key.string(),
-                            bp::std_out > bp::null, bp::std_in < bp::null);
-        if (rc != 0) return fail(s.ui, Error{"ssh-keygen failed", key.string()});
-        fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
-        s.ui.out("made a key pair for project '" + p->name + "': " + key.string() + " (mode 0600)\n");
-    }
-    // Never committed: the keys, and the per-host file.
-    for (const std::string& entry : {std::string(".dockerops/"), std::string(kHostFileName)})
-        if (ensure_git_ignored(p->root, entry)) s.ui.out("added " + entry + " to " + (p->root / ".gitignore").string() + "\n");
+    // Never committed: the keys, the per-host file, the data.
+    for (const auto& entry : ignore_project_files(p->root, p->data_dir))
+        s.ui.out("added " + entry + " to " + (p->root / ".gitignore").string() + "\n");
+    const fs::path key = p->root / ".dockerops/ssh/id_ed25519";
+    auto made = ensure_key_pair(p->root, p->data_dir, p->name);
+    if (!made) return fail(s.ui, made.error());
+    if (!*made) s.ui.out("the project already has a key pair: " + key.string() + "\n");
+    else s.ui.out("made a key pair for project '" + p->name + "': " + key.string() + " (mode 0600)\n");
     s.ui.out("instances get it at run time (re-apply running ones): 'dockerops ssh TARGET' logs in with it\n");
     return kExitOk;
 }

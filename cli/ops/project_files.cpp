@@ -1,8 +1,10 @@
 // What compile is given from outside, made here so that compile does no I/O:
 // the process's environment and interfaces, the project's secret key (made on
-// first use, with .dockerops/ git-ignored), the secrets folder on the host,
-// and whether the project has a key pair.
+// first use, with the project's own files git-ignored), the secrets folder on
+// the host, and the project's key pair (made on first need).
 #include "cli/ops/steps.hpp"
+
+#include <boost/process.hpp>
 
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -16,11 +18,44 @@
 #include <cstdlib>
 #include <fstream>
 
+namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace dockerops::ops {
 
-Result<std::string> project_secret_key(const fs::path& root) {
+std::vector<std::string> ignore_project_files(const fs::path& root, const fs::path& data_dir) {
+    std::vector<std::string> entries{".dockerops/", std::string(kHostFileName)};
+    // The data folder, when it is inside the project (its default, data/).
+    std::error_code ec;
+    const fs::path rel = fs::proximate(data_dir, root, ec);
+    if (!ec && !rel.empty() && *rel.begin() != ".." && rel.is_relative() && rel != ".") entries.push_back(rel.generic_string() + "/");
+    std::vector<std::string> added;
+    for (const auto& e : entries)
+        if (ensure_git_ignored(root, e)) added.push_back(e);
+    return added;
+}
+
+Result<bool> ensure_key_pair(const fs::path& root, const fs::path& data_dir, const std::string& project) {
+    const fs::path dir = root / ".dockerops/ssh";
+    const fs::path key = dir / "id_ed25519";
+    std::error_code ec;
+    if (fs::exists(key, ec) && fs::exists(key.string() + ".pub", ec)) return false;
+    fs::create_directories(dir, ec);
+    if (ec) return Error{"cannot make " + dir.string() + " for the project's key pair: " + ec.message()};
+    fs::permissions(root / ".dockerops", fs::perms::owner_all, ec);
+    auto exe = bp::search_path("ssh-keygen");
+    if (exe.empty()) return Error{"ssh-keygen is needed to make the project's key pair (apt-get install openssh-client)"};
+    fs::remove(key, ec);   // half of a pair (a run killed mid-way): made again
+    fs::remove(key.string() + ".pub", ec);
+    int rc = bp::system(exe, "-q", "-t", "ed25519", "-N", "", "-C", "dockerops@" + project, "-f", key.string(), bp::std_out > bp::null,
+                        bp::std_in < bp::null);
+    if (rc != 0) return Error{"ssh-keygen failed (exit " + std::to_string(rc) + ")", key.string()};
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, ec);
+    ignore_project_files(root, data_dir);
+    return true;
+}
+
+Result<std::string> project_secret_key(const fs::path& root, const fs::path& data_dir) {
     const fs::path dir = root / ".dockerops";
     const fs::path file = dir / "secret-key";
     if (auto text = read_regular_file(file, 4096).text; text && text->size() >= 64) return text->substr(0, 64);
@@ -37,7 +72,7 @@ Result<std::string> project_secret_key(const fs::path& root) {
         if (!out) return Error{"cannot write the project's secret key", file.string()};
     }
     fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
-    ensure_git_ignored(root, ".dockerops/");
+    ignore_project_files(root, data_dir);
     return key;
 }
 
@@ -69,8 +104,8 @@ Environment process_environment(Session& s, const Project& p) {
         freeifaddrs(list);
         return out;
     };
-    const fs::path root = p.root;
-    e.secret_key = [root] { return project_secret_key(root); };
+    const fs::path root = p.root, data = p.data_dir;
+    e.secret_key = [root, data] { return project_secret_key(root, data); };
     e.secrets = &s.ui.secrets;
     e.secrets_root = secrets_root();
     std::error_code ec;

@@ -10,7 +10,14 @@ Result<std::unique_ptr<Provider>> connect(Session& s);
 // project's secret key (made on first use), the session's redactor, the
 // secrets folder, the key pair's folder when there is one.
 Environment process_environment(Session& s, const Project& p);
-Result<std::string> project_secret_key(const std::filesystem::path& root);
+Result<std::string> project_secret_key(const std::filesystem::path& root, const std::filesystem::path& data_dir);
+// The project's key pair in .dockerops/ssh (for ssh into and between
+// instances built FROM the base container): made when missing; true when made.
+Result<bool> ensure_key_pair(const std::filesystem::path& root, const std::filesystem::path& data_dir, const std::string& project);
+// .gitignore covers what dockerops writes into a project: .dockerops/ (keys),
+// the host file (secrets) and the data folder when it is inside the project.
+// Returns the entries it added.
+std::vector<std::string> ignore_project_files(const std::filesystem::path& root, const std::filesystem::path& data_dir);
 // Where secret files are written on the host (a tmpfs where possible).
 std::filesystem::path secrets_root();
 // Loaded (errors printed), compiled (missing variables asked for), connected.

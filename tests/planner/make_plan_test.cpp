@@ -437,7 +437,7 @@ TEST_CASE("plan: secrets are required, never shown, and a changed secret replace
     // A keyed digest (the project's key, kept 0600 beside the project), not
     // a bare sha256 that a dictionary reverses.
     CHECK(json.find(sha256_hex("correct horse")) == std::string::npos);
-    auto key = ops::project_secret_key(s.dir.path());
+    auto key = ops::project_secret_key(s.dir.path(), s.dir.path() / "data");
     REQUIRE(key);
     CHECK((std::filesystem::status(s.dir.path() / ".dockerops/secret-key").permissions() & std::filesystem::perms::all) ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));

@@ -14,7 +14,7 @@ TEST_CASE("plan: a saved plan's secrets come back only when they still match") {
     REQUIRE(back);
     CHECK(render_text(*back) == render_text(*p));
     Plan wrong = *back;
-    auto key = ops::project_secret_key(s.dir.path());
+    auto key = ops::project_secret_key(s.dir.path(), s.dir.path() / "data");
     REQUIRE(key);
     auto refused = fill_secrets(wrong, [](const std::string&) { return std::optional<std::string>("other"); }, *key, s.secrets);
     REQUIRE_FALSE(refused);
