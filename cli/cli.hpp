@@ -24,12 +24,14 @@ int cmd_ps(const Args& args);
 int cmd_ip(const Args& args);
 int cmd_ssh(const Args& args);
 int cmd_shell(const Args& args);
+int cmd_exec(const Args& args);
 int cmd_logs(const Args& args);
 int cmd_status(const Args& args);
 int cmd_config(const Args& args);
 int cmd_stop(const Args& args);
 int cmd_start(const Args& args);
 int cmd_restart(const Args& args);
+int cmd_version(const Args& args);
 
 // The seed's Fabric-style words: "run:demo,instance=one,persistent_data=True"
 // becomes {"run", "demo", "--instance", "one", "--set", "persistent_data=True"}.

@@ -2,6 +2,9 @@
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/terminal_ui.hpp"
+#include "engine/model/builtins.hpp"
+
+#include <iostream>
 
 namespace dockerops::cli {
 
@@ -16,6 +19,17 @@ int cmd_validate(const Args& args) {
     if (vm.count("help")) return print_help(opts);
     if (vm.count("json")) return ops::validate_json(terminal_session(), where(vm));
     return ops::validate(terminal_session(), where(vm));
+}
+
+int cmd_version(const Args& args) {
+    po::options_description opts("dockerops version: the version, and where the built-in containers are found");
+    opts.add_options()("help,h", "this help");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) return print_help(opts);
+    std::cout << "dockerops " << DOCKEROPS_VERSION << "\nshare: " << share_dir_description() << "\n";
+    return ops::kExitOk;
 }
 
 int cmd_import(const Args& args) {

@@ -42,15 +42,17 @@ int cmd_apply(const Args& args) {
 }
 
 int cmd_destroy(const Args& args) {
-    Command c("dockerops destroy [TARGET...] [--yes] [--purge-data]");
-    add_apply_options(c.opts);
+    Command c("dockerops destroy [TARGET...] [--yes] [--purge-data] [--rmi]");
+    add_change_options(c.opts);
     c.opts.add_options()("purge-data", "also delete the instances' persistent data folders and the project's named volumes")(
         "rmi", "also remove the project's images (and the dangling ones its earlier builds left)");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
+    ops::ApplyFlags flags = apply_flags(vm);
+    flags.heading = "Destroy";
     return ops::remove_instances(terminal_session(), ops::RemoveRequest{where(vm), targets(vm), vm.count("purge-data") > 0,
-                                                                        vm.count("rmi") > 0, "Destroy these?", apply_flags(vm)});
+                                                                        vm.count("rmi") > 0, "Destroy these?", flags});
 }
 
 int cmd_unlock(const Args& args) { return run_simple(args, "dockerops unlock [-f FILE]", ops::unlock); }

@@ -52,7 +52,11 @@ int fail(const Error& e) { return ops::fail(terminal_session().ui, e); }
 }  // namespace
 
 int cmd_init(const Args& args) {
-    return run_simple(args, "dockerops init [-f FILE]: a key pair for the project's instances", ops::init);
+    return run_simple(args,
+                      "dockerops init [-f FOLDER]: start a project — in an empty folder a starter dockerops.toml and "
+                      "containers/app/Dockerfile; in every case the project's key pair (.dockerops/ssh, for 'dockerops ssh') "
+                      "and .gitignore lines for .dockerops/, dockerops.host.toml and data/",
+                      ops::init);
 }
 
 int cmd_build(const Args& args) {
@@ -107,7 +111,7 @@ int cmd_run(const Args& args) {
 
 int cmd_clean(const Args& args) {
     Command c("dockerops clean TARGET|all [--yes]: remove instances, keep their data");
-    add_apply_options(c.opts);
+    add_change_options(c.opts);
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
@@ -115,11 +119,13 @@ int cmd_clean(const Args& args) {
     if (t.empty()) return fail(Error{"clean takes a TARGET (web.one, web) or all"});
     const bool all = std::find(t.begin(), t.end(), "all") != t.end();
     if (all) t.clear();
+    ops::ApplyFlags flags = apply_flags(vm);
+    flags.heading = "Clean";
     return ops::remove_instances(terminal_session(),
                                  ops::RemoveRequest{where(vm), t, false, false,
                                                     all ? std::optional<std::string>("Remove every container of the project? (data is kept)")
                                                         : std::nullopt,
-                                                    apply_flags(vm)});
+                                                    flags});
 }
 
 int cmd_ps(const Args& args) {
@@ -197,14 +203,17 @@ int cmd_ssh(const Args& args) {
     return fail(Error{std::string("cannot run ssh: ") + std::strerror(errno)});
 }
 
-int cmd_shell(const Args& args) {
-    Command c("dockerops shell TARGET [CMD...]");
+namespace {
+int shell_or_exec(const std::string& word, const Args& args) {
+    Command c("dockerops " + word + " TARGET [CMD...]: " +
+              (word == "exec" ? "run CMD in a running instance (a shell when there is none)"
+                              : "a shell in a running instance (or CMD, as exec)"));
     auto [ours, cmd] = split_at_target(args);
     auto parsed = c.parse(ours);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     const auto t = targets(vm);
-    if (t.empty()) return fail(Error{"shell takes a TARGET"});
+    if (t.empty()) return fail(Error{word + " takes a TARGET"});
     if (cmd.empty()) {
         auto code = ops::shell_interactive(terminal_session(), where(vm), t[0]);
         if (!code) return fail(code.error());
@@ -216,10 +225,15 @@ int cmd_shell(const Args& args) {
     std::cerr << r->err << std::flush;
     return r->exit_code;
 }
+}  // namespace
+
+int cmd_shell(const Args& args) { return shell_or_exec("shell", args); }
+int cmd_exec(const Args& args) { return shell_or_exec("exec", args); }
 
 int cmd_logs(const Args& args) {
-    Command c("dockerops logs [TARGET...] [-f|--follow] [--tail N] [--since T] [--program NAME] [--file FILE]");
-    c.opts.add_options()("follow,F", "keep printing new output (-f, as docker logs -f)")(
+    Command c("dockerops logs [TARGET...] [-f|--follow] [--tail N] [--since T] [--program NAME] [--file FILE]", true,
+              FileFlag::LongOnly);
+    c.opts.add_options()("follow,F", "keep printing new output (also -f, as in docker logs -f; the project file is --file)")(
         "tail,n", po::value<int>(), "only the last N lines of each")(
         "since", po::value<std::string>(), "only what came after: 10m, 2h, a UNIX time or 2026-11-26T08:00:00")(
         "program", po::value<std::string>(), "a supervisord program's own log (base container), not the container's output");

@@ -51,15 +51,27 @@ const std::map<std::string, Command>& commands() {
         {"start", {cmd_start, "start stopped instances, each waited for until ready"}},
         {"restart", {cmd_restart, "stop then start instances, each waited for until ready"}},
         {"config", {cmd_config, "the project as resolved (defaults, types, variable sources) as JSON; secrets masked"}},
-        {"exec", {cmd_shell, "run a command in a running instance (the same as shell)"}},
-        {"version", {[](const Args&) {
-                         std::cout << "dockerops " << DOCKEROPS_VERSION << "\nshare: " << dockerops::share_dir_description()
-                                   << "\n";
-                         return 0;
-                     },
-                     "print the version and where the built-in containers are"}},
+        {"exec", {cmd_exec, "run a command in a running instance (the same as shell)"}},
+        {"version", {cmd_version, "print the version and where the built-in containers are"}},
     };
     return table;
+}
+
+// The words docker compose users type, and ours for them: a nearest spelling
+// would mislead there (up -> ip, rm -> ip, push -> ps).
+std::optional<std::string> other_tools_verb(const std::string& word) {
+    static const std::map<std::string, std::string> verbs{
+        {"up", "did you mean 'apply'? it plans, asks, then creates and starts what differs"},
+        {"down", "did you mean 'destroy'? data is kept unless --purge-data"},
+        {"rm", "did you mean 'destroy TARGET' (or 'clean TARGET')?"},
+        {"create", "did you mean 'apply'?"},
+        {"ls", "did you mean 'ps'?"},
+        {"push", "dockerops has no push: on target swarm, apply pushes the project's images to [project] registry"},
+        {"attach", "did you mean 'shell TARGET' or 'logs -f TARGET'?"},
+    };
+    auto it = verbs.find(word);
+    if (it == verbs.end()) return std::nullopt;
+    return it->second;
 }
 
 void usage(std::ostream& os) {
@@ -172,8 +184,9 @@ int main(int argc, char** argv) {
     if (it == commands().end()) {
         std::vector<std::string> names;
         for (const auto& [name, _] : commands()) names.push_back(name);
-        std::cerr << "dockerops: unknown command '" << words[0] << "' (" << dockerops::suggest(words[0], names, "commands")
-                  << ")\n";
+        const auto other = other_tools_verb(words[0]);
+        std::cerr << "dockerops: unknown command '" << words[0] << "' ("
+                  << (other ? *other : dockerops::suggest(words[0], names, "commands")) << ")\n";
         usage(std::cerr);
         return kExitError;
     }

@@ -6,16 +6,16 @@
 
 namespace dockerops::cli {
 
-void add_common(po::options_description& o) {
+void add_common(po::options_description& o, po::options_description& hidden, bool with_targets, FileFlag file) {
     o.add_options()("help,h", "this help");
-    add_project_options(o);
-    o.add_options()(
-        "target", po::value<std::vector<std::string>>()->multitoken(), "web.one (an instance) or web (all of its instances); --target docker|swarm "
-                                                                     "picks the engine's target instead");
+    add_project_options(o, file);
+    (with_targets ? o : hidden)
+        .add_options()("target", po::value<std::vector<std::string>>()->multitoken(),
+                       "web.one (an instance) or web (all of its instances); --target docker|swarm picks the engine's target instead");
 }
 
-void add_project_options(po::options_description& o) {
-    o.add_options()("file,f", po::value<std::vector<std::string>>(),
+void add_project_options(po::options_description& o, FileFlag file) {
+    o.add_options()(file == FileFlag::Short ? "file,f" : "file", po::value<std::vector<std::string>>(),
                                            "dockerops.toml, a compose file (several -f are merged), or the project folder (default: .)")(
         "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
         "project-name,p", po::value<std::string>(), "the project's name over the file's (else COMPOSE_PROJECT_NAME for a compose file)")(
@@ -23,14 +23,18 @@ void add_project_options(po::options_description& o) {
         "env-file", po::value<std::string>(), "the variables file (default: .env beside the file)");
 }
 
-void add_apply_options(po::options_description& o) {
-    o.add_options()("yes,y", "apply without asking")("parallelism", po::value<int>()->default_value(8),
-                                                        "actions at once")(
+void add_change_options(po::options_description& o) {
+    o.add_options()("yes,y", "go ahead without asking")("parallelism", po::value<int>()->default_value(8), "actions at once")(
         "lock-timeout", po::value<int>()->default_value(120), "seconds to wait for another apply or destroy")(
-        "json", "JSON Lines on stdout instead of text: plan, start, progress, end and summary events (needs --yes)")("allow-destroy-all", "let a plan remove every instance of the project")(
+        "json", "JSON Lines on stdout instead of text: plan, start, progress, end and summary events (needs --yes)")(
         "progress", po::value<std::string>()->default_value("auto"),
-                                                 "auto (a live line per running action on a terminal, else a line per result) or plain (every build output line too)")(
-        "quiet,q", "nothing but the result: no plan (with --yes), no progress, the summary and errors")(
+        "auto (a live line per running action on a terminal, else a line per result) or plain (every build output line too)")(
+        "quiet,q", "nothing but the result: no plan (with --yes), no progress, the summary and errors");
+}
+
+void add_apply_options(po::options_description& o) {
+    add_change_options(o);
+    o.add_options()("allow-destroy-all", "let a plan remove every instance of the project")(
         "adopt", "a compose file's project: replace the containers docker-compose made for it with dockerops's own, keeping their named volumes");
 }
 
@@ -90,7 +94,9 @@ int print_help(const po::options_description& opts) {
 }
 
 std::optional<po::variables_map> Command::parse(const Args& args) {
-    auto vm = cli::parse(args, opts);
+    po::options_description all;
+    all.add(opts).add(hidden);
+    auto vm = cli::parse(args, all);
     if (!takes_targets && vm.count("target") && !vm.count("help"))
         throw po::error("takes no TARGET, and '" + targets(vm).front() + "' was given");
     if (!vm.count("help")) return vm;

@@ -10,11 +10,17 @@ namespace dockerops::cli {
 
 namespace po = boost::program_options;
 
-// -h, -f FILE, --host-file, and TARGET... as positional words.
-void add_common(po::options_description& o);
+// -h, -f FILE, --host-file, and TARGET... as positional words (--target is
+// listed only where TARGETs are taken: `hidden` gets it otherwise, parsed so
+// that a stray word is refused, not shown).
+enum class FileFlag { Short, LongOnly };   // LongOnly: -f means something else (logs -f follows)
+void add_common(po::options_description& o, po::options_description& hidden, bool with_targets, FileFlag file = FileFlag::Short);
 // -f, --host-file, -p, --profile, --env-file: where the project is and how it is read.
-void add_project_options(po::options_description& o);
-// --yes, --parallelism, --lock-timeout, --json, --allow-destroy-all, --progress.
+void add_project_options(po::options_description& o, FileFlag file = FileFlag::Short);
+// What every changing command takes: --yes, --parallelism, --lock-timeout,
+// --json, --progress, --quiet.
+void add_change_options(po::options_description& o);
+// apply's (and run's): the above, --allow-destroy-all and --adopt.
 void add_apply_options(po::options_description& o);
 po::variables_map parse(const Args& args, po::options_description& opts);
 
@@ -30,11 +36,13 @@ int print_help(const po::options_description& opts);
 // `opts`). parse() gives nullopt when --help was asked, and prints the options.
 // A command that takes no TARGET refuses one (a stray word is not ignored).
 struct Command {
-    explicit Command(const std::string& usage, bool with_targets = true) : opts(usage), takes_targets(with_targets) {
-        add_common(opts);
+    explicit Command(const std::string& usage, bool with_targets = true, FileFlag file = FileFlag::Short)
+        : opts(usage), takes_targets(with_targets) {
+        add_common(opts, hidden, with_targets, file);
     }
     std::optional<po::variables_map> parse(const Args& args);
-    po::options_description opts;
+    po::options_description opts;     // shown by --help
+    po::options_description hidden;   // parsed, not shown
     bool takes_targets;
 };
 

@@ -189,7 +189,7 @@ ExecReport execute_plan(Session& s, const Plan& plan, const ApplyFlags& flags, E
 }
 
 int report_execution(Session& s, const Plan& plan, const ExecReport& report, const ApplyFlags& flags) {
-    s.ui.out(flags.json ? summary_event(plan, report, s.ui.secrets) : (flags.quiet ? "" : "\n") + s.ui.secrets.redact(report.summary(plan)));
+    s.ui.out(flags.json ? summary_event(plan, report, s.ui.secrets) : (flags.quiet ? "" : "\n") + s.ui.secrets.redact(report.summary(plan, flags.heading)));
     return report.ok() ? kExitOk : kExitError;
 }
 
@@ -260,9 +260,9 @@ Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::ve
 
 // --- the commands ---
 
-Result<Prepared> prepare(Session& s, const Where& where) {
-    auto p = load_or_report(s, where);
-    if (!p) return Error{"the configuration has errors"};
+Result<Prepared> prepare(Session& s, const Where& where, Changes changes) {
+    auto p = load_or_report(s, where, changes);
+    if (!p) return Error{ErrorKind::Reported, "the configuration has errors"};
     auto d = compile_with_prompts(s, *p);
     if (!d) return d.error();
     d->adopt = where.adopt;
@@ -272,7 +272,7 @@ Result<Prepared> prepare(Session& s, const Where& where) {
 }
 
 int plan(Session& s, const PlanRequest& r) {
-    auto pr = prepare(s, r.where);
+    auto pr = prepare(s, r.where, Changes::No);
     if (!pr) return fail(s.ui, pr.error());
     auto plan = plan_against(*pr->engine, pr->desired, r.targets, r.group);
     if (!plan) return fail(s.ui, plan.error());
@@ -296,7 +296,7 @@ Status json_needs_yes(const ApplyFlags& flags) {
 
 int apply(Session& s, const ApplyRequest& r) {
     if (auto j = json_needs_yes(r.flags); !j) return fail(s.ui, j.error());
-    auto pr = prepare(s, r.where);
+    auto pr = prepare(s, r.where, Changes::Yes);
     if (!pr) return fail(s.ui, pr.error());
     const DesiredState& d = pr->desired;
     Provider& engine = *pr->engine;
@@ -358,7 +358,7 @@ int apply_saved(Session& s, const Where& where, const std::string& plan_file, co
 
 int remove_instances(Session& s, const RemoveRequest& r) {
     if (auto j = json_needs_yes(r.flags); !j) return fail(s.ui, j.error());
-    auto p = load_or_report(s, r.where);
+    auto p = load_or_report(s, r.where, Changes::Yes);
     if (!p) return kExitError;
     auto engine = connect(s);
     if (!engine) return fail(s.ui, engine.error());
@@ -411,7 +411,7 @@ int unlock(Session& s, const Where& where) {
 Result<std::string> graph_dot(Session& s, const Where& where, const std::vector<std::string>& targets, const std::string& group,
                               bool with_plan) {
     auto p = load_or_report(s, where);
-    if (!p) return Error{"the configuration has errors"};
+    if (!p) return Error{ErrorKind::Reported, "the configuration has errors"};
     auto d = compile(*p, process_environment(s, *p));
     if (!d) return d.error();
     auto graph = DesiredGraph::build(*d);

@@ -51,7 +51,7 @@ void report_results(Session& s, const Plan& plan, const ExecReport& report, int 
 }  // namespace
 
 int build(Session& s, const BuildRequest& r) {
-    auto p = load_or_report(s, r.where);
+    auto p = load_or_report(s, r.where, Changes::Yes);
     if (!p) return kExitError;
     const std::vector<std::string> containers = wanted(r.containers);
     // Building needs no variables: an instance's missing ones are not asked for here.

@@ -87,7 +87,11 @@ int config(Session& s, const Where& where) {
         for (const auto& k : i.required_env) write_outside(w, *p, k, false);
         w.end_object().key("secret_env").begin_object();
         for (const auto& k : i.secret_env) write_outside(w, *p, k, true);
+        w.end_object().key("secret_files").begin_object();
         for (const auto& k : i.secret_files) write_outside(w, *p, k, true);
+        w.end_object();
+        w.key("depends_on").begin_object();
+        for (const auto& dep : i.depends_on) w.key(dep.target).value(std::string(to_string(dep.condition)));
         w.end_object();
         w.key("links").begin_array();
         for (const auto& l : i.links) {

@@ -38,7 +38,7 @@ std::string instance_of(const ObservedContainer& c) { return c.label(labels::kCo
 
 Result<Observed> load_and_observe(Session& s, const Where& where) {
     auto p = load_or_report(s, where);
-    if (!p) return Error{"the configuration has errors"};
+    if (!p) return Error{ErrorKind::Reported, "the configuration has errors"};
     auto e = connect(s);
     if (!e) return e.error();
     auto o = (*e)->observe(p->name);

@@ -53,6 +53,7 @@ void print_diagnostics(Ui& ui, const Diagnostics& diagnostics) {
 }  // namespace
 
 int fail(Ui& ui, const Error& e) {
+    if (e.kind == ErrorKind::Reported) return kExitError;   // its lines are out already
     ui.err("dockerops: " + ui.secrets.redact(e.text()) + "\n");
     return kExitError;
 }
@@ -84,7 +85,7 @@ static LoadResult load_checked(const Where& where) {
     return r;
 }
 
-std::optional<Project> load_or_report(Session& s, const Where& where) {
+std::optional<Project> load_or_report(Session& s, const Where& where, Changes changes) {
     Ui& ui = s.ui;
     LoadResult r = load_checked(where);
     // Errors here; warnings are the caller's to show (validate prints them,
@@ -103,7 +104,9 @@ std::optional<Project> load_or_report(Session& s, const Where& where) {
         }
     }
     if (hidden) ui.err("... and " + std::to_string(hidden) + " more\n");
-    if (!r.project) ui.err(plural(r.diagnostics.error_count(), "error") + " in the configuration; nothing was changed\n");
+    if (!r.project)
+        ui.err(plural(r.diagnostics.error_count(), "error") + " in the configuration" +
+               (changes == Changes::Yes ? "; nothing was changed" : "") + "\n");
     if (r.project && s.use_target) r.project->target = s.use_target(*r.project);
     return std::move(r.project);   // a member: not moved by itself (a copy of every instance)
 }

@@ -71,6 +71,7 @@ struct ApplyFlags {
     bool json = false;
     bool plain_progress = false;   // every build output line
     bool quiet = false;            // nothing but the result (the summary, and errors)
+    std::string heading = "Apply";   // the summary's first word: "Destroy: 3 done, ..."
 };
 
 // "dockerops: <message>" on standard error; returns kExitError.
@@ -80,7 +81,8 @@ int fail(Ui& ui, const Error& e);
 // The project, or nullopt with every error printed (the first 100).
 // The session's connections then go to the project's target (Project::target
 // is set to the one in effect).
-std::optional<Project> load_or_report(Session& s, const Where& where);
+enum class Changes { No, Yes };   // does the command change anything: "nothing was changed" is said then
+std::optional<Project> load_or_report(Session& s, const Where& where, Changes changes = Changes::No);
 // compile(), asking for each missing variable when there is a terminal, and
 // offering to save the answers in the host file.
 Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options = {});

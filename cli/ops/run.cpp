@@ -58,8 +58,8 @@ int run(Session& s, const RunRequest& r) {
         instance = r.target.substr(dot + 1);
     }
     if (r.instance) instance = *r.instance;
-    auto p = load_or_report(s, r.where);
-    if (!p) return fail(s.ui, Error{"the configuration has errors"});
+    auto p = load_or_report(s, r.where, Changes::Yes);
+    if (!p) return kExitError;
     if (!p->containers.count(container))
         return fail(s.ui, Error{"no container '" + container + "' (" + suggest(container, p->container_names(), "containers") + ")",
                                 "project " + p->name});

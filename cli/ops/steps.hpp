@@ -25,7 +25,7 @@ struct Prepared {
     DesiredState desired;
     std::unique_ptr<Provider> engine;
 };
-Result<Prepared> prepare(Session& s, const Where& where);
+Result<Prepared> prepare(Session& s, const Where& where, Changes changes);
 Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& project, const ApplyFlags& flags);
 // On a terminal: ask. Elsewhere: only with `yes`.
 bool confirmed(Ui& ui, bool yes, const std::string& question);

@@ -344,7 +344,7 @@ bool ExecReport::ok() const {
     return true;
 }
 
-std::string ExecReport::summary(const Plan& plan) const {
+std::string ExecReport::summary(const Plan& plan, const std::string& heading) const {
     int done = 0, failed = 0, not_started = 0;
     std::string lines;
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -355,7 +355,7 @@ std::string ExecReport::summary(const Plan& plan) const {
         else if (r.outcome == Outcome::Failed) { ++failed; lines += "  failed: " + what + "\n"; }
         else { ++not_started; lines += "  not started: " + what + " (" + r.message + ")\n"; }
     }
-    return "Apply: " + std::to_string(done) + " done, " + std::to_string(failed) + " failed, " +
+    return heading + ": " + std::to_string(done) + " done, " + std::to_string(failed) + " failed, " +
            std::to_string(not_started) + " not started.\n" + lines;
 }
 

@@ -59,7 +59,7 @@ struct ExecReport {
     std::size_t scheduling_operations = 0;   // the scheduler's work (engine/apply/scheduler): linear in the plan
     bool ok() const;
     // "Apply: 5 done, 1 failed, 2 not started." and the lines naming them.
-    std::string summary(const Plan& plan) const;
+    std::string summary(const Plan& plan, const std::string& heading = "Apply") const;
 };
 
 ExecReport execute(const Plan& plan, const ProviderFactory& connect, const ExecOptions& options);

@@ -299,11 +299,12 @@ const KeyRow* find_key_by_canonical(std::string_view key) {
 std::string canonical_list(const std::vector<std::string>& v) { return JsonWriter().strings(v).str(); }
 
 std::string human_bytes(long long bytes) {
+    // Exact: two different sizes never read the same ("97.7 MiB" could be either).
     static constexpr std::pair<long long, const char*> kUnits[] = {
-        {1LL << 40, "t"}, {1LL << 30, "g"}, {1LL << 20, "m"}, {1LL << 10, "k"}};
+        {1LL << 40, " TiB"}, {1LL << 30, " GiB"}, {1LL << 20, " MiB"}, {1LL << 10, " KiB"}};
     for (auto [unit, name] : kUnits)
         if (bytes != 0 && bytes % unit == 0) return std::to_string(bytes / unit) + name;
-    return std::to_string(bytes);
+    return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
 }
 
 }  // namespace dockerops

@@ -69,7 +69,7 @@ struct KeyRow {
     std::string_view json;        // in the plan's JSON form (a ContainerSpec member's own name)
     std::string_view summary;     // one line for the docs' key table
     bool services = true;         // a Swarm service carries it (else the plan warns that it is left out)
-    bool human_size = false;      // a change is worded in sizes ("256m"), not bytes
+    bool human_size = false;      // a change is worded in sizes ("256 MiB"), not bytes
     // The typed access to the spec, made from the member by engine/model/keys.cpp.
     void (*assign)(KeyValue&& value, ContainerSpec& spec);
     void (*copy)(const ContainerSpec& from, ContainerSpec& to);
@@ -88,7 +88,7 @@ const KeyRow* find_key_by_canonical(std::string_view canonical_key);
 inline constexpr std::string_view kLoaderOnlyRuntimeKeys[] = {"env_file", "ready_timeout"};
 // A JSON array as text: the canonical form of a list.
 std::string canonical_list(const std::vector<std::string>& v);
-// 268435456 -> "256m", 1536 -> "1536"; what `human_size` rows show.
+// 268435456 -> "256 MiB", 1536 -> "1536 bytes" (exact); what `human_size` rows show.
 std::string human_bytes(long long bytes);
 
 }  // namespace dockerops

@@ -17,6 +17,7 @@ enum class ErrorKind {
     AddressOverlap,    // a network's subnet overlaps one the engine holds ("Pool overlaps")
     PortTaken,         // a host port another process or container holds
     InUse,             // still used (an overlay with endpoints of tasks just removed)
+    Reported,          // already told the user, line by line (a configuration's errors): not printed again
 };
 
 struct Error {

@@ -140,7 +140,7 @@ PY
   set -e
   [ "$rc" = 2 ] || fail "the edit: plan gave $rc: $out"
   actions=$(grep -E '^(build|pull|network|create|replace|start|remove|wait) ' <<<"$out")
-  [ "$actions" = "replace  worker.1: memory 32m → 48m" ] || fail "the edit's plan is not exactly the worker's memory: $out"
+  [ "$actions" = "replace  worker.1: memory 32 MiB → 48 MiB" ] || fail "the edit's plan is not exactly the worker's memory: $out"
   pass
 }
 

@@ -73,7 +73,7 @@ quickstart)
   type_line 'echo "back"-on-host'; wait_for "back-on-host"
   fresh_screen
   type_line "dockerops clean:all"; wait_for "[y/N]"
-  type_line "y"; wait_for "Apply: 4 done, 0 failed, 0 not started." 60
+  type_line "y"; wait_for "Clean: 4 done, 0 failed, 0 not started." 60
   [ "$(count_containers)" = 0 ] || fail "clean:all left $(count_containers) containers"
   ;;
 seed2016)
@@ -111,7 +111,7 @@ seed2016)
   python3 "$SRC/tests/e2e/dns_query.py" "$dns" demo-one.local.zone >/dev/null 2>&1 && fail "a stopped instance is still in the DNS"
   fresh_screen
   type_line "dockerops clean:all"; wait_for "[y/N]"
-  type_line "y"; wait_for "Apply: 5 done, 0 failed, 0 not started." 60
+  type_line "y"; wait_for "Clean: 5 done, 0 failed, 0 not started." 60
   [ "$(count_containers)" = 0 ] || fail "clean:all left $(count_containers) containers"
   [ -z "$(docker network ls -q --filter "label=io.dockerops.project=$PROJECT")" ] || fail "clean:all left the network"
   ;;

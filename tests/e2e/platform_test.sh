@@ -87,7 +87,7 @@ TOML
   # A change of a limit is one replace naming it with its values.
   sed -i 's/^memory = "64m"$/memory = "96m"/' "$DIR/dockerops.toml"
   out=$(dops plan)
-  grep -qx 'replace  cache.one: memory 64m → 96m' <<<"$out" || fail "plan of the memory change: $out"
+  grep -qx 'replace  cache.one: memory 64 MiB → 96 MiB' <<<"$out" || fail "plan of the memory change: $out"
   # The named volume survives destroy without --purge-data.
   docker exec "$PROJECT-cache-one" sh -c 'echo kept >/data/f' || fail "write to the volume"
   dops destroy --yes --allow-destroy-all >/dev/null || fail "destroy"

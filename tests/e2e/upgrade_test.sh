@@ -101,5 +101,5 @@ grep -q 'No changes\.' "$DIR/plan.log" || fail "after the upgrade, the plan is n
 # The new binary then owns it as before: a change plans as one replace, naming the key.
 sed -i 's/^memory = "64m"/memory = "96m"/' "$DIR/dockerops.toml"
 dops plan >"$DIR/plan2.log" 2>&1 || true
-grep -q 'memory 64m → 96m' "$DIR/plan2.log" || { cat "$DIR/plan2.log"; fail "a changed memory is not named with its sizes"; }
+grep -q 'memory 64 MiB → 96 MiB' "$DIR/plan2.log" || { cat "$DIR/plan2.log"; fail "a changed memory is not named with its sizes"; }
 pass

@@ -60,7 +60,7 @@ public:
             if (i == "eth0") return std::string("192.0.2.10");
             return std::nullopt;
         };
-        e.secret_key = [this] { return ops::project_secret_key(dir.path()); };
+        e.secret_key = [this] { return ops::project_secret_key(dir.path(), dir.path() / "data"); };
         e.secrets = &secrets;
         e.secrets_root = dir.path() / "run-secrets";
         return e;

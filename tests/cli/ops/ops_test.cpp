@@ -2,6 +2,7 @@
 // sees and what ends up on the engine, with the terminal scripted.
 #include "cli/ops/ops.hpp"
 #include "tests/planner/scenario.hpp"
+#include "util/files.hpp"
 
 #include <deque>
 
@@ -205,4 +206,71 @@ TEST_CASE("ops: destroy answered on a terminal carries its plan out under the lo
     REQUIRE(last_remove != calls.rend());
     CHECK(unlock < last_remove);   // reverse iterators: the unlock came after the last removal
     CHECK(last_remove < relock);   // and the removals after the lock was taken again
+}
+
+TEST_CASE("ops: config shows depends_on, and secret files apart from secret env") {
+    Ops o;
+    o.shop.config(std::string(dockerops::test::kShop) + R"(
+[[instances]]
+container = "web"
+name = "three"
+depends_on = { "db.master" = "started" }
+secret_env = ["API_TOKEN"]
+secret_files = ["DB_CERT"]
+)");
+    const int rc = ops::config(o.session, o.where());
+    INFO(o.ui.stderr_text);
+    REQUIRE(rc == ops::kExitOk);
+    const std::string json = o.take_out();
+    CHECK_THAT(json, Catch::Contains(R"j("secret_env":{"API_TOKEN":{"from":"missing (asked on a terminal)","value":null}})j"));
+    CHECK_THAT(json, Catch::Contains(R"j("secret_files":{"DB_CERT":{"from":"missing (asked on a terminal)","value":null}})j"));
+    CHECK_THAT(json, Catch::Contains(R"j("depends_on":{"db.master":"started"})j"));
+}
+
+TEST_CASE("ops: a reading command outside a project says what is wrong once, and no word of changes") {
+    Ops o;
+    dockerops::test::TempDir empty;
+    CHECK(ops::config(o.session, ops::Where{empty.path().string()}) == ops::kExitError);
+    CHECK(ops::ps_rows(o.session, ops::Where{empty.path().string()}, false).error().kind == ErrorKind::Reported);
+    CHECK_THAT(o.ui.stderr_text, Catch::Contains("cannot read the configuration file") && !Catch::Contains("nothing was changed") &&
+                                     Catch::Contains("1 error in the configuration\n"));
+    o.ui.stderr_text.clear();
+    CHECK(o.apply() == ops::kExitOk);   // the shop itself is fine
+    CHECK(ops::apply(o.session, ops::ApplyRequest{ops::Where{empty.path().string()}, {}, "", o.yes()}) == ops::kExitError);
+    CHECK_THAT(o.ui.stderr_text, Catch::EndsWith("1 error in the configuration; nothing was changed\n"));
+}
+
+TEST_CASE("ops: destroy and clean end with their own word, not Apply") {
+    Ops o;
+    REQUIRE(o.apply() == ops::kExitOk);
+    o.take_out();
+    ops::RemoveRequest r{o.where(), {"web.two"}, false, false, std::nullopt, o.yes()};
+    r.flags.heading = "Clean";
+    CHECK(ops::remove_instances(o.session, r) == ops::kExitOk);
+    CHECK_THAT(o.take_out(), Catch::Contains("Clean: 1 done, 0 failed, 0 not started.") && !Catch::Contains("Apply:"));
+}
+
+TEST_CASE("ops: the key pair is made on first need, for a project built FROM the base container") {
+    if (!std::filesystem::exists("/usr/bin/ssh-keygen")) return;   // what init's test notes: where unit tests run it may be missing
+    Ops o;
+    dockerops::test::TempDir top;
+    const auto folder = top.path() / "keys";
+    std::filesystem::create_directories(folder);
+    ops::init(o.session, ops::Where{folder.string()});
+    std::filesystem::remove_all(folder / ".dockerops");
+    // The shop is built FROM busybox: no key pair for it.
+    REQUIRE(ops::plan(o.session, ops::PlanRequest{o.where(), {}, "", false, std::nullopt, false}) == ops::kExitOk);
+    CHECK_FALSE(std::filesystem::exists(o.shop.dir.path() / ".dockerops/ssh/id_ed25519"));
+    // The starter project is FROM dockerops/dockerops-base: its first plan makes one, and mounts it.
+    auto d = ops::compile_with_prompts(o.session, *ops::load_or_report(o.session, ops::Where{folder.string()}));
+    REQUIRE(d);
+    CHECK(std::filesystem::exists(folder / ".dockerops/ssh/id_ed25519"));
+    CHECK(std::filesystem::exists(folder / ".dockerops/ssh/id_ed25519.pub"));
+    CHECK_THAT(o.ui.stderr_text, Catch::Contains("made a key pair for project 'keys'"));
+    bool mounted = false;
+    for (const auto& i : d->instances)
+        for (const auto& m : i.spec.mounts) mounted = mounted || m.target == "/run/dockerops/ssh";
+    CHECK(mounted);
+    const std::string ignored = dockerops::read_text_file(folder / ".gitignore").value_or("");
+    CHECK_THAT(ignored, Catch::Contains(".dockerops/\n") && Catch::Contains("dockerops.host.toml\n") && Catch::Contains("data/\n"));
 }

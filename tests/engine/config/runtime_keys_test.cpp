@@ -161,7 +161,7 @@ TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs
     CHECK(after.at("memory") == "67108864");
     CHECK(after.at("cpus") == "1.5");
     auto changes = describe_changes(before, after);
-    CHECK(std::find(changes.begin(), changes.end(), "memory added: 64m") != changes.end());
+    CHECK(std::find(changes.begin(), changes.end(), "memory added: 64 MiB") != changes.end());
     CHECK(std::find(changes.begin(), changes.end(), "cap_add added: [\"NET_ADMIN\"]") != changes.end());
     auto back = describe_changes(after, before);
     CHECK(std::find(back.begin(), back.end(), "cpus removed (was \"1.5\")") != back.end());
@@ -169,7 +169,7 @@ TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs
     c.memory = 128LL * 1024 * 1024;
     c.command = std::vector<std::string>{"sleep", "1"};
     auto moved = describe_changes(after, canonical_spec(c, {}, ""));
-    CHECK(moved == std::vector<std::string>{"command added: [\"sleep\",\"1\"]", "memory 64m → 128m"});
+    CHECK(moved == std::vector<std::string>{"command added: [\"sleep\",\"1\"]", "memory 64 MiB → 128 MiB"});
 }
 
 // ---------------------------------------------------------------- invalid input

@@ -102,8 +102,9 @@ TEST_CASE("keys: a new key is in the canonical spec only when set, and its chang
     const auto after = canonical_spec(s, {}, "");
     CHECK(after.at("shm_size") == "268435456");
     CHECK(after.at("privileged") == "true");
-    CHECK(describe_changes(before, after) == std::vector<std::string>{"privileged added: \"true\"", "shm_size added: 256m"});
-    CHECK(human_bytes(1536) == "1536");
+    CHECK(describe_changes(before, after) == std::vector<std::string>{"privileged added: \"true\"", "shm_size added: 256 MiB"});
+    CHECK(human_bytes(1536) == "1536 bytes");
+    CHECK(human_bytes(1 << 20) == "1 MiB");
     // tty and stdin_open became rows (#21): their canonical entries read as before.
     ContainerSpec t;
     t.image = "x";
@@ -113,7 +114,7 @@ TEST_CASE("keys: a new key is in the canonical spec only when set, and its chang
     t.log_options = {{"max-size", "10m"}};
     CHECK(canonical_spec(t, {}, "").at("sysctl.net.core.somaxconn") == "1024");
     CHECK(canonical_spec(t, {}, "").at("log_opt.max-size") == "10m");
-    CHECK(human_bytes(3LL << 30) == "3g");
+    CHECK(human_bytes(3LL << 30) == "3 GiB");
 }
 
 TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
