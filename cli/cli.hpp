@@ -32,6 +32,11 @@ int cmd_stop(const Args& args);
 int cmd_start(const Args& args);
 int cmd_restart(const Args& args);
 int cmd_version(const Args& args);
+int cmd_pause(const Args& args);
+int cmd_unpause(const Args& args);
+int cmd_kill(const Args& args);
+int cmd_images(const Args& args);
+int cmd_port(const Args& args);
 
 // The seed's Fabric-style words: "run:demo,instance=one,persistent_data=True"
 // becomes {"run", "demo", "--instance", "one", "--set", "persistent_data=True"}.

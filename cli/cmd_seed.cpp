@@ -128,24 +128,20 @@ int cmd_clean(const Args& args) {
                                                     flags});
 }
 
-int cmd_ps(const Args& args) {
-    Command c("dockerops ps [--all] [--json]", false);
-    c.opts.add_options()("all,a", "stopped instances too")("json", "a JSON array, one object per instance");
-    auto parsed = c.parse(args);
-    if (!parsed) return ops::kExitOk;
-    const auto& vm = *parsed;
-    auto rows = ops::ps_rows(terminal_session(), where(vm), vm.count("all") > 0);
-    if (!rows) return fail(rows.error());
-    if (vm.count("json")) {
+namespace {
+// A header row and rows: as columns, or with --json an array of objects
+// whose keys are the header's words, lower-cased.
+int print_rows(const std::vector<std::vector<std::string>>& rows, bool json) {
+    if (json) {
         // The header's words, lower-cased, name each field.
         JsonWriter w;
         w.begin_array();
-        for (std::size_t r = 1; r < rows->size(); ++r) {
+        for (std::size_t r = 1; r < rows.size(); ++r) {
             w.begin_object();
-            for (std::size_t i = 0; i < (*rows)[0].size(); ++i) {
-                std::string key = (*rows)[0][i];
+            for (std::size_t i = 0; i < rows[0].size(); ++i) {
+                std::string key = rows[0][i];
                 for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-                w.key(key).value((*rows)[r][i]);
+                w.key(key).value(rows[r][i]);
             }
             w.end_object();
         }
@@ -153,14 +149,48 @@ int cmd_ps(const Args& args) {
         std::cout << w.str() << "\n";
         return ops::kExitOk;
     }
-    std::vector<std::size_t> width((*rows)[0].size(), 0);
-    for (const auto& r : *rows) for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    for (const auto& r : *rows) {
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& r : rows) for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (const auto& r : rows) {
         std::string line;
         for (std::size_t i = 0; i < r.size(); ++i) line += r[i] + (i + 1 < r.size() ? std::string(width[i] - r[i].size() + 2, ' ') : "");
         while (!line.empty() && line.back() == ' ') line.pop_back();
         std::cout << line << "\n";
     }
+    return ops::kExitOk;
+}
+}  // namespace
+
+int cmd_ps(const Args& args) {
+    Command c("dockerops ps [--all] [--json]: the project's instances", false);
+    c.opts.add_options()("all,a", "stopped instances too")("json", "a JSON array, one object per instance");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
+    auto rows = ops::ps_rows(terminal_session(), where(vm), vm.count("all") > 0);
+    if (!rows) return fail(rows.error());
+    return print_rows(*rows, vm.count("json") > 0);
+}
+
+int cmd_images(const Args& args) {
+    Command c("dockerops images [--json]: the images the project uses, built or taken, and whether the engine has them", false);
+    c.opts.add_options()("json", "a JSON array, one object per image");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    auto rows = ops::image_rows(terminal_session(), where(*parsed));
+    if (!rows) return fail(rows.error());
+    return print_rows(*rows, parsed->count("json") > 0);
+}
+
+int cmd_port(const Args& args) {
+    Command c("dockerops port TARGET PORT[/PROTOCOL]: where an instance's published port is reached on the host");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto t = targets(*parsed);
+    if (t.size() != 2) return fail(Error{"port takes a TARGET and a PORT (dockerops port web.one 80)"});
+    auto out = ops::published_port(terminal_session(), where(*parsed), t[0], t[1]);
+    if (!out) return fail(out.error());
+    std::cout << *out;
     return ops::kExitOk;
 }
 

@@ -8,7 +8,9 @@
 
 #include <boost/program_options/errors.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <set>
 #include <cstring>
 #include <thread>
 
@@ -50,6 +52,11 @@ const std::map<std::string, Command>& commands() {
         {"stop", {cmd_stop, "stop instances (TARGET, --group or all) without removing them"}},
         {"start", {cmd_start, "start stopped instances, each waited for until ready"}},
         {"restart", {cmd_restart, "stop then start instances, each waited for until ready"}},
+        {"pause", {cmd_pause, "freeze running instances' processes (plan shows them as drift)"}},
+        {"unpause", {cmd_unpause, "resume paused instances"}},
+        {"kill", {cmd_kill, "send a signal (SIGKILL unless -s SIGNAL) to running instances"}},
+        {"images", {cmd_images, "the images the project uses, and whether the engine has them"}},
+        {"port", {cmd_port, "where an instance's published port is reached on the host"}},
         {"config", {cmd_config, "the project as resolved (defaults, types, variable sources) as JSON; secrets masked"}},
         {"exec", {cmd_exec, "run a command in a running instance (the same as shell)"}},
         {"version", {cmd_version, "print the version and where the built-in containers are"}},
@@ -100,6 +107,15 @@ sigset_t handled_signals() {
     return set;
 }
 
+// Set once the command is known: a reading command (logs -f, ps, plan...)
+// interrupted has nothing to converge, and ends quietly, as docker logs -f does.
+std::atomic<bool> g_reading_command{false};
+
+bool reading_command(const std::string& word) {
+    static const std::set<std::string> words{"logs", "ps", "plan", "config", "ip", "status", "validate", "graph", "version", "exec", "shell"};
+    return words.count(word) > 0;
+}
+
 void handle_signals() {
     std::signal(SIGPIPE, SIG_IGN);
     const sigset_t set = handled_signals();
@@ -109,6 +125,7 @@ void handle_signals() {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;
         int released = dockerops::release_held_locks();
+        if (g_reading_command && !released) _exit(128 + sig);
         std::string msg = std::string("\ndockerops: interrupted (") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
                           ")" + (released ? "; the project lock was released" : "") +
                           ". Run 'dockerops plan' to see where things stand: the next apply converges from here.\n";
@@ -181,6 +198,7 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "--version") words[0] = "version";
     auto it = commands().find(words[0]);
+    g_reading_command = reading_command(words[0]);
     if (it == commands().end()) {
         std::vector<std::string> names;
         for (const auto& [name, _] : commands()) names.push_back(name);

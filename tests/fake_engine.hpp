@@ -181,7 +181,7 @@ public:
     Result<ImageConfig> inspect_image(const std::string& ref) override {
         std::lock_guard<std::mutex> l(s_->m);
         for (auto& [id, img] : s_->images)
-            if (id == ref || std::find(img.tags.begin(), img.tags.end(), ref) != img.tags.end()) return ImageConfig{id, {}, img.labels, false, {}, {}};
+            if (id == ref || std::find(img.tags.begin(), img.tags.end(), ref) != img.tags.end()) return ImageConfig{id, {}, img.labels, false, {}, {}, 0, {}};
         return Error{"No such image: " + ref, "image " + ref, 404};
     }
     Result<std::string> create_network(const NetworkSpec& spec) override {
@@ -282,6 +282,24 @@ public:
         if (c->state != "paused") return Error{"container is not paused", "container " + c->name, 409};
         s_->calls.push_back("unpause " + c->name);
         c->state = "running";
+        return ok_status();
+    }
+    Status pause_container(const std::string& id) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, "container " + id, 404};
+        if (c->state != "running") return Error{"container is not running", "container " + c->name, 409};
+        s_->calls.push_back("pause " + c->name);
+        c->state = "paused";
+        return ok_status();
+    }
+    Status kill_container(const std::string& id, const std::string& signal) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, "container " + id, 404};
+        if (c->state != "running") return Error{"container is not running", "container " + c->name, 409};
+        s_->calls.push_back("kill " + c->name + " " + signal);
+        if (signal == "SIGKILL" || signal == "KILL" || signal == "9") c->state = "exited";
         return ok_status();
     }
     // Unhealthy stays unhealthy unless the test put its name in `recovers`.

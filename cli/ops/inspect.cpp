@@ -4,6 +4,7 @@
 
 #include "engine/model/spec_hash.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -30,6 +31,15 @@ std::string age(std::int64_t created) {
     if (s < 3600) return std::to_string(s / 60) + "m";
     if (s < 86400) return std::to_string(s / 3600) + "h";
     return std::to_string(s / 86400) + "d";
+}
+
+// An image's size as docker images shows one: near enough, one decimal.
+std::string approximate_size(std::int64_t bytes) {
+    char buf[32];
+    if (bytes >= (1LL << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1LL << 30));
+    else if (bytes >= (1LL << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1LL << 20));
+    else std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024);
+    return buf;
 }
 
 std::string instance_of(const ObservedContainer& c) { return c.label(labels::kContainer) + "." + c.label(labels::kInstance); }
@@ -133,7 +143,7 @@ Result<std::string> status_text(Session& s, const Where& where) {
     for (const auto& ct : ob->state.containers) {
         if (ct.state != "running") continue;
         text += instance_of(ct) + ":\n";
-        auto r = ob->engine->exec(ct.id, {"sh", "-c", "command -v supervisorctl >/dev/null || { echo '(no supervisord here)'; exit 0; }; supervisorctl status"});
+        auto r = ob->engine->exec(ct.id, {"sh", "-c", supervisord_guard("echo '(no supervisord here)'; exit 0") + "supervisorctl status"});
         std::istringstream in(r ? r->out + r->err : "(" + r.error().message + ")\n");
         for (std::string line; std::getline(in, line);) text += "  " + line + "\n";
     }
@@ -161,6 +171,42 @@ Result<int> shell_interactive(Session& s, const Where& where, const std::string&
     if (!ch) return ch.error();
     if (!s.ui.in_terminal) return Error{"an interactive shell needs a terminal; give a command to run instead"};
     return ch->engine->exec_attached(ch->container.id, {"sh", "-c", kInteractiveShell});
+}
+
+Result<std::vector<std::vector<std::string>>> image_rows(Session& s, const Where& where) {
+    auto p = load_or_report(s, where);
+    if (!p) return Error{ErrorKind::Reported, "the configuration has errors"};
+    auto d = compile_images(*p);
+    if (!d) return d.error();
+    auto engine = connect(s);
+    if (!engine) return engine.error();
+    std::vector<std::vector<std::string>> rows{{"CONTAINER", "IMAGE", "ID", "SIZE", "CREATED"}};
+    for (const auto& [name, img] : d->images) {
+        auto info = (*engine)->inspect_image(img.tag);
+        if (!info && info.error().status != 404) return info.error();
+        if (!info) {
+            rows.push_back({name, img.tag, img.pulled ? "not pulled" : "not built", "", ""});
+            continue;
+        }
+        std::string id = info->id.starts_with("sha256:") ? info->id.substr(7) : info->id;
+        rows.push_back({name, img.tag, id.substr(0, 12), approximate_size(info->size), info->created.substr(0, 19)});
+    }
+    return rows;
+}
+
+Result<std::string> published_port(Session& s, const Where& where, const std::string& target, const std::string& port) {
+    const auto slash = port.find('/');
+    const std::string number = port.substr(0, slash), proto = slash == std::string::npos ? "tcp" : port.substr(slash + 1);
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 5)
+        return Error{"'" + port + "' is not a port (80, 53/udp)"};
+    auto ch = choose(s, where, target);
+    if (!ch) return ch.error();
+    std::string out;
+    for (const auto& pt : ch->container.ports)
+        if (pt.host_port && std::to_string(pt.port) == number && pt.protocol == proto)
+            out += (pt.host_ip.empty() ? std::string("0.0.0.0") : pt.host_ip) + ":" + std::to_string(pt.host_port) + "\n";
+    if (out.empty()) return Error{"port " + number + "/" + proto + " is not published", target};
+    return out;
 }
 
 }  // namespace dockerops::ops

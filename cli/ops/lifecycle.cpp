@@ -1,8 +1,10 @@
-// stop, start, restart: the project's running containers acted on in place,
-// as `docker compose stop|start|restart` do. Nothing is created or removed:
-// a stopped instance is drift for the next plan (`start web.one: exited`).
+// stop, start, restart, pause, unpause, kill: the project's containers acted
+// on in place, as `docker compose stop|start|restart|pause|unpause|kill` do.
+// Nothing is created or removed: a stopped, killed or paused instance is drift
+// for the next plan (`start web.one: exited`, `unpause web.one: paused`).
 #include "cli/ops/ops.hpp"
 #include "cli/ops/steps.hpp"
+#include "engine/model/runtime.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -81,6 +83,35 @@ Status start_and_wait(Provider& e, const Project& p, const ObservedContainer& c,
     return Error{"the job exited (" + std::to_string(*code) + ")" + (out.empty() ? "" : "; its last output:\n" + out), id};
 }
 
+// pause, unpause, kill: one engine call each, in the order given; an instance
+// not in the state the verb needs is said and passed over, as stop does.
+int signal_verb(Session& s, Provider& e, const std::vector<const ObservedContainer*>& chosen, const LifecycleRequest& r) {
+    if (r.verb == Lifecycle::Kill && !valid_signal(r.signal))
+        return fail(s.ui, Error{"'" + r.signal + "' is not a signal (SIGKILL, HUP, 9)"});
+    int failed = 0;
+    for (const auto* c : chosen) {
+        const std::string name = c->label(labels::kContainer) + "." + c->label(labels::kInstance);
+        const bool paused = c->state == "paused", running = c->state == "running" || c->state == "restarting";
+        Status st = ok_status();
+        std::string did;
+        if (r.verb == Lifecycle::Pause) {
+            if (!running) { s.ui.out(name + (paused ? " is paused already\n" : " is not running (" + c->state + ")\n")); continue; }
+            st = e.pause_container(c->id), did = "paused " + name;
+        } else if (r.verb == Lifecycle::Unpause) {
+            if (!paused) { s.ui.out(name + " is not paused (" + c->state + ")\n"); continue; }
+            st = e.unpause_container(c->id), did = "unpaused " + name;
+        } else {
+            if (!running) { s.ui.out(name + " is not running (" + c->state + ")\n"); continue; }
+            st = e.kill_container(c->id, r.signal), did = "sent " + r.signal + " to " + name;
+        }
+        if (st) s.ui.out(did + "\n");
+        else ++failed, s.ui.err(name + ": " + st.error().text() + "\n");
+    }
+    if (!failed) return kExitOk;
+    s.ui.err(std::to_string(failed) + (failed == 1 ? " instance" : " instances") + " failed\n");
+    return kExitError;
+}
+
 }  // namespace
 
 int lifecycle(Session& s, const LifecycleRequest& r) {
@@ -102,9 +133,11 @@ int lifecycle(Session& s, const LifecycleRequest& r) {
     }
     Provider& e = *ob->engine;
     if (e.traits().services)
-        return fail(s.ui, Error{"stop, start and restart act on containers of one engine; on target swarm a service's tasks "
-                                "are the swarm's to run (replicas = 0 and apply stops them, destroy removes them)",
+        return fail(s.ui, Error{"stop, start, restart, pause, unpause and kill act on containers of one engine; on target "
+                                "swarm a service's tasks are the swarm's to run (replicas = 0 and apply stops them, destroy "
+                                "removes them)",
                                 "project " + p.name});
+    if (r.verb == Lifecycle::Pause || r.verb == Lifecycle::Unpause || r.verb == Lifecycle::Kill) return signal_verb(s, e, chosen, r);
     int failed = 0;
     auto name_of = [](const ObservedContainer* c) { return c->label(labels::kContainer) + "." + c->label(labels::kInstance); };
     auto report = [&](const ObservedContainer* c, const std::string& did, const Status& st, std::chrono::steady_clock::time_point t0) {

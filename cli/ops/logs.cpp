@@ -30,12 +30,22 @@ constexpr const char* kColours[] = {"36", "33", "32", "35", "34", "31"};
 
 // Each supervisord program's last $0 lines, under a header line; nothing where
 // there is no supervisord.
-constexpr const char* kProgramLogs =
-    "command -v supervisorctl >/dev/null 2>&1 || exit 0; "
+std::string program_logs_script() {
+    return supervisord_guard("exit 0") +
     "for p in $(supervisorctl status 2>/dev/null | awk '{print $1}'); do "
     "echo \"--- supervisord program $p (its last $0 lines):\"; supervisorctl tail -65536 \"$p\" | tail -n \"$0\"; done";
+}
 
 }  // namespace
+
+// The socket is looked for first: an image built FROM the base container but
+// running its own command has supervisorctl and no supervisord, and
+// supervisorctl would wait seconds for one.
+std::string supervisord_guard(const std::string& otherwise) {
+    return "command -v supervisorctl >/dev/null 2>&1 || { " + otherwise + "; }; "
+           "s=$(sed -n 's|^serverurl *= *unix://\\([^ ;]*\\).*|\\1|p' /etc/supervisor/supervisord.conf 2>/dev/null | head -n 1); "
+           "[ -S \"${s:-/var/run/supervisor.sock}\" ] || { " + otherwise + "; }; ";
+}
 
 int logs(Session& s, const LogsRequest& r) {
     auto since = since_seconds(r.since);
@@ -87,7 +97,9 @@ int logs(Session& s, const LogsRequest& r) {
         Status st = ok_status();
         if (!r.program.empty()) {
             const int lines = options.tail >= 0 ? options.tail : 200;
-            auto ex = (*engine)->exec(c->id, {"sh", "-c", "supervisorctl tail -65536 \"$0\" | tail -n \"$1\"", r.program, std::to_string(lines)});
+            auto ex = (*engine)->exec(c->id, {"sh", "-c", supervisord_guard("echo 'no supervisord runs here'; exit 1") +
+                                                              "supervisorctl tail -65536 \"$0\" | tail -n \"$1\"",
+                                              r.program, std::to_string(lines)});
             if (!ex) st = ex.error();
             else if (ex->exit_code != 0) st = Error{"no supervisord program '" + r.program + "' here: " + ex->out + ex->err, name};
             else emit(ex->out, true);
@@ -98,7 +110,7 @@ int logs(Session& s, const LogsRequest& r) {
             // --follow, nor --since: their files carry no times).
             if (st && !options.follow && options.since == 0 && c->state == "running") {
                 const int lines = options.tail >= 0 ? options.tail : 50;
-                auto ex = (*engine)->exec(c->id, {"sh", "-c", kProgramLogs, std::to_string(lines)});
+                auto ex = (*engine)->exec(c->id, {"sh", "-c", program_logs_script(), std::to_string(lines)});
                 if (ex && ex->exit_code == 0) emit(ex->out, true);
             }
         }

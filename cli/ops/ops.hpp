@@ -153,13 +153,14 @@ int run(Session& s, const RunRequest& r);
 // --- config (ops/config_view.cpp): the resolved project as JSON, secrets masked ---
 int config(Session& s, const Where& where);
 
-// --- stop, start, restart (ops/lifecycle.cpp) ---
-enum class Lifecycle { Stop, Start, Restart };
+// --- stop, start, restart, pause, unpause, kill (ops/lifecycle.cpp) ---
+enum class Lifecycle { Stop, Start, Restart, Pause, Unpause, Kill };
 struct LifecycleRequest {
     Where where;
     std::vector<std::string> targets;   // instances or containers; none (and no group): every instance
     std::string group;
     Lifecycle verb = Lifecycle::Stop;
+    std::string signal = "SIGKILL";     // kill's
 };
 // One line per instance; starts wait until each is ready (as apply does).
 // Exit 1 when any failed or a target matches nothing.
@@ -192,6 +193,11 @@ Result<std::vector<const ObservedContainer*>> select_instances(const Observed& o
 
 // ps: a header row, then one row per instance.
 Result<std::vector<std::vector<std::string>>> ps_rows(Session& s, const Where& where, bool all);
+// `images`: a header row, then one per image the project uses (built or
+// taken): CONTAINER, IMAGE, ID (12 hex, or "not built"/"not pulled"), SIZE, CREATED.
+Result<std::vector<std::vector<std::string>>> image_rows(Session& s, const Where& where);
+// `port TARGET PORT[/PROTO]`: where a published port is reached on the host ("0.0.0.0:8080").
+Result<std::string> published_port(Session& s, const Where& where, const std::string& target, const std::string& port);
 // status: supervisorctl status in every running instance, as text.
 Result<std::string> status_text(Session& s, const Where& where);
 // ssh: the key and the address to log in with.

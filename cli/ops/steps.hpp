@@ -65,6 +65,10 @@ int carry_out(Session& s, const Plan& plan, const ApplyFlags& flags);
 // The plan as a command shows it: its text, or with --json its plan event.
 void show_plan(Session& s, const Plan& plan, const ApplyFlags& flags);
 
+// A shell prefix that runs `otherwise` unless a supervisord answers on its
+// socket here (ops/logs.cpp): supervisorctl is never left waiting for one.
+std::string supervisord_guard(const std::string& otherwise);
+
 // --json: JSON Lines events (ops/events.cpp).
 std::string plan_event(const Plan& plan, const Redactor& secrets);
 void add_json_events(Ui& ui, const Plan& plan, ExecOptions& eo);

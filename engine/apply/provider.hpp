@@ -32,6 +32,8 @@ struct ImageConfig {
     std::map<std::string, std::string> labels;
     bool has_healthcheck = false;
     std::vector<std::string> cmd, entrypoint;
+    std::int64_t size = 0;      // bytes
+    std::string created;        // RFC 3339, as the engine gives it
 };
 
 struct ExecResult {
@@ -109,6 +111,13 @@ public:
     // A paused container resumed.
     virtual Status unpause_container(const std::string& id) {
         return Error{"this engine cannot unpause an instance", id};
+    }
+    // Its processes frozen (the cgroup freezer), as docker pause does.
+    virtual Status pause_container(const std::string& id) { return Error{"this engine cannot pause an instance", id}; }
+    // A signal sent to its main process ("SIGKILL", "SIGHUP", "9").
+    virtual Status kill_container(const std::string& id, const std::string& signal) {
+        (void)signal;
+        return Error{"this engine cannot send a signal to an instance", id};
     }
     virtual Status remove_container(const std::string& id, bool force) = 0;
     virtual Status rename_container(const std::string& id, const std::string& new_name) = 0;

@@ -165,6 +165,9 @@ Result<ImageConfig> DockerEngine::inspect_image(const std::string& ref) {
     if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "image " + ref};
     ImageConfig c;
     c.id = str(doc, "Id");
+    c.created = str(doc, "Created");
+    std::int64_t size = 0;
+    if (doc["Size"].get_int64().get(size) == simdjson::SUCCESS) c.size = size;
     element cfg;
     if (doc["Config"].get(cfg) == simdjson::SUCCESS && cfg.is_object()) {
         c.labels = string_map(cfg, "Labels");
@@ -299,6 +302,20 @@ Status DockerEngine::unpause_container(const std::string& id) {
     auto r = call("POST", "/containers/" + url_encode(id) + "/unpause");
     if (!r) return r.error();
     if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "unpause");
+    return ok_status();
+}
+
+Status DockerEngine::pause_container(const std::string& id) {
+    auto r = call("POST", "/containers/" + url_encode(id) + "/pause");
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "pause");
+    return ok_status();
+}
+
+Status DockerEngine::kill_container(const std::string& id, const std::string& signal) {
+    auto r = call("POST", "/containers/" + url_encode(id) + "/kill?signal=" + url_encode(signal));
+    if (!r) return r.error();
+    if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "kill");
     return ok_status();
 }
 

@@ -45,6 +45,8 @@ public:
     Status start_container(const std::string& id) override;
     Status stop_container(const std::string& id, std::chrono::seconds timeout) override;
     Status unpause_container(const std::string& id) override;
+    Status pause_container(const std::string& id) override;
+    Status kill_container(const std::string& id, const std::string& signal) override;
     Status settle(const std::string& project, const std::string& since) override;
     Status remove_container(const std::string& id, bool force) override;
     Status rename_container(const std::string& id, const std::string& new_name) override;

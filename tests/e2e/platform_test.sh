@@ -282,5 +282,66 @@ TOML
   grep -q "migrated-$$" <<<"$out" || fail "the job's output is not shown: $out"
   pass ;;
 
+everyday)
+  # The verbs compose users type every day (#22), on an image built FROM the
+  # base image but running its own command (supervisorctl is there, no
+  # supervisord runs): logs has no junk line, Ctrl-C on logs -f is quiet,
+  # pause / kill are drift that apply repairs, port, images.
+  PORT=$(free_port)
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.web]
+image = "dockerops/debian:bookworm"
+command = ["sh", "-c", "echo hello; echo world; exec sleep 3600"]
+[[instances]]
+container = "web"
+name = "one"
+ports = ["127.0.0.1:$PORT:80"]
+TOML
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  out=$(dops logs web.one --tail 5 2>&1) || fail "logs: $out"
+  [ "$out" = "$(printf 'hello\nworld')" ] || fail "logs is not exactly the output: $out"
+  out=$(dops status 2>&1) || fail "status: $out"
+  grep -q "(no supervisord here)" <<<"$out" || fail "status: $out"
+  # logs -f, interrupted once it streams: exit 130 and not a word on stderr.
+  "$BIN" logs --file "$DIR" -f web.one >"$DIR/follow.out" 2>"$DIR/follow.err" &
+  pid=$!
+  for _ in $(seq 1 100); do grep -q world "$DIR/follow.out" && break; sleep 0.1; done
+  grep -q world "$DIR/follow.out" || fail "logs -f printed nothing"
+  kill -INT "$pid"
+  set +e; wait "$pid"; rc=$?; set -e
+  [ "$rc" = 130 ] || fail "logs -f interrupted exits $rc, not 130"
+  [ ! -s "$DIR/follow.err" ] || fail "logs -f interrupted said: $(cat "$DIR/follow.err")"
+  [ "$(dops port web.one 80)" = "127.0.0.1:$PORT" ] || fail "port: $(dops port web.one 80 2>&1)"
+  out=$(dops port web.one 81 2>&1) && fail "port of an unpublished port succeeded"
+  grep -q "port 81/tcp is not published" <<<"$out" || fail "port 81: $out"
+  dops images --json | /usr/bin/python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+assert [r["container"] for r in rows] == ["web"] and rows[0]["image"] == "dockerops/debian:bookworm", rows
+assert len(rows[0]["id"]) == 12 and rows[0]["size"].endswith("MiB"), rows' || fail "images --json"
+  # pause: drift, named; unpause; kill: drift, apply starts it again.
+  [ "$(dops pause web.one)" = "paused web.one" ] || fail "pause"
+  [ "$(insp '{{.State.Status}}' web-one)" = paused ] || fail "not paused on the engine"
+  out=$(dops plan --detailed-exitcode) && fail "a paused instance is not drift" || [ $? = 2 ] || fail "plan exit"
+  grep -q "^unpause  web.one: paused" <<<"$out" || fail "plan of a paused instance: $out"
+  [ "$(dops unpause web.one)" = "unpaused web.one" ] || fail "unpause"
+  [ "$(dops plan)" = "No changes." ] || fail "plan after unpause: $(dops plan)"
+  [ "$(dops kill web.one)" = "sent SIGKILL to web.one" ] || fail "kill"
+  for _ in $(seq 1 50); do [ "$(insp '{{.State.Status}}' web-one)" = exited ] && break; sleep 0.1; done
+  out=$(dops plan --detailed-exitcode) && fail "a killed instance is not drift" || [ $? = 2 ] || fail "plan exit"
+  grep -q "^start    web.one: exited (137)" <<<"$out" || fail "plan of a killed instance: $out"
+  dops apply --yes >/dev/null 2>&1 || fail "apply after kill"
+  [ "$(dops plan)" = "No changes." ] || fail "plan after the apply: $(dops plan)"
+  # A compose user's words are understood.
+  out=$("$BIN" up 2>&1) && fail "up is a command"
+  grep -q "unknown command 'up' (did you mean 'apply'?" <<<"$out" || fail "up: $out"
+  out=$("$BIN" down 2>&1) && fail "down is a command"
+  grep -q "did you mean 'destroy'?" <<<"$out" || fail "down: $out"
+  out=$(dops destroy --yes 2>&1) || fail "destroy: $out"
+  grep -q "^Destroy: 2 done, 0 failed, 0 not started.$" <<<"$out" || fail "destroy summary: $out"
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac

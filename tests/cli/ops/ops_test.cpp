@@ -274,3 +274,27 @@ TEST_CASE("ops: the key pair is made on first need, for a project built FROM the
     const std::string ignored = dockerops::read_text_file(folder / ".gitignore").value_or("");
     CHECK_THAT(ignored, Catch::Contains(".dockerops/\n") && Catch::Contains("dockerops.host.toml\n") && Catch::Contains("data/\n"));
 }
+
+TEST_CASE("ops: pause, unpause and kill act on running instances only, and say what they passed over") {
+    Ops o;
+    REQUIRE(o.apply() == ops::kExitOk);
+    o.take_out();
+    auto verb = [&](ops::Lifecycle v, std::vector<std::string> targets, std::string signal = "SIGKILL") {
+        ops::LifecycleRequest r{o.where(), std::move(targets), "", v, std::move(signal)};
+        return ops::lifecycle(o.session, r);
+    };
+    CHECK(verb(ops::Lifecycle::Pause, {"web.one"}) == ops::kExitOk);
+    CHECK(o.take_out() == "paused web.one\n");
+    CHECK(verb(ops::Lifecycle::Pause, {"web.one"}) == ops::kExitOk);
+    CHECK(o.take_out() == "web.one is paused already\n");
+    CHECK(verb(ops::Lifecycle::Kill, {"web.one"}) == ops::kExitOk);
+    CHECK(o.take_out() == "web.one is not running (paused)\n");
+    CHECK(verb(ops::Lifecycle::Unpause, {"web"}) == ops::kExitOk);
+    CHECK(o.take_out() == "unpaused web.one\nweb.two is not paused (running)\n");
+    CHECK(verb(ops::Lifecycle::Kill, {"web.two"}, "SIGHUP") == ops::kExitOk);
+    CHECK(o.take_out() == "sent SIGHUP to web.two\n");
+    CHECK(verb(ops::Lifecycle::Kill, {"web.two"}, "SIGNOPE") == ops::kExitError);
+    CHECK(o.called("pause shop-web-one"));
+    CHECK(o.called("unpause shop-web-one"));
+    CHECK(o.called("kill shop-web-two SIGHUP"));
+}
