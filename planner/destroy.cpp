@@ -67,6 +67,17 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
         if (!matched_targets.count(t))
             return Error{"no container of the project matches '" + t + "'", "project " + project};
     if (opt.purge_data && opt.targets.empty())
+        for (const auto& folder : opt.data_left) {
+            Action p;
+            p.id = static_cast<int>(plan.actions.size()) + 1;
+            p.kind = ActionKind::PurgeData;
+            p.key = "data:" + folder;
+            p.object = folder;
+            p.cause = "--purge-data (its instance was removed earlier)";
+            p.path = opt.data_dir + "/" + folder;
+            plan.actions.push_back(p);
+        }
+    if (opt.purge_data && opt.targets.empty())
         for (const auto& v : opt.volumes)
             if (v.labels.count(labels::kOwner) && v.labels.at(labels::kOwner) == volume_owner_token(project, v.name))
                 add_after_containers(plan, ActionKind::RemoveVolume, "volume:" + v.name, v.name, "--purge-data", v.name);

@@ -115,6 +115,10 @@ struct DestroyOptions {
     // The instance folders under data_dir ("<container>_<instance>") that
     // exist: recorded as made by dockerops (purged) or not (kept, said).
     std::set<std::string> data_made = {}, data_not_made = {};
+    // Folders made for the project whose instance is gone (removed by an
+    // earlier clean, destroy TARGET or a change of the file): purged too
+    // when the whole project is.
+    std::set<std::string> data_left = {};
 };
 // Removes the project's containers (and the network when nothing is left); data
 // folders only with purge_data. Needs no configuration beyond names.

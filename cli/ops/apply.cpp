@@ -376,6 +376,9 @@ int remove_instances(Session& s, const RemoveRequest& r) {
             if (!fs::exists(p->data_dir / folder, ec)) continue;
             (data_made_by_dockerops(p->data_dir / folder) ? options.data_made : options.data_not_made).insert(folder);
         }
+        if (r.targets.empty())
+            for (const auto& folder : data_folders_made_for(p->data_dir, p->name))
+                if (!options.data_made.count(folder)) options.data_left.insert(folder);
         auto volumes = (*engine)->list_volumes(p->name);
         if (!volumes) return fail(s.ui, volumes.error());
         options.volumes = std::move(*volumes);
@@ -393,7 +396,11 @@ int remove_instances(Session& s, const RemoveRequest& r) {
         held.emplace(std::move(*confirmed));
     }
     if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
-    return carry_out(s, *plan, r.flags);
+    const int rc = carry_out(s, *plan, r.flags);
+    // The project's secrets folder, once its instances' are gone (only when empty).
+    std::error_code ec;
+    if (r.targets.empty()) fs::remove(secrets_root() / p->name, ec);
+    return rc;
 }
 
 int unlock(Session& s, const Where& where) {

@@ -45,6 +45,24 @@ bool data_made_by_dockerops(const fs::path& instance_dir) {
     return fs::is_regular_file(data_made_record(instance_dir), ec);
 }
 
+std::set<std::string> data_folders_made_for(const fs::path& data_dir, const std::string& project) {
+    std::set<std::string> out;
+    std::error_code ec;
+    const std::string mark = "made by dockerops for project " + project + ":";
+    for (fs::directory_iterator it(data_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        constexpr std::string_view suffix = ".dockerops-made";
+        if (name.size() <= suffix.size() + 1 || name[0] != '.' || !name.ends_with(suffix)) continue;
+        const std::string folder = name.substr(1, name.size() - 1 - suffix.size());
+        std::ifstream in(it->path());
+        std::string line;
+        std::getline(in, line);
+        std::error_code e2;
+        if (line.starts_with(mark) && fs::is_directory(data_dir / folder, e2)) out.insert(folder);
+    }
+    return out;
+}
+
 fs::path seeding_folder(const fs::path& folder) { return folder.string() + ".dockerops-seeding"; }
 
 Status stamp_owner(Provider& p, ContainerSpec& spec) {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <functional>
 #include <string>
 #include <vector>
@@ -75,6 +76,9 @@ Status stamp_owner(Provider& p, ContainerSpec& spec);
 std::filesystem::path data_made_record(const std::filesystem::path& instance_dir);
 bool write_data_made_record(const std::filesystem::path& instance_dir, const std::string& project);
 bool data_made_by_dockerops(const std::filesystem::path& instance_dir);
+// The instance folders under `data_dir` whose record says they were made for
+// `project` (folder names: "<container>_<instance>").
+std::set<std::string> data_folders_made_for(const std::filesystem::path& data_dir, const std::string& project);
 // Where a persistent folder is filled before it is renamed into place.
 std::filesystem::path seeding_folder(const std::filesystem::path& folder);
 

@@ -339,8 +339,27 @@ assert len(rows[0]["id"]) == 12 and rows[0]["size"].endswith("MiB"), rows' || fa
   grep -q "unknown command 'up' (did you mean 'apply'?" <<<"$out" || fail "up: $out"
   out=$("$BIN" down 2>&1) && fail "down is a command"
   grep -q "did you mean 'destroy'?" <<<"$out" || fail "down: $out"
-  out=$(dops destroy --yes 2>&1) || fail "destroy: $out"
-  grep -q "^Destroy: 2 done, 0 failed, 0 not started.$" <<<"$out" || fail "destroy summary: $out"
+  # destroy --purge-data deletes every data folder made for the project (one
+  # whose instance a clean removed earlier too) and its secrets folder, and
+  # nothing else.
+  cat >>"$DIR/dockerops.toml" <<TOML
+[[instances]]
+container = "web"
+name = "two"
+secret_files = ["TOKEN"]
+TOML
+  TOKEN="tok-$$" dops apply --yes >"$DIR/apply2.log" 2>&1 || { cat "$DIR/apply2.log"; fail "apply of web.two"; }
+  secrets=/run/dockerops/secrets/$PROJECT
+  [ "$(id -u)" != 0 ] || [ -d "$secrets/web_two" ] || fail "no secrets folder for web.two"
+  dops clean web.two --yes >/dev/null 2>&1 || fail "clean web.two"
+  [ -d "$DIR/data/web_two" ] || fail "clean deleted web.two's data"
+  mkdir -p "$DIR/data/mine" && echo keep >"$DIR/data/mine/file"
+  out=$(dops destroy --yes --purge-data 2>&1) || fail "destroy: $out"
+  grep -q "^purge-data data of web_two (.*/data/web_two): --purge-data (its instance was removed earlier)" <<<"$out" || fail "the left data is not in the plan: $out"
+  grep -q "^Destroy: 4 done, 0 failed, 0 not started.$" <<<"$out" || fail "destroy summary: $out"
+  [ ! -e "$DIR/data/web_one" ] && [ ! -e "$DIR/data/web_two" ] || fail "data left: $(ls -a "$DIR/data")"
+  [ "$(cat "$DIR/data/mine/file")" = keep ] || fail "destroy --purge-data deleted a folder it did not make"
+  [ "$(id -u)" != 0 ] || [ ! -e "$secrets" ] || fail "the secrets folder is left: $(ls -laR "$secrets")"
   pass ;;
 
 *) fail "unknown case $CASE" ;;

@@ -31,6 +31,15 @@ TEST_CASE("plan: destroy removes the containers, then the network, and data only
     CHECK(render_text(*kept) == "warning: data of web.two (/srv/data/web_two) was not made by dockerops: kept (delete it by hand "
                                 "if it is not wanted)\nremove   web.two: destroy\n"
                                 "\nPlan: 0 to build, 0 to create, 0 to replace, 0 to start, 1 to remove.\n");
+    // A folder made for an instance that is gone is purged with the whole project, not with a TARGET.
+    DestroyOptions whole{{}, true, "/srv/data", false, {}, ""};
+    whole.data_left = {"web_three"};
+    auto left = make_destroy_plan("shop", *obs, whole);
+    REQUIRE(left);
+    CHECK_THAT(render_text(*left), Catch::Contains("purge-data data of web_three (/srv/data/web_three): --purge-data (its instance "
+                                                   "was removed earlier)\n"));
+    purge.data_left = {"web_three"};
+    CHECK_THAT(render_text(*make_destroy_plan("shop", *obs, purge)), !Catch::Contains("web_three"));
     auto bad = make_destroy_plan("shop", *obs, {{"nope"}, false, "", false, {}, ""});
     REQUIRE_FALSE(bad);
     CHECK(bad.error().text() == "project shop: no container of the project matches 'nope'");

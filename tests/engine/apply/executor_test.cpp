@@ -354,3 +354,16 @@ TEST_CASE("executor: purge-data deletes a folder only with its record, and the r
     CHECK_FALSE(std::filesystem::exists(dir.path() / "made"));
     CHECK_FALSE(std::filesystem::exists(data_made_record(dir.path() / "made")));
 }
+
+TEST_CASE("executor: the data folders made for a project are found by their records, another project's are not") {
+    dockerops::test::TempDir dir;
+    dir.write("web_one/log/x", "");
+    dir.write("web_two/log/x", "");
+    dir.write("other_one/log/x", "");
+    dir.write("mine/file", "");
+    REQUIRE(write_data_made_record(dir.path() / "web_one", "shop"));
+    REQUIRE(write_data_made_record(dir.path() / "web_two", "shop"));
+    REQUIRE(write_data_made_record(dir.path() / "other_one", "shopping"));
+    CHECK(data_folders_made_for(dir.path(), "shop") == std::set<std::string>{"web_one", "web_two"});
+    CHECK(data_folders_made_for(dir.path() / "missing", "shop").empty());
+}
