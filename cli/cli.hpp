@@ -32,6 +32,7 @@ int cmd_stop(const Args& args);
 int cmd_start(const Args& args);
 int cmd_restart(const Args& args);
 int cmd_version(const Args& args);
+int cmd_complete(const Args& args);
 int cmd_pause(const Args& args);
 int cmd_unpause(const Args& args);
 int cmd_kill(const Args& args);

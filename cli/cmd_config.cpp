@@ -21,6 +21,24 @@ int cmd_validate(const Args& args) {
     return ops::validate(terminal_session(), where(vm));
 }
 
+// Not listed: what the shell completion asks (`dockerops __complete targets [-f FILE]`).
+int cmd_complete(const Args& args) {
+    po::options_description opts("dockerops __complete targets|containers|groups");
+    add_project_options(opts);
+    opts.add_options()("kind", po::value<std::string>()->default_value("targets"), "");
+    po::positional_options_description pos;
+    pos.add("kind", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error&) {
+        return ops::kExitError;
+    }
+    std::cout << ops::completion_words(where(vm), vm["kind"].as<std::string>());
+    return ops::kExitOk;
+}
+
 int cmd_version(const Args& args) {
     po::options_description opts("dockerops version: the version, and where the built-in containers are found");
     opts.add_options()("help,h", "this help");

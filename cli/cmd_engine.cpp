@@ -44,6 +44,8 @@ int cmd_apply(const Args& args) {
 int cmd_destroy(const Args& args) {
     Command c("dockerops destroy [TARGET...] [--yes] [--purge-data] [--rmi]");
     add_change_options(c.opts);
+    // Accepted as before, not listed: destroy never needed it (it is apply's guard).
+    c.hidden.add_options()("allow-destroy-all", "");
     c.opts.add_options()("purge-data", "also delete the instances' persistent data folders and the project's named volumes")(
         "rmi", "also remove the project's images (and the dangling ones its earlier builds left)");
     auto parsed = c.parse(args);

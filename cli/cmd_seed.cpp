@@ -112,6 +112,7 @@ int cmd_run(const Args& args) {
 int cmd_clean(const Args& args) {
     Command c("dockerops clean TARGET|all [--yes]: remove instances, keep their data");
     add_change_options(c.opts);
+    c.hidden.add_options()("allow-destroy-all", "");   // accepted as before, not listed: apply's guard
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;

@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
         return words.empty() ? kExitError : kExitOk;
     }
     if (words[0] == "--version") words[0] = "version";
+    if (words[0] == "__complete") return cmd_complete(Args(words.begin() + 1, words.end()));   // for the shell, not listed
     auto it = commands().find(words[0]);
     g_reading_command = reading_command(words[0]);
     if (it == commands().end()) {

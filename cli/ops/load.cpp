@@ -12,6 +12,7 @@
 #include "util/toml_text.hpp"
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 #include <unistd.h>
@@ -161,6 +162,21 @@ int validate_json(Session& s, const Where& where) {
     w.end_array().end_object();
     s.ui.out(w.str() + "\n");
     return r.project ? kExitOk : kExitError;
+}
+
+std::string completion_words(const Where& where, const std::string& kind) {
+    LoadResult r = load_project(load_options(where));
+    if (!r.project) return {};
+    std::set<std::string> words;
+    for (const auto& [name, c] : r.project->containers)
+        if (kind == "targets" || kind == "containers") words.insert(name);
+    for (const auto& i : r.project->instances) {
+        if (kind == "targets") words.insert(i.id());
+        if (kind == "groups" && !i.group.empty()) words.insert(i.group);
+    }
+    std::string out;
+    for (const auto& w : words) out += w + "\n";
+    return out;
 }
 
 int validate(Session& s, const Where& where) {

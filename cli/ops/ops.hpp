@@ -88,6 +88,10 @@ std::optional<Project> load_or_report(Session& s, const Where& where, Changes ch
 Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileOptions options = {});
 // validate: "ok: project 'demo', 2 containers, ..." or the errors.
 int validate(Session& s, const Where& where);
+// Words for shell completion, one a line, read from the project's file alone
+// (no engine, no message: a file that does not load gives none): "targets"
+// (containers and instance ids), "containers", "groups".
+std::string completion_words(const Where& where, const std::string& kind);
 // validate --json: {"ok", "summary", "diagnostics": [{severity, file, line, column, message, hint}]}.
 int validate_json(Session& s, const Where& where);
 // import: dockerops.toml (and the host file) written for a 2016 folder.

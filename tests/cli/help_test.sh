@@ -15,6 +15,29 @@ out=$("$BIN" ps stray 2>&1) && fail "ps with a stray word went ahead"
 grep -qx "dockerops ps: takes no TARGET, and 'stray' was given" <<<"$out" || fail "stray word: $out"
 out=$("$BIN" unlock stray 2>&1) && fail "unlock with a stray word went ahead"
 grep -qx "dockerops unlock: takes no TARGET, and 'stray' was given" <<<"$out" || fail "stray word: $out"
+# Each command's help is headed by its own name and lists what it takes, and
+# nothing it refuses (#22).
+"$BIN" logs --help | grep -q -- '-f \[ --file \]' && fail "logs --help lists -f as --file (-f follows there)"
+"$BIN" logs --help | grep -q -- '^  --file arg' || fail "logs --help does not list --file"
+[ "$("$BIN" exec --help | head -1 | cut -d' ' -f1-2)" = "dockerops exec" ] || fail "exec --help is headed: $("$BIN" exec --help | head -1)"
+"$BIN" destroy --help | grep -q -- '--rmi' || fail "destroy --help omits --rmi"
+for c in destroy clean; do
+  "$BIN" $c --help | grep -qE -- '--adopt|--allow-destroy-all' && fail "$c --help lists apply's options"
+done
+for c in ps status unlock config validate; do
+  "$BIN" $c --help | grep -q -- '--target' && fail "$c --help lists --target, which it refuses"
+done
+"$BIN" init --help | head -1 | grep -q "start a project" || fail "init --help: $("$BIN" init --help | head -1)"
+"$BIN" version --help | grep -q "^dockerops [0-9]" && fail "version --help prints the version"
+"$BIN" version --help | grep -q -- "--help" || fail "version --help: $("$BIN" version --help)"
+for c in pause unpause kill port images; do
+  [ "$("$BIN" $c --help | head -1 | cut -d' ' -f1-2)" = "dockerops $c" ] || fail "$c --help: $("$BIN" $c --help | head -1)"
+done
+# A compose user's words get ours, not the nearest spelling.
+for pair in "up:'apply'" "down:'destroy'" "rm:'destroy TARGET'" "ls:'ps'" "push:no push"; do
+  out=$("$BIN" "${pair%%:*}" 2>&1) && fail "${pair%%:*} went ahead"
+  grep -qF "${pair#*:}" <<<"$out" || fail "${pair%%:*}: $(head -1 <<<"$out")"
+done
 # On a terminal the plan's verbs are coloured, unless --no-color (or NO_COLOR).
 # A project never applied (its own name), so that its plan has verbs to colour.
 DIR=$(mktemp -d)
