@@ -34,7 +34,7 @@ grep -q '^ Architecture: amd64$' <<<"$info" || fail "architecture: $info"
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/dockerops ./usr/share/dockerops/containers/dockerops-base/Dockerfile \
          ./usr/share/dockerops/containers/dockerops-base/entrypoint.sh ./usr/share/dockerops/containers/dockerops-dns/Dockerfile \
-         ./usr/share/man/man1/dockerops.1.gz ./usr/share/bash-completion/completions/dockerops \
+         ./usr/share/man/man1/dockerops.1.gz ./usr/share/man/man5/dockerops.toml.5.gz ./usr/share/bash-completion/completions/dockerops \
          ./usr/share/zsh/vendor-completions/_dockerops ./usr/share/doc/dockerops/README.md; do
   grep -qx -- "$f" <<<"$contents" || fail "the package lacks $f"
 done

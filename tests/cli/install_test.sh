@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null || fail "cmake --install"
 for f in bin/dockerops share/dockerops/containers/dockerops-base/Dockerfile share/dockerops/containers/dockerops-dns/Dockerfile \
-         share/man/man1/dockerops.1.gz share/bash-completion/completions/dockerops share/zsh/vendor-completions/_dockerops \
+         share/man/man1/dockerops.1.gz share/man/man5/dockerops.toml.5.gz share/bash-completion/completions/dockerops share/zsh/vendor-completions/_dockerops \
          share/doc/dockerops/README.md share/doc/dockerops/docs/commands.md share/doc/dockerops/examples/demo/dockerops.toml; do
   [ -e "$PREFIX/$f" ] || fail "not installed: $f"
 done
