@@ -20,6 +20,7 @@ int cmd_plan(const Args& args) {
         "out,o", po::value<std::string>(), "save the plan, for 'dockerops apply FILE'")("json", "print the plan as JSON")(
         "detailed-exitcode", "exit 2 when there are changes (drift), 0 when there are none")(
         "adopt", "plan the adoption of the containers docker-compose made for the project (as apply --adopt)");
+    add_selection_options(c.opts);
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;

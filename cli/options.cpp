@@ -36,6 +36,12 @@ void add_apply_options(po::options_description& o) {
     add_change_options(o);
     o.add_options()("allow-destroy-all", "let a plan remove every instance of the project")(
         "adopt", "a compose file's project: replace the containers docker-compose made for it with dockerops's own, keeping their named volumes");
+    add_selection_options(o);
+}
+
+void add_selection_options(po::options_description& o) {
+    o.add_options()("no-deps", "with TARGETs: plan only them, not the instances they link to or depend on (neither made nor waited for)")(
+        "force-recreate", "replace the instances in scope even when nothing changed");
 }
 
 po::variables_map parse(const Args& args, po::options_description& opts) {
@@ -67,6 +73,8 @@ ops::Where where(const po::variables_map& vm) {
     if (vm.count("profile")) w.profiles = vm["profile"].as<std::vector<std::string>>();
     if (vm.count("env-file")) w.env_file = vm["env-file"].as<std::string>();
     w.adopt = vm.count("adopt") > 0;
+    w.no_deps = vm.count("no-deps") > 0;
+    w.force_recreate = vm.count("force-recreate") > 0;
     return w;
 }
 

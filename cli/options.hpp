@@ -20,8 +20,10 @@ void add_project_options(po::options_description& o, FileFlag file = FileFlag::S
 // What every changing command takes: --yes, --parallelism, --lock-timeout,
 // --json, --progress, --quiet.
 void add_change_options(po::options_description& o);
-// apply's (and run's): the above, --allow-destroy-all and --adopt.
+// apply's (and run's): the above, --allow-destroy-all, --adopt and the selection's.
 void add_apply_options(po::options_description& o);
+// --no-deps and --force-recreate (plan and apply).
+void add_selection_options(po::options_description& o);
 po::variables_map parse(const Args& args, po::options_description& opts);
 
 ops::Where where(const po::variables_map& vm);

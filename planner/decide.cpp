@@ -335,6 +335,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         a.target_id = seen->id;
         a.target_name = seen->name;
         std::vector<std::string> why = replace_causes(d, di, spec, canon, *seen, o, b);
+        if (why.empty() && d.force_recreate) why.push_back("--force-recreate");
         if (!why.empty()) {
             a.kind = b.services ? ActionKind::Update : ActionKind::Replace;
             a.cause = join(why);

@@ -114,7 +114,23 @@ Result<Scope> select_scope(const DesiredState& d, const DesiredGraph& graph, con
             if (i.group == opt.group) selected.insert(instance_key(i.id));
         if (selected.size() == before) return Error{"no instance is in group '" + opt.group + "'", "project " + d.project};
     }
-    if (!scope.everything) scope.keys = graph.closure(selected);
+    if (scope.everything) return scope;
+    scope.keys = graph.closure(selected);
+    if (d.no_deps) {   // the targets, their images and networks (and what those need); not the instances they need
+        auto is_instance = [](const std::string& key) {
+            const auto node = parse_node_key(key);
+            return node && node->kind == NodeKey::Kind::Instance;
+        };
+        std::set<std::string> needed;
+        for (const auto& key : selected)
+            for (const auto& dep : graph.dependencies(key))
+                if (!is_instance(dep)) needed.insert(dep);
+        std::set<std::string> own = graph.closure(needed);
+        own.insert(selected.begin(), selected.end());
+        for (const auto& key : scope.keys)
+            if (is_instance(key) && !own.count(key)) scope.no_deps_left_out.push_back(parse_node_key(key)->name);
+        scope.keys = std::move(own);
+    }
     return scope;
 }
 
@@ -134,6 +150,9 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     const ObservedIndex o(observed, d.project);
     auto scope = select_scope(d, graph, opt);
     if (!scope) return scope.error();
+    if (!scope->no_deps_left_out.empty())
+        plan.warnings.push_back("--no-deps: planned without the instances the targets need (" + join(scope->no_deps_left_out) +
+                                "): they are neither made nor waited for");
     // pull = "never" and the image is not on the engine: nothing could create its instances.
     for (const auto& [name, img] : d.images)
         if (img.pulled && img.pull == PullPolicy::Never && scope->contains(image_key(name)) && !observed.image_ids_by_tag.count(img.tag))

@@ -53,6 +53,7 @@ struct PlanBuilder {
 struct Scope {
     bool everything = true;
     std::set<std::string> keys;
+    std::vector<std::string> no_deps_left_out = {};   // --no-deps: the instances the targets need, not planned
     bool contains(const std::string& key) const { return everything || keys.count(key) > 0; }
 };
 Result<Scope> select_scope(const DesiredState& d, const DesiredGraph& graph, const PlanOptions& opt);

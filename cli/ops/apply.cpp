@@ -266,6 +266,8 @@ Result<Prepared> prepare(Session& s, const Where& where, Changes changes) {
     auto d = compile_with_prompts(s, *p);
     if (!d) return d.error();
     d->adopt = where.adopt;
+    d->no_deps = where.no_deps;
+    d->force_recreate = where.force_recreate;
     auto engine = connect(s);
     if (!engine) return engine.error();
     return Prepared{std::move(*d), std::move(*engine)};

@@ -58,6 +58,8 @@ struct Where {
     std::vector<std::string> profiles = {};    // --profile
     std::optional<std::string> env_file = {};  // --env-file
     bool adopt = false;                        // --adopt: docker-compose's containers of the project are replaced
+    bool no_deps = false;                      // --no-deps: the targets alone (plan, apply)
+    bool force_recreate = false;               // --force-recreate: replaced even when unchanged (plan, apply)
 };
 // How engine/config reads the project: the above and the process environment.
 LoadOptions load_options(const Where& where);

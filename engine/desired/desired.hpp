@@ -94,6 +94,8 @@ struct DesiredState {
     std::set<std::string> dormant;                 // containers whose profiles are off: their instances are left as they are
     bool compose = false;                          // read from a compose file: docker-compose's containers of it are observed
     bool adopt = false;                            // apply --adopt: those are replaced by dockerops's own (else a conflict)
+    bool no_deps = false;                          // plan/apply --no-deps: the targets alone, not the instances they need
+    bool force_recreate = false;                   // plan/apply --force-recreate: every instance in scope replaced
     const DesiredInstance* find(const std::string& id) const;
 };
 

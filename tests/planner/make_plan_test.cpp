@@ -609,3 +609,26 @@ TEST_CASE("plan: a configured subnet is used, and one overlapping a network on t
     CHECK(network_of(*picked).subnet != default_subnet("shop"));
     CHECK_FALSE(parse_cidr(network_of(*picked).subnet)->overlaps(*parse_cidr(default_subnet("shop"))));
 }
+
+TEST_CASE("plan: --no-deps plans the targets alone and says what it left out, --force-recreate replaces the unchanged") {
+    Scenario s;
+    s.no_deps = true;
+    PlanOptions only_web_one;
+    only_web_one.targets = {"web.one"};
+    const std::string text = s.text(only_web_one);
+    CHECK_THAT(text, Catch::Contains("create   web.one: not found") && !Catch::Contains("db.master: not found") &&
+                         !Catch::Contains("shop/db:latest") && Catch::Contains("build    image shop/web:latest") &&
+                         Catch::Contains("warning: --no-deps: planned without the instances the targets need (db.master): "
+                                         "they are neither made nor waited for"));
+    s.no_deps = false;
+    s.apply();
+    CHECK(s.text() == "No changes.\n");
+    s.force_recreate = true;
+    PlanOptions web;
+    web.targets = {"web"};
+    const std::string forced = s.text(web);
+    CHECK_THAT(forced, Catch::Contains("replace  web.one: --force-recreate") && Catch::Contains("replace  web.two: --force-recreate") &&
+                           Catch::Contains("replace  db.master: --force-recreate"));
+    s.no_deps = true;
+    CHECK_THAT(s.text(web), !Catch::Contains("replace  db.master") && Catch::Contains("replace  web.two: --force-recreate"));
+}

@@ -65,11 +65,14 @@ public:
         e.secrets_root = dir.path() / "run-secrets";
         return e;
     }
+    bool no_deps = false, force_recreate = false;   // as apply --no-deps / --force-recreate set them
     Result<Plan> plan(PlanOptions o = {}) {
         auto r = load_project(dir.path());
         if (!r.ok()) FAIL(format(r.diagnostics.items().at(0)));
         auto d = compile(*r.project, env());
         if (!d) return d.error();
+        d->no_deps = no_deps;
+        d->force_recreate = force_recreate;
         auto g = DesiredGraph::build(*d);
         if (!g) return g.error();
         FakeEngine e(state);
