@@ -150,6 +150,10 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     const ObservedIndex o(observed, d.project);
     auto scope = select_scope(d, graph, opt);
     if (!scope) return scope.error();
+    if (!d.home.empty() && !observed.home.empty() && observed.home != d.home)
+        plan.warnings.push_back("project '" + d.project + "' was last applied from " + observed.home + ", not from here (" + d.home +
+                                "): its containers are the same ones. A copy of the project? Give it a name of its own "
+                                "(-p NAME, or [project] name)");
     if (!scope->no_deps_left_out.empty())
         plan.warnings.push_back("--no-deps: planned without the instances the targets need (" + join(scope->no_deps_left_out) +
                                 "): they are neither made nor waited for");

@@ -14,6 +14,8 @@
 #include <set>
 #include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 #include <mutex>
 
 namespace fs = std::filesystem;
@@ -260,6 +262,33 @@ Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::ve
 
 // --- the commands ---
 
+namespace {
+
+// Where a project is applied from: this host and the project's folder.
+std::string this_home(const Project& p) {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::error_code ec;
+    const fs::path root = fs::weakly_canonical(p.root, ec);
+    return std::string(host) + ":" + (ec ? p.root : root).string();
+}
+
+// The home record follows the folder the project was last applied from: a
+// plan from another folder says so (planner). Only where locks are containers
+// (one dockerd): there the record comes back in observe's own list.
+void record_home(Session& s, Provider& engine, const DesiredState& d, const ObservedState& observed) {
+    if (d.home.empty() || observed.home == d.home || !engine.traits().home_record) return;
+    if (!observed.home_id.empty())
+        if (auto gone = engine.remove_lock(observed.home_id); !gone) {
+            s.ui.err("dockerops: warning: cannot replace the record of where the project was applied from: " + gone.error().text() + "\n");
+            return;
+        }
+    auto made = engine.create_lock(d.project + std::string(kHomeSuffix), {{labels::kProject, d.project}, {labels::kHome, d.home}});
+    if (!made) s.ui.err("dockerops: warning: cannot record where the project was applied from: " + made.error().text() + "\n");
+}
+
+}  // namespace
+
 Result<Prepared> prepare(Session& s, const Where& where, Changes changes) {
     auto p = load_or_report(s, where, changes);
     if (!p) return Error{ErrorKind::Reported, "the configuration has errors"};
@@ -268,6 +297,7 @@ Result<Prepared> prepare(Session& s, const Where& where, Changes changes) {
     d->adopt = where.adopt;
     d->no_deps = where.no_deps;
     d->force_recreate = where.force_recreate;
+    d->home = this_home(*p);
     auto engine = connect(s);
     if (!engine) return engine.error();
     return Prepared{std::move(*d), std::move(*engine)};
@@ -320,7 +350,9 @@ int apply(Session& s, const ApplyRequest& r) {
                                  "Apply cancelled.", true);
     if (!held) return kExitError;
     if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
-    return carry_out(s, *plan, r.flags);
+    const int rc = carry_out(s, *plan, r.flags);
+    record_home(s, engine, d, op->observed);
+    return rc;
 }
 
 int apply_saved(Session& s, const Where& where, const std::string& plan_file, const ApplyFlags& flags) {
@@ -399,9 +431,13 @@ int remove_instances(Session& s, const RemoveRequest& r) {
     }
     if (!r.flags.json && !r.flags.quiet) s.ui.out("\n");
     const int rc = carry_out(s, *plan, r.flags);
-    // The project's secrets folder, once its instances' are gone (only when empty).
+    // The project's secrets folder, once its instances' are gone (only when
+    // empty), and its home record.
     std::error_code ec;
     if (r.targets.empty()) fs::remove(secrets_root() / p->name, ec);
+    if (r.targets.empty() && !observed->home_id.empty())
+        if (auto gone = (*engine)->remove_lock(observed->home_id); !gone)
+            s.ui.err("dockerops: warning: the record of where the project was applied from is left: " + gone.error().text() + "\n");
     return rc;
 }
 

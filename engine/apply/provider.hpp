@@ -50,6 +50,9 @@ struct ProviderTraits {
     // is an update in place (rolling), a service short of tasks is drift.
     bool services = false;
     std::vector<std::string> notes;   // said in every plan ("no IPVS here: ...")
+    // Its locks are containers, listed with the project's: apply keeps a home
+    // record (where the project was last applied from) as one.
+    bool home_record = false;
 };
 
 // The project lock (engine/apply/lock.hpp) as the engine holds it.

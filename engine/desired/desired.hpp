@@ -96,6 +96,7 @@ struct DesiredState {
     bool adopt = false;                            // apply --adopt: those are replaced by dockerops's own (else a conflict)
     bool no_deps = false;                          // plan/apply --no-deps: the targets alone, not the instances they need
     bool force_recreate = false;                   // plan/apply --force-recreate: every instance in scope replaced
+    std::string home;                              // where this is planned from ("host:/path"); empty: not said
     const DesiredInstance* find(const std::string& id) const;
 };
 

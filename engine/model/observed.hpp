@@ -103,6 +103,9 @@ struct ObservedState {
     // named like its instances (<project>-...) and those publishing host
     // ports. Never acted on; named in conflicts. Sorted by name.
     std::vector<ObservedContainer> foreign;
+    // The home record (kHomeSuffix): where the project was last applied from
+    // ("host:/path"), and the record's id; empty when there is none.
+    std::string home, home_id;
     std::vector<ObservedImage> images;           // the project's (or tagged <project>/...), sorted by first tag, then id
     std::vector<ObservedNetwork> networks;       // the project's, sorted by name
     // Every other network on the engine that has an IPv4 subnet: a new

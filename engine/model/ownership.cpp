@@ -67,6 +67,11 @@ namespace dockerops {
 void classify_containers(ObservedState& s, std::vector<ObservedContainer> all) {
     const std::string prefix = s.project + "-";
     for (auto& c : all) {
+        if (c.name == s.project + std::string(kHomeSuffix) && c.label(labels::kProject) == s.project && !c.label(labels::kHome).empty()) {
+            s.home = c.label(labels::kHome);
+            s.home_id = c.id;
+            continue;
+        }
         Ownership o = container_ownership(c, s.project);
         if (o != Ownership::NotOurs) {
             c.legacy = o == Ownership::OursLegacy;

@@ -29,6 +29,8 @@ inline constexpr const char* kContextFiles = "io.dockerops.image.context-files";
 inline constexpr const char* kLegacyContextHash = "io.dockerops.context-hash";
 inline constexpr const char* kLegacyContextFiles = "io.dockerops.context-files";
 inline constexpr const char* kLock = "io.dockerops.lock";
+// Where the project was last applied from ("host:/path"): on its home record.
+inline constexpr const char* kHome = "io.dockerops.home";
 // An instance started by 'dockerops run' that the file does not declare: kept by apply.
 inline constexpr const char* kAdhoc = "io.dockerops.adhoc";
 }  // namespace labels
@@ -39,6 +41,10 @@ inline constexpr std::string_view kReplaceNewSuffix = "-dockerops-new";
 inline constexpr std::string_view kReplaceOldSuffix = "-dockerops-old";
 // The project lock is named <project> + this (engine/apply/lock.hpp).
 inline constexpr std::string_view kLockSuffix = "-dockerops-lock";
+// The project's home record, <project> + this: a container created and never
+// started, as the lock is, labelled with where the project was last applied
+// from. Listed with the project's containers (no extra call), never an instance.
+inline constexpr std::string_view kHomeSuffix = "-dockerops-home";
 
 struct PortSpec {
     int port = 0;                  // container port

@@ -21,6 +21,12 @@ public:
     // connect(endpoint_from_env()).
     static Result<std::unique_ptr<DockerEngine>> connect_from_env();
 
+    ProviderTraits traits() const override {
+        ProviderTraits t;
+        t.home_record = true;   // its lock is a container: so is the home record
+        return t;
+    }
+
     const Endpoint& endpoint() const { return http_.endpoint(); }
     const std::string& api_version() const { return version_; }
 

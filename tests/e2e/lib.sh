@@ -54,6 +54,7 @@ TOML
 # -f right after the command word: after a TARGET, shell and ssh take the rest verbatim.
 dops() { local cmd=$1; shift; "$BIN" "$cmd" --file "$DIR" "$@"; }
 cid() { docker inspect -f '{{.Id}}' "$PROJECT-$1" 2>/dev/null || true; }
-count_containers() { docker ps -aq --filter "label=io.dockerops.project=$PROJECT" | wc -l; }
+# The project's containers, its home record (where it was last applied from) aside.
+count_containers() { docker ps -a --filter "label=io.dockerops.project=$PROJECT" --format '{{.Names}}' | awk '!/-dockerops-home$/' | wc -l; }
 # A TCP/UDP port nothing on this host listens on now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

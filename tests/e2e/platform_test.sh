@@ -300,6 +300,15 @@ name = "one"
 ports = ["127.0.0.1:$PORT:80"]
 TOML
   dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  # The project remembers where it was applied from: a copy elsewhere is told.
+  [ "$(docker inspect -f '{{index .Config.Labels "io.dockerops.home"}}' "$PROJECT-dockerops-home")" = "$(hostname):$(readlink -f "$DIR")" ] \
+    || fail "no home record"
+  mkdir -p "$DIR/copy" && cp "$DIR/dockerops.toml" "$DIR/copy/"
+  out=$("$BIN" plan -f "$DIR/copy" 2>&1) || fail "plan of the copy: $out"
+  grep -qF "warning: project '$PROJECT' was last applied from $(hostname):$(readlink -f "$DIR"), not from here ($(hostname):$(readlink -f "$DIR/copy"))" <<<"$out" \
+    || fail "the copy is not told: $out"
+  [ "$(dops plan)" = "No changes." ] || fail "plan from home: $(dops plan)"
+  [ "$(count_containers)" = 1 ] || fail "the home record counts as an instance"
   out=$(dops logs web.one --tail 5 2>&1) || fail "logs: $out"
   [ "$out" = "$(printf 'hello\nworld')" ] || fail "logs is not exactly the output: $out"
   out=$(dops status 2>&1) || fail "status: $out"
@@ -360,6 +369,7 @@ TOML
   [ ! -e "$DIR/data/web_one" ] && [ ! -e "$DIR/data/web_two" ] || fail "data left: $(ls -a "$DIR/data")"
   [ "$(cat "$DIR/data/mine/file")" = keep ] || fail "destroy --purge-data deleted a folder it did not make"
   [ "$(id -u)" != 0 ] || [ ! -e "$secrets" ] || fail "the secrets folder is left: $(ls -laR "$secrets")"
+  [ -z "$(docker ps -aq --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left the home record"
   pass ;;
 
 *) fail "unknown case $CASE" ;;

@@ -632,3 +632,20 @@ TEST_CASE("plan: --no-deps plans the targets alone and says what it left out, --
     s.no_deps = true;
     CHECK_THAT(s.text(web), !Catch::Contains("replace  db.master") && Catch::Contains("replace  web.two: --force-recreate"));
 }
+
+TEST_CASE("plan: a project last applied from another folder says so, and its home record is no instance") {
+    Scenario s;
+    s.apply();
+    ObservedContainer record;
+    record.id = "home1";
+    record.name = "shop-dockerops-home";
+    record.state = "created";
+    record.labels = {{labels::kProject, "shop"}, {labels::kHome, "host:/srv/shop"}};
+    s.state->containers[record.id] = record;
+    s.home = "host:/srv/shop";
+    CHECK(s.text() == "No changes.\n");   // from its home: not an orphan, not a warning
+    s.home = "host:/home/me/copy-of-shop";
+    CHECK(s.text() == "warning: project 'shop' was last applied from host:/srv/shop, not from here (host:/home/me/copy-of-shop): "
+                      "its containers are the same ones. A copy of the project? Give it a name of its own (-p NAME, or [project] "
+                      "name)\nNo changes.\n");
+}

@@ -66,6 +66,7 @@ public:
         return e;
     }
     bool no_deps = false, force_recreate = false;   // as apply --no-deps / --force-recreate set them
+    std::string home;                               // where it is planned from (apply sets it)
     Result<Plan> plan(PlanOptions o = {}) {
         auto r = load_project(dir.path());
         if (!r.ok()) FAIL(format(r.diagnostics.items().at(0)));
@@ -73,6 +74,7 @@ public:
         if (!d) return d.error();
         d->no_deps = no_deps;
         d->force_recreate = force_recreate;
+        d->home = home;
         auto g = DesiredGraph::build(*d);
         if (!g) return g.error();
         FakeEngine e(state);
