@@ -34,7 +34,8 @@ std::pair<Args, Args> split_at_target(const Args& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--") { cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end()); break; }
-        if (a == "-f" || a == "--file" || a == "--host-file") {
+        if (a == "-f" || a == "--file" || a == "--host-file" || a == "-p" || a == "--project-name" || a == "--profile" ||
+            a == "--env-file") {   // the project options that take a value
             ours.push_back(a);
             if (i + 1 < args.size()) ours.push_back(args[++i]);
             continue;

@@ -102,6 +102,7 @@ def net(n):
         if n.startswith(project + sep): return n[len(project) + 1:]
     return "default" if n == project else n
 for c in json.loads(subprocess.run(["docker", "inspect"] + ids, capture_output=True, text=True, check=True).stdout):
+    if c["Name"].endswith("-dockerops-home"): continue   # where the project was applied from: no service
     svc = c["Config"]["Labels"][ls]
     env = dict(e.split("=", 1) for e in c["Config"]["Env"])
     hc = c["HostConfig"]
