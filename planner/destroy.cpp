@@ -23,6 +23,20 @@ void add_after_containers(Plan& plan, ActionKind kind, const std::string& key, c
     plan.actions.push_back(std::move(a));
 }
 
+// The deletion of a data folder (<data_dir>/<folder>), after `after` when given.
+void add_purge(Plan& plan, const DestroyOptions& opt, const std::string& object, const std::string& folder,
+               const std::string& cause, std::vector<int> after) {
+    Action p;
+    p.id = static_cast<int>(plan.actions.size()) + 1;
+    p.kind = ActionKind::PurgeData;
+    p.key = "data:" + object;
+    p.object = object;
+    p.cause = cause;
+    p.path = opt.data_dir + "/" + folder;
+    p.depends_on = std::move(after);
+    plan.actions.push_back(std::move(p));
+}
+
 }  // namespace
 
 Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& o, const DestroyOptions& opt) {
@@ -51,32 +65,14 @@ Result<Plan> make_destroy_plan(const std::string& project, const ObservedState& 
         if (opt.purge_data && !ci.empty() && !in.empty() && opt.data_not_made.count(folder))
             plan.warnings.push_back("data of " + id + " (" + opt.data_dir + "/" + folder +
                                     ") was not made by dockerops: kept (delete it by hand if it is not wanted)");
-        if (opt.purge_data && !ci.empty() && !in.empty() && opt.data_made.count(folder)) {
-            Action p;
-            p.id = static_cast<int>(plan.actions.size()) + 1;
-            p.kind = ActionKind::PurgeData;
-            p.key = "data:" + id;
-            p.object = id;
-            p.cause = "--purge-data";
-            p.path = opt.data_dir + "/" + ci + "_" + in;
-            p.depends_on = {a.id};
-            plan.actions.push_back(p);
-        }
+        if (opt.purge_data && !ci.empty() && !in.empty() && opt.data_made.count(folder))
+            add_purge(plan, opt, id, folder, "--purge-data", {a.id});
     }
     for (const auto& t : opt.targets)
         if (!matched_targets.count(t))
             return Error{"no container of the project matches '" + t + "'", "project " + project};
     if (opt.purge_data && opt.targets.empty())
-        for (const auto& folder : opt.data_left) {
-            Action p;
-            p.id = static_cast<int>(plan.actions.size()) + 1;
-            p.kind = ActionKind::PurgeData;
-            p.key = "data:" + folder;
-            p.object = folder;
-            p.cause = "--purge-data (its instance was removed earlier)";
-            p.path = opt.data_dir + "/" + folder;
-            plan.actions.push_back(p);
-        }
+        for (const auto& folder : opt.data_left) add_purge(plan, opt, folder, folder, "--purge-data (its instance was removed earlier)", {});
     if (opt.purge_data && opt.targets.empty())
         for (const auto& v : opt.volumes)
             if (v.labels.count(labels::kOwner) && v.labels.at(labels::kOwner) == volume_owner_token(project, v.name))
