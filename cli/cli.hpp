@@ -38,6 +38,10 @@ int cmd_unpause(const Args& args);
 int cmd_kill(const Args& args);
 int cmd_images(const Args& args);
 int cmd_port(const Args& args);
+int cmd_top(const Args& args);
+int cmd_events(const Args& args);
+int cmd_cp(const Args& args);
+int cmd_pull(const Args& args);
 
 // The seed's Fabric-style words: "run:demo,instance=one,persistent_data=True"
 // becomes {"run", "demo", "--instance", "one", "--set", "persistent_data=True"}.

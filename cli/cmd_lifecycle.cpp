@@ -1,7 +1,10 @@
-// stop, start, restart: arguments parsed, cli/ops/lifecycle called.
+// stop, start, restart, pause, unpause, kill (cli/ops/lifecycle), and top,
+// events, cp, pull (cli/ops/container_io): arguments parsed, the layer called.
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/terminal_ui.hpp"
+
+#include <iostream>
 
 namespace dockerops::cli {
 
@@ -41,6 +44,45 @@ int cmd_unpause(const Args& args) {
 }
 int cmd_kill(const Args& args) {
     return lifecycle_command(args, "kill", ops::Lifecycle::Kill, "send a signal (SIGKILL unless -s) to running instances");
+}
+
+int cmd_top(const Args& args) {
+    Command c("dockerops top [TARGET...] [--json]: the processes of running instances");
+    c.opts.add_options()("json", "a JSON array: {instance, titles, processes} per instance");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    auto text = ops::top_text(terminal_session(), where(*parsed), targets(*parsed), parsed->count("json") > 0);
+    if (!text) return ops::fail(terminal_session().ui, text.error());
+    std::cout << *text;
+    return ops::kExitOk;
+}
+
+int cmd_events(const Args& args) {
+    Command c("dockerops events [--since T] [--until T] [--json]: the engine's events about the project's containers, "
+              "networks and volumes as they happen (Ctrl-C ends)", false);
+    c.opts.add_options()("since", po::value<std::string>()->default_value(""), "from then: 10m, a UNIX time or 2026-11-26T08:00:00 (UTC)")(
+        "until", po::value<std::string>()->default_value(""), "until then (and end): as --since")("json", "JSON Lines, one object per event");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto& vm = *parsed;
+    return ops::events(terminal_session(),
+                       ops::EventsRequest{where(vm), vm["since"].as<std::string>(), vm["until"].as<std::string>(), vm.count("json") > 0});
+}
+
+int cmd_cp(const Args& args) {
+    Command c("dockerops cp TARGET:PATH HOST_PATH | HOST_PATH TARGET:PATH: copy files and folders between an instance and this host");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    const auto t = targets(*parsed);
+    if (t.size() != 2) return ops::fail(terminal_session().ui, Error{"cp takes a source and a destination, one of them TARGET:PATH"});
+    return ops::copy(terminal_session(), where(*parsed), t[0], t[1]);
+}
+
+int cmd_pull(const Args& args) {
+    Command c("dockerops pull [CONTAINER...]: fetch again the images the project takes as they are (built ones are passed over)");
+    auto parsed = c.parse(args);
+    if (!parsed) return ops::kExitOk;
+    return ops::pull(terminal_session(), where(*parsed), targets(*parsed));
 }
 
 }  // namespace dockerops::cli

@@ -27,27 +27,6 @@ std::optional<bool> parse_bool(std::string v) {
     return std::nullopt;
 }
 
-// "[options] TARGET CMD...": the options before TARGET are ours, everything
-// after it is the command, verbatim (its own -c and --flags included).
-std::pair<Args, Args> split_at_target(const Args& args) {
-    Args ours, cmd;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--") { cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end()); break; }
-        if (a == "-f" || a == "--file" || a == "--host-file" || a == "-p" || a == "--project-name" || a == "--profile" ||
-            a == "--env-file") {   // the project options that take a value
-            ours.push_back(a);
-            if (i + 1 < args.size()) ours.push_back(args[++i]);
-            continue;
-        }
-        if (a.starts_with("-")) { ours.push_back(a); continue; }
-        ours.push_back(a);   // TARGET
-        cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end());
-        break;
-    }
-    return {ours, cmd};
-}
-
 int fail(const Error& e) { return ops::fail(terminal_session().ui, e); }
 
 }  // namespace
@@ -76,19 +55,39 @@ int cmd_build(const Args& args) {
 }
 
 int cmd_run(const Args& args) {
-    Command c("dockerops run CONTAINER[.INSTANCE]|all [--instance N] [--type T] [--interactive] [--safemode] [--set KEY=VALUE...]");
+    Command c("dockerops run CONTAINER[.INSTANCE]|all [--instance N] [--type T] [--interactive] [--safemode] [--set KEY=VALUE...]\n"
+              "       dockerops run --rm [--service-ports] [--no-deps] [-T] CONTAINER[.INSTANCE] [CMD...]");
     add_apply_options(c.opts);
+    c.opts.add_options()("rm", "a one-off: a copy of the instance (the first declared, or the one named) running CMD, "
+                               "attached, removed when it ends; its exit code is run's")(
+        "service-ports", "with --rm: publish the instance's ports (none are, otherwise)")(
+        "no-TTY,T", "with --rm: no TTY even on a terminal (output and errors apart)");
     c.opts.add_options()("instance", po::value<std::string>(), "the instance name (default: the declared ones, or a random one)")(
         "type", po::value<std::string>(), "standard, published, master, interactive or safemode")(
         "interactive", "a shell on your terminal instead of the command; removed when you leave")(
         "safemode", "interactive, and the image's entrypoint-local.sh is skipped")(
         "set", po::value<std::vector<std::string>>()->multitoken(), "a switch for this run: linked, publish_ports, persistent_data, persistent_opt, persistent_log");
-    auto parsed = c.parse(args);
+    // With --rm, the words after CONTAINER are its command.
+    auto [ours, cmd] = c.split_at_target(args);
+    const bool rm = std::find(ours.begin(), ours.end(), "--rm") != ours.end();
+    auto parsed = c.parse(rm ? ours : args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     const auto t = targets(vm);
-    if (t.size() != 1) return fail(Error{"run takes one CONTAINER, CONTAINER.INSTANCE or all"});
+    if (t.size() != 1)
+        return fail(Error{std::string("run takes one CONTAINER, CONTAINER.INSTANCE or all") +
+                          (t.size() > 1 ? " (a one-off running a command: run --rm CONTAINER CMD...)" : "")});
     ops::RunRequest r{where(vm), t[0], std::nullopt, std::nullopt, {}, apply_flags(vm)};
+    for (const char* only : {"service-ports", "no-TTY"})
+        if (!rm && vm.count(only)) return fail(Error{std::string("--") + only + " goes with --rm"});
+    if (rm) {
+        for (const char* other : {"type", "interactive", "safemode", "set"})
+            if (vm.count(other))
+                return fail(Error{std::string("--rm runs a copy of an instance as declared: --") + other + " is for a long-lived run"});
+        if (t[0] == "all") return fail(Error{"--rm takes one CONTAINER or CONTAINER.INSTANCE, not all"});
+        r.rm = ops::RunRequest::OneOffRun{cmd, vm.count("service-ports") > 0,
+                                          !vm.count("no-TTY") && isatty(0) && isatty(1)};
+    }
     if (vm.count("instance")) r.instance = vm["instance"].as<std::string>();
     if (vm.count("type")) {
         r.type = parse_instance_type(vm["type"].as<std::string>());
@@ -211,7 +210,7 @@ int cmd_ip(const Args& args) {
 
 int cmd_ssh(const Args& args) {
     Command c("dockerops ssh TARGET [CMD...]");
-    auto [ours, remote] = split_at_target(args);
+    auto [ours, remote] = c.split_at_target(args);
     auto parsed = c.parse(ours);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
@@ -240,7 +239,7 @@ int shell_or_exec(const std::string& word, const Args& args) {
     Command c("dockerops " + word + " TARGET [CMD...]: " +
               (word == "exec" ? "run CMD in a running instance (a shell when there is none)"
                               : "a shell in a running instance (or CMD, as exec)"));
-    auto [ours, cmd] = split_at_target(args);
+    auto [ours, cmd] = c.split_at_target(args);
     auto parsed = c.parse(ours);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;

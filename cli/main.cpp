@@ -41,7 +41,7 @@ const std::map<std::string, Command>& commands() {
         {"graph", {cmd_graph, "the desired graph (or the plan) as Graphviz DOT or SVG"}},
         {"init", {cmd_init, "start a project in an empty folder, and make its key pair (for ssh into and between instances)"}},
         {"build", {cmd_build, "build images in FROM order, with live progress"}},
-        {"run", {cmd_run, "start one instance (or all: the seed's run:all); interactive ones on your terminal"}},
+        {"run", {cmd_run, "start one instance (or all: the seed's run:all); interactive ones on your terminal; --rm: a one-off command"}},
         {"clean", {cmd_clean, "remove instances (TARGET or all); their data is kept"}},
         {"ps", {cmd_ps, "the project's instances: type, state, address, ports, age"}},
         {"ip", {cmd_ip, "an instance's address"}},
@@ -57,6 +57,10 @@ const std::map<std::string, Command>& commands() {
         {"kill", {cmd_kill, "send a signal (SIGKILL unless -s SIGNAL) to running instances"}},
         {"images", {cmd_images, "the images the project uses, and whether the engine has them"}},
         {"port", {cmd_port, "where an instance's published port is reached on the host"}},
+        {"top", {cmd_top, "the processes of running instances"}},
+        {"events", {cmd_events, "the engine's events about the project, as they happen (--json: JSON Lines)"}},
+        {"cp", {cmd_cp, "copy files and folders between an instance and this host"}},
+        {"pull", {cmd_pull, "fetch again the images the project takes as they are"}},
         {"config", {cmd_config, "the project as resolved (defaults, types, variable sources) as JSON; secrets masked"}},
         {"exec", {cmd_exec, "run a command in a running instance (the same as shell)"}},
         {"version", {cmd_version, "print the version and where the built-in containers are"}},
@@ -112,7 +116,8 @@ sigset_t handled_signals() {
 std::atomic<bool> g_reading_command{false};
 
 bool reading_command(const std::string& word) {
-    static const std::set<std::string> words{"logs", "ps", "plan", "config", "ip", "status", "validate", "graph", "version", "exec", "shell"};
+    static const std::set<std::string> words{"logs", "ps", "plan", "config", "ip", "status", "validate", "graph", "version", "exec", "shell",
+                                                "top", "events", "images", "port"};
     return words.count(word) > 0;
 }
 

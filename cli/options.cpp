@@ -112,6 +112,30 @@ std::optional<po::variables_map> Command::parse(const Args& args) {
     return std::nullopt;
 }
 
+std::pair<Args, Args> Command::split_at_target(const Args& args) const {
+    po::options_description all;
+    all.add(opts).add(hidden);
+    auto takes_value = [&](const std::string& a) {
+        if (a.find('=') != std::string::npos) return false;
+        const auto* d = all.find_nothrow(a.starts_with("--") ? a.substr(2) : a, false);
+        return d && d->semantic()->max_tokens() > 0;
+    };
+    Args ours, cmd;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--") { cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end()); break; }
+        if (a.starts_with("-")) {
+            ours.push_back(a);
+            if (takes_value(a) && i + 1 < args.size()) ours.push_back(args[++i]);
+            continue;
+        }
+        ours.push_back(a);   // TARGET
+        cmd.assign(args.begin() + static_cast<long>(i) + 1, args.end());
+        break;
+    }
+    return {ours, cmd};
+}
+
 int run_simple(const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&)) {
     Command c(usage, false);
     auto vm = c.parse(args);

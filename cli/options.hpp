@@ -43,6 +43,10 @@ struct Command {
         add_common(opts, hidden, with_targets, file);
     }
     std::optional<po::variables_map> parse(const Args& args);
+    // "[options] TARGET CMD...": the options before TARGET (with the value of
+    // each that takes one) and TARGET are ours; everything after it is the
+    // command, verbatim (its own -c and --flags included); all of it after "--".
+    std::pair<Args, Args> split_at_target(const Args& args) const;
     po::options_description opts;     // shown by --help
     po::options_description hidden;   // parsed, not shown
     bool takes_targets;

@@ -279,7 +279,34 @@ void decide_image(const DesiredState& d, const DesiredImage& img, const Observed
     a.object = img.tag;
     a.cause = cause;
     a.build = build_spec_of(img);
-    b.add(std::move(a));
+    const int build = b.add(std::move(a));
+    if (!b.services) remove_superseded(d, img, o, b, build);
+}
+
+static std::string short_image_id(const std::string& id) {
+    return (id.starts_with("sha256:") ? id.substr(7) : id).substr(0, 12);
+}
+
+// The earlier builds of an image that this rebuild supersedes: once it is
+// built, the image it replaces (tagged now) is the one kept for rollback, and
+// the project's older untagged builds of it go, but never one a container of
+// the project still runs from (the engine refuses to delete one that any
+// other container uses, and the executor keeps it then).
+void remove_superseded(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b, int build) {
+    for (const auto& i : o.state.images) {
+        if (!i.tags.empty() || !image_is_ours(i, d.project) || image_label(i, labels::kImageContainer, "") != img.container) continue;
+        const bool used = std::any_of(o.state.containers.begin(), o.state.containers.end(),
+                                      [&](const ObservedContainer& c) { return c.image_id == i.id; });
+        if (used) continue;
+        Action r;
+        r.kind = ActionKind::RemoveImage;
+        r.key = "image-ref:" + i.id;
+        r.object = short_image_id(i.id);
+        r.cause = std::string(kSupersededCause) + img.tag + " (the build it replaces is kept, for rollback)";
+        r.target_id = i.id;
+        r.depends_on = {build};
+        b.add_unkeyed(std::move(r));
+    }
 }
 
 // docker-compose's container of this instance (same project, service and

@@ -26,6 +26,10 @@ enum class ActionKind { Build, CreateNetwork, Create, Replace, Start, Remove, Re
 std::string_view to_string(ActionKind k);
 std::optional<ActionKind> parse_action_kind(std::string_view s);
 
+// The cause of removing an earlier build that a rebuild supersedes (apply);
+// the executor keeps such an image when something else still uses it.
+inline constexpr const char* kSupersededCause = "superseded by this rebuild of ";
+
 struct Action {
     int id = 0;                       // 1-based, in plan order
     ActionKind kind = ActionKind::Create;

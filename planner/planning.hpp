@@ -72,6 +72,8 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
 void decide_network(const DesiredState& d, const ObservedIndex& o, const Addresses& addr, PlanBuilder& b,
                     const std::string& name = {});
 void decide_image(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b);
+// After the rebuild `build` of img: the removal of its project's older untagged builds.
+void remove_superseded(const DesiredState& d, const DesiredImage& img, const ObservedIndex& o, PlanBuilder& b, int build);
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b);
 // The seed helpers (<project>-dockerops-seed-*) an interrupted apply left:

@@ -17,7 +17,7 @@ each_command() {
   done
 }
 # Commands whose words are the project's containers and instances.
-takes_targets="plan apply destroy run clean ip ssh shell exec logs stop start restart pause unpause kill port build graph"
+takes_targets="plan apply destroy run clean ip ssh shell exec logs stop start restart pause unpause kill port build graph top cp pull"
 signals="SIGKILL SIGTERM SIGHUP SIGINT SIGQUIT SIGUSR1 SIGUSR2"
 types="standard published master interactive safemode"
 {

@@ -22,6 +22,8 @@ struct FakeState {
     std::map<std::string, ObservedNetwork> networks;       // by id
     std::map<std::string, ObservedVolume> volumes;         // by name
     std::vector<std::string> calls;                        // "create demo-web-one", in order
+    std::map<std::string, ContainerSpec> created;          // by name: the spec of each create (kept after removal)
+    std::vector<EngineEvent> events;                       // what stream_events gives (those labelled for the project)
     int next = 1;
     // Failures on demand.
     std::set<std::string> fail_build;       // tags
@@ -96,11 +98,32 @@ public:
 
     // The terminal: a run "ends" at once with FakeState::attached_exit; its
     // output is recorded as a call.
-    Result<int> run_attached(const std::string& id) override {
+    Status stream_events(const std::string& project, const EventWindow& window, const std::function<void(const EngineEvent&)>& on) override {
+        std::vector<EngineEvent> events;
+        {
+            std::lock_guard<std::mutex> l(s_->m);
+            s_->calls.push_back("events " + project + " " + std::to_string(window.since) + ".." + std::to_string(window.until));
+            for (const auto& e : s_->events) {
+                auto it = e.attributes.find(labels::kProject);
+                if (it != e.attributes.end() && it->second == project) events.push_back(e);
+            }
+        }
+        for (const auto& e : events) on(e);
+        return ok_status();
+    }
+    // A running container's one process: its command, as the engine's top lists it.
+    Result<ProcessTable> top(const std::string& id) override {
         std::lock_guard<std::mutex> l(s_->m);
         auto* c = s_->by_ref(id);
         if (!c) return Error{"No such container: " + id, id, 404};
-        s_->calls.push_back("attach " + c->name);
+        if (c->state != "running") return Error{"container " + id + " is not running", id, 409};
+        return ProcessTable{{"UID", "PID", "CMD"}, {{"root", "4242", "sleep 3600"}}};
+    }
+    Result<int> run_attached(const std::string& id, bool tty) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        auto* c = s_->by_ref(id);
+        if (!c) return Error{"No such container: " + id, id, 404};
+        s_->calls.push_back("attach " + c->name + (tty ? "" : " (no tty)"));
         for (const auto& [_, n] : s_->networks)
             if (n.name.ends_with("-dockerops-lock")) s_->calls.push_back("attached while " + n.name + " is held");
         c->state = "exited";
@@ -235,6 +258,7 @@ public:
         for (const auto& m : spec.mounts) c.mounts.push_back({m.bind ? "bind" : "volume", m.source, m.target, m.read_only});
         s_->containers[c.id] = c;
         s_->env[c.id] = spec.env;
+        s_->created[spec.name] = spec;
         return c.id;
     }
     Status start_container(const std::string& id) override {
@@ -373,7 +397,15 @@ public:
                 std::erase(tags, ref);
                 return ok_status();
             }
-            if (it->first == ref) { s_->images.erase(it); return ok_status(); }
+            if (it->first == ref) {
+                // As the engine without force: not while a container uses it.
+                for (const auto& [cid, c] : s_->containers)
+                    if (c.image_id == ref)
+                        return Error{"conflict: unable to delete " + ref + " (must be forced) - image is being used by stopped container " + cid,
+                                     "image " + ref, 409};
+                s_->images.erase(it);
+                return ok_status();
+            }
         }
         return Error{"No such image: " + ref, "image " + ref, 404};
     }

@@ -14,8 +14,6 @@
 
 namespace dockerops::ops {
 
-namespace {
-
 // "10m" (that long ago), a UNIX time, or "2026-11-26T08:00:00Z".
 std::optional<std::int64_t> since_seconds(const std::string& text) {
     if (text.empty()) return 0;
@@ -25,6 +23,8 @@ std::optional<std::int64_t> since_seconds(const std::string& text) {
     if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return static_cast<std::int64_t>(timegm(&tm));
     return std::nullopt;
 }
+
+namespace {
 
 constexpr const char* kColours[] = {"36", "33", "32", "35", "34", "31"};
 

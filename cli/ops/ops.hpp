@@ -153,6 +153,14 @@ struct RunRequest {
     std::optional<InstanceType> type;       // --type, --interactive, --safemode
     std::map<std::string, bool> sets;       // --set SWITCH=BOOL
     ApplyFlags flags;
+    // --rm: a one-off copy of the instance (the first declared, or the one
+    // named), attached and removed at its end; its exit code is run's.
+    struct OneOffRun {
+        std::vector<std::string> command;   // empty: the instance's own
+        bool service_ports = false;         // --service-ports: its ports published as declared
+        bool tty = false;                   // a TTY (both ends are a terminal, and no -T)
+    };
+    std::optional<OneOffRun> rm = std::nullopt;
 };
 int run(Session& s, const RunRequest& r);
 
@@ -227,5 +235,27 @@ struct LogsRequest {
     std::string program;   // a supervisord program of the base container
 };
 int logs(Session& s, const LogsRequest& r);
+// "10m" (that long ago), a UNIX time, or "2026-11-26T08:00:00" (UTC) as UNIX
+// seconds; 0 for ""; nullopt when it is none of those.
+std::optional<std::int64_t> since_seconds(const std::string& text);
+
+// --- the engine's view of the project (ops/container_io.cpp) ---
+// top: the processes of each running instance TARGETS select (all: none
+// named), under its name; with json, an array of {instance, titles, processes}.
+Result<std::string> top_text(Session& s, const Where& where, const std::vector<std::string>& targets, bool json);
+// events: the engine's events about the project's objects as they happen, one
+// line each (JSON Lines with json), from `since` until `until` (empty: from
+// now, for ever).
+struct EventsRequest {
+    Where where;
+    std::string since, until;
+    bool json = false;
+};
+int events(Session& s, const EventsRequest& r);
+// cp: TARGET:PATH to a host path, or a host path to TARGET:PATH.
+int copy(Session& s, const Where& where, const std::string& from, const std::string& to);
+// pull: the images the project takes as they are (those of CONTAINERS, or
+// all), fetched again; built ones are named and passed over.
+int pull(Session& s, const Where& where, const std::vector<std::string>& containers);
 
 }  // namespace dockerops::ops

@@ -134,7 +134,16 @@ public:
                 return ok_status();
             }
             case ActionKind::RemoveNetwork: return p_.remove_network(a.target_id);
-            case ActionKind::RemoveImage: return p_.remove_image(a.target_id, false);
+            case ActionKind::RemoveImage: {
+                auto s = p_.remove_image(a.target_id, false);
+                // An earlier build that a container of someone else's still
+                // runs from: the engine refuses (409), and it is kept.
+                if (!s && s.error().status == 409 && a.cause.starts_with(kSupersededCause)) {
+                    result_.note = "kept: " + s.error().message;
+                    return ok_status();
+                }
+                return s;
+            }
             case ActionKind::RemoveVolume: return p_.remove_volume(a.target_id);
             case ActionKind::PurgeData: {
                 // Only a folder recorded as made by dockerops (the planner
@@ -287,8 +296,13 @@ private:
         if (!id) return id.error();
         if (a.attach) {
             if (o_.before_attach) o_.before_attach();
-            auto code = p_.run_attached(*id);
+            auto code = p_.run_attached(*id, spec.tty);
             (void)p_.remove_container(*id, true);
+            // Its secret files go with it (an attached instance's folder is its own).
+            if (!spec.secrets_dir.empty()) {
+                std::error_code ec;
+                fs::remove_all(spec.secrets_dir, ec);
+            }
             if (!code) return code.error();
             result_.exit_code = *code;
             return ok_status();
@@ -482,6 +496,7 @@ void Run::record(std::size_t i, const Status& s, const ActionResult& outcome, do
         r = report.results[i];
         r.produced = outcome.produced;
         r.exit_code = outcome.exit_code;
+        r.note = outcome.note;
         r.seconds = secs;
         r.outcome = s ? Outcome::Done : Outcome::Failed;
         if (!s) r.message = s.error().text();
@@ -497,7 +512,8 @@ void Run::record(std::size_t i, const Status& s, const ActionResult& outcome, do
     }
     cv.notify_all();
     const std::string what = std::string(to_string(a.kind)) + " " + a.object;
-    const std::string line = s ? what + ": done (" + seconds(secs) + ")" : what + ": failed: " + r.message;
+    const std::string line = s ? what + ": done (" + seconds(secs) + ")" + (r.note.empty() ? "" : ", " + r.note)
+                               : what + ": failed: " + r.message;
     const ExecOptions& o = options;
     events.post([&o, &a, r, line] {
         if (o.log) o.log(line);

@@ -53,6 +53,7 @@ struct ActionResult {
     double seconds = 0;
     std::string produced;   // build: the image id
     int exit_code = 0;      // attached create: the terminal instance's exit code
+    std::string note;       // done, but otherwise than planned: what happened instead
 };
 
 struct ExecReport {

@@ -12,7 +12,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +26,21 @@ struct BuildEvent {
     enum class Kind { Step, Output };
     Kind kind = Kind::Output;
     std::string text;          // one line, without its newline
+};
+
+// What the engine tells of a change to one of its objects (docker events).
+struct EngineEvent {
+    std::string type;          // container, network, volume, image
+    std::string action;        // create, start, die, health_status: healthy, ...
+    std::string id;
+    std::int64_t time_nano = 0;                       // when, in UNIX nanoseconds
+    std::map<std::string, std::string> attributes;    // name, image, exitCode, the object's labels...
+};
+
+// The processes in a container, as ps shows them (docker top).
+struct ProcessTable {
+    std::vector<std::string> titles;                  // UID, PID, PPID, C, STIME, TTY, TIME, CMD
+    std::vector<std::vector<std::string>> processes;
 };
 
 struct ImageConfig {
@@ -158,9 +175,10 @@ public:
 
     // The terminal: these join the caller's standard input and output to the
     // container (a TTY in raw mode on a terminal).
-    // Starts a container created with tty and open_stdin, attached; returns
+    // Starts a container created with open_stdin, attached (tty: as it was
+    // created, a TTY's one stream; else its output and errors apart); returns
     // its exit code once it has ended.
-    virtual Result<int> run_attached(const std::string& id) = 0;
+    virtual Result<int> run_attached(const std::string& id, bool tty) = 0;
     // `cmd` in a running container on a TTY; returns its exit code.
     virtual Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) = 0;
     // The container's output as it comes (follow: until the container stops).
@@ -171,6 +189,30 @@ public:
     };
     virtual Status stream_logs(const std::string& id, const LogOptions& options,
                                const std::function<void(std::string_view)>& out) = 0;
+    // The engine's events about the objects labelled for `project`, each as it
+    // happens, from `since` (UNIX seconds; 0: from now) until `until` (0: for
+    // as long as the engine keeps the stream open).
+    struct EventWindow {
+        std::int64_t since = 0, until = 0;
+    };
+    virtual Status stream_events(const std::string& project, const EventWindow& window,
+                                 const std::function<void(const EngineEvent&)>& on) {
+        (void)window, (void)on;
+        return Error{"this engine cannot stream events", "project " + project};
+    }
+    virtual Result<ProcessTable> top(const std::string& id) { return Error{"this engine cannot list an instance's processes", id}; }
+    // Copies the container's `path` (a file or a folder, and what it holds) to
+    // the host path `dest`, which it becomes (its parent must exist).
+    virtual Status copy_from_container(const std::string& id, const std::string& path, const std::filesystem::path& dest) {
+        (void)path, (void)dest;
+        return Error{"this engine cannot copy files", id};
+    }
+    // Copies the host's `src` into the container: into the folder `dest` when
+    // there is one, else as `dest` (its parent must exist there).
+    virtual Status copy_to_container(const std::string& id, const std::filesystem::path& src, const std::string& dest) {
+        (void)src, (void)dest;
+        return Error{"this engine cannot copy files", id};
+    }
 };
 
 // Each executor worker gets its own connection.

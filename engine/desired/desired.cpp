@@ -241,8 +241,18 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     // command, removed when it ends.
     if (inst.type == InstanceType::Interactive || inst.type == InstanceType::Safemode) {
         di.attach = true;
-        s.tty = s.open_stdin = true;
+        s.tty = s.open_stdin = s.stdin_once = true;
         s.command = std::vector<std::string>{"sh", "-c", kInteractiveShell};
+        s.labels[labels::kAdhoc] = "true";
+    }
+    // A one-off (run --rm): its command (or the instance's), attached, never
+    // restarted by the engine, removed when it ends.
+    if (inst.one_off) {
+        di.attach = true;
+        s.tty = inst.one_off->tty;
+        s.open_stdin = s.stdin_once = true;
+        if (inst.one_off->command) s.command = inst.one_off->command;
+        s.restart_policy.clear();
         s.labels[labels::kAdhoc] = "true";
     }
     return di;
@@ -322,7 +332,8 @@ void InstanceCompiler::ports(const Instance& inst, const DesiredImage& img, Cont
 }
 
 void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
-    const fs::path data = p_.data_dir / (inst.container + "_" + inst.name);
+    // A one-off mounts the data of the instance it copies.
+    const fs::path data = p_.data_dir / (inst.container + "_" + (inst.one_off ? inst.one_off->data_of : inst.name));
     if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
     if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});
     if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});

@@ -94,6 +94,14 @@ struct Container {
     SourcePos pos;
 };
 
+// 'dockerops run --rm': a one-off copy of an instance, attached to the
+// caller's terminal and removed when it ends.
+struct OneOff {
+    std::string data_of;    // the instance whose data folders it mounts (its own name: none are made)
+    bool tty = false;       // a TTY (the caller's terminal); else its output and errors apart
+    std::optional<std::vector<std::string>> command;   // none: the instance's own
+};
+
 struct Instance {
     std::string container;
     std::string name;
@@ -120,6 +128,7 @@ struct Instance {
     double sleep = 0;
     bool init = true;
     bool adhoc = false;                         // started by 'dockerops run', not declared: kept by apply
+    std::optional<OneOff> one_off;              // run --rm
     RuntimeOptions runtime;                     // the instance's own, then its container's (filled at load)
     std::vector<Dependency> depends_on;         // resolved to instance ids
     SourcePos pos;

@@ -117,6 +117,7 @@ struct ContainerSpec {
     std::string restart_policy;                         // "", "unless-stopped", ...
     bool tty = false;
     bool open_stdin = false;
+    bool stdin_once = false;                            // an attached run: its input ends with the caller's (not a key)
     std::optional<HealthSpec> health;
     std::string working_dir;
     // The keys of engine/model/keys (one row each there): 0 or empty = the engine's default.

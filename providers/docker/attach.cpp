@@ -46,6 +46,41 @@ std::optional<TerminalSize> size_of(const AttachIo& io) {
     return io.size;
 }
 
+void write_all(int fd, const char* p, std::size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;   // the reader went away: the rest is dropped
+        p += w;
+        n -= static_cast<std::size_t>(w);
+    }
+}
+
+// What the engine sends on an attach: with a TTY, the raw bytes; without,
+// frames of an 8-byte header (stream 1 or 2, then the payload's size, big
+// endian) and the payload, split here to standard output and error.
+class Frames {
+public:
+    explicit Frames(const AttachIo& io) : io_(io) {}
+    void take(const char* p, std::size_t n) {
+        if (io_.tty) { write_all(io_.out_fd, p, n); return; }
+        pending_.append(p, n);
+        std::size_t at = 0;
+        while (pending_.size() - at >= 8) {
+            const auto* h = reinterpret_cast<const unsigned char*>(pending_.data() + at);
+            const std::size_t len = (std::size_t{h[4]} << 24) | (std::size_t{h[5]} << 16) | (std::size_t{h[6]} << 8) | h[7];
+            if (pending_.size() - at - 8 < len) break;
+            write_all(h[0] == 2 ? io_.err_fd : io_.out_fd, pending_.data() + at + 8, len);
+            at += 8 + len;
+        }
+        pending_.erase(0, at);
+    }
+
+private:
+    const AttachIo& io_;
+    std::string pending_;
+};
+
 // One raw connection: the request written by hand, then bytes both ways.
 class Hijack {
 public:
@@ -83,9 +118,11 @@ public:
         return ok_status();
     }
 
-    // Pumps in_fd -> engine and engine -> out_fd until the engine ends the stream.
+    // Pumps in_fd -> engine and engine -> out_fd (and err_fd, without a TTY)
+    // until the engine ends the stream.
     void pump(const AttachIo& io, const std::function<void()>& on_resize) {
-        if (!leftover_.empty()) (void)!write(io.out_fd, leftover_.data(), leftover_.size());
+        Frames frames(io);
+        frames.take(leftover_.data(), leftover_.size());
         bool in_open = true;
         char buf[16384];
         while (true) {
@@ -98,13 +135,18 @@ public:
                 long n = conn_->recv_some(buf, sizeof buf, std::chrono::steady_clock::now());
                 if (n == Connection::kTimedOut) continue;   // nothing yet (TLS bytes that made no record)
                 if (n <= 0) break;
-                (void)!write(io.out_fd, buf, static_cast<std::size_t>(n));
+                frames.take(buf, static_cast<std::size_t>(n));
             }
             if (in_open && (fds[1].revents & (POLLIN | POLLHUP))) {
                 ssize_t n = read(io.in_fd, buf, sizeof buf);
-                if (n <= 0) in_open = false;
-                else if (!conn_->send_all(buf, static_cast<std::size_t>(n), std::chrono::steady_clock::now() + std::chrono::seconds(30)))
+                if (n <= 0) {
+                    in_open = false;
+                    // Without a TTY the end of our input is the end of the
+                    // container's (it was made with StdinOnce).
+                    if (!io.tty) conn_->close_write();
+                } else if (!conn_->send_all(buf, static_cast<std::size_t>(n), std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
                     break;
+                }
             }
         }
     }
@@ -179,11 +221,11 @@ Result<int> attach_and_start(const Endpoint& endpoint, const std::string& versio
     if (!st) return st.error();
     if (st->status != 204 && st->status != 304) return Error{"start: " + st->body, object, static_cast<int>(st->status)};
     const std::string resize_path = api(version, "/containers/" + id + "/resize");
-    resize(http, resize_path, size_of(io));
+    if (io.tty) resize(http, resize_path, size_of(io));
     {
         WinchHandler winch;
-        RawMode raw(io.in_fd);
-        h.pump(io, [&] { resize(http, resize_path, size_of(io)); });
+        RawMode raw(io.tty ? io.in_fd : -1);
+        h.pump(io, [&] { if (io.tty) resize(http, resize_path, size_of(io)); });
     }
     auto code = int_field(http, "POST", api(version, "/containers/" + id + "/wait"), "StatusCode", object,
                           std::chrono::minutes(2));

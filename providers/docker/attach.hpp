@@ -20,9 +20,14 @@ struct AttachIo {
     int out_fd = 1;
     // When in_fd is not a terminal (tests, pipes), the size to give the TTY.
     std::optional<TerminalSize> size;
+    int err_fd = 2;    // the container's standard error, when it has no TTY
+    // The container has a TTY: one raw stream, and the caller's terminal in
+    // raw mode. Without: the engine's frames split to out_fd and err_fd, and
+    // the end of in_fd closes the container's standard input.
+    bool tty = true;
 };
 
-// Attaches to a container created with tty and open_stdin, then starts it.
+// Attaches to a container created with open_stdin (and stdin_once), then starts it.
 // Returns the container's exit code once it has ended.
 Result<int> attach_and_start(const Endpoint& endpoint, const std::string& api_version, const std::string& container_id,
                              const AttachIo& io);

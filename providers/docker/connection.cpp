@@ -70,6 +70,7 @@ public:
     }
 
     int fd() const override { return fd_; }
+    void close_write() override { ::shutdown(fd_, SHUT_WR); }
 
 private:
     bool fail(const std::string& why) {

@@ -26,6 +26,9 @@ public:
     virtual long recv_some(char* buf, std::size_t cap, Deadline deadline) = 0;
     // The socket, to wait on with poll() beside other descriptors.
     virtual int fd() const = 0;
+    // No more bytes will be sent (the read side stays open): a non-TTY
+    // attach's end of input. A no-op where the transport cannot half-close.
+    virtual void close_write() {}
     const std::string& error() const { return error_; }
 
     static constexpr long kTimedOut = -1;

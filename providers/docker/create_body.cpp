@@ -71,7 +71,7 @@ std::string container_create_body(const ContainerSpec& s) {
     for (const auto& [k, v] : s.env) w.value(k + "=" + v);
     w.end_array();
     w.key("Labels").object(s.labels);
-    w.key("Tty").value(s.tty).key("OpenStdin").value(s.open_stdin).key("StdinOnce").value(false);
+    w.key("Tty").value(s.tty).key("OpenStdin").value(s.open_stdin).key("StdinOnce").value(s.stdin_once);
     w.key("AttachStdin").value(s.open_stdin).key("AttachStdout").value(s.open_stdin).key("AttachStderr").value(s.open_stdin);
     if (!s.working_dir.empty()) w.key("WorkingDir").value(s.working_dir);
     if (!s.user.empty()) w.key("User").value(s.user);

@@ -436,8 +436,10 @@ Status DockerEngine::seed_from_image(const std::string& image, const std::string
     return result;
 }
 
-Result<int> DockerEngine::run_attached(const std::string& id) {
-    return attach_and_start(endpoint(), version_, id, {0, 1, std::nullopt});
+Result<int> DockerEngine::run_attached(const std::string& id, bool tty) {
+    AttachIo io;
+    io.tty = tty;
+    return attach_and_start(endpoint(), version_, id, io);
 }
 
 Result<int> DockerEngine::exec_attached(const std::string& id, const std::vector<std::string>& cmd) {

@@ -73,9 +73,13 @@ public:
     ObjectKinds kinds() const override {
         return {ObjectKind::Image, ObjectKind::Network, ObjectKind::Container, ObjectKind::Volume};
     }
-    Result<int> run_attached(const std::string& id) override;
+    Result<int> run_attached(const std::string& id, bool tty) override;
     Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override;
     Status stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) override;
+    Status stream_events(const std::string& project, const EventWindow& window, const std::function<void(const EngineEvent&)>& on) override;
+    Result<ProcessTable> top(const std::string& id) override;
+    Status copy_from_container(const std::string& id, const std::string& path, const std::filesystem::path& dest) override;
+    Status copy_to_container(const std::string& id, const std::filesystem::path& src, const std::string& dest) override;
     // A registry's copy of an image (target swarm): tag it, push it, its digest ("sha256:...").
     Status tag_image(const std::string& id, const std::string& repo, const std::string& tag);
     Result<std::string> push_image(const std::string& repo, const std::string& tag);

@@ -240,7 +240,7 @@ void sort_observed(ObservedState& s) {
 struct ObservePaths {
     std::vector<std::string> paths;
     std::string by_name;
-    std::size_t container_lists = 0, networks = 0, first_image = 0;
+    std::size_t container_lists = 0, networks = 0, first_image = 0, earlier_builds = 0;
 };
 ObservePaths observe_paths(const std::string& project, bool with_containers, const ObserveScope& scope) {
     ObservePaths o;
@@ -256,10 +256,15 @@ ObservePaths observe_paths(const std::string& project, bool with_containers, con
     o.networks = o.paths.size();
     o.paths.push_back("/networks");
     o.first_image = o.paths.size();
-    if (scope.image_refs)
+    if (scope.image_refs) {
         for (const auto& ref : *scope.image_refs) o.paths.push_back("/images/" + url_encode(ref) + "/json");
-    else
+        // The project's earlier builds, untagged (a rebuild removes the older ones).
+        o.earlier_builds = o.paths.size();
+        o.paths.push_back("/images/json?filters=" +
+                          url_encode("{\"dangling\":[\"true\"],\"label\":[" + json_quote(std::string(labels::kImageProject) + "=" + project) + "]}"));
+    } else {
         o.paths.push_back("/images/json");
+    }
     return o;
 }
 
@@ -287,8 +292,11 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
         if (!images) return images.error();
         for (auto i : *images) read.take_image(i, false);
     } else {
-        for (std::size_t k = calls.first_image; k < calls.paths.size(); ++k)
+        for (std::size_t k = calls.first_image; k < calls.earlier_builds; ++k)
             if (auto st = read.take_inspected(answers[k], (*scope.image_refs)[k - calls.first_image], true); !st) return st.error();
+        auto earlier = read.list(answers[calls.earlier_builds], "images");
+        if (!earlier) return earlier.error();
+        for (auto i : *earlier) read.take_image(i, false);
         // The image a container of the project runs, when no name leads to it
         // any more (a later build took its tag): a plan names the files that
         // changed from its labels. Rare, so a second round.

@@ -69,6 +69,58 @@ Result<TempFile> write_context_tar(const fs::path& dir) {
     return out;
 }
 
+Result<TempFile> write_path_tar(const fs::path& src, const std::string& name) {
+    auto lib = archive_lib();
+    if (!lib) return lib.error();
+    const ArchiveLib* L = *lib;
+    TempFile out(std::tmpfile());
+    if (!out) return Error{"cannot make a temporary file for " + src.string()};
+    struct archive* a = L->archive_write_new();
+    L->archive_write_set_format_pax_restricted(a);
+    if (L->archive_write_open_FILE(a, out.get()) != ARCHIVE_OK) {
+        L->archive_write_free(a);
+        return Error{"cannot write an archive of " + src.string()};
+    }
+    std::string failure;
+    std::vector<char> buf(1 << 16);
+    auto add = [&](const fs::path& path, const std::string& rel) {
+        struct stat st;
+        if (lstat(path.c_str(), &st) != 0) { failure = path.string() + ": cannot be read"; return; }
+        struct archive_entry* entry = L->archive_entry_new();
+        L->archive_entry_set_pathname(entry, rel.c_str());
+        L->archive_entry_copy_stat(entry, &st);
+        if (S_ISLNK(st.st_mode)) {
+            L->archive_entry_set_symlink(entry, fs::read_symlink(path).c_str());
+            L->archive_entry_set_size(entry, 0);
+        } else if (!S_ISREG(st.st_mode)) {
+            L->archive_entry_set_size(entry, 0);
+        }
+        if (L->archive_write_header(a, entry) != ARCHIVE_OK) {
+            failure = L->archive_error_string(a) ? L->archive_error_string(a) : "cannot write " + rel;
+        } else if (S_ISREG(st.st_mode)) {
+            std::ifstream in(path, std::ios::binary);   // streamed: a fixed buffer, whatever the size
+            while (in) {
+                in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+                if (std::streamsize n = in.gcount(); n > 0) L->archive_write_data(a, buf.data(), static_cast<size_t>(n));
+            }
+        }
+        L->archive_entry_free(entry);
+    };
+    add(src, name);
+    std::error_code ec;
+    if (failure.empty() && fs::is_directory(fs::symlink_status(src, ec)))
+        for (auto it = fs::recursive_directory_iterator(src, ec); failure.empty() && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (ec) { failure = ec.message(); break; }
+            add(it->path(), name + "/" + fs::relative(it->path(), src, ec).string());
+        }
+    L->archive_write_close(a);
+    L->archive_write_free(a);
+    if (!failure.empty()) return Error{"cannot archive " + src.string() + ": " + failure};
+    std::fflush(out.get());
+    std::rewind(out.get());
+    return out;
+}
+
 }  // namespace dockerops::docker
 
 namespace dockerops::docker {
@@ -100,7 +152,7 @@ Status extract_tar(std::FILE* tar, const fs::path& dest) {
         std::string name = L->archive_entry_pathname(e);
         auto slash = name.find('/');
         std::string rest = slash == std::string::npos ? "" : name.substr(slash + 1);
-        L->archive_entry_set_pathname(e, (dest / rest).c_str());
+        L->archive_entry_set_pathname(e, (rest.empty() ? dest : dest / rest).c_str());
         if (const char* link = L->archive_entry_hardlink(e)) {
             std::string l = link;
             auto s2 = l.find('/');

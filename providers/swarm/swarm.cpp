@@ -506,7 +506,7 @@ Error needs_a_node(const std::string& id, const std::string& what) {
 }  // namespace
 
 Result<ExecResult> SwarmEngine::exec(const std::string& id, const std::vector<std::string>&) { return needs_a_node(id, "exec"); }
-Result<int> SwarmEngine::run_attached(const std::string& id) { return needs_a_node(id, "an interactive run"); }
+Result<int> SwarmEngine::run_attached(const std::string& id, bool) { return needs_a_node(id, "an interactive run"); }
 Result<int> SwarmEngine::exec_attached(const std::string& id, const std::vector<std::string>&) { return needs_a_node(id, "a shell"); }
 
 Result<std::string> SwarmEngine::logs_tail(const std::string& id, int lines) {

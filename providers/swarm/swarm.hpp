@@ -71,7 +71,7 @@ public:
     Result<ObservedContainer> inspect_container(const std::string& id) override;
     Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& cmd) override;
     Result<std::string> logs_tail(const std::string& id, int lines) override;
-    Result<int> run_attached(const std::string& id) override;
+    Result<int> run_attached(const std::string& id, bool tty) override;
     Result<int> exec_attached(const std::string& id, const std::vector<std::string>& cmd) override;
     Status stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) override;
 

@@ -30,9 +30,14 @@ done
 "$BIN" init --help | head -1 | grep -q "start a project" || fail "init --help: $("$BIN" init --help | head -1)"
 "$BIN" version --help | grep -q "^dockerops [0-9]" && fail "version --help prints the version"
 "$BIN" version --help | grep -q -- "--help" || fail "version --help: $("$BIN" version --help)"
-for c in pause unpause kill port images; do
+for c in pause unpause kill port images top events cp pull; do
   [ "$("$BIN" $c --help | head -1 | cut -d' ' -f1-2)" = "dockerops $c" ] || fail "$c --help: $("$BIN" $c --help | head -1)"
 done
+"$BIN" run --help | grep -q -- "--rm " || fail "run --help does not list --rm"
+out=$("$BIN" run web ls 2>&1) && fail "run with a command and no --rm went ahead"
+grep -qF "(a one-off running a command: run --rm CONTAINER CMD...)" <<<"$out" || fail "run web ls: $out"
+out=$("$BIN" run --service-ports web 2>&1) && fail "--service-ports without --rm went ahead"
+grep -qF -- "--service-ports goes with --rm" <<<"$out" || fail "run --service-ports: $out"
 # A compose user's words get ours, not the nearest spelling.
 for pair in "up:'apply'" "down:'destroy'" "rm:'destroy TARGET'" "ls:'ps'" "push:no push"; do
   out=$("$BIN" "${pair%%:*}" 2>&1) && fail "${pair%%:*} went ahead"

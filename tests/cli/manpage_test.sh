@@ -14,7 +14,7 @@ done
 for section in NAME SYNOPSIS DESCRIPTION COMMANDS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
   grep -qx "\.SH $section" "$BUILD/dockerops.1" || fail "dockerops(1) has no $section section"
 done
-for c in apply plan pause kill images port; do
+for c in apply plan pause kill images port top events cp pull; do
   grep -qx "\.SS $c" "$BUILD/dockerops.1" || fail "dockerops(1) does not describe $c"
 done
 text=$(mandoc -T utf8 "$BUILD/dockerops.toml.5" | col -b)

@@ -337,12 +337,55 @@ assert len(rows[0]["id"]) == 12 and rows[0]["size"].endswith("MiB"), rows' || fa
   grep -q "^unpause  web.one: paused" <<<"$out" || fail "plan of a paused instance: $out"
   [ "$(dops unpause web.one)" = "unpaused web.one" ] || fail "unpause"
   [ "$(dops plan)" = "No changes." ] || fail "plan after unpause: $(dops plan)"
+  # top, cp both ways (a file, a folder under a new name, and back).
+  dops top web.one | grep -q "sleep 3600" || fail "top: $(dops top web.one 2>&1)"
+  dops cp web.one:/etc/hostname "$DIR/hostname.txt" 2>/dev/null || fail "cp from the instance"
+  [ "$(cat "$DIR/hostname.txt")" = "$(dops exec web.one cat /etc/hostname)" ] || fail "cp copied: $(cat "$DIR/hostname.txt")"
+  mkdir -p "$DIR/fold/sub" && echo "in-$$" >"$DIR/fold/sub/f" && echo "one-$$" >"$DIR/one.txt"
+  dops cp "$DIR/one.txt" web.one:/tmp 2>/dev/null || fail "cp of a file into a folder of the instance"
+  dops cp "$DIR/fold" web.one:/tmp/renamed 2>/dev/null || fail "cp of a folder to a new name"
+  [ "$(dops exec web.one cat /tmp/one.txt /tmp/renamed/sub/f)" = "$(printf 'one-%s\nin-%s' $$ $$)" ] || fail "cp into the instance"
+  dops cp web.one:/tmp/renamed "$DIR/back" 2>/dev/null || fail "cp of a folder from the instance"
+  [ "$(cat "$DIR/back/sub/f")" = "in-$$" ] || fail "cp of a folder back: $(ls -R "$DIR/back")"
+  out=$(dops cp web.one:/no/such "$DIR/x" 2>&1) && fail "cp of a missing path succeeded"
+  grep -q "/no/such: no such file or folder in the container" <<<"$out" || fail "cp of a missing path: $out"
+  t0=$(date +%s)
   [ "$(dops kill web.one)" = "sent SIGKILL to web.one" ] || fail "kill"
   for _ in $(seq 1 50); do [ "$(insp '{{.State.Status}}' web-one)" = exited ] && break; sleep 0.1; done
+  # events: the kill and its end, from a window that has closed (no waiting on a stream).
+  out=$(dops events --since "$t0" --until "$(( $(date +%s) + 1 ))") || fail "events: $out"
+  grep -q " container kill web.one ($PROJECT-web-one)$" <<<"$out" || fail "events has no kill: $out"
+  grep -q " container die web.one ($PROJECT-web-one) exit 137$" <<<"$out" || fail "events has no die: $out"
+  dops events --since "$t0" --until "$(( $(date +%s) + 1 ))" --json | /usr/bin/python3 -c '
+import json, sys
+events = [json.loads(l) for l in sys.stdin]
+assert any(e["action"] == "die" and e["instance"] == "web.one" and e["attributes"]["exitCode"] == "137" for e in events), events' \
+    || fail "events --json"
   out=$(dops plan --detailed-exitcode) && fail "a killed instance is not drift" || [ $? = 2 ] || fail "plan exit"
   grep -q "^start    web.one: exited (137)" <<<"$out" || fail "plan of a killed instance: $out"
   dops apply --yes >/dev/null 2>&1 || fail "apply after kill"
   [ "$(dops plan)" = "No changes." ] || fail "plan after the apply: $(dops plan)"
+  # run --rm: a one-off copy of web.one running a command. Without a terminal:
+  # its output and errors apart (not a word of ours), our input its input,
+  # its exit code ours, nothing left behind (web.one's port 80 is published:
+  # the copy publishes none, or its create would fail on the taken port).
+  set +e
+  out=$(dops run --rm web sh -c 'echo "one-off of $CONTAINER, ${INSTANCE%-*}"; echo oops >&2; exit 3' \
+        </dev/null 2>"$DIR/oneoff.err"); rc=$?
+  set -e
+  [ "$rc" = 3 ] || fail "run --rm exits $rc, not 3: $out $(cat "$DIR/oneoff.err")"
+  [ "$out" = "one-off of web, run" ] || fail "run --rm output: $out"
+  [ "$(cat "$DIR/oneoff.err")" = oops ] || fail "run --rm standard error: $(cat "$DIR/oneoff.err")"
+  [ "$(printf 'abc\ndef\n' | dops run --rm web.one cat)" = "$(printf 'abc\ndef')" ] || fail "run --rm does not take our input"
+  [ "$(count_containers)" = 1 ] || fail "run --rm left a container: $(docker ps -a --filter "label=io.dockerops.project=$PROJECT" --format '{{.Names}}')"
+  # On a terminal: a TTY, the terminal's size, the exit code passed through.
+  session="dops-oneoff-$$"
+  tmux new-session -d -s "$session" -x 120 -y 40 "$BIN run --file $DIR --rm web sh -c 'tty; stty size; exit 4'; echo rc=\$?; sleep 60"
+  for _ in $(seq 1 150); do tmux capture-pane -p -t "$session" | grep -q '^rc=' && break; sleep 0.1; done
+  screen=$(tmux capture-pane -p -t "$session"); tmux kill-session -t "$session"
+  grep -q '^rc=4' <<<"$screen" || fail "run --rm on a terminal: $screen"
+  grep -q '^/dev/pts/' <<<"$screen" || fail "run --rm on a terminal has no TTY: $screen"
+  [ "$(count_containers)" = 1 ] || fail "run --rm on a terminal left a container"
   # A compose user's words are understood.
   out=$("$BIN" up 2>&1) && fail "up is a command"
   grep -q "unknown command 'up' (did you mean 'apply'?" <<<"$out" || fail "up: $out"
@@ -370,6 +413,45 @@ TOML
   [ "$(cat "$DIR/data/mine/file")" = keep ] || fail "destroy --purge-data deleted a folder it did not make"
   [ "$(id -u)" != 0 ] || [ ! -e "$secrets" ] || fail "the secrets folder is left: $(ls -laR "$secrets")"
   [ -z "$(docker ps -aq --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left the home record"
+  pass ;;
+
+superseded)
+  # A rebuild removes the project's older untagged builds of its image on the
+  # real engine, keeping the one it replaces, and one that a container made
+  # outside dockerops runs from (the engine refuses, the apply still succeeds).
+  mkdir -p "$DIR/containers/web"
+  cat >"$DIR/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT"
+[containers.web]
+command = ["sleep", "3600"]
+[[instances]]
+container = "web"
+name = "one"
+TOML
+  builds() { docker images -a -q --no-trunc --filter "label=io.dockerops.image.project=$PROJECT" | sort -u; }
+  build_v() {
+    printf 'FROM dockerops/busybox:latest\nLABEL version=%s\n' "$1" >"$DIR/containers/web/Dockerfile"
+    dops apply --yes >"$DIR/apply-$1.log" 2>&1 || { cat "$DIR/apply-$1.log"; fail "apply of version $1"; }
+    docker inspect -f '{{.Id}}' "$PROJECT/web:latest"
+  }
+  v1=$(build_v 1); v2=$(build_v 2)
+  grep -q "remove-image" "$DIR/apply-2.log" && fail "the first rebuild removed an image: $(cat "$DIR/apply-2.log")"
+  v3=$(build_v 3)
+  grep -q "^remove-image image ${v1:7:12}: superseded by this rebuild of $PROJECT/web:latest" "$DIR/apply-3.log" \
+    || fail "the third build does not remove the first: $(cat "$DIR/apply-3.log")"
+  [ "$(builds)" = "$(printf '%s\n%s' "$v2" "$v3" | sort)" ] || fail "after three builds the engine holds: $(builds)"
+  [ "$(dops plan)" = "No changes." ] || fail "plan after the rebuilds: $(dops plan)"
+  # Someone else's container from the kept build (v2): a later rebuild keeps it.
+  theirs=$(docker create --label "io.dockerops.test=$PROJECT" "$v2" true)
+  FOREIGN+=("$theirs")   # removed by cleanup whatever happens
+  v4=$(build_v 4)
+  grep -q "^remove-image ${v2:7:12}: done (.*), kept: .*image is being used by stopped container" "$DIR/apply-4.log" \
+    || fail "the image in use is not said to be kept: $(cat "$DIR/apply-4.log")"
+  docker rm "$theirs" >/dev/null
+  [ "$(builds)" = "$(printf '%s\n%s\n%s' "$v2" "$v3" "$v4" | sort)" ] || fail "after the fourth build the engine holds: $(builds)"
+  dops destroy --yes --rmi >/dev/null 2>&1 || fail "destroy --rmi"
+  [ -z "$(builds)" ] || fail "destroy --rmi left: $(builds)"
   pass ;;
 
 *) fail "unknown case $CASE" ;;

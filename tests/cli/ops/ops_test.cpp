@@ -298,3 +298,137 @@ TEST_CASE("ops: pause, unpause and kill act on running instances only, and say w
     CHECK(o.called("unpause shop-web-one"));
     CHECK(o.called("kill shop-web-two SIGHUP"));
 }
+
+namespace {
+// The one spec created under `prefix` (run --rm names its copy run-XXXX).
+const ContainerSpec* created_like(const FakeState& s, const std::string& prefix) {
+    const ContainerSpec* found = nullptr;
+    for (const auto& [name, spec] : s.created)
+        if (name.starts_with(prefix)) {
+            if (found) FAIL("more than one container created as " + prefix + "*");
+            found = &spec;
+        }
+    return found;
+}
+}  // namespace
+
+TEST_CASE("ops: run --rm is a one-off copy of an instance: its command, attached, removed, its exit code returned") {
+    Ops o;
+    o.shop.state->attached_exit = 7;
+    ops::RunRequest r{o.where(), "web", std::nullopt, std::nullopt, {}, o.yes()};
+    r.rm = ops::RunRequest::OneOffRun{{"sh", "-c", "echo hi"}, false, false};
+    SECTION("a copy of the first declared instance, its dependencies brought up first") {
+        CHECK(ops::run(o.session, r) == 7);
+        const ContainerSpec* one = created_like(*o.shop.state, "shop-web-run-");
+        REQUIRE(one);
+        CHECK(one->command == std::vector<std::string>{"sh", "-c", "echo hi"});
+        CHECK_FALSE(one->tty);
+        CHECK((one->open_stdin && one->stdin_once));
+        CHECK(one->restart_policy.empty());
+        CHECK(one->env.at("API_URL") == "http://api.example");   // web.one's own
+        CHECK(one->links == std::vector<std::string>{"shop-db-master:DB"});
+        CHECK(one->labels.at(labels::kAdhoc) == "true");
+        CHECK(std::none_of(one->ports.begin(), one->ports.end(), [](const PortSpec& p) { return p.publish; }));
+        CHECK(std::find(one->aliases.begin(), one->aliases.end(), "web-one") == one->aliases.end());
+        CHECK(o.called("attach " + one->name + " (no tty)"));
+        CHECK_FALSE(o.called("attached while"));       // the lock was let go first
+        CHECK_FALSE(o.shop.state->by_name(one->name));  // removed at its end
+        // web.one links to db.master: it was made and started first; the
+        // other instances of the project were left alone.
+        auto* db = o.shop.state->by_name("shop-db-master");
+        REQUIRE(db);
+        CHECK(db->state == "running");
+        CHECK_FALSE(o.shop.state->by_name("shop-web-one"));
+        CHECK_FALSE(o.shop.state->by_name("shop-web-two"));
+        // Its standard output is the one-off's: the plan went to standard error.
+        CHECK(o.ui.stdout_text.empty());
+        CHECK_THAT(o.ui.stderr_text, Catch::Contains("create   db.master: not found"));
+    }
+    SECTION("--no-deps: its dependencies are neither made nor waited for") {
+        r.where.no_deps = true;
+        CHECK(ops::run(o.session, r) == 7);
+        CHECK(o.called("build shop/web:latest"));   // its image is made
+        CHECK_FALSE(o.called("create shop-db-master"));
+        // Again, with nothing to make first: the one-off alone, without a word.
+        o.ui.stderr_text.clear();
+        CHECK(ops::run(o.session, r) == 7);
+        CHECK(o.ui.stderr_text.empty());
+        CHECK(o.ui.stdout_text.empty());
+    }
+    SECTION("a named instance is copied with its data folders, and --service-ports publishes its ports") {
+        o.shop.config(std::string(test::kShop) + "ports = [\"8081:8080\"]\n");
+        r.target = "db.master";
+        r.rm->service_ports = true;
+        CHECK(ops::run(o.session, r) == 7);
+        const ContainerSpec* one = created_like(*o.shop.state, "shop-db-run-");
+        REQUIRE(one);
+        const std::string data = (o.shop.dir.path() / "data/db_master/data").string();
+        CHECK(std::any_of(one->mounts.begin(), one->mounts.end(), [&](const MountSpec& m) { return m.source == data; }));
+        r.target = "web.two";
+        CHECK(ops::run(o.session, r) == 7);
+        const ContainerSpec* web = created_like(*o.shop.state, "shop-web-run-");
+        REQUIRE(web);
+        CHECK(std::any_of(web->ports.begin(), web->ports.end(), [](const PortSpec& p) { return p.publish && p.host_port == 8081; }));
+    }
+    SECTION("an instance that is not declared is refused, naming those that are") {
+        r.target = "web.three";
+        CHECK(ops::run(o.session, r) == ops::kExitError);
+        CHECK_THAT(o.ui.stderr_text, Catch::Contains("no instance 'three' of container 'web' to copy"));
+        CHECK(o.shop.state->created.empty());
+    }
+}
+
+TEST_CASE("ops: top lists the processes of running instances, events the project's own, pull the images taken as they are") {
+    Ops o;
+    REQUIRE(o.apply() == ops::kExitOk);
+    o.take_out();
+    SECTION("top") {
+        auto text = ops::top_text(o.session, o.where(), {"web"}, false);
+        REQUIRE(text);
+        CHECK(*text == "web.one\nUID   PID   CMD\nroot  4242  sleep 3600\n\nweb.two\nUID   PID   CMD\nroot  4242  sleep 3600\n");
+        auto json = ops::top_text(o.session, o.where(), {"db.master"}, true);
+        REQUIRE(json);
+        CHECK(*json == R"([{"instance":"db.master","titles":["UID","PID","CMD"],"processes":[["root","4242","sleep 3600"]]}])" "\n");
+        auto none = ops::top_text(o.session, o.where(), {"nope"}, false);
+        REQUIRE_FALSE(none);
+        CHECK_THAT(none.error().message, Catch::Contains("no instance of the project matches 'nope'"));
+    }
+    SECTION("events") {
+        EngineEvent start{"container", "start", "c123456789abcdef", 1'764'697'701'123'456'789LL,
+                          {{"name", "shop-web-one"}, {labels::kProject, "shop"}, {labels::kContainer, "web"}, {labels::kInstance, "one"}}};
+        EngineEvent die = start;
+        die.action = "die";
+        die.attributes["exitCode"] = "137";
+        EngineEvent other = start;
+        other.attributes[labels::kProject] = "someone-else";
+        o.shop.state->events = {start, other, die};
+        ops::EventsRequest r{o.where(), "1764697700", "", false};
+        CHECK(ops::events(o.session, r) == ops::kExitOk);
+        CHECK(o.take_out() == "2025-12-02T17:48:21.123456789Z container start web.one (shop-web-one)\n"
+                              "2025-12-02T17:48:21.123456789Z container die web.one (shop-web-one) exit 137\n");
+        CHECK(o.called("events shop 1764697700..0"));
+        r.json = true;
+        CHECK(ops::events(o.session, r) == ops::kExitOk);
+        const std::string out = o.take_out();
+        CHECK_THAT(out, Catch::StartsWith(R"({"time":"2025-12-02T17:48:21.123456789Z","type":"container","action":"start","id":"c123456789abcdef",)"
+                                          R"("name":"shop-web-one","instance":"web.one","attributes":{)"));
+        CHECK(std::count(out.begin(), out.end(), '\n') == 2);
+        r.until = "yesterday";
+        CHECK(ops::events(o.session, r) == ops::kExitError);
+        CHECK_THAT(o.ui.stderr_text, Catch::Contains("--until 'yesterday' is not a duration (10m), a UNIX time or a date"));
+    }
+    SECTION("pull") {
+        o.shop.config(std::string(test::kShop) + "\n[containers.cache]\nimage = \"redis:7\"\n[[instances]]\ncontainer = \"cache\"\nname = \"one\"\n");
+        o.shop.state->registry["redis:7"] = {};
+        CHECK(ops::pull(o.session, o.where(), {}) == ops::kExitOk);
+        const std::string out = o.take_out();
+        CHECK_THAT(out, Catch::Contains("base: shop/base:latest is built here ('dockerops build'), not pulled\n") &&
+                            Catch::Contains("cache: pulled redis:7 (pulled"));
+        CHECK(o.called("pull redis:7"));
+        CHECK(ops::pull(o.session, o.where(), {"cache"}) == ops::kExitOk);
+        CHECK(o.take_out().starts_with("cache: pulled redis:7"));
+        o.shop.state->registry.clear();
+        CHECK(ops::pull(o.session, o.where(), {"cache"}) == ops::kExitError);
+        CHECK_THAT(o.ui.stderr_text, Catch::Contains("dockerops: cache: pull failed: pull access denied for redis:7"));
+    }
+}

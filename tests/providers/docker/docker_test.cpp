@@ -411,6 +411,30 @@ TEST_CASE("docker: a terminal is attached to a new container's TTY, with its win
     CHECK_THAT(out, Catch::Contains("33 99") && Catch::Contains("hello-5"));
 }
 
+TEST_CASE("docker: without a TTY, an attached run keeps output and errors apart and its input ends with ours") {
+    EngineProject p;
+    ContainerSpec s = p.spec("oneoff", {"sh", "-c", "cat; echo oops >&2; exit 3"});
+    s.open_stdin = s.stdin_once = true;
+    std::string id = must(p.engine().create_container(s));
+    PipeIo pipes("line-one\nline-two\n");
+    int err[2];
+    REQUIRE(pipe(err) == 0);
+    docker::AttachIo io = pipes.io();
+    io.tty = false;
+    io.err_fd = err[1];
+    auto code = docker::attach_and_start(p.engine().endpoint(), p.engine().api_version(), id, io);
+    close(err[1]);
+    std::string errors;
+    char buf[256];
+    for (ssize_t n; (n = read(err[0], buf, sizeof buf)) > 0;) errors.append(buf, static_cast<std::size_t>(n));
+    close(err[0]);
+    std::string out = pipes.collect();
+    REQUIRE(code);
+    CHECK(*code == 3);   // cat saw the end of our input, so the command went on to its end
+    CHECK(out == "line-one\nline-two\n");
+    CHECK(errors == "oops\n");
+}
+
 TEST_CASE("docker: a terminal is attached to an exec in a running container") {
     EngineProject p;
     std::string id = must(p.engine().create_container(p.spec("running")));
@@ -564,8 +588,9 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     };
     const std::vector<std::string> refs{"dockerops/busybox:latest", "dockerops/no-such-image:1"};
     // Every name the plan uses is held by the project: its label's list, the
-    // networks, one inspect per image (one not on the engine: no error).
-    auto held = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web"}}, 4);
+    // networks, one inspect per image (one not on the engine: no error), and
+    // the list of the project's earlier (untagged) builds.
+    auto held = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web"}}, 5);
     CHECK(ids(held.containers) == std::set<std::string>{mine});
     CHECK(held.foreign.empty());   // the squatter is in the way of no name the plan uses
     CHECK(held.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
@@ -573,17 +598,17 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     CHECK(held.image_ids_by_tag.count("dockerops/debian:bookworm") == 0);   // never listed
     CHECK(held.scope.image_refs == refs);
     // A name it does not hold: the names like the project's are listed too.
-    auto missing = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web", p.name() + "-squatter"}}, 5);
+    auto missing = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web", p.name() + "-squatter"}}, 6);
     CHECK(ids(missing.containers) == std::set<std::string>{mine});
     CHECK(ids(missing.foreign) == std::set<std::string>{squatter});
     // The image a container runs, under no name the plan gives: inspected by
     // its id in a second round.
-    auto by_id = observe(ObserveScope{{}, std::vector<std::string>{}, std::vector<std::string>{p.name() + "-web"}}, 3);
+    auto by_id = observe(ObserveScope{{}, std::vector<std::string>{}, std::vector<std::string>{p.name() + "-web"}}, 4);
     CHECK(by_id.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
     // A name that is in no image's tags (here the id; a reference by digest
     // is the same) leads to its image as written.
     const std::string busybox = held.image_ids_by_tag.at("dockerops/busybox:latest");
-    auto by_ref = observe(ObserveScope{{}, std::vector<std::string>{busybox}, std::vector<std::string>{p.name() + "-web"}}, 3);
+    auto by_ref = observe(ObserveScope{{}, std::vector<std::string>{busybox}, std::vector<std::string>{p.name() + "-web"}}, 4);
     CHECK(by_ref.image_ids_by_tag[busybox] == busybox);
 }
 
