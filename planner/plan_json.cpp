@@ -153,6 +153,7 @@ std::string render_json(const Plan& plan) {
     if (!plan.observed.scope.compose_project.empty()) w.key("compose_project").value(plan.observed.scope.compose_project);
     if (plan.observed.scope.image_refs) w.key("image_refs").strings(*plan.observed.scope.image_refs);
     if (plan.observed.scope.names) w.key("names").strings(*plan.observed.scope.names);
+    if (plan.observed.scope.earlier_builds) w.key("earlier_builds").value(true);
     w.end_object();
     w.key("warnings").strings(plan.warnings);
     w.key("summary").value(summary_line(plan));
@@ -218,6 +219,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
     plan.observed.scope.compose_project = str(root["observed"]["compose_project"]);
     plan.observed.scope.image_refs = opt_strings(root["observed"]["image_refs"]);
     plan.observed.scope.names = opt_strings(root["observed"]["names"]);
+    plan.observed.scope.earlier_builds = boolean(root["observed"]["earlier_builds"]);
     plan.warnings = strings(root["warnings"]);
     simdjson::dom::array actions;
     if (root["actions"].get_array().get(actions) != simdjson::SUCCESS) return Error{"the plan file has no actions list"};

@@ -155,7 +155,10 @@ public:
         // As the real provider: with image_refs, only the images named there
         // and the untagged ones are seen.
         auto seen = [&](const ObservedImage& i) {
-            if (!scope.image_refs || i.tags.empty()) return true;
+            if (!scope.image_refs) return true;
+            if (i.tags.empty())   // an earlier build: when asked for, or when a container runs it
+                return scope.earlier_builds || std::any_of(s_->containers.begin(), s_->containers.end(),
+                                                           [&](const auto& c) { return c.second.image_id == i.id; });
             for (const auto& t : i.tags)
                 if (std::find(scope.image_refs->begin(), scope.image_refs->end(), t) != scope.image_refs->end()) return true;
             return false;

@@ -237,13 +237,22 @@ Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, c
     // A replace needs two more names per instance (<name>-dockerops-new and
     // -old): when the plan has one, those names are observed too, so that one
     // held by another owner is a conflict in the plan, not an engine's 409.
-    if (!scope.names) return ObservedPlan{std::move(*observed), std::move(*plan)};
-    std::size_t before = scope.names->size();
-    for (const auto& a : plan->actions)
-        if (a.kind == ActionKind::Replace && a.container)
-            for (std::string_view suffix : {kReplaceNewSuffix, kReplaceOldSuffix})
-                scope.names->push_back(a.container->name + std::string(suffix));
-    if (scope.names->size() == before) return ObservedPlan{std::move(*observed), std::move(*plan)};
+    // A rebuild removes the older builds of its image: when the plan has
+    // one, the project's earlier builds are listed too. A no-op plan needs
+    // neither, and observes once.
+    bool again = false;
+    if (scope.image_refs && !scope.earlier_builds &&
+        std::any_of(plan->actions.begin(), plan->actions.end(), [](const Action& a) { return a.kind == ActionKind::Build; }))
+        again = scope.earlier_builds = true;
+    if (scope.names) {
+        const std::size_t before = scope.names->size();
+        for (const auto& a : plan->actions)
+            if (a.kind == ActionKind::Replace && a.container)
+                for (std::string_view suffix : {kReplaceNewSuffix, kReplaceOldSuffix})
+                    scope.names->push_back(a.container->name + std::string(suffix));
+        again = again || scope.names->size() != before;
+    }
+    if (!again) return ObservedPlan{std::move(*observed), std::move(*plan)};
     observed = engine.observe(d.project, scope);
     if (!observed) return observed.error();
     plan = plan_observed(engine, d, graph, *observed, targets, group);

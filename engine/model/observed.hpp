@@ -77,10 +77,10 @@ struct ObserveScope {
     // refuses the clash. Nobody else's containers are listed.
     std::vector<std::string> host_ports;
     // The images the plan names (the tags it builds, the references it pulls,
-    // the built-ins). When given, a provider may look up just these, plus the
-    // images an earlier build of the project left untagged, instead of every
-    // image on the engine: ObservedState then holds these images, and
-    // image_ids_by_tag only their tags. Without it (destroy --rmi, ps), every
+    // the built-ins). When given, a provider may look up just these (and
+    // those the project's containers run) instead of every image on the
+    // engine: ObservedState then holds these images, and image_ids_by_tag
+    // only their tags. Without it (destroy --rmi, ps), every
     // image is looked at.
     std::optional<std::vector<std::string>> image_refs;
     // The container names the plan's instances take. When given, a provider
@@ -92,6 +92,10 @@ struct ObserveScope {
     // (label com.docker.compose.project) are observed as foreign ones, so
     // that the plan adopts them or says they are in the way.
     std::string compose_project = {};
+    // With image_refs: the project's earlier (untagged) builds are listed too.
+    // Asked for only when the plan rebuilds an image (it then removes the
+    // older builds): the list costs the engine a walk over every image it holds.
+    bool earlier_builds = false;
 };
 
 struct ObservedState {

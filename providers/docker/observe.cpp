@@ -260,7 +260,8 @@ ObservePaths observe_paths(const std::string& project, bool with_containers, con
         for (const auto& ref : *scope.image_refs) o.paths.push_back("/images/" + url_encode(ref) + "/json");
         // The project's earlier builds, untagged (a rebuild removes the older ones).
         o.earlier_builds = o.paths.size();
-        o.paths.push_back("/images/json?filters=" +
+        if (scope.earlier_builds)
+            o.paths.push_back("/images/json?filters=" +
                           url_encode("{\"dangling\":[\"true\"],\"label\":[" + json_quote(std::string(labels::kImageProject) + "=" + project) + "]}"));
     } else {
         o.paths.push_back("/images/json");
@@ -294,9 +295,11 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
     } else {
         for (std::size_t k = calls.first_image; k < calls.earlier_builds; ++k)
             if (auto st = read.take_inspected(answers[k], (*scope.image_refs)[k - calls.first_image], true); !st) return st.error();
-        auto earlier = read.list(answers[calls.earlier_builds], "images");
-        if (!earlier) return earlier.error();
-        for (auto i : *earlier) read.take_image(i, false);
+        if (scope.earlier_builds) {
+            auto earlier = read.list(answers[calls.earlier_builds], "images");
+            if (!earlier) return earlier.error();
+            for (auto i : *earlier) read.take_image(i, false);
+        }
         // The image a container of the project runs, when no name leads to it
         // any more (a later build took its tag): a plan names the files that
         // changed from its labels. Rare, so a second round.

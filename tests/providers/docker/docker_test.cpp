@@ -588,9 +588,8 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     };
     const std::vector<std::string> refs{"dockerops/busybox:latest", "dockerops/no-such-image:1"};
     // Every name the plan uses is held by the project: its label's list, the
-    // networks, one inspect per image (one not on the engine: no error), and
-    // the list of the project's earlier (untagged) builds.
-    auto held = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web"}}, 5);
+    // networks, one inspect per image (one not on the engine: no error).
+    auto held = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web"}}, 4);
     CHECK(ids(held.containers) == std::set<std::string>{mine});
     CHECK(held.foreign.empty());   // the squatter is in the way of no name the plan uses
     CHECK(held.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
@@ -598,18 +597,23 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     CHECK(held.image_ids_by_tag.count("dockerops/debian:bookworm") == 0);   // never listed
     CHECK(held.scope.image_refs == refs);
     // A name it does not hold: the names like the project's are listed too.
-    auto missing = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web", p.name() + "-squatter"}}, 6);
+    auto missing = observe(ObserveScope{{}, refs, std::vector<std::string>{p.name() + "-web", p.name() + "-squatter"}}, 5);
     CHECK(ids(missing.containers) == std::set<std::string>{mine});
     CHECK(ids(missing.foreign) == std::set<std::string>{squatter});
     // The image a container runs, under no name the plan gives: inspected by
     // its id in a second round.
-    auto by_id = observe(ObserveScope{{}, std::vector<std::string>{}, std::vector<std::string>{p.name() + "-web"}}, 4);
+    auto by_id = observe(ObserveScope{{}, std::vector<std::string>{}, std::vector<std::string>{p.name() + "-web"}}, 3);
     CHECK(by_id.image_ids_by_tag.count("dockerops/busybox:latest") == 1);
     // A name that is in no image's tags (here the id; a reference by digest
     // is the same) leads to its image as written.
     const std::string busybox = held.image_ids_by_tag.at("dockerops/busybox:latest");
-    auto by_ref = observe(ObserveScope{{}, std::vector<std::string>{busybox}, std::vector<std::string>{p.name() + "-web"}}, 4);
+    auto by_ref = observe(ObserveScope{{}, std::vector<std::string>{busybox}, std::vector<std::string>{p.name() + "-web"}}, 3);
     CHECK(by_ref.image_ids_by_tag[busybox] == busybox);
+    // A plan that rebuilds asks for the project's earlier (untagged) builds:
+    // one list more, filtered by the engine.
+    ObserveScope rebuilding{{}, refs, std::vector<std::string>{p.name() + "-web"}};
+    rebuilding.earlier_builds = true;
+    observe(rebuilding, 5);
 }
 
 TEST_CASE("docker: observe lists the project's containers and those in its way, never the whole engine's") {
