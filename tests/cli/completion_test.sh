@@ -2,7 +2,7 @@
 # Shell completion on a real terminal (tmux), by pressing TAB: bash with
 # Debian's bash-completion, which loads ours on first use from a completions
 # folder (as /usr/local/share/bash-completion/completions is after an
-# install). Commands, option values, and the project's containers, instances
+# install), then zsh with compinit. Commands, option values, and the project's containers, instances
 # and groups from the file in the current folder.
 #   completion_test.sh BIN COMPLETION_DIR
 set -euo pipefail
@@ -62,4 +62,18 @@ tab "dockerops plan --deta" "dockerops plan --detailed-exitcode "
 tab "dockerops top db.m" "dockerops top db.master "
 tab "dockerops run --rm --serv" "dockerops run --rm --service-ports "
 tab "dockerops eve" "dockerops events "
+tmux kill-session -t "$SESSION"
+
+# zsh, as a user's .zshrc sets it up: compinit over an fpath that holds ours
+# (as /usr/local/share/zsh/site-functions does after an install).
+command -v zsh >/dev/null || fail "zsh is not installed (scripts/setup.sh installs it)"
+mkdir -p "$DIR/zfunc" && cp "$COMPLETIONS/_dockerops" "$DIR/zfunc/_dockerops"
+tmux new-session -d -s "$SESSION" -x 150 -y 40 "env -i HOME=$DIR TERM=xterm PATH=$DIR/bin:/usr/bin:/bin zsh -f"
+tmux send-keys -t "$SESSION" -l "fpath=($DIR/zfunc \$fpath); autoload -Uz compinit; compinit -u -d $DIR/zcompdump; PS1='host\$ '; cd $DIR/project; clear"
+tmux send-keys -t "$SESSION" Enter
+wait_for 'host$'
+tab "dockerops unp" "dockerops unpause "
+tab "dockerops top db.m" "dockerops top db.master "
+tab "dockerops build --progress j" "dockerops build --progress json "
+tab "dockerops stop --group fr" "dockerops stop --group front "
 echo "1 passed, 0 failed"
