@@ -1,20 +1,75 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian machine, installs dockerops into
 # /usr/local (PREFIX to change it: the binary, its built-in containers, man
-# page, completions and docs), and brings up the seed's demo platform
+# pages, completions and docs), and brings up the seed's demo platform
 # (examples/demo) with the installed command: plan, then apply.
+#
+# Each step is one line, with its time when done; what the steps print goes to
+# a log that is named (with its last lines) only when a step fails. Only the
+# tool is compiled here (the tests are built by scripts/test.sh), and the
+# local images are made while it compiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-scripts/build.sh
+root=$PWD
+logs=$(mktemp -d /tmp/dockerops-demo.XXXXXX)
+t_start=$(date +%s.%N)
+
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
+failed() {   # failed WHAT LOG
+  echo "failed"
+  echo "dockerops demo: $1 failed; the last lines of $2:" >&2
+  tail -n 25 "$2" | sed 's/^/  /' >&2
+  exit 1
+}
+step() {   # step WHAT LOGNAME CMD...: one line, its output to the log
+  local what=$1 log=$logs/$2.log t0
+  shift 2
+  t0=$(date +%s.%N)
+  printf '%s ... ' "$what"
+  "$@" >"$log" 2>&1 || failed "$what" "$log"
+  echo "done ($(elapsed "$t0"))"
+}
+
+build_tool() {
+  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}"
+  # The tool with its man pages and completions (dockerops_docs needs the binary).
+  cmake --build "$root/build" -j"$(nproc)" --target dockerops dockerops_docs
+}
+
+step "Debian's packages and a Docker engine" setup scripts/setup.sh --no-images
+
+# The local images (busybox, and the base image by debootstrap) are made while
+# the tool compiles: one waits on the network and the engine, the other on the CPU.
+t0=$(date +%s.%N)
+printf 'compiling dockerops, making the local images alongside ... '
+scripts/setup.sh >"$logs/images.log" 2>&1 &
+images=$!
+build_tool >"$logs/compile.log" 2>&1 || { wait "$images" || true; failed "compiling dockerops" "$logs/compile.log"; }
+wait "$images" || failed "making the local images" "$logs/images.log"
+echo "done ($(elapsed "$t0"))"
+
 prefix=${PREFIX:-/usr/local}
 [ "$(id -u)" = 0 ] || SUDO=sudo
-${SUDO:-} cmake --install build --prefix "$prefix" >/dev/null
+step "installing into $prefix" install ${SUDO:-} cmake --install build --prefix "$prefix"
 hash -r
 export PATH="$prefix/bin:$PATH"
 echo "installed: $(command -v dockerops) ($(dockerops version | tail -1))"
+echo
+
 cd examples/demo
 dockerops validate
 dockerops plan
 dockerops apply --yes
 dockerops plan --detailed-exitcode
+echo
+echo "Ready in $(elapsed "$t_start"). Running now (dockerops ps, in $(pwd)):"
+dockerops ps
+cat <<'EOF'
+
+Reach it:         dockerops ssh:demo           (the seed's word; 'dockerops ssh demo.one' too)
+Try next:
+  dockerops logs -f demo                       its output as it comes (Ctrl-C ends)
+  dockerops plan                               after editing dockerops.toml: what would change, and why
+  dockerops destroy                            remove it (data kept unless --purge-data)
+EOF
+rm -rf "$logs"
