@@ -32,7 +32,7 @@ packages=(
   libboost1.74-dev libboost-graph1.74-dev libboost-program-options1.74-dev libboost-filesystem1.74-dev
   libtomlplusplus-dev libcurl4-openssl-dev libsimdjson-dev catch2 libarchive-dev libssl-dev
   docker.io debootstrap busybox-static python3 python3-jsonschema socat openssl tmux iproute2 procps
-  universal-ctags dpkg-dev file lintian libyaml-cpp-dev docker-compose python3-yaml bash-completion zsh go-md2man mandoc
+  universal-ctags dpkg-dev file lintian libyaml-cpp-dev docker-compose python3-yaml bash-completion zsh go-md2man mandoc ninja-build
 )
 missing=()
 for p in "${packages[@]}"; do
