@@ -12,9 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 logs=$(mktemp -d /tmp/dockerops-demo.XXXXXX)
-t_start=$(date +%s.%N)
+# shellcheck source=lib.sh
+. scripts/lib.sh
+t_start=$(now)
 
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 failed() {   # failed WHAT LOG
   echo "failed"
   echo "dockerops demo: $1 failed; the last lines of $2:" >&2
@@ -24,7 +25,7 @@ failed() {   # failed WHAT LOG
 step() {   # step WHAT LOGNAME CMD...: one line, its output to the log
   local what=$1 log=$logs/$2.log t0
   shift 2
-  t0=$(date +%s.%N)
+  t0=$(now)
   printf '%s ... ' "$what"
   "$@" >"$log" 2>&1 || failed "$what" "$log"
   echo "done ($(elapsed "$t0"))"
@@ -43,16 +44,17 @@ build_tool() {
   cmake --build "$root/build-demo" -j"$(nproc)" --target dockerops dockerops_docs
 }
 
-step "Debian's packages and a Docker engine" setup scripts/setup.sh --no-images
+step "Debian's packages" packages scripts/setup.sh --packages-only
 
-# The local images (busybox, and the base image by debootstrap) are made while
-# the tool compiles: one waits on the network and the engine, the other on the CPU.
-t0=$(date +%s.%N)
-printf 'compiling dockerops, making the local images alongside ... '
-scripts/setup.sh >"$logs/images.log" 2>&1 &
+# The engine's start and the local images (busybox, and the base image by
+# debootstrap) happen while the tool compiles: one waits on the network and
+# the engine, the other on the CPU.
+t0=$(now)
+printf 'compiling dockerops; starting the engine and making the local images alongside ... '
+scripts/setup.sh --no-packages >"$logs/engine-and-images.log" 2>&1 &
 images=$!
 build_tool >"$logs/compile.log" 2>&1 || { wait "$images" || true; failed "compiling dockerops" "$logs/compile.log"; }
-wait "$images" || failed "making the local images" "$logs/images.log"
+wait "$images" || failed "starting the engine or making the local images" "$logs/engine-and-images.log"
 echo "done ($(elapsed "$t0"))"
 
 prefix=${PREFIX:-/usr/local}

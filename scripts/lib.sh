@@ -1,6 +1,9 @@
 # Shared helpers for the project's scripts. Sourced, never run.
 say() { printf '[dockerops setup] %s\n' "$*" >&2; }
 die() { printf '[dockerops setup] error: %s\n' "$*" >&2; exit 1; }
+# A step's time: t0=$(now) ... elapsed "$t0" -> "12.3 s".
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 # The engine address the docker CLI would use: DOCKER_HOST, else the default socket.
 engine_host() { printf '%s' "${DOCKER_HOST:-unix:///var/run/docker.sock}"; }

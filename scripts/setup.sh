@@ -8,18 +8,22 @@
 #                                   mirror in this machine's apt sources
 # Safe to re-run: whatever is already there is kept.
 #
-# Options: --no-images (stop after the engine), --no-base (skip the debootstrap image)
+# Options: --packages-only (stop after the packages), --no-packages (start
+# after them), --no-images (stop after the engine), --no-base (skip the
+# debootstrap image). Each step's time is printed when it is done.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-want_images=1 want_base=1
+want_packages=1 want_engine=1 want_images=1 want_base=1
 for a in "$@"; do
   case "$a" in
+    --packages-only) want_engine=0 ;;
+    --no-packages) want_packages=0 ;;
     --no-images) want_images=0 ;;
     --no-base) want_base=0 ;;
-    *) die "unknown option $a (known: --no-images, --no-base)" ;;
+    *) die "unknown option $a (known: --packages-only, --no-packages, --no-images, --no-base)" ;;
   esac
 done
 
@@ -34,7 +38,9 @@ packages=(
   docker.io debootstrap busybox-static python3 python3-jsonschema socat openssl tmux iproute2 procps
   universal-ctags dpkg-dev file lintian libyaml-cpp-dev docker-compose python3-yaml bash-completion zsh go-md2man mandoc ninja-build
 )
+t0=$(now)
 missing=()
+[ "$want_packages" = 1 ] || packages=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
@@ -42,7 +48,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  say "step packages: ${#missing[@]} installed in $(elapsed "$t0")"
+elif [ "$want_packages" = 1 ]; then
+  say "step packages: all there ($(elapsed "$t0"))"
 fi
+[ "$want_engine" = 1 ] || exit 0
 
 # ---------------------------------------------------------------- engine
 dockerd_log=/var/log/dockerops-dockerd.log
@@ -74,8 +84,9 @@ start_dockerd() {
   $SUDO sh -c "setsid nohup dockerd >>'$dockerd_log' 2>&1 </dev/null &"
 }
 
+t0=$(now)
 if engine_answers; then
-  say "engine answers at $(engine_host)"
+  say "step engine: answers at $(engine_host) ($(elapsed "$t0"))"
 else
   case "$(engine_host)" in
     unix:///var/run/docker.sock|unix:///run/docker.sock) ;;
@@ -92,7 +103,7 @@ else
     sleep 1
   done
   engine_answers || { tail -n 20 "$dockerd_log" >&2 || true; die "dockerd did not answer within 90 s; see $dockerd_log"; }
-  say "engine answers (dockerd log: $dockerd_log)"
+  say "step engine: dockerd started and answers in $(elapsed "$t0") (log: $dockerd_log)"
   # Containers of an earlier session are still there, stopped: dockerops plans
   # their restart. Nothing here removes anything.
 fi
@@ -101,6 +112,7 @@ fi
 
 # ---------------------------------------------------------------- images
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+t0=$(now)
 
 if ! image_exists dockerops/busybox:latest; then
   say "making dockerops/busybox:latest from busybox-static"
@@ -118,9 +130,11 @@ if ! image_exists dockerops/busybox:latest; then
     --change 'LABEL io.dockerops.bootstrap=busybox' \
     - dockerops/busybox:latest >/dev/null
   rm -rf "$tmp"; trap - EXIT
+  say "step busybox image: made in $(elapsed "$t0")"
 fi
 
 [ "$want_base" = 1 ] || exit 0
+t0=$(now)
 
 suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-bookworm}")
 if ! image_exists "dockerops/debian:$suite"; then
@@ -138,6 +152,7 @@ if ! image_exists "dockerops/debian:$suite"; then
     --change 'CMD ["bash"]' --change "LABEL io.dockerops.bootstrap=debian-$suite" \
     - "dockerops/debian:$suite" >/dev/null
   $SUDO rm -rf "$tmp"; trap - EXIT
+  say "step base image: made in $(elapsed "$t0")"
 fi
 # The base container's default parent, whatever the host's suite.
 docker tag "dockerops/debian:$suite" dockerops/debian:latest
