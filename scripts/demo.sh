@@ -39,12 +39,12 @@ build_tool() {
   local gen=()
   [ ! -f "$root/build-demo/CMakeCache.txt" ] && command -v ninja >/dev/null && gen=(-G Ninja)
   cmake "${gen[@]}" -S "$root" -B "$root/build-demo" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \
-        -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=4
+        -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=4 -DBUILD_TESTING=OFF
   # The tool with its man pages and completions (dockerops_docs needs the binary).
   cmake --build "$root/build-demo" -j"$(nproc)" --target dockerops dockerops_docs
 }
 
-step "Debian's packages" packages scripts/setup.sh --packages-only
+step "Debian's packages (to build the tool, and the engine)" packages scripts/setup.sh --packages-only --tool-packages
 
 # The engine's start and the local images (busybox, and the base image by
 # debootstrap) happen while the tool compiles: one waits on the network and

@@ -53,3 +53,26 @@ apt_mirror() {
   done
   return 1
 }
+
+# A clean Debian root in DIR: debootstrap --variant=minbase of this machine's
+# suite from its apt mirror, made once and kept pristine as a tar file in
+# /var/cache/dockerops/, unpacked afresh for every caller. Needs root.
+#   clean_root DIR    (DIR must not exist)
+clean_root() {
+  local dir=$1 suite cache mirror tmp t0
+  suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-bookworm}")
+  cache=/var/cache/dockerops/minbase-$suite.tar
+  if [ ! -f "$cache" ]; then
+    t0=$(now)
+    mirror=$(apt_mirror) || die "no Debian mirror in /etc/apt/sources.list*: cannot debootstrap a clean root"
+    tmp=$(mktemp -d /var/tmp/dockerops-minbase.XXXXXX)
+    debootstrap --variant=minbase "$suite" "$tmp/root" "$mirror" >"$tmp/debootstrap.log" 2>&1 \
+      || { tail -n 20 "$tmp/debootstrap.log" >&2; rm -rf "$tmp"; die "debootstrap of a clean root failed"; }
+    mkdir -p "$(dirname "$cache")"
+    tar -C "$tmp/root" -cf "$cache.$$" . && mv "$cache.$$" "$cache"
+    rm -rf "$tmp"
+    say "clean root: debootstrap --variant=minbase $suite in $(elapsed "$t0"), kept as $cache"
+  fi
+  mkdir "$dir"
+  tar -C "$dir" -xf "$cache"
+}

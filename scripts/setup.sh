@@ -9,21 +9,23 @@
 # Safe to re-run: whatever is already there is kept.
 #
 # Options: --packages-only (stop after the packages), --no-packages (start
-# after them), --no-images (stop after the engine), --no-base (skip the
-# debootstrap image). Each step's time is printed when it is done.
+# after them), --tool-packages (only what the tool's build, the engine and the
+# images need: not the tests' tools), --no-images (stop after the engine),
+# --no-base (skip the debootstrap image). Each step prints its time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-want_packages=1 want_engine=1 want_images=1 want_base=1
+want_packages=1 want_tests=1 want_engine=1 want_images=1 want_base=1
 for a in "$@"; do
   case "$a" in
     --packages-only) want_engine=0 ;;
     --no-packages) want_packages=0 ;;
+    --tool-packages) want_tests=0 ;;
     --no-images) want_images=0 ;;
     --no-base) want_base=0 ;;
-    *) die "unknown option $a (known: --packages-only, --no-packages, --no-images, --no-base)" ;;
+    *) die "unknown option $a (known: --packages-only, --no-packages, --tool-packages, --no-images, --no-base)" ;;
   esac
 done
 
@@ -31,19 +33,32 @@ done
 SUDO=${SUDO:-}
 
 # ---------------------------------------------------------------- packages
-packages=(
-  build-essential cmake pkg-config git curl ca-certificates
+# What the tool's build, the engine and the local images need (all that
+# scripts/demo.sh installs), then what only the tests use.
+tool_packages=(
+  build-essential cmake pkg-config ninja-build curl ca-certificates openssh-client
   libboost1.74-dev libboost-graph1.74-dev libboost-program-options1.74-dev libboost-filesystem1.74-dev
-  libtomlplusplus-dev libcurl4-openssl-dev libsimdjson-dev catch2 libarchive-dev libssl-dev
-  docker.io debootstrap busybox-static python3 python3-jsonschema socat openssl tmux iproute2 procps
-  universal-ctags dpkg-dev file lintian libyaml-cpp-dev docker-compose python3-yaml bash-completion zsh go-md2man mandoc ninja-build
+  libtomlplusplus-dev libcurl4-openssl-dev libsimdjson-dev libarchive-dev libssl-dev libyaml-cpp-dev go-md2man
+  docker.io debootstrap busybox-static
 )
+test_packages=(
+  git catch2 python3 python3-jsonschema python3-yaml socat openssl tmux iproute2 procps universal-ctags
+  dpkg-dev file lintian docker-compose bash-completion zsh mandoc
+)
+packages=("${tool_packages[@]}")
+[ "$want_tests" = 1 ] && packages+=("${test_packages[@]}")
 t0=$(now)
 missing=()
 [ "$want_packages" = 1 ] || packages=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+if [ ${#packages[@]} -gt 0 ]; then
+  # One dpkg-query for all of them (one per package took 1.2 s).
+  declare -A installed=()
+  while read -r p; do installed[$p]=1; done < <(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
+                                               awk '/ install ok installed$/ { print $1 }' || true)
+  for p in "${packages[@]}"; do
+    [ -n "${installed[$p]:-}" ] || missing+=("$p")
+  done
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   $SUDO apt-get update -qq
