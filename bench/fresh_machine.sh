@@ -2,7 +2,7 @@
 # First contact, measured on a fresh machine (#23): a clean Debian root
 # (debootstrap minbase: no compiler, no engine, none of the project's
 # packages) in network, mount, UTS and PID namespaces of its own, where a
-# clone of this repository runs `scripts/demo.sh` as a user would. Prints
+# clone of this repository (its last commit) runs `scripts/demo.sh` as a user would. Prints
 # demo.sh's own lines (one per step with its time) and the total to the
 # demo's "No changes.", then removes the demo and everything else it made.
 #   bench/fresh_machine.sh        (needs root, and scripts/setup.sh's packages on the host)
@@ -50,14 +50,32 @@ rules=("-t nat -I POSTROUTING -s $NET.2/32 -j MASQUERADE"
 for r in "${rules[@]}"; do eval "iptables $r"; done
 [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || die "ip forwarding is off on the host"
 
-# Inside: its own /proc, /sys (cgroups mounted again), /dev; then demo.sh in
-# the chroot, timed; then the demo destroyed and dockerd stopped. When the
-# PID namespace's first process ends, whatever is left in it is killed.
+# Inside: its own /proc, /sys (cgroups mounted again), /dev and /run, then
+# the clean root made the namespace's root by pivot_root (not chroot: an
+# engine in a chroot execs `docker exec` and health checks in the outer root),
+# then demo.sh as a user would run it, timed; then the demo destroyed and
+# dockerd stopped. When the PID namespace's first process ends, whatever is
+# left in it is killed.
+cat >"$root/root/fresh-machine.sh" <<'INNER'
+#!/bin/bash
+umount -l /.oldroot && rmdir /.oldroot
+cd /root/dockerops
+rc=0
+time scripts/demo.sh || rc=$?
+if [ "$rc" != 0 ] && [ -S /run/docker.sock ]; then
+  echo "--- after the failure, the engine holds:"; docker ps -a; docker images
+fi
+(cd examples/demo && dockerops destroy --yes --rmi >/dev/null 2>&1) || true
+pid=$(cat /run/docker.pid 2>/dev/null || true)
+if [ -n "$pid" ]; then kill "$pid"; for _ in $(seq 1 30); do [ -d "/proc/$pid" ] || break; sleep 0.5; done; fi
+exit $rc
+INNER
 t0=$(now)
 ip netns exec "$NS" unshare --mount --uts --pid --fork --propagation private bash -c '
   set -e
   root='"$root"'
   hostname fresh-machine
+  mount --bind "$root" "$root"
   mount -t proc proc "$root/proc"
   mount -t sysfs sys "$root/sys"
   mount -t tmpfs cgroup "$root/sys/fs/cgroup"
@@ -66,14 +84,9 @@ ip netns exec "$NS" unshare --mount --uts --pid --fork --propagation private bas
   done
   mkdir -p "$root/sys/fs/cgroup/systemd"; mount -t cgroup -o none,name=systemd cgroup "$root/sys/fs/cgroup/systemd"
   mount --bind /dev "$root/dev"
-  mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts" 2>/dev/null || true
   mount -t tmpfs tmpfs "$root/run"
-  in_root() { chroot "$root" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb "$@"; }
-  rc=0
-  in_root bash -c "cd /root/dockerops && time scripts/demo.sh" || rc=$?
-  in_root bash -c "cd /root/dockerops/examples/demo && dockerops destroy --yes --rmi >/dev/null 2>&1" || true
-  pid=$(cat "$root/run/docker.pid" 2>/dev/null || true)
-  if [ -n "$pid" ]; then kill "$pid"; for _ in $(seq 1 30); do [ -d "/proc/$pid" ] || break; sleep 0.5; done; fi
-  exit $rc
+  cd "$root" && mkdir .oldroot && pivot_root . .oldroot
+  exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb \
+    bash /root/fresh-machine.sh
 '
 echo "fresh machine: scripts/demo.sh to the demo's \"No changes.\" and back out in $(elapsed "$t0") (the line \"Ready in\" above is demo.sh's own)"

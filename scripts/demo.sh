@@ -44,18 +44,20 @@ build_tool() {
   cmake --build "$root/build-demo" -j"$(nproc)" --target dockerops dockerops_docs
 }
 
-step "Debian's packages (to build the tool, and the engine)" packages scripts/setup.sh --packages-only --tool-packages
+step "Debian's packages for the engine" engine-packages scripts/setup.sh --packages-only --engine-packages
 
-# The engine's start and the local images (busybox, and the base image by
-# debootstrap) happen while the tool compiles: one waits on the network and
-# the engine, the other on the CPU.
-t0=$(now)
-printf 'compiling dockerops; starting the engine and making the local images alongside ... '
+# The engine's start and the local images (busybox, and the base image from a
+# debootstrap root) go on in the background while the build's packages are
+# installed and the tool compiles: one waits on the network and the engine,
+# the other on the CPU.
+t_images=$(now)
 scripts/setup.sh --no-packages >"$logs/engine-and-images.log" 2>&1 &
 images=$!
-build_tool >"$logs/compile.log" 2>&1 || { wait "$images" || true; failed "compiling dockerops" "$logs/compile.log"; }
+step "Debian's packages to build the tool" tool-packages scripts/setup.sh --packages-only --tool-packages
+step "compiling dockerops (the engine and the local images alongside)" compile build_tool
+printf 'waiting for the engine and the local images ... '
 wait "$images" || failed "starting the engine or making the local images" "$logs/engine-and-images.log"
-echo "done ($(elapsed "$t0"))"
+echo "done ($(elapsed "$t_images") since they began: $(sed -n 's/^\[dockerops setup\] step \([^:]*\): .*[^0-9.]\([0-9][0-9.]* s\).*/\1 \2/p' "$logs/engine-and-images.log" | paste -sd, | sed 's/,/, /g'))"
 
 prefix=${PREFIX:-/usr/local}
 [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -9,23 +9,25 @@
 # Safe to re-run: whatever is already there is kept.
 #
 # Options: --packages-only (stop after the packages), --no-packages (start
-# after them), --tool-packages (only what the tool's build, the engine and the
-# images need: not the tests' tools), --no-images (stop after the engine),
+# after them), --engine-packages (only what the engine and the images need),
+# --tool-packages (those and what the tool's build needs: not the tests'
+# tools), --no-images (stop after the engine),
 # --no-base (skip the debootstrap image). Each step prints its time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-want_packages=1 want_tests=1 want_engine=1 want_images=1 want_base=1
+want_packages=1 want_tool=1 want_tests=1 want_engine=1 want_images=1 want_base=1
 for a in "$@"; do
   case "$a" in
     --packages-only) want_engine=0 ;;
     --no-packages) want_packages=0 ;;
     --tool-packages) want_tests=0 ;;
+    --engine-packages) want_tool=0 ;;
     --no-images) want_images=0 ;;
     --no-base) want_base=0 ;;
-    *) die "unknown option $a (known: --packages-only, --no-packages, --tool-packages, --no-images, --no-base)" ;;
+    *) die "unknown option $a (known: --packages-only, --no-packages, --engine-packages, --tool-packages, --no-images, --no-base)" ;;
   esac
 done
 
@@ -33,20 +35,21 @@ done
 SUDO=${SUDO:-}
 
 # ---------------------------------------------------------------- packages
-# What the tool's build, the engine and the local images need (all that
-# scripts/demo.sh installs), then what only the tests use.
+# What the engine and the local images need, what the tool's build needs (all
+# that scripts/demo.sh installs), then what only the tests use.
+engine_packages=(docker.io debootstrap busybox-static curl ca-certificates)
 tool_packages=(
-  build-essential cmake pkg-config ninja-build curl ca-certificates openssh-client
+  build-essential cmake pkg-config ninja-build openssh-client
   libboost1.74-dev libboost-graph1.74-dev libboost-program-options1.74-dev libboost-filesystem1.74-dev
   libtomlplusplus-dev libcurl4-openssl-dev libsimdjson-dev libarchive-dev libssl-dev libyaml-cpp-dev go-md2man
-  docker.io debootstrap busybox-static
 )
 test_packages=(
   git catch2 python3 python3-jsonschema python3-yaml socat openssl tmux iproute2 procps universal-ctags
   dpkg-dev file lintian docker-compose bash-completion zsh mandoc
 )
-packages=("${tool_packages[@]}")
-[ "$want_tests" = 1 ] && packages+=("${test_packages[@]}")
+packages=("${engine_packages[@]}")
+[ "$want_tool" = 1 ] && packages+=("${tool_packages[@]}")
+[ "$want_tool" = 1 ] && [ "$want_tests" = 1 ] && packages+=("${test_packages[@]}")
 t0=$(now)
 missing=()
 [ "$want_packages" = 1 ] || packages=()
@@ -153,16 +156,26 @@ t0=$(now)
 
 suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-bookworm}")
 if ! image_exists "dockerops/debian:$suite"; then
-  mirror=$(apt_mirror) || die "no Debian mirror found in /etc/apt/sources.list*; cannot debootstrap the base image"
-  say "making dockerops/debian:$suite with debootstrap from the apt mirror (a few minutes)"
-  tmp=$(mktemp -d /var/tmp/dockerops-rootfs.XXXXXX); trap '$SUDO rm -rf "$tmp"' EXIT
-  # The base container's own packages are included here, so building it needs
-  # no network from inside a container.
-  $SUDO debootstrap --variant=minbase \
-    --include=supervisor,openssh-server,openssh-client,sudo,procps,iproute2,ca-certificates,less,dnsmasq-base,socat \
-    "$suite" "$tmp/root" "$mirror" >"$tmp/debootstrap.log" 2>&1 \
-    || { tail -n 20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
-  $SUDO rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"*
+  say "making dockerops/debian:$suite: a clean root by debootstrap, its packages by apt (a minute or two)"
+  tmp=$(mktemp -d /var/tmp/dockerops-rootfs.XXXXXX)
+  trap '$SUDO umount -l "$tmp/root/proc" 2>/dev/null || true; $SUDO rm -rf "$tmp"' EXIT
+  # The clean root (debootstrap minbase from this machine's mirror, kept in
+  # /var/cache/dockerops/: lib.sh's clean_root), then the base container's own
+  # packages installed into it by apt, so that building that container needs
+  # no network from inside a container. (debootstrap --include fetched them
+  # one by one: apt is faster.) No service starts in the root meanwhile.
+  $SUDO bash -c '. "$1"; clean_root "$2"' _ "$here/lib.sh" "$tmp/root"
+  $SUDO cp /etc/resolv.conf "$tmp/root/etc/resolv.conf"
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$tmp/root/usr/sbin/policy-rc.d" >/dev/null
+  $SUDO chmod 0755 "$tmp/root/usr/sbin/policy-rc.d"
+  $SUDO mount -t proc proc "$tmp/root/proc"
+  { $SUDO chroot "$tmp/root" apt-get update -qq &&
+    $SUDO chroot "$tmp/root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      supervisor openssh-server openssh-client sudo procps iproute2 ca-certificates less dnsmasq-base socat; } \
+    >"$tmp/apt.log" 2>&1 || { tail -n 20 "$tmp/apt.log" >&2; die "apt-get in the base image's root failed"; }
+  $SUDO umount "$tmp/root/proc"
+  $SUDO rm -rf "$tmp/root/usr/sbin/policy-rc.d" "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"* \
+               "$tmp/root/etc/ssh/ssh_host_"*
   $SUDO tar -C "$tmp/root" -c . | docker import \
     --change 'CMD ["bash"]' --change "LABEL io.dockerops.bootstrap=debian-$suite" \
     - "dockerops/debian:$suite" >/dev/null
