@@ -60,7 +60,7 @@ step "compiling dockerops (the local images alongside)" compile build_tool
 printf 'waiting for the local images ... '
 wait "$images" || failed "making the local images" "$logs/images.log"
 made=$(sed -n 's/^\[dockerops setup\] step \([^:]*\): .*[^0-9.]\([0-9][0-9.]* s\).*/\1 \2/p' "$logs/images.log" |
-       grep -v '^engine ' | paste -sd, | sed 's/,/, /g')
+       { grep -v '^engine ' || true; } | paste -sd, | sed 's/,/, /g')
 echo "done ($(elapsed "$t_images")${made:+ since they began: $made})"
 
 prefix=${PREFIX:-/usr/local}

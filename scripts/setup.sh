@@ -174,7 +174,7 @@ if ! image_exists "dockerops/debian:$suite"; then
       supervisor openssh-server openssh-client sudo procps iproute2 ca-certificates less dnsmasq-base socat; } \
     >"$tmp/apt.log" 2>&1 || { tail -n 20 "$tmp/apt.log" >&2; die "apt-get in the base image's root failed"; }
   $SUDO umount "$tmp/root/proc"
-  $SUDO rm -rf "$tmp/root/usr/sbin/policy-rc.d" "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"* \
+  $SUDO rm -rf "$tmp/root/usr/sbin/policy-rc.d" "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/cache/apt/"*.bin "$tmp/root/var/lib/apt/lists/"* \
                "$tmp/root/etc/ssh/ssh_host_"*
   $SUDO tar -C "$tmp/root" -c . | docker import \
     --change 'CMD ["bash"]' --change "LABEL io.dockerops.bootstrap=debian-$suite" \
