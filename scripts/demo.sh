@@ -53,7 +53,7 @@ step "starting the engine if none answers" engine scripts/setup.sh --no-packages
 # made in the background, at a lower priority, while the build's packages are
 # installed and the tool compiles (the compile is what the demo waits for).
 t_images=$(now)
-nice -n 4 scripts/setup.sh --no-packages >"$logs/images.log" 2>&1 &
+nice -n 10 scripts/setup.sh --no-packages >"$logs/images.log" 2>&1 &
 images=$!
 step "Debian's packages to build the tool" tool-packages scripts/setup.sh --packages-only --tool-packages
 step "compiling dockerops (the local images alongside)" compile build_tool
