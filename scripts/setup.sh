@@ -43,9 +43,10 @@ tool_packages=(
   libboost1.74-dev libboost-graph1.74-dev libboost-program-options1.74-dev libboost-filesystem1.74-dev
   libtomlplusplus-dev libcurl4-openssl-dev libsimdjson-dev libarchive-dev libssl-dev libyaml-cpp-dev go-md2man
 )
+# (libfmt-dev: the upgrade test builds the last release, tests/e2e/last_release, which links fmt.)
 test_packages=(
   git catch2 python3 python3-jsonschema python3-yaml socat openssl tmux iproute2 procps universal-ctags
-  dpkg-dev file lintian docker-compose bash-completion zsh mandoc
+  dpkg-dev file lintian docker-compose bash-completion zsh mandoc libfmt-dev
 )
 packages=("${engine_packages[@]}")
 [ "$want_tool" = 1 ] && packages+=("${tool_packages[@]}")
@@ -162,8 +163,9 @@ if ! image_exists "dockerops/debian:$suite"; then
   # The clean root (debootstrap minbase from this machine's mirror, kept in
   # /var/cache/dockerops/: lib.sh's clean_root), then the base container's own
   # packages installed into it by apt, so that building that container needs
-  # no network from inside a container. (debootstrap --include fetched them
-  # one by one: apt is faster.) No service starts in the root meanwhile.
+  # no network from inside a container (apt fetches them together, where
+  # debootstrap --include fetched and unpacked them one by one). No service
+  # starts in the root meanwhile (policy-rc.d).
   $SUDO bash -c '. "$1"; clean_root "$2"' _ "$here/lib.sh" "$tmp/root"
   $SUDO cp /etc/resolv.conf "$tmp/root/etc/resolv.conf"
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$tmp/root/usr/sbin/policy-rc.d" >/dev/null
