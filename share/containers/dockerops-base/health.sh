@@ -20,6 +20,15 @@ if [ -n "$failed" ]; then
   done
   exit 1
 fi
+# A program still STARTING is not ready yet. Supervisord also shows STARTING
+# between the tries of a program that keeps exiting (BACKOFF, STARTING,
+# BACKOFF, ... FATAL): a check that fell in such a moment passed, and apply
+# took a failing program for a ready one (e2e platform: program_fails).
+starting=$(printf '%s\n' "$status" | awk '$2 == "STARTING" { print $1 }')
+if [ -n "$starting" ]; then
+  echo "program $(printf '%s' "$starting" | paste -sd, -) is still starting"
+  exit 1
+fi
 # sshd listens on port 22 (0x0016, state 0A = LISTEN in /proc/net/tcp*). Read
 # from the kernel's socket table rather than by connecting: every connection
 # that sends no SSH banner costs two lines in sshd's log ("kex_exchange_
