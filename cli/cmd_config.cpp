@@ -8,7 +8,7 @@
 
 namespace dockerops::cli {
 
-int cmd_validate(const Args& args) {
+int cmd_validate(ops::Session& session, const Args& args) {
     po::options_description opts("dockerops validate [-f FILE]");
     opts.add_options()("help,h", "this help");
     add_project_options(opts);
@@ -17,12 +17,12 @@ int cmd_validate(const Args& args) {
     po::store(po::command_line_parser(args).options(opts).run(), vm);
     po::notify(vm);
     if (vm.count("help")) return print_help(opts);
-    if (vm.count("json")) return ops::validate_json(terminal_session(), where(vm));
-    return ops::validate(terminal_session(), where(vm));
+    if (vm.count("json")) return ops::validate_json(session, where(vm));
+    return ops::validate(session, where(vm));
 }
 
 // Not listed: what the shell completion asks (`dockerops __complete targets [-f FILE]`).
-int cmd_complete(const Args& args) {
+int cmd_complete(ops::Session&, const Args& args) {
     po::options_description opts("dockerops __complete targets|containers|groups");
     add_project_options(opts);
     opts.add_options()("kind", po::value<std::string>()->default_value("targets"), "");
@@ -39,18 +39,18 @@ int cmd_complete(const Args& args) {
     return ops::kExitOk;
 }
 
-int cmd_version(const Args& args) {
+int cmd_version(ops::Session&, const Args& args) {
     po::options_description opts("dockerops version: the version, and where the built-in containers are found");
     opts.add_options()("help,h", "this help");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(opts).run(), vm);
     po::notify(vm);
     if (vm.count("help")) return print_help(opts);
-    std::cout << "dockerops " << DOCKEROPS_VERSION << "\nshare: " << share_dir_description() << "\n";
+    std::cout << "dockerops " << DOCKEROPS_VERSION << "\nshare: " << share_dir_description(ops::share_dir()) << "\n";
     return ops::kExitOk;
 }
 
-int cmd_import(const Args& args) {
+int cmd_import(ops::Session& session, const Args& args) {
     po::options_description opts("dockerops import [FILE|FOLDER] [-o FILE] [--force]");
     opts.add_options()("help,h", "this help")("folder", po::value<std::string>()->default_value("."),
                                               "a compose file, a folder holding one, or a 2016 project folder (holding apps_containers/)")(
@@ -64,7 +64,7 @@ int cmd_import(const Args& args) {
     if (vm.count("help")) return print_help(opts);
     std::optional<std::string> output;
     if (vm.count("output")) output = vm["output"].as<std::string>();
-    return ops::import_project(terminal_session(), vm["folder"].as<std::string>(), output, vm.count("force") > 0);
+    return ops::import_project(session, vm["folder"].as<std::string>(), output, vm.count("force") > 0);
 }
 
 }  // namespace dockerops::cli

@@ -27,19 +27,19 @@ std::optional<bool> parse_bool(std::string v) {
     return std::nullopt;
 }
 
-int fail(const Error& e) { return ops::fail(terminal_session().ui, e); }
+int fail(ops::Session& s, const Error& e) { return ops::fail(s.ui, e); }
 
 }  // namespace
 
-int cmd_init(const Args& args) {
-    return run_simple(args,
+int cmd_init(ops::Session& session, const Args& args) {
+    return run_simple(session, args,
                       "dockerops init [-f FOLDER]: start a project — in an empty folder a starter dockerops.toml and "
                       "containers/app/Dockerfile; in every case the project's key pair (.dockerops/ssh, for 'dockerops ssh') "
                       "and .gitignore lines for .dockerops/, dockerops.host.toml and data/",
                       ops::init);
 }
 
-int cmd_build(const Args& args) {
+int cmd_build(ops::Session& session, const Args& args) {
     Command c("dockerops build [CONTAINER...|all] [--no-cache] [--progress auto|plain|json]");
     c.opts.add_options()("no-cache", "do not use the engine's build cache")(
         "progress", po::value<std::string>()->default_value("auto"), "auto (steps on a terminal), plain (every line), json");
@@ -48,13 +48,13 @@ int cmd_build(const Args& args) {
     const auto& vm = *parsed;
     const std::string progress = vm["progress"].as<std::string>();
     if (progress != "auto" && progress != "plain" && progress != "json")
-        return fail(Error{"--progress is auto, plain or json, not '" + progress + "'"});
+        return fail(session, Error{"--progress is auto, plain or json, not '" + progress + "'"});
     using P = ops::BuildRequest::Progress;
-    return ops::build(terminal_session(), ops::BuildRequest{where(vm), targets(vm), vm.count("no-cache") > 0,
+    return ops::build(session, ops::BuildRequest{where(vm), targets(vm), vm.count("no-cache") > 0,
                                                             progress == "json" ? P::Json : progress == "plain" ? P::Plain : P::Auto});
 }
 
-int cmd_run(const Args& args) {
+int cmd_run(ops::Session& session, const Args& args) {
     Command c("dockerops run CONTAINER[.INSTANCE]|all [--instance N] [--type T] [--interactive] [--safemode] [--set KEY=VALUE...]\n"
               "       dockerops run --rm [--service-ports] [--no-deps] [-T] CONTAINER[.INSTANCE] [CMD...]");
     add_apply_options(c.opts);
@@ -75,23 +75,23 @@ int cmd_run(const Args& args) {
     const auto& vm = *parsed;
     const auto t = targets(vm);
     if (t.size() != 1)
-        return fail(Error{std::string("run takes one CONTAINER, CONTAINER.INSTANCE or all") +
+        return fail(session, Error{std::string("run takes one CONTAINER, CONTAINER.INSTANCE or all") +
                           (t.size() > 1 ? " (a one-off running a command: run --rm CONTAINER CMD...)" : "")});
     ops::RunRequest r{where(vm), t[0], std::nullopt, std::nullopt, {}, apply_flags(vm)};
     for (const char* only : {"service-ports", "no-TTY"})
-        if (!rm && vm.count(only)) return fail(Error{std::string("--") + only + " goes with --rm"});
+        if (!rm && vm.count(only)) return fail(session, Error{std::string("--") + only + " goes with --rm"});
     if (rm) {
         for (const char* other : {"type", "interactive", "safemode", "set"})
             if (vm.count(other))
-                return fail(Error{std::string("--rm runs a copy of an instance as declared: --") + other + " is for a long-lived run"});
-        if (t[0] == "all") return fail(Error{"--rm takes one CONTAINER or CONTAINER.INSTANCE, not all"});
+                return fail(session, Error{std::string("--rm runs a copy of an instance as declared: --") + other + " is for a long-lived run"});
+        if (t[0] == "all") return fail(session, Error{"--rm takes one CONTAINER or CONTAINER.INSTANCE, not all"});
         r.rm = ops::RunRequest::OneOffRun{cmd, vm.count("service-ports") > 0,
                                           !vm.count("no-TTY") && isatty(0) && isatty(1)};
     }
     if (vm.count("instance")) r.instance = vm["instance"].as<std::string>();
     if (vm.count("type")) {
         r.type = parse_instance_type(vm["type"].as<std::string>());
-        if (!r.type) return fail(Error{"unknown instance type '" + vm["type"].as<std::string>() + "' (" +
+        if (!r.type) return fail(session, Error{"unknown instance type '" + vm["type"].as<std::string>() + "' (" +
                                        suggest(vm["type"].as<std::string>(), instance_type_names(), "types") + ")"});
     }
     if (vm.count("interactive")) r.type = InstanceType::Interactive;
@@ -102,14 +102,14 @@ int cmd_run(const Args& args) {
             std::string k = kv.substr(0, eq);
             auto b = eq == std::string::npos ? std::optional<bool>(true) : parse_bool(kv.substr(eq + 1));
             Switches probe;
-            if (!switch_field(probe, k)) return fail(Error{"--set " + k + ": not a switch (" + suggest(k, switch_names(), "switches") + ")"});
-            if (!b) return fail(Error{"--set " + kv + ": the value is true or false"});
+            if (!switch_field(probe, k)) return fail(session, Error{"--set " + k + ": not a switch (" + suggest(k, switch_names(), "switches") + ")"});
+            if (!b) return fail(session, Error{"--set " + kv + ": the value is true or false"});
             r.sets[k] = *b;
         }
-    return ops::run(terminal_session(), r);
+    return ops::run(session, r);
 }
 
-int cmd_clean(const Args& args) {
+int cmd_clean(ops::Session& session, const Args& args) {
     Command c("dockerops clean TARGET|all [--yes]: remove instances, keep their data");
     add_change_options(c.opts);
     c.hidden.add_options()("allow-destroy-all", "");   // accepted as before, not listed: apply's guard
@@ -117,12 +117,12 @@ int cmd_clean(const Args& args) {
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     auto t = targets(vm);
-    if (t.empty()) return fail(Error{"clean takes a TARGET (web.one, web) or all"});
+    if (t.empty()) return fail(session, Error{"clean takes a TARGET (web.one, web) or all"});
     const bool all = std::find(t.begin(), t.end(), "all") != t.end();
     if (all) t.clear();
     ops::ApplyFlags flags = apply_flags(vm);
     flags.heading = "Clean";
-    return ops::remove_instances(terminal_session(),
+    return ops::remove_instances(session,
                                  ops::RemoveRequest{where(vm), t, false, false,
                                                     all ? std::optional<std::string>("Remove every container of the project? (data is kept)")
                                                         : std::nullopt,
@@ -162,64 +162,64 @@ int print_rows(const std::vector<std::vector<std::string>>& rows, bool json) {
 }
 }  // namespace
 
-int cmd_ps(const Args& args) {
+int cmd_ps(ops::Session& session, const Args& args) {
     Command c("dockerops ps [--all] [--json]: the project's instances", false);
     c.opts.add_options()("all,a", "stopped instances too")("json", "a JSON array, one object per instance");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
-    auto rows = ops::ps_rows(terminal_session(), where(vm), vm.count("all") > 0);
-    if (!rows) return fail(rows.error());
+    auto rows = ops::ps_rows(session, where(vm), vm.count("all") > 0);
+    if (!rows) return fail(session, rows.error());
     return print_rows(*rows, vm.count("json") > 0);
 }
 
-int cmd_images(const Args& args) {
+int cmd_images(ops::Session& session, const Args& args) {
     Command c("dockerops images [--json]: the images the project uses, built or taken, and whether the engine has them", false);
     c.opts.add_options()("json", "a JSON array, one object per image");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
-    auto rows = ops::image_rows(terminal_session(), where(*parsed));
-    if (!rows) return fail(rows.error());
+    auto rows = ops::image_rows(session, where(*parsed));
+    if (!rows) return fail(session, rows.error());
     return print_rows(*rows, parsed->count("json") > 0);
 }
 
-int cmd_port(const Args& args) {
+int cmd_port(ops::Session& session, const Args& args) {
     Command c("dockerops port TARGET PORT[/PROTOCOL]: where an instance's published port is reached on the host");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto t = targets(*parsed);
-    if (t.size() != 2) return fail(Error{"port takes a TARGET and a PORT (dockerops port web.one 80)"});
-    auto out = ops::published_port(terminal_session(), where(*parsed), t[0], t[1]);
-    if (!out) return fail(out.error());
+    if (t.size() != 2) return fail(session, Error{"port takes a TARGET and a PORT (dockerops port web.one 80)"});
+    auto out = ops::published_port(session, where(*parsed), t[0], t[1]);
+    if (!out) return fail(session, out.error());
     std::cout << *out;
     return ops::kExitOk;
 }
 
-int cmd_ip(const Args& args) {
+int cmd_ip(ops::Session& session, const Args& args) {
     Command c("dockerops ip TARGET");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     const auto t = targets(vm);
-    if (t.size() != 1) return fail(Error{"ip takes one TARGET"});
-    auto ch = ops::choose(terminal_session(), where(vm), t[0]);
-    if (!ch) return fail(ch.error());
+    if (t.size() != 1) return fail(session, Error{"ip takes one TARGET"});
+    auto ch = ops::choose(session, where(vm), t[0]);
+    if (!ch) return fail(session, ch.error());
     std::cout << ch->address << "\n";
     return ops::kExitOk;
 }
 
-int cmd_ssh(const Args& args) {
+int cmd_ssh(ops::Session& session, const Args& args) {
     Command c("dockerops ssh TARGET [CMD...]");
     auto [ours, remote] = c.split_at_target(args);
     auto parsed = c.parse(ours);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     const auto t = targets(vm);
-    if (t.empty()) return fail(Error{"ssh takes a TARGET"});
-    auto target = ops::ssh_target(terminal_session(), where(vm), t[0]);
-    if (!target) return fail(target.error());
+    if (t.empty()) return fail(session, Error{"ssh takes a TARGET"});
+    auto target = ops::ssh_target(session, where(vm), t[0]);
+    if (!target) return fail(session, target.error());
     auto exe = bp::search_path("ssh");
-    if (exe.empty()) return fail(Error{"ssh is needed (apt-get install openssh-client)"});
+    if (exe.empty()) return fail(session, Error{"ssh is needed (apt-get install openssh-client)"});
     std::vector<std::string> argv{"ssh", "-i", target->key, "-o", "StrictHostKeyChecking=accept-new", "-o",
                                   "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes"};
     if (isatty(0) && remote.empty()) argv.push_back("-t");
@@ -231,11 +231,11 @@ int cmd_ssh(const Args& args) {
     std::cout.flush();
     restore_signals();
     execv(exe.c_str(), raw.data());   // the terminal goes straight to ssh; its exit code is ours
-    return fail(Error{std::string("cannot run ssh: ") + std::strerror(errno)});
+    return fail(session, Error{std::string("cannot run ssh: ") + std::strerror(errno)});
 }
 
 namespace {
-int shell_or_exec(const std::string& word, const Args& args) {
+int shell_or_exec(ops::Session& session, const std::string& word, const Args& args) {
     Command c("dockerops " + word + " TARGET [CMD...]: " +
               (word == "exec" ? "run CMD in a running instance (a shell when there is none)"
                               : "a shell in a running instance (or CMD, as exec)"));
@@ -244,24 +244,24 @@ int shell_or_exec(const std::string& word, const Args& args) {
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     const auto t = targets(vm);
-    if (t.empty()) return fail(Error{word + " takes a TARGET"});
+    if (t.empty()) return fail(session, Error{word + " takes a TARGET"});
     if (cmd.empty()) {
-        auto code = ops::shell_interactive(terminal_session(), where(vm), t[0]);
-        if (!code) return fail(code.error());
+        auto code = ops::shell_interactive(session, where(vm), t[0]);
+        if (!code) return fail(session, code.error());
         return *code;
     }
-    auto r = ops::shell_command(terminal_session(), where(vm), t[0], cmd);
-    if (!r) return fail(r.error());
+    auto r = ops::shell_command(session, where(vm), t[0], cmd);
+    if (!r) return fail(session, r.error());
     std::cout << r->out << std::flush;
     std::cerr << r->err << std::flush;
     return r->exit_code;
 }
 }  // namespace
 
-int cmd_shell(const Args& args) { return shell_or_exec("shell", args); }
-int cmd_exec(const Args& args) { return shell_or_exec("exec", args); }
+int cmd_shell(ops::Session& session, const Args& args) { return shell_or_exec(session, "shell", args); }
+int cmd_exec(ops::Session& session, const Args& args) { return shell_or_exec(session, "exec", args); }
 
-int cmd_logs(const Args& args) {
+int cmd_logs(ops::Session& session, const Args& args) {
     Command c("dockerops logs [TARGET...] [-f|--follow] [--tail N] [--since T] [--program NAME] [--file FILE]", true,
               FileFlag::LongOnly);
     c.opts.add_options()("follow,F", "keep printing new output (also -f, as in docker logs -f; the project file is --file)")(
@@ -279,16 +279,16 @@ int cmd_logs(const Args& args) {
     if (vm.count("tail")) r.options.tail = vm["tail"].as<int>();
     if (vm.count("since")) r.since = vm["since"].as<std::string>();
     if (vm.count("program")) r.program = vm["program"].as<std::string>();
-    return ops::logs(terminal_session(), r);
+    return ops::logs(session, r);
 }
 
-int cmd_status(const Args& args) {
+int cmd_status(ops::Session& session, const Args& args) {
     Command c("dockerops status: supervisorctl status in every running instance", false);
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
-    auto text = ops::status_text(terminal_session(), where(vm));
-    if (!text) return fail(text.error());
+    auto text = ops::status_text(session, where(vm));
+    if (!text) return fail(session, text.error());
     std::cout << *text;
     return ops::kExitOk;
 }

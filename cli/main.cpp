@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 #include "cli/ops/ops.hpp"
 #include "cli/provider.hpp"
+#include "cli/terminal_ui.hpp"
 #include "engine/apply/lock.hpp"
 #include "engine/model/builtins.hpp"
 #include "engine/model/diagnostics.hpp"
@@ -26,7 +27,7 @@ namespace {
 using namespace dockerops::cli;
 
 struct Command {
-    std::function<int(const Args&)> run;
+    std::function<int(dockerops::ops::Session&, const Args&)> run;
     const char* summary;
 };
 
@@ -121,15 +122,16 @@ bool reading_command(const std::string& word) {
     return words.count(word) > 0;
 }
 
-void handle_signals() {
+// Before any other thread starts: they inherit the blocked set. The thread
+// keeps its share of the session's locks.
+void handle_signals(std::shared_ptr<dockerops::HeldLocks> locks) {
     std::signal(SIGPIPE, SIG_IGN);
     const sigset_t set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    dockerops::set_lock_release_connector(dockerops::cli::provider_factory());
-    std::thread([set] {
+    std::thread([set, locks = std::move(locks)] {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;
-        int released = dockerops::release_held_locks();
+        int released = locks->release_all();
         if (g_reading_command && !released) _exit(128 + sig);
         std::string msg = std::string("\ndockerops: interrupted (") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
                           ")" + (released ? "; the project lock was released" : "") +
@@ -170,8 +172,10 @@ static bool short_lived(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     if (short_lived(argc, argv)) dockerops::tune_heap();   // first: before the heap holds anything of ours
-    handle_signals();
     Args words;
+    std::optional<dockerops::Target> target_override;
+    const char* trace_env = std::getenv("DOCKEROPS_TRACE");
+    bool trace_api = trace_env && std::string_view(trace_env).find("api") != std::string_view::npos;
     // --trace-api (or DOCKEROPS_TRACE=api) goes anywhere on the line: every
     // engine call to stderr, and their count at the end.
     // --no-color (or NO_COLOR set) too: plans without ANSI colours.
@@ -184,16 +188,22 @@ int main(int argc, char** argv) {
         if (arg == "--target" || arg.starts_with("--target=")) {
             const bool joined = arg != "--target";
             std::string t = joined ? std::string(arg.substr(9)) : (i + 1 < argc ? argv[i + 1] : "");
-            if (t == "docker" || t == "swarm") {
-                dockerops::cli::set_target_override(t);
+            if (auto target = dockerops::parse_target(t)) {
+                target_override = target;
                 if (!joined) ++i;
                 continue;
             }
         }
-        if (std::strcmp(argv[i], "--trace-api") == 0) dockerops::cli::enable_api_trace();
+        if (std::strcmp(argv[i], "--trace-api") == 0) trace_api = true;
         else if (std::strcmp(argv[i], "--no-color") == 0) setenv("NO_COLOR", "1", 1);
         else words.emplace_back(argv[i]);
     }
+    // The session every command runs in: the terminal, the providers, the locks held.
+    Providers providers(target_override, trace_api);
+    TerminalUi ui;
+    dockerops::ops::Session session{ui, providers.factory(), [&providers](const dockerops::Project& p) { return providers.use_project(p); },
+                                    std::make_shared<dockerops::HeldLocks>(providers.factory())};
+    handle_signals(session.locks);
     words = translate_seed_words(words);
     // "dockerops help CMD" is "dockerops CMD --help".
     if (words.size() == 2 && words[0] == "help" && commands().count(words[1])) words = {words[1], "--help"};
@@ -202,7 +212,7 @@ int main(int argc, char** argv) {
         return words.empty() ? kExitError : kExitOk;
     }
     if (words[0] == "--version") words[0] = "version";
-    if (words[0] == "__complete") return cmd_complete(Args(words.begin() + 1, words.end()));   // for the shell, not listed
+    if (words[0] == "__complete") return cmd_complete(session, Args(words.begin() + 1, words.end()));   // for the shell, not listed
     auto it = commands().find(words[0]);
     g_reading_command = reading_command(words[0]);
     if (it == commands().end()) {
@@ -215,8 +225,8 @@ int main(int argc, char** argv) {
         return kExitError;
     }
     try {
-        int rc = it->second.run(Args(words.begin() + 1, words.end()));
-        dockerops::cli::print_api_trace_summary();
+        int rc = it->second.run(session, Args(words.begin() + 1, words.end()));
+        providers.print_trace_summary();
         return rc;
     } catch (const boost::program_options::error& e) {
         std::cerr << "dockerops " << words[0] << ": " << e.what() << "\n";

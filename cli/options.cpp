@@ -136,10 +136,10 @@ std::pair<Args, Args> Command::split_at_target(const Args& args) const {
     return {ours, cmd};
 }
 
-int run_simple(const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&)) {
+int run_simple(ops::Session& session, const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&)) {
     Command c(usage, false);
     auto vm = c.parse(args);
-    return vm ? run(terminal_session(), where(*vm)) : ops::kExitOk;
+    return vm ? run(session, where(*vm)) : ops::kExitOk;
 }
 
 }  // namespace dockerops::cli

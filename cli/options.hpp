@@ -53,6 +53,6 @@ struct Command {
 };
 
 // A command with the common options only: parsed, then `run` on the project.
-int run_simple(const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&));
+int run_simple(ops::Session& session, const Args& args, const std::string& usage, int (*run)(ops::Session&, const ops::Where&));
 
 }  // namespace dockerops::cli

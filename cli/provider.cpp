@@ -8,47 +8,49 @@
 
 namespace dockerops::cli {
 
-namespace {
-// The target in effect: --target, else the project's [project] target, else docker.
-std::mutex g_mutex;
-std::string g_override;
-std::string g_target = "docker";
-std::string g_registry;
-}  // namespace
+struct Providers::State {
+    std::mutex mutex;
+    std::optional<Target> override_target;
+    Target target = Target::Docker;
+    std::string registry;
+    std::shared_ptr<docker::CallTrace> trace;
+};
 
-void set_target_override(const std::string& target) {
-    std::lock_guard<std::mutex> l(g_mutex);
-    g_override = target;
-    g_target = target;
+Providers::Providers(std::optional<Target> target_override, bool trace_api) : state_(std::make_shared<State>()) {
+    state_->override_target = target_override;
+    state_->target = target_override.value_or(Target::Docker);
+    if (trace_api) state_->trace = std::make_shared<docker::CallTrace>(true);
 }
 
-std::string use_project_target(const Project& p) {
-    std::lock_guard<std::mutex> l(g_mutex);
-    g_target = g_override.empty() ? p.target : g_override;
-    g_registry = p.registry;
-    return g_target;
+Target Providers::use_project(const Project& p) {
+    std::lock_guard<std::mutex> l(state_->mutex);
+    state_->target = state_->override_target.value_or(p.target);
+    state_->registry = p.registry;
+    return state_->target;
 }
 
-ProviderFactory provider_factory() {
-    return []() -> Result<std::unique_ptr<Provider>> {
-        std::string target, registry;
+ProviderFactory Providers::factory() const {
+    return [state = state_]() -> Result<std::unique_ptr<Provider>> {
+        Target target;
+        std::string registry;
         {
-            std::lock_guard<std::mutex> l(g_mutex);
-            target = g_target;
-            registry = g_registry;
+            std::lock_guard<std::mutex> l(state->mutex);
+            target = state->target;
+            registry = state->registry;
         }
-        if (target == "swarm") {
-            auto s = swarm::SwarmEngine::connect_from_env(swarm::Options{registry, {}});
+        if (target == Target::Swarm) {
+            auto s = swarm::SwarmEngine::connect_from_env(swarm::Options{registry, {}}, state->trace);
             if (!s) return s.error();
             return std::unique_ptr<Provider>(std::move(*s));
         }
-        auto e = docker::DockerEngine::connect_from_env();
+        auto e = docker::DockerEngine::connect_from_env(state->trace);
         if (!e) return e.error();
         return std::unique_ptr<Provider>(std::move(*e));
     };
 }
 
-void enable_api_trace() { docker::trace::enable(true); }
-void print_api_trace_summary() { docker::trace::print_summary(); }
+void Providers::print_trace_summary() const {
+    if (state_->trace) state_->trace->print_summary();
+}
 
 }  // namespace dockerops::cli

@@ -3,19 +3,30 @@
 #include "engine/apply/provider.hpp"
 #include "engine/model/model.hpp"
 
+#include <memory>
+#include <optional>
+
 namespace dockerops::cli {
 
-// A fresh connection to the Docker engine the environment names (DOCKER_HOST,
-// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH; default: the local socket) each call:
-// executor workers and the signal thread each get their own.
-// The provider follows the target in effect: --target (set_target_override),
-// else the loaded project's [project] target (use_project_target), else docker.
-ProviderFactory provider_factory();
-void set_target_override(const std::string& target);
-std::string use_project_target(const Project& project);
+// Where a session's connections go: a fresh connection to the engine the
+// environment names (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH;
+// default: the local socket) each call, so executor workers and the signal
+// thread each get their own. The provider follows the target in effect:
+// --target (`target_override`), else the loaded project's [project] target
+// (use_project), else docker. main owns it.
+class Providers {
+public:
+    // trace_api: --trace-api or DOCKEROPS_TRACE=api, every engine call to stderr.
+    Providers(std::optional<Target> target_override, bool trace_api);
+    ProviderFactory factory() const;
+    // Told the loaded project: its target and registry. Returns the target in effect.
+    Target use_project(const Project& project);
+    // --trace-api: the count of engine calls, at the end.
+    void print_trace_summary() const;
 
-// --trace-api: every engine call to stderr, and their count at the end.
-void enable_api_trace();
-void print_api_trace_summary();
+private:
+    struct State;
+    std::shared_ptr<State> state_;   // shared with the factories handed out (the signal thread keeps one)
+};
 
 }  // namespace dockerops::cli

@@ -38,10 +38,4 @@ std::string TerminalUi::read_line(bool hidden) {
     return v;
 }
 
-ops::Session& terminal_session() {
-    static TerminalUi ui;
-    static ops::Session session{ui, provider_factory(), use_project_target};
-    return session;
-}
-
 }  // namespace dockerops::cli

@@ -14,8 +14,4 @@ public:
     std::string read_line(bool hidden) override;
 };
 
-// The session every command runs in: the terminal, and the composition
-// root's provider.
-ops::Session& terminal_session();
-
 }  // namespace dockerops::cli

@@ -140,6 +140,24 @@ std::vector<int> plan_leftover_removals(const DesiredInstance& di, const std::st
     return ids;
 }
 
+// network_mode "instance:X" shares the network of X's container as it was
+// when this one was created: a new container of X (made by this plan, or
+// since) has a network of its own, which this one must be made again to join.
+std::string shared_network_cause(const DesiredInstance& di, const ContainerSpec& spec, const ObservedContainer& c,
+                                 const ObservedIndex& o, const PlanBuilder& b) {
+    if (di.network_of.empty() || !spec.network_mode.starts_with("container:")) return {};
+    if (auto t = b.action_of.find(instance_key(di.network_of)); t != b.action_of.end()) {
+        const ActionKind k = b.plan.actions[static_cast<std::size_t>(t->second - 1)].kind;
+        if (k == ActionKind::Create || k == ActionKind::Replace)
+            return "network_mode: " + di.network_of + (k == ActionKind::Create ? " is created" : " is replaced") +
+                   ", and its network with it";
+    }
+    const ObservedContainer* now = o.current(spec.network_mode.substr(10));
+    if (now && c.network_mode.starts_with("container:") && c.network_mode != "container:" + now->id)
+        return "network_mode: " + di.network_of + "'s container was made again since (it shares the old one's network)";
+    return {};
+}
+
 // Why an existing container is not as desired; empty when it is.
 std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInstance& di, const ContainerSpec& spec,
                                         const CanonicalSpec& canon, const ObservedContainer& c, const ObservedIndex& o,
@@ -166,13 +184,14 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
             why.push_back("image " + spec.image + " now names " + now->second.substr(0, 19));
     } else if (auto img = o.images.find(spec.image); img != o.images.end() && !c.image_id.empty() && img->second->id != c.image_id)
         why.push_back(image_moved_cause(spec.image, *img->second, c, o.state));
+    if (auto shared = shared_network_cause(di, spec, c, o, b); !shared.empty()) why.push_back(shared);
     if (why.empty() && c.state == "running") {
         auto addr = c.addresses.find(d.project);
         if (!b.services && !spec.ipv4.empty() && (addr == c.addresses.end() || addr->second != spec.ipv4))
             why.push_back("changed by hand: network address");
         for (const auto& net : spec.extra_networks)   // and its own network, when it is not the project's
             if (!b.services && !c.addresses.count(net)) why.push_back("changed by hand: not on network " + net);
-        if (!b.services && spec.network != d.network.name && !c.addresses.count(spec.network))
+        if (!b.services && !spec.network.empty() && spec.network != d.network.name && !c.addresses.count(spec.network))
             why.push_back("changed by hand: not on network " + spec.network);
         std::set<std::string> want, have;
         for (const auto& m : spec.mounts) want.insert(m.target);
@@ -194,6 +213,10 @@ std::optional<std::pair<ActionKind, std::string>> readiness_action(const Observe
         return R{ActionKind::Wait, "restarting: exited (" + std::to_string(c.exit_code) + "), restarted by its restart policy"};
     if (c.state != "running") return R{ActionKind::Start, state_cause(c)};
     if (job) return R{ActionKind::Wait, "a job still running: waited for its end"};
+    if (c.restart_count > 0 && c.up_seconds >= 0 && c.up_seconds < kSettledSeconds)
+        return R{ActionKind::Wait, "restarted " + std::to_string(c.restart_count) + " time" + (c.restart_count == 1 ? "" : "s") +
+                                       " by its restart policy, up " + std::to_string(c.up_seconds) + " s of " +
+                                       std::to_string(kSettledSeconds)};
     std::string said;   // the last health check's output, on one line
     for (char ch : c.health_output) said += ch == '\n' || ch == '\r' ? ' ' : ch;
     if (said.size() > 200) said = said.substr(0, 197) + "...";
@@ -304,6 +327,7 @@ void remove_superseded(const DesiredState& d, const DesiredImage& img, const Obs
         r.object = short_image_id(i.id);
         r.cause = std::string(kSupersededCause) + img.tag + " (the build it replaces is kept, for rollback)";
         r.target_id = i.id;
+        r.target_name = img.tag;   // what the rebuild tags: a cached rebuild can give this same image back
         r.depends_on = {build};
         b.add_unkeyed(std::move(r));
     }
@@ -345,9 +369,8 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     ContainerSpec spec = placed_spec(d, di, addr, b.services, canon);
     const std::vector<int> adopted = decide_adoption(d, di, o, b);
     if (!record_conflicts(di, spec, o, b)) return;
-    if (!b.services && (spec.replicas != 1 || !spec.node.empty()))
-        b.plan.warnings.push_back(di.id + ": " + (spec.replicas != 1 ? "replicas = " + std::to_string(spec.replicas) : std::string("node")) +
-                                  " is for target \"swarm\"; target docker runs one container");
+    if (!b.services && !spec.node.empty())
+        b.plan.warnings.push_back(di.id + ": node is for target \"swarm\"; target docker runs the container on its one engine");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());

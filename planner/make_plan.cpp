@@ -163,6 +163,12 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
             return Error{"image " + img.tag + " is not on the engine, and pull = \"never\"",
                          "container " + name};
     if (auto st = check_pulled_health(d, observed); !st) return st.error();
+    // An external network is joined as it is: made outside the project, it must be there.
+    for (const auto& net : d.external_networks)
+        if (!observed.network_names.count(net))
+            return Error{"the external network '" + net + "' does not exist: make it first (docker network create " + net +
+                             "), or drop external = true to have the project make its own",
+                         "network " + net};
     auto addr = allocate_addresses(d, o);
     if (!addr) return addr.error();
     PlanBuilder b{plan, graph, {}, {}, {}, {}, opt.services};

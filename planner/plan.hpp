@@ -71,7 +71,7 @@ struct Conflict {
 
 struct Plan {
     std::string project;
-    std::string target = "docker";    // the provider's (ProviderTraits::target): a saved plan is applied to the same
+    Target target = Target::Docker;    // the provider's (ProviderTraits::target): a saved plan is applied to the same
     std::vector<Action> actions;
     std::vector<Conflict> conflicts;
     std::vector<std::string> warnings;

@@ -46,10 +46,13 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
             .key("host_ip").value(p.host_ip).key("host_port").value(p.host_port).end_object();
     w.end_array();
     w.key("mounts").begin_array();
-    for (const auto& m : s.mounts)
+    for (const auto& m : s.mounts) {
         w.begin_object().key("source").value(m.source).key("target").value(m.target).key("read_only").value(m.read_only)
             .key("bind").value(m.bind).key("seed").value(m.seed).key("file").value(m.file)
-            .key("driver").value(m.driver).key("driver_options").object(m.driver_options).end_object();
+            .key("driver").value(m.driver).key("driver_options").object(m.driver_options);
+        if (m.external) w.key("external").value(true);   // written only when set: plans of before read the same
+        w.end_object();
+    }
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
@@ -121,7 +124,7 @@ ContainerSpec read_spec(Node e) {
         for (auto m : a) {
             Node n(element{m});
             s.mounts.push_back({str(n["source"]), str(n["target"]), boolean(n["read_only"]), boolean(n["bind"]), boolean(n["seed"]),
-                                boolean(n["file"]), str(n["driver"]), smap(n["driver_options"])});
+                                boolean(n["file"]), str(n["driver"]), smap(n["driver_options"]), boolean(n["external"])});
         }
     s.network = str(e["network"]);
     s.ipv4 = str(e["ipv4"]);
@@ -145,7 +148,7 @@ std::string render_json(const Plan& plan) {
     JsonWriter w;
     w.begin_object();
     w.key("format").value(1).key("project").value(plan.project);
-    if (plan.target != "docker") w.key("target").value(plan.target);   // plans of one engine read as before
+    if (plan.target != Target::Docker) w.key("target").value(target_name(plan.target));   // plans of one engine read as before
     w.key("observed").begin_object().key("fingerprint").value(plan.observed.fingerprint)
         .key("lines").strings(plan.observed.lines);
     // What was observed, so that apply observes the same before comparing.
@@ -212,7 +215,11 @@ Result<Plan> parse_plan_json(const std::string& json) {
         return Error{"not a plan file of format 1 (write it with 'dockerops plan -o FILE')"};
     Plan plan;
     plan.project = str(root["project"]);
-    if (std::string t = str(root["target"]); !t.empty()) plan.target = t;
+    if (std::string t = str(root["target"]); !t.empty()) {
+        auto target = parse_target(t);
+        if (!target) return Error{"the plan file's target '" + t + "' is not docker or swarm"};
+        plan.target = *target;
+    }
     plan.observed.fingerprint = str(root["observed"]["fingerprint"]);
     plan.observed.lines = strings(root["observed"]["lines"]);
     plan.observed.scope.host_ports = strings(root["observed"]["host_ports"]);

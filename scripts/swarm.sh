@@ -7,6 +7,7 @@
 #   scripts/swarm.sh down    removes all of it
 #   scripts/swarm.sh status  the nodes as the manager sees them
 #   scripts/swarm.sh kill N  kills node N's dockerd (SIGKILL), as a dying host
+#   scripts/swarm.sh registry-bin  the path of Debian's docker-registry, unpacked
 #
 # The host's own dockerd, its containers, /run/docker and the host's iptables
 # are never touched: every rule, socket and data root is the nodes' own.
@@ -43,6 +44,9 @@ pid_alive() { [ -n "${1:-}" ] && [ -d "/proc/$1" ] && [ "$(awk '{print $3}' "/pr
 registry_bin() {
   local dir="$ROOT/registry-pkg" bin
   bin="$dir/usr/bin/docker-registry"
+  mkdir -p "$dir"
+  exec 8>"$ROOT/registry-pkg.lock"   # the swarm test and the registry-auth test may ask at once
+  flock 8
   if [ ! -x "$bin" ]; then
     say "fetching Debian's docker-registry package"
     mkdir -p "$dir" && (cd "$dir" && apt-get download docker-registry >/dev/null 2>&1) \
@@ -50,6 +54,7 @@ registry_bin() {
       || die "apt-get download docker-registry failed"
     dpkg-deb -x "$dir"/docker-registry_*.deb "$dir"
   fi
+  exec 8>&-
   echo "$bin"
 }
 
@@ -229,5 +234,6 @@ case "${1:-}" in
   down) down ;;
   status) node_docker 1 node ls ;;
   kill) kill_node "${2:?kill N}" ;;
-  *) echo "usage: $0 up|down|status|kill N" >&2; exit 2 ;;
+  registry-bin) registry_bin ;;   # Debian's docker-registry, unpacked: its path (tests/e2e/registry_auth_test.sh)
+  *) echo "usage: $0 up|down|status|kill N|registry-bin" >&2; exit 2 ;;
 esac

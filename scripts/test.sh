@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 t_all=$(now)
 scripts/setup.sh
 t0=$(now)
-WERROR=ON scripts/build.sh
+WERROR=ON UNITY="${UNITY:-ON}" scripts/build.sh
 say "step build (the tool and every test target): $(elapsed "$t0")"
 say "set-up done in $(elapsed "$t_all"); the tests now"
 cd build

@@ -22,6 +22,7 @@ struct FakeState {
     std::map<std::string, ObservedNetwork> networks;       // by id
     std::map<std::string, ObservedVolume> volumes;         // by name
     std::vector<std::string> calls;                        // "create demo-web-one", in order
+    std::map<std::string, std::string> build_cache;        // tag -> the id a build of it gives back (the engine's cache answering whole)
     std::map<std::string, ContainerSpec> created;          // by name: the spec of each create (kept after removal)
     std::vector<EngineEvent> events;                       // what stream_events gives (those labelled for the project)
     int next = 1;
@@ -77,7 +78,7 @@ public:
     ObjectKinds kinds() const override { return s_->kinds; }
     ProviderTraits traits() const override {
         ProviderTraits t;
-        if (s_->services) t.target = "swarm", t.services = true, t.notes = {"a fake swarm"};
+        if (s_->services) t.target = Target::Swarm, t.services = true, t.notes = {"a fake swarm"};
         return t;
     }
     // In place, as a service: the same id, the new labels and env.
@@ -174,6 +175,7 @@ public:
                 for (const auto& t : i.tags) o.image_ids_by_tag[t] = id;
         o.image_healthcheck = s_->image_healthcheck;
         for (auto& [_, n] : s_->networks) {
+            o.network_names.insert(n.name);
             if (network_is_ours(n, project)) o.networks.push_back(n);
             else if (!n.subnet.empty()) o.other_networks.push_back(n);
         }
@@ -186,6 +188,10 @@ public:
         if (s_->fail_build.count(spec.tag)) return Error{"build failed at Step 2/2 : RUN false: exit 1", "image " + spec.tag};
         if (progress) progress({BuildEvent::Kind::Step, "Step 1/1 : FROM x"});
         for (auto& [id, img] : s_->images) std::erase(img.tags, spec.tag);
+        if (auto cached = s_->build_cache.find(spec.tag); cached != s_->build_cache.end() && s_->images.count(cached->second)) {
+            s_->images[cached->second].tags.push_back(spec.tag);
+            return cached->second;
+        }
         std::string id = s_->new_id("sha256:img");
         s_->images[id] = ObservedImage{id, {spec.tag}, spec.labels, 0};
         return id;
@@ -257,7 +263,14 @@ public:
         c.image = spec.image;
         c.image_id = image_id;
         c.state = "created";
-        if (!spec.network.empty()) c.addresses[spec.network] = spec.ipv4;
+        if (!spec.network.empty() && spec.network_mode.empty()) c.addresses[spec.network] = spec.ipv4;
+        c.network_mode = spec.network_mode.empty() ? spec.network : spec.network_mode;
+        if (c.network_mode.starts_with("container:")) {   // the engine keeps the id of the container named
+            const ObservedContainer* shared = s_->by_name(c.network_mode.substr(10));
+            if (!shared) return Error{"No such container: " + c.network_mode.substr(10), "container " + spec.name, 404};
+            c.network_mode = "container:" + shared->id;
+        }
+        for (const auto& n : spec.extra_networks) c.addresses[n] = "";   // joined after the create, as the provider does
         for (const auto& m : spec.mounts) c.mounts.push_back({m.bind ? "bind" : "volume", m.source, m.target, m.read_only});
         s_->containers[c.id] = c;
         s_->env[c.id] = spec.env;
@@ -378,6 +391,10 @@ public:
         s_->calls.push_back("volume " + name + (driver.empty() ? "" : " driver " + driver));
         s_->volumes.emplace(name, ObservedVolume{name, labels});
         return ok_status();
+    }
+    Result<bool> volume_exists(const std::string& name) override {
+        std::lock_guard<std::mutex> l(s_->m);
+        return s_->volumes.count(name) > 0;
     }
     Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override {
         std::lock_guard<std::mutex> l(s_->m);

@@ -29,6 +29,9 @@ private:
     std::filesystem::path path_;
 };
 
+// The sources' share folder: the built-in containers, as the tests find them.
+inline std::filesystem::path source_share() { return std::filesystem::path(DOCKEROPS_SOURCE_DIR) / "share"; }
+
 // A project folder with containers/<name>/Dockerfile for each name.
 class TempProject : public TempDir {
 public:
@@ -37,7 +40,7 @@ public:
     }
     LoadResult parse(const std::string& toml, std::optional<std::string> host = std::nullopt) const {
         return parse_project(toml, "dockerops.toml", path(),
-                             host ? std::optional<std::string_view>(*host) : std::nullopt, "dockerops.host.toml");
+                             host ? std::optional<std::string_view>(*host) : std::nullopt, "dockerops.host.toml", source_share());
     }
 };
 

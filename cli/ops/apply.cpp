@@ -87,7 +87,8 @@ Result<ProjectLock> take_lock(Session& s, Provider& engine, const std::string& p
         [&](const LockHolder& h) { s.ui.err("waiting for the project lock, held by " + h.who + " since " + h.since + "\n"); },
         [&](const LockHolder& h) {
             s.ui.err("took over the project lock left by " + h.who + " since " + h.since + " (that process is gone)\n");
-        });
+        },
+        s.locks.get());
 }
 
 bool confirmed(Ui& ui, bool yes, const std::string& question) {
@@ -376,9 +377,10 @@ int apply_saved(Session& s, const Where& where, const std::string& plan_file, co
     if (auto filled = fill_saved_secrets(s, where, *plan); !filled) return fail(s.ui, filled.error());
     auto engine = connect(s);
     if (!engine) return fail(s.ui, engine.error());
-    if (const std::string now = (*engine)->traits().target; now != plan->target)
-        return fail(s.ui, Error{"the saved plan was made for target " + plan->target + ", and the target now is " + now +
-                                    ": nothing was done (--target " + plan->target + ", or a new plan)",
+    if (const Target now = (*engine)->traits().target; now != plan->target)
+        return fail(s.ui, Error{std::string("the saved plan was made for target ") + target_name(plan->target) +
+                                    ", and the target now is " + target_name(now) + ": nothing was done (--target " +
+                                    target_name(plan->target) + ", or a new plan)",
                                 plan_file});
     auto lock = take_lock(s, **engine, plan->project, flags);
     if (!lock) return fail(s.ui, lock.error());

@@ -73,6 +73,7 @@ LoadOptions load_options(const Where& where) {
         const char* v = std::getenv(k.c_str());
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
+    o.share_dir = share_dir();
     return o;
 }
 
@@ -250,7 +251,7 @@ int import_project(Session& s, const std::string& folder_arg, const std::optiona
         return kExitError;
     }
     // Check what would be written before writing it: an import never leaves a broken file.
-    LoadResult check = load_legacy_project(folder);
+    LoadResult check = load_legacy_project(folder, std::nullopt, share_dir());
     if (!check.project) {
         print_diagnostics(s.ui, check.diagnostics);
         s.ui.err(plural(check.diagnostics.error_count(), "error") + "; nothing was written\n");

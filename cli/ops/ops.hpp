@@ -45,8 +45,10 @@ struct Session {
     Ui& ui;
     ProviderFactory connect;
     // Told the project once it is loaded ([project] target and registry);
-    // returns the target in effect (--target wins). Unset: "docker".
-    std::function<std::string(const Project&)> use_target = nullptr;
+    // returns the target in effect (--target wins). Unset: docker.
+    std::function<Target(const Project&)> use_target = nullptr;
+    // The project locks this process holds, for main's signal thread; null: not kept.
+    std::shared_ptr<HeldLocks> locks = nullptr;
 };
 
 // Which project: -f (a file or folder; empty: the current folder) and --host-file.
@@ -63,6 +65,9 @@ struct Where {
 };
 // How engine/config reads the project: the above and the process environment.
 LoadOptions load_options(const Where& where);
+// dockerops's share folder (the built-in containers): $DOCKEROPS_SHARE_DIR, else
+// beside the executable (engine/model/builtins' find_share_dir); nullopt: not found.
+std::optional<std::filesystem::path> share_dir();
 
 // What apply, destroy, clean and run share.
 struct ApplyFlags {

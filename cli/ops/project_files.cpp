@@ -6,6 +6,7 @@
 
 #include <boost/process.hpp>
 
+#include "engine/model/builtins.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 
@@ -74,6 +75,14 @@ Result<std::string> project_secret_key(const fs::path& root, const fs::path& dat
     fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
     ignore_project_files(root, data_dir);
     return key;
+}
+
+std::optional<fs::path> share_dir() {
+    std::optional<std::string> named;
+    if (const char* env = std::getenv("DOCKEROPS_SHARE_DIR")) named = env;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return find_share_dir(named, ec ? fs::path() : exe);
 }
 
 fs::path secrets_root() {

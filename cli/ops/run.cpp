@@ -63,7 +63,7 @@ Instance one_off_copy(const Project& p, const std::string& container, const Inst
 
 int run_one_off(Session& session, const RunRequest& r, const std::string& container, const std::string& instance) {
     ToStandardError ui(session.ui);
-    Session s{ui, session.connect, session.use_target};
+    Session s{ui, session.connect, session.use_target, session.locks};
     auto p = load_or_report(s, r.where, Changes::Yes);
     if (!p) return kExitError;
     if (!p->containers.count(container))

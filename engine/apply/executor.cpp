@@ -134,16 +134,7 @@ public:
                 return ok_status();
             }
             case ActionKind::RemoveNetwork: return p_.remove_network(a.target_id);
-            case ActionKind::RemoveImage: {
-                auto s = p_.remove_image(a.target_id, false);
-                // An earlier build that a container of someone else's still
-                // runs from: the engine refuses (409), and it is kept.
-                if (!s && s.error().status == 409 && a.cause.starts_with(kSupersededCause)) {
-                    result_.note = "kept: " + s.error().message;
-                    return ok_status();
-                }
-                return s;
-            }
+            case ActionKind::RemoveImage: return remove_image(a);
             case ActionKind::RemoveVolume: return p_.remove_volume(a.target_id);
             case ActionKind::PurgeData: {
                 // Only a folder recorded as made by dockerops (the planner
@@ -161,6 +152,26 @@ public:
     }
 
 private:
+    // An image removal: --rmi's, or an earlier build a rebuild supersedes.
+    Status remove_image(const Action& a) {
+        // A rebuild that the build cache answered whole gives back an
+        // earlier build's image, tagged now: it stays (found by a
+        // killed apply's re-apply, whose build had finished).
+        if (a.cause.starts_with(kSupersededCause) && !a.target_name.empty())
+            if (auto now = p_.inspect_image(a.target_name); now && now->id == a.target_id) {
+                result_.note = "kept: the rebuild gave this image back (a cached build)";
+                return ok_status();
+            }
+        auto s = p_.remove_image(a.target_id, false);
+        // An earlier build that a container of someone else's still
+        // runs from: the engine refuses (409), and it is kept.
+        if (!s && s.error().status == 409 && a.cause.starts_with(kSupersededCause)) {
+            result_.note = "kept: " + s.error().message;
+            return ok_status();
+        }
+        return s;
+    }
+
     // Bind-mounted folders are made by us, not by the engine (which would make
     // them owned by root without asking). A persistent folder made now (the
     // first time) receives what the image holds there; an existing one, even
@@ -169,6 +180,16 @@ private:
         const std::string project = s.labels.count(labels::kProject) ? s.labels.at(labels::kProject) : std::string();
         for (const auto& m : s.mounts) {
             if (m.file) continue;   // a secret file, written by write_secret_files
+            if (m.external) {
+                // Used as it is: made outside the project, it must be there.
+                auto there = p_.volume_exists(m.source);
+                if (!there) return there.error();
+                if (!*there)
+                    return Error{"the external volume '" + m.source + "' does not exist: make it first (docker volume create " +
+                                     m.source + "), or drop external = true to have the project make its own",
+                                 s.name};
+                continue;
+            }
             if (!m.bind) {
                 // Named volumes are made here, labelled as the project's, so
                 // that destroy --purge-data finds them (and nothing else).

@@ -25,10 +25,6 @@ constexpr const char* kBoot = "io.dockerops.lock.boot";
 constexpr const char* kPid = "io.dockerops.lock.pid";
 constexpr const char* kStart = "io.dockerops.lock.start";
 
-std::mutex g_held_mutex;
-std::set<std::string> g_held;        // network ids of the locks this process holds
-ProviderFactory g_connect;
-
 std::string first_line(const std::string& path) {
     std::ifstream f(path);
     std::string line;
@@ -106,26 +102,31 @@ Result<std::optional<LockObject>> Provider::find_lock(const std::string& name) {
 
 Status Provider::remove_lock(const std::string& id) { return remove_network(id); }
 
-void set_lock_release_connector(ProviderFactory connect) {
-    std::lock_guard<std::mutex> l(g_held_mutex);
-    g_connect = std::move(connect);
+void HeldLocks::add(const std::string& id) {
+    std::lock_guard<std::mutex> l(mutex_);
+    ids_.insert(id);
 }
 
-int release_held_locks() {
-    std::lock_guard<std::mutex> l(g_held_mutex);
-    if (g_held.empty() || !g_connect) return 0;
-    auto p = g_connect();
+void HeldLocks::remove(const std::string& id) {
+    std::lock_guard<std::mutex> l(mutex_);
+    ids_.erase(id);
+}
+
+int HeldLocks::release_all() {
+    std::lock_guard<std::mutex> l(mutex_);
+    if (ids_.empty() || !connect_) return 0;
+    auto p = connect_();
     if (!p) return 0;
     int released = 0;
-    for (const auto& id : g_held)
+    for (const auto& id : ids_)
         if ((*p)->remove_lock(id)) ++released;
-    g_held.clear();
+    ids_.clear();
     return released;
 }
 
 Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project, std::chrono::seconds timeout,
                                          const std::function<void(const LockHolder&)>& waiting,
-                                         const std::function<void(const LockHolder&)>& took_over) {
+                                         const std::function<void(const LockHolder&)>& took_over, HeldLocks* held_locks) {
     const std::string host = this_host();
     const char* user = std::getenv("USER");
     std::time_t now = std::time(nullptr);
@@ -148,11 +149,8 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
     while (true) {
         auto made = p.create_lock(name, labels);
         if (made) {
-            {
-                std::lock_guard<std::mutex> l(g_held_mutex);
-                g_held.insert(*made);
-            }
-            ProjectLock lock(&p, *made);
+            if (held_locks) held_locks->add(*made);
+            ProjectLock lock(&p, held_locks, *made);
             // What the dead run left in flight settles before anything is observed.
             if (dead_since)
                 if (auto s = p.settle(project, *dead_since); !s) return s.error();
@@ -195,10 +193,7 @@ Result<ProjectLock> ProjectLock::acquire(Provider& p, const std::string& project
 
 void ProjectLock::release() {
     if (p_ && !id_.empty()) {
-        {
-            std::lock_guard<std::mutex> l(g_held_mutex);
-            g_held.erase(id_);
-        }
+        if (held_) held_->remove(id_);
         (void)p_->remove_lock(id_);
     }
     p_ = nullptr;

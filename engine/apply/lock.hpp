@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 
 namespace dockerops {
@@ -30,30 +32,43 @@ struct LockHolder {
 // this host name after a reboot. A holder on another host is never assumed gone.
 bool holder_is_gone(const LockHolder& h);
 
+// The locks one process holds, for its signal thread: they are released
+// through a fresh connection from `connect` (the holder's own may be mid-call).
+// The session owns it; main's signal thread keeps a share of it.
+class HeldLocks {
+public:
+    explicit HeldLocks(ProviderFactory connect) : connect_(std::move(connect)) {}
+    void add(const std::string& id);
+    void remove(const std::string& id);
+    // Releases every lock held; safe to call from a signal thread. Returns how
+    // many were released.
+    int release_all();
+
+private:
+    std::mutex mutex_;
+    std::set<std::string> ids_;   // the locks' object ids
+    ProviderFactory connect_;
+};
+
 class ProjectLock {
 public:
     // Waits up to `timeout` for the lock; `waiting` is told once who holds it.
     // A lock whose holder is provably gone is taken over, and `took_over` told.
     static Result<ProjectLock> acquire(Provider& p, const std::string& project, std::chrono::seconds timeout,
                                        const std::function<void(const LockHolder&)>& waiting = {},
-                                       const std::function<void(const LockHolder&)>& took_over = {});
-    ProjectLock(ProjectLock&& o) noexcept : p_(o.p_), id_(std::move(o.id_)) { o.p_ = nullptr; }
+                                       const std::function<void(const LockHolder&)>& took_over = {},
+                                       HeldLocks* held = nullptr);
+    ProjectLock(ProjectLock&& o) noexcept : p_(o.p_), held_(o.held_), id_(std::move(o.id_)) { o.p_ = nullptr; }
     ProjectLock& operator=(ProjectLock&&) = delete;
     ~ProjectLock() { release(); }
     void release();
 
 private:
-    ProjectLock(Provider* p, std::string id) : p_(p), id_(std::move(id)) {}
+    ProjectLock(Provider* p, HeldLocks* held, std::string id) : p_(p), held_(held), id_(std::move(id)) {}
     Provider* p_;
+    HeldLocks* held_;   // told of the lock while it is held; may be null
     std::string id_;
 };
-
-// For signal handlers: the locks this process holds are released through a
-// fresh connection from `connect` (the holder's own may be mid-call).
-void set_lock_release_connector(ProviderFactory connect);
-// Releases every lock this process holds; safe to call from a signal thread.
-// Returns how many were released.
-int release_held_locks();
 
 // `dockerops unlock`: removes a lock left by a run that was killed.
 Result<std::optional<LockHolder>> break_lock(Provider& p, const std::string& project);

@@ -62,7 +62,7 @@ struct ExecResult {
 
 // How a provider's engine differs from one dockerd, for the planner.
 struct ProviderTraits {
-    std::string target = "docker";    // [project] target's word for it
+    Target target = Target::Docker;
     // Instances are services of a cluster: no fixed addresses, a changed spec
     // is an update in place (rolling), a service short of tasks is drift.
     bool services = false;
@@ -167,6 +167,8 @@ public:
     // Made if missing (the engine answers for an existing one of that name); `driver` empty: local.
     virtual Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels,
                                  const std::string& driver, const std::map<std::string, std::string>& driver_options) = 0;
+    // Whether a volume of that name is on the engine (an external volume must be).
+    virtual Result<bool> volume_exists(const std::string& name) = 0;
     // Volumes labelled for the project (ownership is checked by the caller).
     virtual Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) = 0;
     virtual Status remove_volume(const std::string& name) = 0;

@@ -163,14 +163,21 @@ void Translator::networks(const YNode& doc) {
         }
     if (used.empty()) return;
     const YNode* top = doc.get("networks");
-    several_networks_ = used.size() > 1;
+    // An external network is never the project network: a service on one
+    // alone is on networks of its own.
+    auto external = [&](const std::string& name) {
+        const YNode* net = top && top->is_map() ? top->get(name) : nullptr;
+        const YNode* e = net && net->is_map() ? net->get("external") : nullptr;
+        return e && !e->is_map() && bool_of(*e).value_or(false);
+    };
+    several_networks_ = used.size() > 1 || std::any_of(used.begin(), used.end(), [&](const auto& u) { return external(u.first); });
     for (const auto& [name, at] : used) {
         const YNode* net = top && top->is_map() ? top->get(name) : nullptr;
         if (name != "default" && (!top || !top->is_map() || !top->entries.size() || !top->get(name))) {
             d_.error(at, "network '" + name + "' is not declared under the top-level networks");
             continue;
         }
-        const bool project = !several_networks_ || name == "default";
+        const bool project = name == "default" || (!several_networks_ && !external(name));
         NetworkOut out{name, at, nullptr, false};
         if (net && !net->is_null()) network_settings(*net, "networks." + name, project, out);
         if (project) subnet_ = out.subnet;
@@ -202,6 +209,12 @@ void Translator::network_settings(const YNode& net, const std::string& where, bo
                 refuse(drv->pos, where + ".ipam.driver", "not mapped");
         } else if (key == "internal" && !project) {
             out.internal = bool_of(v).value_or(false);
+        } else if (key == "external" && v.is_map()) {
+            refuse(at, where + ".external", "the old form external: { name: ... }: write external: true and name: ...");
+        } else if (key == "external" && !project) {
+            out.external = bool_of(v).value_or(false);
+        } else if (key == "name" && !project && net.get("external") && bool_of(*net.get("external")).value_or(false)) {
+            out.engine_name = &v;
         } else if (key == "external" || key == "internal" || key == "enable_ipv6") {
             if (bool_of(v).value_or(false))
                 refuse(at, where + "." + key, "not mapped yet: " + std::string(project ? "the project network" : "a project's network") +
@@ -217,6 +230,8 @@ void Translator::network_settings(const YNode& net, const std::string& where, bo
 void Translator::write_networks() {
     for (const auto& n : extra_networks_) {
         out_.line("[networks." + toml_key(n.name) + "]", n.pos, "networks." + n.name);
+        if (n.external) out_.line("external = true", n.pos, "networks." + n.name + ".external");
+        if (n.engine_name) out_.line("name = " + q(*n.engine_name), n.engine_name->pos, "networks." + n.name + ".name");
         if (n.subnet) out_.line("subnet = " + q(*n.subnet), n.subnet->pos, "networks." + n.name + ".ipam");
         if (n.internal) out_.line("internal = true", n.pos, "networks." + n.name + ".internal");
     }
@@ -246,10 +261,16 @@ void Translator::volumes_top(const YNode& doc) {
             if (key == "driver") lines.emplace_back("driver = " + q(val), at);
             else if (key == "driver_opts") {
                 if (auto m = string_map(val, where)) lines.emplace_back("options = " + *m, at);
-            } else if (key == "external" && val.value == "true")
-                refuse(at, where, "not mapped yet: a project's volumes are <project>_<name>, made by dockerops");
-            else if (key == "name") refuse(at, where, "not mapped: a project's volume is named <project>_" + name);
-            else if (key != "external") refuse(at, where, "not mapped");
+            } else if (key == "external") {
+                if (val.is_map()) refuse(at, where, "the old form external: { name: ... }: write external: true and name: ...");
+                else if (auto b = bool_of(val); b && *b) lines.emplace_back("external = true", at);
+            } else if (key == "name") {
+                const YNode* ext = v.get("external");
+                if (ext && bool_of(*ext).value_or(false)) lines.emplace_back("name = " + q(val), at);
+                else refuse(at, where, "not mapped: a project's own volume is named <project>_" + name + " (name: goes with external: true)");
+            } else {
+                refuse(at, where, "not mapped");
+            }
         }
         if (lines.empty()) continue;
         out_.line("[volumes." + toml_key(name) + "]", vols->key_pos[k], "volumes." + name);

@@ -136,6 +136,11 @@ void Translator::runtime(Service& s) {
         {"stop_grace_period", "stop_grace_period"}, {"pid", "pid"}, {"ipc", "ipc"}};
     for (auto [from, to] : text)
         if (const YNode* v = n.get(from)) c(s, to, q(*v), *v);
+    if (const YNode* v = n.get("network_mode")) {   // service:NAME is that service's first container
+        if (n.get("networks")) d_.error(v->pos, where + ": network_mode and networks cannot both be given (as compose says)");
+        else if (v->value.starts_with("service:")) c(s, "network_mode", q("instance:" + v->value.substr(8) + ".1"), *v);
+        else c(s, "network_mode", q(*v), *v);
+    }
     static const std::vector<std::pair<const char*, const char*>> sizes{
         {"mem_limit", "memory"}, {"mem_reservation", "mem_reservation"}, {"shm_size", "shm_size"}, {"cpus", "cpus"},
         {"pids_limit", "pids_limit"}};

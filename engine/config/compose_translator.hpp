@@ -24,7 +24,6 @@ inline constexpr std::size_t kMaxComposeBytes = 4 * 1024 * 1024;
 // Keys a service may have that have no mapping, and why.
 inline const std::map<std::string, std::string>& refused_service_keys() {
     static const std::map<std::string, std::string> k{
-        {"network_mode", "every instance is on the project network; another network mode is not mapped"},
         {"volumes_from", "not mapped: name the volumes on each service"},
         {"platform", "images are built and pulled for the engine's own platform"},
         {"runtime", "the engine's default runtime is used; another is not mapped"},
@@ -52,7 +51,7 @@ inline const std::vector<std::string>& mapped_service_keys() {
         "user", "working_dir", "cap_add", "cap_drop", "privileged", "devices", "sysctls", "shm_size", "security_opt",
         "ulimits", "tmpfs", "read_only", "init", "stop_signal", "stop_grace_period", "extra_hosts", "dns", "logging",
         "pid", "ipc", "stdin_open", "tty", "mem_limit", "mem_reservation", "cpus", "links", "profiles", "extends",
-        "pull_policy", "scale", "pids_limit"};
+        "pull_policy", "scale", "pids_limit", "network_mode"};
     return k;
 }
 
@@ -130,6 +129,8 @@ private:
         SourcePos pos;
         const YNode* subnet = nullptr;
         bool internal = false;
+        bool external = false;           // external: true: joined as it is, never made
+        const YNode* engine_name = nullptr;   // its name: (with external)
     };
     void networks(const YNode& doc);
     void network_settings(const YNode& net, const std::string& where, bool project, NetworkOut& out);

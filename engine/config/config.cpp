@@ -162,10 +162,10 @@ void Loader::read_project(const toml::table* t, Project& p) {
             else p.subnet = cidr->str();
         }
         if (auto target = get_string(*t, "target", "[project]")) {
-            if (*target != "docker" && *target != "swarm")
+            if (auto word = parse_target(*target); !word)
                 d_.error(pos(*t->get("target")), "target '" + *target + "' is not \"docker\" or \"swarm\"",
                          "docker: one engine (the default); swarm: services on a Docker Swarm (docs/swarm.md)");
-            else p.target = *target, p.target_given = true;
+            else p.target = *word, p.target_given = true;
         }
         if (auto registry = get_string(*t, "registry", "[project]")) {
             const bool ok = !registry->empty() && registry->find('/') == std::string::npos &&
@@ -269,7 +269,7 @@ void Loader::read_containers(const toml::node* n, Project& p) {
             c.pos = pos(*ct->get("path"));
         } else if (is_builtin_container(name) && !is_dir(p.containers_dir / name)) {
             // Shipped with dockerops: the installed copy (a project folder of that name wins).
-            auto b = builtin_container(name);
+            auto b = builtin_container(name, p.share_dir);
             if (!b) {
                 d_.error(c.pos, b.error().text());
                 continue;
@@ -355,7 +355,7 @@ void Loader::set_dormant(Project& p, std::vector<InstanceDecl>& decls) {
 void Loader::declare_builtins(Project& p, const std::vector<InstanceDecl>& decls) {
     auto declare = [&](const std::string& name, const SourcePos& at) {
         if (!is_builtin_container(name) || p.containers.count(name)) return;
-        auto b = builtin_container(name);
+        auto b = builtin_container(name, p.share_dir);
         if (!b) {
             d_.error(at, b.error().text());
             return;
@@ -505,6 +505,7 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
 std::optional<Project> Loader::load(const toml::table& doc, const toml::table* host, const std::string& host_display) {
     Project p;
     p.root = canonical_or_normal(root_);
+    p.share_dir = settings_.share_dir;
     check_keys(doc, kTopKeys, "the top level");
 
     const toml::table* project_table = nullptr;

@@ -27,8 +27,11 @@ struct LoadResult {
 // `path` is a dockerops.toml, or a folder holding one, or a folder in the 2016
 // layout (apps_containers/ with run.conf). The host file is looked for beside
 // the configuration unless `host_file` names one.
+// `share_dir`: dockerops's share folder (the built-in containers); nullopt:
+// not found, and a project using them is told so.
 LoadResult load_project(const std::filesystem::path& path,
-                        const std::optional<std::filesystem::path>& host_file = std::nullopt);
+                        const std::optional<std::filesystem::path>& host_file = std::nullopt,
+                        const std::optional<std::filesystem::path>& share_dir = std::nullopt);
 
 // What the command line says about where the project is and how to read it.
 struct LoadOptions {
@@ -42,6 +45,7 @@ struct LoadOptions {
     std::vector<std::string> profiles;               // --profile; else COMPOSE_PROFILES ("a,b")
     std::optional<std::filesystem::path> env_file;   // --env-file; else .env beside the file, when there is one
     VariableLookup environment;                      // the process's variables; empty: none
+    std::optional<std::filesystem::path> share_dir;  // dockerops's share folder (the built-in containers)
 };
 // Variables in the file come from, first to last: the environment, the
 // .env file, the host file's [env] (docs/compose.md says the whole order).
@@ -52,11 +56,13 @@ LoadResult load_project(const LoadOptions& options);
 LoadResult parse_project(std::string_view toml_text, const std::string& display,
                          const std::filesystem::path& root,
                          std::optional<std::string_view> host_text = std::nullopt,
-                         const std::string& host_display = std::string(kHostFileName));
+                         const std::string& host_display = std::string(kHostFileName),
+                         const std::optional<std::filesystem::path>& share_dir = std::nullopt);
 
 // A 2016 folder: engine/config/legacy translates it, then the loader above
 // loads the text; messages are mapped back onto run.conf.
 LoadResult load_legacy_project(const std::filesystem::path& folder,
-                               const std::optional<std::filesystem::path>& host_file = std::nullopt);
+                               const std::optional<std::filesystem::path>& host_file = std::nullopt,
+                               const std::optional<std::filesystem::path>& share_dir = std::nullopt);
 
 }  // namespace dockerops

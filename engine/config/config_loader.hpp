@@ -97,6 +97,7 @@ struct InstanceDecl {
 struct LoaderSettings {
     std::string project_name;             // empty: [project] name, else the folder's
     std::vector<std::string> profiles;    // the active ones
+    std::optional<fs::path> share_dir;    // dockerops's share folder (the built-in containers)
 };
 
 // TOML text parsed, or nullopt with the error at its place (bounded, ASCII outside strings).
@@ -129,6 +130,12 @@ private:
     std::map<std::string, std::string> read_env_table(const toml::table& t, const std::string& where,
                                                       bool reject_reserved);
     std::vector<std::string> read_name_list(const toml::table& t, std::string_view key, const std::string& where);
+    // [volumes.NAME] / [networks.NAME]: external = true and name = "..." (kind:
+    // "volume" or "network"; own_name: how the project names its own; made:
+    // the keys that go only with one the project makes). The engine's name,
+    // or empty when it is not external.
+    std::string read_external(const toml::table& t, const std::string& name, const std::string& where, const std::string& kind,
+                              const std::string& own_name, std::initializer_list<const char*> made);
 
     void read_project(const toml::table* t, Project& p);
     void declare_builtins(Project& p, const std::vector<InstanceDecl>& decls);

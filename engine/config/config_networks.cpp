@@ -58,6 +58,7 @@ void Loader::read_instance_names(const toml::table& t, const std::string& where,
 }
 
 // [networks.NAME] subnet = "10.30.0.0/24", internal = true
+// [networks.NAME] external = true, name = "shared-front" (a network made outside the project)
 void Loader::read_network_decls(const toml::node* n, Project& p) {
     if (!n) return;
     auto* t = n->as_table();
@@ -77,9 +78,11 @@ void Loader::read_network_decls(const toml::node* n, Project& p) {
             d_.error(pos(v), where + " must be a table, not " + a_type(v));
             continue;
         }
-        check_keys(*nt, {"subnet", "internal"}, where);
+        check_keys(*nt, {"subnet", "internal", "external", "name"}, where);
         NetworkDecl decl;
         decl.pos = pos(k);
+        decl.name = read_external(*nt, name, where, "network", "<project>-" + name, {"subnet", "internal"});
+        decl.external = !decl.name.empty();
         if (auto subnet = get_string(*nt, "subnet", where)) {
             auto cidr = parse_cidr(*subnet);
             if (!cidr || cidr->prefix < 8 || cidr->prefix > 28)

@@ -165,9 +165,9 @@ namespace {
 
 // The translation, one file at a time: dockerops.toml text is emitted line
 // by line, and each run.conf entry's first line is recorded as its origin.
-class Translator {
+class LegacyTranslator {
 public:
-    Translator(const fs::path& folder, ImportResult& r) : folder_(folder), dir_(folder / kLegacyDir), r_(r), d_(r.diagnostics) {}
+    LegacyTranslator(const fs::path& folder, ImportResult& r) : folder_(folder), dir_(folder / kLegacyDir), r_(r), d_(r.diagnostics) {}
 
     void run() {
         header();
@@ -381,7 +381,7 @@ private:
 
 ImportResult import_legacy(const fs::path& folder) {
     ImportResult r;
-    Translator(folder, r).run();
+    LegacyTranslator(folder, r).run();
     return r;
 }
 

@@ -169,6 +169,7 @@ LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files
     r.diagnostics.append(imp.diagnostics);
     if (!imp.ok()) return r;
     LoaderSettings settings;
+    settings.share_dir = o.share_dir;
     settings.profiles = !o.profiles.empty() ? o.profiles : split_list(vars.get("COMPOSE_PROFILES").value_or(""));
     const std::string display = files.front().string() + " (as dockerops.toml)";
     LoadResult inner = parse_with(imp.toml, display, root,
@@ -188,14 +189,18 @@ LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files
 }  // namespace
 
 LoadResult parse_project(std::string_view toml_text, const std::string& display, const fs::path& root,
-                         std::optional<std::string_view> host_text, const std::string& host_display) {
-    return parse_with(toml_text, display, root, host_text, host_display, {}, {});
+                         std::optional<std::string_view> host_text, const std::string& host_display,
+                         const std::optional<fs::path>& share_dir) {
+    LoaderSettings settings;
+    settings.share_dir = share_dir;
+    return parse_with(toml_text, display, root, host_text, host_display, settings, {});
 }
 
-LoadResult load_project(const fs::path& path, const std::optional<fs::path>& host_file) {
+LoadResult load_project(const fs::path& path, const std::optional<fs::path>& host_file, const std::optional<fs::path>& share_dir) {
     LoadOptions o;
     o.files = {path};
     o.host_file = host_file;
+    o.share_dir = share_dir;
     return load_project(o);
 }
 
@@ -209,7 +214,7 @@ LoadResult load_project(const LoadOptions& o) {
         std::error_code ec;
         if (!fs::exists(file, ec)) {
             if (auto compose = find_compose_file(path)) return load_compose(o, {*compose}, vars);
-            if (is_legacy_project(path)) return load_legacy_project(path, o.host_file);
+            if (is_legacy_project(path)) return load_legacy_project(path, o.host_file, o.share_dir);
         }
     } else if (is_compose_file_name(path)) {
         return load_compose(o, o.files, vars);
@@ -237,7 +242,7 @@ LoadResult load_project(const LoadOptions& o) {
     read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), o.env_file.has_value(), vars, r.diagnostics);
     if (r.diagnostics.has_errors()) return r;
     read_host_env(host_text, vars);
-    LoaderSettings settings{o.project_name, o.profiles};
+    LoaderSettings settings{o.project_name, o.profiles, o.share_dir};
     Diagnostics early = r.diagnostics;
     r = parse_with(*text.text, file.string(), root, host_text ? std::optional<std::string_view>(*host_text) : std::nullopt,
                    host_display, settings, vars.lookup());
@@ -251,7 +256,8 @@ LoadResult load_project(const LoadOptions& o) {
     return r;
 }
 
-LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::path>& host_file) {
+LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::path>& host_file,
+                               const std::optional<fs::path>& share_dir) {
     ImportResult imp = import_legacy(folder);
     LoadResult r;
     if (!imp.ok()) {
@@ -272,7 +278,8 @@ LoadResult load_legacy_project(const fs::path& folder, const std::optional<fs::p
     const std::string display = (folder / kLegacyDir / "run.conf").string() + " (as dockerops.toml)";
     // A 2016 file knew no variables: its text is taken as it is (no lookup, and `${` kept by the reader's escape).
     LoadResult inner = parse_with(imp.toml, display, folder,
-                                  host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host_display, {}, {});
+                                  host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host_display,
+                                  LoaderSettings{{}, {}, share_dir}, {});
     map_back(inner, display, imp, {(folder / kLegacyDir).string(), 0, 0}, r);
     r.project = std::move(inner.project);
     if (r.project) {

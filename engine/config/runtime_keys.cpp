@@ -189,7 +189,7 @@ std::optional<KeyValue> Loader::read_number_key(const KeyRow& row, const toml::n
         case KeyForm::Replicas: {
             auto i = n.as_integer();
             if (i && i->get() >= 0 && i->get() <= 1000) return i->get();
-            d_.error(pos(n), key + " in " + where + " must be an integer from 0 to 1000", "tasks of the instance's service on target \"swarm\"");
+            d_.error(pos(n), key + " in " + where + " must be an integer from 0 to 1000", "containers of the instance (target docker), or its service's tasks (target swarm)");
             return std::nullopt;
         }
         case KeyForm::GraceSeconds:
@@ -228,6 +228,13 @@ std::optional<KeyValue> Loader::read_text_key(const KeyRow& row, const toml::tab
         case KeyForm::Text:
             if (!v.empty()) return v;
             d_.error(pos(n), key + " in " + where + " must not be empty");
+            return std::nullopt;
+        case KeyForm::NetworkMode:
+            if (v == "host" || v == "none" || v == "bridge" || (v.starts_with("container:") && v.size() > 10) ||
+                (v.starts_with("instance:") && v.find('.') != std::string::npos))
+                return v;
+            d_.error(pos(n), key + " '" + v + "' in " + where + " is not a network mode",
+                     "\"host\", \"none\", \"bridge\", \"container:NAME\" (an engine container) or \"instance:web.one\" (an instance of the project)");
             return std::nullopt;
         case KeyForm::Signal:
             if (valid_signal(v)) return v;
@@ -409,7 +416,27 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
     r.env_from_files = out;
 }
 
+std::string Loader::read_external(const toml::table& t, const std::string& name, const std::string& where, const std::string& kind,
+                                  const std::string& own_name, std::initializer_list<const char*> made) {
+    const bool external = get_bool(t, "external", where).value_or(false);
+    std::string engine_name = external ? name : std::string();
+    if (auto given = get_string(t, "name", where)) {
+        if (!external)
+            d_.error(pos(*t.get("name")), "name in " + where + " is only for an external " + kind,
+                     "a project's own " + kind + " is named " + own_name + " on the engine");
+        else if (given->empty() || given->find_first_of(" \t/:") != std::string::npos)
+            d_.error(pos(*t.get("name")), "'" + *given + "' in " + where + " is not a " + kind + " name");
+        else engine_name = *given;
+    }
+    for (const char* key : made)
+        if (external && t.get(key))
+            d_.error(pos(*t.get(key)), std::string(key) + " in " + where + " does not go with external = true",
+                     "an external " + kind + " is made outside the project, with its own settings");
+    return engine_name;
+}
+
 // [volumes.NAME] driver = "local", options = { type = "tmpfs", device = "tmpfs", o = "size=64m" }
+// [volumes.NAME] external = true, name = "shared-media" (a volume made outside the project)
 void Loader::read_volume_decls(const toml::node* n, Project& p) {
     if (!n) return;
     auto* t = n->as_table();
@@ -429,9 +456,11 @@ void Loader::read_volume_decls(const toml::node* n, Project& p) {
             d_.error(pos(v), "volume '" + name + "' must be a table, not " + a_type(v));
             continue;
         }
-        check_keys(*vt, {"driver", "options"}, where);
+        check_keys(*vt, {"driver", "options", "external", "name"}, where);
         VolumeDecl decl;
         decl.pos = pos(k);
+        decl.name = read_external(*vt, name, where, "volume", "<project>_" + name, {"driver", "options"});
+        decl.external = !decl.name.empty();
         if (auto driver = get_string(*vt, "driver", where)) {
             if (driver->empty() || driver->find_first_of(" \t/") != std::string::npos)
                 d_.error(pos(*vt->get("driver")), "driver '" + *driver + "' in " + where + " is not a driver name");
@@ -512,7 +541,7 @@ void Loader::read_runtime(const toml::table& t, const std::string& where, Runtim
                 v = read_number_key(row, *n, where);
                 break;
             case KeyForm::Restart: case KeyForm::Node: case KeyForm::User: case KeyForm::AbsolutePath: case KeyForm::Signal:
-            case KeyForm::Text:
+            case KeyForm::Text: case KeyForm::NetworkMode:
                 v = read_text_key(row, t, where);
                 break;
             case KeyForm::Bool:

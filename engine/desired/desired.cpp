@@ -74,6 +74,10 @@ static void project_wide(const Project& p, DesiredState& d) {
     d.network.subnet = p.subnet;   // empty: the planner picks one
     d.network.labels = {{labels::kProject, p.name}, {labels::kOwner, network_owner_token(p.name, p.name)}};
     for (const auto& [name, decl] : p.networks) {
+        if (decl.external) {   // joined as it is: no node, never made
+            d.external_networks.insert(decl.name);
+            continue;
+        }
         NetworkSpec n;
         n.name = p.name + "-" + name;
         n.subnet = decl.subnet;
@@ -122,7 +126,7 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
             const std::string owner = ref.substr(0, slash), parent = ref.substr(slash + 1);
             if (owner + "/" == kBuiltinImagePrefix && is_builtin_container(parent)) {
                 if (!containers.count(parent)) {
-                    auto b = builtin_container(parent);
+                    auto b = builtin_container(parent, p.share_dir);
                     if (!b) return b.error();
                     containers[parent] = *b;
                     if (queued.insert(parent).second) todo.push_back(parent);
@@ -194,6 +198,7 @@ private:
     void links(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) const;
     void ports(const Instance& inst, const DesiredImage& img, ContainerSpec& s) const;
     void mounts(const Instance& inst, ContainerSpec& s) const;
+    void network_mode(DesiredInstance& di);
 
     const Project& p_;
     const Environment& env_;
@@ -217,16 +222,23 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     s.command = inst.command;
     s.init = inst.init;
     s.network = p_.name;
+    // The engine's name of a network the instance lists: the project's
+    // (<project>-NAME), or an external one's own.
+    auto engine_network = [&](const std::string& n) {
+        if (n == "default") return p_.name;
+        auto decl = p_.networks.find(n);
+        return decl != p_.networks.end() && decl->second.external ? decl->second.name : p_.name + "-" + n;
+    };
     if (!inst.networks.empty()) {   // "default" is the project network; without it, the first listed is its own
         for (const auto& n : inst.networks)
-            if (n != "default") s.extra_networks.push_back(p_.name + "-" + n);
+            if (n != "default") s.extra_networks.push_back(engine_network(n));
         if (std::find(inst.networks.begin(), inst.networks.end(), "default") == inst.networks.end()) {
             s.network = s.extra_networks.front();
             s.extra_networks.erase(s.extra_networks.begin());
         }
     }
     for (const auto& [net, names] : inst.network_aliases)
-        s.network_aliases[net == "default" ? p_.name : p_.name + "-" + net] = names;
+        s.network_aliases[engine_network(net)] = names;
     s.aliases = {inst.dashed()};
     for (const auto& a : inst.aliases)
         if (a != inst.dashed()) s.aliases.push_back(a);
@@ -340,14 +352,46 @@ void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
     // The project's key pair (dockerops init), read-only: the base
     // container's entrypoint installs it for the dockerops user.
     if (env_.key_pair_dir) s.mounts.push_back({env_.key_pair_dir->string(), "/run/dockerops/ssh", true, true, false});
-    // Named volumes are the project's own: <project>_<name>, as compose names them.
+    // Named volumes are the project's own: <project>_<name>, as compose names
+    // them; an external one is used by its own name.
     for (const auto& v : inst.volumes) {
         MountSpec m{v.bind ? v.source : p_.name + "_" + v.source, v.target, v.read_only, v.bind};
         if (auto decl = p_.volumes.find(v.source); !v.bind && decl != p_.volumes.end()) {
             m.driver = decl->second.driver;
             m.driver_options = decl->second.options;
+            if (decl->second.external) m.source = decl->second.name, m.external = true;
         }
         s.mounts.push_back(std::move(m));
+    }
+}
+
+// network_mode: on no network of the project, so no address, alias or
+// link there; "instance:web.one" is that instance's container, started
+// first. Published ports go with "bridge" only (the engine refuses them with
+// a container's network, and discards them on the host's): dropped, said.
+void InstanceCompiler::network_mode(DesiredInstance& di) {
+    ContainerSpec& s = di.spec;
+    if (s.network_mode.starts_with("instance:")) {
+        const std::string target = s.network_mode.substr(9);
+        const Instance* t = p_.find_instance(target);
+        if (!t || target == di.id) {
+            problems_.push_back(di.id + ": network_mode " + s.network_mode + (t ? " is the instance itself" : ": no such instance"));
+            return;
+        }
+        s.network_mode = "container:" + (t->container_name.empty() ? container_name(p_.name, t->container, t->name) : t->container_name);
+        di.depends_on.push_back({target, Condition::Started, {}});
+        di.network_of = target;
+    }
+    s.network.clear();
+    s.extra_networks.clear();
+    s.network_aliases.clear();
+    s.aliases.clear();
+    s.links.clear();
+    const bool published = std::any_of(s.ports.begin(), s.ports.end(), [](const PortSpec& p) { return p.publish; });
+    if (published && s.network_mode != "bridge") {
+        d_.warnings.push_back(di.id + ": network_mode " + s.network_mode + " publishes no ports: its ports are not published" +
+                              (s.network_mode == "host" ? " (it listens on the host's own)" : ""));
+        std::erase_if(s.ports, [](const PortSpec& p) { return p.publish; });
     }
 }
 
@@ -364,6 +408,7 @@ void InstanceCompiler::add(const Instance& inst) {
     }
     ports(inst, img, di.spec);
     mounts(inst, di.spec);
+    if (!di.spec.network_mode.empty()) network_mode(di);
     d_.instances.push_back(std::move(di));
 }
 
@@ -381,6 +426,76 @@ Status link_dependencies(const Project& p, DesiredState& d) {
                                  " has no health check (none in its Dockerfile, no healthcheck key); nothing was changed",
                              "project " + p.name};
         }
+    return ok_status();
+}
+
+// Why instance `di`'s replicas cannot be what its spec says; empty when they can.
+std::string replicas_problem(const Project& p, const DesiredState& d, const DesiredInstance& di, int n) {
+    const std::string where = di.id + ": replicas = " + std::to_string(n) + " on target docker runs ";
+    const Instance* inst = p.find_instance(di.id);
+    if (n == 0) {   // no container: nothing may need it
+        for (const auto& other : d.instances) {
+            const bool links = std::any_of(other.links.begin(), other.links.end(), [&](const DesiredLink& l) { return l.target == di.id; });
+            const bool waits = std::any_of(other.depends_on.begin(), other.depends_on.end(), [&](const Dependency& x) { return x.target == di.id; });
+            if (links || waits) return where + "no container, and " + other.id + (links ? " links to it" : " depends on it");
+        }
+        return {};
+    }
+    const std::string many = where + std::to_string(n) + " containers, and ";
+    if (inst && !inst->container_name.empty()) return many + "container_name gives them one name";
+    if (!di.fixed_ipv4.empty()) return many + "ipv4_address gives them one address";
+    for (const auto& port : di.spec.ports)
+        if (port.publish && port.host_port != 0)
+            return many + "they cannot share host port " + std::to_string(port.host_port) +
+                   " (publish the container port alone: the engine picks one for each)";
+    for (int k = 2; k <= n; ++k)
+        if (p.find_instance(di.container + "." + di.name + "-" + std::to_string(k)))
+            return many + "its replica " + di.container + "." + di.name + "-" + std::to_string(k) + " is declared as an instance too";
+    return {};
+}
+
+// replicas = N on target docker (engine/model/kinds.hpp): N containers, as
+// compose runs a service's replicas. The first keeps the instance's own name
+// (so 1 -> N replaces nothing), replica k is instance NAME-k (container
+// <project>-<container>-<name>-k), answering the instance's aliases too;
+// each has the instance's depends_on, and what depends on the instance
+// depends on every replica. replicas = 0 runs none.
+Status expand_replicas(const Project& p, DesiredState& d) {
+    for (const auto& di : d.instances)
+        if (di.spec.replicas != 1)
+            if (auto why = replicas_problem(p, d, di, di.spec.replicas); !why.empty()) return Error{why, "project " + p.name};
+    std::vector<DesiredInstance> out;
+    std::map<std::string, std::vector<std::string>> replicas_of;   // id -> the ids of replicas 2..N
+    for (auto& di : d.instances) {
+        const int n = di.spec.replicas;
+        di.spec.replicas = 1;
+        for (int k = 2; k <= n; ++k) {
+            DesiredInstance r = di;
+            r.name = di.name + "-" + std::to_string(k);
+            r.id = di.container + "." + r.name;
+            r.spec.name = container_name(p.name, di.container, r.name);
+            r.spec.labels[labels::kInstance] = r.name;
+            r.spec.aliases.push_back(di.container + "-" + r.name);
+            // Its own data, opt and log folders (two processes in one data
+            // folder corrupt it); volumes and binds of the file are shared.
+            const std::string own = (p.data_dir / (di.container + "_" + di.name)).string() + "/";
+            for (auto& m : r.spec.mounts)
+                if (m.seed && m.source.starts_with(own))
+                    m.source = (p.data_dir / (di.container + "_" + r.name)).string() + "/" + m.source.substr(own.size());
+            replicas_of[di.id].push_back(r.id);
+            out.push_back(std::move(r));
+        }
+        if (n > 0) out.push_back(std::move(di));
+    }
+    for (auto& di : out) {
+        std::vector<Dependency> more;
+        for (const auto& dep : di.depends_on)
+            if (auto r = replicas_of.find(dep.target); r != replicas_of.end())
+                for (const auto& id : r->second) more.push_back({id, dep.condition, dep.pos});
+        di.depends_on.insert(di.depends_on.end(), more.begin(), more.end());
+    }
+    std::sort(out.begin(), out.end(), [](const DesiredInstance& a, const DesiredInstance& b) { return a.id < b.id; });
+    d.instances = std::move(out);
     return ok_status();
 }
 
@@ -402,6 +517,14 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         instances.add(inst);
     }
     if (auto linked = link_dependencies(p, d); !linked) return linked.error();
+    for (const auto& i : d.instances)
+        for (const auto& l : i.links)
+            if (const DesiredInstance* t = l.target.empty() ? nullptr : d.find(l.target); t && !t->spec.network_mode.empty())
+                return Error{i.id + " links to " + t->id + " as " + l.alias + ", which has network_mode " + t->spec.network_mode +
+                                 ": it has no address on the project network (give " + l.alias + "_CONTAINER_IP from outside, as an external link)",
+                             "project " + p.name};
+    if (p.target == Target::Docker)
+        if (auto expanded = expand_replicas(p, d); !expanded) return expanded.error();
     const auto& problems = instances.problems_;
     bool has_secrets = false;
     for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();

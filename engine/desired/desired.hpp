@@ -76,6 +76,7 @@ struct DesiredInstance {
     bool healthcheck = false;
     bool attach = false;       // a terminal instance: run on the caller's terminal, removed when it ends
     std::vector<Dependency> depends_on;   // start after each target meets its condition
+    std::string network_of;    // network_mode "instance:X": X, whose container's network it shares
     // Some instance depends_on it "completed": it runs to the end, exit 0 is
     // its ready (and, exited so, it is as desired).
     bool job = false;
@@ -87,6 +88,7 @@ struct DesiredState {
     std::string secrets_dir;                       // <secrets_root>/<project>: instances' secret files
     NetworkSpec network;                           // subnet: [project] subnet, or empty (the planner picks one)
     std::vector<NetworkSpec> extra_networks;       // [networks.NAME]: <project>-<NAME>, subnet as declared or the engine's
+    std::set<std::string> external_networks;       // [networks.NAME] external: the engine's names, joined as they are
     std::map<std::string, DesiredImage> images;    // by container name
     std::vector<DesiredInstance> instances;        // sorted by id
     std::vector<std::string> warnings;

@@ -108,7 +108,7 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
         boost::add_edge(v, impl->index.at(network_key()), impl->g);
         for (const auto& n : i.spec.extra_networks)
             if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
-        if (i.spec.network != d.network.name)
+        if (!i.spec.network.empty() && i.spec.network != d.network.name)
             if (auto t = impl->index.find(network_key(i.spec.network)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
         for (const auto& dep : i.depends_on)
             if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);

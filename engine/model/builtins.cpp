@@ -1,6 +1,5 @@
 #include "engine/model/builtins.hpp"
 
-#include <cstdlib>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -20,14 +19,13 @@ bool is_builtin_container(std::string_view name) { return name == "dockerops-bas
 
 std::vector<std::string> builtin_container_names() { return {"dockerops-base", "dockerops-dns"}; }
 
-std::optional<fs::path> share_dir() {
-    if (const char* env = std::getenv("DOCKEROPS_SHARE_DIR"); env && *env) {
-        if (has_containers(env)) return fs::path(env);
+std::optional<fs::path> find_share_dir(const std::optional<std::string>& named, const fs::path& exe) {
+    if (named && !named->empty()) {
+        if (has_containers(*named)) return fs::path(*named);
         return std::nullopt;
     }
+    if (exe.empty()) return std::nullopt;
     std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) return std::nullopt;
     // Installed: <prefix>/bin/dockerops and <prefix>/share/dockerops. In a
     // build folder: <build>/dockerops and <build>/share/dockerops (a link made
     // by CMake to the sources' share/).
@@ -36,14 +34,12 @@ std::optional<fs::path> share_dir() {
     return std::nullopt;
 }
 
-std::string share_dir_description() {
-    auto dir = share_dir();
+std::string share_dir_description(const std::optional<fs::path>& dir) {
     if (!dir) return "not found (set DOCKEROPS_SHARE_DIR, or reinstall)";
     return dir->string();
 }
 
-Result<Container> builtin_container(const std::string& name) {
-    auto dir = share_dir();
+Result<Container> builtin_container(const std::string& name, const std::optional<fs::path>& dir) {
     if (!dir)
         return Error{"this built-in container needs dockerops's share folder, which is not found: set DOCKEROPS_SHARE_DIR "
                      "to it, or reinstall dockerops",

@@ -22,14 +22,18 @@ inline constexpr const char* kBuiltinImagePrefix = "dockerops/";
 bool is_builtin_container(std::string_view name);
 std::vector<std::string> builtin_container_names();
 
-// Where dockerops's own files are: $DOCKEROPS_SHARE_DIR; else
-// <dir of the executable>/../share/dockerops (an installed copy); else the
-// source tree's share/ (a binary run from its build folder).
-std::optional<std::filesystem::path> share_dir();
+// Where dockerops's own files are, from what the process was given (cli/ops
+// reads them): `named` ($DOCKEROPS_SHARE_DIR), when it holds the containers;
+// else <dir of the executable>/../share/dockerops (an installed copy); else
+// <dir of the executable>/share/dockerops (a build folder: CMake's link to the
+// sources' share/). No source path is compiled in.
+std::optional<std::filesystem::path> find_share_dir(const std::optional<std::string>& named,
+                                                    const std::filesystem::path& executable);
 // What `dockerops version` says about it.
-std::string share_dir_description();
+std::string share_dir_description(const std::optional<std::filesystem::path>& share);
 
-// The built-in container NAME, from the share folder.
-Result<Container> builtin_container(const std::string& name);
+// The built-in container NAME, from the share folder (the project's, as found
+// by the command line; nullopt: not found, and the error says so).
+Result<Container> builtin_container(const std::string& name, const std::optional<std::filesystem::path>& share);
 
 }  // namespace dockerops

@@ -56,6 +56,7 @@ enum class KeyForm : std::uint8_t {
     Strings,         // an array of strings, passed as they are
     Map,             // { KEY = "value" }, passed as it is
     Ports,           // ["80", "53/udp"]: container ports, not published
+    NetworkMode,     // "host", "none", "bridge", "container:NAME", "instance:web.one"
 };
 
 // A value as the loader read it, in the alternative its form gives.
@@ -67,7 +68,7 @@ struct KeyRow {
     KeyForm form;
     std::string_view canonical;   // in the canonical spec; a prefix ("ulimit", "label") for one entry per item
     std::string_view json;        // in the plan's JSON form (a ContainerSpec member's own name)
-    std::string_view summary;     // one line for the docs' key table
+    std::string_view summary;     // one line: the JSON Schema's description of the key (a test holds them equal)
     bool services = true;         // a Swarm service carries it (else the plan warns that it is left out)
     bool human_size = false;      // a change is worded in sizes ("256 MiB"), not bytes
     // The typed access to the spec, made from the member by engine/model/keys.cpp.

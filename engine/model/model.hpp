@@ -3,6 +3,7 @@
 // instance-type defaults already resolved. Built only by the loaders
 // (engine/config, engine/legacy); everything downstream reads it.
 #include "engine/model/diagnostics.hpp"
+#include "engine/model/kinds.hpp"
 #include "engine/model/runtime.hpp"
 #include "engine/model/spec.hpp"
 
@@ -149,6 +150,10 @@ Instance adhoc_instance(const std::string& container, const std::string& name, s
 struct NetworkDecl {
     std::string subnet;      // IPv4 CIDR; empty: the engine picks one
     bool internal = false;   // no way out of the host
+    // external = true: a network made outside the project, joined by its own
+    // name (`name`, default NAME); never made or removed, and it must exist.
+    bool external = false;
+    std::string name;        // the engine's name, when external
     SourcePos pos;
 };
 
@@ -156,6 +161,10 @@ struct NetworkDecl {
 struct VolumeDecl {
     std::string driver;                               // empty: "local"
     std::map<std::string, std::string> options;       // driver options (local: type, device, o)
+    // external = true: a volume made outside the project, used by its own
+    // name (`name`, default NAME), never made or removed; it must exist.
+    bool external = false;
+    std::string name;                                 // the engine's name, when external
     SourcePos pos;
 };
 
@@ -174,13 +183,16 @@ struct Project {
     std::string subnet;                            // [project] subnet (IPv4 CIDR); empty: the planner picks one
     std::map<std::string, VolumeDecl> volumes;     // [volumes.NAME]
     std::map<std::string, NetworkDecl> networks;   // [networks.NAME]
-    std::string target = "docker";                 // [project] target: "docker" (one engine) or "swarm"
+    Target target = Target::Docker;                // [project] target: one engine, or services on a swarm
     bool target_given = false;                     // the file said which
     std::string registry;                          // [project] registry "host:port": images reach swarm nodes through it
     // Containers whose profiles are not active: their instances are neither
     // created nor removed (compose's rule), so not in `instances` either.
     std::set<std::string> dormant;
     bool compose = false;                          // read from a compose file
+    // dockerops's share folder, where the built-in containers are (found by
+    // the command line: engine/model/builtins); nullopt: not found.
+    std::optional<std::filesystem::path> share_dir;
 
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;

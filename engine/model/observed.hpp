@@ -3,6 +3,7 @@
 // the planner decides from this and nothing else.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct ObservedMount {
     bool read_only = false;
 };
 
+// A container its restart policy restarted is settled when it has run this
+// long without another restart: the engine's own measure (its restart backoff
+// starts over after a run of 10 s). Until then a plan waits for it.
+inline constexpr int kSettledSeconds = 10;
+
 struct ObservedContainer {
     std::string id;
     std::string name;                          // without the leading '/'
@@ -34,7 +40,9 @@ struct ObservedContainer {
     std::string health;                        // "", starting, healthy, unhealthy
     std::string health_output;                 // the last health check's output (observe: only for one not healthy)
     int restart_count = 0;                     // restarts by the engine's restart policy (inspect only)
+    int up_seconds = -1;                       // running: seconds since it (re)started, when under a minute; else -1
     std::map<std::string, std::string> addresses;   // network name -> IPv4
+    std::string network_mode;                  // HostConfig.NetworkMode: "container:<ID>" shares that one's network
     std::vector<ObservedPort> ports;
     std::vector<ObservedMount> mounts;
     std::int64_t created = 0;                  // unix seconds
@@ -115,6 +123,8 @@ struct ObservedState {
     // Every other network on the engine that has an IPv4 subnet: a new
     // project network must not overlap one. Sorted by name.
     std::vector<ObservedNetwork> other_networks;
+    // The name of every network on the engine (an external one must be there).
+    std::set<std::string> network_names;
     // Every tagged image on the engine (with scope.image_refs: those images'),
     // tag -> id: the images a project takes as they are (`image = "redis:7"`)
     // are found here.

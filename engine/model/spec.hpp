@@ -75,6 +75,9 @@ struct MountSpec {
     // A named volume's driver and its options ([volumes.NAME]); empty: the engine's local driver.
     std::string driver = {};
     std::map<std::string, std::string> driver_options = {};
+    // A volume the project uses and does not own ([volumes.NAME] external):
+    // it must exist; never made, labelled or removed by dockerops.
+    bool external = false;
     bool operator==(const MountSpec&) const = default;
 };
 
@@ -141,6 +144,9 @@ struct ContainerSpec {
     std::vector<std::string> devices;                   // "/dev/fuse", "/dev/sda:/dev/xvda:rwm"
     std::vector<std::string> expose;                    // "80/tcp": exposed, not published
     std::string pid_mode;                               // "host", "container:NAME"
+    // "host", "none", "bridge", "container:NAME": not on the project's
+    // networks (compile turns "instance:web.one" into its container's name).
+    std::string network_mode;
     std::string ipc_mode;                               // "host", "shareable", "private", "none"
     std::string log_driver;                             // "json-file", "local", "none", ...
     std::map<std::string, std::string> log_options;

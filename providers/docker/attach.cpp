@@ -106,7 +106,7 @@ public:
         auto end = head.find("\r\n\r\n");
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         long status = head.size() > 12 ? std::atol(head.substr(9, 3).c_str()) : 0;
-        trace::record(method, path, status, ms);
+        endpoint_.record(method, path, status, ms);
         if (end == std::string::npos) return Error{"no answer to " + path, "engine " + endpoint_.display()};
         if (status != 101 && status != 200) {
             std::string msg = head.substr(end + 4);

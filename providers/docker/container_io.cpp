@@ -5,6 +5,7 @@
 #include "providers/docker/engine_json.hpp"
 #include "providers/docker/archive_lib.hpp"
 #include "providers/docker/tar.hpp"
+#include "providers/docker/registry_auth.hpp"
 
 #include <simdjson.h>
 #include <sys/stat.h>
@@ -17,35 +18,6 @@ namespace dockerops::docker {
 
 using detail::filter_label;
 using detail::is_2xx;
-
-namespace {
-
-// RFC 4648 base64, as the engine encodes a path's stat header.
-std::string base64_decode(std::string_view in) {
-    auto value = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+' || c == '-') return 62;
-        if (c == '/' || c == '_') return 63;
-        return -1;
-    };
-    std::string out;
-    int bits = 0, acc = 0;
-    for (char c : in) {
-        const int v = value(c);
-        if (v < 0) continue;   // padding, blanks
-        acc = (acc << 6) | v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xff);
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 Status DockerEngine::stream_events(const std::string& project, const EventWindow& window,
                                    const std::function<void(const EngineEvent&)>& on) {
@@ -141,7 +113,7 @@ Status DockerEngine::copy_to_container(const std::string& id, const fs::path& sr
     if (!stat) return stat.error();
     bool is_folder = false;
     if (is_2xx(stat->status)) {
-        const std::string json = base64_decode(stat->headers["x-docker-container-path-stat"]);
+        const std::string json = base64_decode(stat->headers["x-docker-container-path-stat"]).value_or("{}");
         simdjson::dom::parser parser;
         simdjson::padded_string body(json);
         uint64_t mode = 0;

@@ -123,9 +123,10 @@ std::string container_create_body(const ContainerSpec& s) {
     if (!s.tmpfs.empty()) w.key("Tmpfs").object(s.tmpfs);
     if (s.read_only) w.key("ReadonlyRootfs").value(true);
     write_namespaces(w, s);
-    if (!s.network.empty()) w.key("NetworkMode").value(s.network);
+    if (!s.network_mode.empty()) w.key("NetworkMode").value(s.network_mode);
+    else if (!s.network.empty()) w.key("NetworkMode").value(s.network);
     w.end_object();
-    if (!s.network.empty()) {
+    if (!s.network.empty() && s.network_mode.empty()) {
         w.key("NetworkingConfig").begin_object().key("EndpointsConfig").begin_object().key(s.network).begin_object();
         if (!s.ipv4.empty()) w.key("IPAMConfig").begin_object().key("IPv4Address").value(s.ipv4).end_object();
         w.key("Aliases").strings(aliases_on(s, s.network));

@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <sstream>
 #include <set>
@@ -61,6 +62,21 @@ int exit_code_from_status(std::string_view status) {
     return std::atoi(std::string(status.substr(open + 1, close - open - 1)).c_str());
 }
 
+int up_seconds_from_status(std::string_view status) {
+    // "Up Less than a second", "Up 1 second", "Up 9 seconds (healthy)"; a
+    // minute or more ("Up About a minute", "Up 3 hours") is -1, as is any
+    // other state's text.
+    if (!status.starts_with("Up ")) return -1;
+    status.remove_prefix(3);
+    if (status.starts_with("Less than a second")) return 0;
+    std::size_t digits = 0;
+    while (digits < status.size() && digits < 3 && std::isdigit(static_cast<unsigned char>(status[digits]))) ++digits;
+    if (digits == 0) return -1;
+    const std::string_view unit = status.substr(digits);
+    if (!unit.starts_with(" second")) return -1;
+    return std::atoi(std::string(status.substr(0, digits)).c_str());
+}
+
 std::string health_from_status(std::string_view status) {
     if (status.find("(healthy)") != std::string_view::npos) return "healthy";
     if (status.find("(unhealthy)") != std::string_view::npos) return "unhealthy";
@@ -106,9 +122,10 @@ Result<std::unique_ptr<DockerEngine>> DockerEngine::connect(const Endpoint& endp
     return e;
 }
 
-Result<std::unique_ptr<DockerEngine>> DockerEngine::connect_from_env() {
+Result<std::unique_ptr<DockerEngine>> DockerEngine::connect_from_env(std::shared_ptr<CallTrace> trace) {
     auto ep = endpoint_from_env();
     if (!ep) return ep.error();
+    ep->trace = std::move(trace);
     return connect(*ep);
 }
 
@@ -354,7 +371,12 @@ Result<ObservedContainer> DockerEngine::inspect_container(const std::string& id)
     o.exit_code = static_cast<int>(num(state, "ExitCode"));
     o.health = str(state["Health"], "Status");
     o.restart_count = static_cast<int>(num(doc, "RestartCount"));
+    if (o.state == "running") {
+        const auto up = std::time(nullptr) - unix_seconds(str(state, "StartedAt"));
+        o.up_seconds = up >= 0 && up < 60 ? static_cast<int>(up) : -1;
+    }
     o.health_output = last_health_output(doc);
+    o.network_mode = str(doc["HostConfig"], "NetworkMode");
     object nets;
     if (doc["NetworkSettings"]["Networks"].get_object().get(nets) == simdjson::SUCCESS)
         for (auto [name, n] : nets) o.addresses[std::string(name)] = str(n, "IPAddress");
@@ -522,27 +544,31 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
         // restart count rising while we wait, is a failure now, not at the deadline.
         if (!first_restarts) first_restarts = c->restart_count;
         if (c->state == "restarting" || c->restart_count > *first_restarts)
-            return Error{"crash loop: exited (" + std::to_string(c->exit_code) + "), restarted " +
-                             std::to_string(c->restart_count) + " time" + (c->restart_count == 1 ? "" : "s") +
+            return Error{"crash loop: " + (c->state == "restarting" ? "exited (" + std::to_string(c->exit_code) + "), " : std::string()) +
+                             "restarted " + std::to_string(c->restart_count) + " time" + (c->restart_count == 1 ? "" : "s") +
                              " by its restart policy" + last_output(id),
                          "container " + c->name};
+        // One its restart policy restarted before: ready when it has run
+        // kSettledSeconds since (engine/model/observed.hpp), not restarted again.
+        const bool unsettled = c->restart_count > 0 && c->up_seconds >= 0 && c->up_seconds < kSettledSeconds;
         if (c->state == "running" && (c->health.empty() || c->health == "healthy")) {
             if (!running) running_since = std::chrono::steady_clock::now();
             running = true;
-            if (std::chrono::steady_clock::now() - running_since >= kSettle || !c->health.empty()) return ok_status();
+            if ((std::chrono::steady_clock::now() - running_since >= kSettle || !c->health.empty()) && !unsettled) return ok_status();
         } else {
             running = false;
         }
         auto health_said = [&] { return c->health_output.empty() ? std::string() : "; last health check:\n" + c->health_output; };
         if (c->state == "running" && c->health == "unhealthy" && unhealthy == Unhealthy::Fails)
             return Error{"unhealthy" + health_said(), "container " + c->name};
-        const std::string now_state = c->state + (c->health.empty() ? "" : ", health " + c->health);
+        const std::string now_state = c->state + (c->health.empty() ? "" : ", health " + c->health) +
+                                      (unsettled ? ", restarted " + std::to_string(c->restart_count) + " times" : "");
         if (state && now_state != last) state(now_state);
         last = now_state;
         if (std::chrono::steady_clock::now() >= until)
             return Error{"not ready after " + std::to_string(deadline.count() / 1000) + " s (" + last + ")" + health_said(),
                          "container " + c->name};
-        std::this_thread::sleep_for(std::chrono::milliseconds(running ? 50 : 100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(running && !unsettled ? 50 : 100));
     }
 }
 
@@ -599,6 +625,14 @@ Status DockerEngine::create_volume(const std::string& name, const std::map<std::
     return ok_status();
 }
 
+
+Result<bool> DockerEngine::volume_exists(const std::string& name) {
+    auto r = call("GET", "/volumes/" + url_encode(name));
+    if (!r) return r.error();
+    if (r->status == 404) return false;
+    if (!is_2xx(r->status)) return engine_error(*r, "volume " + name, "inspect");
+    return true;
+}
 
 Status DockerEngine::remove_volume(const std::string& name) {
     auto r = call("DELETE", "/volumes/" + url_encode(name));

@@ -19,7 +19,8 @@ public:
     // Pings the engine and settles the API version: one clear Error if it does not answer.
     static Result<std::unique_ptr<DockerEngine>> connect(const Endpoint& endpoint);
     // connect(endpoint_from_env()).
-    static Result<std::unique_ptr<DockerEngine>> connect_from_env();
+    // `trace` (may be null) is told of every call.
+    static Result<std::unique_ptr<DockerEngine>> connect_from_env(std::shared_ptr<CallTrace> trace = nullptr);
 
     ProviderTraits traits() const override {
         ProviderTraits t;
@@ -36,7 +37,7 @@ public:
     // GETs of `paths` (under the API version) over `lanes` connections at once,
     // the first this engine's own; the answers in the order of `paths`.
     std::vector<Result<HttpResponse>> get_all(const std::vector<std::string>& paths, std::size_t lanes);
-    Status add_health_output(std::vector<ObservedContainer>& containers);
+    Status add_inspected_detail(std::vector<ObservedContainer>& containers);
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;
@@ -67,6 +68,7 @@ public:
                            const std::string& project) override;
     Status create_volume(const std::string& name, const std::map<std::string, std::string>& labels, const std::string& driver,
                          const std::map<std::string, std::string>& driver_options) override;
+    Result<bool> volume_exists(const std::string& name) override;
     Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override;
     Status remove_volume(const std::string& name) override;
     Status remove_image(const std::string& ref, bool force) override;
@@ -121,6 +123,9 @@ int taken_port(std::string_view message);
 // What kind of failure an engine's answer is (engine/model/result.hpp), from its status and message.
 ErrorKind error_kind(long status, std::string_view message);
 std::string health_from_status(std::string_view status);
+// Seconds a running container has been up, from the list's Status ("Up 5
+// seconds"): 0-59, or -1 for a minute or more, or not running.
+int up_seconds_from_status(std::string_view status);
 // Splits Docker's multiplexed stream: stdout and stderr payloads (a TTY's raw
 // stream is all stdout).
 struct Streams { std::string out, err; };

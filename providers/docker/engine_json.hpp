@@ -137,7 +137,9 @@ inline ObservedContainer container_from_list(element c) {
     std::string status = str(c, "Status");
     if (o.state == "exited" || o.state == "restarting") o.exit_code = exit_code_from_status(status);
     o.health = health_from_status(status);
+    if (o.state == "running") o.up_seconds = up_seconds_from_status(status);
     o.created = num(c, "Created");
+    o.network_mode = str(c["HostConfig"], "NetworkMode");
     object nets;
     if (c["NetworkSettings"]["Networks"].get_object().get(nets) == simdjson::SUCCESS)
         for (auto [name, n] : nets) o.addresses[std::string(name)] = str(n, "IPAddress");

@@ -54,17 +54,17 @@ Result<Endpoint> endpoint_from_env() {
     const char* home = std::getenv("HOME");
     std::string cert_path = certs && *certs ? certs : std::string(home ? home : "") + "/.docker";
     bool tls = verify && *verify && std::string(verify) != "0";
-    return parse_endpoint(host && *host ? host : "unix:///var/run/docker.sock", tls, cert_path);
+    auto e = parse_endpoint(host && *host ? host : "unix:///var/run/docker.sock", tls, cert_path);
+    if (e) {
+        const char* config = std::getenv("DOCKER_CONFIG");
+        const char* path = std::getenv("PATH");
+        e->docker_config = config && *config ? config : home && *home ? std::string(home) + "/.docker" : std::string();
+        e->helper_path = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    }
+    return e;
 }
 
 namespace {
-
-std::atomic<bool> g_trace{[] {
-    const char* t = std::getenv("DOCKEROPS_TRACE");
-    return t && std::string_view(t).find("api") != std::string_view::npos;
-}()};
-std::atomic<std::size_t> g_calls{0};
-std::mutex g_trace_mutex;
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -143,6 +143,7 @@ std::string request_head(const HttpRequest& req, const Endpoint& e) {
                        (e.kind == Endpoint::Kind::Unix ? std::string("localhost") : e.address) +
                        "\r\nUser-Agent: dockerops\r\n";
     if (!req.content_type.empty()) head += "Content-Type: " + req.content_type + "\r\n";
+    if (!req.registry_auth.empty()) head += "X-Registry-Auth: " + req.registry_auth + "\r\n";
     if (req.upload) head += "Transfer-Encoding: chunked\r\n";
     else if (!req.body.empty() || req.method == "POST" || req.method == "PUT")
         head += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
@@ -325,7 +326,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
     auto elapsed = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
     auto failed = [&](const std::string& why, const std::string& hint) -> Error {
         conn_.reset();
-        trace::record(req.method, req.path, 0, elapsed());
+        endpoint_.record(req.method, req.path, 0, elapsed());
         return Error{"cannot reach the Docker engine: " + why + hint, "engine " + endpoint_.display()};
     };
     // An upload cannot be sent twice: it gets a connection of its own.
@@ -335,7 +336,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
         if (!conn_) {
             auto c = connect_to(endpoint_, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(5)));
             if (!c) {
-                trace::record(req.method, req.path, 0, elapsed());
+                endpoint_.record(req.method, req.path, 0, elapsed());
                 return c.error();
             }
             conn_ = std::move(*c);
@@ -345,7 +346,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
         switch (x.outcome) {
         case Exchange::Outcome::Answered:
             if (!x.keep_alive) conn_.reset();
-            trace::record(req.method, req.path, resp.status, elapsed());
+            endpoint_.record(req.method, req.path, resp.status, elapsed());
             return resp;
         case Exchange::Outcome::Stale:
             conn_.reset();
@@ -375,23 +376,19 @@ std::string url_encode(std::string_view s) {
     return out;
 }
 
-namespace trace {
-void enable(bool on) { g_trace = on; }
-bool enabled() { return g_trace; }
-std::size_t calls() { return g_calls; }
-void reset() { g_calls = 0; }
-void record(std::string_view method, std::string_view path, long status, double ms) {
-    ++g_calls;
-    if (!g_trace) return;
-    std::lock_guard<std::mutex> lock(g_trace_mutex);
+void CallTrace::record(std::string_view method, std::string_view path, long status, double ms) {
+    ++calls_;
+    if (!print_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
     std::cerr << "api: " << method << ' ' << path << ' ' << (status ? std::to_string(status) : "failed") << ' '
               << static_cast<long>(ms + 0.5) << "ms\n";
 }
-void print_summary() {
-    if (!g_trace) return;
-    std::lock_guard<std::mutex> lock(g_trace_mutex);
-    std::cerr << "api: " << g_calls << " call" << (g_calls == 1 ? "" : "s") << "\n";
+
+void CallTrace::print_summary() {
+    if (!print_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::size_t n = calls_;
+    std::cerr << "api: " << n << " call" << (n == 1 ? "" : "s") << "\n";
 }
-}  // namespace trace
 
 }  // namespace dockerops::docker

@@ -5,17 +5,36 @@
 // the engine keeps it alive; it is not shared between threads.
 #include "engine/model/result.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 namespace dockerops::docker {
 
 class Connection;
+
+// --trace-api / DOCKEROPS_TRACE=api: every call to stderr (method, path,
+// status, milliseconds) and a count at the end. A quiet one only counts (the
+// tests' call counts). Thread-safe; shared by every connection to an endpoint.
+class CallTrace {
+public:
+    explicit CallTrace(bool print) : print_(print) {}
+    void record(std::string_view method, std::string_view path, long status, double ms);
+    std::size_t calls() const { return calls_; }
+    void reset() { calls_ = 0; }
+    void print_summary();
+
+private:
+    const bool print_;
+    std::atomic<std::size_t> calls_{0};
+    std::mutex mutex_;
+};
 
 struct Endpoint {
     enum class Kind { Unix, Tcp };
@@ -25,6 +44,13 @@ struct Endpoint {
     std::string ca, cert, key;  // PEM files when tls
     std::string display() const;    // unix:///var/run/docker.sock, tcp://127.0.0.1:2376
     std::string url_base() const;   // http://localhost, https://127.0.0.1:2376
+    std::shared_ptr<CallTrace> trace;   // every call is told to it; null: none
+    // Where pulls and pushes find registry credentials (registry_auth.hpp):
+    // the docker CLI's config folder and PATH, read by endpoint_from_env.
+    std::string docker_config, helper_path;
+    void record(std::string_view method, std::string_view path, long status, double ms) const {
+        if (trace) trace->record(method, path, status, ms);
+    }
 };
 
 // As the docker CLI finds it: DOCKER_HOST (unix://PATH, tcp://HOST:PORT),
@@ -43,6 +69,7 @@ struct HttpRequest {
     std::string path;                    // "/v1.41/containers/json?all=1"
     std::string body;
     std::string content_type;            // sent as Content-Type when not empty
+    std::string registry_auth;           // sent as X-Registry-Auth when not empty
     std::FILE* upload = nullptr;         // a streamed body instead of `body` (sent chunked)
     std::chrono::milliseconds timeout{60'000};   // for the whole exchange, connecting included
     // Streamed response: called with each chunk as it arrives; the body is not kept.
@@ -74,17 +101,6 @@ private:
     Endpoint endpoint_;
     std::unique_ptr<Connection> conn_;
 };
-
-// --trace-api / DOCKEROPS_TRACE=api: every call to stderr (method, path,
-// status, milliseconds) and a count at the end. Thread-safe.
-namespace trace {
-void enable(bool on);
-bool enabled();
-void record(std::string_view method, std::string_view path, long status, double ms);
-std::size_t calls();
-void reset();
-void print_summary();
-}  // namespace trace
 
 // Percent-encoding for query parameters.
 std::string url_encode(std::string_view s);

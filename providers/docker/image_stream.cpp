@@ -1,6 +1,7 @@
 // Images that come from a stream of JSON lines: a build (the context sent as
 // a tar) and a pull. Both answer HTTP 200 and report a failure in the stream.
 #include "providers/docker/docker.hpp"
+#include "providers/docker/registry_auth.hpp"
 #include "providers/docker/engine_json.hpp"
 
 #include "util/json_writer.hpp"
@@ -80,14 +81,47 @@ Status send_json_lines(HttpClient& http, const DockerEngine& engine, HttpRequest
 // POSTs `path` (JSON `body`, or none) and reads the answer as JSON lines: a
 // refusal before the stream, or an error line in it, is an Error.
 Status post_json_lines(HttpClient& http, const DockerEngine& engine, const std::string& path, const std::string& body,
-                       JsonLineStream& stream, const std::string& object, const std::string& doing) {
+                       JsonLineStream& stream, const std::string& object, const std::string& doing,
+                       const std::string& registry_auth = {}) {
     HttpRequest req;
     req.path = path;
     req.body = body;
     req.content_type = "application/json";
+    req.registry_auth = registry_auth;
     if (auto s = send_json_lines(http, engine, std::move(req), stream, object, doing); !s) return s;
     if (!stream.error.empty()) return Error{doing + " failed: " + stream.error, object};
     return ok_status();
+}
+
+// The credentials for `ref`'s registry (registry_auth.hpp), and what a
+// refusal by the registry is told: where they came from, or that there were none.
+struct Credentials {
+    std::string header, registry, said;
+};
+Result<Credentials> credentials_for(const Endpoint& e, const std::string& ref) {
+    Credentials out;
+    out.registry = registry_of(ref);
+    auto c = find_credentials(out.registry, {e.docker_config, e.helper_path});
+    if (!c) return c.error();
+    if (*c) {
+        out.header = registry_auth_header(**c);
+        out.said = "the credentials for " + out.registry + " from " + (*c)->from + " were refused";
+    } else {
+        out.said = "no credentials for " + out.registry + " in " +
+                   (e.docker_config.empty() ? std::string("config.json (no DOCKER_CONFIG, no HOME)") : e.docker_config + "/config.json") +
+                   ": docker login " + (out.registry == "docker.io" ? std::string() : out.registry + " ") + "writes them there";
+    }
+    return out;
+}
+
+// A pull or push the registry refused for want of credentials: said with
+// where the credentials came from.
+Status with_credentials_said(Status s, const Credentials& c) {
+    if (s) return s;
+    const std::string& m = s.error().message;
+    for (const char* word : {"unauthorized", "no basic auth credentials", "denied", "authentication required"})
+        if (m.find(word) != std::string::npos) return Error{m + " (" + c.said + ")", s.error().object};
+    return s;
 }
 
 }  // namespace
@@ -146,7 +180,11 @@ Result<std::string> DockerEngine::pull_image(const std::string& ref, const std::
         if (progress) progress({BuildEvent::Kind::Output, text});
     });
     // The whole reference: a tag or digest in it.
-    if (auto s = post_json_lines(http_, *this, api("/images/create?fromImage=" + url_encode(ref)), {}, stream, object, "pull"); !s)
+    auto creds = credentials_for(endpoint(), ref);
+    if (!creds) return Error{creds.error().message, object + " (" + creds.error().object + ")"};
+    if (auto s = with_credentials_said(
+            post_json_lines(http_, *this, api("/images/create?fromImage=" + url_encode(ref)), {}, stream, object, "pull", creds->header), *creds);
+        !s)
         return s.error();
     auto img = inspect_image(ref);
     if (!img) return Error{"pulled, but the engine does not show it: " + img.error().message, object};
@@ -167,9 +205,11 @@ Result<std::string> DockerEngine::push_image(const std::string& repo, const std:
         // The last line before the end: {"aux": {"Tag": ..., "Digest": "sha256:...", "Size": ...}}
         if (std::string d = str(doc["aux"], "Digest"); !d.empty()) digest = d;
     });
-    // No X-Registry-Auth header: the engine then reads the credentials from the body.
-    if (auto s = post_json_lines(http_, *this, api("/images/" + url_encode(repo) + "/push?tag=" + url_encode(tag)), "{}", stream,
-                                 object, "push");
+    auto creds = credentials_for(endpoint(), repo);
+    if (!creds) return Error{creds.error().message, object + " (" + creds.error().object + ")"};
+    if (auto s = with_credentials_said(post_json_lines(http_, *this, api("/images/" + url_encode(repo) + "/push?tag=" + url_encode(tag)),
+                                                       "{}", stream, object, "push", creds->header),
+                                       *creds);
         !s)
         return s.error();
     if (digest.empty()) return Error{"the push answered without a digest", object};

@@ -91,14 +91,18 @@ std::vector<Result<HttpResponse>> DockerEngine::get_all(const std::vector<std::s
     return answers;
 }
 
-// The list says a container's health, not why: the project's containers that
-// are not healthy are inspected for their last health check's output (one
-// call each), so a plan says why; a healthy platform costs no more calls.
-Status DockerEngine::add_health_output(std::vector<ObservedContainer>& containers) {
+// The list says a container's health, not why, nor how often its restart
+// policy restarted it: the project's containers that are not healthy are
+// inspected for their last health check's output, and those running for less
+// than 10 s (the engine's own measure of a run that ended a crash loop) for
+// their restart count (one call each), so a plan says why and tells a crash
+// loop caught between two restarts from a settled container. A platform that
+// has been up for 10 s and is healthy costs no more calls.
+Status DockerEngine::add_inspected_detail(std::vector<ObservedContainer>& containers) {
     std::vector<std::string> paths;
     std::vector<ObservedContainer*> who;
     for (auto& c : containers)
-        if (c.health == "unhealthy" || c.health == "starting") {
+        if (c.health == "unhealthy" || c.health == "starting" || (c.up_seconds >= 0 && c.up_seconds < kSettledSeconds)) {
             paths.push_back("/containers/" + url_encode(c.id) + "/json");
             who.push_back(&c);
         }
@@ -196,6 +200,7 @@ public:
             net.id = str(n, "Id");
             net.name = str(n, "Name");
             net.labels = string_map(n, "Labels");
+            s_.network_names.insert(net.name);
             simdjson::dom::array cfg;
             if (n["IPAM"]["Config"].get_array().get(cfg) == simdjson::SUCCESS)
                 for (auto c : cfg) {
@@ -286,7 +291,7 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
         if (scope.names && !names_held(read.containers(), *scope.names, project))
             if (auto st = read.take_containers(get_all({calls.by_name}, 1)[0]); !st) return st.error();
         classify_containers(s, std::move(read.containers()));
-        if (auto st = add_health_output(s.containers); !st) return st.error();
+        if (auto st = add_inspected_detail(s.containers); !st) return st.error();
     }
     if (!scope.image_refs) {
         auto images = read.list(answers[calls.first_image], "images");

@@ -42,6 +42,10 @@ void mounts(JsonWriter& w, const ContainerSpec& s) {
             // Made by each node's engine when a task first mounts it, labelled as the
             // executor labels a volume on one engine (destroy --purge-data finds it).
             w.key("Type").value("volume").key("Source").value(m.source);
+            if (m.external) {   // made outside the project: used as it is
+                w.end_object();
+                continue;
+            }
             w.key("VolumeOptions").begin_object().key("Labels").object(
                 {{labels::kProject, project}, {labels::kOwner, volume_owner_token(project, m.source)}});
             if (!m.driver.empty())

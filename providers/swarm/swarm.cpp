@@ -83,8 +83,8 @@ bool has_ipvs() {
     return !r.empty() && fs::exists("/lib/modules/" + r + "/kernel/net/netfilter/ipvs", ec);
 }
 
-Result<std::unique_ptr<SwarmEngine>> SwarmEngine::connect_from_env(Options options) {
-    auto m = docker::DockerEngine::connect_from_env();
+Result<std::unique_ptr<SwarmEngine>> SwarmEngine::connect_from_env(Options options, std::shared_ptr<docker::CallTrace> trace) {
+    auto m = docker::DockerEngine::connect_from_env(std::move(trace));
     if (!m) return m.error();
     return connect(std::move(*m), std::move(options));
 }
@@ -116,7 +116,7 @@ bool SwarmEngine::dnsrr() const { return options_.endpoint_mode == "dnsrr"; }
 
 ProviderTraits SwarmEngine::traits() const {
     ProviderTraits t;
-    t.target = "swarm";
+    t.target = Target::Swarm;
     t.services = true;
     if (dnsrr())
         t.notes.push_back("target swarm: no IPVS on this kernel, so services have dnsrr endpoints (no virtual IP) and "

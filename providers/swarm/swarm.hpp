@@ -47,7 +47,7 @@ class SwarmEngine final : public Provider {
 public:
     // The engine the environment names (DOCKER_HOST, TLS), which must be a
     // swarm manager: one clear Error when it is not.
-    static Result<std::unique_ptr<SwarmEngine>> connect_from_env(Options options);
+    static Result<std::unique_ptr<SwarmEngine>> connect_from_env(Options options, std::shared_ptr<docker::CallTrace> trace = nullptr);
     static Result<std::unique_ptr<SwarmEngine>> connect(std::unique_ptr<docker::DockerEngine> manager, Options options);
 
     ProviderTraits traits() const override;
@@ -98,6 +98,8 @@ public:
                          const std::map<std::string, std::string>&) override {
         return ok_status();
     }
+    // An external volume is looked for on the manager (the nodes' own are not asked).
+    Result<bool> volume_exists(const std::string& name) override { return manager_->volume_exists(name); }
     Result<std::vector<ObservedVolume>> list_volumes(const std::string& project) override { return manager_->list_volumes(project); }
     Status remove_volume(const std::string& name) override { return manager_->remove_volume(name); }
 

@@ -181,6 +181,8 @@ PY
 adopt() {
   COMPOSE_P=$PROJECT
   write_compose_project
+  # The named volume is docker-compose's (adoption keeps it): the test made it, the test removes it.
+  FOREIGN_VOLUMES+=("${PROJECT}_dbdata")
   trap '(cd "$DIR" && docker-compose -p "$COMPOSE_P" down --rmi local >/dev/null 2>&1) || true; cleanup' EXIT
   (cd "$DIR" && docker-compose up -d >"$DIR/compose.log" 2>&1) || { cat "$DIR/compose.log"; fail "docker-compose up"; }
   docker exec "${PROJECT}_db_1" sh -c 'echo kept >/data/mark' || fail "writing into compose's volume"

@@ -6,6 +6,8 @@ BIN=${BIN:?}
 PROJECT="e2e-${CASE:-x}-$$"
 DIR=$(mktemp -d)
 FOREIGN=()   # containers a test made itself with docker run (not dockerops's)
+FOREIGN_VOLUMES=()   # volumes a test made itself with docker volume create
+FOREIGN_NETWORKS=()  # networks a test made itself with docker network create
 cleanup() {
   for f in "${FOREIGN[@]}"; do docker rm -f "$f" >/dev/null 2>&1 || true; done
   "$BIN" destroy -f "$DIR" --yes --rmi --purge-data >/dev/null 2>&1 || true
@@ -15,6 +17,8 @@ cleanup() {
   docker rm -f "$PROJECT-dockerops-lock" >/dev/null 2>&1 || true
   docker volume ls -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker volume rm >/dev/null 2>&1 || true
   docker images -q --filter "label=io.dockerops.image.project=$PROJECT" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
+  for v in "${FOREIGN_VOLUMES[@]}"; do docker volume rm -f "$v" >/dev/null 2>&1 || true; done
+  for n in "${FOREIGN_NETWORKS[@]}"; do docker network rm "$n" >/dev/null 2>&1 || true; done
   rm -rf "$DIR"
 }
 trap cleanup EXIT

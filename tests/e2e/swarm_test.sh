@@ -83,10 +83,12 @@ TOML
 }
 write_swarm_project a
 
-# The same file plans for one engine (the host's): replicas and node are said to be swarm's.
+# The same file plans for one engine (the host's): a container for each replica, and node is said to be swarm's.
 out=$(DOCKER_HOST= "$BIN" plan --file "$DIR" --target docker 2>&1) || fail "plan --target docker: $out"
-grep -q "^create   web.one: not found" <<<"$out" || fail "plan --target docker: $out"
-grep -q 'web.one: replicas = 3 is for target "swarm"; target docker runs one container' <<<"$out" || fail "no replicas warning on target docker: $out"
+for r in web.one web.one-2 web.one-3; do
+  grep -q "^create   $r: not found" <<<"$out" || fail "plan --target docker: no $r: $out"
+done
+grep -q 'worker.two: node is for target "swarm"' <<<"$out" || fail "no node warning on target docker: $out"
 
 # On the swarm: the plan says why it uses dnsrr (no IPVS here), then apply.
 out=$(sw "$BIN" plan --file "$DIR" 2>&1) || fail "plan on the swarm: $out"

@@ -182,9 +182,28 @@ secret_files = ["API_TOKEN"]'
   [ -e "$files" ] && fail "destroy left the secret files in $files"
   ;;
 volumes_rmi)
-  write_app_one 'volumes = ["cache:/cache"]'
+  # An external volume and network: missing, apply stops and says so; made
+  # outside the project, they are used as they are, and even destroy
+  # --purge-data leaves them.
+  write_app_one 'volumes = ["cache:/cache", "media:/media"]
+networks = ["default", "front"]'
+  printf '[volumes.media]\nexternal = true\nname = "%s-media"\n[networks.front]\nexternal = true\nname = "%s-front"\n' \
+    "$PROJECT" "$PROJECT" >>"$DIR/dockerops.toml"
+  out=$(dops plan 2>&1) && fail "plan with the external network missing succeeded: $out"
+  grep -q "the external network '$PROJECT-front' does not exist" <<<"$out" || fail "the missing external network is not named: $out"
+  FOREIGN_NETWORKS+=("$PROJECT-front")
+  docker network create "$PROJECT-front" >/dev/null
+  out=$(dops apply --yes 2>&1) && fail "apply with the external volume missing succeeded: $out"
+  grep -q "the external volume '$PROJECT-media' does not exist" <<<"$out" || fail "the missing external volume is not named: $out"
+  docker volume inspect "$PROJECT-media" >/dev/null 2>&1 && fail "apply made the external volume"
+  FOREIGN_VOLUMES+=("$PROJECT-media" "$PROJECT-foreign")
+  docker volume create "$PROJECT-media" >/dev/null
+  docker run --rm -v "$PROJECT-media:/m" dockerops/busybox:latest sh -c 'echo shared > /m/f'
   docker volume create "$PROJECT-foreign" >/dev/null
   dops apply --yes >/dev/null || fail "apply"
+  docker exec "$PROJECT-app-one" cat /media/f | grep -qx shared || fail "the external volume is not mounted"
+  [ -n "$(docker inspect -f '{{with index .NetworkSettings.Networks "'"$PROJECT-front"'"}}{{.IPAddress}}{{end}}' "$PROJECT-app-one")" ] ||
+    fail "the instance is not on the external network"
   [ "$(docker volume inspect -f '{{index .Labels "io.dockerops.project"}}' "${PROJECT}_cache")" = "$PROJECT" ] ||
     fail "the named volume is not ${PROJECT}_cache, labelled"
   docker exec "$PROJECT-app-one" sh -c 'echo kept > /cache/f'
@@ -204,8 +223,12 @@ volumes_rmi)
   docker image inspect "$PROJECT/app:latest" >/dev/null 2>&1 && fail "--rmi kept the image"
   [ -z "$(docker images -q --filter "label=io.dockerops.image.project=$PROJECT")" ] || fail "--rmi left images"
   docker volume inspect "$PROJECT-foreign" >/dev/null 2>&1 || fail "a foreign volume was removed"
+  docker volume inspect "$PROJECT-media" >/dev/null 2>&1 || fail "--purge-data removed the external volume"
+  docker network inspect "$PROJECT-front" >/dev/null 2>&1 || fail "destroy removed the external network"
   docker image inspect dockerops/busybox:latest >/dev/null 2>&1 || fail "the parent image was removed"
-  docker volume rm "$PROJECT-foreign" >/dev/null
+  docker volume rm "$PROJECT-foreign" "$PROJECT-media" >/dev/null
+  docker network rm "$PROJECT-front" >/dev/null
+  FOREIGN_VOLUMES=() FOREIGN_NETWORKS=()
   ;;
 kill_loop)
   # 12 instances (one with persistent data); 20 rounds, each SIGKILLing a

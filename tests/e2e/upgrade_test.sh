@@ -19,8 +19,11 @@ if [ ! -x "$OLD" ]; then
     fail "the last release $COMMIT is not in this clone's history (a shallow clone?): fetch it, or the upgrade cannot be tested"
   rm -rf "$OLD_DIR" && mkdir -p "$OLD_DIR/src"
   git -C "$SRC" archive "$COMMIT" | tar -x -C "$OLD_DIR/src"
-  # -O0: what it plans does not depend on the optimiser, and it compiles in a third of the time.
-  cmake -S "$OLD_DIR/src" -B "$OLD_DIR/build" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O0 >"$OLD_DIR/build.log" 2>&1 ||
+  # -O0 without debug information, a unity build (eight sources to a unit),
+  # Ninja, and only its binary: what it plans does not depend on the
+  # optimiser, and it compiled in 46 s here (about 205 s at -O0 file by file).
+  cmake -G Ninja -S "$OLD_DIR/src" -B "$OLD_DIR/build" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O0 -g0" \
+    -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 -DBUILD_TESTING=OFF >"$OLD_DIR/build.log" 2>&1 ||
     { tail -20 "$OLD_DIR/build.log"; fail "configuring the last release failed"; }
   cmake --build "$OLD_DIR/build" --target dockerops -j"$(nproc)" >>"$OLD_DIR/build.log" 2>&1 ||
     { tail -20 "$OLD_DIR/build.log"; fail "building the last release failed"; }

@@ -137,6 +137,32 @@ TOML
   out=$(dops plan --detailed-exitcode); rc=$?
   set -e
   [ "$rc" = 2 ] || fail "a crash-looping instance: plan gave $rc: $out"
+  # One that crashes after 3 s: ready to the first apply, then caught running
+  # between restarts by most plans, each of which must still wait for it.
+  toml <<TOML
+[[instances]]
+container = "box"
+name = "slow"
+restart = "unless-stopped"
+command = ["sh", "-c", "echo slow-$$; sleep 3; exit 3"]
+TOML
+  dops apply --yes --allow-destroy-all >/dev/null 2>&1 || fail "apply of the slow one"
+  for ((i = 0; i < 100; i++)); do
+    [ "$(insp '{{.RestartCount}}' box-slow)" -ge 1 ] && break
+    sleep 0.1
+  done
+  [ "$(insp '{{.RestartCount}}' box-slow)" -ge 1 ] || fail "the slow one was not restarted in 10 s"
+  for ((i = 0; i < 6; i++)); do
+    set +e
+    out=$(dops plan --detailed-exitcode); rc=$?
+    set -e
+    [ "$rc" = 2 ] && grep -Eq '^wait     box.slow: (restarting: exited \(3\)|restarted [0-9]+ times? by its restart policy, up [0-9] s of 10)' <<<"$out" ||
+      fail "a plan between restarts: rc $rc: $out"
+    sleep 0.5
+  done
+  # apply waits for it to run 10 s; its next crash fails that wait.
+  out=$(dops apply --yes 2>&1) && fail "the slow crash loop went through: $out"
+  grep -q "crash loop: .*restarted" <<<"$out" && grep -q "box-slow" <<<"$out" || fail "the slow crash loop is not named: $out"
   pass ;;
 
 swap_conflict)
@@ -220,6 +246,38 @@ PY
   grep -q "would delete /etc, which is not under the project's secrets folder" <<<"$out" || fail "path: $out"
   [ "$(count_containers)" = 0 ] || fail "a refused plan created something"
   [ -d /etc ] || fail "/etc"
+  pass ;;
+
+replicas)
+  # replicas = 2 on target docker: two containers, both answering the
+  # instance's name on the network; lowered to 1, the second is removed.
+  box
+  write() {
+    toml <<TOML
+[[instances]]
+container = "box"
+name = "web"
+replicas = $1
+
+[[instances]]
+container = "box"
+name = "client"
+depends_on = { "box.web" = "started" }
+TOML
+  }
+  write 2
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  [ "$(insp '{{.State.Status}}' box-web)" = running ] && [ "$(insp '{{.State.Status}}' box-web-2)" = running ] ||
+    fail "not two running replicas"
+  ips="$(insp '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' box-web) $(insp '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' box-web-2)"
+  answer=$(docker exec "$PROJECT-box-client" nslookup box-web 2>&1) || fail "nslookup box-web: $answer"
+  for ip in $ips; do grep -q "$ip" <<<"$answer" || fail "box-web does not answer with $ip ($ips): $answer"; done
+  out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after apply: $out"
+  write 1
+  out=$(dops plan 2>&1) || fail "plan: $out"
+  grep -q "^remove   box.web-2" <<<"$out" && ! grep -q "box.web:" <<<"$out" || fail "lowered to 1: $out"
+  dops apply --yes >/dev/null 2>&1 || fail "apply of replicas = 1"
+  ! docker inspect "$PROJECT-box-web-2" >/dev/null 2>&1 || fail "box.web-2 is still there"
   pass ;;
 
 lifecycle)

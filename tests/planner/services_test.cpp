@@ -74,10 +74,10 @@ TEST_CASE("services: a changed env is one update in place, the others untouched,
     CHECK(s.container("shop-web-one").id == id);   // the same service, updated
     CHECK(s.text(as_services()) == "No changes.\n");
     // Saved and read back: still an update, for target swarm.
-    p->target = "swarm";
+    p->target = Target::Swarm;
     auto back = parse_plan_json(render_json(*p));
     REQUIRE(back);
-    CHECK(back->target == "swarm");
+    CHECK(back->target == Target::Swarm);
     CHECK(back->actions.at(0).kind == ActionKind::Update);
     CHECK(render_text(*back) == render_text(*p));
 }
@@ -95,13 +95,17 @@ TEST_CASE("services: a service short of tasks is drift, updated with its cause")
                                    "\nPlan: 0 to build, 0 to create, 0 to replace, 1 to update, 0 to start, 0 to remove.\n");
 }
 
-TEST_CASE("services: on one engine the same file plans one container per instance, and says so") {
-    Scenario s(shop());
+TEST_CASE("services: on one engine the same file plans a container for each replica") {
+    Scenario s(replace_all(shop(), "target = \"swarm\"\n", "target = \"docker\"\n"));   // as --target docker sets it
     auto p = s.plan();
     REQUIRE(p);
-    CHECK(p->warnings == std::vector<std::string>{"web.one: replicas = 3 is for target \"swarm\"; target docker runs one container"});
-    for (const auto& a : p->actions)
+    CHECK(p->warnings.empty());
+    std::vector<std::string> web;
+    for (const auto& a : p->actions) {
         if (a.container) CHECK_FALSE(a.container->ipv4.empty());
+        if (a.container && a.object.starts_with("web.")) web.push_back(a.object + " " + a.container->name);
+    }
+    CHECK(web == std::vector<std::string>{"web.one shop-web-one", "web.one-2 shop-web-one-2", "web.one-3 shop-web-one-3"});
 }
 
 TEST_CASE("services: what does not map is a plan error naming each instance and key") {

@@ -40,6 +40,19 @@ TEST_CASE("plan: a rebuild removes the older builds of its image, keeping the on
     CHECK_FALSE(s.state->images.count(first[0]));
     // No rebuild, no removal: the verdict stays "No changes."
     CHECK(s.text() == "No changes.\n");
+    SECTION("a rebuild the cache answers with an earlier build keeps that image, tagged") {
+        // A killed apply's build finished; the re-apply's build gives the same image back.
+        edit("2");
+        s.state->build_cache["shop/web:latest"] = kept[0];
+        CHECK_THAT(s.text(), Catch::Contains("remove-image image " + short_id(kept[0])));
+        auto p = s.plan();
+        REQUIRE(p);
+        REQUIRE(execute(*p, dockerops::test::fake_factory(s.state), {}).ok());
+        REQUIRE(s.state->images.count(kept[0]));
+        CHECK(s.state->images.at(kept[0]).tags == std::vector<std::string>{"shop/web:latest"});
+        s.state->build_cache.clear();
+        CHECK(s.text() == "No changes.\n");
+    }
     SECTION("an earlier build an instance still runs from is kept") {
         // web.one alone is rebuilt and replaced twice: web.two still runs the
         // third build, which is then untagged and stays.

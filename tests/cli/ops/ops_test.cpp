@@ -175,7 +175,7 @@ TEST_CASE("ops: init in an empty folder makes a starter project named after the 
     // ssh-keygen may be missing where unit tests run: the starter project comes first either way.
     ops::init(o.session, ops::Where{folder.string()});
     CHECK_THAT(o.take_out(), Catch::StartsWith("made a starter project 'my-shop'"));
-    auto r = load_project(folder);
+    auto r = load_project(folder, std::nullopt, dockerops::test::source_share());
     REQUIRE(r.ok());
     CHECK(r.project->name == "my-shop");
     CHECK(r.project->instance_ids() == std::vector<std::string>{"app.one"});
@@ -431,4 +431,76 @@ TEST_CASE("ops: top lists the processes of running instances, events the project
         CHECK(ops::pull(o.session, o.where(), {"cache"}) == ops::kExitError);
         CHECK_THAT(o.ui.stderr_text, Catch::Contains("dockerops: cache: pull failed: pull access denied for redis:7"));
     }
+}
+
+TEST_CASE("ops: the share folder is found beside the test's executable (the build folder's link), and named by DOCKEROPS_SHARE_DIR") {
+    const char* before = std::getenv("DOCKEROPS_SHARE_DIR");
+    REQUIRE(before == nullptr);
+    // <build>/tests/share/dockerops or <build>/share/dockerops: CMake's link to the sources' share/.
+    CHECK(ops::share_dir() == std::filesystem::canonical(dockerops::test::source_share()));
+    dockerops::test::TempDir other;
+    other.write("containers/dockerops-base/Dockerfile", "FROM scratch\n");
+    setenv("DOCKEROPS_SHARE_DIR", other.path().c_str(), 1);
+    CHECK(ops::share_dir() == other.path());
+    CHECK(ops::load_options({}).share_dir == other.path());
+    unsetenv("DOCKEROPS_SHARE_DIR");
+}
+
+TEST_CASE("ops: an external volume must exist: apply says which and makes nothing of it, and destroy --purge-data leaves it") {
+    Ops o;
+    o.shop.config(R"([project]
+name = "shop"
+[volumes.media]
+external = true
+name = "shared-media"
+[containers.web]
+[[instances]]
+container = "web"
+name = "one"
+volumes = ["media:/media", "own:/own"]
+)");
+    CHECK(o.apply() == ops::kExitError);
+    CHECK_THAT(o.ui.stdout_text + o.ui.stderr_text, Catch::Contains("the external volume 'shared-media' does not exist: make it first"));
+    INFO(o.ui.stdout_text);
+    CHECK_FALSE(o.called("volume shared-media"));
+    // Made outside the project (no label of it), then used as it is.
+    o.shop.state->volumes.emplace("shared-media", ObservedVolume{"shared-media", {}});
+    o.ui.stderr_text.clear();
+    CHECK(o.apply() == ops::kExitOk);
+    CHECK_FALSE(o.called("volume shared-media"));
+    CHECK(o.called("volume shop_own"));
+    ops::RemoveRequest destroy{o.where(), {}, true, false, std::nullopt, o.yes()};
+    CHECK(ops::remove_instances(o.session, destroy) == ops::kExitOk);
+    CHECK(o.shop.state->volumes.count("shared-media") == 1);
+    CHECK(o.shop.state->volumes.count("shop_own") == 0);
+}
+
+TEST_CASE("ops: an external network must be on the engine: the plan stops naming it, and once there it is joined, never made or removed") {
+    Ops o;
+    o.shop.config(R"([project]
+name = "shop"
+[networks.front]
+external = true
+name = "platform-front"
+[containers.web]
+[[instances]]
+container = "web"
+name = "one"
+networks = ["default", "front"]
+network_aliases = { front = ["www"] }
+)");
+    ops::PlanRequest plan{o.where(), {}, "", false, std::nullopt, true};
+    CHECK(ops::plan(o.session, plan) == ops::kExitError);
+    CHECK_THAT(o.ui.stderr_text, Catch::Contains("network platform-front: the external network 'platform-front' does not exist: make it first"));
+    o.shop.state->networks.emplace("n-ext", ObservedNetwork{"n-ext", "platform-front", "10.99.0.0/24", {}});
+    o.ui.stderr_text.clear();
+    CHECK(o.apply() == ops::kExitOk);
+    CHECK_FALSE(o.called("network platform-front"));
+    const ObservedContainer* web = o.shop.state->by_name("shop-web-one");
+    REQUIRE(web);
+    CHECK(web->addresses.count("platform-front"));
+    CHECK(ops::plan(o.session, plan) == ops::kExitOk);
+    ops::RemoveRequest destroy{o.where(), {}, true, false, std::nullopt, o.yes()};
+    CHECK(ops::remove_instances(o.session, destroy) == ops::kExitOk);
+    CHECK(o.shop.state->networks.count("n-ext") == 1);
 }

@@ -253,7 +253,7 @@ TEST_CASE("compose: problems are named at the compose file's line and column") {
             "  web:\n"
             "    image: busybox\n"
             "    imagee: x\n"
-            "    network_mode: host\n"
+            "    volumes_from: [db]\n"
             "    ports: [\"99999:80\"]\n"
             "    depends_on: [dbb]\n"
             "  db:\n"
@@ -266,7 +266,7 @@ TEST_CASE("compose: problems are named at the compose file's line and column") {
     CHECK_FALSE(r.ok());
     const std::string f = (d.path() / "compose.yaml").string();
     CHECK(text.find(f + ":4:5: unknown key 'imagee' in services.web (did you mean 'image'?)") != std::string::npos);
-    CHECK(text.find(f + ":5:5: services.web.network_mode: every instance is on the project network") != std::string::npos);
+    CHECK(text.find(f + ":5:5: services.web.volumes_from: not mapped: name the volumes on each service") != std::string::npos);
     CHECK(text.find(f + ":7:18: services.web.depends_on: no service 'dbb'") != std::string::npos);
     CHECK(text.find(f + ":11:10: variable PASSWORD is required and not empty: give the password") != std::string::npos);
     // Once the compose keys are right, the loader's own checks name the YAML line too.
@@ -432,4 +432,80 @@ TEST_CASE("compose: import writes dockerops.toml that plans the same instances a
         INFO(a->instances[i].id);
         CHECK(canonical_spec(a->instances[i].spec, {}, "") == canonical_spec(b->instances[i].spec, {}, ""));
     }
+}
+
+TEST_CASE("compose: an external volume is used by its name, and the old external: {name} form is refused at its line") {
+    TempDir d;
+    d.write("compose.yaml",
+            "services:\n"
+            "  web:\n"
+            "    image: busybox\n"
+            "    volumes: [\"media:/media\", \"logs:/logs\"]\n"
+            "volumes:\n"
+            "  media:\n"
+            "    external: true\n"
+            "    name: shared-media\n"
+            "  logs:\n"
+            "    external: true\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->volumes.at("media").external);
+    CHECK(r.project->volumes.at("media").name == "shared-media");
+    CHECK(r.project->volumes.at("logs").name == "logs");
+    d.write("compose.yaml",
+            "services:\n  web:\n    image: busybox\n    volumes: [\"media:/media\"]\n"
+            "volumes:\n  media:\n    external:\n      name: shared-media\n  own:\n    name: mine\n");
+    const std::string text = errors(load_project(options(d.path())));
+    const std::string f = (d.path() / "compose.yaml").string();
+    CHECK(text.find(f + ":7:5: volumes.media.external: the old form external: { name: ... }: write external: true and name: ...") !=
+          std::string::npos);
+    CHECK(text.find(f + ":10:5: volumes.own.name: not mapped: a project's own volume is named <project>_own") != std::string::npos);
+}
+
+TEST_CASE("compose: an external network is joined by its name, never the project network, even alone") {
+    TempDir d;
+    d.write("compose.yaml",
+            "services:\n"
+            "  web:\n"
+            "    image: busybox\n"
+            "    networks: [outside]\n"
+            "networks:\n"
+            "  outside:\n"
+            "    external: true\n"
+            "    name: platform-front\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->networks.at("outside").external);
+    CHECK(r.project->networks.at("outside").name == "platform-front");
+    CHECK(instance(*r.project, "web.1").networks == std::vector<std::string>{"outside"});
+    d.write("compose.yaml",
+            "services:\n  web:\n    image: busybox\n"
+            "networks:\n  default:\n    external: true\n");
+    const std::string f = (d.path() / "compose.yaml").string();
+    CHECK(errors(load_project(options(d.path()))).find(f + ":6:5: networks.default.external: not mapped yet: the project network") !=
+          std::string::npos);
+}
+
+TEST_CASE("compose: network_mode service:NAME shares that service's first container's network, and not with networks") {
+    TempDir d;
+    d.write("compose.yaml",
+            "name: shop\nservices:\n  web:\n    image: busybox\n"
+            "  side:\n    image: busybox\n    network_mode: service:web\n"
+            "  tool:\n    image: busybox\n    network_mode: host\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    Environment env;
+    env.getenv = [](const std::string&) { return std::nullopt; };
+    auto desired = compile(*r.project, env);
+    REQUIRE(desired);
+    CHECK(desired->find("side.1")->spec.network_mode == "container:shop-web-1");
+    CHECK(desired->find("side.1")->network_of == "web.1");
+    CHECK(desired->find("tool.1")->spec.network_mode == "host");
+    CHECK(desired->find("tool.1")->spec.network.empty());
+    d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    network_mode: host\n    networks: [default]\n");
+    auto both = load_project(options(d.path()));
+    CHECK(errors(both).find(":4:19: services.a: network_mode and networks cannot both be given") != std::string::npos);
 }

@@ -15,7 +15,7 @@ using dockerops::test::TempProject;
 
 namespace {
 
-std::string first_error(const std::string& toml) {
+std::string first_key_error(const std::string& toml) {
     TempProject p;
     LoadResult r = p.parse(toml);
     REQUIRE_FALSE(r.ok());
@@ -176,7 +176,7 @@ TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs
 
 #define RUNTIME_INVALID(NAME, KEYS, EXPECTED) \
     TEST_CASE("runtime keys invalid: " NAME) { \
-        CHECK(first_error("[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n" KEYS) == EXPECTED); }
+        CHECK(first_key_error("[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n" KEYS) == EXPECTED); }
 // The keys start at line 5.
 
 RUNTIME_INVALID("restart", "restart = \"sometimes\"\n",
@@ -240,7 +240,7 @@ RUNTIME_INVALID("healthcheck interval", "healthcheck = { test = \"true\", interv
 
 RUNTIME_INVALID("replicas", "replicas = -1\n",
                 "dockerops.toml:5:12: replicas in instance web.one must be an integer from 0 to 1000 "
-                "(tasks of the instance's service on target \"swarm\")")
+                "(containers of the instance (target docker), or its service's tasks (target swarm))")
 RUNTIME_INVALID("node", "node = \"label:disk\"\n",
                 "dockerops.toml:5:8: node 'label:disk' in instance web.one is not a node's host name or label:KEY=VALUE "
                 "(node = \"swarm-node2\" or node = \"label:disk=ssd\")")
@@ -274,13 +274,13 @@ TEST_CASE("project keys: target and registry, and their errors") {
     TempProject p;
     auto r = p.parse("[project]\nname = \"x\"\nallow_empty = true\ntarget = \"swarm\"\nregistry = \"10.77.0.11:5000\"\n");
     REQUIRE(r.ok());
-    CHECK(r.project->target == "swarm");
+    CHECK(r.project->target == Target::Swarm);
     CHECK(r.project->registry == "10.77.0.11:5000");
-    CHECK(p.parse("[project]\nname = \"x\"\nallow_empty = true\n").project->target == "docker");
-    CHECK(first_error("[project]\nallow_empty = true\ntarget = \"k8s\"\n") ==
+    CHECK(p.parse("[project]\nname = \"x\"\nallow_empty = true\n").project->target == Target::Docker);
+    CHECK(first_key_error("[project]\nallow_empty = true\ntarget = \"k8s\"\n") ==
           "dockerops.toml:3:10: target 'k8s' is not \"docker\" or \"swarm\" "
           "(docker: one engine (the default); swarm: services on a Docker Swarm (docs/swarm.md))");
-    CHECK(first_error("[project]\nallow_empty = true\nregistry = \"http://r:5000/x\"\n") ==
+    CHECK(first_key_error("[project]\nallow_empty = true\nregistry = \"http://r:5000/x\"\n") ==
           "dockerops.toml:3:12: registry 'http://r:5000/x' is not a registry's host[:port] "
           "(for example \"10.77.0.11:5000\" (no scheme, no path))");
 }
@@ -294,7 +294,7 @@ TEST_CASE("runtime keys invalid: a bad env_file line is named by its file, line 
 }
 
 TEST_CASE("runtime keys invalid: a key on a container is checked there") {
-    CHECK(first_error("[containers.web]\nrestart = \"never\"\n") ==
+    CHECK(first_key_error("[containers.web]\nrestart = \"never\"\n") ==
           "dockerops.toml:2:11: restart policy 'never' in [containers.web] is not one (one of \"no\", \"on-failure\", "
           "\"on-failure:N\", \"always\", \"unless-stopped\")");
 }
@@ -333,10 +333,82 @@ volumes = ["scratch:/scratch", "plain:/plain"]
 }
 
 TEST_CASE("volumes invalid: keys, names and option values are checked with their position") {
-    CHECK(first_error("[volumes.data]\ndriverr = \"local\"\n") ==
+    CHECK(first_key_error("[volumes.data]\ndriverr = \"local\"\n") ==
           "dockerops.toml:2:1: unknown key 'driverr' in [volumes.data] (did you mean 'driver'?)");
-    CHECK(first_error("[volumes.Data]\n") ==
+    CHECK(first_key_error("[volumes.Data]\n") ==
           "dockerops.toml:1:10: volume name 'Data' is not valid (names match [a-z0-9][a-z0-9_-]*)");
-    CHECK(first_error("[volumes.data]\noptions = { size = 64 }\n") ==
+    CHECK(first_key_error("[volumes.data]\noptions = { size = 64 }\n") ==
           "dockerops.toml:2:20: option 'size' in [volumes.data] must be a string, not an integer");
+}
+
+TEST_CASE("volumes: an external volume is mounted by its own name, never made by the project, and says so in the plan's JSON") {
+    TempProject p;
+    auto r = p.parse(R"([volumes.media]
+external = true
+name = "shared-media"
+[volumes.cache]
+external = true
+[containers.web]
+[[instances]]
+container = "web"
+name = "one"
+volumes = ["media:/media:ro", "cache:/cache"]
+)");
+    REQUIRE(r.ok());
+    CHECK(r.project->volumes.at("media").external);
+    CHECK(r.project->volumes.at("media").name == "shared-media");
+    CHECK(r.project->volumes.at("cache").name == "cache");   // by default, its name in the file
+    Environment env;
+    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
+    env.interface_address = env.getenv;
+    auto d = compile(*r.project, env);
+    REQUIRE(d);
+    const auto& mounts = d->find("web.one")->spec.mounts;
+    auto media = std::find_if(mounts.begin(), mounts.end(), [](const MountSpec& m) { return m.target == "/media"; });
+    REQUIRE(media != mounts.end());
+    CHECK(media->source == "shared-media");
+    CHECK(media->external);
+    CHECK(media->read_only);
+    CHECK(canonical_spec(d->find("web.one")->spec, {}, "").at("mount./media") == "volume shared-media ro");
+}
+
+TEST_CASE("volumes invalid: name only with external, and external makes no driver") {
+    CHECK(first_key_error("[volumes.data]\nname = \"x\"\n") ==
+          "dockerops.toml:2:8: name in [volumes.data] is only for an external volume (a project's own volume is named <project>_data on the engine)");
+    CHECK(first_key_error("[volumes.data]\nexternal = true\ndriver = \"local\"\n") ==
+          "dockerops.toml:3:10: driver in [volumes.data] does not go with external = true (an external volume is made outside the project, with its own settings)");
+    CHECK(first_key_error("[volumes.data]\nexternal = true\nname = \"a/b\"\n") ==
+          "dockerops.toml:3:8: 'a/b' in [volumes.data] is not a volume name");
+}
+
+TEST_CASE("networks: an external network is the instance's by its own name, and makes no network of the project") {
+    TempProject p;
+    auto r = p.parse(R"([networks.front]
+external = true
+name = "platform-front"
+[networks.back]
+[containers.web]
+[[instances]]
+container = "web"
+name = "one"
+networks = ["front", "back"]
+network_aliases = { front = ["www"] }
+)");
+    REQUIRE(r.ok());
+    Environment env;
+    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
+    env.interface_address = env.getenv;
+    auto d = compile(*r.project, env);
+    REQUIRE(d);
+    const ContainerSpec& s = d->find("web.one")->spec;
+    CHECK(s.network == "platform-front");
+    CHECK(s.extra_networks == std::vector<std::string>{r.project->name + "-back"});
+    CHECK(s.network_aliases.at("platform-front") == std::vector<std::string>{"www"});
+    CHECK(d->external_networks == std::set<std::string>{"platform-front"});
+    REQUIRE(d->extra_networks.size() == 1);
+    CHECK(d->extra_networks[0].name == r.project->name + "-back");
+    CHECK(first_key_error("[networks.x]\nexternal = true\nsubnet = \"10.1.0.0/24\"\n") ==
+          "dockerops.toml:3:10: subnet in [networks.x] does not go with external = true (an external network is made outside the project, with its own settings)");
+    CHECK(first_key_error("[networks.x]\nname = \"y\"\n") ==
+          "dockerops.toml:2:8: name in [networks.x] is only for an external network (a project's own network is named <project>-x on the engine)");
 }

@@ -14,7 +14,7 @@ namespace {
 
 Project load(const TempDir& dir, const std::string& toml) {
     dir.write("dockerops.toml", toml);
-    auto r = load_project(dir.path());
+    auto r = load_project(dir.path(), std::nullopt, test::source_share());
     if (!r.ok()) FAIL(format(r.diagnostics.items().at(0)));
     return *r.project;
 }

@@ -128,6 +128,7 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.devices = {"/dev/fuse"};
     s.expose = {"80/tcp"};
     s.pid_mode = "host";
+    s.network_mode = "container:demo-web-one";
     s.ipc_mode = "shareable";
     s.log_driver = "local";
     s.log_options = {{"max-size", "10m"}};
@@ -161,6 +162,16 @@ TEST_CASE("keys: the JSON Schemas and docs/configuration.md list exactly the tab
     for (const auto& row : key_table()) expected.emplace(row.name);
     for (auto k : kLoaderOnlyRuntimeKeys) expected.emplace(k);
     CHECK(runtime == expected);
+
+    // Each key's description in the schema (what an editor shows) is the row's
+    // summary, and says when target swarm leaves the key out.
+    simdjson::dom::element props = parser.parse(file_schema)["$defs"]["runtime"]["properties"].value();
+    for (const auto& row : key_table()) {
+        INFO(row.name);
+        std::string_view description;
+        REQUIRE(props[row.name]["description"].get_string().get(description) == simdjson::SUCCESS);
+        CHECK(description == std::string(row.summary) + (row.services ? "" : "; not on target swarm"));
+    }
 
     simdjson::dom::parser plan_parser;
     auto plan_schema = simdjson::padded_string(source_file("schemas/plan.schema.json"));

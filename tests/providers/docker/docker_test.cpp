@@ -354,9 +354,9 @@ TEST_CASE("docker: a build whose RUN fails is an error carrying the failing step
 TEST_CASE("docker: observe makes the same few calls for 5 and for 50 instances") {
     EngineProject p;
     auto count_calls = [&](std::size_t want_containers) {
-        docker::trace::reset();
+        p.calls().reset();
         auto obs = p.engine().observe(p.name());
-        std::size_t calls = docker::trace::calls();
+        std::size_t calls = p.calls().calls();
         REQUIRE(obs);
         CHECK(obs->containers.size() == want_containers);
         return calls;
@@ -369,9 +369,9 @@ TEST_CASE("docker: observe makes the same few calls for 5 and for 50 instances")
     CHECK(five == 4);
     CHECK(fifty == five);
     // And one more when the plan publishes host ports: who else holds them.
-    docker::trace::reset();
+    p.calls().reset();
     REQUIRE(p.engine().observe(p.name(), ObserveScope{{"8080/tcp", "53/udp"}, std::nullopt, std::nullopt}));
-    CHECK(docker::trace::calls() == 5);
+    CHECK(p.calls().calls() == 5);
 }
 
 namespace {
@@ -580,9 +580,9 @@ TEST_CASE("docker: observe with the plan's names and images lists the containers
     const std::string mine = must(e.create_container(p.spec("web")));
     const std::string squatter = make_squatter(p, other);
     auto observe = [&](ObserveScope scope, std::size_t want_calls) {
-        docker::trace::reset();
+        p.calls().reset();
         auto o = e.observe(p.name(), scope);
-        CHECK(docker::trace::calls() == want_calls);
+        CHECK(p.calls().calls() == want_calls);
         REQUIRE(o);
         return *o;
     };

@@ -96,6 +96,14 @@ TEST_CASE("docker unit: list statuses give exit codes and health") {
     CHECK(health_from_status("Up 1 second (health: starting)") == "starting");
     CHECK(health_from_status("Up 9 minutes (unhealthy)") == "unhealthy");
     CHECK(health_from_status("Up 3 minutes") == "");
+    CHECK(up_seconds_from_status("Up Less than a second") == 0);
+    CHECK(up_seconds_from_status("Up 1 second") == 1);
+    CHECK(up_seconds_from_status("Up 9 seconds (health: starting)") == 9);
+    CHECK(up_seconds_from_status("Up 59 seconds") == 59);
+    CHECK(up_seconds_from_status("Up About a minute") == -1);
+    CHECK(up_seconds_from_status("Up 12 minutes") == -1);
+    CHECK(up_seconds_from_status("Restarting (3) 1 second ago") == -1);
+    CHECK(up_seconds_from_status("Exited (0) 5 seconds ago") == -1);
 }
 
 TEST_CASE("docker unit: the host port is read from the engine's port-conflict messages") {

@@ -20,15 +20,15 @@
 
 namespace dockerops::test {
 
-inline std::unique_ptr<docker::DockerEngine> connect_engine() {
-    auto e = docker::DockerEngine::connect_from_env();
+inline std::unique_ptr<docker::DockerEngine> connect_engine(std::shared_ptr<docker::CallTrace> trace = nullptr) {
+    auto e = docker::DockerEngine::connect_from_env(std::move(trace));
     if (!e) FAIL("no Docker engine: " << e.error().text() << " (scripts/setup.sh starts one)");
     return std::move(*e);
 }
 
 class EngineProject {
 public:
-    EngineProject() : engine_(connect_engine()) {
+    EngineProject() : trace_(std::make_shared<docker::CallTrace>(false)), engine_(connect_engine(trace_)) {
         static std::atomic<int> counter{0};
         std::random_device rd;
         name_ = "itest-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" +
@@ -39,6 +39,8 @@ public:
     EngineProject& operator=(const EngineProject&) = delete;
 
     docker::DockerEngine& engine() { return *engine_; }
+    // The engine calls made through engine(), counted.
+    docker::CallTrace& calls() { return *trace_; }
     const std::string& name() const { return name_; }
     std::map<std::string, std::string> labels(const std::string& instance = "x") const {
         return {{labels::kProject, name_}, {labels::kContainer, "test"}, {labels::kInstance, instance}};
@@ -79,6 +81,7 @@ private:
         auto i = engine_->inspect_image("dockerops/busybox:latest");
         return i ? i->id : std::string();
     }
+    std::shared_ptr<docker::CallTrace> trace_;
     std::unique_ptr<docker::DockerEngine> engine_;
     std::string name_;
     mutable std::string busybox_id_;

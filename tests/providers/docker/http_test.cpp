@@ -5,6 +5,7 @@
 // reused, one the server dropped while idle, a server that never answers, a
 // streamed upload.
 #include "providers/docker/http.hpp"
+#include "tests/providers/docker/scripted_server.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,114 +29,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One request as the server read it.
-struct Seen {
-    std::string head;
-    std::string body;   // de-chunked
-};
-
-// Reads one request from fd (head, then a Content-Length or chunked body);
-// false when the client closed the connection first.
-bool read_request(int fd, std::string& pending, Seen& out) {
-    auto more = [&] {
-        char buf[4096];
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n <= 0) return false;
-        pending.append(buf, static_cast<std::size_t>(n));
-        return true;
-    };
-    std::size_t end;
-    while ((end = pending.find("\r\n\r\n")) == std::string::npos)
-        if (!more()) return false;
-    out.head = pending.substr(0, end + 4);
-    pending.erase(0, end + 4);
-    out.body.clear();
-    if (auto cl = out.head.find("Content-Length: "); cl != std::string::npos) {
-        std::size_t want = std::strtoul(out.head.c_str() + cl + 16, nullptr, 10);
-        while (pending.size() < want)
-            if (!more()) return false;
-        out.body = pending.substr(0, want);
-        pending.erase(0, want);
-    } else if (out.head.find("Transfer-Encoding: chunked") != std::string::npos) {
-        while (true) {
-            std::size_t eol;
-            while ((eol = pending.find("\r\n")) == std::string::npos)
-                if (!more()) return false;
-            std::size_t size = std::strtoul(pending.c_str(), nullptr, 16);
-            while (pending.size() < eol + 2 + size + 2)
-                if (!more()) return false;
-            out.body += pending.substr(eol + 2, size);
-            pending.erase(0, eol + 2 + size + 2);
-            if (size == 0) break;
-        }
-    }
-    return true;
-}
-
-void write_all(int fd, const std::string& s) {
-    std::size_t off = 0;
-    while (off < s.size()) {
-        ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-        if (n <= 0) return;
-        off += static_cast<std::size_t>(n);
-    }
-}
-
-// A server on a unix socket: each connection is handed to `serve`, one at a time.
-class ScriptedServer {
-public:
-    using Serve = std::function<void(int fd, std::atomic<int>& accepted)>;
-    explicit ScriptedServer(Serve serve) : serve_(std::move(serve)) {
-        char dir[] = "/tmp/dockerops-http-XXXXXX";
-        dir_ = ::mkdtemp(dir);
-        path_ = dir_ + "/s.sock";
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        std::strcpy(a.sun_path, path_.c_str());
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        REQUIRE(::listen(fd_, 4) == 0);
-        thread_ = std::thread([this] {
-            while (true) {
-                int c = ::accept(fd_, nullptr, nullptr);
-                if (c < 0 || stop_) {
-                    if (c >= 0) ::close(c);
-                    return;
-                }
-                ++accepted_;
-                serve_(c, accepted_);
-                ::close(c);
-            }
-        });
-    }
-    ~ScriptedServer() {
-        stop_ = true;
-        ::shutdown(fd_, SHUT_RDWR);
-        ::close(fd_);
-        // accept() may not wake on close: one last connection does it.
-        int c = ::socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        std::strcpy(a.sun_path, path_.c_str());
-        (void)::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::close(c);
-        thread_.join();
-        std::filesystem::remove_all(dir_);
-    }
-    Endpoint endpoint() const { Endpoint e;
-        e.kind = Endpoint::Kind::Unix;
-        e.address = path_;
-        return e; }
-    int accepted() const { return accepted_; }
-
-private:
-    Serve serve_;
-    std::string dir_, path_;
-    int fd_ = -1;
-    std::atomic<int> accepted_{0};
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
-};
+using dockerops::test::ScriptedServer;
+using dockerops::test::Seen;
+using dockerops::test::read_request;
+using dockerops::test::write_all;
 
 HttpRequest get(const std::string& path) {
     HttpRequest r;
