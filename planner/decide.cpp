@@ -213,7 +213,9 @@ std::optional<std::pair<ActionKind, std::string>> readiness_action(const Observe
         return R{ActionKind::Wait, "restarting: exited (" + std::to_string(c.exit_code) + "), restarted by its restart policy"};
     if (c.state != "running") return R{ActionKind::Start, state_cause(c)};
     if (job) return R{ActionKind::Wait, "a job still running: waited for its end"};
-    if (c.restart_count > 0 && c.up_seconds >= 0 && c.up_seconds < kSettledSeconds)
+    // With no health check, one its restart policy restarted is ready once it
+    // has run kSettledSeconds; with one, the check says (below).
+    if (c.health.empty() && c.restart_count > 0 && c.up_seconds >= 0 && c.up_seconds < kSettledSeconds)
         return R{ActionKind::Wait, "restarted " + std::to_string(c.restart_count) + " time" + (c.restart_count == 1 ? "" : "s") +
                                        " by its restart policy, up " + std::to_string(c.up_seconds) + " s of " +
                                        std::to_string(kSettledSeconds)};

@@ -157,6 +157,7 @@ std::string render_json(const Plan& plan) {
     if (plan.observed.scope.image_refs) w.key("image_refs").strings(*plan.observed.scope.image_refs);
     if (plan.observed.scope.names) w.key("names").strings(*plan.observed.scope.names);
     if (plan.observed.scope.earlier_builds) w.key("earlier_builds").value(true);
+    if (plan.observed.scope.policy_restarted) w.key("policy_restarted").strings(*plan.observed.scope.policy_restarted);
     w.end_object();
     w.key("warnings").strings(plan.warnings);
     w.key("summary").value(summary_line(plan));
@@ -227,6 +228,7 @@ Result<Plan> parse_plan_json(const std::string& json) {
     plan.observed.scope.image_refs = opt_strings(root["observed"]["image_refs"]);
     plan.observed.scope.names = opt_strings(root["observed"]["names"]);
     plan.observed.scope.earlier_builds = boolean(root["observed"]["earlier_builds"]);
+    plan.observed.scope.policy_restarted = opt_strings(root["observed"]["policy_restarted"]);
     plan.warnings = strings(root["warnings"]);
     simdjson::dom::array actions;
     if (root["actions"].get_array().get(actions) != simdjson::SUCCESS) return Error{"the plan file has no actions list"};

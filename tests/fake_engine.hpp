@@ -269,6 +269,11 @@ public:
             const ObservedContainer* shared = s_->by_name(c.network_mode.substr(10));
             if (!shared) return Error{"No such container: " + c.network_mode.substr(10), "container " + spec.name, 404};
             c.network_mode = "container:" + shared->id;
+            // As the engine: these are the shared network's own.
+            if (!spec.hostname.empty() || !spec.ports.empty() || !spec.expose.empty() || !spec.dns.empty() ||
+                !spec.extra_hosts.empty())
+                return Error{"conflicting options: hostname, ports, dns or extra hosts and the network mode",
+                             "container " + spec.name, 400};
         }
         for (const auto& n : spec.extra_networks) c.addresses[n] = "";   // joined after the create, as the provider does
         for (const auto& m : spec.mounts) c.mounts.push_back({m.bind ? "bind" : "volume", m.source, m.target, m.read_only});

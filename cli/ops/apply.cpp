@@ -215,17 +215,18 @@ Result<Plan> plan_observed(Provider& engine, const DesiredState& d, const Desire
 
 ObserveScope observe_scope(const DesiredState& d) {
     std::set<std::string> ports;
-    std::vector<std::string> names;
+    std::vector<std::string> names, policy_restarted;
     names.reserve(d.instances.size());
     for (const auto& i : d.instances) {
         names.push_back(i.spec.name);
+        if (!i.spec.restart_policy.empty() && i.spec.restart_policy != "no") policy_restarted.push_back(i.spec.name);
         for (const auto& p : i.spec.ports)
             if (p.publish && p.host_port > 0) ports.insert(std::to_string(p.host_port) + "/" + p.protocol);
     }
     std::set<std::string> refs;
     for (const auto& [_, img] : d.images) refs.insert(img.tag);
     return ObserveScope{{ports.begin(), ports.end()}, std::vector<std::string>(refs.begin(), refs.end()), std::move(names),
-                        d.compose ? d.project : std::string()};
+                        d.compose ? d.project : std::string(), false, std::move(policy_restarted)};
 }
 
 Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, const DesiredGraph& graph,

@@ -198,7 +198,7 @@ private:
     void links(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) const;
     void ports(const Instance& inst, const DesiredImage& img, ContainerSpec& s) const;
     void mounts(const Instance& inst, ContainerSpec& s) const;
-    void network_mode(DesiredInstance& di);
+    void network_mode(const Instance& inst, DesiredInstance& di);
 
     const Project& p_;
     const Environment& env_;
@@ -369,7 +369,9 @@ void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
 // link there; "instance:web.one" is that instance's container, started
 // first. Published ports go with "bridge" only (the engine refuses them with
 // a container's network, and discards them on the host's): dropped, said.
-void InstanceCompiler::network_mode(DesiredInstance& di) {
+// With a container's network the host name (the default one is dropped),
+// DNS, hosts entries and exposed ports are that container's.
+void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
     ContainerSpec& s = di.spec;
     if (s.network_mode.starts_with("instance:")) {
         const std::string target = s.network_mode.substr(9);
@@ -393,6 +395,18 @@ void InstanceCompiler::network_mode(DesiredInstance& di) {
                               (s.network_mode == "host" ? " (it listens on the host's own)" : ""));
         std::erase_if(s.ports, [](const PortSpec& p) { return p.publish; });
     }
+    if (!s.network_mode.starts_with("container:")) return;
+    // The engine refuses a host name, DNS, hosts entries and exposed ports
+    // with another container's network: they are that container's.
+    if (!s.hostname.empty() && s.hostname != inst.dashed())
+        problems_.push_back(di.id + ": hostname '" + s.hostname + "' cannot be given with network_mode " + s.network_mode +
+                            " (the host name is that container's)");
+    if (!s.dns.empty() || !s.extra_hosts.empty())
+        problems_.push_back(di.id + ": " + (s.dns.empty() ? "extra_hosts" : "dns") + " cannot be given with network_mode " +
+                            s.network_mode + " (the engine refuses it: set it on the container whose network it shares)");
+    s.hostname.clear();
+    s.ports.clear();
+    s.expose.clear();
 }
 
 void InstanceCompiler::add(const Instance& inst) {
@@ -408,7 +422,7 @@ void InstanceCompiler::add(const Instance& inst) {
     }
     ports(inst, img, di.spec);
     mounts(inst, di.spec);
-    if (!di.spec.network_mode.empty()) network_mode(di);
+    if (!di.spec.network_mode.empty()) network_mode(inst, di);
     d_.instances.push_back(std::move(di));
 }
 

@@ -104,6 +104,11 @@ struct ObserveScope {
     // Asked for only when the plan rebuilds an image (it then removes the
     // older builds): the list costs the engine a walk over every image it holds.
     bool earlier_builds = false;
+    // The container names whose declared restart policy restarts them: only
+    // these can be caught between two restarts of a crash loop, so only these
+    // are inspected for their restart count. Without it, every container with
+    // no health check that has been up for less than kSettledSeconds.
+    std::optional<std::vector<std::string>> policy_restarted = {};
 };
 
 struct ObservedState {

@@ -548,9 +548,10 @@ Status DockerEngine::wait_ready(const std::string& id, std::chrono::milliseconds
                              "restarted " + std::to_string(c->restart_count) + " time" + (c->restart_count == 1 ? "" : "s") +
                              " by its restart policy" + last_output(id),
                          "container " + c->name};
-        // One its restart policy restarted before: ready when it has run
-        // kSettledSeconds since (engine/model/observed.hpp), not restarted again.
-        const bool unsettled = c->restart_count > 0 && c->up_seconds >= 0 && c->up_seconds < kSettledSeconds;
+        // One its restart policy restarted before and with no health check:
+        // ready when it has run kSettledSeconds since (engine/model/observed.hpp),
+        // not restarted again. With a health check, healthy is ready.
+        const bool unsettled = c->health.empty() && c->restart_count > 0 && c->up_seconds >= 0 && c->up_seconds < kSettledSeconds;
         if (c->state == "running" && (c->health.empty() || c->health == "healthy")) {
             if (!running) running_since = std::chrono::steady_clock::now();
             running = true;

@@ -37,7 +37,7 @@ public:
     // GETs of `paths` (under the API version) over `lanes` connections at once,
     // the first this engine's own; the answers in the order of `paths`.
     std::vector<Result<HttpResponse>> get_all(const std::vector<std::string>& paths, std::size_t lanes);
-    Status add_inspected_detail(std::vector<ObservedContainer>& containers);
+    Status add_inspected_detail(std::vector<ObservedContainer>& containers, const ObserveScope& scope);
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override;
     Result<ImageConfig> inspect_image(const std::string& ref) override;
     Result<std::string> pull_image(const std::string& ref, const std::function<void(const BuildEvent&)>& progress) override;

@@ -93,19 +93,25 @@ std::vector<Result<HttpResponse>> DockerEngine::get_all(const std::vector<std::s
 
 // The list says a container's health, not why, nor how often its restart
 // policy restarted it: the project's containers that are not healthy are
-// inspected for their last health check's output, and those running for less
-// than 10 s (the engine's own measure of a run that ended a crash loop) for
-// their restart count (one call each), so a plan says why and tells a crash
-// loop caught between two restarts from a settled container. A platform that
-// has been up for 10 s and is healthy costs no more calls.
-Status DockerEngine::add_inspected_detail(std::vector<ObservedContainer>& containers) {
+// inspected for their last health check's output, and those with no health
+// check that a restart policy restarts (scope.policy_restarted) and that have
+// been up for less than kSettledSeconds for their restart count (one call
+// each), so a plan says why and tells a crash loop caught between two
+// restarts from a settled container. A healthy platform, or one of containers
+// without a restart policy, costs no more calls.
+Status DockerEngine::add_inspected_detail(std::vector<ObservedContainer>& containers, const ObserveScope& scope) {
+    std::set<std::string> restartable;
+    if (scope.policy_restarted) restartable.insert(scope.policy_restarted->begin(), scope.policy_restarted->end());
     std::vector<std::string> paths;
     std::vector<ObservedContainer*> who;
-    for (auto& c : containers)
-        if (c.health == "unhealthy" || c.health == "starting" || (c.up_seconds >= 0 && c.up_seconds < kSettledSeconds)) {
+    for (auto& c : containers) {
+        const bool unsettled = c.health.empty() && c.up_seconds >= 0 && c.up_seconds < kSettledSeconds &&
+                               (!scope.policy_restarted || restartable.count(c.name));
+        if (c.health == "unhealthy" || c.health == "starting" || unsettled) {
             paths.push_back("/containers/" + url_encode(c.id) + "/json");
             who.push_back(&c);
         }
+    }
     if (paths.empty()) return ok_status();
     auto answers = get_all(paths, observe_lanes());
     simdjson::dom::parser parser;
@@ -291,7 +297,7 @@ Result<ObservedState> DockerEngine::observe_engine(const std::string& project, b
         if (scope.names && !names_held(read.containers(), *scope.names, project))
             if (auto st = read.take_containers(get_all({calls.by_name}, 1)[0]); !st) return st.error();
         classify_containers(s, std::move(read.containers()));
-        if (auto st = add_inspected_detail(s.containers); !st) return st.error();
+        if (auto st = add_inspected_detail(s.containers, scope); !st) return st.error();
     }
     if (!scope.image_refs) {
         auto images = read.list(answers[calls.first_image], "images");

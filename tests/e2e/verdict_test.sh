@@ -314,5 +314,51 @@ TOML
   out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after restart: $out"
   pass ;;
 
+network_mode)
+  # side shares web's network (network_mode = "instance:box.web"): it sees
+  # web's address as its own; when web is made again (an edit, or removed by
+  # hand) side is replaced with it, and then the plan says "No changes.".
+  box
+  write() {
+    toml <<TOML
+[[instances]]
+container = "box"
+name = "web"
+env = { V = "$1" }
+
+[[instances]]
+container = "box"
+name = "side"
+network_mode = "instance:box.web"
+TOML
+  }
+  # side's network is web's container's: same address, and NetworkMode names web's id.
+  shares_web() {
+    [ "$(insp '{{.HostConfig.NetworkMode}}' box-side)" = "container:$(cid box-web)" ] ||
+      fail "box.side's NetworkMode is $(insp '{{.HostConfig.NetworkMode}}' box-side), not web's container $(cid box-web)"
+    local ip
+    ip=$(insp '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' box-web)
+    [ -n "$ip" ] || fail "box.web has no address"
+    docker exec "$PROJECT-box-side" ip -4 addr | grep -q "inet $ip/" || fail "box.side does not have web's address $ip"
+  }
+  write 1
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  shares_web
+  out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after apply: $out"
+  write 2
+  out=$(dops plan 2>&1) || fail "plan: $out"
+  grep -q "^replace  box.side: network_mode: box.web is replaced, and its network with it" <<<"$out" || fail "edit of web: $out"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of the edit"; }
+  shares_web
+  out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after the edit's apply: $out"
+  # web removed by hand: made again, and side with it.
+  docker rm -f "$PROJECT-box-web" >/dev/null
+  out=$(dops plan 2>&1) || fail "plan: $out"
+  grep -q "^replace  box.side: network_mode: box.web is created, and its network with it" <<<"$out" || fail "web removed: $out"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply after web was removed"; }
+  shares_web
+  out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after web was made again: $out"
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac

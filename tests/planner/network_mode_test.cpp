@@ -45,6 +45,10 @@ TEST_CASE("network_mode: instance:C.I is that instance's container, started firs
     CHECK(std::none_of(side->spec.ports.begin(), side->spec.ports.end(), [](const PortSpec& p) { return p.publish; }));
     REQUIRE(d->warnings.size() == 1);
     CHECK(d->warnings[0] == "db.side: network_mode container:shop-web-one publishes no ports: its ports are not published");
+    // The engine refuses a host name and exposed ports with another container's network.
+    CHECK(side->spec.hostname.empty());
+    CHECK(side->spec.ports.empty());
+    CHECK(side->spec.expose.empty());
     // "bridge" is the engine's default network: its ports are published there.
     s.config(sidecar("network_mode = \"bridge\"\nports = [\"9000:9000\"]"));
     auto bridge = compiled(s);
@@ -53,6 +57,17 @@ TEST_CASE("network_mode: instance:C.I is that instance's container, started firs
     CHECK(std::any_of(bridge->find("db.side")->spec.ports.begin(), bridge->find("db.side")->spec.ports.end(),
                       [](const PortSpec& p) { return p.publish && p.host_port == 9000; }));
     CHECK(bridge->warnings.empty());
+    CHECK(bridge->find("db.side")->spec.hostname == "db-side");
+    // A host name or DNS of its own with another container's network: refused, as the engine would.
+    s.config(sidecar("network_mode = \"instance:web.one\"\nhostname = \"sidecar\""));
+    auto named = compiled(s);
+    REQUIRE_FALSE(named);
+    CHECK(named.error().text().find("db.side: hostname 'sidecar' cannot be given with network_mode container:shop-web-one") !=
+          std::string::npos);
+    s.config(sidecar("network_mode = \"instance:web.one\"\ndns = [\"10.0.0.2\"]"));
+    auto dns = compiled(s);
+    REQUIRE_FALSE(dns);
+    CHECK(dns.error().text().find("db.side: dns cannot be given with network_mode container:shop-web-one") != std::string::npos);
 }
 
 TEST_CASE("network_mode: a value that is no mode, an instance that is not there, and a link to it are refused") {

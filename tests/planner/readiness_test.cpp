@@ -76,9 +76,14 @@ TEST_CASE("readiness: health starting, restarting, paused, exited and a running 
     CHECK(s.text().find("start    db.master: exited (137)\n") == 0);
     db.state = "running";
     CHECK(s.text() == "No changes.\n");
-    // Caught running between two restarts of a crash loop: waited for until it has run 10 s.
+    // With a health check, healthy is ready, however recently its restart
+    // policy restarted it.
     db.restart_count = 4;
     db.up_seconds = 3;
+    CHECK(s.text() == "No changes.\n");
+    // With none, caught running between two restarts of a crash loop: waited
+    // for until it has run 10 s.
+    db.health = "";
     CHECK(s.text().find("wait     db.master: restarted 4 times by its restart policy, up 3 s of 10\n") == 0);
     db.up_seconds = 10;
     CHECK(s.text() == "No changes.\n");

@@ -87,16 +87,19 @@ TEST_CASE("plan: a saved plan keeps what it observed, so that its check observes
     auto p = s.plan();
     REQUIRE(p);
     p->observed.scope = ObserveScope{{"8080/tcp"}, std::vector<std::string>{"shop/web:latest"},
-                                     std::vector<std::string>{"shop-web-one", "shop-web-two"}};
+                                     std::vector<std::string>{"shop-web-one", "shop-web-two"}, "", false,
+                                     std::vector<std::string>{"shop-web-two"}};
     auto back = parse_plan_json(render_json(*p));
     REQUIRE(back);
     CHECK(back->observed.scope.host_ports == std::vector<std::string>{"8080/tcp"});
     CHECK(back->observed.scope.image_refs == p->observed.scope.image_refs);
     CHECK(back->observed.scope.names == p->observed.scope.names);
+    CHECK(back->observed.scope.policy_restarted == p->observed.scope.policy_restarted);
     // A plan saved before scopes were kept observes everything, as it did.
     p->observed.scope = {};
     auto old = parse_plan_json(render_json(*p));
     REQUIRE(old);
     CHECK_FALSE(old->observed.scope.image_refs);
     CHECK_FALSE(old->observed.scope.names);
+    CHECK_FALSE(old->observed.scope.policy_restarted);
 }

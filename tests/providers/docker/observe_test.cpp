@@ -138,29 +138,47 @@ TEST_CASE("observe: the scoped calls, the project's own containers, a squatter, 
     CHECK(s->images[0].created == 1704164645);
 }
 
-TEST_CASE("observe: a container up for less than 10 s is inspected for its restart count, a settled one is not") {
+TEST_CASE("observe: a container a restart policy restarts, with no health check, up for less than 10 s, is inspected for its restart count") {
+    // c1 and c3 are up 4 s, c2 has run for minutes, c4 is healthy; the scope
+    // says c1 (shop-web-one) and c4 have a restart policy, c3 none.
     const std::string image = "sha256:aaa";
     const std::map<std::string, std::string> ours = {{labels::kProject, "shop"}, {labels::kOwner, container_owner_token("shop", image)}};
     ScriptedEngine engine({
         {"/_ping", "OK"},
         {"/containers/json", "[" + listed("c1", "shop-web-one", image, ours, false, "Up 4 seconds") + "," +
-                                 listed("c2", "shop-web-two", image, ours, false, "Up 3 minutes") + "]"},
+                                 listed("c2", "shop-web-two", image, ours, false, "Up 3 minutes") + "," +
+                                 listed("c3", "shop-web-three", image, ours, false, "Up 4 seconds") + "," +
+                                 listed("c4", "shop-web-four", image, ours, false, "Up 4 seconds (healthy)") + "]"},
         {"/networks", "[]"},
         {"/images/json", "[]"},
         {"/containers/c1/json", R"({"Id":"c1","RestartCount":5,"State":{"Status":"running"}})"},
+        {"/containers/c3/json", R"({"Id":"c3","RestartCount":0,"State":{"Status":"running"}})"},
     });
     auto e = docker::DockerEngine::connect(engine.endpoint());
     REQUIRE(e);
-    auto s = (*e)->observe("shop");
+    ObserveScope scope;
+    scope.policy_restarted = std::vector<std::string>{"shop-web-one", "shop-web-two", "shop-web-four"};
+    auto s = (*e)->observe("shop", scope);
     REQUIRE(s);
-    REQUIRE(s->containers.size() == 2);
-    CHECK(s->containers[0].up_seconds == 4);
-    CHECK(s->containers[0].restart_count == 5);
-    CHECK(s->containers[1].up_seconds == -1);
-    CHECK(s->containers[1].restart_count == 0);
-    const auto asked = engine.asked();
+    REQUIRE(s->containers.size() == 4);
+    std::map<std::string, const ObservedContainer*> by_id;
+    for (const auto& c : s->containers) by_id[c.id] = &c;
+    CHECK(by_id["c1"]->up_seconds == 4);
+    CHECK(by_id["c1"]->restart_count == 5);
+    CHECK(by_id["c2"]->up_seconds == -1);
+    CHECK(by_id["c3"]->up_seconds == 4);
+    CHECK(by_id["c4"]->health == "healthy");
+    auto asked = engine.asked();
     CHECK(std::count(asked.begin(), asked.end(), "/containers/c1/json") == 1);
-    CHECK(std::count(asked.begin(), asked.end(), "/containers/c2/json") == 0);
+    for (const char* other : {"/containers/c2/json", "/containers/c3/json", "/containers/c4/json"})
+        CHECK(std::count(asked.begin(), asked.end(), other) == 0);
+    // Without the scope's word (ps, a plan saved before it), every container
+    // with no health check up for less than 10 s is.
+    REQUIRE((*e)->observe("shop"));
+    asked = engine.asked();
+    CHECK(std::count(asked.begin(), asked.end(), "/containers/c1/json") == 2);
+    CHECK(std::count(asked.begin(), asked.end(), "/containers/c3/json") == 1);
+    CHECK(std::count(asked.begin(), asked.end(), "/containers/c4/json") == 0);
 }
 
 TEST_CASE("observe: an engine that answers a list with something that is not JSON is an error naming the list") {
