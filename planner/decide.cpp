@@ -158,6 +158,48 @@ std::string shared_network_cause(const DesiredInstance& di, const ContainerSpec&
     return {};
 }
 
+// volumes_from "instance:X" mounts the volumes X's container had when this
+// one was created: a new container of X (made by this plan, or since) has
+// volumes of its own (its anonymous ones are new), so this one is made again.
+std::vector<std::string> shared_volumes_causes(const DesiredState& d, const DesiredInstance& di, const ObservedContainer& c,
+                                               const ObservedIndex& o, const PlanBuilder& b) {
+    std::vector<std::string> why;
+    for (const auto& source : di.volumes_of) {
+        if (auto t = b.action_of.find(instance_key(source)); t != b.action_of.end()) {
+            const ActionKind k = b.plan.actions[static_cast<std::size_t>(t->second - 1)].kind;
+            if (k == ActionKind::Create || k == ActionKind::Replace) {
+                why.push_back("volumes_from: " + source + (k == ActionKind::Create ? " is created" : " is replaced") +
+                              ", and its volumes with it");
+                continue;
+            }
+        }
+        const DesiredInstance* s = d.find(source);
+        const ObservedContainer* now = s ? o.current(s->spec.name) : nullptr;
+        if (!now) continue;
+        std::set<std::string> mine;
+        for (const auto& m : c.mounts) mine.insert(m.source);
+        for (const auto& m : now->mounts)
+            if (m.type == "volume" && !mine.count(m.source)) {
+                why.push_back("volumes_from: " + source + "'s container was made again since (it mounts the old one's volumes)");
+                break;
+            }
+    }
+    return why;
+}
+
+// The mount points a container has: its own and those of the containers
+// whose volumes it mounts.
+std::set<std::string> wanted_mount_targets(const DesiredState& d, const DesiredInstance& di, const ContainerSpec& spec,
+                                           const ObservedIndex& o) {
+    std::set<std::string> want;
+    for (const auto& m : spec.mounts) want.insert(m.target);
+    for (const auto& source : di.volumes_of)
+        if (const DesiredInstance* s = d.find(source))
+            if (const ObservedContainer* now = o.current(s->spec.name))
+                for (const auto& m : now->mounts) want.insert(m.target);
+    return want;
+}
+
 // Why an existing container is not as desired; empty when it is.
 std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInstance& di, const ContainerSpec& spec,
                                         const CanonicalSpec& canon, const ObservedContainer& c, const ObservedIndex& o,
@@ -185,6 +227,7 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
     } else if (auto img = o.images.find(spec.image); img != o.images.end() && !c.image_id.empty() && img->second->id != c.image_id)
         why.push_back(image_moved_cause(spec.image, *img->second, c, o.state));
     if (auto shared = shared_network_cause(di, spec, c, o, b); !shared.empty()) why.push_back(shared);
+    for (auto& shared : shared_volumes_causes(d, di, c, o, b)) why.push_back(std::move(shared));
     if (why.empty() && c.state == "running") {
         auto addr = c.addresses.find(d.project);
         if (!b.services && !spec.ipv4.empty() && (addr == c.addresses.end() || addr->second != spec.ipv4))
@@ -193,8 +236,8 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
             if (!b.services && !c.addresses.count(net)) why.push_back("changed by hand: not on network " + net);
         if (!b.services && !spec.network.empty() && spec.network != d.network.name && !c.addresses.count(spec.network))
             why.push_back("changed by hand: not on network " + spec.network);
-        std::set<std::string> want, have;
-        for (const auto& m : spec.mounts) want.insert(m.target);
+        const std::set<std::string> want = wanted_mount_targets(d, di, spec, o);
+        std::set<std::string> have;
         for (const auto& m : c.mounts) have.insert(m.target);
         if (want != have) why.push_back("changed by hand: mounts");
     }

@@ -277,6 +277,16 @@ public:
         }
         for (const auto& n : spec.extra_networks) c.addresses[n] = "";   // joined after the create, as the provider does
         for (const auto& m : spec.mounts) c.mounts.push_back({m.bind ? "bind" : "volume", m.source, m.target, m.read_only});
+        for (const auto& from : spec.volumes_from) {   // as the engine: that container's mounts, at their places
+            const bool ro = from.ends_with(":ro");
+            const std::string name = from.substr(0, from.find(':'));
+            const ObservedContainer* source = s_->by_name(name);
+            if (!source) return Error{"No such container: " + name, "container " + spec.name, 404};
+            for (auto m : source->mounts) {
+                m.read_only = m.read_only || ro;
+                c.mounts.push_back(m);
+            }
+        }
         s_->containers[c.id] = c;
         s_->env[c.id] = spec.env;
         s_->created[spec.name] = spec;

@@ -133,7 +133,7 @@ void Translator::runtime(Service& s) {
     const std::string where = "services." + s.name;
     static const std::vector<std::pair<const char*, const char*>> text{
         {"restart", "restart"}, {"user", "user"}, {"working_dir", "working_dir"}, {"stop_signal", "stop_signal"},
-        {"stop_grace_period", "stop_grace_period"}, {"pid", "pid"}, {"ipc", "ipc"}};
+        {"stop_grace_period", "stop_grace_period"}, {"pid", "pid"}, {"ipc", "ipc"}, {"platform", "platform"}};
     for (auto [from, to] : text)
         if (const YNode* v = n.get(from)) c(s, to, q(*v), *v);
     if (const YNode* v = n.get("network_mode")) {   // service:NAME is that service's first container
@@ -141,6 +141,7 @@ void Translator::runtime(Service& s) {
         else if (v->value.starts_with("service:")) c(s, "network_mode", q("instance:" + v->value.substr(8) + ".1"), *v);
         else c(s, "network_mode", q(*v), *v);
     }
+    if (const YNode* v = n.get("volumes_from")) volumes_from(s, *v);
     static const std::vector<std::pair<const char*, const char*>> sizes{
         {"mem_limit", "memory"}, {"mem_reservation", "mem_reservation"}, {"shm_size", "shm_size"}, {"cpus", "cpus"},
         {"pids_limit", "pids_limit"}};
@@ -184,6 +185,26 @@ void Translator::runtime(Service& s) {
     }
     if (const YNode* v = n.get("ulimits")) ulimits(s, *v);
     if (const YNode* v = n.get("logging")) logging(s, *v);
+}
+
+// volumes_from: SERVICE[:ro|:rw] is that service's first container,
+// container:NAME[:ro|:rw] an engine container.
+void Translator::volumes_from(Service& s, const YNode& v) {
+    YNode list = v;
+    if (list.is_scalar()) {
+        list.kind = YNode::Kind::Seq;
+        list.items = {v};
+    }
+    for (auto& e : list.items) {
+        if (!e.is_scalar() || e.value.starts_with("container:")) continue;
+        auto first = [](const std::string& ref) {
+            const auto colon = ref.find(':');
+            return "instance:" + ref.substr(0, colon) + ".1" + (colon == std::string::npos ? "" : ref.substr(colon));
+        };
+        e.value = first(e.value);
+        e.raw = first(e.raw);
+    }
+    if (auto l = list_of_strings(list, "services." + s.name + ".volumes_from")) c(s, "volumes_from", *l, v);
 }
 
 void Translator::ulimits(Service& s, const YNode& v) {

@@ -24,8 +24,6 @@ inline constexpr std::size_t kMaxComposeBytes = 4 * 1024 * 1024;
 // Keys a service may have that have no mapping, and why.
 inline const std::map<std::string, std::string>& refused_service_keys() {
     static const std::map<std::string, std::string> k{
-        {"volumes_from", "not mapped: name the volumes on each service"},
-        {"platform", "images are built and pulled for the engine's own platform"},
         {"runtime", "the engine's default runtime is used; another is not mapped"},
         {"isolation", "not mapped (a Windows engine's setting)"},
         {"cgroup_parent", "not mapped"}, {"userns_mode", "not mapped"}, {"uts", "not mapped"},
@@ -51,7 +49,7 @@ inline const std::vector<std::string>& mapped_service_keys() {
         "user", "working_dir", "cap_add", "cap_drop", "privileged", "devices", "sysctls", "shm_size", "security_opt",
         "ulimits", "tmpfs", "read_only", "init", "stop_signal", "stop_grace_period", "extra_hosts", "dns", "logging",
         "pid", "ipc", "stdin_open", "tty", "mem_limit", "mem_reservation", "cpus", "links", "profiles", "extends",
-        "pull_policy", "scale", "pids_limit", "network_mode"};
+        "pull_policy", "scale", "pids_limit", "network_mode", "volumes_from", "platform"};
     return k;
 }
 
@@ -140,6 +138,7 @@ private:
     void service_keys(Service& s);
     void env_files(Service& s, const YNode& v);
     void ulimits(Service& s, const YNode& v);
+    void volumes_from(Service& s, const YNode& v);
     void logging(Service& s, const YNode& v);
     void build(Service& s, const YNode& n);
     void runtime(Service& s);

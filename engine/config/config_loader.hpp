@@ -159,6 +159,7 @@ private:
     std::optional<KeyValue> read_number_key(const KeyRow& row, const toml::node& n, const std::string& where);
     std::optional<KeyValue> read_text_key(const KeyRow& row, const toml::table& t, const std::string& where);
     std::optional<KeyValue> read_list_key(const KeyRow& row, const toml::table& t, const std::string& where);
+    std::optional<KeyValue> read_checked_strings(const KeyRow& row, const toml::table& t, const std::string& where);
     std::optional<KeyValue> read_healthcheck(const toml::node& n, const std::string& where);
     std::optional<KeyValue> read_ulimits(const toml::node& n, const std::string& where);
     std::optional<KeyValue> read_extra_hosts(const toml::node& n, const std::string& where);

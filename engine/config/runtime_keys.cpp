@@ -244,6 +244,25 @@ std::optional<KeyValue> Loader::read_text_key(const KeyRow& row, const toml::tab
     }
 }
 
+// The forms whose value is a list of strings, each checked by the form.
+std::optional<KeyValue> Loader::read_checked_strings(const KeyRow& row, const toml::table& t, const std::string& where) {
+    const std::string key(row.name);
+    const toml::node& n = *t.get(key);
+    auto list = read_string_list(t, key, where);
+    if (!list) return std::nullopt;
+    for (auto& s : *list) {   // a capability loses its CAP_ prefix
+        const std::string item = "'" + s + "' in " + key + " of " + where;
+        if (row.form == KeyForm::Addresses && !is_address(s)) d_.error(pos(n), item + " is not an IP address");
+        if (row.form == KeyForm::Capabilities && !is_capability(s))
+            d_.error(pos(n), item + " is not a capability name", "e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\"");
+        if (row.form == KeyForm::VolumesFrom && !parse_volumes_from(s))
+            d_.error(pos(n), item + " is not another container",
+                     "\"instance:db.one\" (an instance of the project) or \"container:NAME\" (an engine container), "
+                     "either with \":ro\" for read-only");
+    }
+    return *list;
+}
+
 // The forms whose value is a list or a table.
 std::optional<KeyValue> Loader::read_list_key(const KeyRow& row, const toml::table& t, const std::string& where) {
     const std::string key(row.name);
@@ -259,27 +278,8 @@ std::optional<KeyValue> Loader::read_list_key(const KeyRow& row, const toml::tab
             if (tmp.command) return *tmp.command;
             return std::nullopt;
         }
-        case KeyForm::Addresses: {
-            auto list = read_string_list(t, key, where);
-            if (!list) return std::nullopt;
-            for (const auto& s : *list)
-                if (!is_address(s)) d_.error(pos(n), "'" + s + "' in " + key + " of " + where + " is not an IP address");
-            return *list;
-        }
-        case KeyForm::Capabilities: {
-            auto caps = read_string_list(t, key, where);
-            if (!caps) return std::nullopt;
-            for (auto& c : *caps)
-                if (!is_capability(c))
-                    d_.error(pos(n), "'" + c + "' in " + key + " of " + where + " is not a capability name",
-                             "e.g. \"NET_ADMIN\", \"SYS_PTRACE\" or \"ALL\"");
-            return *caps;
-        }
-        case KeyForm::Strings: {
-            auto list = read_string_list(t, key, where);
-            if (list) return *list;
-            return std::nullopt;
-        }
+        case KeyForm::Strings: case KeyForm::Addresses: case KeyForm::Capabilities: case KeyForm::VolumesFrom:
+            return read_checked_strings(row, t, where);
         case KeyForm::Ports: {
             auto list = read_string_list(t, key, where);
             if (!list) return std::nullopt;

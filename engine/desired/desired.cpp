@@ -4,6 +4,7 @@
 #include "engine/desired/context.hpp"
 #include "engine/desired/dockerfile.hpp"
 #include "engine/model/ownership.hpp"
+#include "engine/model/runtime.hpp"
 #include "engine/model/secrets.hpp"
 
 
@@ -199,6 +200,10 @@ private:
     void ports(const Instance& inst, const DesiredImage& img, ContainerSpec& s) const;
     void mounts(const Instance& inst, ContainerSpec& s) const;
     void network_mode(const Instance& inst, DesiredInstance& di);
+    void volumes_from(DesiredInstance& di);
+    std::string container_of(const Instance& t) const {
+        return t.container_name.empty() ? container_name(p_.name, t.container, t.name) : t.container_name;
+    }
 
     const Project& p_;
     const Environment& env_;
@@ -380,7 +385,7 @@ void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
             problems_.push_back(di.id + ": network_mode " + s.network_mode + (t ? " is the instance itself" : ": no such instance"));
             return;
         }
-        s.network_mode = "container:" + (t->container_name.empty() ? container_name(p_.name, t->container, t->name) : t->container_name);
+        s.network_mode = "container:" + container_of(*t);
         di.depends_on.push_back({target, Condition::Started, {}});
         di.network_of = target;
     }
@@ -409,6 +414,27 @@ void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
     s.expose.clear();
 }
 
+// volumes_from: "instance:db.one" is that instance's container, made and
+// started first; the engine mounts its volumes where it has them.
+void InstanceCompiler::volumes_from(DesiredInstance& di) {
+    for (auto& entry : di.spec.volumes_from) {
+        const auto ref = parse_volumes_from(entry);
+        if (!ref) continue;   // the loader said so
+        std::string name = ref->name;
+        if (ref->instance) {
+            const Instance* t = p_.find_instance(ref->name);
+            if (!t || ref->name == di.id) {
+                problems_.push_back(di.id + ": volumes_from " + entry + (t ? " is the instance itself" : ": no such instance"));
+                continue;
+            }
+            name = container_of(*t);
+            di.depends_on.push_back({ref->name, Condition::Started, {}});
+            di.volumes_of.push_back(ref->name);
+        }
+        entry = name + (ref->read_only ? ":ro" : "");
+    }
+}
+
 void InstanceCompiler::add(const Instance& inst) {
     const DesiredImage& img = d_.images.at(inst.container);
     DesiredInstance di = identity(inst, img);
@@ -423,6 +449,7 @@ void InstanceCompiler::add(const Instance& inst) {
     ports(inst, img, di.spec);
     mounts(inst, di.spec);
     if (!di.spec.network_mode.empty()) network_mode(inst, di);
+    if (!di.spec.volumes_from.empty()) volumes_from(di);
     d_.instances.push_back(std::move(di));
 }
 

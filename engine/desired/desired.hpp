@@ -77,6 +77,7 @@ struct DesiredInstance {
     bool attach = false;       // a terminal instance: run on the caller's terminal, removed when it ends
     std::vector<Dependency> depends_on;   // start after each target meets its condition
     std::string network_of;    // network_mode "instance:X": X, whose container's network it shares
+    std::vector<std::string> volumes_of;   // volumes_from "instance:X": each X, whose container's volumes it mounts
     // Some instance depends_on it "completed": it runs to the end, exit 0 is
     // its ready (and, exited so, it is as desired).
     bool job = false;

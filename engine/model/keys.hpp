@@ -57,6 +57,7 @@ enum class KeyForm : std::uint8_t {
     Map,             // { KEY = "value" }, passed as it is
     Ports,           // ["80", "53/udp"]: container ports, not published
     NetworkMode,     // "host", "none", "bridge", "container:NAME", "instance:web.one"
+    VolumesFrom,     // ["instance:web.one", "container:NAME:ro"]
 };
 
 // A value as the loader read it, in the alternative its form gives.

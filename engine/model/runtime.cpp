@@ -1,5 +1,6 @@
 #include "engine/model/runtime.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -148,6 +149,22 @@ bool valid_node_selector(std::string_view text) {
     std::string_view kv = text.substr(6);
     auto eq = kv.find('=');
     return eq != std::string_view::npos && word(kv.substr(0, eq), true) && word(kv.substr(eq + 1), true);
+}
+
+std::optional<VolumesFromRef> parse_volumes_from(std::string_view text) {
+    VolumesFromRef r;
+    if (text.starts_with("instance:")) r.instance = true;
+    else if (!text.starts_with("container:")) return std::nullopt;
+    text.remove_prefix(r.instance ? 9 : 10);
+    if (text.ends_with(":ro") || text.ends_with(":rw")) {
+        r.read_only = text.ends_with(":ro");
+        text.remove_suffix(3);
+    }
+    auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
+    if (text.empty() || !std::all_of(text.begin(), text.end(), name_char)) return std::nullopt;
+    if (r.instance && text.find('.') == std::string_view::npos) return std::nullopt;
+    r.name = std::string(text);
+    return r;
 }
 
 std::string placement_constraint(std::string_view node) {

@@ -40,6 +40,14 @@ struct RuntimeOptions {
 std::optional<long long> parse_duration_ns(std::string_view text);
 // `node`: a node's host name, or "label:KEY=VALUE" (a node label).
 bool valid_node_selector(std::string_view text);
+// volumes_from: "instance:db.one" (an instance of the project) or
+// "container:NAME" (an engine container), either with ":ro" or ":rw".
+struct VolumesFromRef {
+    bool instance = false;
+    std::string name;        // db.one, or the container's name
+    bool read_only = false;
+};
+std::optional<VolumesFromRef> parse_volumes_from(std::string_view text);
 // `node` as a Swarm placement constraint: node.hostname==NAME, node.labels.KEY==VALUE.
 std::string placement_constraint(std::string_view node);
 // "512m", "1g", "64k", "1048576", "2gb" -> bytes (binary multiples, as docker); nullopt when not one.

@@ -148,6 +148,10 @@ struct ContainerSpec {
     // networks (compile turns "instance:web.one" into its container's name).
     std::string network_mode;
     std::string ipc_mode;                               // "host", "shareable", "private", "none"
+    // "NAME" or "NAME:ro": the volumes of those containers, mounted at their
+    // places (compile turns "instance:web.one" into its container's name).
+    std::vector<std::string> volumes_from;
+    std::string platform;                               // "linux/amd64": the image variant the container runs
     std::string log_driver;                             // "json-file", "local", "none", ...
     std::map<std::string, std::string> log_options;
     // Swarm only (providers/swarm); the docker provider runs one container.

@@ -122,6 +122,7 @@ std::string container_create_body(const ContainerSpec& s) {
     if (!s.cap_drop.empty()) w.key("CapDrop").strings(s.cap_drop);
     if (!s.tmpfs.empty()) w.key("Tmpfs").object(s.tmpfs);
     if (s.read_only) w.key("ReadonlyRootfs").value(true);
+    if (!s.volumes_from.empty()) w.key("VolumesFrom").strings(s.volumes_from);
     write_namespaces(w, s);
     if (!s.network_mode.empty()) w.key("NetworkMode").value(s.network_mode);
     else if (!s.network.empty()) w.key("NetworkMode").value(s.network);

@@ -256,7 +256,8 @@ Result<std::optional<ObservedNetwork>> DockerEngine::find_network(const std::str
 }
 
 Result<std::string> DockerEngine::create_container(const ContainerSpec& spec) {
-    auto r = call("POST", "/containers/create?name=" + url_encode(spec.name), container_create_body(spec));
+    auto r = call("POST", "/containers/create?name=" + url_encode(spec.name) + (spec.platform.empty() ? "" : "&platform=" + url_encode(spec.platform)),
+                  container_create_body(spec));
     if (!r) return r.error();
     if (!is_2xx(r->status)) return engine_error(*r, "container " + spec.name, "create");
     simdjson::dom::parser parser;

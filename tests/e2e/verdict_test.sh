@@ -360,5 +360,50 @@ TOML
   out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after web was made again: $out"
   pass ;;
 
+volumes_from)
+  # side mounts web's volumes read-only (volumes_from = ["instance:box.web:ro"])
+  # on the platform it names; when web is made again side is replaced with it,
+  # and still sees web's named volume. A platform the image is not for is the
+  # engine's refusal, named.
+  box
+  write() {
+    toml <<TOML
+[[instances]]
+container = "box"
+name = "web"
+env = { V = "$1" }
+volumes = ["cache:/cache"]
+
+[[instances]]
+container = "box"
+name = "side"
+volumes_from = ["instance:box.web:ro"]
+platform = "$2"
+TOML
+  }
+  sees_cache() {
+    docker exec "$PROJECT-box-side" cat /cache/f | grep -qx "$1" || fail "box.side does not see web's /cache/f = $1"
+    docker exec "$PROJECT-box-side" touch /cache/g 2>/dev/null && fail "box.side could write web's volume (not :ro)"
+    [ "$(insp '{{json .HostConfig.VolumesFrom}}' box-side)" = "[\"$PROJECT-box-web:ro\"]" ] ||
+      fail "VolumesFrom: $(insp '{{json .HostConfig.VolumesFrom}}' box-side)"
+  }
+  write 1 linux/amd64
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
+  docker exec "$PROJECT-box-web" sh -c 'echo one >/cache/f' || fail "write to web's volume"
+  sees_cache one
+  out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after apply: $out"
+  write 2 linux/amd64
+  out=$(dops plan 2>&1) || fail "plan: $out"
+  grep -q "^replace  box.side: volumes_from: box.web is replaced, and its volumes with it" <<<"$out" || fail "edit of web: $out"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of the edit"; }
+  sees_cache one
+  out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after the edit's apply: $out"
+  write 2 linux/s390x
+  out=$(dops plan 2>&1) || fail "plan: $out"
+  grep -q "^replace  box.side: platform \"linux/amd64\" → \"linux/s390x\"" <<<"$out" || fail "platform edit: $out"
+  out=$(dops apply --yes 2>&1) && fail "a platform the image is not for was applied: $out"
+  grep -q "does not match the specified platform" <<<"$out" && grep -q "box-side" <<<"$out" || fail "the refusal is not named: $out"
+  pass ;;
+
 *) fail "unknown case $CASE" ;;
 esac

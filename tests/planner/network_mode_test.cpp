@@ -5,6 +5,7 @@
 #include "tests/planner/scenario.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace {
 
@@ -106,4 +107,51 @@ TEST_CASE("network_mode: the sharing container is made again with the one whose 
     // Made again outside dockerops (the sidecar still on the old one's network): said, and mended.
     s.container("shop-db-side").network_mode = "container:c-gone";
     CHECK(s.text().find("replace  db.side: network_mode: web.one's container was made again since") != std::string::npos);
+}
+
+// volumes_from (InstanceCompiler::volumes_from, planner/decide.cpp
+// shared_volumes_causes): "instance:C.I" is that instance's container, made
+// first; a new container of it has new volumes, so the mounting one is made
+// again with it.
+TEST_CASE("volumes_from: instance:C.I is that instance's container, made first, and the mounts it brings are no drift") {
+    Scenario s(sidecar("volumes_from = [\"instance:web.one:ro\", \"container:shop-elsewhere\"]"));
+    auto d = compiled(s);
+    REQUIRE(d);
+    const DesiredInstance* side = d->find("db.side");
+    REQUIRE(side);
+    CHECK(side->spec.volumes_from == std::vector<std::string>{"shop-web-one:ro", "shop-elsewhere"});
+    CHECK(side->volumes_of == std::vector<std::string>{"web.one"});
+    CHECK(std::any_of(side->depends_on.begin(), side->depends_on.end(),
+                      [](const Dependency& x) { return x.target == "web.one" && x.condition == Condition::Started; }));
+    s.config(sidecar("volumes_from = [\"instance:web.nine\"]"));
+    auto missing = compiled(s);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().text().find("db.side: volumes_from instance:web.nine: no such instance") != std::string::npos);
+    s.config(sidecar("volumes_from = [\"web.one\"]"));
+    CHECK(load_errors(s).find("dockerops.toml:16:16: 'web.one' in volumes_from of instance db.side is not another container") !=
+          std::string::npos);
+}
+
+TEST_CASE("volumes_from: the mounting container is made again with the one whose volumes it mounts, and then nothing is to do") {
+    const std::string config = dockerops::test::replace_all(sidecar("volumes_from = [\"instance:web.one\"]"), "ports = [\"8080:8080\"]\n",
+                                                            "ports = [\"8080:8080\"]\nvolumes = [\"cache:/cache\"]\n");
+    Scenario s(config);
+    s.apply();
+    auto targets = [&] {
+        std::set<std::string> t;
+        for (const auto& m : s.container("shop-db-side").mounts) t.insert(m.target);
+        return t;
+    };
+    CHECK(targets().count("/cache") == 1);
+    CHECK(s.text() == "No changes.\n");
+    // web.one's spec changes: it is replaced, and the one mounting its volumes after it.
+    s.config(dockerops::test::replace_all(config, "V = \"1\"", "V = \"2\""));
+    const std::string plan = s.text();
+    INFO(plan);
+    CHECK(plan.find("replace  db.side: volumes_from: web.one is replaced, and its volumes with it") != std::string::npos);
+    s.apply();
+    CHECK(s.text() == "No changes.\n");
+    // web.one made again by hand with a volume of another name: said, and mended.
+    for (auto& m : s.container("shop-web-one").mounts) m.source = "shop_cache_anew";
+    CHECK(s.text().find("replace  db.side: volumes_from: web.one's container was made again since") != std::string::npos);
 }

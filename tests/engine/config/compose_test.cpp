@@ -253,7 +253,7 @@ TEST_CASE("compose: problems are named at the compose file's line and column") {
             "  web:\n"
             "    image: busybox\n"
             "    imagee: x\n"
-            "    volumes_from: [db]\n"
+            "    runtime: nvidia\n"
             "    ports: [\"99999:80\"]\n"
             "    depends_on: [dbb]\n"
             "  db:\n"
@@ -266,7 +266,7 @@ TEST_CASE("compose: problems are named at the compose file's line and column") {
     CHECK_FALSE(r.ok());
     const std::string f = (d.path() / "compose.yaml").string();
     CHECK(text.find(f + ":4:5: unknown key 'imagee' in services.web (did you mean 'image'?)") != std::string::npos);
-    CHECK(text.find(f + ":5:5: services.web.volumes_from: not mapped: name the volumes on each service") != std::string::npos);
+    CHECK(text.find(f + ":5:5: services.web.runtime: ") != std::string::npos);
     CHECK(text.find(f + ":7:18: services.web.depends_on: no service 'dbb'") != std::string::npos);
     CHECK(text.find(f + ":11:10: variable PASSWORD is required and not empty: give the password") != std::string::npos);
     // Once the compose keys are right, the loader's own checks name the YAML line too.
@@ -486,6 +486,32 @@ TEST_CASE("compose: an external network is joined by its name, never the project
     const std::string f = (d.path() / "compose.yaml").string();
     CHECK(errors(load_project(options(d.path()))).find(f + ":6:5: networks.default.external: not mapped yet: the project network") !=
           std::string::npos);
+}
+
+TEST_CASE("compose: volumes_from SERVICE[:ro] is that service's first container, container:NAME an engine's, platform as it is") {
+    TempDir d;
+    d.write("compose.yaml",
+            "name: shop\nservices:\n  data:\n    image: busybox\n    volumes: [\"cache:/cache\"]\n"
+            "  app:\n    image: busybox\n    platform: linux/amd64\n    volumes_from:\n      - data:ro\n      - container:backup:rw\n"
+            "volumes:\n  cache: {}\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    Environment env;
+    env.getenv = [](const std::string&) { return std::nullopt; };
+    auto desired = compile(*r.project, env);
+    REQUIRE(desired);
+    const DesiredInstance* app = desired->find("app.1");
+    REQUIRE(app);
+    CHECK(app->spec.volumes_from == std::vector<std::string>{"shop-data-1:ro", "backup"});
+    CHECK(app->volumes_of == std::vector<std::string>{"data.1"});
+    CHECK(app->spec.platform == "linux/amd64");
+    d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    volumes_from: [nothing]\n");
+    auto r2 = load_project(options(d.path()));
+    REQUIRE(r2.ok());
+    auto missing = compile(*r2.project, env);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().text().find("volumes_from instance:nothing.1: no such instance") != std::string::npos);
 }
 
 TEST_CASE("compose: network_mode service:NAME shares that service's first container's network, and not with networks") {

@@ -132,6 +132,8 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.ipc_mode = "shareable";
     s.log_driver = "local";
     s.log_options = {{"max-size", "10m"}};
+    s.volumes_from = {"demo-data:ro"};
+    s.platform = "linux/amd64";
     for (const auto& row : key_table()) CHECK(row.is_set(s));
     JsonWriter w;
     w.begin_object();

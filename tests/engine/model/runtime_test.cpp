@@ -55,3 +55,19 @@ TEST_CASE("runtime: an instance's keys win, the container's fill the rest") {
     zero.fill_from(ro);
     CHECK_FALSE(zero.values.read_only);
 }
+
+TEST_CASE("volumes_from: instance:C.I or container:NAME, either with :ro or :rw") {
+    auto r = parse_volumes_from("instance:db.one:ro");
+    REQUIRE(r);
+    CHECK(r->instance);
+    CHECK(r->name == "db.one");
+    CHECK(r->read_only);
+    r = parse_volumes_from("container:shop-data_1");
+    REQUIRE(r);
+    CHECK_FALSE(r->instance);
+    CHECK(r->name == "shop-data_1");
+    CHECK_FALSE(r->read_only);
+    CHECK_FALSE(parse_volumes_from("container:x:rw")->read_only);
+    for (const char* bad : {"db.one", "instance:db", "instance:", "container:", "container:a b", "container:x:rx", "volume:x"})
+        CHECK_FALSE(parse_volumes_from(bad));
+}

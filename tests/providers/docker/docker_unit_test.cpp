@@ -56,6 +56,7 @@ TEST_CASE("docker unit: the runtime keys map onto the create body as the Engine 
     s.read_only = true;
     s.shm_size = 256LL << 20;
     s.privileged = true;
+    s.volumes_from = {"shop-web-one:ro", "shop-data"};
     s.health = HealthSpec{{"CMD", "true"}, 5'000'000'000, 3'000'000'000, 0, 3};
     simdjson::dom::parser p;
     simdjson::padded_string body(container_create_body(s));
@@ -72,6 +73,8 @@ TEST_CASE("docker unit: the runtime keys map onto the create body as the Engine 
     CHECK(str(hc["RestartPolicy"]["Name"]) == "on-failure");
     CHECK(num(hc["RestartPolicy"]["MaximumRetryCount"]) == 3);
     CHECK(num(hc["Memory"]) == 67108864);
+    CHECK(str(hc["VolumesFrom"].at(0)) == "shop-web-one:ro");
+    CHECK(str(hc["VolumesFrom"].at(1)) == "shop-data");
     CHECK(num(hc["NanoCpus"]) == 1'500'000'000);
     CHECK(num(hc["PidsLimit"]) == 100);
     CHECK(num(hc["ShmSize"]) == 256LL << 20);
