@@ -2,6 +2,7 @@
 // image, an instance; and the project's containers nothing stands for.
 #include "planner/planning.hpp"
 
+#include "engine/model/keys.hpp"
 #include "engine/model/ownership.hpp"
 #include "engine/model/spec_hash.hpp"
 
@@ -73,6 +74,7 @@ std::string image_moved_cause(const std::string& tag, const ObservedImage& now, 
 ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, bool services,
                           CanonicalSpec& canon) {
     ContainerSpec spec = di.spec;
+    if (!services) spec.update.clear();   // how a service rolls: not the container's (decide_instance says so)
     // A service has no fixed address: a link reaches it by its DNS name on the overlay.
     if (!services && addr.of.count(di.id)) spec.ipv4 = addr.of.at(di.id);
     for (const auto& l : di.links) {
@@ -198,6 +200,21 @@ std::set<std::string> wanted_mount_targets(const DesiredState& d, const DesiredI
             if (const ObservedContainer* now = o.current(s->spec.name))
                 for (const auto& m : now->mounts) want.insert(m.target);
     return want;
+}
+
+// How a service rolls, when the file says: "; rolls 2 at a time, 5s apart,
+// stop-first, on failure pause". Nothing when it keeps dockerops's own.
+std::string rolling_words(const std::map<std::string, std::string>& u) {
+    if (u.empty()) return {};
+    std::vector<std::string> parts;
+    if (auto p = u.find("parallelism"); p != u.end()) parts.push_back(p->second == "0" ? "all at once" : p->second + " at a time");
+    if (auto d = u.find("delay"); d != u.end()) parts.push_back(d->second + " apart");
+    if (auto o = u.find("order"); o != u.end()) parts.push_back(o->second);
+    if (auto f = u.find("failure_action"); f != u.end()) parts.push_back("on failure " + f->second);
+    if (auto m = u.find("monitor"); m != u.end()) parts.push_back("each watched " + m->second);
+    std::string out = "; rolls ";
+    for (std::size_t k = 0; k < parts.size(); ++k) out += (k ? ", " : "") + parts[k];
+    return out;
 }
 
 // Why an existing container is not as desired; empty when it is.
@@ -416,6 +433,8 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     if (!record_conflicts(di, spec, o, b)) return;
     if (!b.services && !spec.node.empty())
         b.plan.warnings.push_back(di.id + ": node is for target \"swarm\"; target docker runs the container on its one engine");
+    if (!b.services && !di.spec.update.empty())
+        b.plan.warnings.push_back(di.id + ": update is for target \"swarm\"; target docker replaces a container in one step");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());
@@ -433,7 +452,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         if (why.empty() && d.force_recreate) why.push_back("--force-recreate");
         if (!why.empty()) {
             a.kind = b.services ? ActionKind::Update : ActionKind::Replace;
-            a.cause = join(why);
+            a.cause = join(why) + (b.services ? rolling_words(spec.update) : std::string());
             if (a.kind == ActionKind::Replace) record_swap_conflicts(di, spec.name, o, b.plan);
         } else if (b.services && seen->state != "running") {
             a.kind = ActionKind::Update;   // rescheduled: the service's tasks are replaced where they can run

@@ -247,7 +247,7 @@ void Translator::deploy(Service& s, const YNode& d) {
         d_.error(d.pos, where + " must be a mapping, not " + a_kind(d));
         return;
     }
-    static const std::set<std::string> swarm_only{"placement", "update_config", "rollback_config", "endpoint_mode", "labels"};
+    static const std::set<std::string> swarm_only{"placement", "rollback_config", "endpoint_mode", "labels"};
     for (std::size_t k = 0; k < d.entries.size(); ++k) {
         const auto& [key, v] = d.entries[k];
         const SourcePos at = d.key_pos[k];
@@ -258,6 +258,8 @@ void Translator::deploy(Service& s, const YNode& d) {
             if (v.value != "replicated") refuse(v.pos, where + ".mode", "'" + v.value + "' is not mapped on one engine (replicated is)");
         } else if (key == "resources") {
             resources(s, v, where + ".resources");
+        } else if (key == "update_config") {
+            update_config(s, v, where + ".update_config");
         } else if (key == "restart_policy") {
             const YNode* cond = v.get("condition");
             const std::string cv = cond ? cond->value : "any";
@@ -276,6 +278,24 @@ void Translator::deploy(Service& s, const YNode& d) {
             refuse(at, where + "." + key, "not mapped");
         }
     }
+}
+
+// deploy.update_config: how a service's tasks roll (target swarm), as `update`.
+void Translator::update_config(Service& s, const YNode& u, const std::string& where) {
+    if (!u.is_map()) {
+        d_.error(u.pos, where + " must be a mapping, not " + a_kind(u));
+        return;
+    }
+    std::string table;
+    for (std::size_t k = 0; k < u.entries.size(); ++k) {
+        const auto& [key, v] = u.entries[k];
+        if (key != "parallelism" && key != "delay" && key != "order" && key != "failure_action" && key != "monitor") {
+            refuse(u.key_pos[k], where + "." + key, "not mapped (parallelism, delay, order, failure_action and monitor are)");
+            continue;
+        }
+        table += (table.empty() ? "" : ", ") + key + " = " + (key == "parallelism" ? number_or_string(v) : q(v));
+    }
+    if (!table.empty()) c(s, "update", "{ " + table + " }", u);
 }
 
 void Translator::resources(Service& s, const YNode& r, const std::string& where) {

@@ -144,6 +144,7 @@ private:
     void runtime(Service& s);
     void deploy(Service& s, const YNode& n);
     void resources(Service& s, const YNode& r, const std::string& where);
+    void update_config(Service& s, const YNode& u, const std::string& where);
     void environment(Service& s, const YNode& n);
     void ports(Service& s, const YNode& n);
     std::optional<std::string> port_entry(const YNode& e);

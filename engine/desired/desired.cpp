@@ -179,6 +179,17 @@ public:
     }
     void add(const Instance& inst);
     std::vector<std::string> problems_;
+    std::vector<std::string> log_left_out_;   // target swarm: instances whose default log folder is left out
+
+    // persistent_log as it applies: on target swarm the standard type's
+    // default (a host folder the user never wrote) is left out of an instance
+    // not pinned to a node, so that a file declaring nothing host-specific
+    // plans for both targets; one the file sets is kept (and refused there
+    // unless the instance is pinned).
+    bool persistent_log(const Instance& inst) const {
+        return inst.switches.persistent_log && (p_.target != Target::Swarm || inst.switches_in_file.count("persistent_log") ||
+                                                inst.runtime.has("node"));
+    }
 
 private:
     // A value from outside: the process environment first, then the host file.
@@ -305,7 +316,7 @@ void InstanceCompiler::variables(const Instance& inst, DesiredInstance& di, std:
     s.env["INSTANCE_TYPE"] = std::string(to_string(inst.type));
     s.env["PERSISTENT_DATA"] = py_bool(inst.switches.persistent_data);
     s.env["PERSISTENT_OPT"] = py_bool(inst.switches.persistent_opt);
-    s.env["PERSISTENT_LOG"] = py_bool(inst.switches.persistent_log);
+    s.env["PERSISTENT_LOG"] = py_bool(persistent_log(inst));
     s.env["SAFEMODE"] = py_bool(inst.type == InstanceType::Safemode);
 }
 
@@ -353,7 +364,7 @@ void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
     const fs::path data = p_.data_dir / (inst.container + "_" + (inst.one_off ? inst.one_off->data_of : inst.name));
     if (inst.switches.persistent_data) s.mounts.push_back({(data / "data").string(), "/data", false, true, true});
     if (inst.switches.persistent_opt) s.mounts.push_back({(data / "opt").string(), "/opt", false, true, true});
-    if (inst.switches.persistent_log) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});
+    if (persistent_log(inst)) s.mounts.push_back({(data / "log").string(), "/var/log", false, true, true});
     // The project's key pair (dockerops init), read-only: the base
     // container's entrypoint installs it for the dockerops user.
     if (env_.key_pair_dir) s.mounts.push_back({env_.key_pair_dir->string(), "/run/dockerops/ssh", true, true, false});
@@ -436,6 +447,7 @@ void InstanceCompiler::volumes_from(DesiredInstance& di) {
 }
 
 void InstanceCompiler::add(const Instance& inst) {
+    if (inst.switches.persistent_log && !persistent_log(inst)) log_left_out_.push_back(inst.id());
     const DesiredImage& img = d_.images.at(inst.container);
     DesiredInstance di = identity(inst, img);
     std::vector<std::string> missing;
@@ -556,6 +568,12 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
             continue;
         }
         instances.add(inst);
+    }
+    if (!instances.log_left_out_.empty()) {
+        std::string ids;
+        for (const auto& id : instances.log_left_out_) ids += (ids.empty() ? "" : ", ") + id;
+        d.warnings.push_back("target swarm: the log folder the instance type keeps on the host by default (persistent_log) is left out for " +
+                             ids + ": a host folder is on one machine (set persistent_log = true and node = \"NAME\" to keep it)");
     }
     if (auto linked = link_dependencies(p, d); !linked) return linked.error();
     for (const auto& i : d.instances)

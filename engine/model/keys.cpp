@@ -188,16 +188,6 @@ template <auto Member> KeyRow field(RowText t, Canon canon = &canon_default<Memb
     };
 }
 
-// 1500000000 / 1e9 -> "1.5": exact, no trailing zeros.
-std::string decimal(long long value, long long unit) {
-    std::string out = std::to_string(value / unit);
-    long long frac = value % unit;
-    if (frac == 0) return out;
-    std::string f = std::to_string(frac);
-    f = std::string(std::to_string(unit).size() - 1 - f.size(), '0') + f;
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    return out + "." + f;
-}
 
 // The canonical forms that are not a member's plain text. Each reads as the
 // release that introduced the key wrote it: the spec hash must not move.
@@ -205,7 +195,7 @@ void canon_restart(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out
     if (!s.restart_policy.empty() && s.restart_policy != "no") out[std::string(row.canonical)] = s.restart_policy;
 }
 void canon_cpus(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
-    if (s.nano_cpus) out[std::string(row.canonical)] = decimal(s.nano_cpus, 1'000'000'000);
+    if (s.nano_cpus) out[std::string(row.canonical)] = decimal_text(s.nano_cpus, 1'000'000'000);
 }
 void canon_grace(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
     if (s.stop_grace_period) out[std::string(row.canonical)] = std::to_string(*s.stop_grace_period) + "s";
@@ -280,11 +270,24 @@ const std::vector<KeyRow>& rows() {
         field<&S::replicas>({"replicas", KeyForm::Replicas, "replicas", "replicas", "containers of the instance (target docker), or its service's tasks (target swarm)"}),
         field<&S::node>({"node", KeyForm::Node, "placement", "node", "the node a service runs on: \"swarm-node2\", \"label:disk=ssd\" (target swarm)"},
                         &canon_node),
+        field<&S::update>({"update", KeyForm::Update, "update", "update",
+                           "{ parallelism = 2, delay = \"5s\", order = \"start-first\", failure_action = \"rollback\", monitor = \"10s\" }: "
+                           "how a service's tasks roll on an update (target swarm)"}),
     };
     return table;
 }
 
 }  // namespace
+
+std::string decimal_text(long long value, long long unit) {
+    std::string out = std::to_string(value / unit);
+    long long frac = value % unit;
+    if (frac == 0) return out;
+    std::string f = std::to_string(frac);
+    f = std::string(std::to_string(unit).size() - 1 - f.size(), '0') + f;
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    return out + "." + f;
+}
 
 std::span<const KeyRow> key_table() { return rows(); }
 

@@ -58,6 +58,7 @@ enum class KeyForm : std::uint8_t {
     Ports,           // ["80", "53/udp"]: container ports, not published
     NetworkMode,     // "host", "none", "bridge", "container:NAME", "instance:web.one"
     VolumesFrom,     // ["instance:web.one", "container:NAME:ro"]
+    Update,          // { parallelism = 2, delay = "5s", order = "start-first", failure_action = "rollback", monitor = "10s" }
 };
 
 // A value as the loader read it, in the alternative its form gives.
@@ -92,5 +93,7 @@ inline constexpr std::string_view kLoaderOnlyRuntimeKeys[] = {"env_file", "ready
 std::string canonical_list(const std::vector<std::string>& v);
 // 268435456 -> "256 MiB", 1536 -> "1536 bytes" (exact); what `human_size` rows show.
 std::string human_bytes(long long bytes);
+// 1500000000 in units of 1e9 -> "1.5": exact, no trailing zeros.
+std::string decimal_text(long long value, long long unit);
 
 }  // namespace dockerops

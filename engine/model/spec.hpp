@@ -156,7 +156,11 @@ struct ContainerSpec {
     std::map<std::string, std::string> log_options;
     // Swarm only (providers/swarm); the docker provider runs one container.
     int replicas = 1;
-    std::string node;                                   // a node's host name or label:KEY=VALUE (placement_constraint)
+    std::string node;
+    // How a service's tasks roll on an update: parallelism, delay and monitor
+    // (seconds: "1.5s"), order, failure_action; unset ones are dockerops's own
+    // (1 at a time, no delay, start-first, rollback, 2 s).
+    std::map<std::string, std::string> update;                                   // a node's host name or label:KEY=VALUE (placement_constraint)
 };
 
 struct NetworkSpec {

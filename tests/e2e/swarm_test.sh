@@ -66,6 +66,7 @@ links = ["web-one:WEB"]
 env = { MODE = "$1" }
 secret_files = ["TOKEN"]
 persistent_log = false
+update = { parallelism = 2, delay = "1s", failure_action = "pause" }
 
 $api_two
 
@@ -143,17 +144,20 @@ snapshot() { for s in web-one api-two worker-one worker-two; do running $s | awk
 before=$(snapshot)
 write_swarm_project b
 out=$(sw "$BIN" plan --file "$DIR" 2>&1)
-[ "$(grep -c '^update ' <<<"$out")" = 1 ] && grep -q '^update   api.one: env MODE "a" → "b"$' <<<"$out" \
+[ "$(grep -c '^update ' <<<"$out")" = 1 ] && grep -q '^update   api.one: env MODE "a" → "b"; rolls 2 at a time, 1s apart, on failure pause$' <<<"$out" \
   && [ "$(grep -cE '^(create|replace|remove|start) ' <<<"$out")" = 0 ] || fail "the env change is not one update of api.one: $out"
 sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of the env change"; }
 [ "$(snapshot)" = "$before" ] || fail "the other services' tasks changed with api.one's env"
 sw docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' "$PROJECT-api-one" | grep -q '"MODE=b"' || fail "api.one's spec has no MODE=b"
 [ "$(sw docker service inspect -f '{{.UpdateStatus.State}}' "$PROJECT-api-one")" = completed ] || fail "api.one's rolling update did not complete"
+# It rolled as its update key says.
+rolled=$(sw docker service inspect -f '{{.Spec.UpdateConfig.Parallelism}} {{.Spec.UpdateConfig.Delay}} {{.Spec.UpdateConfig.FailureAction}}' "$PROJECT-api-one")
+[ "$rolled" = "2 1s pause" ] || fail "api.one's UpdateConfig is '$rolled', not '2 1s pause'"
 
 # A new secret value: a new Swarm secret, the old one gone once no task uses it.
 export TOKEN="tok-$$-rotated"
 sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of a new secret value"; }
-grep -q "^update   api.one: secret_file TOKEN changed (sensitive)$" "$DIR/apply.log" || fail "the new secret value is not one update: $(cat "$DIR/apply.log")"
+grep -q "^update   api.one: secret_file TOKEN changed (sensitive); rolls 2 at a time, 1s apart, on failure pause$" "$DIR/apply.log" || fail "the new secret value is not one update: $(cat "$DIR/apply.log")"
 [ "$(sw docker secret ls -q --filter "label=io.dockerops.project=$PROJECT" | wc -l)" = 1 ] || fail "the old secret was left: $(sw docker secret ls)"
 api_node=$(n_of "$(running api-one | awk '{print $1}')")
 [ "$(node "$api_node" exec "$(task_container "$api_node" api-one)" cat /run/secrets/TOKEN)" = "$TOKEN" ] || fail "api.one does not see the new secret"
@@ -196,6 +200,37 @@ for _ in $(seq 1 40); do
   [ -z "$(sw docker network ls -q --filter "label=io.dockerops.project=$PROJECT")" ] && break; sleep 0.25
 done
 [ -z "$(sw docker network ls -q --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left the overlay network"
+
+# The smallest project a user writes, with nothing swarm-specific but target
+# and registry: two instances of one container. Their type's default log
+# folder is a host folder nobody wrote: left out, with one note. It applies,
+# a second plan is empty, destroy leaves nothing.
+mkdir -p "$DIR/small/containers/app"
+printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "100000"]\n' >"$DIR/small/containers/app/Dockerfile"
+cat >"$DIR/small/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT-small"
+target = "swarm"
+registry = "$REGISTRY"
+[containers.app]
+
+[[instances]]
+container = "app"
+name = "one"
+
+[[instances]]
+container = "app"
+name = "two"
+TOML
+out=$(sw "$BIN" apply --file "$DIR/small" --yes 2>&1) || fail "apply of the smallest project: $out"
+grep -q "(persistent_log) is left out for app.one, app.two" <<<"$out" || fail "no note of the log folder left out: $out"
+for s in small-app-one small-app-two; do
+  [ "$(running $s | wc -l)" = 1 ] || fail "$s does not run one task after apply: $(running $s)"
+done
+[ ! -e "$DIR/small/data" ] || fail "a host folder was made for the smallest project: $(find "$DIR/small/data")"
+sw "$BIN" plan --file "$DIR/small" --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "the smallest project's second plan is not empty"; }
+sw "$BIN" destroy --file "$DIR/small" --yes >"$DIR/destroy.log" 2>&1 || { cat "$DIR/destroy.log"; fail "destroy of the smallest project"; }
+[ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-small")" ] || fail "destroy left the smallest project's services"
 
 # Down: the host's dockerd is the one that was there, and answers.
 "$SRC/scripts/swarm.sh" down >/dev/null 2>&1 || fail "scripts/swarm.sh down"

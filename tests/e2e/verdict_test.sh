@@ -97,20 +97,20 @@ stopped_paused)
 container = "box"
 name = "one"
 TOML
-  dops apply --yes >/dev/null 2>&1 || fail "apply"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
   docker pause "$PROJECT-box-one" >/dev/null
   set +e
   out=$(dops plan --detailed-exitcode); rc=$?
   set -e
   [ "$rc" = 2 ] && grep -q '^unpause  box.one: paused' <<<"$out" || fail "paused: rc $rc: $out"
-  dops apply --yes >/dev/null 2>&1 || fail "apply of a paused instance"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of a paused instance"; }
   [ "$(insp '{{.State.Status}}' box-one)" = running ] || fail "not running after apply"
   docker stop -t 1 "$PROJECT-box-one" >/dev/null
   set +e
   out=$(dops plan --detailed-exitcode); rc=$?
   set -e
   [ "$rc" = 2 ] && grep -q '^start    box.one: exited (' <<<"$out" || fail "stopped: rc $rc: $out"
-  dops apply --yes >/dev/null 2>&1 || fail "apply of a stopped instance"
+  dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of a stopped instance"; }
   out=$(dops plan --detailed-exitcode) && [ "$out" = "No changes." ] || fail "after apply: $out"
   pass ;;
 

@@ -150,3 +150,76 @@ TEST_CASE("services: a key a service cannot carry (the table's services = false)
         if (a.object == "web.one" && a.container) seen = a.container->privileged && a.container->shm_size == 128LL << 20;
     CHECK(seen);
 }
+
+TEST_CASE("services: the standard type's default log folder is left out with one note, one written in the file is refused unpinned") {
+    // The smallest project a user writes: one container, two instances, no host folder written anywhere.
+    const std::string smallest = "[project]\nname = \"shop\"\ntarget = \"swarm\"\nregistry = \"r:5000\"\n[containers.base]\n[containers.web]\n"
+                                 "[[instances]]\ncontainer = \"web\"\nname = \"one\"\nLOG\n"
+                                 "[[instances]]\ncontainer = \"web\"\nname = \"two\"\n";
+    Scenario s(replace_all(smallest, "LOG\n", ""));
+    auto p = s.plan(as_services());
+    if (!p) FAIL(p.error().text());
+    int notes = 0;
+    for (const auto& w : p->warnings)
+        if (w.find("(persistent_log) is left out for web.one, web.two") != std::string::npos) ++notes;
+    CHECK(notes == 1);
+    for (const auto& a : p->actions) {
+        if (!a.container) continue;
+        CHECK(a.container->env.at("PERSISTENT_LOG") == "False");
+        for (const auto& m : a.container->mounts) CHECK(m.target != "/var/log");
+    }
+    // Written in the file, it is a host folder like any other: refused unless pinned.
+    s.config(replace_all(smallest, "LOG\n", "persistent_log = true\n"));
+    auto written = s.plan(as_services());
+    REQUIRE_FALSE(written);
+    CHECK(written.error().text().find("\n  web.one: the host folder ") != std::string::npos);
+    CHECK(written.error().text().find("web.two: the host folder") == std::string::npos);
+    // Pinned to a node, the default is kept there.
+    s.config(replace_all(smallest, "LOG\n", "node = \"swarm-node1\"\n"));
+    auto pinned = s.plan(as_services());
+    REQUIRE(pinned);
+    for (const auto& a : pinned->actions)
+        if (a.object == "web.one" && a.container) CHECK(a.container->env.at("PERSISTENT_LOG") == "True");
+    // On one engine, nothing is left out.
+    s.config(replace_all(replace_all(smallest, "LOG\n", ""), "target = \"swarm\"\n", ""));
+    auto one = s.plan();
+    REQUIRE(one);
+    for (const auto& a : one->actions)
+        if (a.container) CHECK(a.container->env.at("PERSISTENT_LOG") == "True");
+}
+
+TEST_CASE("services: update = { ... } is read, checked, said in the plan's update line, and not a container's on target docker") {
+    const std::string rolls = "update = { parallelism = 2, delay = \"1.5s\", order = \"stop-first\" }\n";
+    Scenario s(replace_all(shop(), "replicas = 3\n", "replicas = 3\n" + rolls));
+    s.state->services = true;
+    auto first = s.plan(as_services());
+    if (!first) FAIL(first.error().text());
+    REQUIRE(execute(*first, dockerops::test::fake_factory(s.state), {}).ok());
+    CHECK(s.text(as_services()) == "No changes.\n");
+    s.config(replace_all(shop("http://other.example"), "replicas = 3\n", "replicas = 3\n" + rolls));
+    CHECK(s.text(as_services()).find("update   web.one: env API_URL \"http://api.example\" → \"http://other.example\"; "
+                                     "rolls 2 at a time, 1.5s apart, stop-first\n") == 0);
+    // A changed policy alone is an update too, worded as any key.
+    s.config(replace_all(shop(), "replicas = 3\n", "replicas = 3\nupdate = { parallelism = 3 }\n"));
+    const std::string changed = s.text(as_services());
+    INFO(changed);
+    CHECK(changed.find("update   web.one: update parallelism \"2\" → \"3\", update delay removed (was \"1.5s\"), update order removed "
+                       "(was \"stop-first\"); rolls 3 at a time\n") == 0);
+    // Checked at its line.
+    s.config(replace_all(shop(), "replicas = 3\n", "replicas = 3\nupdate = { order = \"sideways\", paralelism = 2 }\n"));
+    auto bad = load_project(s.dir.path());
+    std::string text;
+    for (const auto& d : bad.diagnostics.sorted()) text += format(d) + "\n";
+    CHECK(text.find("order in update of instance web.one must be one of \"start-first\", \"stop-first\"") != std::string::npos);
+    CHECK(text.find("unknown key 'paralelism'") != std::string::npos);
+    // On one engine: said, and no part of the container's spec (no replace for it).
+    const std::string docker = replace_all(replace_all(shop(), "target = \"swarm\"\n", ""), "replicas = 3\n", "");
+    Scenario one(docker);
+    one.apply();
+    one.config(replace_all(docker, "persistent_log = false\nlinks", "persistent_log = false\n" + rolls + "links"));
+    auto p = one.plan();
+    REQUIRE(p);
+    CHECK(std::find(p->warnings.begin(), p->warnings.end(),
+                    "web.one: update is for target \"swarm\"; target docker replaces a container in one step") != p->warnings.end());
+    CHECK(p->actions.empty());
+}

@@ -514,6 +514,26 @@ TEST_CASE("compose: volumes_from SERVICE[:ro] is that service's first container,
     CHECK(missing.error().text().find("volumes_from instance:nothing.1: no such instance") != std::string::npos);
 }
 
+TEST_CASE("compose: deploy.update_config is update, another key of it refused at its line") {
+    TempDir d;
+    d.write("compose.yaml",
+            "name: shop\nservices:\n  web:\n    image: busybox\n    deploy:\n      update_config:\n        parallelism: 2\n"
+            "        delay: 10s\n        order: start-first\n        failure_action: pause\n        monitor: 30s\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    Environment env;
+    env.getenv = [](const std::string&) { return std::nullopt; };
+    auto desired = compile(*r.project, env);
+    REQUIRE(desired);
+    CHECK(desired->find("web.1")->spec.update == std::map<std::string, std::string>{
+                                                     {"parallelism", "2"}, {"delay", "10s"}, {"order", "start-first"},
+                                                     {"failure_action", "pause"}, {"monitor", "30s"}});
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      update_config:\n        max_failure_ratio: 0.5\n");
+    CHECK(errors(load_project(options(d.path()))).find(":6:9: services.web.deploy.update_config.max_failure_ratio: not mapped") !=
+          std::string::npos);
+}
+
 TEST_CASE("compose: network_mode service:NAME shares that service's first container's network, and not with networks") {
     TempDir d;
     d.write("compose.yaml",

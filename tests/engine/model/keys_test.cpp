@@ -134,6 +134,7 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.log_options = {{"max-size", "10m"}};
     s.volumes_from = {"demo-data:ro"};
     s.platform = "linux/amd64";
+    s.update = {{"parallelism", "2"}, {"order", "stop-first"}};
     for (const auto& row : key_table()) CHECK(row.is_set(s));
     JsonWriter w;
     w.begin_object();

@@ -108,3 +108,23 @@ TEST_CASE("swarm service spec: with IPVS, a virtual IP, the routing mesh and sta
     CHECK(text(doc["UpdateConfig"]["Order"]) == "start-first");   // nothing published: no port held twice
     CHECK(doc["TaskTemplate"]["RestartPolicy"].error() == simdjson::NO_SUCH_FIELD);   // Swarm's own (any)
 }
+
+TEST_CASE("swarm service spec: update sets how the tasks roll, each key over dockerops's own") {
+    ContainerSpec s = web();
+    s.update = {{"parallelism", "2"}, {"delay", "5s"}, {"order", "stop-first"}, {"failure_action", "pause"}};
+    const std::string body = swarm::service_spec_body(s, "img", {}, false, 0);
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(body);
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(padded).get(doc) == simdjson::SUCCESS);
+    auto num = [](simdjson::dom::element e) { return int64_t(e); };
+    CHECK(num(doc["UpdateConfig"]["Parallelism"]) == 2);
+    CHECK(num(doc["UpdateConfig"]["Delay"]) == 5'000'000'000);
+    CHECK(text(doc["UpdateConfig"]["Order"]) == "stop-first");
+    CHECK(text(doc["UpdateConfig"]["FailureAction"]) == "pause");
+    CHECK(num(doc["UpdateConfig"]["Monitor"]) == 2'000'000'000);   // not given: dockerops's own
+    // A rollback rolls the same way, and pauses if it fails in turn.
+    CHECK(num(doc["RollbackConfig"]["Parallelism"]) == 2);
+    CHECK(text(doc["RollbackConfig"]["Order"]) == "stop-first");
+    CHECK(text(doc["RollbackConfig"]["FailureAction"]) == "pause");
+}
