@@ -203,6 +203,7 @@ int main(int argc, char** argv) {
     TerminalUi ui;
     dockerops::ops::Session session{ui, providers.factory(), [&providers](const dockerops::Project& p) { return providers.use_project(p); },
                                     std::make_shared<dockerops::HeldLocks>(providers.factory())};
+    session.target_override = target_override;
     handle_signals(session.locks);
     words = translate_seed_words(words);
     // "dockerops help CMD" is "dockerops CMD --help".

@@ -20,7 +20,8 @@ void add_project_options(po::options_description& o, FileFlag file) {
         "host-file", po::value<std::string>(), "the per-host file (default: dockerops.host.toml beside the file)")(
         "project-name,p", po::value<std::string>(), "the project's name over the file's (else COMPOSE_PROJECT_NAME for a compose file)")(
         "profile", po::value<std::vector<std::string>>(), "a profile to activate (several allowed; else COMPOSE_PROFILES)")(
-        "env-file", po::value<std::string>(), "the variables file (default: .env beside the file)");
+        "env-file", po::value<std::string>(), "the variables file (default: .env beside the file)")(
+        "registry", po::value<std::string>(), "target swarm: the registry host[:port] the nodes pull built images from, over the file's (else DOCKEROPS_REGISTRY)");
 }
 
 void add_change_options(po::options_description& o) {
@@ -72,6 +73,7 @@ ops::Where where(const po::variables_map& vm) {
     if (vm.count("project-name")) w.project_name = vm["project-name"].as<std::string>();
     if (vm.count("profile")) w.profiles = vm["profile"].as<std::vector<std::string>>();
     if (vm.count("env-file")) w.env_file = vm["env-file"].as<std::string>();
+    if (vm.count("registry")) w.registry = vm["registry"].as<std::string>();
     w.adopt = vm.count("adopt") > 0;
     w.no_deps = vm.count("no-deps") > 0;
     w.force_recreate = vm.count("force-recreate") > 0;

@@ -68,6 +68,8 @@ LoadOptions load_options(const Where& where) {
     if (where.host_file) o.host_file = fs::path(*where.host_file);
     o.project_name = where.project_name;
     o.profiles = where.profiles;
+    o.registry = where.registry;
+    o.target = where.target;
     if (where.env_file) o.env_file = fs::path(*where.env_file);
     o.environment = [](const std::string& k) -> std::optional<std::string> {
         const char* v = std::getenv(k.c_str());
@@ -89,7 +91,9 @@ static LoadResult load_checked(const Where& where) {
 
 std::optional<Project> load_or_report(Session& s, const Where& where, Changes changes) {
     Ui& ui = s.ui;
-    LoadResult r = load_checked(where);
+    Where with_target = where;
+    with_target.target = s.target_override;
+    LoadResult r = load_checked(with_target);
     // Errors here; warnings are the caller's to show (validate prints them,
     // plan carries them in its text).
     // The first 100 are shown: past that, a file is not a near miss, and a

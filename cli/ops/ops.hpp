@@ -49,6 +49,9 @@ struct Session {
     std::function<Target(const Project&)> use_target = nullptr;
     // The project locks this process holds, for main's signal thread; null: not kept.
     std::shared_ptr<HeldLocks> locks = nullptr;
+    // --target docker|swarm: a compose file is read for it (on swarm a
+    // service's replicas are one service's tasks, not containers).
+    std::optional<Target> target_override = std::nullopt;
 };
 
 // Which project: -f (a file or folder; empty: the current folder) and --host-file.
@@ -59,6 +62,8 @@ struct Where {
     std::string project_name = {};             // -p
     std::vector<std::string> profiles = {};    // --profile
     std::optional<std::string> env_file = {};  // --env-file
+    std::string registry = {};                 // --registry
+    std::optional<Target> target = {};         // --target docker|swarm (main's), for a compose file
     bool adopt = false;                        // --adopt: docker-compose's containers of the project are replaced
     bool no_deps = false;                      // --no-deps: the targets alone (plan, apply)
     bool force_recreate = false;               // --force-recreate: replaced even when unchanged (plan, apply)

@@ -143,6 +143,14 @@ void Translator::project(const YNode& doc) {
                   "the project name (from the folder '" + root_.filename().string() + "')");
     }
     if (subnet_) out_.line("subnet = " + q(*subnet_), subnet_->pos, "networks: the ipam subnet");
+    // x-dockerops: what compose has no word for (target swarm's registry).
+    const YNode* x = doc.get("x-dockerops");
+    const YNode* target = x && x->is_map() ? x->get("target") : nullptr;
+    swarm_ = req_.target ? *req_.target == Target::Swarm : target && target->value == "swarm";
+    if (x && x->is_map())
+        for (const char* key : {"target", "registry"})
+            if (const YNode* v = x->get(key); v && v->is_scalar())
+                out_.line(std::string(key) + " = " + q(*v), v->pos, std::string("x-dockerops.") + key);
 }
 
 // The networks services are on. One alone is the project network (its

@@ -6,6 +6,7 @@
 // same text. The mapping of every key is in docs/compose.md.
 #include "engine/config/interpolate.hpp"
 #include "engine/config/legacy.hpp"
+#include "engine/model/kinds.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -24,6 +25,7 @@ struct ComposeRequest {
     std::string project_name;                   // -p / COMPOSE_PROJECT_NAME; empty: the file's `name`, else the folder's
     VariableLookup lookup;                      // the environment, then .env
     bool keep_variables = false;                // import: strings keep their variables as written (TOML's braced form)
+    std::optional<Target> target = {};          // --target; else x-dockerops.target (swarm: replicas are one service's tasks)
 };
 
 // The same ImportResult as a 2016 folder's: the TOML text and each line's origin.

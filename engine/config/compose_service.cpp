@@ -660,11 +660,14 @@ void Translator::write_service(const Service& s) {
     out_.line("[containers." + toml_key(s.name) + "]", s.pos, what);
     for (std::size_t k = 0; k < s.container_lines.size(); ++k) out_.line(s.container_lines[k], s.container_pos[k], s.container_what[k]);
     if (!s.tmpfs.empty()) out_.line("tmpfs = " + joined(s.tmpfs), s.tmpfs.front().second, what + ".tmpfs");
-    for (int n = 1; n <= s.replicas; ++n) {
+    // On one engine each replica is an instance ("1".."N", as compose names
+    // its containers); on a swarm the service is one instance with N tasks.
+    for (int n = 1; n <= (swarm_ ? 1 : s.replicas); ++n) {
         out_.blank();
         out_.line("[[instances]]", s.pos, what);
         out_.line("container = " + toml_quote(s.name), s.pos, what);
         out_.line("name = \"" + std::to_string(n) + "\"", s.pos, what);
+        if (swarm_ && s.replicas != 1) out_.line("replicas = " + std::to_string(s.replicas), s.pos, what + ".deploy.replicas");
         out_.line("type = \"standard\"", s.pos, what);
         out_.line("persistent_log = false", s.pos, what);
         std::string aliases = "[" + toml_quote(s.name);

@@ -187,6 +187,7 @@ private:
     std::set<std::string> service_names_;
     std::set<std::string> declared_volumes_;
     const YNode* subnet_ = nullptr;
+    bool swarm_ = false;   // target swarm (--target, else x-dockerops.target): a service's replicas are its tasks
     bool several_networks_ = false;
     std::vector<NetworkOut> extra_networks_;
 };

@@ -23,6 +23,13 @@ namespace dockerops {
 
 namespace config_detail {
 
+namespace {
+// A registry's host[:port]: no scheme, no path, no space.
+bool valid_registry(const std::string& r) {
+    return !r.empty() && r.find('/') == std::string::npos && r.find_first_of(" \t@") == std::string::npos;
+}
+}  // namespace
+
 void Loader::check_keys(const toml::table& t, const std::vector<std::string>& known, const std::string& where) {
     for (auto&& [k, v] : t) {
         std::string key(k.str());
@@ -168,13 +175,17 @@ void Loader::read_project(const toml::table* t, Project& p) {
             else p.target = *word, p.target_given = true;
         }
         if (auto registry = get_string(*t, "registry", "[project]")) {
-            const bool ok = !registry->empty() && registry->find('/') == std::string::npos &&
-                            registry->find_first_of(" \t@") == std::string::npos;
-            if (!ok)
+            if (!valid_registry(*registry))
                 d_.error(pos(*t->get("registry")), "registry '" + *registry + "' is not a registry's host[:port]",
                          "for example \"10.77.0.11:5000\" (no scheme, no path)");
             else p.registry = *registry;
         }
+    }
+    if (!settings_.registry.empty()) {   // --registry (or DOCKEROPS_REGISTRY) over the file
+        if (!valid_registry(settings_.registry))
+            d_.error({file_, 0, 0}, "registry '" + settings_.registry + "' (--registry or DOCKEROPS_REGISTRY) is not a registry's host[:port]",
+                     "for example \"10.77.0.11:5000\" (no scheme, no path)");
+        else p.registry = settings_.registry;
     }
     if (!settings_.project_name.empty()) {   // -p (or COMPOSE_PROJECT_NAME) over the file
         name = settings_.project_name;

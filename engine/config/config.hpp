@@ -44,6 +44,8 @@ struct LoadOptions {
     std::string project_name;                        // -p; else COMPOSE_PROJECT_NAME (environment, then .env)
     std::vector<std::string> profiles;               // --profile; else COMPOSE_PROFILES ("a,b")
     std::optional<std::filesystem::path> env_file;   // --env-file; else .env beside the file, when there is one
+    std::optional<Target> target;                    // --target docker|swarm; else the file's
+    std::string registry;                            // --registry; else DOCKEROPS_REGISTRY (environment, then .env); else the file's
     VariableLookup environment;                      // the process's variables; empty: none
     std::optional<std::filesystem::path> share_dir;  // dockerops's share folder (the built-in containers)
 };

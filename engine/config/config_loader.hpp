@@ -98,6 +98,7 @@ struct LoaderSettings {
     std::string project_name;             // empty: [project] name, else the folder's
     std::vector<std::string> profiles;    // the active ones
     std::optional<fs::path> share_dir;    // dockerops's share folder (the built-in containers)
+    std::string registry = {};            // --registry or DOCKEROPS_REGISTRY over [project] registry
 };
 
 // TOML text parsed, or nullopt with the error at its place (bounded, ASCII outside strings).

@@ -165,12 +165,14 @@ LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files
     req.files = files;
     req.project_name = !o.project_name.empty() ? o.project_name : vars.get("COMPOSE_PROJECT_NAME").value_or("");
     req.lookup = vars.lookup();
+    req.target = o.target;
     ImportResult imp = import_compose(req);
     r.diagnostics.append(imp.diagnostics);
     if (!imp.ok()) return r;
     LoaderSettings settings;
     settings.share_dir = o.share_dir;
     settings.profiles = !o.profiles.empty() ? o.profiles : split_list(vars.get("COMPOSE_PROFILES").value_or(""));
+    settings.registry = !o.registry.empty() ? o.registry : vars.get("DOCKEROPS_REGISTRY").value_or("");
     const std::string display = files.front().string() + " (as dockerops.toml)";
     LoadResult inner = parse_with(imp.toml, display, root,
                                   host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host_display,
@@ -242,7 +244,8 @@ LoadResult load_project(const LoadOptions& o) {
     read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), o.env_file.has_value(), vars, r.diagnostics);
     if (r.diagnostics.has_errors()) return r;
     read_host_env(host_text, vars);
-    LoaderSettings settings{o.project_name, o.profiles, o.share_dir};
+    LoaderSettings settings{o.project_name, o.profiles, o.share_dir,
+                            !o.registry.empty() ? o.registry : vars.get("DOCKEROPS_REGISTRY").value_or("")};
     Diagnostics early = r.diagnostics;
     r = parse_with(*text.text, file.string(), root, host_text ? std::optional<std::string_view>(*host_text) : std::nullopt,
                    host_display, settings, vars.lookup());

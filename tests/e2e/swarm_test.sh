@@ -232,6 +232,36 @@ sw "$BIN" plan --file "$DIR/small" --detailed-exitcode >"$DIR/plan.log" 2>&1 || 
 sw "$BIN" destroy --file "$DIR/small" --yes >"$DIR/destroy.log" 2>&1 || { cat "$DIR/destroy.log"; fail "destroy of the smallest project"; }
 [ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-small")" ] || fail "destroy left the smallest project's services"
 
+# A compose file on the swarm: x-dockerops names the target, DOCKEROPS_REGISTRY
+# the registry; deploy's replicas, limits and update_config are the service's.
+mkdir -p "$DIR/compose/app"
+printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "100000"]\n' >"$DIR/compose/app/Dockerfile"
+cat >"$DIR/compose/compose.yaml" <<YAML
+name: $PROJECT-compose
+x-dockerops:
+  target: swarm
+services:
+  app:
+    build: ./app
+    deploy:
+      replicas: 2
+      resources:
+        limits:
+          memory: 64m
+      update_config:
+        parallelism: 2
+        order: stop-first
+YAML
+out=$(DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" apply --file "$DIR/compose/compose.yaml" --yes 2>&1) || fail "apply of the compose file: $out"
+[ "$(running compose-app-1 | wc -l)" = 2 ] || fail "the compose service does not run 2 tasks: $(running compose-app-1)"
+facts=$(sw docker service inspect -f '{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} {{.Spec.UpdateConfig.Parallelism}} {{.Spec.UpdateConfig.Order}}' "$PROJECT-compose-app-1")
+[ "$facts" = "67108864 2 stop-first" ] || fail "the compose service's limits and update_config: '$facts'"
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/compose/compose.yaml" --detailed-exitcode >"$DIR/plan.log" 2>&1 ||
+  { cat "$DIR/plan.log"; fail "the compose file's second plan is not empty"; }
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" destroy --file "$DIR/compose/compose.yaml" --yes >"$DIR/destroy.log" 2>&1 ||
+  { cat "$DIR/destroy.log"; fail "destroy of the compose project"; }
+[ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-compose")" ] || fail "destroy left the compose project's services"
+
 # Down: the host's dockerd is the one that was there, and answers.
 "$SRC/scripts/swarm.sh" down >/dev/null 2>&1 || fail "scripts/swarm.sh down"
 [ "$(cat /var/run/docker.pid)" = "$host_dockerd" ] && DOCKER_HOST= docker info >/dev/null 2>&1 || fail "the host's dockerd changed"

@@ -534,6 +534,40 @@ TEST_CASE("compose: deploy.update_config is update, another key of it refused at
           std::string::npos);
 }
 
+TEST_CASE("compose: x-dockerops names the target and registry, --registry and DOCKEROPS_REGISTRY win over it") {
+    TempDir d;
+    d.write("compose.yaml", "name: shop\nx-dockerops:\n  target: swarm\n  registry: 10.77.0.11:5000\nservices:\n  web:\n    build: .\n");
+    d.write("Dockerfile", "FROM busybox\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    CHECK(r.project->target == Target::Swarm);
+    CHECK(r.project->registry == "10.77.0.11:5000");
+    auto from_env = load_project(options(d.path(), {{"DOCKEROPS_REGISTRY", "reg.local:5001"}}));
+    REQUIRE(from_env.ok());
+    CHECK(from_env.project->registry == "reg.local:5001");
+    LoadOptions flag = options(d.path(), {{"DOCKEROPS_REGISTRY", "reg.local:5001"}});
+    flag.registry = "flag.local:5002";
+    auto flagged = load_project(flag);
+    REQUIRE(flagged.ok());
+    CHECK(flagged.project->registry == "flag.local:5002");
+    // On a swarm a service's replicas are one instance's tasks; --target docker makes them containers.
+    d.write("compose.yaml", "name: shop\nx-dockerops:\n  target: swarm\nservices:\n  web:\n    image: busybox\n    deploy:\n      replicas: 3\n");
+    auto swarm = load_project(options(d.path()));
+    REQUIRE(swarm.ok());
+    REQUIRE(swarm.project->instances.size() == 1);
+    CHECK(swarm.project->instances[0].id() == "web.1");
+    CHECK(swarm.project->instances[0].runtime.has("replicas"));
+    LoadOptions docker = options(d.path());
+    docker.target = Target::Docker;
+    auto one_engine = load_project(docker);
+    REQUIRE(one_engine.ok());
+    CHECK(one_engine.project->instances.size() == 3);
+    flag.registry = "http://x/y";
+    CHECK(errors(load_project(flag)).find("registry 'http://x/y' (--registry or DOCKEROPS_REGISTRY) is not a registry's host[:port]") !=
+          std::string::npos);
+}
+
 TEST_CASE("compose: network_mode service:NAME shares that service's first container's network, and not with networks") {
     TempDir d;
     d.write("compose.yaml",
