@@ -247,7 +247,7 @@ void Translator::deploy(Service& s, const YNode& d) {
         d_.error(d.pos, where + " must be a mapping, not " + a_kind(d));
         return;
     }
-    static const std::set<std::string> swarm_only{"placement", "rollback_config", "endpoint_mode", "labels"};
+    static const std::set<std::string> swarm_only{"rollback_config", "endpoint_mode", "labels"};
     for (std::size_t k = 0; k < d.entries.size(); ++k) {
         const auto& [key, v] = d.entries[k];
         const SourcePos at = d.key_pos[k];
@@ -258,6 +258,8 @@ void Translator::deploy(Service& s, const YNode& d) {
             if (v.value != "replicated") refuse(v.pos, where + ".mode", "'" + v.value + "' is not mapped on one engine (replicated is)");
         } else if (key == "resources") {
             resources(s, v, where + ".resources");
+        } else if (key == "placement") {
+            placement(s, v, where + ".placement");
         } else if (key == "update_config") {
             update_config(s, v, where + ".update_config");
         } else if (key == "restart_policy") {
@@ -277,6 +279,38 @@ void Translator::deploy(Service& s, const YNode& d) {
         } else {
             refuse(at, where + "." + key, "not mapped");
         }
+    }
+}
+
+// deploy.placement.constraints: one constraint on the node's host name or a
+// node label is `node` ("node.hostname == a" -> "a", "node.labels.k == v" ->
+// "label:k=v"); others (node.role, !=, several) are refused at their line.
+void Translator::placement(Service& s, const YNode& p, const std::string& where) {
+    if (!p.is_map()) {
+        d_.error(p.pos, where + " must be a mapping, not " + a_kind(p));
+        return;
+    }
+    for (std::size_t k = 0; k < p.entries.size(); ++k) {
+        const auto& [key, v] = p.entries[k];
+        if (key != "constraints") {
+            refuse(p.key_pos[k], where + "." + key, "not mapped (constraints are)");
+            continue;
+        }
+        if (!v.is_seq() || v.items.size() != 1 || !v.items[0].is_scalar()) {
+            refuse(v.pos, where + ".constraints", "one constraint is mapped (node = \"NAME\" or \"label:KEY=VALUE\"), not several");
+            continue;
+        }
+        std::string text;
+        for (char ch : v.items[0].value)
+            if (ch != ' ') text += ch;
+        const auto eq = text.find("==");
+        const std::string lhs = text.substr(0, eq), rhs = eq == std::string::npos ? "" : text.substr(eq + 2);
+        if (eq != std::string::npos && lhs == "node.hostname" && !rhs.empty()) c(s, "node", q(rhs), v.items[0]);
+        else if (eq != std::string::npos && lhs.starts_with("node.labels.") && lhs.size() > 12 && !rhs.empty())
+            c(s, "node", q("label:" + lhs.substr(12) + "=" + rhs), v.items[0]);
+        else
+            refuse(v.items[0].pos, where + ".constraints",
+                   "'" + v.items[0].value + "' is not mapped (node.hostname == NAME and node.labels.KEY == VALUE are)");
     }
 }
 

@@ -145,6 +145,7 @@ private:
     void deploy(Service& s, const YNode& n);
     void resources(Service& s, const YNode& r, const std::string& where);
     void update_config(Service& s, const YNode& u, const std::string& where);
+    void placement(Service& s, const YNode& p, const std::string& where);
     void environment(Service& s, const YNode& n);
     void ports(Service& s, const YNode& n);
     std::optional<std::string> port_entry(const YNode& e);

@@ -563,6 +563,18 @@ TEST_CASE("compose: x-dockerops names the target and registry, --registry and DO
     auto one_engine = load_project(docker);
     REQUIRE(one_engine.ok());
     CHECK(one_engine.project->instances.size() == 3);
+    // One placement constraint is node; another kind is refused at its line.
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      placement:\n        constraints: [node.labels.disk == ssd]\n"
+                            "  db:\n    image: busybox\n    deploy:\n      placement:\n        constraints: [\"node.hostname==swarm-node2\"]\n");
+    auto placed = load_project(options(d.path()));
+    INFO(errors(placed));
+    REQUIRE(placed.ok());
+    for (const auto& inst : placed.project->instances)
+        CHECK(inst.runtime.has("node"));
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      placement:\n        constraints: [node.role == manager]\n");
+    CHECK(errors(load_project(options(d.path()))).find(":6:23: services.web.deploy.placement.constraints: 'node.role == manager' is not mapped") !=
+          std::string::npos);
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n");
     flag.registry = "http://x/y";
     CHECK(errors(load_project(flag)).find("registry 'http://x/y' (--registry or DOCKEROPS_REGISTRY) is not a registry's host[:port]") !=
           std::string::npos);
