@@ -131,11 +131,8 @@ void Translator::env_files(Service& s, const YNode& v) {
 void Translator::runtime(Service& s) {
     const YNode& n = *s.node;
     const std::string where = "services." + s.name;
-    static const std::vector<std::pair<const char*, const char*>> text{
-        {"restart", "restart"}, {"user", "user"}, {"working_dir", "working_dir"}, {"stop_signal", "stop_signal"},
-        {"stop_grace_period", "stop_grace_period"}, {"pid", "pid"}, {"ipc", "ipc"}, {"platform", "platform"}};
-    for (auto [from, to] : text)
-        if (const YNode* v = n.get(from)) c(s, to, q(*v), *v);
+    for (const KeyRow& row : key_table())   // the keys compose names as we do, one string each
+        if (const YNode* v = row.compose_text ? n.get(row.name) : nullptr) c(s, std::string(row.name), q(*v), *v);
     if (const YNode* v = n.get("network_mode")) {   // service:NAME is that service's first container
         if (n.get("networks")) d_.error(v->pos, where + ": network_mode and networks cannot both be given (as compose says)");
         else if (v->value.starts_with("service:")) c(s, "network_mode", q("instance:" + v->value.substr(8) + ".1"), *v);

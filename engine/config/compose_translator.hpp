@@ -4,6 +4,7 @@
 // service's keys). Internal to engine/config.
 #include "engine/config/compose.hpp"
 #include "engine/config/yaml_tree.hpp"
+#include "engine/model/keys.hpp"
 #include "engine/model/model.hpp"
 #include "util/toml_text.hpp"
 
@@ -42,14 +43,21 @@ inline const std::map<std::string, std::string>& refused_service_keys() {
     return k;
 }
 
+// The service keys mapped: those below, and the key table's rows that
+// compose names as we do (KeyRow::compose_text).
 inline const std::vector<std::string>& mapped_service_keys() {
-    static const std::vector<std::string> k{
-        "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes", "networks",
-        "depends_on", "healthcheck", "restart", "deploy", "secrets", "configs", "container_name", "hostname", "labels",
-        "user", "working_dir", "cap_add", "cap_drop", "privileged", "devices", "sysctls", "shm_size", "security_opt",
-        "ulimits", "tmpfs", "read_only", "init", "stop_signal", "stop_grace_period", "extra_hosts", "dns", "logging",
-        "pid", "ipc", "stdin_open", "tty", "mem_limit", "mem_reservation", "cpus", "links", "profiles", "extends",
-        "pull_policy", "scale", "pids_limit", "network_mode", "volumes_from", "platform"};
+    static const std::vector<std::string> k = [] {
+        std::vector<std::string> keys{
+            "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes", "networks",
+            "depends_on", "healthcheck", "deploy", "secrets", "configs", "container_name", "hostname", "labels",
+            "cap_add", "cap_drop", "privileged", "devices", "sysctls", "shm_size", "security_opt",
+            "ulimits", "tmpfs", "read_only", "init", "extra_hosts", "dns", "logging",
+            "stdin_open", "tty", "mem_limit", "mem_reservation", "cpus", "links", "profiles", "extends",
+            "pull_policy", "scale", "pids_limit", "network_mode", "volumes_from"};
+        for (const KeyRow& row : key_table())
+            if (row.compose_text) keys.emplace_back(row.name);
+        return keys;
+    }();
     return k;
 }
 

@@ -173,12 +173,13 @@ struct RowText {
     KeyForm form;
     std::string_view canonical, json, summary;
     bool services = true, human_size = false;
+    bool compose_text = false;
 };
 
 template <auto Member> KeyRow field(RowText t, Canon canon = &canon_default<Member>) {
     using T = MemberType<Member>;
     return KeyRow{
-        t.name, t.form, t.canonical, t.json, t.summary, t.services, t.human_size,
+        t.name, t.form, t.canonical, t.json, t.summary, t.services, t.human_size, t.compose_text,
         [](KeyValue&& v, ContainerSpec& s) { Codec<T>::assign(s.*Member, std::move(v)); },
         [](const ContainerSpec& from, ContainerSpec& to) { to.*Member = from.*Member; },
         [](const ContainerSpec& s) { return !(s.*Member == defaults().*Member); },
@@ -222,7 +223,7 @@ using S = ContainerSpec;
 const std::vector<KeyRow>& rows() {
     static const std::vector<KeyRow> table{
         field<&S::restart_policy>({"restart", KeyForm::Restart, "restart", "restart_policy",
-                                   "restart policy: no, on-failure[:N], always, unless-stopped"},
+                                   "restart policy: no, on-failure[:N], always, unless-stopped", true, false, true},
                                   &canon_restart),
         field<&S::memory>({"memory", KeyForm::Memory, "memory", "memory", "memory limit: \"512m\", \"1g\" (at least 6m)", true, true}),
         field<&S::nano_cpus>({"cpus", KeyForm::Cpus, "cpus", "nano_cpus", "CPU limit: 0.5, 2"}, &canon_cpus),
@@ -234,12 +235,12 @@ const std::vector<KeyRow>& rows() {
                                 "[\"name:address\"] or { name = \"address\" }: lines of /etc/hosts"}),
         field<&S::dns>({"dns", KeyForm::Addresses, "dns", "dns", "DNS server addresses"}),
         field<&S::labels>({"labels", KeyForm::Labels, "label", "labels", "{ KEY = \"value\" }: container labels (not io.dockerops.*)"}),
-        field<&S::user>({"user", KeyForm::User, "user", "user", "\"name\", \"uid:gid\""}),
-        field<&S::working_dir>({"working_dir", KeyForm::AbsolutePath, "workdir", "working_dir", "the working folder: an absolute path"}),
+        field<&S::user>({"user", KeyForm::User, "user", "user", "\"name\", \"uid:gid\"", true, false, true}),
+        field<&S::working_dir>({"working_dir", KeyForm::AbsolutePath, "workdir", "working_dir", "the working folder: an absolute path", true, false, true}),
         field<&S::entrypoint>({"entrypoint", KeyForm::Command, "entrypoint", "entrypoint", "a string or an array: replaces the image's"}),
-        field<&S::stop_signal>({"stop_signal", KeyForm::Signal, "stop_signal", "stop_signal", "\"SIGQUIT\", \"SIGINT\", a number"}),
+        field<&S::stop_signal>({"stop_signal", KeyForm::Signal, "stop_signal", "stop_signal", "\"SIGQUIT\", \"SIGINT\", a number", true, false, true}),
         field<&S::stop_grace_period>({"stop_grace_period", KeyForm::GraceSeconds, "stop_grace_period", "stop_grace_period",
-                                      "how long a stop waits before SIGKILL: \"30s\" (whole seconds, rounded up)"},
+                                      "how long a stop waits before SIGKILL: \"30s\" (whole seconds, rounded up)", true, false, true},
                                      &canon_grace),
         field<&S::cap_add>({"cap_add", KeyForm::Capabilities, "cap_add", "cap_add", "capabilities added: [\"NET_ADMIN\"]"}),
         field<&S::cap_drop>({"cap_drop", KeyForm::Capabilities, "cap_drop", "cap_drop", "capabilities dropped: [\"ALL\"]"}),
@@ -258,13 +259,13 @@ const std::vector<KeyRow>& rows() {
                                  "[\"no-new-privileges:true\"]: the engine's security options", false}),
         field<&S::devices>({"devices", KeyForm::Strings, "devices", "devices", "[\"/dev/fuse\", \"/dev/sda:/dev/xvda:rwm\"]: host devices", false}),
         field<&S::expose>({"expose", KeyForm::Ports, "expose", "expose", "[\"80\", \"53/udp\"]: ports exposed to the project network, not published", false}),
-        field<&S::pid_mode>({"pid", KeyForm::Text, "pid", "pid_mode", "\"host\": the PID namespace", false}),
+        field<&S::pid_mode>({"pid", KeyForm::Text, "pid", "pid_mode", "\"host\": the PID namespace", false, false, true}),
         field<&S::network_mode>({"network_mode", KeyForm::NetworkMode, "network_mode", "network_mode",
                                  "\"host\", \"none\", \"bridge\", \"container:NAME\", \"instance:web.one\": instead of the project's networks", false}),
         field<&S::volumes_from>({"volumes_from", KeyForm::VolumesFrom, "volumes_from", "volumes_from",
                                  "[\"instance:db.one\", \"container:NAME:ro\"]: the volumes of other containers", false}),
-        field<&S::platform>({"platform", KeyForm::Text, "platform", "platform", "\"linux/amd64\": the OS and architecture of the image it runs", false}),
-        field<&S::ipc_mode>({"ipc", KeyForm::Text, "ipc", "ipc_mode", "\"host\", \"shareable\", \"private\": the IPC namespace", false}),
+        field<&S::platform>({"platform", KeyForm::Text, "platform", "platform", "\"linux/amd64\": the OS and architecture of the image it runs", false, false, true}),
+        field<&S::ipc_mode>({"ipc", KeyForm::Text, "ipc", "ipc_mode", "\"host\", \"shareable\", \"private\": the IPC namespace", false, false, true}),
         field<&S::log_driver>({"log_driver", KeyForm::Text, "log_driver", "log_driver", "\"json-file\", \"local\", \"none\": the logging driver", false}),
         field<&S::log_options>({"log_options", KeyForm::Map, "log_opt", "log_options", "{ max-size = \"10m\" }: the logging driver's options", false}),
         field<&S::replicas>({"replicas", KeyForm::Replicas, "replicas", "replicas", "containers of the instance (target docker), or its service's tasks (target swarm)"}),

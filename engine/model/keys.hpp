@@ -73,6 +73,7 @@ struct KeyRow {
     std::string_view summary;     // one line: the JSON Schema's description of the key (a test holds them equal)
     bool services = true;         // a Swarm service carries it (else the plan warns that it is left out)
     bool human_size = false;      // a change is worded in sizes ("256 MiB"), not bytes
+    bool compose_text = false;    // a compose service key of the same name and one string, taken as it is
     // The typed access to the spec, made from the member by engine/model/keys.cpp.
     void (*assign)(KeyValue&& value, ContainerSpec& spec);
     void (*copy)(const ContainerSpec& from, ContainerSpec& to);
