@@ -58,7 +58,7 @@ Status fill_saved_secrets(Session& s, const Where& where, Plan& plan) {
     std::string secret_key;
     // The project beside the plan gives the host file and the key; its
     // problems are shown, and matter only when the plan needs secrets.
-    LoadResult p = load_project(load_options(where));
+    LoadResult p = load_project(load_options(where, s.target_override));
     if (p.project) {
         if (s.use_target) s.use_target(*p.project);   // the project's target, unless --target says another
         host_env = p.project->host_env;

@@ -61,7 +61,7 @@ int fail(Ui& ui, const Error& e) {
 
 // The file loaded, then what needs its Dockerfiles too (a "healthy" dependency
 // on a target with no health check), at the position in the file.
-LoadOptions load_options(const Where& where) {
+LoadOptions load_options(const Where& where, std::optional<Target> target) {
     LoadOptions o;
     o.files.push_back(where.file.empty() ? fs::path(".") : fs::path(where.file));
     for (const auto& f : where.more_files) o.files.emplace_back(f);
@@ -69,7 +69,7 @@ LoadOptions load_options(const Where& where) {
     o.project_name = where.project_name;
     o.profiles = where.profiles;
     o.registry = where.registry;
-    o.target = where.target;
+    o.target = target;
     if (where.env_file) o.env_file = fs::path(*where.env_file);
     o.environment = [](const std::string& k) -> std::optional<std::string> {
         const char* v = std::getenv(k.c_str());
@@ -79,8 +79,8 @@ LoadOptions load_options(const Where& where) {
     return o;
 }
 
-static LoadResult load_checked(const Where& where) {
-    LoadResult r = load_project(load_options(where));
+static LoadResult load_checked(const Where& where, std::optional<Target> target) {
+    LoadResult r = load_project(load_options(where, target));
     if (!r.project) return r;
     Diagnostics health = check_health_conditions(*r.project);
     if (health.empty()) return r;
@@ -91,9 +91,7 @@ static LoadResult load_checked(const Where& where) {
 
 std::optional<Project> load_or_report(Session& s, const Where& where, Changes changes) {
     Ui& ui = s.ui;
-    Where with_target = where;
-    with_target.target = s.target_override;
-    LoadResult r = load_checked(with_target);
+    LoadResult r = load_checked(where, s.target_override);
     // Errors here; warnings are the caller's to show (validate prints them,
     // plan carries them in its text).
     // The first 100 are shown: past that, a file is not a near miss, and a
@@ -153,7 +151,7 @@ Result<DesiredState> compile_with_prompts(Session& s, const Project& p, CompileO
 }
 
 int validate_json(Session& s, const Where& where) {
-    LoadResult r = load_checked(where);
+    LoadResult r = load_checked(where, s.target_override);
     JsonWriter w;
     w.begin_object().key("ok").value(r.project.has_value());
     w.key("summary");

@@ -63,13 +63,13 @@ struct Where {
     std::vector<std::string> profiles = {};    // --profile
     std::optional<std::string> env_file = {};  // --env-file
     std::string registry = {};                 // --registry
-    std::optional<Target> target = {};         // --target docker|swarm (main's), for a compose file
     bool adopt = false;                        // --adopt: docker-compose's containers of the project are replaced
     bool no_deps = false;                      // --no-deps: the targets alone (plan, apply)
     bool force_recreate = false;               // --force-recreate: replaced even when unchanged (plan, apply)
 };
 // How engine/config reads the project: the above and the process environment.
-LoadOptions load_options(const Where& where);
+// `target`: main's --target (Session::target_override), which a compose file is read for.
+LoadOptions load_options(const Where& where, std::optional<Target> target = std::nullopt);
 // dockerops's share folder (the built-in containers): $DOCKEROPS_SHARE_DIR, else
 // beside the executable (engine/model/builtins' find_share_dir); nullopt: not found.
 std::optional<std::filesystem::path> share_dir();

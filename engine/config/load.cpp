@@ -152,6 +152,11 @@ std::vector<std::string> split_list(const std::string& s) {
     return out;
 }
 
+// The registry over the file's: --registry, else DOCKEROPS_REGISTRY (the environment, then .env); empty: none.
+std::string registry_over_file(const LoadOptions& o, const Variables& vars) {
+    return !o.registry.empty() ? o.registry : vars.get("DOCKEROPS_REGISTRY").value_or("");
+}
+
 LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files, Variables& vars) {
     LoadResult r;
     const fs::path root = files.front().parent_path().empty() ? fs::path(".") : files.front().parent_path();
@@ -172,7 +177,7 @@ LoadResult load_compose(const LoadOptions& o, const std::vector<fs::path>& files
     LoaderSettings settings;
     settings.share_dir = o.share_dir;
     settings.profiles = !o.profiles.empty() ? o.profiles : split_list(vars.get("COMPOSE_PROFILES").value_or(""));
-    settings.registry = !o.registry.empty() ? o.registry : vars.get("DOCKEROPS_REGISTRY").value_or("");
+    settings.registry = registry_over_file(o, vars);
     const std::string display = files.front().string() + " (as dockerops.toml)";
     LoadResult inner = parse_with(imp.toml, display, root,
                                   host_text ? std::optional<std::string_view>(*host_text) : std::nullopt, host_display,
@@ -244,8 +249,7 @@ LoadResult load_project(const LoadOptions& o) {
     read_dotenv(o.env_file ? *o.env_file : root / ".env", o.env_file.has_value(), o.env_file.has_value(), vars, r.diagnostics);
     if (r.diagnostics.has_errors()) return r;
     read_host_env(host_text, vars);
-    LoaderSettings settings{o.project_name, o.profiles, o.share_dir,
-                            !o.registry.empty() ? o.registry : vars.get("DOCKEROPS_REGISTRY").value_or("")};
+    LoaderSettings settings{o.project_name, o.profiles, o.share_dir, registry_over_file(o, vars)};
     Diagnostics early = r.diagnostics;
     r = parse_with(*text.text, file.string(), root, host_text ? std::optional<std::string_view>(*host_text) : std::nullopt,
                    host_display, settings, vars.lookup());
