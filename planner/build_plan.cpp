@@ -6,9 +6,8 @@ namespace dockerops {
 
 BuildSpec build_spec_of(const DesiredImage& img) {
     BuildSpec spec = img.build;
-    std::string files;
-    for (const auto& [rel, dg] : img.digests) files += rel + "=" + dg.substr(0, 12) + "\n";
-    if (files.size() < 32 * 1024) spec.labels[labels::kContextFiles] = files;
+    std::string files = context_files_label(img.digests);
+    if (!files.empty()) spec.labels[labels::kContextFiles] = files;
     return spec;
 }
 

@@ -2,11 +2,14 @@
 // image, an instance; and the project's containers nothing stands for.
 #include "planner/planning.hpp"
 
+#include "engine/desired/context.hpp"
+#include "engine/desired/context_index.hpp"
 #include "engine/model/keys.hpp"
 #include "engine/model/ownership.hpp"
 #include "engine/model/spec_hash.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 namespace dockerops {
@@ -26,12 +29,13 @@ std::map<std::string, std::string> context_files(const ObservedImage& i) {
     return out;
 }
 
-// "context changed: a, b (removed)" from two sets of digests; "" when equal.
+// "context changed: a, b (removed)" from two sets of digests (compared on
+// their first 12 hex digits); "" when equal.
 std::string files_cause(const std::map<std::string, std::string>& before, const std::map<std::string, std::string>& after) {
     std::vector<std::string> changed;
     for (const auto& [rel, d] : after) {
         auto b = before.find(rel);
-        if (b == before.end() || b->second != d.substr(0, 12)) changed.push_back(rel);
+        if (b == before.end() || b->second.substr(0, 12) != d.substr(0, 12)) changed.push_back(rel);
     }
     for (const auto& [rel, _] : before)
         if (!after.count(rel)) changed.push_back(rel + " (removed)");
@@ -45,12 +49,24 @@ std::string files_cause(const std::map<std::string, std::string>& before, const 
     return "context changed: " + join(changed);
 }
 
-// Which files of a build context differ: the image's label holds the digests
-// it was built from.
-std::string context_cause(const DesiredImage& img, const ObservedImage& seen) {
-    auto before = context_files(seen);
-    if (before.empty()) return "context changed";
-    auto cause = files_cause(before, img.digests);
+// Which files of a build context differ: the digests the image was built
+// from are in the context's snapshot of that hash (engine/desired/context_index,
+// any size), else in the image's label (per file, or per folder for a large
+// context: then the folders are named).
+std::string context_cause(const DesiredImage& img, const ObservedImage& seen, const std::string& seen_hash) {
+    std::string cause;
+    if (auto snapshot = read_context_snapshot(img.index, seen_hash)) cause = files_cause(*snapshot, img.digests);
+    else {
+        auto before = context_files(seen);
+        if (before.empty()) return "context changed";
+        if (auto depth = before.find("/depth"); depth != before.end()) {
+            const int n = std::atoi(depth->second.c_str());
+            before.erase(depth);
+            cause = files_cause(before, group_digests(img.digests, n));
+        } else {
+            cause = files_cause(before, img.digests);
+        }
+    }
     return cause.empty() ? "build args changed" : cause;
 }
 
@@ -352,7 +368,7 @@ void decide_image(const DesiredState& d, const DesiredImage& img, const Observed
                                                     : image_label(*seen->second, labels::kContextHash, labels::kLegacyContextHash);
     if (seen == o.images.end()) cause = "not found";
     else if (hash.empty()) cause = "not built by dockerops";
-    else if (hash != img.context_hash) cause = context_cause(img, *seen->second);
+    else if (hash != img.context_hash) cause = context_cause(img, *seen->second, hash);
     else
         for (const auto& parent : img.parents)
             if (b.rebuilt.count(parent)) { cause = "base image " + d.images.at(parent).tag + " rebuilt"; break; }

@@ -7,6 +7,12 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
 namespace dockerops {
 
 std::uint64_t fnv1a(std::string_view s) {
@@ -30,6 +36,31 @@ std::string sha256_hex(std::string_view data) {
     SHA256_CTX ctx;
     SHA256_Init(&ctx);
     SHA256_Update(&ctx, data.data(), data.size());
+    SHA256_Final(md, &ctx);
+    return hex_string(md, sizeof md);
+}
+
+std::optional<std::string> sha256_file_hex(std::string_view prefix, const char* path) {
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return std::nullopt;
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, prefix.data(), prefix.size());
+    static thread_local std::vector<unsigned char> buf(1 << 17);
+    bool ok = true;
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ok = false;
+            break;
+        }
+        SHA256_Update(&ctx, buf.data(), static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    if (!ok) return std::nullopt;
+    unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256_Final(md, &ctx);
     return hex_string(md, sizeof md);
 }

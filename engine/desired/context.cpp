@@ -1,5 +1,7 @@
 #include "engine/desired/context.hpp"
 
+#include "engine/desired/context_index.hpp"
+
 #include "util/files.hpp"
 #include "util/hash.hpp"
 
@@ -130,10 +132,20 @@ std::vector<ContextEntry> context_entries(const fs::path& dir) {
     std::vector<ContextEntry> out;
     DockerIgnore ignore = DockerIgnore::from_dir(dir);
     std::error_code ec;
+    const std::string& base = dir.native();
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        std::string rel = fs::relative(it->path(), dir).generic_string();
+        // The iterator's paths are `dir` joined with the rest: the rest is the relative path.
+        std::string_view tail(it->path().native());
+        tail.remove_prefix(std::min(base.size(), tail.size()));
+        while (tail.starts_with('/')) tail.remove_prefix(1);
+        std::string rel(tail);
+        // dockerops's own folder, when the context is the project's folder.
+        if (rel == kOwnFolder) {
+            it.disable_recursion_pending();
+            continue;
+        }
         bool always = rel == "Dockerfile" || rel == ".dockerignore";
         ContextEntry e{rel, it->path(), ContextEntry::Kind::File};
         if (it->is_symlink()) e.kind = ContextEntry::Kind::Symlink;
@@ -150,21 +162,38 @@ std::vector<ContextEntry> context_entries(const fs::path& dir) {
     return out;
 }
 
-std::map<std::string, std::string> context_digests(const fs::path& dir) {
+std::map<std::string, std::string> context_digests(const fs::path& dir) { return scan_context(dir, {}).digests; }
+
+std::map<std::string, std::string> group_digests(const std::map<std::string, std::string>& digests, int depth) {
     std::map<std::string, std::string> out;
-    for (const auto& e : context_entries(dir)) {
-        switch (e.kind) {
-            case ContextEntry::Kind::Dir: out[e.rel] = ""; break;
-            case ContextEntry::Kind::Symlink: out[e.rel] = sha256_hex("symlink:" + fs::read_symlink(e.path).string()); break;
-            case ContextEntry::Kind::File: {
-                // The executable bit changes what runs in the image: it is part of the content.
-                bool exec = (fs::status(e.path).permissions() & fs::perms::owner_exec) != fs::perms::none;
-                out[e.rel] = sha256_hex((exec ? "x:" : "f:") + read_text_file(e.path).value_or(""));
-                break;
-            }
-        }
+    std::map<std::string, std::string> groups;   // folder/ -> what its digest is made of
+    for (const auto& [rel, d] : digests) {
+        std::size_t cut = 0;
+        int level = 0;
+        for (std::size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1))
+            if (level++ == depth) { cut = slash + 1; break; }
+        if (cut == 0) out[rel] = d.substr(0, 12);
+        else groups[rel.substr(0, cut)] += rel.substr(cut) + '\x1f' + d + '\n';
     }
+    for (const auto& [folder, made_of] : groups) out[folder] = sha256_hex(made_of).substr(0, 12);
     return out;
+}
+
+std::string context_files_label(const std::map<std::string, std::string>& digests) {
+    auto text = [](const std::map<std::string, std::string>& m) {
+        std::string s;
+        for (const auto& [rel, d] : m) s += rel + "=" + d.substr(0, 12) + "\n";
+        return s;
+    };
+    std::string files = text(digests);
+    if (files.size() < kContextFilesBudget) return files;
+    int deepest = 0;
+    for (const auto& [rel, _] : digests) deepest = std::max(deepest, int(std::count(rel.begin(), rel.end(), '/')));
+    for (int depth = deepest - 1; depth >= 0; --depth) {
+        std::string grouped = "/depth=" + std::to_string(depth) + "\n" + text(group_digests(digests, depth));
+        if (grouped.size() < kContextGroupsBudget) return grouped;
+    }
+    return "";
 }
 
 std::string context_hash(const std::map<std::string, std::string>& digests,

@@ -2,6 +2,7 @@
 #include "engine/model/builtins.hpp"
 
 #include "engine/desired/context.hpp"
+#include "engine/desired/context_index.hpp"
 #include "engine/desired/dockerfile.hpp"
 #include "engine/model/ownership.hpp"
 #include "engine/model/runtime.hpp"
@@ -88,6 +89,34 @@ static void project_wide(const Project& p, DesiredState& d) {
     }
 }
 
+namespace {
+
+// The digest index of a context, under the project's .dockerops/index/; none
+// for a project with no folder, nor when the index would lie inside the
+// context other than in its own top .dockerops (which is never part of it).
+std::filesystem::path index_for(const std::filesystem::path& root, const std::filesystem::path& context) {
+    if (root.empty()) return {};
+    const std::filesystem::path index = context_index_path(root, context);
+    std::error_code ec;
+    const std::filesystem::path inside = index.lexically_relative(std::filesystem::absolute(context, ec).lexically_normal());
+    const std::string first = inside.empty() ? std::string("..") : inside.begin()->string();
+    if (first != ".." && first != kOwnFolder) return {};
+    return index;
+}
+
+// An image's context: its digests (through its index) and hash; the per-file
+// digests of that hash kept for later plans to name what changed.
+void read_context(const std::filesystem::path& root, const Container& c, ContextDigests digests, DesiredImage& img) {
+    if (digests == ContextDigests::Read) {
+        img.index = index_for(root, c.path);
+        img.digests = scan_context(c.path, img.index).digests;
+    }
+    img.context_hash = context_hash(img.digests, c.build_args, build_settings(c));
+    if (digests == ContextDigests::Read) keep_context_snapshot(img.index, img.context_hash, img.digests);
+}
+
+}  // namespace
+
 Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
     DesiredState d;
     d.project = p.name;
@@ -140,8 +169,7 @@ Result<DesiredState> compile_images(const Project& p, ContextDigests digests) {
         }
         for (const auto& u : facts[name].unresolved)
             d.warnings.push_back("container '" + name + "': EXPOSE " + u + " is not understood and is not published");
-        if (digests == ContextDigests::Read) img.digests = context_digests(c.path);
-        img.context_hash = context_hash(img.digests, c.build_args, build_settings(c));
+        read_context(p.root, c, digests, img);
         const std::string owner = is_builtin_container(name) ? "dockerops" : p.name;   // a built-in is shared: the tool's
         img.build = BuildSpec{c.path.string(), img.tag, args,
                               {{labels::kImageProject, owner}, {labels::kImageContainer, name}, {labels::kContextHash, img.context_hash}},

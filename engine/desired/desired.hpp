@@ -48,6 +48,7 @@ struct DesiredImage {
     BuildSpec build;
     std::string context_hash;
     std::map<std::string, std::string> digests;        // rel -> sha256, to name changed files
+    std::filesystem::path index;                       // its context's digest index (context_index); empty: none
     std::vector<std::string> parents;                  // project containers it is built FROM
     std::vector<PortSpec> exposed;                     // along the FROM chain within the project
     bool healthcheck = false;

@@ -74,6 +74,20 @@ TEST_CASE("plan: a new file in one context rebuilds that image only, naming the 
           "\nPlan: 1 to build, 0 to create, 2 to replace, 0 to start, 0 to remove.\n");
 }
 
+TEST_CASE("plan: an edited file of a large context is named, and its folder when the index is gone") {
+    Scenario s;
+    for (int i = 0; i < 3000; ++i)   // a label of one line per file would pass 32 KiB
+        s.dir.write("containers/web/node_modules/pkg" + std::to_string(i / 50) + "/lib/f" + std::to_string(i % 50) + ".js",
+                    std::to_string(i) + "\n");
+    s.apply();
+    CHECK(s.text() == "No changes.\n");
+    s.dir.write("containers/web/node_modules/pkg7/lib/f3.js", "edited\n");
+    CHECK(s.text().starts_with("build    image shop/web:latest: context changed: node_modules/pkg7/lib/f3.js\n"));
+    // As after a fresh clone: no index, no snapshot; the image's label names the folder.
+    std::filesystem::remove_all(s.dir.path() / ".dockerops/index");
+    CHECK(s.text().starts_with("build    image shop/web:latest: context changed: node_modules/pkg7/\n"));
+}
+
 TEST_CASE("plan: an unchanged build context, rewritten with the same bytes, builds nothing") {
     Scenario s;
     s.dir.write("containers/web/app.py", "print('hi')\n");
