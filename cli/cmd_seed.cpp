@@ -40,18 +40,23 @@ int cmd_init(ops::Session& session, const Args& args) {
 }
 
 int cmd_build(ops::Session& session, const Args& args) {
-    Command c("dockerops build [CONTAINER...|all] [--no-cache] [--progress auto|plain|json]");
+    Command c("dockerops build [CONTAINER...|all] [--no-cache] [--progress auto|plain|json] [--parallelism N]");
     c.opts.add_options()("no-cache", "do not use the engine's build cache")(
-        "progress", po::value<std::string>()->default_value("auto"), "auto (steps on a terminal), plain (every line), json");
+        "progress", po::value<std::string>()->default_value("auto"), "auto (steps on a terminal), plain (every line), json")(
+        "parallelism", po::value<int>()->default_value(4),
+        "images built at once, each after those it is built FROM (1: one at a time)");
     auto parsed = c.parse(args);
     if (!parsed) return ops::kExitOk;
     const auto& vm = *parsed;
     const std::string progress = vm["progress"].as<std::string>();
     if (progress != "auto" && progress != "plain" && progress != "json")
         return fail(session, Error{"--progress is auto, plain or json, not '" + progress + "'"});
+    const int parallelism = vm["parallelism"].as<int>();
+    if (parallelism < 1 || parallelism > 64) return fail(session, Error{"--parallelism is 1 to 64, not " + std::to_string(parallelism)});
     using P = ops::BuildRequest::Progress;
     return ops::build(session, ops::BuildRequest{where(vm), targets(vm), vm.count("no-cache") > 0,
-                                                            progress == "json" ? P::Json : progress == "plain" ? P::Plain : P::Auto});
+                                                 progress == "json" ? P::Json : progress == "plain" ? P::Plain : P::Auto,
+                                                 parallelism});
 }
 
 int cmd_run(ops::Session& session, const Args& args) {

@@ -5,7 +5,9 @@
 #include "engine/model/ownership.hpp"
 #include "engine/apply/provider.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -46,6 +48,11 @@ struct FakeState {
     std::map<std::string, bool> image_healthcheck;   // what observe says of images by name (HEALTHCHECK or not)
     bool seed_fails = false;                // seed_from_image stops after its first file, with an error
     std::set<std::string> recovers;         // container names: an unhealthy one waited for becomes healthy
+    // Builds that must be in flight together: each of these tags' builds waits
+    // (30 s at most, then fails) until every one of them has started.
+    std::set<std::string> build_together;
+    std::set<std::string> builds_started;
+    std::condition_variable build_started;
 
     std::string new_id(const std::string& prefix) { return prefix + std::to_string(next++); }
     ObservedContainer* by_name(const std::string& name) {
@@ -183,7 +190,15 @@ public:
     }
     Result<std::string> build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) override {
         slow();
-        std::lock_guard<std::mutex> l(s_->m);
+        std::unique_lock<std::mutex> l(s_->m);
+        if (s_->build_together.count(spec.tag)) {
+            s_->builds_started.insert(spec.tag);
+            s_->build_started.notify_all();
+            auto all = [&] { return std::includes(s_->builds_started.begin(), s_->builds_started.end(),
+                                                  s_->build_together.begin(), s_->build_together.end()); };
+            if (!s_->build_started.wait_for(l, std::chrono::seconds(30), all))
+                return Error{"built alone: the others of build_together never started", "image " + spec.tag};
+        }
         s_->calls.push_back("build " + spec.tag);
         if (s_->fail_build.count(spec.tag)) return Error{"build failed at Step 2/2 : RUN false: exit 1", "image " + spec.tag};
         if (progress) progress({BuildEvent::Kind::Step, "Step 1/1 : FROM x"});

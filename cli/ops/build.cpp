@@ -1,5 +1,6 @@
 // `dockerops build`: every image asked for and those it is built FROM, as a
-// plan of builds carried out by the executor, one at a time in FROM order.
+// plan of builds carried out by the executor, up to --parallelism at once,
+// each after the images it is built FROM; every line says whose it is.
 #include "cli/ops/ops.hpp"
 #include "cli/ops/steps.hpp"
 
@@ -70,7 +71,7 @@ int build(Session& s, const BuildRequest& r) {
         if (auto node = parse_node_key(a.key)) container_of[a.object] = node->name;
     std::mutex out;
     ExecOptions eo;
-    eo.parallelism = 1;   // each build's output in one piece
+    eo.parallelism = r.parallelism;
     // --progress json: one object a line and nothing else (schemas/build-events.schema.json).
     const bool json = r.progress == BuildRequest::Progress::Json;
     auto event = [&](const std::string& kind, const std::string& image, const std::function<void(JsonWriter&)>& more) {

@@ -153,6 +153,7 @@ struct BuildRequest {
     std::vector<std::string> containers;   // empty or "all": every one
     bool no_cache = false;
     enum class Progress { Auto, Plain, Json } progress = Progress::Auto;
+    int parallelism = 4;                    // images built at once, along the FROM graph
 };
 int build(Session& s, const BuildRequest& r);
 

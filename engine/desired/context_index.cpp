@@ -68,9 +68,14 @@ std::optional<std::string_view> checked_body(std::string_view text) {
 }
 
 // Writes `body` and its sum to `path` atomically (a temporary file renamed).
+// A folder it makes holds a .gitignore of "*": a cache is never committed,
+// whether or not the project's .gitignore names .dockerops/.
 bool write_checked(const fs::path& path, const std::string& body) {
     std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
+    if (!fs::is_directory(path.parent_path(), ec)) {
+        fs::create_directories(path.parent_path(), ec);
+        std::ofstream(path.parent_path() / ".gitignore") << "*\n";
+    }
     const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(std::random_device{}());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -124,6 +124,20 @@ TEST_CASE("ops: an interactive run is an attached create: seeded, the lock let g
     }
 }
 
+TEST_CASE("ops: build builds independent images at once, each after the one it is built FROM") {
+    Ops o;
+    // web and db are both FROM base: they build together, after it.
+    o.shop.state->build_together = {"shop/web:latest", "shop/db:latest"};
+    CHECK(ops::build(o.session, ops::BuildRequest{o.where(), {"all"}, false, ops::BuildRequest::Progress::Plain, 4}) ==
+          ops::kExitOk);
+    const std::string out = o.take_out();
+    CHECK_THAT(out, Catch::StartsWith("build shop/base:latest\n"));
+    CHECK_THAT(out, Catch::Contains("  web | Step 1/1 : FROM x\n"));
+    CHECK_THAT(out, Catch::Contains("  db | Step 1/1 : FROM x\n"));
+    CHECK_THAT(out, Catch::EndsWith("3 images built\n"));
+    CHECK(o.shop.state->builds_started.size() == 2);
+}
+
 TEST_CASE("ops: build builds every image in FROM order through the executor, naming what it built") {
     Ops o;
     CHECK(ops::build(o.session, ops::BuildRequest{o.where(), {"all"}, false, ops::BuildRequest::Progress::Plain}) == ops::kExitOk);
