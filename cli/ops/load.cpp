@@ -95,7 +95,7 @@ std::optional<Project> load_or_report(Session& s, const Where& where, Changes ch
     // Errors here; warnings are the caller's to show (validate prints them,
     // plan carries them in its text).
     // The first 100 are shown: past that, a file is not a near miss, and a
-    // flood of lines helps nobody (a 4 MiB file can hold 400,000 bad keys).
+    // flood of lines helps nobody (a 16 MiB file can hold 1,500,000 bad keys).
     constexpr std::size_t kShown = 100;
     std::size_t shown = 0, hidden = 0;
     for (const auto& d : r.diagnostics.sorted()) {

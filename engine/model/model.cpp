@@ -75,10 +75,32 @@ bool* switch_field(Switches& s, std::string_view name) {
     return nullptr;
 }
 
-const Instance* Project::find_instance(std::string_view id) const {
-    for (const auto& i : instances) if (i.id() == id) return &i;
-    return nullptr;
+const Instance* InstanceLookup::find(const std::vector<Instance>& instances, std::string_view id) const {
+    std::lock_guard<std::mutex> l(m_);
+    auto matches = [&](const Instance& i) {
+        return id.size() == i.container.size() + 1 + i.name.size() && id.starts_with(i.container) &&
+               id[i.container.size()] == '.' && id.substr(i.container.size() + 1) == i.name;
+    };
+    auto rebuild = [&] {
+        by_id_.clear();
+        by_id_.reserve(instances.size());
+        for (std::size_t k = 0; k < instances.size(); ++k) by_id_.emplace(instances[k].id(), k);
+        data_ = instances.data();
+        size_ = instances.size();
+    };
+    auto look = [&]() -> const Instance* {
+        auto it = by_id_.find(std::string(id));
+        return it == by_id_.end() ? nullptr : &instances[it->second];
+    };
+    if (data_ != instances.data() || size_ != instances.size()) rebuild();
+    const Instance* hit = look();
+    if (!hit || matches(*hit)) return hit;
+    rebuild();   // an entry that no longer matches: made before a rename
+    hit = look();
+    return hit && matches(*hit) ? hit : nullptr;
 }
+
+const Instance* Project::find_instance(std::string_view id) const { return lookup_.find(instances, id); }
 
 const Container* Project::find_container(std::string_view n) const {
     auto it = containers.find(std::string(n));

@@ -9,10 +9,12 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace dockerops {
@@ -168,6 +170,28 @@ struct VolumeDecl {
     SourcePos pos;
 };
 
+// Project::find_instance's index (id -> position): built on first use and
+// again when the list has moved or changed size; a copy starts empty. Its own
+// lock: a const Project may be looked up from several threads.
+class InstanceLookup {
+public:
+    InstanceLookup() = default;
+    InstanceLookup(const InstanceLookup&) {}
+    InstanceLookup& operator=(const InstanceLookup&) {
+        std::lock_guard<std::mutex> l(m_);
+        by_id_.clear();
+        data_ = nullptr;
+        return *this;
+    }
+    const Instance* find(const std::vector<Instance>& instances, std::string_view id) const;
+
+private:
+    mutable std::mutex m_;
+    mutable std::unordered_map<std::string, std::size_t> by_id_;
+    mutable const Instance* data_ = nullptr;
+    mutable std::size_t size_ = 0;
+};
+
 struct Project {
     std::string name;
     std::filesystem::path root;             // folder holding the configuration
@@ -194,8 +218,12 @@ struct Project {
     // the command line: engine/model/builtins); nullopt: not found.
     std::optional<std::filesystem::path> share_dir;
 
+    // By id ("web.one"), through an index: a project of 100,000 instances
+    // resolves its links in linear time. (Instances are renamed only before
+    // they are added to the list.)
     const Instance* find_instance(std::string_view id) const;
     const Container* find_container(std::string_view name) const;
+    InstanceLookup lookup_;
     std::vector<std::string> instance_ids() const;
     std::vector<std::string> container_names() const;
 };

@@ -440,9 +440,9 @@ validation)
   printf '[project]\nname = "%s"\n[containers.app]\n' "$(printf 'p%.0s' $(seq 241))" >"$DIR/long.toml"
   "$BIN" validate -f "$DIR/long.toml" >/dev/null 2>&1 || fail "a 241-character project (the engine's limit) was refused"
   # A huge file is refused before parsing.
-  python3 -c "print('[project]'); print('name = \"x\"'); [print(f'k{i} = {i}') for i in range(400000)]" >"$DIR/huge.toml"
+  python3 -c "print('[project]'); print('name = \"x\"'); [print(f'k{i} = {i}') for i in range(1500000)]" >"$DIR/huge.toml"
   out=$("$BIN" validate -f "$DIR/huge.toml" 2>&1) && fail "a huge file validated" || true
-  grep -q "huge.toml: cannot read the configuration file: it is larger than the 4 MiB such a file may be" <<<"$out" || fail "huge: $out"
+  grep -q "huge.toml: cannot read the configuration file: it is larger than the 16 MiB such a file may be" <<<"$out" || fail "huge: $out"
   ;;
 *) fail "unknown case $CASE" ;;
 esac

@@ -214,9 +214,9 @@ bad_files)
   [ "$rc" = 1 ] && grep -q "it is a FIFO, not a regular file" <<<"$out" || fail "FIFO: rc $rc: $out"
   rm "$DIR/dockerops.toml"
   printf '[project]\nname = "%s"\n[containers.box]\nenv_file = "big.env"\n' "$PROJECT" >"$DIR/dockerops.toml"
-  head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' 'a' | fold -w 100 | sed 's/^/K=/' >"$DIR/big.env"
+  head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' 'a' | fold -w 100 | sed 's/^/K=/' >"$DIR/big.env"
   out=$("$BIN" validate -f "$DIR" 2>&1) && fail "a 5 MiB env_file validated"
-  grep -q "env_file 'big.env' of \[containers.box\] cannot be read: it is larger than the 4 MiB such a file may be" <<<"$out" || fail "env_file: $out"
+  grep -q "env_file 'big.env' of \[containers.box\] cannot be read: it is larger than the 16 MiB such a file may be" <<<"$out" || fail "env_file: $out"
   pass ;;
 
 saved_plan)

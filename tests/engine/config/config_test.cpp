@@ -471,8 +471,8 @@ INVALID("a host name over 63 characters", INSTANCE_HEAD
 INVALID("a project name the engine cannot take in an image name", "[project]\nname = \"shop-\"\n[containers.web]\n",
         "dockerops.toml:2:8: project name 'shop-' cannot start an image name (the engine wants letters and digits joined "
         "by '.', '_', '__' or '-', ending in a letter or digit)")
-INVALID("a file over 4 MiB", "# " + std::string(4 * 1024 * 1024, 'x') + "\n",
-        "dockerops.toml: the file is 4096 KiB: larger than the 4 MiB a configuration may be (a platform's declaration is "
+INVALID("a file over 16 MiB", "# " + std::string(16 * 1024 * 1024, 'x') + "\n",
+        "dockerops.toml: the file is 16384 KiB: larger than the 16 MiB a configuration may be (a platform's declaration is "
         "far smaller; is this the right file?)")
 
 TEST_CASE("config: ports on a container are its instances' default, an instance's own replace them") {

@@ -70,3 +70,27 @@ TEST_CASE("cli: the seed's command words become ordinary arguments") {
           V{"run", "demo", "--type", "master", "--yes"});
     CHECK(translate_seed_words({"plan", "web.one"}) == V{"plan", "web.one"});
 }
+
+TEST_CASE("model: find_instance follows the list through additions, copies and many instances") {
+    Project p;
+    for (int i = 0; i < 5000; ++i) {
+        Instance inst;
+        inst.container = i % 2 ? "web" : "web-a";   // '-' sorts before '.': no order is assumed
+        inst.name = "n" + std::to_string(i);
+        p.instances.push_back(inst);
+    }
+    REQUIRE(p.find_instance("web.n4999"));
+    CHECK(p.find_instance("web.n4999")->name == "n4999");
+    CHECK(p.find_instance("web-a.n4998"));
+    CHECK_FALSE(p.find_instance("web.n4998"));
+    CHECK_FALSE(p.find_instance("web"));
+    Instance more;
+    more.container = "db";
+    more.name = "one";
+    p.instances.push_back(more);   // added after a lookup
+    CHECK(p.find_instance("db.one") == &p.instances.back());
+    p.instances[0].name = "renamed";   // renamed in place after a lookup: its old id is not found any more
+    CHECK_FALSE(p.find_instance("web-a.n0"));
+    Project copy = p;   // a copy looks up in its own list
+    CHECK(copy.find_instance("db.one") == &copy.instances.back());
+}
