@@ -530,16 +530,19 @@ void Run::record(std::size_t i, const Status& s, const ActionResult& outcome, do
             nr.message = "needs " + std::string(to_string(d.kind)) + " " + d.object;
         }
         --running;
+        // Its end is queued before any action it released can queue its start
+        // (they are taken under this lock): "built base" comes before "build
+        // web". Queued only: delivered on the events' thread, not under the lock.
+        const std::string what = std::string(to_string(a.kind)) + " " + a.object;
+        const std::string line = s ? what + ": done (" + seconds(secs) + ")" + (r.note.empty() ? "" : ", " + r.note)
+                                   : what + ": failed: " + r.message;
+        const ExecOptions& o = options;
+        events.post([&o, &a, r, line] {
+            if (o.log) o.log(line);
+            if (o.finished) o.finished(a, r);
+        });
     }
     cv.notify_all();
-    const std::string what = std::string(to_string(a.kind)) + " " + a.object;
-    const std::string line = s ? what + ": done (" + seconds(secs) + ")" + (r.note.empty() ? "" : ", " + r.note)
-                               : what + ": failed: " + r.message;
-    const ExecOptions& o = options;
-    events.post([&o, &a, r, line] {
-        if (o.log) o.log(line);
-        if (o.finished) o.finished(a, r);
-    });
 }
 
 void Run::run_one(Provider* provider, const std::string& connect_error, std::size_t i) {

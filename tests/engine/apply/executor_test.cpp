@@ -215,6 +215,31 @@ TEST_CASE("executor, by hand: a build records the image id, a create stamps the 
     CHECK(made->labels.at(labels::kOwner) == container_owner_token("hand", r.results[0].produced));
 }
 
+TEST_CASE("executor, by hand: an action's end is told before the start of what waits for it") {
+    auto state = std::make_shared<FakeState>();
+    state->add_image("hand/app:latest", {});
+    Plan p;
+    p.project = "hand";
+    for (int k = 1; k <= 30; ++k) {   // a chain, with workers to spare
+        Action c = hand_action(k, ActionKind::Create, "app.n" + std::to_string(k), k > 1 ? std::vector<int>{k - 1} : std::vector<int>{});
+        c.container = hand_spec("hand-app-n" + std::to_string(k), "hand/app:latest");
+        p.actions.push_back(c);
+    }
+    std::vector<std::string> told;   // the events' one thread
+    ExecOptions o;
+    o.parallelism = 8;
+    o.started = [&](const Action& a) { told.push_back("start " + a.object); };
+    o.finished = [&](const Action& a, const ActionResult&) { told.push_back("end " + a.object); };
+    ExecReport r = execute(p, dockerops::test::fake_factory(state), o);
+    REQUIRE(r.ok());
+    std::vector<std::string> want;
+    for (int k = 1; k <= 30; ++k) {
+        want.push_back("start app.n" + std::to_string(k));
+        want.push_back("end app.n" + std::to_string(k));
+    }
+    CHECK(told == want);
+}
+
 TEST_CASE("executor, by hand: a failed create stops what depends on it and names it") {
     auto state = std::make_shared<FakeState>();
     state->add_image("hand/app:latest", {});
