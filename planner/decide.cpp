@@ -90,7 +90,10 @@ std::string image_moved_cause(const std::string& tag, const ObservedImage& now, 
 ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, bool services,
                           CanonicalSpec& canon) {
     ContainerSpec spec = di.spec;
-    if (!services) spec.update.clear();   // how a service rolls: not the container's (decide_instance says so)
+    if (!services) {   // how a service rolls: not the container's (decide_instance says so)
+        spec.update.clear();
+        spec.rollback.clear();
+    }
     // A service has no fixed address: a link reaches it by its DNS name on the overlay.
     if (!services && addr.of.count(di.id)) spec.ipv4 = addr.of.at(di.id);
     for (const auto& l : di.links) {
@@ -449,8 +452,10 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     if (!record_conflicts(di, spec, o, b)) return;
     if (!b.services && !spec.node.empty())
         b.plan.warnings.push_back(di.id + ": node is for target \"swarm\"; target docker runs the container on its one engine");
-    if (!b.services && !di.spec.update.empty())
-        b.plan.warnings.push_back(di.id + ": update is for target \"swarm\"; target docker replaces a container in one step");
+    for (const auto* rolls : {&di.spec.update, &di.spec.rollback})
+        if (!b.services && !rolls->empty())
+            b.plan.warnings.push_back(di.id + (rolls == &di.spec.update ? ": update" : ": rollback") +
+                                      " is for target \"swarm\"; target docker replaces a container in one step");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());

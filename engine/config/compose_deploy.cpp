@@ -1,6 +1,6 @@
 // A compose service's deploy keys -> its [containers.NAME] lines
 // (engine/config/compose_translator.hpp): replicas, resources, restart
-// policy, and what target swarm reads (placement, update_config).
+// policy, and what target swarm reads (placement, update_config, rollback_config).
 #include "engine/config/compose_translator.hpp"
 
 #include <set>
@@ -13,7 +13,7 @@ void Translator::deploy(Service& s, const YNode& d) {
         d_.error(d.pos, where + " must be a mapping, not " + a_kind(d));
         return;
     }
-    static const std::set<std::string> swarm_only{"rollback_config", "endpoint_mode", "labels"};
+    static const std::set<std::string> swarm_only{"endpoint_mode", "labels"};
     for (std::size_t k = 0; k < d.entries.size(); ++k) {
         const auto& [key, v] = d.entries[k];
         const SourcePos at = d.key_pos[k];
@@ -21,13 +21,13 @@ void Translator::deploy(Service& s, const YNode& d) {
             if (!is_digits(v.value) || v.value.size() > 4) d_.error(v.pos, where + ".replicas must be a whole number up to 1000");
             else s.replicas = std::stoi(v.value);
         } else if (key == "mode") {
-            if (v.value != "replicated") refuse(v.pos, where + ".mode", "'" + v.value + "' is not mapped on one engine (replicated is)");
+            if (v.value != "replicated") refuse(v.pos, where + ".mode", "'" + v.value + "' is not mapped yet, on either target (replicated is)");
         } else if (key == "resources") {
             resources(s, v, where + ".resources");
         } else if (key == "placement") {
             placement(s, v, where + ".placement");
-        } else if (key == "update_config") {
-            update_config(s, v, where + ".update_config");
+        } else if (key == "update_config" || key == "rollback_config") {
+            rolls(s, key == "update_config" ? "update" : "rollback", v, where + "." + key);
         } else if (key == "restart_policy") {
             const YNode* cond = v.get("condition");
             const std::string cv = cond ? cond->value : "any";
@@ -80,8 +80,9 @@ void Translator::placement(Service& s, const YNode& p, const std::string& where)
     }
 }
 
-// deploy.update_config: how a service's tasks roll (target swarm), as `update`.
-void Translator::update_config(Service& s, const YNode& u, const std::string& where) {
+// deploy.update_config and rollback_config: how a service's tasks roll
+// (target swarm), as `update` and `rollback`.
+void Translator::rolls(Service& s, const std::string& as, const YNode& u, const std::string& where) {
     if (!u.is_map()) {
         d_.error(u.pos, where + " must be a mapping, not " + a_kind(u));
         return;
@@ -95,7 +96,7 @@ void Translator::update_config(Service& s, const YNode& u, const std::string& wh
         }
         table += (table.empty() ? "" : ", ") + key + " = " + (key == "parallelism" ? number_or_string(v) : q(v));
     }
-    if (!table.empty()) c(s, "update", "{ " + table + " }", u);
+    if (!table.empty()) c(s, as, "{ " + table + " }", u);
 }
 
 void Translator::resources(Service& s, const YNode& r, const std::string& where) {

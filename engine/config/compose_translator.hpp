@@ -152,7 +152,7 @@ private:
     void runtime(Service& s);
     void deploy(Service& s, const YNode& n);
     void resources(Service& s, const YNode& r, const std::string& where);
-    void update_config(Service& s, const YNode& u, const std::string& where);
+    void rolls(Service& s, const std::string& as, const YNode& u, const std::string& where);
     void placement(Service& s, const YNode& p, const std::string& where);
     void environment(Service& s, const YNode& n);
     void ports(Service& s, const YNode& n);

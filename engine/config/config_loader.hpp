@@ -163,7 +163,7 @@ private:
     std::optional<KeyValue> read_checked_strings(const KeyRow& row, const toml::table& t, const std::string& where);
     std::optional<KeyValue> read_healthcheck(const toml::node& n, const std::string& where);
     std::optional<KeyValue> read_ulimits(const toml::node& n, const std::string& where);
-    std::optional<KeyValue> read_update(const toml::node& n, const std::string& where);
+    std::optional<KeyValue> read_update(const std::string& key, const toml::node& n, const std::string& where);
     std::optional<KeyValue> read_extra_hosts(const toml::node& n, const std::string& where);
     std::optional<KeyValue> read_labels(const toml::table& t, const std::string& key, const std::string& where);
     void read_env_files(const toml::table& t, const std::string& where, RuntimeOptions& r);

@@ -112,14 +112,16 @@ std::optional<KeyValue> Loader::read_healthcheck(const toml::node& n, const std:
 }
 
 // update: how a service rolls. Durations are kept in seconds ("1.5s", exact), the words as written.
-std::optional<KeyValue> Loader::read_update(const toml::node& n, const std::string& where) {
+std::optional<KeyValue> Loader::read_update(const std::string& key, const toml::node& n, const std::string& where) {
+    const bool rollback = key == "rollback";
     auto* t = n.as_table();
     if (!t) {
-        d_.error(pos(n), "update in " + where + " must be a table, not " + a_type(n),
-                 "update = { parallelism = 2, delay = \"5s\", order = \"start-first\", failure_action = \"rollback\", monitor = \"10s\" }");
+        d_.error(pos(n), key + " in " + where + " must be a table, not " + a_type(n),
+                 rollback ? "rollback = { parallelism = 0, failure_action = \"continue\" }"
+                          : "update = { parallelism = 2, delay = \"5s\", order = \"start-first\", failure_action = \"rollback\", monitor = \"10s\" }");
         return std::nullopt;
     }
-    const std::string what = "update of " + where;
+    const std::string what = key + " of " + where;
     check_keys(*t, {"parallelism", "delay", "order", "failure_action", "monitor"}, what);
     std::map<std::string, std::string> out;
     if (auto* p = t->get("parallelism")) {
@@ -127,22 +129,24 @@ std::optional<KeyValue> Loader::read_update(const toml::node& n, const std::stri
         if (!i || i->get() < 0 || i->get() > 1000) d_.error(pos(*p), "parallelism in " + what + " must be a whole number from 0 (all at once) to 1000");
         else out["parallelism"] = std::to_string(i->get());
     }
-    for (const char* key : {"delay", "monitor"})
-        if (auto* d = t->get(key))
-            if (auto ns = read_duration(*d, std::string(key) + " in " + what)) out[key] = decimal_text(*ns, 1'000'000'000) + "s";
-    auto word = [&](const char* key, std::initializer_list<std::string_view> allowed) {
-        auto* w = t->get(key);
+    for (const char* k : {"delay", "monitor"})
+        if (auto* d = t->get(k))
+            if (auto ns = read_duration(*d, std::string(k) + " in " + what)) out[k] = decimal_text(*ns, 1'000'000'000) + "s";
+    auto word = [&](const char* k, std::initializer_list<std::string_view> allowed) {
+        auto* w = t->get(k);
         if (!w) return;
         const auto s = w->as_string();
-        if (s && std::find(allowed.begin(), allowed.end(), s->get()) != allowed.end()) out[key] = s->get();
+        if (s && std::find(allowed.begin(), allowed.end(), s->get()) != allowed.end()) out[k] = s->get();
         else {
             std::string list;
             for (auto a : allowed) list += (list.empty() ? "\"" : ", \"") + std::string(a) + "\"";
-            d_.error(pos(*w), std::string(key) + " in " + what + " must be one of " + list);
+            d_.error(pos(*w), std::string(k) + " in " + what + " must be one of " + list);
         }
     };
     word("order", {"start-first", "stop-first"});
-    word("failure_action", {"rollback", "pause", "continue"});
+    // A rollback that fails cannot roll back in turn.
+    if (rollback) word("failure_action", {"pause", "continue"});
+    else word("failure_action", {"rollback", "pause", "continue"});
     return out;
 }
 
@@ -304,7 +308,7 @@ std::optional<KeyValue> Loader::read_list_key(const KeyRow& row, const toml::tab
     const toml::node& n = *t.get(key);
     switch (row.form) {
         case KeyForm::Ulimits: return read_ulimits(n, where);
-        case KeyForm::Update: return read_update(n, where);
+        case KeyForm::Update: return read_update(key, n, where);
         case KeyForm::Health: return read_healthcheck(n, where);
         case KeyForm::ExtraHosts: return read_extra_hosts(n, where);
         case KeyForm::Labels: return read_labels(t, key, where);

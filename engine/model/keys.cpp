@@ -274,6 +274,9 @@ const std::vector<KeyRow>& rows() {
         field<&S::update>({"update", KeyForm::Update, "update", "update",
                            "{ parallelism = 2, delay = \"5s\", order = \"start-first\", failure_action = \"rollback\", monitor = \"10s\" }: "
                            "how a service's tasks roll on an update (target swarm)"}),
+        field<&S::rollback>({"rollback", KeyForm::Update, "rollback", "rollback",
+                             "{ parallelism = 0, failure_action = \"continue\" }: how they roll back when an update fails "
+                             "(target swarm; unset keys: the update's)"}),
     };
     return table;
 }

@@ -160,7 +160,10 @@ struct ContainerSpec {
     // How a service's tasks roll on an update: parallelism, delay and monitor
     // (seconds: "1.5s"), order, failure_action; unset ones are dockerops's own
     // (1 at a time, no delay, start-first, rollback, 2 s).
-    std::map<std::string, std::string> update;                                   // a node's host name or label:KEY=VALUE (placement_constraint)
+    std::map<std::string, std::string> update;
+    // How they roll back when an update fails: the same keys (failure_action
+    // pause or continue); unset ones are the update's, then pause.
+    std::map<std::string, std::string> rollback;
 };
 
 struct NetworkSpec {

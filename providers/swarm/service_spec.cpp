@@ -151,17 +151,20 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
     // Start-first keeps the service up during an update, unless a host-mode
     // port would be held twice on one node.
     const std::string order = publishes && dnsrr ? "stop-first" : "start-first";
-    // The file's `update` over those defaults; a rollback rolls the same way
-    // and pauses if it fails in turn.
-    auto given = [&](const char* k, const std::string& dflt) {
-        auto it = s.update.find(k);
-        return it == s.update.end() ? dflt : it->second;
-    };
+    // The file's `update` over those defaults; a rollback rolls as its own
+    // `rollback` says, else as the update does, and pauses if it fails in turn.
     for (const char* key : {"UpdateConfig", "RollbackConfig"}) {
         const bool update = std::string(key) == "UpdateConfig";
+        auto given = [&](const char* k, const std::string& dflt) {
+            if (!update)
+                if (auto it = s.rollback.find(k); it != s.rollback.end()) return it->second;
+            if (!update && std::string(k) == "failure_action") return std::string("pause");
+            auto it = s.update.find(k);
+            return it == s.update.end() ? dflt : it->second;
+        };
         w.key(key).begin_object().key("Parallelism").value(static_cast<std::int64_t>(std::stoll(given("parallelism", "1"))));
         w.key("Delay").value(static_cast<std::int64_t>(parse_duration_ns(given("delay", "0s")).value_or(0)));
-        w.key("FailureAction").value(update ? given("failure_action", "rollback") : "pause");
+        w.key("FailureAction").value(given("failure_action", "rollback"));
         w.key("Monitor").value(static_cast<std::int64_t>(parse_duration_ns(given("monitor", "2s")).value_or(2'000'000'000LL)));
         w.key("Order").value(given("order", order)).end_object();
     }

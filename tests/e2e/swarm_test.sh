@@ -233,7 +233,7 @@ sw "$BIN" destroy --file "$DIR/small" --yes >"$DIR/destroy.log" 2>&1 || { cat "$
 [ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-small")" ] || fail "destroy left the smallest project's services"
 
 # A compose file on the swarm: x-dockerops names the target, DOCKEROPS_REGISTRY
-# the registry; deploy's replicas, limits, update_config and placement are the service's.
+# the registry; deploy's replicas, limits, update_config, rollback_config and placement are the service's.
 mkdir -p "$DIR/compose/app"
 printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "100000"]\n' >"$DIR/compose/app/Dockerfile"
 cat >"$DIR/compose/compose.yaml" <<YAML
@@ -251,14 +251,17 @@ services:
       update_config:
         parallelism: 2
         order: stop-first
+      rollback_config:
+        parallelism: 0
+        failure_action: continue
       placement:
         constraints: [node.hostname == swarm-node1]
 YAML
 out=$(DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" apply --file "$DIR/compose/compose.yaml" --yes 2>&1) || fail "apply of the compose file: $out"
 [ "$(running compose-app-1 | wc -l)" = 2 ] || fail "the compose service does not run 2 tasks: $(running compose-app-1)"
 [ "$(running compose-app-1 | awk '{print $1}' | sort -u)" = swarm-node1 ] || fail "the compose service's tasks are not all on swarm-node1: $(running compose-app-1)"
-facts=$(sw docker service inspect -f '{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} {{.Spec.UpdateConfig.Parallelism}} {{.Spec.UpdateConfig.Order}}' "$PROJECT-compose-app-1")
-[ "$facts" = "67108864 2 stop-first" ] || fail "the compose service's limits and update_config: '$facts'"
+facts=$(sw docker service inspect -f '{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} {{.Spec.UpdateConfig.Parallelism}} {{.Spec.UpdateConfig.Order}} {{.Spec.RollbackConfig.Parallelism}} {{.Spec.RollbackConfig.Order}} {{.Spec.RollbackConfig.FailureAction}}' "$PROJECT-compose-app-1")
+[ "$facts" = "67108864 2 stop-first 0 stop-first continue" ] || fail "the compose service's limits, update_config and rollback_config: '$facts'"
 DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/compose/compose.yaml" --detailed-exitcode >"$DIR/plan.log" 2>&1 ||
   { cat "$DIR/plan.log"; fail "the compose file's second plan is not empty"; }
 DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" destroy --file "$DIR/compose/compose.yaml" --yes >"$DIR/destroy.log" 2>&1 ||

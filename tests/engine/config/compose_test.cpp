@@ -514,7 +514,7 @@ TEST_CASE("compose: volumes_from SERVICE[:ro] is that service's first container,
     CHECK(missing.error().text().find("volumes_from instance:nothing.1: no such instance") != std::string::npos);
 }
 
-TEST_CASE("compose: deploy.update_config is update, another key of it refused at its line") {
+TEST_CASE("compose: deploy.update_config is update, rollback_config rollback, another key of them refused at its line") {
     TempDir d;
     d.write("compose.yaml",
             "name: shop\nservices:\n  web:\n    image: busybox\n    deploy:\n      update_config:\n        parallelism: 2\n"
@@ -529,6 +529,18 @@ TEST_CASE("compose: deploy.update_config is update, another key of it refused at
     CHECK(desired->find("web.1")->spec.update == std::map<std::string, std::string>{
                                                      {"parallelism", "2"}, {"delay", "10s"}, {"order", "start-first"},
                                                      {"failure_action", "pause"}, {"monitor", "30s"}});
+    d.write("compose.yaml", "name: shop\nservices:\n  web:\n    image: busybox\n    deploy:\n      rollback_config:\n"
+                            "        parallelism: 0\n        failure_action: continue\n");
+    r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    desired = compile(*r.project, env);
+    REQUIRE(desired);
+    CHECK(desired->find("web.1")->spec.rollback ==
+          std::map<std::string, std::string>{{"parallelism", "0"}, {"failure_action", "continue"}});
+    // A rollback cannot roll back in turn: refused at its line.
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      rollback_config:\n        failure_action: rollback\n");
+    CHECK(errors(load_project(options(d.path()))).find(":6:9: services.web.rollback: failure_action in rollback of [containers.web] must be one of \"pause\", \"continue\"") != std::string::npos);
     d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      update_config:\n        max_failure_ratio: 0.5\n");
     CHECK(errors(load_project(options(d.path()))).find(":6:9: services.web.deploy.update_config.max_failure_ratio: not mapped") !=
           std::string::npos);

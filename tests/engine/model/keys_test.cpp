@@ -135,6 +135,7 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.volumes_from = {"demo-data:ro"};
     s.platform = "linux/amd64";
     s.update = {{"parallelism", "2"}, {"order", "stop-first"}};
+    s.rollback = {{"parallelism", "0"}, {"failure_action", "continue"}};
     for (const auto& row : key_table()) CHECK(row.is_set(s));
     JsonWriter w;
     w.begin_object();

@@ -128,3 +128,22 @@ TEST_CASE("swarm service spec: update sets how the tasks roll, each key over doc
     CHECK(text(doc["RollbackConfig"]["Order"]) == "stop-first");
     CHECK(text(doc["RollbackConfig"]["FailureAction"]) == "pause");
 }
+
+TEST_CASE("swarm service spec: rollback sets how a failed update rolls back, each key over the update's") {
+    ContainerSpec s = web();
+    s.update = {{"parallelism", "2"}, {"delay", "5s"}, {"failure_action", "rollback"}};
+    s.rollback = {{"parallelism", "0"}, {"failure_action", "continue"}, {"monitor", "10s"}};
+    const std::string body = swarm::service_spec_body(s, "img", {}, false, 0);
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(body);
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(padded).get(doc) == simdjson::SUCCESS);
+    auto num = [](simdjson::dom::element e) { return int64_t(e); };
+    CHECK(num(doc["RollbackConfig"]["Parallelism"]) == 0);   // all at once
+    CHECK(num(doc["RollbackConfig"]["Delay"]) == 5'000'000'000);   // the update's
+    CHECK(num(doc["RollbackConfig"]["Monitor"]) == 10'000'000'000);
+    CHECK(text(doc["RollbackConfig"]["FailureAction"]) == "continue");
+    CHECK(num(doc["UpdateConfig"]["Parallelism"]) == 2);   // the update keeps its own
+    CHECK(text(doc["UpdateConfig"]["FailureAction"]) == "rollback");
+    CHECK(num(doc["UpdateConfig"]["Monitor"]) == 2'000'000'000);
+}
