@@ -452,10 +452,10 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     if (!record_conflicts(di, spec, o, b)) return;
     if (!b.services && !spec.node.empty())
         b.plan.warnings.push_back(di.id + ": node is for target \"swarm\"; target docker runs the container on its one engine");
-    for (const auto* rolls : {&di.spec.update, &di.spec.rollback})
-        if (!b.services && !rolls->empty())
-            b.plan.warnings.push_back(di.id + (rolls == &di.spec.update ? ": update" : ": rollback") +
-                                      " is for target \"swarm\"; target docker replaces a container in one step");
+    if (!b.services)
+        for (const auto& [key, rolls] : {std::pair{"update", &di.spec.update}, std::pair{"rollback", &di.spec.rollback}})
+            if (!rolls->empty())
+                b.plan.warnings.push_back(di.id + ": " + key + " is for target \"swarm\"; target docker replaces a container in one step");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());

@@ -230,16 +230,15 @@ void keep_context_snapshot(const fs::path& index, const std::string& hash, const
     // is beside them (two plans at once may keep one more or one fewer: a cache).
     const fs::path list = index.string() + ".snapshots";
     std::vector<std::string> names{path.filename().string()};
-    std::istringstream in(read_whole(list).value_or(""));
+    const auto old = read_whole(list);
+    std::istringstream in(std::string(old ? checked_body(*old).value_or("") : ""));
     for (std::string line; std::getline(in, line);)
         if (!line.empty() && line != names.front() && line.find('/') == std::string::npos) names.push_back(line);
     for (std::size_t i = kKeptSnapshots; i < names.size(); ++i) fs::remove(index.parent_path() / names[i], ec);
     names.resize(std::min(names.size(), kKeptSnapshots));
     std::string text;
     for (const auto& n : names) text += n + '\n';
-    const fs::path tmp = list.string() + ".tmp." + std::to_string(::getpid());
-    std::ofstream(tmp, std::ios::binary | std::ios::trunc) << text;
-    fs::rename(tmp, list, ec);
+    write_checked(list, text);
 }
 
 std::optional<std::map<std::string, std::string>> read_context_snapshot(const fs::path& index, const std::string& hash) {
