@@ -13,6 +13,7 @@ struct Providers::State {
     std::optional<Target> override_target;
     Target target = Target::Docker;
     std::string registry;
+    std::map<std::string, std::string> nodes;
     std::shared_ptr<docker::CallTrace> trace;
 };
 
@@ -26,20 +27,22 @@ Target Providers::use_project(const Project& p) {
     std::lock_guard<std::mutex> l(state_->mutex);
     state_->target = state_->override_target.value_or(p.target);
     state_->registry = p.registry;
+    state_->nodes = p.swarm_nodes;
     return state_->target;
 }
 
 ProviderFactory Providers::factory() const {
     return [state = state_]() -> Result<std::unique_ptr<Provider>> {
         Target target;
-        std::string registry;
+        swarm::Options options;
         {
             std::lock_guard<std::mutex> l(state->mutex);
             target = state->target;
-            registry = state->registry;
+            options.registry = state->registry;
+            options.nodes = state->nodes;
         }
         if (target == Target::Swarm) {
-            auto s = swarm::SwarmEngine::connect_from_env(swarm::Options{registry, {}}, state->trace);
+            auto s = swarm::SwarmEngine::connect_from_env(std::move(options), state->trace);
             if (!s) return s.error();
             return std::unique_ptr<Provider>(std::move(*s));
         }

@@ -7,6 +7,9 @@
 #   scripts/swarm.sh down    removes all of it
 #   scripts/swarm.sh status  the nodes as the manager sees them
 #   scripts/swarm.sh kill N  kills node N's dockerd (SIGKILL), as a dying host
+#   scripts/swarm.sh start N starts node N's dockerd again (after kill), in its namespace
+#   scripts/swarm.sh nodes   the host file's [nodes] table: each node's name and
+#                            engine (dockerops exec/shell reach tasks through it)
 #   scripts/swarm.sh registry-bin  the path of Debian's docker-registry, unpacked
 #
 # The host's own dockerd, its containers, /run/docker and the host's iptables
@@ -171,6 +174,25 @@ kill_node() {
   say "node $i's dockerd killed (pid $pid)"
 }
 
+print_nodes() {
+  echo "[nodes]"
+  for i in $(seq 1 9); do
+    [ -S "$(node_sock "$i")" ] && echo "swarm-node$i = \"unix://$(node_sock "$i")\""
+  done
+  return 0
+}
+
+restart_node() {
+  local i=$1 pid
+  pid=$(cat "$(node_dir "$i")/docker.pid" 2>/dev/null || true)
+  pid_alive "$pid" && die "node $i's dockerd is running"
+  rm -f "$(node_dir "$i")/docker.pid"
+  start_node "$i"
+  for _ in $(seq 1 60); do node_docker "$i" info >/dev/null 2>&1 && break; sleep 0.5; done
+  node_docker "$i" info >/dev/null 2>&1 || die "node $i's dockerd did not answer"
+  say "node $i's dockerd started again"
+}
+
 down() {
   local i pid
   for i in $(seq 1 9); do
@@ -234,6 +256,8 @@ case "${1:-}" in
   down) down ;;
   status) node_docker 1 node ls ;;
   kill) kill_node "${2:?kill N}" ;;
+  start) restart_node "${2:?start N}" ;;
+  nodes) print_nodes ;;
   registry-bin) registry_bin ;;   # Debian's docker-registry, unpacked: its path (tests/e2e/registry_auth_test.sh)
-  *) echo "usage: $0 up|down|status|kill N|registry-bin" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|kill N|start N|nodes|registry-bin" >&2; exit 2 ;;
 esac

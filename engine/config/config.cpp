@@ -61,6 +61,28 @@ std::optional<bool> Loader::get_bool(const toml::table& t, std::string_view key,
 }
 
 // env-like tables: names checked, values a string, number or boolean (kept as text).
+std::map<std::string, std::string> Loader::read_node_table(const toml::table& t) {
+    std::map<std::string, std::string> out;
+    for (auto&& [k, v] : t) {
+        const std::string node(k.str());
+        if (!valid_hostname(node)) {
+            d_.error(pos(k), "'" + node + "' in [nodes] of the host file is not a host name", "a swarm node's name, as docker node ls shows it");
+            continue;
+        }
+        const auto* s = v.as_string();
+        const std::string address = s ? s->get() : std::string();
+        const bool unix_path = address.starts_with("unix:///");
+        const bool tcp = address.starts_with("tcp://") && address.size() > 6 && address.find('/', 6) == std::string::npos;
+        if (!unix_path && !tcp) {
+            d_.error(pos(v), "node '" + node + "' in [nodes] of the host file must be an engine address",
+                     "\"unix:///PATH\" or \"tcp://HOST:PORT\", as DOCKER_HOST says it");
+            continue;
+        }
+        out[node] = address;
+    }
+    return out;
+}
+
 std::map<std::string, std::string> Loader::read_env_table(const toml::table& t, const std::string& where,
                                                           bool reject_reserved) {
     std::map<std::string, std::string> out;
@@ -574,6 +596,8 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         hl.check_keys(*host, kHostKeys, "the host file");
         if (auto* env = hl.typed(*host, "env", toml::node_type::table, "the host file", "a table"))
             p.host_env = hl.read_env_table(*env->as_table(), "[env] of the host file", false);
+        if (auto* nodes = hl.typed(*host, "nodes", toml::node_type::table, "the host file", "a table"))
+            p.swarm_nodes = hl.read_node_table(*nodes->as_table());
     }
 
     if (d_.has_errors()) return std::nullopt;

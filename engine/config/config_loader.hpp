@@ -34,7 +34,7 @@ inline const std::vector<std::string> kInstanceKeys = with_runtime_keys(
      "persistent_data", "persistent_opt", "persistent_log", "volumes", "hostname", "command", "sleep", "init", "ports",
      "secret_files", "depends_on", "aliases", "container_name", "networks", "ipv4_address", "network_aliases"});
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
-inline const std::vector<std::string> kHostKeys{"env"};
+inline const std::vector<std::string> kHostKeys{"env", "nodes"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
 inline constexpr std::string_view kEnvRule = "names match [A-Za-z_][A-Za-z0-9_]*";
 
@@ -130,6 +130,8 @@ private:
     std::optional<bool> get_bool(const toml::table& t, std::string_view key, const std::string& where);
     std::map<std::string, std::string> read_env_table(const toml::table& t, const std::string& where,
                                                       bool reject_reserved);
+    // The host file's [nodes]: a swarm node's host name -> "unix://PATH" or "tcp://HOST:PORT".
+    std::map<std::string, std::string> read_node_table(const toml::table& t);
     std::vector<std::string> read_name_list(const toml::table& t, std::string_view key, const std::string& where);
     // [volumes.NAME] / [networks.NAME]: external = true and name = "..." (kind:
     // "volume" or "network"; own_name: how the project names its own; made:

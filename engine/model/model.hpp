@@ -201,6 +201,9 @@ struct Project {
     std::map<std::string, Container> containers;
     std::vector<Instance> instances;        // sorted by id
     std::map<std::string, std::string> host_env;   // dockerops.host.toml [env]
+    // dockerops.host.toml [nodes]: a swarm node's host name -> its engine
+    // ("unix://..." or "tcp://host:port"), for exec and shell on target swarm.
+    std::map<std::string, std::string> swarm_nodes;
     std::vector<std::string> warnings;             // from the loader, shown again in plans
     bool legacy = false;
     bool allow_empty = false;                      // [project] allow_empty: no instances is meant

@@ -480,29 +480,42 @@ Status DockerEngine::stream_logs(const std::string& id, const LogOptions& option
     simdjson::padded_string body(raw->body);
     bool tty = false;
     if (parser.parse(body)["Config"]["Tty"].get_bool().get(tty) != simdjson::SUCCESS) tty = false;
-    HttpRequest req;
     std::string q = "/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1" + std::string(follow ? "&follow=1" : "");
     if (options.tail >= 0) q += "&tail=" + std::to_string(options.tail);
     if (options.since > 0) q += "&since=" + std::to_string(options.since);
-    req.path = api(q);
-    req.timeout = follow ? std::chrono::hours(24 * 365) : std::chrono::minutes(5);
-    std::string pending;
-    req.on_data = [&](std::string_view chunk) {
-        if (tty) { out(chunk); return; }
-        pending.append(chunk);
-        // Whole frames only: 8-byte header, then the payload.
-        while (pending.size() >= 8) {
-            std::size_t len = (static_cast<unsigned char>(pending[4]) << 24) | (static_cast<unsigned char>(pending[5]) << 16) |
-                              (static_cast<unsigned char>(pending[6]) << 8) | static_cast<unsigned char>(pending[7]);
-            if (pending.size() < 8 + len) break;
-            out(std::string_view(pending).substr(8, len));
-            pending.erase(0, 8 + len);
-        }
-    };
-    auto r = http_.send(req);
+    FrameReader frames;
+    auto r = get_streamed(q, [&](std::string_view chunk) {
+        if (tty) out(chunk);
+        else frames.feed(chunk, out);
+    }, follow);
     if (!r) return r.error();
     if (!is_2xx(r->status)) return engine_error(*r, "container " + id, "logs");
     return ok_status();
+}
+
+Result<HttpResponse> DockerEngine::get_streamed(const std::string& path, const std::function<void(std::string_view)>& on_data,
+                                                bool follow) {
+    HttpRequest req;
+    req.path = api(path);
+    req.timeout = follow ? std::chrono::hours(24 * 365) : std::chrono::minutes(5);
+    req.on_data = on_data;
+    return http_.send(req);
+}
+
+void FrameReader::feed(std::string_view chunk, const std::function<void(std::string_view)>& payload) {
+    pending_.append(chunk);
+    // Whole frames only: 8-byte header, then the payload.
+    std::size_t at = 0;
+    while (pending_.size() - at >= 8) {
+        const char* h = pending_.data() + at;
+        std::size_t len = (static_cast<std::size_t>(static_cast<unsigned char>(h[4])) << 24) |
+                          (static_cast<std::size_t>(static_cast<unsigned char>(h[5])) << 16) |
+                          (static_cast<std::size_t>(static_cast<unsigned char>(h[6])) << 8) | static_cast<unsigned char>(h[7]);
+        if (pending_.size() - at < 8 + len) break;
+        payload(std::string_view(pending_).substr(at + 8, len));
+        at += 8 + len;
+    }
+    pending_.erase(0, at);
 }
 
 Result<std::vector<std::string>> DockerEngine::publishers_of(int port) {

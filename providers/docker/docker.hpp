@@ -92,6 +92,9 @@ public:
     Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = {},
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
 
+    // A GET whose answer is passed to `on_data` as it arrives (a stream of
+    // logs): with `follow`, for as long as the engine keeps it open.
+    Result<HttpResponse> get_streamed(const std::string& path, const std::function<void(std::string_view)>& on_data, bool follow);
     // A non-2xx answer as an Error keeping the engine's own message.
     Error engine_error(const HttpResponse& r, const std::string& object, const std::string& doing) const;
     std::string api(const std::string& path) const { return "/v" + version_ + path; }
@@ -129,6 +132,13 @@ int up_seconds_from_status(std::string_view status);
 // Splits Docker's multiplexed stream: stdout and stderr payloads (a TTY's raw
 // stream is all stdout).
 struct Streams { std::string out, err; };
+// The multiplexed stream read as it arrives: each whole frame's payload passed on.
+class FrameReader {
+public:
+    void feed(std::string_view chunk, const std::function<void(std::string_view)>& payload);
+private:
+    std::string pending_;
+};
 Streams demultiplex(std::string_view raw);
 
 }  // namespace dockerops::docker

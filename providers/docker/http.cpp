@@ -47,14 +47,13 @@ Result<Endpoint> parse_endpoint(std::string_view host, bool tls_verify, const st
     return e;
 }
 
-Result<Endpoint> endpoint_from_env() {
-    const char* host = std::getenv("DOCKER_HOST");
+Result<Endpoint> endpoint_for(std::string_view host) {
     const char* verify = std::getenv("DOCKER_TLS_VERIFY");
     const char* certs = std::getenv("DOCKER_CERT_PATH");
     const char* home = std::getenv("HOME");
     std::string cert_path = certs && *certs ? certs : std::string(home ? home : "") + "/.docker";
     bool tls = verify && *verify && std::string(verify) != "0";
-    auto e = parse_endpoint(host && *host ? host : "unix:///var/run/docker.sock", tls, cert_path);
+    auto e = parse_endpoint(host, tls, cert_path);
     if (e) {
         const char* config = std::getenv("DOCKER_CONFIG");
         const char* path = std::getenv("PATH");
@@ -62,6 +61,11 @@ Result<Endpoint> endpoint_from_env() {
         e->helper_path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     }
     return e;
+}
+
+Result<Endpoint> endpoint_from_env() {
+    const char* host = std::getenv("DOCKER_HOST");
+    return endpoint_for(host && *host ? host : "unix:///var/run/docker.sock");
 }
 
 namespace {
@@ -181,10 +185,12 @@ bool send_request(Connection& conn, const HttpRequest& req, const Endpoint& e, D
 // Reads the body in whichever framing the head announced, handing it to the
 // request's on_data or to resp.body; false when the connection ended first.
 bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& framed) {
-    // A kept body stops at the request's limit; a streamed one is the caller's to bound.
+    // A kept body stops at the request's limit; a streamed one is the caller's
+    // to bound. An error answer is kept, never streamed: its message is the error's.
     bool over = false;
+    const bool stream = req.on_data && resp.status >= 200 && resp.status < 300;
     auto deliver = [&](std::string_view piece) {
-        if (req.on_data) req.on_data(piece);
+        if (stream) req.on_data(piece);
         else if (resp.body.size() + piece.size() > req.max_body) over = true, resp.body.append(piece.substr(0, req.max_body + 1 - resp.body.size()));
         else resp.body.append(piece);
         return !over;
@@ -218,7 +224,7 @@ bool read_body(Reader& in, const HttpRequest& req, HttpResponse& resp, bool& fra
     auto cl = resp.headers.find("content-length");
     if (cl != resp.headers.end()) {
         unsigned long long left = std::strtoull(cl->second.c_str(), nullptr, 10);
-        if (!req.on_data && left <= req.max_body) resp.body.reserve(static_cast<std::size_t>(left));
+        if (!stream && left <= req.max_body) resp.body.reserve(static_cast<std::size_t>(left));
         while (left > 0) {
             auto piece = in.some(left);
             if (piece.empty() || !deliver(piece)) return false;
@@ -293,7 +299,7 @@ Exchange exchange(Connection& conn, const HttpRequest& req, const Endpoint& e, D
     bool framed = true;
     if (!read_body(in, req, resp, framed)) {
         reused = false;   // the answer had begun: never a stale connection
-        if (!req.on_data && resp.body.size() > req.max_body) {
+        if (resp.body.size() > req.max_body) {
             x.why = "the engine's answer is larger than the " + std::to_string(req.max_body / (1024 * 1024)) +
                     " MiB a call may take";
             return x;

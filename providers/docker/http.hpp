@@ -57,6 +57,9 @@ struct Endpoint {
 // DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem, default
 // ~/.docker); else unix:///var/run/docker.sock.
 Result<Endpoint> endpoint_from_env();
+// Another engine's address ("unix://PATH", "tcp://HOST:PORT") with the same
+// TLS and credential settings from the environment as endpoint_from_env.
+Result<Endpoint> endpoint_for(std::string_view host);
 Result<Endpoint> parse_endpoint(std::string_view host, bool tls_verify, const std::string& cert_path);
 
 // The bounds of an answer (docs/trust.md, "Bounded input"): its head, and a kept body.

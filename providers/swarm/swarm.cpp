@@ -147,12 +147,14 @@ Nodes read_nodes(const std::string& body) {
 
 // The tasks meant to run, counted by service: running on a ready node, or
 // waiting in some state; the nodes down under them; the last error said.
-std::map<std::string, TaskCount> count_tasks(const std::string& body, const Nodes& nodes) {
+// (desired: only the tasks meant to be in that state; empty: the list is already those.)
+std::map<std::string, TaskCount> count_tasks(const std::string& body, const Nodes& nodes, const std::string& desired = {}) {
     std::map<std::string, TaskCount> counts;
     Parsed tp(body);
     array arr;
     if (tp.ok && tp.doc.get_array().get(arr) == simdjson::SUCCESS)
         for (auto t : arr) {
+            if (!desired.empty() && str(t, "DesiredState") != desired) continue;
             TaskCount& c = counts[str(t, "ServiceID")];
             auto n = nodes.by_id.find(str(t, "NodeID"));
             const bool node_up = n != nodes.by_id.end() && n->second.ready;
@@ -449,8 +451,17 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
             int64_t made_from = 0;
             (void)!task["Spec"]["ForceUpdate"].get_int64().get(made_from);
             if (str(task["Status"], "State") == "running" && made_from == generation) ++p.running;
-            if (std::string e = str(task["Status"], "Err"); !e.empty()) p.task_error = e;
         }
+    if (p.running < p.want) {
+        // Why it is short, as observe says it: the waiting states, the nodes down under its tasks.
+        auto n = call("GET", "/nodes");
+        if (!n) return n.error();
+        const Nodes nodes = read_nodes(is_2xx(n->status) ? n->body : std::string());
+        auto counts = count_tasks(t->body, nodes, "running");
+        p.why_short = degraded_detail(counts[str(sp.doc, "ID")], p.want, "", nodes.down);
+        if (auto open = p.why_short.find(" ("); open != std::string::npos) p.why_short = p.why_short.substr(open + 1);
+        else p.why_short.clear();
+    }
     return p;
 }
 
@@ -474,7 +485,7 @@ Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds 
         if (state && now != last) state(now);
         last = now;
         if (std::chrono::steady_clock::now() >= until)
-            return Error{"not ready in time: " + now + (p->task_error.empty() ? std::string() : "; a task says: " + p->task_error),
+            return Error{"not ready in time: " + now + (p->why_short.empty() ? std::string() : " " + p->why_short),
                          "service " + p->name};
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
@@ -497,38 +508,12 @@ Result<ObservedContainer> SwarmEngine::inspect_container(const std::string& id) 
     return c;
 }
 
-namespace {
-Error needs_a_node(const std::string& id, const std::string& what) {
-    return Error{what + " reaches one container on one engine; a service's tasks run on the swarm's nodes "
-                        "(docker -H <node> exec ..., or target docker)",
-                 id};
-}
-}  // namespace
-
-Result<ExecResult> SwarmEngine::exec(const std::string& id, const std::vector<std::string>&) { return needs_a_node(id, "exec"); }
-Result<int> SwarmEngine::run_attached(const std::string& id, bool) { return needs_a_node(id, "an interactive run"); }
-Result<int> SwarmEngine::exec_attached(const std::string& id, const std::vector<std::string>&) { return needs_a_node(id, "a shell"); }
-
 Result<std::string> SwarmEngine::logs_tail(const std::string& id, int lines) {
     auto r = call("GET", "/services/" + url_encode(id) + "/logs?stdout=1&stderr=1&tail=" + std::to_string(lines));
     if (!r) return r.error();
     if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "logs");
     docker::Streams st = docker::demultiplex(r->body);
     return st.out + st.err;
-}
-
-Status SwarmEngine::stream_logs(const std::string& id, const LogOptions& options, const std::function<void(std::string_view)>& out) {
-    if (options.follow) return Error{"logs --follow is not there yet on target swarm (docker service logs -f)", id};
-    std::string q = "/services/" + url_encode(id) + "/logs?stdout=1&stderr=1";
-    if (options.tail >= 0) q += "&tail=" + std::to_string(options.tail);
-    if (options.since > 0) q += "&since=" + std::to_string(options.since);
-    auto r = call("GET", q);
-    if (!r) return r.error();
-    if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "logs");
-    docker::Streams st = docker::demultiplex(r->body);
-    out(st.out);
-    out(st.err);
-    return ok_status();
 }
 
 // --- networks ---

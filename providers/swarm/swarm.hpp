@@ -19,6 +19,9 @@ struct Options {
     std::string registry;      // host:port ([project] registry); empty: images as they are named
     // "vip" or "dnsrr"; empty: dnsrr when the kernel has no IPVS (see has_ipvs).
     std::string endpoint_mode;
+    // A node's host name -> its engine address (the host file's [nodes]):
+    // exec and shell reach a task through the engine of the node it runs on.
+    std::map<std::string, std::string> nodes = {};
 };
 
 // The local image id a service was made from (its owner token names it).
@@ -28,6 +31,12 @@ struct SecretRef {
     std::string id, name, file;   // file: the name under /run/secrets
 };
 
+// A task running now, and where: what exec and a shell reach.
+struct RunningTask {
+    std::string container_id, node_id, node;   // node: its host name
+    std::int64_t slot = 0;
+};
+
 // A service as wait_ready and inspect_container read it: its tasks made from
 // the current spec, and its rolling update.
 struct ServiceProgress {
@@ -35,7 +44,8 @@ struct ServiceProgress {
     std::map<std::string, std::string> labels;
     int want = 1, running = 0;
     std::string update, update_message;   // UpdateStatus
-    std::string task_error;               // the newest task's error
+    // When short of tasks: "(2 pending; on swarm-node3, which is down; no suitable node ...)".
+    std::string why_short;
     std::vector<SecretRef> secrets;       // the secrets the current spec names
     bool rolled_back() const {
         return update == "rollback_started" || update == "rollback_completed" || update == "paused" || update == "rollback_paused";
@@ -118,6 +128,11 @@ private:
     Result<std::string> service_body(const ContainerSpec& spec, std::uint64_t force_update);
     Result<ServiceProgress> progress(const std::string& id);
     bool dnsrr() const;
+    // providers/swarm/task_reach.cpp
+    Result<std::string> node_name(const std::string& node_id);
+    Result<RunningTask> running_task(const std::string& service);
+    Result<std::unique_ptr<docker::DockerEngine>> node_engine(const RunningTask& task, const std::string& service,
+                                                              const std::string& what);
 
     std::unique_ptr<docker::DockerEngine> manager_;
     Options options_;

@@ -139,6 +139,33 @@ node "$cn" exec "$cid" sh -c "echo | nc -w 5 $PROJECT-web-one 8080" | grep -q he
 sw "$BIN" plan --file "$DIR" --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "the plan after apply is not empty"; }
 sw "$BIN" plan --file "$DIR" --target web.one --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "plan --target web.one"; }
 
+# exec and logs --follow reach tasks through their nodes' engines, which the
+# host file's [nodes] names (scripts/swarm.sh nodes prints it).
+out=$(sw "$BIN" exec --file "$DIR" api.one hostname 2>&1) && fail "exec without [nodes] in the host file worked: $out"
+grep -q "service $PROJECT-api-one: exec reaches a task through the engine of the node it runs on: its task 1 runs on node swarm-node[0-9], which \[nodes\] of dockerops.host.toml does not name" <<<"$out" \
+  || fail "exec without [nodes]: $out"
+"$SRC/scripts/swarm.sh" nodes >"$DIR/dockerops.host.toml"
+[ "$(sw "$BIN" exec --file "$DIR" api.one cat /run/secrets/TOKEN)" = "$TOKEN" ] || fail "exec api.one through its node's engine"
+# web.one's nc prints what a client sends: the first mark may come from the
+# log's start, the second is sent only after the first was shown, so it can
+# only come from the followed stream.
+DOCKER_HOST=$MANAGER "$BIN" logs --file "$DIR" -f web.one >"$DIR/follow.log" 2>&1 &
+follow=$!
+shown() {   # shown MARK: the followed log has MARK, prefixed by a web task and its node
+  for _ in $(seq 1 300); do
+    grep -qE "^$PROJECT-web-one\.[1-3]@swarm-node[1-3] \| $1\$" "$DIR/follow.log" && return 0
+    kill -0 "$follow" 2>/dev/null || break
+    sleep 0.1
+  done
+  return 1
+}
+for mark in "first-$$" "second-$$"; do
+  sw "$BIN" exec --file "$DIR" api.one sh -c "echo $mark | nc -w 5 $PROJECT-web-one 8080" | grep -q hello-from-web \
+    || fail "api.one (through exec) does not reach web.one"
+  shown "$mark" || { cat "$DIR/follow.log"; fail "logs -f web.one did not show $mark"; }
+done
+kill "$follow" && wait "$follow" 2>/dev/null || true
+
 # An env change: one rolling update of api.one; the other services' tasks stay.
 snapshot() { for s in web-one api-two worker-one worker-two; do running $s | awk '{print $2}' | sort; done; }
 before=$(snapshot)
@@ -267,6 +294,62 @@ DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/compose/compose.yaml" -
 DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" destroy --file "$DIR/compose/compose.yaml" --yes >"$DIR/destroy.log" 2>&1 ||
   { cat "$DIR/destroy.log"; fail "destroy of the compose project"; }
 [ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-compose")" ] || fail "destroy left the compose project's services"
+
+# A node's dockerd killed in the middle of a rolling update: the update of a
+# service pinned to that node fails, naming the service and the node that is
+# down; once the node is back, the next apply converges. The update's 10 s
+# delay between its two tasks keeps it "updating" for at least that long, so
+# the kill lands inside it however slow the machine.
+# The node is one of the workers still up ($victim died above).
+pin=$([ "$victim" = swarm-node2 ] && echo swarm-node3 || echo swarm-node2)
+mkdir -p "$DIR/pin/containers/pin"
+printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "100000"]\n' >"$DIR/pin/containers/pin/Dockerfile"
+write_pin() {   # VALUE [READY_TIMEOUT]
+  cat >"$DIR/pin/dockerops.toml" <<TOML
+[project]
+name = "$PROJECT-pin"
+target = "swarm"
+registry = "$REGISTRY"
+[containers.pin]
+stop_grace_period = "1s"
+[[instances]]
+container = "pin"
+name = "one"
+replicas = 2
+node = "$pin"
+env = { V = "$1" }
+update = { parallelism = 1, delay = "10s" }
+${2:+ready_timeout = \"$2\"}
+TOML
+}
+write_pin 1
+sw "$BIN" apply --file "$DIR/pin" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of the pinned service"; }
+write_pin 2 8s
+DOCKER_HOST=$MANAGER "$BIN" apply --file "$DIR/pin" --yes >"$DIR/apply.log" 2>&1 &
+applying=$!
+state=""
+for _ in $(seq 1 300); do
+  state=$(sw docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$PROJECT-pin-pin-one")
+  [ "$state" = updating ] && break
+  kill -0 "$applying" 2>/dev/null || break
+  sleep 0.1
+done
+[ "$state" = updating ] || { cat "$DIR/apply.log"; fail "the pinned service's update did not start (state '$state')"; }
+"$SRC/scripts/swarm.sh" kill "$(n_of "$pin")" >/dev/null 2>&1 || fail "kill $pin"
+rc=0; wait "$applying" || rc=$?
+[ "$rc" = 1 ] || { cat "$DIR/apply.log"; fail "apply while $pin died exited $rc, not 1"; }
+grep -qE "^update pin.one: failed: service $PROJECT-pin-pin-one: not ready in time: .*$pin" "$DIR/apply.log" \
+  || { cat "$DIR/apply.log"; fail "the failed update does not name the service and the node that is down"; }
+"$SRC/scripts/swarm.sh" start "$(n_of "$pin")" >/dev/null 2>&1 || fail "start $pin again"
+for _ in $(seq 1 120); do
+  sw docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx "$pin Ready" && break; sleep 0.25
+done
+write_pin 2
+sw "$BIN" apply --file "$DIR/pin" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply once $pin is back"; }
+sw "$BIN" plan --file "$DIR/pin" --detailed-exitcode >"$DIR/plan.log" 2>&1 || { cat "$DIR/plan.log"; fail "not converged once $pin is back"; }
+[ "$(running pin-pin-one | awk '{print $1}' | sort | uniq -c | awk '{print $1, $2}')" = "2 $pin" ] \
+  || fail "the pinned service does not run 2 tasks on $pin: $(running pin-pin-one)"
+sw "$BIN" destroy --file "$DIR/pin" --yes >"$DIR/destroy.log" 2>&1 || { cat "$DIR/destroy.log"; fail "destroy of the pinned project"; }
 
 # Down: the host's dockerd is the one that was there, and answers.
 "$SRC/scripts/swarm.sh" down >/dev/null 2>&1 || fail "scripts/swarm.sh down"

@@ -499,12 +499,35 @@ TEST_CASE("config: ports on a container are its instances' default, an instance'
 
 TEST_CASE("config invalid: unknown key in the host file") {
     CHECK(first_error("[containers.web]\n", "[enviroment]\nA = \"1\"\n") ==
-          "dockerops.host.toml:1:2: unknown key 'enviroment' in the host file (known keys: env)");
+          "dockerops.host.toml:1:2: unknown key 'enviroment' in the host file (known keys: env, nodes)");
 }
 
 TEST_CASE("config invalid: host file value of the wrong type") {
     CHECK(first_error("[containers.web]\n", "[env]\nA = [1]\n") ==
           "dockerops.host.toml:2:5: 'A' in [env] of the host file must be a string, number or boolean, not an array");
+}
+
+TEST_CASE("config: the host file's [nodes] maps swarm nodes to their engines") {
+    TempProject p;
+    p.write("dockerops.toml", "[containers.web]\n[[instances]]\ncontainer = \"web\"\nname = \"one\"\n");
+    p.write("dockerops.host.toml", "[nodes]\nswarm-node1 = \"unix:///run/n1.sock\"\nnode-2 = \"tcp://10.0.0.2:2375\"\n");
+    auto r = load_project(p.path());
+    REQUIRE(r.ok());
+    CHECK(r.project->swarm_nodes ==
+          std::map<std::string, std::string>{{"node-2", "tcp://10.0.0.2:2375"}, {"swarm-node1", "unix:///run/n1.sock"}});
+}
+
+TEST_CASE("config invalid: a node in the host file that is not a name or not an engine address") {
+    CHECK(first_error("[containers.web]\n", "[nodes]\n\"a b\" = \"unix:///s\"\n") ==
+          "dockerops.host.toml:2:1: 'a b' in [nodes] of the host file is not a host name (a swarm node's name, as docker node ls shows it)");
+    CHECK(first_error("[containers.web]\n", "[nodes]\nn1 = \"http://10.0.0.1\"\n") ==
+          "dockerops.host.toml:2:6: node 'n1' in [nodes] of the host file must be an engine address "
+          "(\"unix:///PATH\" or \"tcp://HOST:PORT\", as DOCKER_HOST says it)");
+    CHECK(first_error("[containers.web]\n", "[nodes]\nn1 = \"tcp://10.0.0.1:2375/x\"\n") ==
+          "dockerops.host.toml:2:6: node 'n1' in [nodes] of the host file must be an engine address "
+          "(\"unix:///PATH\" or \"tcp://HOST:PORT\", as DOCKER_HOST says it)");
+    CHECK(first_error("[containers.web]\n", "nodes = 3\n") ==
+          "dockerops.host.toml:1:9: 'nodes' in the host file must be a table, not an integer");
 }
 
 TEST_CASE("config invalid: TOML syntax error in the host file") {

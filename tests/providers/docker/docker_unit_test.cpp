@@ -143,6 +143,27 @@ TEST_CASE("docker unit: the multiplexed stream splits into stdout and stderr") {
     CHECK(demultiplex("plain tty text").out == "plain tty text");
 }
 
+TEST_CASE("docker unit: the multiplexed stream read as it arrives passes on whole frames only") {
+    std::string raw;
+    for (std::string_view s : {std::string_view("first line\n"), std::string_view(""), std::string_view("x")}) {
+        raw += std::string("\1\0\0\0\0\0\0", 7);
+        raw += static_cast<char>(s.size());
+        raw += s;
+    }
+    const std::size_t frames = raw.size();   // 36 bytes: three headers and 12 of payload
+    raw += std::string(70000, 'y');   // not a whole frame: held, never passed on
+    // Every cut of the stream into two chunks gives the same frames.
+    for (std::size_t cut = 0; cut <= 40; ++cut) {
+        FrameReader reader;
+        std::vector<std::string> got;
+        auto take = [&](std::string_view p) { got.emplace_back(p); };
+        reader.feed(std::string_view(raw).substr(0, cut), take);
+        reader.feed(std::string_view(raw).substr(cut, frames - std::min(cut, frames)), take);
+        reader.feed(std::string_view(raw).substr(std::max(cut, frames)), take);
+        CHECK(got == std::vector<std::string>{"first line\n", "", "x"});
+    }
+}
+
 TEST_CASE("docker unit: DOCKER_HOST forms") {
     auto u = parse_endpoint("unix:///run/docker.sock", false, "/c");
     REQUIRE(u);
