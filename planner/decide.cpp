@@ -90,9 +90,10 @@ std::string image_moved_cause(const std::string& tag, const ObservedImage& now, 
 ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, bool services,
                           CanonicalSpec& canon) {
     ContainerSpec spec = di.spec;
-    if (!services) {   // how a service rolls: not the container's (decide_instance says so)
+    if (!services) {   // how a service rolls, and its mode: not the container's (decide_instance says so)
         spec.update.clear();
         spec.rollback.clear();
+        spec.mode.clear();
     }
     // A service has no fixed address: a link reaches it by its DNS name on the overlay.
     if (!services && addr.of.count(di.id)) spec.ipv4 = addr.of.at(di.id);
@@ -444,6 +445,14 @@ std::vector<int> decide_adoption(const DesiredState& d, const DesiredInstance& d
     return ids;
 }
 
+// A service made in one mode (replicated, global) and now wanted in the other.
+bool mode_changed(const ObservedContainer& seen, const CanonicalSpec& canon) {
+    auto before = canonical_from_json(seen.label(labels::kSpec));
+    if (!before) return false;
+    auto mode = [](const CanonicalSpec& c) { auto m = c.find("mode"); return m == c.end() ? std::string() : m->second; };
+    return mode(*before) != mode(canon);
+}
+
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b) {
     CanonicalSpec canon;
@@ -456,6 +465,8 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         for (const auto& [key, rolls] : {std::pair{"update", &di.spec.update}, std::pair{"rollback", &di.spec.rollback}})
             if (!rolls->empty())
                 b.plan.warnings.push_back(di.id + ": " + key + " is for target \"swarm\"; target docker replaces a container in one step");
+    if (!b.services && !di.spec.mode.empty())
+        b.plan.warnings.push_back(di.id + ": mode \"" + di.spec.mode + "\" is for target \"swarm\"; target docker runs one container");
     const ObservedContainer* seen = o.current(spec.name);
     std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());
@@ -471,7 +482,10 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         a.target_name = seen->name;
         std::vector<std::string> why = replace_causes(d, di, spec, canon, *seen, o, b);
         if (why.empty() && d.force_recreate) why.push_back("--force-recreate");
-        if (!why.empty()) {
+        if (!why.empty() && b.services && mode_changed(*seen, canon)) {
+            a.kind = ActionKind::Replace;   // Swarm cannot change a service's mode in an update
+            a.cause = join(why) + "; a service's mode cannot change in place: it is removed, then made again";
+        } else if (!why.empty()) {
             a.kind = b.services ? ActionKind::Update : ActionKind::Replace;
             a.cause = join(why) + (b.services ? rolling_words(spec.update) : std::string());
             if (a.kind == ActionKind::Replace) record_swap_conflicts(di, spec.name, o, b.plan);

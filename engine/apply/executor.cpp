@@ -332,9 +332,20 @@ private:
         return ready(a, *id);
     }
 
+    // A service is not renamed, and its mode does not change in an update: the
+    // old one goes, then the new one is made under its name (its volumes stay).
+    Status replace_service(const Action& a) {
+        if (auto s = p_.remove_container(a.target_id, true); !s)
+            return Error{"the old service could not be removed, and nothing else was done: " + s.error().message, s.error().object};
+        const std::string removed = "the old service was removed; ";
+        if (auto s = create(a); !s) return Error{removed + "the new one: " + s.error().message, s.error().object};
+        return ok_status();
+    }
+
     // The new container is made before the old one goes; if it does not come
     // up, the old one is put back and started again.
     Status replace(const Action& a) {
+        if (p_.traits().services) return replace_service(a);
         const std::string name = a.container->name;
         if (auto s = write_secret_files(*a.container); !s) return s;
         if (auto s = make_bind_sources(*a.container); !s) return s;

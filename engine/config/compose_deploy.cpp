@@ -1,6 +1,6 @@
 // A compose service's deploy keys -> its [containers.NAME] lines
 // (engine/config/compose_translator.hpp): replicas, resources, restart
-// policy, and what target swarm reads (placement, update_config, rollback_config).
+// policy, and what target swarm reads (mode, placement, update_config, rollback_config).
 #include "engine/config/compose_translator.hpp"
 
 #include <set>
@@ -21,7 +21,13 @@ void Translator::deploy(Service& s, const YNode& d) {
             if (!is_digits(v.value) || v.value.size() > 4) d_.error(v.pos, where + ".replicas must be a whole number up to 1000");
             else s.replicas = std::stoi(v.value);
         } else if (key == "mode") {
-            if (v.value != "replicated") refuse(v.pos, where + ".mode", "'" + v.value + "' is not mapped yet, on either target (replicated is)");
+            if (v.value == "global") {
+                c(s, "mode", q(v), v);   // target docker: one container, with a note in the plan
+                if (const YNode* r = d.get("replicas"))
+                    d_.error(r->pos, where + ".replicas goes with mode replicated, not global (docker stack deploy refuses it too)");
+            } else if (v.value != "replicated") {
+                refuse(v.pos, where + ".mode", "'" + v.value + "' is not mapped (replicated and global are)");
+            }
         } else if (key == "resources") {
             resources(s, v, where + ".resources");
         } else if (key == "placement") {

@@ -251,6 +251,11 @@ std::optional<KeyValue> Loader::read_text_key(const KeyRow& row, const toml::tab
             d_.error(pos(n), "restart policy '" + v + "' in " + where + " is not one",
                      "one of \"no\", \"on-failure\", \"on-failure:N\", \"always\", \"unless-stopped\"");
             return std::nullopt;
+        case KeyForm::Mode:
+            if (v == "global") return v;
+            if (v == "replicated") return std::string();   // the default: the spec is the same as without the key
+            d_.error(pos(n), key + " '" + v + "' in " + where + " is not a mode", "\"replicated\" (the default) or \"global\"");
+            return std::nullopt;
         case KeyForm::Node:
             if (valid_node_selector(v)) return v;
             d_.error(pos(n), "node '" + v + "' in " + where + " is not a node's host name or label:KEY=VALUE",
@@ -580,7 +585,7 @@ void Loader::read_runtime(const toml::table& t, const std::string& where, Runtim
             case KeyForm::Replicas: case KeyForm::GraceSeconds:
                 v = read_number_key(row, *n, where);
                 break;
-            case KeyForm::Restart: case KeyForm::Node: case KeyForm::User: case KeyForm::AbsolutePath: case KeyForm::Signal:
+            case KeyForm::Restart: case KeyForm::Mode: case KeyForm::Node: case KeyForm::User: case KeyForm::AbsolutePath: case KeyForm::Signal:
             case KeyForm::Text: case KeyForm::NetworkMode:
                 v = read_text_key(row, t, where);
                 break;

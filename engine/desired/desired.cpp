@@ -614,6 +614,11 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
                 return Error{i.id + " links to " + t->id + " as " + l.alias + ", which has network_mode " + t->spec.network_mode +
                                  ": it has no address on the project network (give " + l.alias + "_CONTAINER_IP from outside, as an external link)",
                              "project " + p.name};
+    for (const auto& i : d.instances)   // (replicas = 1 is the default: not told apart from unset)
+        if (i.spec.mode == "global" && i.spec.replicas != 1)
+            return Error{i.id + ": mode = \"global\" runs one task on every node; replicas = " + std::to_string(i.spec.replicas) +
+                             " does not go with it (as docker stack deploy says: replicas are for mode \"replicated\")",
+                         "project " + p.name};
     if (p.target == Target::Docker)
         if (auto expanded = expand_replicas(p, d); !expanded) return expanded.error();
     const auto& problems = instances.problems_;

@@ -269,6 +269,8 @@ const std::vector<KeyRow>& rows() {
         field<&S::log_driver>({"log_driver", KeyForm::Text, "log_driver", "log_driver", "\"json-file\", \"local\", \"none\": the logging driver", false}),
         field<&S::log_options>({"log_options", KeyForm::Map, "log_opt", "log_options", "{ max-size = \"10m\" }: the logging driver's options", false}),
         field<&S::replicas>({"replicas", KeyForm::Replicas, "replicas", "replicas", "containers of the instance (target docker), or its service's tasks (target swarm)"}),
+        field<&S::mode>({"mode", KeyForm::Mode, "mode", "mode",
+                         "\"global\": one task on every node (target swarm; target docker runs one container), or \"replicated\" (the default)"}),
         field<&S::node>({"node", KeyForm::Node, "placement", "node", "the node a service runs on: \"swarm-node2\", \"label:disk=ssd\" (target swarm)"},
                         &canon_node),
         field<&S::update>({"update", KeyForm::Update, "update", "update",

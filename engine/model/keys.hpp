@@ -38,6 +38,7 @@ enum class KeyForm : std::uint8_t {
     Cpus,            // a number above 0 (held as nano CPUs)
     PositiveInteger,
     Replicas,        // 0 to 1000
+    Mode,            // "replicated" (held as unset) or "global"
     Node,            // a node's host name, or label:KEY=VALUE
     Ulimits,         // { nofile = { soft, hard }, nproc = N }
     ExtraHosts,      // ["name:address"] or { name = "address" }

@@ -156,6 +156,9 @@ struct ContainerSpec {
     std::map<std::string, std::string> log_options;
     // Swarm only (providers/swarm); the docker provider runs one container.
     int replicas = 1;
+    // "global": one task on every node (target swarm; target docker runs one
+    // container); empty: replicated, `replicas` of them.
+    std::string mode;
     std::string node;
     // How a service's tasks roll on an update: parallelism, delay and monitor
     // (seconds: "1.5s"), order, failure_action; unset ones are dockerops's own

@@ -144,8 +144,8 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
     w.key("ForceUpdate").value(static_cast<std::int64_t>(force_update));
     w.end_object();
 
-    w.key("Mode").begin_object().key("Replicated").begin_object().key("Replicas").value(static_cast<std::int64_t>(s.replicas));
-    w.end_object().end_object();
+    if (s.mode == "global") w.key("Mode").begin_object().key("Global").begin_object().end_object().end_object();
+    else w.key("Mode").begin_object().key("Replicated").begin_object().key("Replicas").value(static_cast<std::int64_t>(s.replicas)).end_object().end_object();
     bool publishes = false;
     for (const auto& p : s.ports) publishes = publishes || p.publish;
     // Start-first keeps the service up during an update, unless a host-mode

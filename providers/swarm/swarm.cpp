@@ -197,8 +197,14 @@ ObservedContainer service_as_container(element svc, std::map<std::string, TaskCo
     c.image = str(cs, "Image");
     c.image_id = c.label(kImageIdLabel);
     int64_t want = 1;
-    if (spec["Mode"]["Replicated"]["Replicas"].get_int64().get(want) != simdjson::SUCCESS) want = 1;
     const TaskCount& tc = counts[c.id];
+    if (spec["Mode"]["Global"].error() == simdjson::SUCCESS) {   // one on every node that is up
+        want = tc.running;
+        for (const auto& [state, n] : tc.waiting) want += n;
+        want = std::max<int64_t>(want, 1);
+    } else if (spec["Mode"]["Replicated"]["Replicas"].get_int64().get(want) != simdjson::SUCCESS) {
+        want = 1;
+    }
     const std::string update = str(svc["UpdateStatus"], "State");
     if (tc.running >= want && update != "rollback_completed" && update != "paused" && update != "rollback_paused") {
         c.state = "running";
@@ -442,23 +448,41 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
     array list;
     if (sp.doc["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"].get_array().get(list) == simdjson::SUCCESS)
         for (auto ref : list) p.secrets.push_back({str(ref, "SecretID"), str(ref, "SecretName"), ""});
+    // A global service wants one task on every node that is up (at least one:
+    // right after it is made, before the swarm has made its tasks).
+    const bool global = sp.doc["Spec"]["Mode"]["Global"].error() == simdjson::SUCCESS;
+    std::optional<Nodes> nodes;
+    auto read_nodes_once = [&]() -> Status {
+        if (nodes) return ok_status();
+        auto n = call("GET", "/nodes");
+        if (!n) return n.error();
+        nodes = read_nodes(is_2xx(n->status) ? n->body : std::string());
+        return ok_status();
+    };
+    if (global)
+        if (auto s = read_nodes_once(); !s) return s.error();
     auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
     if (!t) return t.error();
     Parsed tp(t->body);
+    int global_want = 0;
     if (tp.ok && tp.doc.get_array().get(list) == simdjson::SUCCESS)
         for (auto task : list) {
             if (str(task, "DesiredState") != "running") continue;
             int64_t made_from = 0;
             (void)!task["Spec"]["ForceUpdate"].get_int64().get(made_from);
-            if (str(task["Status"], "State") == "running" && made_from == generation) ++p.running;
+            if (made_from != generation) continue;
+            if (str(task["Status"], "State") == "running") ++p.running;
+            if (global) {
+                auto node = nodes->by_id.find(str(task, "NodeID"));
+                if (node != nodes->by_id.end() && node->second.ready) ++global_want;
+            }
         }
+    if (global) p.want = std::max(1, global_want);
     if (p.running < p.want) {
         // Why it is short, as observe says it: the waiting states, the nodes down under its tasks.
-        auto n = call("GET", "/nodes");
-        if (!n) return n.error();
-        const Nodes nodes = read_nodes(is_2xx(n->status) ? n->body : std::string());
-        auto counts = count_tasks(t->body, nodes, "running");
-        p.why_short = degraded_detail(counts[str(sp.doc, "ID")], p.want, "", nodes.down);
+        if (auto s = read_nodes_once(); !s) return s.error();
+        auto counts = count_tasks(t->body, *nodes, "running");
+        p.why_short = degraded_detail(counts[str(sp.doc, "ID")], p.want, "", nodes->down);
         if (auto open = p.why_short.find(" ("); open != std::string::npos) p.why_short = p.why_short.substr(open + 1);
         else p.why_short.clear();
     }

@@ -295,6 +295,42 @@ DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" destroy --file "$DIR/compose/compose.yaml
   { cat "$DIR/destroy.log"; fail "destroy of the compose project"; }
 [ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-compose")" ] || fail "destroy left the compose project's services"
 
+# deploy.mode global: one task on every node that is up ($victim is down);
+# to mode replicated is a replace (Swarm cannot change a service's mode), then
+# a second plan is empty.
+mkdir -p "$DIR/global"
+write_global() {   # DEPLOY (a YAML flow mapping)
+  cat >"$DIR/global/compose.yaml" <<YAML
+name: $PROJECT-global
+x-dockerops:
+  target: swarm
+services:
+  agent:
+    image: dockerops/busybox:latest
+    command: ["sleep", "100000"]
+    stop_grace_period: 1s
+    deploy: $1
+YAML
+}
+write_global "{mode: global}"
+ready_nodes=$(sw docker node ls --format '{{.Status}}' | grep -c Ready)
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" apply --file "$DIR/global/compose.yaml" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of mode global"; }
+[ "$(sw docker service inspect -f '{{if .Spec.Mode.Global}}global{{end}}' "$PROJECT-global-agent-1")" = global ] || fail "the service is not in mode global"
+[ "$(running global-agent-1 | awk '{print $1}' | sort -u | wc -l)" = "$ready_nodes" ] \
+  || fail "mode global does not run a task on each of the $ready_nodes nodes that are up: $(running global-agent-1)"
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/global/compose.yaml" --detailed-exitcode >"$DIR/plan.log" 2>&1 ||
+  { cat "$DIR/plan.log"; fail "mode global's second plan is not empty"; }
+write_global "{replicas: 1}"
+out=$(DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/global/compose.yaml" 2>&1)
+grep -q "^replace  agent.1: .*mode removed (was \"global\"); a service's mode cannot change in place: it is removed, then made again$" <<<"$out" \
+  || fail "mode global to replicated is not one replace: $out"
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" apply --file "$DIR/global/compose.yaml" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of mode replicated"; }
+[ "$(sw docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$PROJECT-global-agent-1")" = 1 ] || fail "the service is not replicated once"
+[ "$(running global-agent-1 | wc -l)" = 1 ] || fail "mode replicated does not run 1 task: $(running global-agent-1)"
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/global/compose.yaml" --detailed-exitcode >"$DIR/plan.log" 2>&1 ||
+  { cat "$DIR/plan.log"; fail "mode replicated's second plan is not empty"; }
+DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" destroy --file "$DIR/global/compose.yaml" --yes >"$DIR/destroy.log" 2>&1 || { cat "$DIR/destroy.log"; fail "destroy of the global project"; }
+
 # A node's dockerd killed in the middle of a rolling update: the update of a
 # service pinned to that node fails, naming the service and the node that is
 # down; once the node is back, the next apply converges. The update's 10 s

@@ -223,3 +223,48 @@ TEST_CASE("services: update = { ... } is read, checked, said in the plan's updat
                     "web.one: update is for target \"swarm\"; target docker replaces a container in one step") != p->warnings.end());
     CHECK(p->actions.empty());
 }
+
+TEST_CASE("services: mode global is the service's mode, and a change of mode removes the service and makes it again") {
+    const std::string global = replace_all(shop(), "replicas = 3", "mode = \"global\"");
+    Scenario s(global);
+    s.state->services = true;
+    auto first = s.plan(as_services());
+    REQUIRE(first);
+    const Action* web = nullptr;
+    for (const auto& a : first->actions) if (a.object == "web.one") web = &a;
+    REQUIRE(web);
+    CHECK(web->container->mode == "global");
+    REQUIRE(execute(*first, dockerops::test::fake_factory(s.state), {}).ok());
+    CHECK(s.text(as_services()) == "No changes.\n");
+    // Swarm cannot change a service's mode in an update: a replace, carried out as remove, then create.
+    s.config(shop());
+    CHECK(s.text(as_services()) == "replace  web.one: replicas added: \"3\", mode removed (was \"global\"); a service's mode cannot "
+                                   "change in place: it is removed, then made again\n"
+                                   "\nPlan: 0 to build, 0 to create, 1 to replace, 0 to start, 0 to remove.\n");
+    auto p = s.plan(as_services());
+    REQUIRE(p);
+    s.state->calls.clear();
+    REQUIRE(execute(*p, dockerops::test::fake_factory(s.state), {}).ok());
+    CHECK(s.state->calls == std::vector<std::string>{"remove shop-web-one", "create shop-web-one", "start shop-web-one"});
+    CHECK(s.text(as_services()) == "No changes.\n");
+    // "replicated" is the default: written or not, the same spec.
+    s.config(replace_all(shop(), "replicas = 3", "replicas = 3\nmode = \"replicated\""));
+    CHECK(s.text(as_services()) == "No changes.\n");
+    // On one engine: one container, and the plan says the mode is for target swarm.
+    Scenario one(global);
+    auto on_docker = one.plan();
+    REQUIRE(on_docker);
+    CHECK(std::find(on_docker->warnings.begin(), on_docker->warnings.end(),
+                    "web.one: mode \"global\" is for target \"swarm\"; target docker runs one container") != on_docker->warnings.end());
+    std::size_t webs = 0;
+    for (const auto& a : on_docker->actions) webs += a.object.starts_with("web.one");
+    CHECK(webs == 1);
+}
+
+TEST_CASE("services: mode global with replicas is refused, naming the instance") {
+    Scenario s(replace_all(shop(), "replicas = 3", "replicas = 3\nmode = \"global\""));
+    auto p = s.plan(as_services());
+    REQUIRE_FALSE(p);
+    CHECK(p.error().message == "web.one: mode = \"global\" runs one task on every node; replicas = 3 does not go with it "
+                               "(as docker stack deploy says: replicas are for mode \"replicated\")");
+}

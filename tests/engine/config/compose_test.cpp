@@ -514,6 +514,22 @@ TEST_CASE("compose: volumes_from SERVICE[:ro] is that service's first container,
     CHECK(missing.error().text().find("volumes_from instance:nothing.1: no such instance") != std::string::npos);
 }
 
+TEST_CASE("compose: deploy.mode global is mode, refused with replicas, another mode refused at its line") {
+    TempDir d;
+    d.write("compose.yaml", "name: shop\nx-dockerops:\n  target: swarm\nservices:\n  web:\n    image: busybox\n    deploy:\n      mode: global\n");
+    auto r = load_project(options(d.path()));
+    INFO(errors(r));
+    REQUIRE(r.ok());
+    REQUIRE(r.project->instances.size() == 1);
+    CHECK(r.project->instances[0].runtime.values.mode == "global");
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      mode: global\n      replicas: 2\n");
+    CHECK(errors(load_project(options(d.path()))).find(":6:17: services.web.deploy.replicas goes with mode replicated, not global") !=
+          std::string::npos);
+    d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      mode: replicated-job\n");
+    CHECK(errors(load_project(options(d.path()))).find(":5:13: services.web.deploy.mode: 'replicated-job' is not mapped (replicated and global are)") !=
+          std::string::npos);
+}
+
 TEST_CASE("compose: deploy.update_config is update, rollback_config rollback, another key of them refused at its line") {
     TempDir d;
     d.write("compose.yaml",

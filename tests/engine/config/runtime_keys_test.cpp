@@ -241,6 +241,8 @@ RUNTIME_INVALID("healthcheck interval", "healthcheck = { test = \"true\", interv
 RUNTIME_INVALID("replicas", "replicas = -1\n",
                 "dockerops.toml:5:12: replicas in instance web.one must be an integer from 0 to 1000 "
                 "(containers of the instance (target docker), or its service's tasks (target swarm))")
+RUNTIME_INVALID("mode", "mode = \"global-job\"\n",
+                "dockerops.toml:5:8: mode 'global-job' in instance web.one is not a mode (\"replicated\" (the default) or \"global\")")
 RUNTIME_INVALID("node", "node = \"label:disk\"\n",
                 "dockerops.toml:5:8: node 'label:disk' in instance web.one is not a node's host name or label:KEY=VALUE "
                 "(node = \"swarm-node2\" or node = \"label:disk=ssd\")")

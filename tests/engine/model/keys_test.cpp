@@ -136,6 +136,7 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.platform = "linux/amd64";
     s.update = {{"parallelism", "2"}, {"order", "stop-first"}};
     s.rollback = {{"parallelism", "0"}, {"failure_action", "continue"}};
+    s.mode = "global";
     for (const auto& row : key_table()) CHECK(row.is_set(s));
     JsonWriter w;
     w.begin_object();

@@ -147,3 +147,19 @@ TEST_CASE("swarm service spec: rollback sets how a failed update rolls back, eac
     CHECK(text(doc["UpdateConfig"]["FailureAction"]) == "rollback");
     CHECK(num(doc["UpdateConfig"]["Monitor"]) == 2'000'000'000);
 }
+
+TEST_CASE("swarm service spec: mode global is the service's Mode, with no replica count") {
+    ContainerSpec s = web();
+    s.replicas = 1;
+    s.mode = "global";
+    const std::string body = swarm::service_spec_body(s, "10.77.0.11:5000/shop/web:abc@sha256:d1", {}, true, 0);
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(body);
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(padded).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["Mode"]["Global"].is_object());
+    CHECK(doc["Mode"]["Replicated"].error() == simdjson::NO_SUCH_FIELD);
+    s.mode.clear();
+    const std::string replicated = swarm::service_spec_body(s, "img", {}, true, 0);
+    CHECK(replicated.find("\"Mode\":{\"Replicated\":{\"Replicas\":1}}") != std::string::npos);
+}
