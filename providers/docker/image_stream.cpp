@@ -21,12 +21,11 @@ namespace {
 // An answer streamed as JSON lines (a build, a pull): each object goes to
 // `on_object`, except an "error" line, whose message is kept. Both answer
 // HTTP 200 and report a failure in the stream; a refusal before the stream
-// (HTTP 4xx/5xx) is the answer's start, kept in `head`.
+// (HTTP 4xx/5xx) is never streamed: the answer keeps it.
 class JsonLineStream {
 public:
     explicit JsonLineStream(std::function<void(element)> on_object) : on_object_(std::move(on_object)) {}
     void feed(std::string_view chunk) {
-        if (head.size() < 16384) head.append(chunk.substr(0, 16384 - head.size()));
         pending_.append(chunk);
         std::size_t nl;
         while ((nl = pending_.find('\n')) != std::string::npos) {
@@ -39,7 +38,6 @@ public:
         pending_.clear();
     }
     std::string error;   // the engine's message (errorDetail's, else error's)
-    std::string head;
 
 private:
     void line(std::string_view text) {
@@ -70,11 +68,7 @@ Status send_json_lines(HttpClient& http, const DockerEngine& engine, HttpRequest
     auto r = http.send(req);
     if (!r) return Error{r.error().message, object};
     stream.finish();
-    if (!is_2xx(r->status)) {
-        HttpResponse copy = *r;
-        copy.body = stream.head;
-        return engine.engine_error(copy, object, doing);
-    }
+    if (!is_2xx(r->status)) return engine.engine_error(*r, object, doing);   // an error answer is kept whole, never streamed
     return ok_status();
 }
 
@@ -128,7 +122,7 @@ Status with_credentials_said(Status s, const Credentials& c) {
 
 Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::function<void(const BuildEvent&)>& progress) {
     const std::string object = "image " + spec.tag;
-    auto tar = write_context_tar(spec.context_dir);
+    auto tar = ContextStream::open(spec.context_dir);
     if (!tar) return Error{tar.error().message, object};
 
     std::string q = "/build?t=" + url_encode(spec.tag) + "&rm=1&forcerm=1";
@@ -157,8 +151,13 @@ Result<std::string> DockerEngine::build(const BuildSpec& spec, const std::functi
     HttpRequest req;
     req.path = api(q);
     req.content_type = "application/x-tar";
-    req.upload = tar->get();
-    if (auto s = send_json_lines(http_, *this, std::move(req), stream, object, "build"); !s) return s.error();
+    req.upload = (*tar)->file();
+    auto sent = send_json_lines(http_, *this, std::move(req), stream, object, "build");
+    // When the engine ended the upload, the writer's failure (EPIPE) is only
+    // its echo; when the writer failed, the engine saw a cut tar: its own failure is the cause.
+    auto written = (*tar)->finish();
+    if (!sent) return sent.error();
+    if (!written) return Error{written.error().message, object};
     if (!stream.error.empty()) {
         std::string where = last_step.empty() ? "" : " at " + last_step;
         return Error{"build failed" + where + ": " + stream.error, object};

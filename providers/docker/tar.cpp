@@ -6,7 +6,12 @@
 #include <sys/stat.h>
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <fstream>
 
@@ -14,16 +19,44 @@ namespace fs = std::filesystem;
 
 namespace dockerops::docker {
 
+namespace {
+
+// libarchive's output: straight to a file descriptor, each failure kept (the
+// reader of a pipe gone is EPIPE; SIGPIPE is blocked or ignored).
+struct FdSink {
+    int fd;
+    int error = 0;
+};
+la_ssize_t write_to_fd(struct archive*, void* data, const void* buf, size_t n) {
+    auto* sink = static_cast<FdSink*>(data);
+    while (true) {
+        const ssize_t w = ::write(sink->fd, buf, n);
+        if (w >= 0) return w;
+        if (errno == EINTR) continue;
+        sink->error = errno;
+        return -1;
+    }
+}
+
+}  // namespace
+
 Result<TempFile> write_context_tar(const fs::path& dir) {
+    TempFile out(std::tmpfile());
+    if (!out) return Error{"cannot make a temporary file for the build context"};
+    if (auto s = write_context_tar_to(dir, fileno(out.get())); !s) return s.error();
+    std::rewind(out.get());   // (written past its buffer, through the descriptor)
+    return out;
+}
+
+Status write_context_tar_to(const fs::path& dir, int out) {
     if (!fs::is_directory(dir)) return Error{"build context '" + dir.string() + "' is not a folder"};
     auto lib = archive_lib();
     if (!lib) return lib.error();
     const ArchiveLib* L = *lib;
-    TempFile out(std::tmpfile());
-    if (!out) return Error{"cannot make a temporary file for the build context"};
     struct archive* a = L->archive_write_new();
     L->archive_write_set_format_pax_restricted(a);
-    if (L->archive_write_open_FILE(a, out.get()) != ARCHIVE_OK) {
+    FdSink sink{out};
+    if (L->archive_write_open(a, &sink, nullptr, write_to_fd, nullptr) != ARCHIVE_OK) {
         std::string msg = L->archive_error_string(a) ? L->archive_error_string(a) : "unknown error";
         L->archive_write_free(a);
         return Error{"cannot write the build context: " + msg};
@@ -53,21 +86,57 @@ Result<TempFile> write_context_tar(const fs::path& dir) {
         }
         if (e.kind == ContextEntry::Kind::File) {
             std::ifstream in(e.path, std::ios::binary);
-            while (in) {
+            while (in && failure.empty()) {
                 in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
                 std::streamsize n = in.gcount();
-                if (n > 0) L->archive_write_data(a, buf.data(), static_cast<size_t>(n));
+                // A reader that went away (the engine ended the upload) stops the writing.
+                if (n > 0 && L->archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
+                    failure = sink.error ? std::strerror(sink.error) : L->archive_error_string(a) ? L->archive_error_string(a) : "cannot write " + e.rel;
             }
         }
         L->archive_entry_free(entry);
+        if (!failure.empty()) break;
     }
-    L->archive_write_close(a);
+    if (L->archive_write_close(a) != ARCHIVE_OK && failure.empty())
+        failure = sink.error ? std::strerror(sink.error) : L->archive_error_string(a) ? L->archive_error_string(a) : "cannot end the archive";
     L->archive_write_free(a);
     if (!failure.empty()) return Error{"cannot write the build context: " + failure};
-    std::fflush(out.get());
-    std::rewind(out.get());
-    return out;
+    return ok_status();
 }
+
+Result<std::unique_ptr<ContextStream>> ContextStream::open(const fs::path& dir) {
+    if (!fs::is_directory(dir)) return Error{"build context '" + dir.string() + "' is not a folder"};
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return Error{std::string("cannot make a pipe for the build context: ") + std::strerror(errno)};
+    std::unique_ptr<ContextStream> s(new ContextStream());
+    s->read_.reset(fdopen(fds[0], "rb"));
+    if (!s->read_) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return Error{"cannot open the build context's pipe"};
+    }
+    const int write_end = fds[1];
+    s->writer_ = std::thread([dir, write_end, out = &s->written_]() {
+        // A reader gone makes write() fail with EPIPE here, never a signal that ends the process.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+        *out = write_context_tar_to(dir, write_end);
+        ::close(write_end);
+    });
+    return s;
+}
+
+Status ContextStream::finish() {
+    if (writer_.joinable()) {
+        read_.reset();   // a writer still writing gets EPIPE and stops
+        writer_.join();
+    }
+    return written_;
+}
+
+ContextStream::~ContextStream() { (void)finish(); }
 
 Result<TempFile> write_path_tar(const fs::path& src, const std::string& name) {
     auto lib = archive_lib();

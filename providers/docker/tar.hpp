@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 namespace dockerops::docker {
 
@@ -14,9 +15,32 @@ struct FileCloser {
 };
 using TempFile = std::unique_ptr<std::FILE, FileCloser>;
 
-// Written to an anonymous temporary file and rewound: memory stays flat
-// whatever the size of the context, and the upload streams from disk.
+// Written to an anonymous temporary file and rewound (for tests and for
+// what needs the whole archive at once).
 Result<TempFile> write_context_tar(const std::filesystem::path& dir);
+// Written to the descriptor `out` as it is read; a failed write (the reader gone) stops it.
+Status write_context_tar_to(const std::filesystem::path& dir, int out);
+
+// A build context streamed to the engine: a thread of its own writes the tar
+// into a pipe while the upload reads it, so the memory is the pipe's and one
+// 64 KiB buffer whatever the size of the context, and nothing is written to
+// disk. finish() (after the upload) ends the reading and says how the writing
+// went: a file that could not be read is named there.
+class ContextStream {
+public:
+    static Result<std::unique_ptr<ContextStream>> open(const std::filesystem::path& dir);
+    std::FILE* file() const { return read_.get(); }
+    Status finish();
+    ~ContextStream();
+    ContextStream(const ContextStream&) = delete;
+    ContextStream& operator=(const ContextStream&) = delete;
+
+private:
+    ContextStream() = default;
+    TempFile read_;
+    std::thread writer_;
+    Status written_ = ok_status();
+};
 
 // A file or a folder (with what it holds; symbolic links as links) as a tar
 // whose top entry is named `name`, in a rewound temporary file.
