@@ -103,6 +103,10 @@ Result<std::vector<const ObservedContainer*>> select_instances(const Observed& o
     }
     for (const auto& t : targets) {
         if (matched.count(t)) continue;
+        const auto ids = p.instance_ids();
+        const auto names = p.container_names();
+        if (std::find(ids.begin(), ids.end(), t) != ids.end() || std::find(names.begin(), names.end(), t) != names.end())
+            return Error{"'" + t + "' is declared, and the engine has no container of it (dockerops apply makes it)", "project " + p.name};
         std::string hint;
         for (const auto& id : p.instance_ids())   // an instance's name alone: "one" for web.one
             if (id.ends_with("." + t)) hint += std::string(hint.empty() ? "did you mean " : " or ") + "'" + id + "'";

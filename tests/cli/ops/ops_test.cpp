@@ -392,6 +392,16 @@ TEST_CASE("ops: run --rm is a one-off copy of an instance: its command, attached
     }
 }
 
+TEST_CASE("ops: a declared instance the engine has no container of is said so, not suggested as itself") {
+    Ops o;
+    auto none = ops::top_text(o.session, o.where(), {"web.one"}, false);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().message == "'web.one' is declared, and the engine has no container of it (dockerops apply makes it)");
+    auto container = ops::top_text(o.session, o.where(), {"web"}, false);
+    REQUIRE_FALSE(container);
+    CHECK(container.error().message == "'web' is declared, and the engine has no container of it (dockerops apply makes it)");
+}
+
 TEST_CASE("ops: top lists the processes of running instances, events the project's own, pull the images taken as they are") {
     Ops o;
     REQUIRE(o.apply() == ops::kExitOk);
