@@ -340,7 +340,7 @@ std::optional<std::string> Translator::string_map(const YNode& n, const std::str
 
 void Translator::run() {
     if (req_.files.empty()) return;
-    root_ = fs::absolute(req_.files.front()).parent_path().lexically_normal();
+    root_ = fs::absolute(req_.files.front()).lexically_normal().parent_path();   // ("./compose.yaml": not "/dir/." made "/dir/")
     if (!load_files(doc_)) return;
     check_top(doc_);
     YNode* services = doc_.get("services");

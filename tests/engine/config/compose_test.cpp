@@ -244,6 +244,17 @@ TEST_CASE("compose: the project name from the file, else the folder's, made vali
     REQUIRE(r.ok());
     CHECK(r.project->name == "my_appx");
     CHECK(compose_project_name("-Web Shop") == "webshop");
+    // Named from inside the folder, as dockerops with no -f does: the folder's name still.
+    const fs::path before = fs::current_path();
+    fs::current_path(d.path() / "My_App.x");
+    auto here = load_project(options("."));
+    auto dotted = load_project(options("./docker-compose.yml"));
+    fs::current_path(before);
+    INFO(errors(here) + errors(dotted));
+    REQUIRE(here.ok());
+    REQUIRE(dotted.ok());
+    CHECK(here.project->name == "my_appx");
+    CHECK(dotted.project->name == "my_appx");
 }
 
 TEST_CASE("compose: problems are named at the compose file's line and column") {
