@@ -54,6 +54,12 @@ struct Parsed {
     explicit Parsed(const std::string& text) : body(text) { ok = parser.parse(body).get(doc) == simdjson::SUCCESS; }
 };
 
+// A task state past running: its container has stopped, or never ran.
+bool task_ended(const std::string& state) {
+    return state == "complete" || state == "shutdown" || state == "failed" || state == "rejected" || state == "remove" ||
+           state == "orphaned";
+}
+
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
@@ -396,30 +402,9 @@ Status SwarmEngine::remove_container(const std::string& id, bool) {
     auto r = call("DELETE", "/services/" + url_encode(id));
     if (!r) return r.error();
     if (!is_2xx(r->status) && r->status != 404) return manager_->engine_error(*r, "service " + name, "remove");
-    // Until its tasks on nodes that are up are gone (then the network and its
-    // secrets can go too); a node that is down keeps its tasks until it is
-    // back, and nothing waits for it. All tasks, sorted here: the manager
-    // refuses a filter naming a removed service.
-    std::set<std::string> down;
-    if (auto n = call("GET", "/nodes"); n && is_2xx(n->status)) {
-        Parsed p(n->body);
-        array arr;
-        if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
-            for (auto node : arr)
-                if (str(node["Status"], "State") != "ready") down.insert(str(node, "ID"));
-    }
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < until) {
-        auto t = call("GET", "/tasks");
-        if (!t || !is_2xx(t->status)) break;
-        Parsed p(t->body);
-        array arr;
-        bool left = false;
-        if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
-            for (auto task : arr) left = left || (str(task, "ServiceID") == id && !down.count(str(task, "NodeID")));
-        if (!left) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
+    // Not waited for here: its tasks stop in the background, all of a
+    // destroy's at once (the project's network is removed last, and that
+    // removal waits until the tasks attached to it have stopped).
     remove_stale_secrets(name, {});
     return ok_status();
 }
@@ -560,10 +545,40 @@ Result<std::string> SwarmEngine::create_network(const NetworkSpec& spec) {
     return p.ok ? str(p.doc, "Id") : std::string();
 }
 
+// Until no task on a node that is up is still attached to the network and
+// not yet stopped: the tasks of the services just removed stop together
+// (each within its stop_grace_period), so a destroy waits for them once.
+Status SwarmEngine::wait_tasks_left(const std::string& network_id, std::chrono::steady_clock::time_point until) {
+    while (std::chrono::steady_clock::now() < until) {
+        auto n = call("GET", "/nodes");
+        auto t = call("GET", "/tasks");
+        if (!n || !t) return !n ? n.error() : t.error();
+        if (!is_2xx(n->status) || !is_2xx(t->status)) return ok_status();   // the removal itself will say
+        const Nodes nodes = read_nodes(n->body);
+        Parsed tp(t->body);
+        array tasks;
+        bool left = false;
+        if (tp.ok && tp.doc.get_array().get(tasks) == simdjson::SUCCESS)
+            for (auto task : tasks) {
+                auto node = nodes.by_id.find(str(task, "NodeID"));
+                if (node == nodes.by_id.end() || !node->second.ready || task_ended(str(task["Status"], "State"))) continue;
+                array nets;
+                if (task["NetworksAttachments"].get_array().get(nets) == simdjson::SUCCESS)
+                    for (auto a : nets) left = left || str(a["Network"], "ID") == network_id;
+            }
+        if (!left) return ok_status();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return ok_status();
+}
+
 Status SwarmEngine::remove_network(const std::string& id) {
-    // Tasks leave an overlay a moment after their service is removed: the
-    // engine refuses until then ("has active endpoints", "is in use by task").
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    // The tasks of services just removed are still stopping (a task may take
+    // its stop_grace_period): the wait is long. Then the engine may still
+    // refuse a moment ("has active endpoints", "is in use by task").
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    if (auto net = manager_->find_network(id); net && *net)
+        if (auto s = wait_tasks_left((*net)->id, until); !s) return s;
     while (true) {
         auto r = call("DELETE", "/networks/" + url_encode(id));
         if (!r) return r.error();

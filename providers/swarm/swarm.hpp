@@ -128,6 +128,7 @@ private:
     Result<std::string> service_body(const ContainerSpec& spec, std::uint64_t force_update);
     Result<ServiceProgress> progress(const std::string& id);
     bool dnsrr() const;
+    Status wait_tasks_left(const std::string& network_id, std::chrono::steady_clock::time_point until);
     // providers/swarm/task_reach.cpp
     Result<std::string> node_name(const std::string& node_id);
     Result<RunningTask> running_task(const std::string& service);
