@@ -108,11 +108,11 @@ Result<std::vector<const ObservedContainer*>> select_instances(const Observed& o
         if (std::find(ids.begin(), ids.end(), t) != ids.end() || std::find(names.begin(), names.end(), t) != names.end())
             return Error{"'" + t + "' is declared, and the engine has no container of it (dockerops apply makes it)", "project " + p.name};
         std::string hint;
-        for (const auto& id : p.instance_ids())   // an instance's name alone: "one" for web.one
+        for (const auto& id : ids)   // an instance's name alone: "one" for web.one
             if (id.ends_with("." + t)) hint += std::string(hint.empty() ? "did you mean " : " or ") + "'" + id + "'";
         if (!hint.empty()) hint += "?";
-        std::vector<std::string> known = p.instance_ids();
-        for (const auto& c : p.container_names()) known.push_back(c);
+        std::vector<std::string> known = ids;
+        known.insert(known.end(), names.begin(), names.end());
         if (hint.empty()) hint = known.size() <= 12 ? suggest(t, known, "instances") : "'dockerops ps -a' lists them";
         return Error{"no instance of the project matches '" + t + "' (" + hint + ")", "project " + p.name};
     }

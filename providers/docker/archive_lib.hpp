@@ -14,7 +14,7 @@ namespace dockerops::docker {
 
 #define DOCKEROPS_ARCHIVE_FUNCTIONS(X)                                                              \
     X(archive_error_string) X(archive_write_new) X(archive_write_set_format_pax_restricted)         \
-    X(archive_write_open_FILE) X(archive_write_open) X(archive_write_header) X(archive_write_data) X(archive_write_close) \
+    X(archive_write_open) X(archive_write_header) X(archive_write_data) X(archive_write_close) \
     X(archive_write_free) X(archive_entry_new) X(archive_entry_free) X(archive_entry_set_pathname)  \
     X(archive_entry_copy_stat) X(archive_entry_set_uid) X(archive_entry_set_gid)                    \
     X(archive_entry_set_uname) X(archive_entry_set_gname) X(archive_entry_set_symlink)              \

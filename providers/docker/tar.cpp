@@ -146,7 +146,8 @@ Result<TempFile> write_path_tar(const fs::path& src, const std::string& name) {
     if (!out) return Error{"cannot make a temporary file for " + src.string()};
     struct archive* a = L->archive_write_new();
     L->archive_write_set_format_pax_restricted(a);
-    if (L->archive_write_open_FILE(a, out.get()) != ARCHIVE_OK) {
+    FdSink sink{fileno(out.get())};   // as the context: every failed write seen
+    if (L->archive_write_open(a, &sink, nullptr, write_to_fd, nullptr) != ARCHIVE_OK) {
         L->archive_write_free(a);
         return Error{"cannot write an archive of " + src.string()};
     }
@@ -168,9 +169,10 @@ Result<TempFile> write_path_tar(const fs::path& src, const std::string& name) {
             failure = L->archive_error_string(a) ? L->archive_error_string(a) : "cannot write " + rel;
         } else if (S_ISREG(st.st_mode)) {
             std::ifstream in(path, std::ios::binary);   // streamed: a fixed buffer, whatever the size
-            while (in) {
+            while (in && failure.empty()) {
                 in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-                if (std::streamsize n = in.gcount(); n > 0) L->archive_write_data(a, buf.data(), static_cast<size_t>(n));
+                if (std::streamsize n = in.gcount(); n > 0 && L->archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
+                    failure = sink.error ? std::strerror(sink.error) : "cannot write " + rel;
             }
         }
         L->archive_entry_free(entry);
@@ -182,11 +184,11 @@ Result<TempFile> write_path_tar(const fs::path& src, const std::string& name) {
             if (ec) { failure = ec.message(); break; }
             add(it->path(), name + "/" + fs::relative(it->path(), src, ec).string());
         }
-    L->archive_write_close(a);
+    if (L->archive_write_close(a) != ARCHIVE_OK && failure.empty())
+        failure = sink.error ? std::strerror(sink.error) : "cannot end the archive";
     L->archive_write_free(a);
     if (!failure.empty()) return Error{"cannot archive " + src.string() + ": " + failure};
-    std::fflush(out.get());
-    std::rewind(out.get());
+    std::rewind(out.get());   // (written through the descriptor, past the FILE's buffer)
     return out;
 }
 

@@ -1,5 +1,6 @@
 // The Swarm provider: services, overlays and secrets through a manager's API.
 #include "providers/swarm/swarm.hpp"
+#include "providers/swarm/swarm_json.hpp"
 
 #include "engine/model/ownership.hpp"
 #include "providers/docker/engine_json.hpp"
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 namespace dockerops::swarm {
 
 using namespace docker::detail;
+using namespace swarm::detail;
 using docker::HttpResponse;
 using docker::url_encode;
 using simdjson::dom::array;
@@ -38,21 +40,6 @@ std::string base64(const std::string& data) {
     out.resize(n);
     return out;
 }
-
-std::string filter(const std::string& key, const std::vector<std::string>& values) {
-    JsonWriter w;
-    w.begin_object().key(key).strings(values).end_object();
-    return url_encode(w.str());
-}
-
-// One parsed answer; the padded copy lives as long as the parser's view of it.
-struct Parsed {
-    simdjson::dom::parser parser;
-    simdjson::padded_string body;
-    element doc;
-    bool ok = false;
-    explicit Parsed(const std::string& text) : body(text) { ok = parser.parse(body).get(doc) == simdjson::SUCCESS; }
-};
 
 // A task state past running: its container has stopped, or never ran.
 bool task_ended(const std::string& state) {
@@ -420,6 +407,7 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
     Parsed sp(r->body);
     if (!sp.ok) return Error{"unreadable answer", "service " + id};
     ServiceProgress p;
+    p.id = str(sp.doc, "ID");
     p.name = str(sp.doc["Spec"], "Name");
     p.labels = string_map(sp.doc["Spec"], "Labels");
     // Every update moves ForceUpdate on (update_container), so every task is
@@ -436,16 +424,12 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
     // A global service wants one task on every node that is up (at least one:
     // right after it is made, before the swarm has made its tasks).
     const bool global = sp.doc["Spec"]["Mode"]["Global"].error() == simdjson::SUCCESS;
-    std::optional<Nodes> nodes;
-    auto read_nodes_once = [&]() -> Status {
-        if (nodes) return ok_status();
+    Nodes nodes;
+    if (global) {
         auto n = call("GET", "/nodes");
         if (!n) return n.error();
         nodes = read_nodes(is_2xx(n->status) ? n->body : std::string());
-        return ok_status();
-    };
-    if (global)
-        if (auto s = read_nodes_once(); !s) return s.error();
+    }
     auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
     if (!t) return t.error();
     Parsed tp(t->body);
@@ -458,20 +442,26 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
             if (made_from != generation) continue;
             if (str(task["Status"], "State") == "running") ++p.running;
             if (global) {
-                auto node = nodes->by_id.find(str(task, "NodeID"));
-                if (node != nodes->by_id.end() && node->second.ready) ++global_want;
+                auto node = nodes.by_id.find(str(task, "NodeID"));
+                if (node != nodes.by_id.end() && node->second.ready) ++global_want;
             }
         }
     if (global) p.want = std::max(1, global_want);
-    if (p.running < p.want) {
-        // Why it is short, as observe says it: the waiting states, the nodes down under its tasks.
-        if (auto s = read_nodes_once(); !s) return s.error();
-        auto counts = count_tasks(t->body, *nodes, "running");
-        p.why_short = degraded_detail(counts[str(sp.doc, "ID")], p.want, "", nodes->down);
-        if (auto open = p.why_short.find(" ("); open != std::string::npos) p.why_short = p.why_short.substr(open + 1);
-        else p.why_short.clear();
-    }
     return p;
+}
+
+// Why a service is short of tasks, as observe says it: "(2 pending; node
+// down: swarm-node3; <the task's error>)"; empty when nothing says why. Asked
+// once, when a wait for it fails.
+std::string SwarmEngine::why_short(const std::string& id, int want) {
+    auto t = call("GET", "/tasks?filters=" + filter("service", {id}));
+    auto n = call("GET", "/nodes");
+    if (!t || !n || !is_2xx(t->status) || !is_2xx(n->status)) return {};
+    const Nodes nodes = read_nodes(n->body);
+    auto counts = count_tasks(t->body, nodes, "running");
+    const std::string detail = degraded_detail(counts[id], want, "", nodes.down);
+    const auto open = detail.find(" (");
+    return open == std::string::npos ? std::string() : detail.substr(open + 1);
 }
 
 Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds deadline,
@@ -493,9 +483,10 @@ Status SwarmEngine::wait_ready(const std::string& id, std::chrono::milliseconds 
                                 (p->update == "updating" ? ", updating" : "");
         if (state && now != last) state(now);
         last = now;
-        if (std::chrono::steady_clock::now() >= until)
-            return Error{"not ready in time: " + now + (p->why_short.empty() ? std::string() : " " + p->why_short),
-                         "service " + p->name};
+        if (std::chrono::steady_clock::now() >= until) {
+            const std::string why = why_short(p->id, p->want);
+            return Error{"not ready in time: " + now + (why.empty() ? std::string() : " " + why), "service " + p->name};
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
 }
@@ -549,12 +540,14 @@ Result<std::string> SwarmEngine::create_network(const NetworkSpec& spec) {
 // not yet stopped: the tasks of the services just removed stop together
 // (each within its stop_grace_period), so a destroy waits for them once.
 Status SwarmEngine::wait_tasks_left(const std::string& network_id, std::chrono::steady_clock::time_point until) {
+    auto n = call("GET", "/nodes");   // once: a node that goes down meanwhile keeps its tasks, and the deadline ends the wait
+    if (!n) return n.error();
+    if (!is_2xx(n->status)) return ok_status();   // the removal itself will say
+    const Nodes nodes = read_nodes(n->body);
     while (std::chrono::steady_clock::now() < until) {
-        auto n = call("GET", "/nodes");
         auto t = call("GET", "/tasks");
-        if (!n || !t) return !n ? n.error() : t.error();
-        if (!is_2xx(n->status) || !is_2xx(t->status)) return ok_status();   // the removal itself will say
-        const Nodes nodes = read_nodes(n->body);
+        if (!t) return t.error();
+        if (!is_2xx(t->status)) return ok_status();
         Parsed tp(t->body);
         array tasks;
         bool left = false;

@@ -37,15 +37,19 @@ struct RunningTask {
     std::int64_t slot = 0;
 };
 
+// A running task's container, and the engine of the node it runs on.
+struct TaskEngine {
+    std::string container_id;
+    std::unique_ptr<docker::DockerEngine> engine;
+};
+
 // A service as wait_ready and inspect_container read it: its tasks made from
 // the current spec, and its rolling update.
 struct ServiceProgress {
-    std::string name;
+    std::string id, name;
     std::map<std::string, std::string> labels;
     int want = 1, running = 0;
     std::string update, update_message;   // UpdateStatus
-    // When short of tasks: "(2 pending; on swarm-node3, which is down; no suitable node ...)".
-    std::string why_short;
     std::vector<SecretRef> secrets;       // the secrets the current spec names
     bool rolled_back() const {
         return update == "rollback_started" || update == "rollback_completed" || update == "paused" || update == "rollback_paused";
@@ -127,6 +131,7 @@ private:
     void remove_stale_secrets(const std::string& service, const std::vector<SecretRef>& keep);
     Result<std::string> service_body(const ContainerSpec& spec, std::uint64_t force_update);
     Result<ServiceProgress> progress(const std::string& id);
+    std::string why_short(const std::string& service_id, int want);
     bool dnsrr() const;
     Status wait_tasks_left(const std::string& network_id, std::chrono::steady_clock::time_point until);
     // providers/swarm/task_reach.cpp
@@ -134,6 +139,8 @@ private:
     Result<RunningTask> running_task(const std::string& service);
     Result<std::unique_ptr<docker::DockerEngine>> node_engine(const RunningTask& task, const std::string& service,
                                                               const std::string& what);
+    // The running task exec and a shell reach (`what` names them in an error).
+    Result<TaskEngine> reach(const std::string& service, const std::string& what);
 
     std::unique_ptr<docker::DockerEngine> manager_;
     Options options_;

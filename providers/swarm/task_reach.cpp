@@ -3,26 +3,19 @@
 // the service's logs, streamed, each line prefixed by its task as `docker
 // service logs` does.
 #include "providers/swarm/swarm.hpp"
+#include "providers/swarm/swarm_json.hpp"
 
 #include "providers/docker/engine_json.hpp"
-#include "util/json_writer.hpp"
 
 namespace dockerops::swarm {
 
 using namespace docker::detail;
+using namespace swarm::detail;
 using docker::url_encode;
 using simdjson::dom::array;
 using simdjson::dom::element;
 
 namespace {
-
-std::string filter_json(const std::map<std::string, std::vector<std::string>>& filters) {
-    JsonWriter w;
-    w.begin_object();
-    for (const auto& [k, values] : filters) w.key(k).strings(values);
-    w.end_object();
-    return url_encode(w.str());
-}
 
 // The value of `key` in a log line's details ("k=v,k=v"), URL-decoded keys
 // and values being plain ids here.
@@ -41,10 +34,8 @@ std::string detail_of(std::string_view details, std::string_view key) {
 
 // A service's name from its inspect answer; `otherwise` when unreadable.
 std::string spec_name(const std::string& json, const std::string& otherwise) {
-    simdjson::dom::parser parser;
-    simdjson::padded_string body(json);
-    element doc;
-    std::string name = parser.parse(body).get(doc) == simdjson::SUCCESS ? str(doc["Spec"], "Name") : std::string();
+    Parsed p(json);
+    std::string name = p.ok ? str(p.doc["Spec"], "Name") : std::string();
     return name.empty() ? otherwise : name;
 }
 
@@ -54,22 +45,19 @@ Result<std::string> SwarmEngine::node_name(const std::string& node_id) {
     auto r = call("GET", "/nodes/" + url_encode(node_id));
     if (!r) return r.error();
     if (!is_2xx(r->status)) return manager_->engine_error(*r, "node " + node_id, "inspect");
-    simdjson::dom::parser parser;
-    simdjson::padded_string body(r->body);
-    element doc;
-    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return Error{"unreadable answer", "node " + node_id};
-    return str(doc["Description"], "Hostname");
+    Parsed p(r->body);
+    if (!p.ok) return Error{"unreadable answer", "node " + node_id};
+    return str(p.doc["Description"], "Hostname");
 }
 
 Result<RunningTask> SwarmEngine::running_task(const std::string& id) {
-    auto r = call("GET", "/tasks?filters=" + filter_json({{"service", {id}}, {"desired-state", {"running"}}}));
+    auto r = call("GET", "/tasks?filters=" + filters({{"service", {id}}, {"desired-state", {"running"}}}));
     if (!r) return r.error();
     if (!is_2xx(r->status)) return manager_->engine_error(*r, "service " + id, "list tasks");
-    simdjson::dom::parser parser;
-    simdjson::padded_string body(r->body);
+    Parsed p(r->body);
     array tasks;
     std::optional<RunningTask> best;
-    if (parser.parse(body).get_array().get(tasks) == simdjson::SUCCESS)
+    if (p.ok && p.doc.get_array().get(tasks) == simdjson::SUCCESS)
         for (auto t : tasks) {
             if (str(t["Status"], "State") != "running") continue;
             RunningTask task;
@@ -104,20 +92,24 @@ Result<std::unique_ptr<docker::DockerEngine>> SwarmEngine::node_engine(const Run
     return std::move(*engine);
 }
 
-Result<ExecResult> SwarmEngine::exec(const std::string& id, const std::vector<std::string>& cmd) {
+Result<TaskEngine> SwarmEngine::reach(const std::string& id, const std::string& what) {
     auto task = running_task(id);
     if (!task) return task.error();
-    auto engine = node_engine(*task, id, "exec");
+    auto engine = node_engine(*task, id, what);
     if (!engine) return engine.error();
-    return (*engine)->exec(task->container_id, cmd);
+    return TaskEngine{task->container_id, std::move(*engine)};
+}
+
+Result<ExecResult> SwarmEngine::exec(const std::string& id, const std::vector<std::string>& cmd) {
+    auto t = reach(id, "exec");
+    if (!t) return t.error();
+    return t->engine->exec(t->container_id, cmd);
 }
 
 Result<int> SwarmEngine::exec_attached(const std::string& id, const std::vector<std::string>& cmd) {
-    auto task = running_task(id);
-    if (!task) return task.error();
-    auto engine = node_engine(*task, id, "a shell");
-    if (!engine) return engine.error();
-    return (*engine)->exec_attached(task->container_id, cmd);
+    auto t = reach(id, "a shell");
+    if (!t) return t.error();
+    return t->engine->exec_attached(t->container_id, cmd);
 }
 
 Result<int> SwarmEngine::run_attached(const std::string& id, bool) {
@@ -149,10 +141,8 @@ Status SwarmEngine::stream_logs(const std::string& id, const LogOptions& options
     };
     auto field = [](const std::optional<std::string>& json, auto&& pick) -> std::string {
         if (!json) return {};
-        simdjson::dom::parser parser;
-        simdjson::padded_string body(*json);
-        element doc;
-        return parser.parse(body).get(doc) == simdjson::SUCCESS ? pick(doc) : std::string();
+        Parsed p(*json);
+        return p.ok ? pick(p.doc) : std::string();
     };
     auto prefix_of = [&](const std::string& task_id, const std::string& node_id) -> const std::string& {
         auto it = prefixes.find(task_id);
