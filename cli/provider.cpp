@@ -15,6 +15,7 @@ struct Providers::State {
     std::string registry;
     std::map<std::string, std::string> nodes;
     std::shared_ptr<docker::CallTrace> trace;
+    std::shared_ptr<swarm::Pushes> pushes = std::make_shared<swarm::Pushes>();   // one push per image in a run
 };
 
 Providers::Providers(std::optional<Target> target_override, bool trace_api) : state_(std::make_shared<State>()) {
@@ -40,6 +41,7 @@ ProviderFactory Providers::factory() const {
             target = state->target;
             options.registry = state->registry;
             options.nodes = state->nodes;
+            options.pushes = state->pushes;
         }
         if (target == Target::Swarm) {
             auto s = swarm::SwarmEngine::connect_from_env(std::move(options), state->trace);

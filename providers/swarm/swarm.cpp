@@ -277,10 +277,29 @@ Result<std::string> SwarmEngine::image_for_nodes(const ContainerSpec& spec) {
     if (id.starts_with("sha256:")) id = id.substr(7);
     const std::string tag = id.substr(0, 12);
     if (auto t = manager_->tag_image(img->id, repo, tag); !t) return t.error();
-    auto digest = manager_->push_image(repo, tag);
+    auto digest = options_.pushes->once(repo + ":" + tag, [&] { return manager_->push_image(repo, tag); });
     if (!digest) return Error{"could not push to the registry " + options_.registry + ": " + digest.error().message,
                               "image " + repo + ":" + tag};
     return repo + ":" + tag + "@" + *digest;
+}
+
+Result<std::string> Pushes::once(const std::string& ref, const std::function<Result<std::string>()>& push) {
+    std::promise<Result<std::string>> mine;
+    std::shared_future<Result<std::string>> theirs;
+    {
+        std::lock_guard lock(mutex_);
+        auto [it, first] = pushes_.try_emplace(ref);
+        if (first) it->second = mine.get_future().share();
+        else theirs = it->second;
+    }
+    if (theirs.valid()) return theirs.get();
+    auto digest = push();
+    mine.set_value(digest);
+    if (!digest) {   // the next one that needs it tries again
+        std::lock_guard lock(mutex_);
+        pushes_.erase(ref);
+    }
+    return digest;
 }
 
 // --- secrets ---

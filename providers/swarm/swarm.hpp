@@ -10,10 +10,29 @@
 #include "engine/apply/provider.hpp"
 #include "providers/docker/docker.hpp"
 
+#include <functional>
+#include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace dockerops::swarm {
+
+// Images pushed by this process, by "<repo>:<tag>": each is pushed once. The
+// executor's workers each connect their own SwarmEngine, and instances of one
+// type made at once would push one image twice at once (the registry answered
+// one of two such pushes with a 500). Shared by the engines one CLI run makes.
+class Pushes {
+public:
+    // The digest of repo:tag, pushed by `push` unless another caller pushes it
+    // now (then its result) or pushed it already. A failed push is not kept.
+    Result<std::string> once(const std::string& ref, const std::function<Result<std::string>()>& push);
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::shared_future<Result<std::string>>> pushes_;
+};
 
 struct Options {
     std::string registry;      // host:port ([project] registry); empty: images as they are named
@@ -22,6 +41,7 @@ struct Options {
     // A node's host name -> its engine address (the host file's [nodes]):
     // exec and shell reach a task through the engine of the node it runs on.
     std::map<std::string, std::string> nodes = {};
+    std::shared_ptr<Pushes> pushes = std::make_shared<Pushes>();
 };
 
 // The local image id a service was made from (its owner token names it).

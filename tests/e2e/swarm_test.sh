@@ -251,6 +251,10 @@ name = "two"
 TOML
 out=$(sw "$BIN" apply --file "$DIR/small" --yes 2>&1) || fail "apply of the smallest project: $out"
 grep -q "(persistent_log) is left out for app.one, app.two" <<<"$out" || fail "no note of the log folder left out: $out"
+# Both instances are made at once from one image: it is pushed once (two
+# pushes of one repository at once were answered 500 by the registry).
+pushes=$(grep -c "PUT /v2/$PROJECT-small/app/manifests/" "$SW/registry.log" || true)
+[ "$pushes" = 1 ] || fail "the smallest project's image was pushed $pushes times: $(grep "$PROJECT-small/app/manifests" "$SW/registry.log")"
 for s in small-app-one small-app-two; do
   [ "$(running $s | wc -l)" = 1 ] || fail "$s does not run one task after apply: $(running $s)"
 done
