@@ -51,6 +51,8 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
             .key("bind").value(m.bind).key("seed").value(m.seed).key("file").value(m.file)
             .key("driver").value(m.driver).key("driver_options").object(m.driver_options);
         if (m.external) w.key("external").value(true);   // written only when set: plans of before read the same
+        if (!m.as.empty()) w.key("as").value(m.as);
+        if (m.as == "config") w.key("digest").value(m.digest);   // a secret's content digest stays out of the plan
         w.end_object();
     }
     w.end_array();
@@ -124,7 +126,8 @@ ContainerSpec read_spec(Node e) {
         for (auto m : a) {
             Node n(element{m});
             s.mounts.push_back({str(n["source"]), str(n["target"]), boolean(n["read_only"]), boolean(n["bind"]), boolean(n["seed"]),
-                                boolean(n["file"]), str(n["driver"]), smap(n["driver_options"]), boolean(n["external"])});
+                                boolean(n["file"]), str(n["driver"]), smap(n["driver_options"]), boolean(n["external"]),
+                                str(n["as"]), str(n["digest"])});
         }
     s.network = str(e["network"]);
     s.ipv4 = str(e["ipv4"]);

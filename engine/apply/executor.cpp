@@ -205,7 +205,9 @@ private:
                 if (auto r = make_persistent_folder(s.image, m, project, s.name); !r) return r;
                 continue;
             }
-            // A file that is there (a compose secret or config, a socket) is mounted as it is; a missing source is a folder.
+            if (!m.as.empty() && !fs::is_regular_file(m.source, ec))
+                return Error{"the " + m.as + " file " + m.source + " is gone (it was there when the file was read)", s.name};
+            // A file that is there (a socket, a file named in volumes) is mounted as it is; a missing source is a folder.
             if (fs::exists(m.source, ec) && !fs::is_directory(m.source, ec)) continue;
             fs::create_directories(m.source, ec);
             if (ec) return Error{"cannot make " + m.source + ": " + ec.message(), s.name};

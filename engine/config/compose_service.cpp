@@ -394,8 +394,10 @@ std::optional<std::string> Translator::volume_long(Service& s, const YNode& e) {
     return toml_quote(src + ":" + target->value + (ro ? ":ro" : ""));
 }
 
-// secrets and configs from a file: bind mounts, read-only, as compose makes
-// them on one engine; a secret from the environment is a secret file.
+// secrets and configs from a file: `secrets` / `configs`, read-only bind
+// mounts on one engine (as compose makes them), Swarm secrets and configs on
+// target swarm (as stack deploy makes them); a secret from the environment is
+// a secret file.
 void Translator::files_mounted(Service& s, const YNode& n, const char* kind) {
     const bool secret = std::string(kind) == "secrets";
     const auto& defs = secret ? secrets_ : configs_;
@@ -427,7 +429,7 @@ void Translator::files_mounted(Service& s, const YNode& n, const char* kind) {
             const fs::path path = fs::path(f->value).is_absolute() ? fs::path(f->value) : root_ / f->value;
             if (!fs::is_regular_file(path, ec)) d_.error(f->pos, std::string(kind) + "." + name + ": the file '" + f->value + "' does not exist");
             std::string from = f->value.starts_with("/") || f->value.starts_with(".") ? f->value : "./" + f->value;
-            s.volumes.emplace_back(toml_quote(from + ":" + target + ":ro"), e.pos);
+            (secret ? s.secrets : s.configs).emplace_back(toml_quote(from + ":" + target), e.pos);
         } else if (const YNode* env = def.get("environment"); env && secret && target == "/run/secrets/" + env->value) {
             s.secret_files.emplace_back(toml_quote(env->value), e.pos);
         } else if (env && secret) {
@@ -600,6 +602,8 @@ void Translator::write_service(const Service& s) {
             out_.line("network_aliases = " + t + " }", s.network_aliases.front().second, what + ".networks");
         }
         if (!s.secret_files.empty()) out_.line("secret_files = " + joined(s.secret_files), s.secret_files.front().second, what + ".secrets");
+        if (!s.secrets.empty()) out_.line("secrets = " + joined(s.secrets), s.secrets.front().second, what + ".secrets");
+        if (!s.configs.empty()) out_.line("configs = " + joined(s.configs), s.configs.front().second, what + ".configs");
     }
 }
 }  // namespace dockerops::config_detail

@@ -107,6 +107,7 @@ struct Service {
     std::vector<std::string> aliases;                            // TOML-quoted
     std::vector<std::pair<std::string, SourcePos>> volumes, tmpfs;   // TOML-quoted entries
     std::vector<std::pair<std::string, SourcePos>> secret_files;
+    std::vector<std::pair<std::string, SourcePos>> secrets, configs;   // "./FILE:TARGET", TOML-quoted
     std::vector<std::pair<std::string, SourcePos>> network_aliases;   // "NET = [...]" with several networks
     std::set<std::string> container_keys;
 };

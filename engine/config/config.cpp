@@ -509,6 +509,8 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     }
     if (auto* links = t.get("links")) read_links(*links, where, decl);
     if (auto* vols = t.get("volumes")) read_volumes(*vols, where, inst);
+    for (const char* key : {"secrets", "configs"})
+        if (auto* files = t.get(key)) read_files_as(*files, key, where, inst);
     read_instance_names(t, where, inst);
     if (auto hostname = get_string(t, "hostname", where)) {
         if (!valid_hostname(*hostname))

@@ -2,7 +2,10 @@
 // once every instance is known, and the checks of what the engine would refuse.
 #include "engine/config/config_loader.hpp"
 
+#include "util/hash.hpp"
+
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
@@ -122,6 +125,41 @@ void Loader::read_volumes(const toml::node& n, const std::string& where, Instanc
             continue;
         }
         inst.volumes.push_back(std::move(v));
+    }
+}
+
+// secrets = ["./db_password.txt:db_password"], configs = ["./nginx.conf:/etc/nginx/nginx.conf"]:
+// a host file (./ or /), at TARGET; a bare TARGET is under /run/secrets/
+// (secrets) or / (configs), as compose places them; no TARGET: the file's name.
+void Loader::read_files_as(const toml::node& n, const std::string& key, const std::string& where, Instance& inst) {
+    auto* arr = n.as_array();
+    if (!arr) {
+        d_.error(pos(n), "'" + key + "' in " + where + " must be an array of strings, not " + a_type(n));
+        return;
+    }
+    const bool secret = key == "secrets";
+    for (const auto& e : *arr) {
+        auto s = e.as_string();
+        const std::string text = s ? s->get() : std::string();
+        const auto colon = text.find(':');
+        const std::string src = text.substr(0, colon);
+        std::string target = colon == std::string::npos ? fs::path(src).filename().string() : text.substr(colon + 1);
+        if (!s || src.empty() || (src.front() != '/' && src.front() != '.') || target.empty() || target.find(':') != std::string::npos) {
+            d_.error(pos(e), "'" + key + "' in " + where + " holds \"FILE:TARGET\" strings (FILE a host file, ./ or /), not " +
+                                 (s ? "'" + text + "'" : a_type(e)));
+            continue;
+        }
+        if (target.front() != '/') target = (secret ? "/run/secrets/" : "/") + target;
+        std::error_code ec;
+        const fs::path path = canonical_or_normal(src.front() == '/' ? fs::path(src) : root_ / src, ec);
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream data;
+        if (!ec && fs::is_regular_file(path, ec)) data << in.rdbuf();
+        if (ec || !fs::is_regular_file(path, ec) || !in) {
+            d_.error(pos(e), "the file '" + src + "' of '" + key + "' in " + where + " cannot be read (it must be a file)");
+            continue;
+        }
+        inst.volumes.push_back({path.string(), target, true, true, secret ? "secret" : "config", sha256_hex(data.str())});
     }
 }
 

@@ -32,7 +32,7 @@ inline const std::vector<std::string> kContainerKeys =
 inline const std::vector<std::string> kInstanceKeys = with_runtime_keys(
     {"container", "name", "type", "group", "links", "env", "required_env", "secret_env", "publish_ports", "linked",
      "persistent_data", "persistent_opt", "persistent_log", "volumes", "hostname", "command", "sleep", "init", "ports",
-     "secret_files", "depends_on", "aliases", "container_name", "networks", "ipv4_address", "network_aliases"});
+     "secret_files", "secrets", "configs", "depends_on", "aliases", "container_name", "networks", "ipv4_address", "network_aliases"});
 inline const std::vector<std::string> kLinkKeys{"name", "container", "instance", "external"};
 inline const std::vector<std::string> kHostKeys{"env", "nodes"};
 inline constexpr std::string_view kNameRule = "names match [a-z0-9][a-z0-9_-]*";
@@ -155,6 +155,8 @@ private:
     std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);
     void read_links(const toml::node& n, const std::string& where, InstanceDecl& decl);
     void read_volumes(const toml::node& n, const std::string& where, Instance& inst);
+    // `secrets` / `configs`: ["./FILE:TARGET"], a host file read-only at TARGET.
+    void read_files_as(const toml::node& n, const std::string& key, const std::string& where, Instance& inst);
     void read_command(const toml::node& n, const std::string& where, Instance& inst);
     void inherit_runtime(Instance& inst, const RuntimeOptions& defaults);
     // runtime_keys.cpp

@@ -400,6 +400,7 @@ void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
     // them; an external one is used by its own name.
     for (const auto& v : inst.volumes) {
         MountSpec m{v.bind ? v.source : p_.name + "_" + v.source, v.target, v.read_only, v.bind};
+        m.as = v.as, m.digest = v.digest;   // a secret or config file, and its content's digest
         if (auto decl = p_.volumes.find(v.source); !v.bind && decl != p_.volumes.end()) {
             m.driver = decl->second.driver;
             m.driver_options = decl->second.options;

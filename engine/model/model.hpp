@@ -78,6 +78,10 @@ struct Volume {
     std::string target;      // absolute path inside the container
     bool read_only = false;
     bool bind = true;
+    // `secrets` / `configs` (compose's file secrets and configs): a host file,
+    // read-only; a Swarm secret or config on target swarm. Empty: a volume.
+    std::string as = {};
+    std::string digest = {};   // of the file's content, read when the file was loaded
 };
 
 struct Container {

@@ -78,6 +78,11 @@ struct MountSpec {
     // A volume the project uses and does not own ([volumes.NAME] external):
     // it must exist; never made, labelled or removed by dockerops.
     bool external = false;
+    // "secret" or "config" (the instance's `secrets` / `configs`): a host file
+    // mounted read-only on one engine, a Swarm secret or config on target
+    // swarm; `digest` is the sha256 of its content when the file was read.
+    std::string as = {};
+    std::string digest = {};
     bool operator==(const MountSpec&) const = default;
 };
 

@@ -38,6 +38,10 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
         // A declared driver or options only when set: a plain volume's entry reads as before.
         if (!m.driver.empty()) c["mount." + m.target] += " driver " + m.driver;
         for (const auto& [k, v] : m.driver_options) c["mount." + m.target] += " " + k + "=" + v;
+        // A secret or config file: what it is and its content (a secret's digest keyed, as a secret value's).
+        if (!m.as.empty())
+            c["mount." + m.target] = m.as + " " + m.source + " " +
+                                     (m.as == "secret" ? secret_digest(secret_key, m.digest) : "sha256:" + m.digest);
     }
     if (!s.network.empty()) c["network"] = s.network;
     if (!s.ipv4.empty()) c["address"] = s.ipv4;
@@ -79,6 +83,10 @@ std::string shown(const std::string& key, const std::string& v) {
         char* end = nullptr;
         const long long bytes = std::strtoll(v.c_str(), &end, 10);
         if (end && *end == '\0' && !v.empty()) return human_bytes(bytes);
+    }
+    // A secret file's content digest is not shown (its path is).
+    if (key.starts_with("mount.")) {
+        if (auto at = v.find(" hmac-sha256:"); at != std::string::npos) return json_quote(v.substr(0, at) + " (sensitive content)");
     }
     const bool text = key.starts_with("env.") || key.starts_with("label.") || key.starts_with("secret_file.");
     if (text && v.starts_with("hmac-sha256:")) return "(sensitive)";

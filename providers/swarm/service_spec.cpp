@@ -34,7 +34,7 @@ void mounts(JsonWriter& w, const ContainerSpec& s) {
     const std::string project = s.labels.count(labels::kProject) ? s.labels.at(labels::kProject) : std::string();
     w.key("Mounts").begin_array();
     for (const auto& m : s.mounts) {
-        if (m.file) continue;   // secret files are Swarm secrets
+        if (m.file || !m.as.empty()) continue;   // secret files, `secrets` and `configs` are Swarm secrets and configs
         w.begin_object().key("Target").value(m.target).key("ReadOnly").value(m.read_only);
         if (m.bind) {
             w.key("Type").value("bind").key("Source").value(m.source);
@@ -82,14 +82,18 @@ void container_spec(JsonWriter& w, const ContainerSpec& s, const std::string& im
     if (s.stop_grace_period) w.key("StopGracePeriod").value(static_cast<std::int64_t>(*s.stop_grace_period * 1'000'000'000LL));
     if (s.read_only) w.key("ReadOnly").value(true);
     mounts(w, s);
-    w.key("Secrets").begin_array();
-    for (const auto& r : secrets) {
-        w.begin_object().key("SecretID").value(r.id).key("SecretName").value(r.name);
-        w.key("File").begin_object().key("Name").value(r.file).key("UID").value("0").key("GID").value("0")
-            .key("Mode").value(static_cast<std::int64_t>(0400)).end_object();
-        w.end_object();
+    for (const bool configs : {false, true}) {
+        const std::string kind = configs ? "Config" : "Secret";
+        w.key(kind + "s").begin_array();
+        for (const auto& r : secrets) {
+            if (r.config != configs) continue;
+            w.begin_object().key(kind + "ID").value(r.id).key(kind + "Name").value(r.name);
+            w.key("File").begin_object().key("Name").value(r.file).key("UID").value("0").key("GID").value("0")
+                .key("Mode").value(r.mode).end_object();
+            w.end_object();
+        }
+        w.end_array();
     }
-    w.end_array();
     if (!s.extra_hosts.empty()) {
         // "name:address" -> "address name", as /etc/hosts reads.
         w.key("Hosts").begin_array();

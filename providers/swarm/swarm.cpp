@@ -211,8 +211,14 @@ ObservedContainer service_as_container(element svc, std::map<std::string, TaskCo
         for (auto m : list)
             if (const std::string type = lower(str(m, "Type")); type != "tmpfs")
                 c.mounts.push_back({type, str(m, "Source"), str(m, "Target"), false});
-    if (cs["Secrets"].get_array().get(list) == simdjson::SUCCESS)
-        for (auto sec : list) c.mounts.push_back({"bind", str(sec, "SecretName"), "/run/secrets/" + str(sec["File"], "Name"), true});
+    // A secret's file name is under /run/secrets unless absolute; a config's under /.
+    for (const bool config : {false, true})
+        if (cs[config ? "Configs" : "Secrets"].get_array().get(list) == simdjson::SUCCESS)
+            for (auto sec : list) {
+                const std::string file = str(sec["File"], "Name");
+                const std::string target = file.starts_with("/") ? file : (config ? "/" : "/run/secrets/") + file;
+                c.mounts.push_back({"bind", str(sec, config ? "ConfigName" : "SecretName"), target, true});
+            }
     if (spec["EndpointSpec"]["Ports"].get_array().get(list) == simdjson::SUCCESS)
         for (auto p : list)
             c.ports.push_back({static_cast<int>(num(p, "TargetPort")), str(p, "Protocol"), "", static_cast<int>(num(p, "PublishedPort"))});
@@ -306,52 +312,65 @@ Result<std::string> Pushes::once(const std::string& ref, const std::function<Res
 
 Result<std::vector<SecretRef>> SwarmEngine::make_secrets(const ContainerSpec& spec) {
     std::vector<SecretRef> out;
-    const std::string project = spec.labels.count(labels::kProject) ? spec.labels.at(labels::kProject) : std::string();
     for (const auto& m : spec.mounts) {
-        if (!m.file) continue;
+        if (!m.file && m.as.empty()) continue;
         std::ifstream in(m.source, std::ios::binary);
         std::stringstream data;
         data << in.rdbuf();
-        if (!in) return Error{"cannot read the secret file " + m.source, spec.name};
-        const std::string file = fs::path(m.target).filename().string();
-        // A secret cannot change: a new value is a new secret (named by its digest).
-        const std::string name = spec.name + "-" + file + "-" + sha256_hex(data.str()).substr(0, 12);
-        JsonWriter w;
-        w.begin_object().key("Name").value(name).key("Labels").object({{labels::kProject, project}, {kServiceLabel, spec.name}});
-        w.key("Data").value(base64(data.str())).end_object();
-        auto r = call("POST", "/secrets/create", w.str());
-        if (!r) return r.error();
-        std::string id;
-        if (r->status == 409) {
-            auto l = call("GET", "/secrets?filters=" + filter("name", {name}));
-            if (!l) return l.error();
-            Parsed p(l->body);
-            array arr;
-            if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
-                for (auto sec : arr)
-                    if (str(sec["Spec"], "Name") == name) id = str(sec, "ID");
-        } else if (is_2xx(r->status)) {
-            Parsed p(r->body);
-            if (p.ok) id = str(p.doc, "ID");
-        } else {
-            return manager_->engine_error(*r, "secret " + name, "create");
-        }
-        if (id.empty()) return Error{"the secret " + name + " was not found after it was made", spec.name};
-        out.push_back({id, name, file});
+        if (!in) return Error{"cannot read the " + std::string(m.as.empty() ? "secret" : m.as) + " file " + m.source, spec.name};
+        const bool config = m.as == "config";
+        // Under /run/secrets a secret is named by its file; elsewhere by its absolute path.
+        const std::string file = !config && m.target.starts_with("/run/secrets/") ? m.target.substr(13) : m.target;
+        // A secret or config cannot change: a new value is a new one (named by its digest).
+        const std::string name = spec.name + "-" + fs::path(m.target).filename().string() + "-" + sha256_hex(data.str()).substr(0, 12);
+        auto id = make_one(spec, config ? "configs" : "secrets", name, data.str());
+        if (!id) return id.error();
+        out.push_back({*id, name, file, config, m.file ? 0400 : 0444});
     }
     return out;
 }
 
+// One secret or config (kind "secrets" or "configs"), or the one of that name made before.
+Result<std::string> SwarmEngine::make_one(const ContainerSpec& spec, const std::string& kind, const std::string& name,
+                                          const std::string& data) {
+    const std::string project = spec.labels.count(labels::kProject) ? spec.labels.at(labels::kProject) : std::string();
+    const std::string what = (kind == "configs" ? "config " : "secret ") + name;
+    JsonWriter w;
+    w.begin_object().key("Name").value(name).key("Labels").object({{labels::kProject, project}, {kServiceLabel, spec.name}});
+    w.key("Data").value(base64(data)).end_object();
+    auto r = call("POST", "/" + kind + "/create", w.str());
+    if (!r) return r.error();
+    std::string id;
+    if (r->status == 409) {
+        auto l = call("GET", "/" + kind + "?filters=" + filter("name", {name}));
+        if (!l) return l.error();
+        Parsed p(l->body);
+        array arr;
+        if (p.ok && p.doc.get_array().get(arr) == simdjson::SUCCESS)
+            for (auto sec : arr)
+                if (str(sec["Spec"], "Name") == name) id = str(sec, "ID");
+    } else if (is_2xx(r->status)) {
+        Parsed p(r->body);
+        if (p.ok) id = str(p.doc, "ID");
+    } else {
+        return manager_->engine_error(*r, what, "create");
+    }
+    if (id.empty()) return Error{"the " + what + " was not found after it was made", spec.name};
+    return id;
+}
+
 void SwarmEngine::remove_stale_secrets(const std::string& service, const std::vector<SecretRef>& keep) {
-    auto l = call("GET", "/secrets?filters=" + filter("label", {std::string(kServiceLabel) + "=" + service}));
-    if (!l || !is_2xx(l->status)) return;
-    Parsed p(l->body);
-    array arr;
-    if (!p.ok || p.doc.get_array().get(arr) != simdjson::SUCCESS) return;
-    for (auto sec : arr) {
-        const std::string id = str(sec, "ID");
-        if (std::none_of(keep.begin(), keep.end(), [&](const SecretRef& k) { return k.id == id; }))
-            (void)call("DELETE", "/secrets/" + url_encode(id));   // refused while a task still uses it: the next change retries
+    for (const std::string kind : {"secrets", "configs"}) {
+        auto l = call("GET", "/" + kind + "?filters=" + filter("label", {std::string(kServiceLabel) + "=" + service}));
+        if (!l || !is_2xx(l->status)) continue;
+        Parsed p(l->body);
+        array arr;
+        if (!p.ok || p.doc.get_array().get(arr) != simdjson::SUCCESS) continue;
+        for (auto sec : arr) {
+            const std::string id = str(sec, "ID");
+            if (std::none_of(keep.begin(), keep.end(), [&](const SecretRef& k) { return k.id == id; }))
+                (void)call("DELETE", "/" + kind + "/" + url_encode(id));   // refused while a task still uses it: the next change retries
+        }
     }
 }
 
@@ -440,6 +459,8 @@ Result<ServiceProgress> SwarmEngine::progress(const std::string& id) {
     array list;
     if (sp.doc["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"].get_array().get(list) == simdjson::SUCCESS)
         for (auto ref : list) p.secrets.push_back({str(ref, "SecretID"), str(ref, "SecretName"), ""});
+    if (sp.doc["Spec"]["TaskTemplate"]["ContainerSpec"]["Configs"].get_array().get(list) == simdjson::SUCCESS)
+        for (auto ref : list) p.secrets.push_back({str(ref, "ConfigID"), str(ref, "ConfigName"), "", true});
     // A global service wants one task on every node that is up (at least one:
     // right after it is made, before the swarm has made its tasks).
     const bool global = sp.doc["Spec"]["Mode"]["Global"].error() == simdjson::SUCCESS;

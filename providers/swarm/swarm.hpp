@@ -47,8 +47,11 @@ struct Options {
 // The local image id a service was made from (its owner token names it).
 inline constexpr const char* kImageIdLabel = "io.dockerops.image-id";
 
+// A Swarm secret or config a service's spec names.
 struct SecretRef {
-    std::string id, name, file;   // file: the name under /run/secrets
+    std::string id, name, file;   // file: the name under /run/secrets (a secret), or the absolute target
+    bool config = false;          // a Swarm config (`configs`), not a secret
+    std::int64_t mode = 0400;     // a secret file 0400; `secrets` / `configs` files 0444, as stack deploy makes them
 };
 
 // A task running now, and where: what exec and a shell reach.
@@ -145,9 +148,11 @@ private:
     }
     // The image as the nodes pull it: pushed to the registry, "<repo>:<tag>@sha256:...".
     Result<std::string> image_for_nodes(const ContainerSpec& spec);
-    // Swarm secrets for the spec's secret files: their references, by target file name.
+    // Swarm secrets for the spec's secret files and `secrets`, and configs for
+    // its `configs`: their references.
     Result<std::vector<SecretRef>> make_secrets(const ContainerSpec& spec);
-    // Secrets labelled for the service that `keep` does not name.
+    Result<std::string> make_one(const ContainerSpec& spec, const std::string& kind, const std::string& name, const std::string& data);
+    // Secrets and configs labelled for the service that `keep` does not name.
     void remove_stale_secrets(const std::string& service, const std::vector<SecretRef>& keep);
     Result<std::string> service_body(const ContainerSpec& spec, std::uint64_t force_update);
     Result<ServiceProgress> progress(const std::string& id);

@@ -264,9 +264,13 @@ sw "$BIN" destroy --file "$DIR/small" --yes >"$DIR/destroy.log" 2>&1 || { cat "$
 [ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-small")" ] || fail "destroy left the smallest project's services"
 
 # A compose file on the swarm: x-dockerops names the target, DOCKEROPS_REGISTRY
-# the registry; deploy's replicas, limits, update_config, rollback_config and placement are the service's.
+# the registry; deploy's replicas, limits, update_config, rollback_config and
+# placement are the service's; a file secret and a file config are a Swarm
+# secret and config (as stack deploy makes them), a new content a new config.
 mkdir -p "$DIR/compose/app"
 printf 'FROM dockerops/busybox:latest\nCMD ["sleep", "100000"]\n' >"$DIR/compose/app/Dockerfile"
+printf 'pw-%s\n' "$$" >"$DIR/compose/db_password.txt"
+printf 'level = 1\n' >"$DIR/compose/app.conf"
 cat >"$DIR/compose/compose.yaml" <<YAML
 name: $PROJECT-compose
 x-dockerops:
@@ -287,17 +291,41 @@ services:
         failure_action: continue
       placement:
         constraints: [node.hostname == swarm-node1]
+    secrets: [db_password]
+    configs: [{source: app_conf, target: /etc/app.conf}]
+secrets:
+  db_password:
+    file: ./db_password.txt
+configs:
+  app_conf:
+    file: ./app.conf
 YAML
 out=$(DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" apply --file "$DIR/compose/compose.yaml" --yes 2>&1) || fail "apply of the compose file: $out"
 [ "$(running compose-app-1 | wc -l)" = 2 ] || fail "the compose service does not run 2 tasks: $(running compose-app-1)"
 [ "$(running compose-app-1 | awk '{print $1}' | sort -u)" = swarm-node1 ] || fail "the compose service's tasks are not all on swarm-node1: $(running compose-app-1)"
 facts=$(sw docker service inspect -f '{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} {{.Spec.UpdateConfig.Parallelism}} {{.Spec.UpdateConfig.Order}} {{.Spec.RollbackConfig.Parallelism}} {{.Spec.RollbackConfig.Order}} {{.Spec.RollbackConfig.FailureAction}}' "$PROJECT-compose-app-1")
 [ "$facts" = "67108864 2 stop-first 0 stop-first continue" ] || fail "the compose service's limits, update_config and rollback_config: '$facts'"
+[ -z "$(sw docker service inspect -f '{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Source}} {{end}}' "$PROJECT-compose-app-1")" ] ||
+  fail "the compose service bind-mounts its secret or config: $(sw docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Mounts}}' "$PROJECT-compose-app-1")"
+task_files() {   # what each running task of the compose service reads (its tasks are on swarm-node1)
+  for c in $(node 1 ps -q --filter "label=com.docker.swarm.service.name=$PROJECT-compose-app-1"); do
+    node 1 exec "$c" cat /run/secrets/db_password /etc/app.conf | tr '\n' ' '; echo
+  done
+}
+[ "$(task_files | sort -u)" = "pw-$$ level = 1 " ] || fail "the tasks do not read the secret and the config: $(task_files)"
 DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" plan --file "$DIR/compose/compose.yaml" --detailed-exitcode >"$DIR/plan.log" 2>&1 ||
   { cat "$DIR/plan.log"; fail "the compose file's second plan is not empty"; }
+printf 'level = 2\n' >"$DIR/compose/app.conf"
+out=$(DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" apply --file "$DIR/compose/compose.yaml" --yes 2>&1) || fail "apply of a new config: $out"
+grep -q 'mount /etc/app.conf "config /' <<<"$out" || fail "the new config's content is not the cause: $out"
+[ "$(task_files | sort -u)" = "pw-$$ level = 2 " ] || fail "the tasks do not read the new config: $(task_files)"
+[ "$(sw docker config ls -q --filter "label=io.dockerops.project=$PROJECT-compose" | wc -l)" = 1 ] ||
+  fail "the old config was kept: $(sw docker config ls --filter "label=io.dockerops.project=$PROJECT-compose")"
 DOCKEROPS_REGISTRY=$REGISTRY sw "$BIN" destroy --file "$DIR/compose/compose.yaml" --yes >"$DIR/destroy.log" 2>&1 ||
   { cat "$DIR/destroy.log"; fail "destroy of the compose project"; }
 [ -z "$(sw docker service ls -q --filter "label=io.dockerops.project=$PROJECT-compose")" ] || fail "destroy left the compose project's services"
+[ -z "$(sw docker secret ls -q --filter "label=io.dockerops.project=$PROJECT-compose")$(sw docker config ls -q --filter "label=io.dockerops.project=$PROJECT-compose")" ] ||
+  fail "destroy left the compose project's secrets or configs"
 
 # deploy.mode global: one task on every node that is up ($victim is down);
 # to mode replicated is a replace (Swarm cannot change a service's mode), then

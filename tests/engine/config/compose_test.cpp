@@ -6,6 +6,8 @@
 #include "engine/model/spec_hash.hpp"
 #include "tests/support.hpp"
 
+#include "util/hash.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -89,6 +91,7 @@ services:
     container_name: shop-redis
     hostname: cache
     secrets: [token]
+    configs: [{source: redis_conf, target: /usr/local/etc/redis/redis.conf}]
     networks:
       back:
         aliases: [cache]
@@ -133,6 +136,9 @@ volumes:
 secrets:
   token:
     file: ./token.txt
+configs:
+  redis_conf:
+    file: conf/redis.conf
 )";
 
 void every_key_project(const TempDir& d) {
@@ -167,11 +173,17 @@ TEST_CASE("compose: every mapped key lands where dockerops.toml would put it") {
     CHECK(cache.env.at("FROM_FILE") == "yes");
     CHECK(cache.init);
     CHECK_FALSE(cache.switches.persistent_log);
-    REQUIRE(cache.volumes.size() == 3);
+    REQUIRE(cache.volumes.size() == 4);
     CHECK(cache.volumes[0].source == "data");
     CHECK_FALSE(cache.volumes[0].bind);
     CHECK(cache.volumes[1].read_only);
     CHECK(cache.volumes[2].target == "/run/secrets/token");
+    CHECK(cache.volumes[2].as == "secret");   // `secrets`: a Swarm secret on target swarm, a read-only bind on one engine
+    CHECK(cache.volumes[2].read_only);
+    CHECK(cache.volumes[2].digest == sha256_hex("t0k3n\n"));
+    CHECK(cache.volumes[3].as == "config");
+    CHECK(cache.volumes[3].target == "/usr/local/etc/redis/redis.conf");
+    CHECK(cache.volumes[3].source == (d.path() / "conf/redis.conf").string());
     CHECK(p.volumes.at("data").options.at("o") == "size=64m");
     ContainerSpec s;
     cache.runtime.apply_to(s);

@@ -2,6 +2,7 @@
 // invalid input rejected with its exact message and position.
 #include "engine/config/config.hpp"
 #include "tests/support.hpp"
+#include "util/hash.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -211,6 +212,32 @@ links = ["my-db-master:DB"]
     CHECK(r.project->find_instance("web.one")->links.at(0).target_id() == "my-db.master");
 }
 
+TEST_CASE("config: secrets and configs are host files, read-only, placed as compose places them, with their content's digest") {
+    TempProject p;
+    p.write("db_password.txt", "s3cret\n");
+    p.write("conf/nginx.conf", "worker_processes 1;\n");
+    auto r = p.parse(R"([containers.web]
+[[instances]]
+container = "web"
+name = "one"
+secrets = ["./db_password.txt", "./db_password.txt:db", "./db_password.txt:/etc/app/password"]
+configs = ["./conf/nginx.conf:/etc/nginx/nginx.conf", "./conf/nginx.conf:nginx.conf"]
+)");
+    INFO(messages(r).size());
+    REQUIRE(r.ok());
+    const auto& v = r.project->instances.front().volumes;
+    REQUIRE(v.size() == 5);
+    const std::vector<std::string> targets{"/run/secrets/db_password.txt", "/run/secrets/db", "/etc/app/password", "/etc/nginx/nginx.conf", "/nginx.conf"};
+    for (std::size_t i = 0; i < 5; ++i) {
+        CHECK(v[i].target == targets[i]);
+        CHECK(v[i].read_only);
+        CHECK(v[i].bind);
+        CHECK(v[i].as == (i < 3 ? "secret" : "config"));
+        CHECK(v[i].source == (i < 3 ? p.path() / "db_password.txt" : p.path() / "conf/nginx.conf").string());
+        CHECK(v[i].digest == sha256_hex(i < 3 ? "s3cret\n" : "worker_processes 1;\n"));
+    }
+}
+
 TEST_CASE("config: the project name defaults to the folder name, lower-cased") {
     TempProject p;
     std::filesystem::create_directories(p.path() / "MyPlatform/containers/web");
@@ -387,6 +414,14 @@ INVALID("volume with an unknown mode", INSTANCE_HEAD "volumes = [\"./a:/a:rx\"]\
         "dockerops.toml:10:12: volume './a:/a:rx' has mode 'rx' (the mode is ro or rw)")
 INVALID("volume with a relative target", INSTANCE_HEAD "volumes = [\"./a:a\"]\n",
         "dockerops.toml:10:12: volume target 'a' must be an absolute path")
+INVALID("secrets naming a file that is not there", INSTANCE_HEAD "secrets = [\"./nope.txt:db\"]\n",
+        "dockerops.toml:10:12: the file './nope.txt' of 'secrets' in instance web.one cannot be read (it must be a file)")
+INVALID("configs naming a folder", INSTANCE_HEAD "configs = [\"./containers:/etc/app\"]\n",
+        "dockerops.toml:10:12: the file './containers' of 'configs' in instance web.one cannot be read (it must be a file)")
+INVALID("secrets entry that is not a path", INSTANCE_HEAD "secrets = [\"token\"]\n",
+        "dockerops.toml:10:12: 'secrets' in instance web.one holds \"FILE:TARGET\" strings (FILE a host file, ./ or /), not 'token'")
+INVALID("configs that is not an array", INSTANCE_HEAD "configs = \"./a:/a\"\n",
+        "dockerops.toml:10:11: 'configs' in instance web.one must be an array of strings, not a string")
 INVALID("volume source that is neither path nor name", INSTANCE_HEAD "volumes = [\"My Vol:/a\"]\n",
         "dockerops.toml:10:12: volume source 'My Vol' is neither a path nor a valid volume name "
         "(paths start with / or ./; names match [a-z0-9][a-z0-9_-]*)")

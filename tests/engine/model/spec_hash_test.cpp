@@ -30,3 +30,24 @@ TEST_CASE("spec hash: one canonical form, secrets as keyed digests, changes in w
     CHECK_FALSE(canonical_from_json("[1]"));
     CHECK(spec_labels(c).at(labels::kSpecHash) == spec_hash(c));
 }
+
+TEST_CASE("spec hash: a secrets or configs file is in the spec with its content, a secret's content keyed and never shown") {
+    ContainerSpec s;
+    s.image = "demo/web:latest";
+    s.mounts = {MountSpec{"/p/db.txt", "/run/secrets/db", true, true}, MountSpec{"/p/nginx.conf", "/etc/nginx/nginx.conf", true, true}};
+    s.mounts[0].as = "secret", s.mounts[0].digest = "aa11";
+    s.mounts[1].as = "config", s.mounts[1].digest = "bb22";
+    const auto c = canonical_spec(s, {}, "key");
+    CHECK(c.at("mount./run/secrets/db").starts_with("secret /p/db.txt hmac-sha256:"));
+    CHECK(c.at("mount./etc/nginx/nginx.conf") == "config /p/nginx.conf sha256:bb22");
+    ContainerSpec t = s;
+    t.mounts[0].digest = "cc33";
+    t.mounts[1].digest = "dd44";
+    CHECK(describe_changes(c, canonical_spec(t, {}, "key")) ==
+          std::vector<std::string>{"mount /etc/nginx/nginx.conf \"config /p/nginx.conf sha256:bb22\" → \"config /p/nginx.conf sha256:dd44\"",
+                                   "mount /run/secrets/db changed \"secret /p/db.txt (sensitive content)\""});
+    // The same file as a plain read-only volume is another spec (on a swarm it is a bind, not a secret).
+    ContainerSpec plain = s;
+    plain.mounts[0].as.clear();
+    CHECK(canonical_spec(plain, {}, "key").at("mount./run/secrets/db") == "bind /p/db.txt ro");
+}

@@ -90,6 +90,30 @@ TEST_CASE("swarm service spec: a container spec as the manager receives it") {
     CHECK(text(doc["UpdateConfig"]["FailureAction"]) == "rollback");
 }
 
+TEST_CASE("swarm service spec: secrets and configs files are Swarm secrets and configs, not mounts") {
+    ContainerSpec s = web();
+    s.mounts = {MountSpec{"/p/db.txt", "/run/secrets/db", true, true}, MountSpec{"/p/nginx.conf", "/etc/nginx/nginx.conf", true, true}};
+    s.mounts[0].as = "secret";
+    s.mounts[1].as = "config";
+    const std::string body = swarm::service_spec_body(
+        s, "img", {{"sid", "shop-web-one-db-1", "db", false, 0444}, {"cid", "shop-web-one-nginx.conf-1", "/etc/nginx/nginx.conf", true, 0444}},
+        false, 0);
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(body);
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(padded).get(doc) == simdjson::SUCCESS);
+    auto cs = doc["TaskTemplate"]["ContainerSpec"];
+    CHECK(cs["Mounts"].get_array().size() == 1);   // the tmpfs only
+    REQUIRE(cs["Secrets"].get_array().size() == 1);
+    CHECK(text(cs["Secrets"].at(0)["SecretID"]) == "sid");
+    CHECK(text(cs["Secrets"].at(0)["File"]["Name"]) == "db");
+    CHECK(number(cs["Secrets"].at(0)["File"]["Mode"]) == 0444);
+    REQUIRE(cs["Configs"].get_array().size() == 1);
+    CHECK(text(cs["Configs"].at(0)["ConfigID"]) == "cid");
+    CHECK(text(cs["Configs"].at(0)["ConfigName"]) == "shop-web-one-nginx.conf-1");
+    CHECK(text(cs["Configs"].at(0)["File"]["Name"]) == "/etc/nginx/nginx.conf");
+}
+
 TEST_CASE("swarm service spec: with IPVS, a virtual IP, the routing mesh and start-first updates") {
     ContainerSpec s = web();
     const std::string body = swarm::service_spec_body(s, "img", {}, false, 0);
