@@ -22,6 +22,7 @@ write_compose_project() {
   cat >"$DIR/compose.yaml" <<'YAML'
 x-restart: &restart
   restart: unless-stopped
+  stop_grace_period: 1s
 services:
   db:
     <<: *restart
@@ -45,6 +46,7 @@ services:
   api:
     build: ./app
     command: ["sh", "-c", "touch /tmp/up && exec sleep 3600"]
+    stop_grace_period: 1s
     environment:
       DB_HOST: db
       API_TOKEN_FILE: /run/secrets/api_token

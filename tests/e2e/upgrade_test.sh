@@ -105,4 +105,7 @@ grep -q 'No changes\.' "$DIR/plan.log" || fail "after the upgrade, the plan is n
 sed -i 's/^memory = "64m"/memory = "96m"/' "$DIR/dockerops.toml"
 dops plan >"$DIR/plan2.log" 2>&1 || true
 grep -q 'memory 64 MiB → 96 MiB' "$DIR/plan2.log" || { cat "$DIR/plan2.log"; fail "a changed memory is not named with its sizes"; }
+# Done: killed before the clean-up's destroy, which would wait out app.two's
+# grace period (SIGQUIT to a `sleep` with no init: 1m30s, most of this test's time).
+docker ps -q --filter "label=io.dockerops.project=$PROJECT" | xargs -r docker kill >/dev/null
 pass
