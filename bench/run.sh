@@ -79,17 +79,7 @@ t_stop_pid1=$(python3 bench/api_floor.py stop "$FLOOR" "$IMAGE" 0)
 # Plans of 1,000 and 10,000 instances from an empty engine: time and peak memory.
 big() {   # big NAME COUNT -> "seconds kilobytes"
   local dir="$WORK/$1"
-  mkdir -p "$dir/containers/web"
-  printf 'FROM %s\n' "$IMAGE" >"$dir/containers/web/Dockerfile"
-  python3 - "$dir/dockerops.toml" "$1-$ID" "$2" <<'PY'
-import sys
-path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-out = [f'[project]\nname = "{name}"\n[containers.web]\n']
-for i in range(n):
-    link = f'links = ["web-n{i - 1}:PREV"]\n' if i % 10 else ''
-    out.append(f'[[instances]]\ncontainer = "web"\nname = "n{i}"\n{link}')
-open(path, "w").write("".join(out))
-PY
+  python3 bench/many_instances.py "$dir" "$1-$ID" "$2" "$IMAGE"
   (cd "$dir" && /usr/bin/time -f '%e %M' "$BIN" plan 2>&1 >/dev/null | tail -1)
 }
 read -r t_plan_1k kb_plan_1k < <(big big1k 1000)

@@ -60,17 +60,7 @@ f_up=$(python3 bench/api_floor.py up "$FLOOR" "$N" "$IMAGE")
 f_down=$(python3 bench/api_floor.py down "$FLOOR")
 
 # ---------------------------------------------------------------- BIG in a file
-mkdir -p "$WORK/big/containers/web"
-printf 'FROM %s\n' "$IMAGE" >"$WORK/big/containers/web/Dockerfile"
-python3 - "$WORK/big/dockerops.toml" "bsbig-$ID" "$BIG" <<'PY'
-import sys
-path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-out = [f'[project]\nname = "{name}"\n[containers.web]\n']
-for i in range(n):
-    link = f'links = ["web-n{i - 1}:PREV"]\n' if i % 10 else ''
-    out.append(f'[[instances]]\ncontainer = "web"\nname = "n{i}"\n{link}')
-open(path, "w").write("".join(out))
-PY
+python3 bench/many_instances.py "$WORK/big" "bsbig-$ID" "$BIG" "$IMAGE"
 big() {   # big ARGS...: "median-seconds median-kilobytes" of BIG_RUNS runs
   local ts=() ks=() t k
   for _ in $(seq 1 "$BIG_RUNS"); do

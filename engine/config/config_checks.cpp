@@ -152,10 +152,11 @@ void Loader::read_files_as(const toml::node& n, const std::string& key, const st
         if (target.front() != '/') target = (secret ? "/run/secrets/" : "/") + target;
         std::error_code ec;
         const fs::path path = canonical_or_normal(src.front() == '/' ? fs::path(src) : root_ / src, ec);
+        const bool file = !ec && fs::is_regular_file(path, ec);
         std::ifstream in(path, std::ios::binary);
         std::stringstream data;
-        if (!ec && fs::is_regular_file(path, ec)) data << in.rdbuf();
-        if (ec || !fs::is_regular_file(path, ec) || !in) {
+        if (file) data << in.rdbuf();
+        if (!file || !in) {
             d_.error(pos(e), "the file '" + src + "' of '" + key + "' in " + where + " cannot be read (it must be a file)");
             continue;
         }

@@ -34,14 +34,15 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
         else if (one != "exposed") v += ", " + one;
     }
     for (const auto& m : s.mounts) {
-        c["mount." + m.target] = std::string(m.bind ? "bind " : "volume ") + m.source + (m.read_only ? " ro" : " rw");
+        std::string& entry = c["mount." + m.target];
+        if (!m.as.empty()) {   // a secret or config file: what it is and its content (a secret's digest keyed, as a secret value's)
+            entry = m.as + " " + m.source + " " + (m.as == "secret" ? secret_digest(secret_key, m.digest) : "sha256:" + m.digest);
+            continue;
+        }
+        entry = std::string(m.bind ? "bind " : "volume ") + m.source + (m.read_only ? " ro" : " rw");
         // A declared driver or options only when set: a plain volume's entry reads as before.
-        if (!m.driver.empty()) c["mount." + m.target] += " driver " + m.driver;
-        for (const auto& [k, v] : m.driver_options) c["mount." + m.target] += " " + k + "=" + v;
-        // A secret or config file: what it is and its content (a secret's digest keyed, as a secret value's).
-        if (!m.as.empty())
-            c["mount." + m.target] = m.as + " " + m.source + " " +
-                                     (m.as == "secret" ? secret_digest(secret_key, m.digest) : "sha256:" + m.digest);
+        if (!m.driver.empty()) entry += " driver " + m.driver;
+        for (const auto& [k, v] : m.driver_options) entry += " " + k + "=" + v;
     }
     if (!s.network.empty()) c["network"] = s.network;
     if (!s.ipv4.empty()) c["address"] = s.ipv4;
