@@ -18,7 +18,7 @@ void write_runtime(JsonWriter& w, const RuntimeOptions& r) {
     for (const auto& row : key_table())
         if (r.has(row)) {
             w.key(row.json);
-            row.write(w, r.values);
+            row.write(w, r.values());
         }
     if (r.ready_timeout_ms) w.key("ready_timeout_ms").value(static_cast<std::int64_t>(*r.ready_timeout_ms));
 }

@@ -458,7 +458,7 @@ void Loader::read_env_files(const toml::table& t, const std::string& where, Runt
             out[key] = value;   // a later line or file wins, as compose
         }
     }
-    r.env_from_files = out;
+    r.env_from_files = std::make_shared<const std::map<std::string, std::string>>(std::move(out));
 }
 
 std::string Loader::read_external(const toml::table& t, const std::string& name, const std::string& where, const std::string& kind,

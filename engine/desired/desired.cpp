@@ -655,7 +655,7 @@ Diagnostics check_health_conditions(const Project& p) {
             if (!target) continue;
             auto img = images->images.find(target->container);
             if (img == images->images.end() || img->second.pulled) continue;   // an image taken as it is: its own config decides
-            const auto& h = target->runtime.values.health;
+            const auto& h = target->runtime.values().health;
             const bool declared = h ? (h->test.empty() || h->test[0] != "NONE") : img->second.healthcheck;
             if (!declared)
                 out.error(dep.pos, "depends_on " + dep.target + " \"healthy\", but " + dep.target + " has no health check" +

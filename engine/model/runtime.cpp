@@ -20,24 +20,42 @@ bool RuntimeOptions::has(std::string_view name) const {
     return row && has(*row);
 }
 
+const ContainerSpec& RuntimeOptions::values() const {
+    static const ContainerSpec none;
+    return values_ ? *values_ : none;
+}
+
+// Shared with another copy: this one gets its own before it changes.
+ContainerSpec& RuntimeOptions::values_mut() {
+    if (!values_) values_ = std::make_shared<ContainerSpec>();
+    else if (values_.use_count() > 1) values_ = std::make_shared<ContainerSpec>(*values_);
+    return *values_;
+}
+
 void RuntimeOptions::put(const KeyRow& row, KeyValue&& value) {
-    row.assign(std::move(value), values);
+    row.assign(std::move(value), values_mut());
     set |= bit_of(row);
 }
 
 void RuntimeOptions::fill_from(const RuntimeOptions& d) {
-    for (const auto& row : key_table())
-        if (!has(row) && d.has(row)) {
-            row.copy(d.values, values);
-            set |= bit_of(row);
-        }
+    if (set == 0) {   // nothing of its own: the defaults' spec, shared
+        values_ = d.values_;
+        set = d.set;
+    } else {
+        for (const auto& row : key_table())
+            if (!has(row) && d.has(row)) {
+                row.copy(*d.values_, values_mut());
+                set |= bit_of(row);
+            }
+    }
     if (!ready_timeout_ms) ready_timeout_ms = d.ready_timeout_ms;
     if (!env_from_files) env_from_files = d.env_from_files;
 }
 
 void RuntimeOptions::apply_to(ContainerSpec& spec) const {
+    if (!values_) return;
     for (const auto& row : key_table())
-        if (has(row)) row.copy(values, spec);
+        if (has(row)) row.copy(*values_, spec);
 }
 
 namespace {

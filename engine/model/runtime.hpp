@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,14 +19,18 @@ namespace dockerops {
 
 struct RuntimeOptions {
     // The keys of the table (engine/model/keys), each where it lands in the
-    // spec; only those in `set` were written.
-    ContainerSpec values;
+    // spec; only those in `set` were written. Held once and shared by the
+    // copies (an instance that sets no key of its own shares its container's):
+    // a 100,000-instance project holds one spec per distinct set of keys, not
+    // one per instance. Written through `values_mut`, which makes this copy's own.
+    const ContainerSpec& values() const;
+    ContainerSpec& values_mut();
     std::uint64_t set = 0;                                   // bit i: key_table()[i]
     // Read besides the table (kLoaderOnlyRuntimeKeys): not part of the spec.
     // How long apply waits for the instance to be ready (a job: to end) before it fails.
     std::optional<long long> ready_timeout_ms;
     // env_file entries, already read (KEY -> value), below the instance's own env.
-    std::optional<std::map<std::string, std::string>> env_from_files;
+    std::shared_ptr<const std::map<std::string, std::string>> env_from_files;
 
     bool has(const KeyRow& row) const;
     bool has(std::string_view name) const;     // a row's name
@@ -34,6 +39,9 @@ struct RuntimeOptions {
     void fill_from(const RuntimeOptions& defaults);
     // The keys set, onto a spec; the others keep the spec's (the engine's or the image's own).
     void apply_to(ContainerSpec& spec) const;
+
+private:
+    std::shared_ptr<ContainerSpec> values_;   // null: no key set
 };
 
 // "5s", "1m30s", "250ms", "2h", "1.5s" -> nanoseconds; nullopt when not one.

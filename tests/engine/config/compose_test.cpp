@@ -544,7 +544,7 @@ TEST_CASE("compose: deploy.mode global is mode, refused with replicas, another m
     INFO(errors(r));
     REQUIRE(r.ok());
     REQUIRE(r.project->instances.size() == 1);
-    CHECK(r.project->instances[0].runtime.values.mode == "global");
+    CHECK(r.project->instances[0].runtime.values().mode == "global");
     d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      mode: global\n      replicas: 2\n");
     CHECK(errors(load_project(options(d.path()))).find(":6:17: services.web.deploy.replicas goes with mode replicated, not global") !=
           std::string::npos);

@@ -641,7 +641,7 @@ TEST_CASE("config: a container taken as an image needs no folder, and its instan
     CHECK(r.project->containers.at("proxy").pull == PullPolicy::Missing);
     const Instance& one = *r.project->find_instance("cache.one");
     CHECK(one.ports.size() == 1);
-    CHECK(one.runtime.values.restart_policy == "always");
+    CHECK(one.runtime.values().restart_policy == "always");
 }
 
 INVALID("image that is not a reference", "[containers.cache]\nimage = \"Redis:7\"\n",

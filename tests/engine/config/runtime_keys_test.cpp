@@ -67,30 +67,30 @@ env_file = "more.env"
     REQUIRE(r.ok());
     const Instance& one = *r.project->find_instance("web.one");
     const RuntimeOptions& o = one.runtime;
-    CHECK(o.values.restart_policy == "on-failure:3");
-    CHECK(o.values.memory == 256LL * 1024 * 1024);
-    CHECK(o.values.nano_cpus == 500'000'000);
-    CHECK(o.values.pids_limit == 100);
+    CHECK(o.values().restart_policy == "on-failure:3");
+    CHECK(o.values().memory == 256LL * 1024 * 1024);
+    CHECK(o.values().nano_cpus == 500'000'000);
+    CHECK(o.values().pids_limit == 100);
     REQUIRE(o.has("ulimits"));
-    CHECK(o.values.ulimits == std::vector<Ulimit>{{"nofile", 1024, 4096}, {"nproc", 512, 512}});
-    CHECK(o.values.extra_hosts == std::vector<std::string>{"db.local:10.0.0.5"});
-    CHECK(o.values.dns == std::vector<std::string>{"10.0.0.2"});
-    CHECK(o.values.labels.at("com.example.team") == "web");
-    CHECK(o.values.user == "1000:1000");
-    CHECK(o.values.working_dir == "/srv");
-    CHECK(*o.values.entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
-    CHECK(o.values.stop_signal == "SIGQUIT");
-    CHECK(o.values.stop_grace_period == 90);
-    CHECK(o.values.cap_add == std::vector<std::string>{"NET_ADMIN"});
-    CHECK(o.values.cap_drop == std::vector<std::string>{"MKNOD"});
-    CHECK(o.values.tmpfs == std::map<std::string, std::string>{{"/run", ""}, {"/tmp", "size=64m"}});
-    CHECK(o.values.read_only == true);
-    REQUIRE(o.values.health);
-    CHECK(o.values.health->test == std::vector<std::string>{"CMD", "true"});
-    CHECK(o.values.health->interval_ns == 5'000'000'000LL);
-    CHECK(o.values.health->timeout_ns == 3'000'000'000LL);
-    CHECK(o.values.health->start_period_ns == 10'000'000'000LL);
-    CHECK(o.values.health->retries == 3);
+    CHECK(o.values().ulimits == std::vector<Ulimit>{{"nofile", 1024, 4096}, {"nproc", 512, 512}});
+    CHECK(o.values().extra_hosts == std::vector<std::string>{"db.local:10.0.0.5"});
+    CHECK(o.values().dns == std::vector<std::string>{"10.0.0.2"});
+    CHECK(o.values().labels.at("com.example.team") == "web");
+    CHECK(o.values().user == "1000:1000");
+    CHECK(o.values().working_dir == "/srv");
+    CHECK(*o.values().entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
+    CHECK(o.values().stop_signal == "SIGQUIT");
+    CHECK(o.values().stop_grace_period == 90);
+    CHECK(o.values().cap_add == std::vector<std::string>{"NET_ADMIN"});
+    CHECK(o.values().cap_drop == std::vector<std::string>{"MKNOD"});
+    CHECK(o.values().tmpfs == std::map<std::string, std::string>{{"/run", ""}, {"/tmp", "size=64m"}});
+    CHECK(o.values().read_only == true);
+    REQUIRE(o.values().health);
+    CHECK(o.values().health->test == std::vector<std::string>{"CMD", "true"});
+    CHECK(o.values().health->interval_ns == 5'000'000'000LL);
+    CHECK(o.values().health->timeout_ns == 3'000'000'000LL);
+    CHECK(o.values().health->start_period_ns == 10'000'000'000LL);
+    CHECK(o.values().health->retries == 3);
     // env files: in order (a later file wins), below the instance's own env.
     CHECK(one.env.at("LOG_LEVEL") == "warn");
     CHECK(one.env.at("GREETING") == "hello world");
@@ -98,11 +98,11 @@ env_file = "more.env"
 
     // The instance's own keys win; the rest come from the container.
     const Instance& two = *r.project->find_instance("web.two");
-    CHECK(two.runtime.values.restart_policy == "always");
-    CHECK(two.runtime.values.memory == 1073741824);
-    CHECK(two.runtime.values.health->test == std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"});
-    CHECK(two.runtime.values.health->interval_ns == 2'000'000'000LL);
-    CHECK(two.runtime.values.pids_limit == 100);
+    CHECK(two.runtime.values().restart_policy == "always");
+    CHECK(two.runtime.values().memory == 1073741824);
+    CHECK(two.runtime.values().health->test == std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"});
+    CHECK(two.runtime.values().health->interval_ns == 2'000'000'000LL);
+    CHECK(two.runtime.values().pids_limit == 100);
     CHECK(two.env.at("LOG_LEVEL") == "warn");
     CHECK_FALSE(two.env.count("GREETING"));
 }
@@ -264,12 +264,12 @@ node = "swarm-node2"
     REQUIRE(r.ok());
     const Instance* one = r.project->find_instance("web.one");
     const Instance* two = r.project->find_instance("web.two");
-    CHECK(one->runtime.values.replicas == 3);
-    CHECK(one->runtime.values.node == "label:disk=ssd");
-    CHECK(two->runtime.values.replicas == 1);
+    CHECK(one->runtime.values().replicas == 3);
+    CHECK(one->runtime.values().node == "label:disk=ssd");
+    CHECK(two->runtime.values().replicas == 1);
     CHECK(two->runtime.has("replicas"));
-    CHECK(placement_constraint(one->runtime.values.node) == "node.labels.disk==ssd");
-    CHECK(placement_constraint(two->runtime.values.node) == "node.hostname==swarm-node2");
+    CHECK(placement_constraint(one->runtime.values().node) == "node.labels.disk==ssd");
+    CHECK(placement_constraint(two->runtime.values().node) == "node.hostname==swarm-node2");
 }
 
 TEST_CASE("project keys: target and registry, and their errors") {

@@ -43,8 +43,8 @@ TEST_CASE("runtime: an instance's keys win, the container's fill the rest") {
     container.put(*find_key("restart"), std::string("no"));
     container.put(*find_key("memory"), 100LL);
     inst.fill_from(container);
-    CHECK(inst.values.restart_policy == "always");
-    CHECK(inst.values.memory == 100);
+    CHECK(inst.values().restart_policy == "always");
+    CHECK(inst.values().memory == 100);
     CHECK(inst.has("memory"));
     CHECK_FALSE(inst.has("user"));
     // A key set to its default value is still set: it wins over the container's.
@@ -53,7 +53,35 @@ TEST_CASE("runtime: an instance's keys win, the container's fill the rest") {
     RuntimeOptions ro;
     ro.put(*find_key("read_only"), true);
     zero.fill_from(ro);
-    CHECK_FALSE(zero.values.read_only);
+    CHECK_FALSE(zero.values().read_only);
+}
+
+TEST_CASE("runtime: copies share one spec until one of them changes") {
+    RuntimeOptions container;
+    container.put(*find_key("memory"), 100LL);
+    RuntimeOptions plain, own;
+    plain.fill_from(container);   // sets nothing itself: shares the container's
+    CHECK(&plain.values() == &container.values());
+    CHECK(plain.has("memory"));
+    own.put(*find_key("user"), std::string("app"));
+    own.fill_from(container);
+    CHECK(&own.values() != &container.values());
+    CHECK(own.values().memory == 100);
+    CHECK(own.values().user == "app");
+    // A change to a copy leaves the others as they were.
+    RuntimeOptions copy = plain;
+    copy.put(*find_key("memory"), 200LL);
+    CHECK(copy.values().memory == 200);
+    CHECK(plain.values().memory == 100);
+    CHECK(container.values().memory == 100);
+    CHECK_FALSE(container.has("user"));
+    // Nothing set: the spec's defaults, and apply_to changes nothing.
+    RuntimeOptions none;
+    ContainerSpec spec;
+    spec.user = "root";
+    none.apply_to(spec);
+    CHECK(spec.user == "root");
+    CHECK(none.values().memory == 0);
 }
 
 TEST_CASE("volumes_from: instance:C.I or container:NAME, either with :ro or :rw") {
