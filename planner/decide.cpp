@@ -103,7 +103,7 @@ ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, cons
         else if (addr.of.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = addr.of.at(l.target);
     }
     canon = canonical_spec(spec, di.secret_keys, d.secret_key);
-    for (const auto& [k, v] : spec_labels(canon)) spec.labels[k] = v;
+    for (auto& [k, v] : spec_labels(canon)) spec.labels.insert_or_assign(k, std::move(v));
     return spec;
 }
 

@@ -8,6 +8,7 @@
 #include "engine/model/observed.hpp"
 #include "engine/model/result.hpp"
 #include "engine/model/spec.hpp"
+#include "util/boxed.hpp"
 
 #include <functional>
 #include <optional>
@@ -37,9 +38,11 @@ struct Action {
     std::string object;               // as shown: demo/web:latest, demo, web.one
     std::string cause;                // not found, env API_URL changed, exited (137), ...
     std::vector<int> depends_on;      // ids of actions that must succeed first
-    std::optional<BuildSpec> build;
-    std::optional<NetworkSpec> network;
-    std::optional<ContainerSpec> container;   // create / replace: the full spec, labels included
+    // Boxed (util/boxed.hpp): an action holds at most one of them, and
+    // a plan of 100,000 actions moves pointers, not 1.5 KB specs.
+    Boxed<BuildSpec> build;
+    Boxed<NetworkSpec> network;
+    Boxed<ContainerSpec> container;   // create / replace: the full spec, labels included
     std::string target_id;            // the existing container or network acted on
     std::string target_name;          // its name as observed (replace: a leftover -dockerops-old keeps its name)
     std::string path;                 // purge-data: the folder to delete; remove: the instance's secret files
@@ -136,6 +139,9 @@ struct TextStyle {
 std::string render_text(const Plan& plan, const TextStyle& style = {});
 std::string summary_line(const Plan& plan);
 std::string render_json(const Plan& plan);
+// The same text in pieces of about 64 KiB, each handed to `sink` as it is
+// written: a plan of 100,000 actions is never one string in memory.
+void render_json(const Plan& plan, const std::function<void(const std::string&)>& sink);
 // Secret values come back as "hmac-sha256:<hex>"; fill_secrets puts the real ones in.
 Result<Plan> parse_plan_json(const std::string& json);
 // The largest plan file apply reads; past it, a clear refusal.

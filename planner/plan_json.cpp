@@ -148,6 +148,13 @@ ContainerSpec read_spec(Node e) {
 }  // namespace
 
 std::string render_json(const Plan& plan) {
+    std::string out;
+    render_json(plan, [&](const std::string& piece) { out += piece; });
+    return out;
+}
+
+void render_json(const Plan& plan, const std::function<void(const std::string&)>& sink) {
+    constexpr std::size_t kPiece = 64 * 1024;
     JsonWriter w;
     w.begin_object();
     w.key("format").value(1).key("project").value(plan.project);
@@ -198,13 +205,14 @@ std::string render_json(const Plan& plan) {
             write_spec(w, *a.container, a.secret_env);
         }
         w.end_object();
+        if (w.str().size() >= kPiece) sink(w.take());
     }
     w.end_array();
     w.key("conflicts").begin_array();
     for (const auto& c : plan.conflicts) w.begin_object().key("object").value(c.object).key("message").value(c.message).end_object();
     w.end_array();
     w.end_object();
-    return w.str() + "\n";
+    sink(w.take() + "\n");
 }
 
 Result<Plan> parse_plan_json(const std::string& json) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,9 @@ public:
     JsonWriter& strings(const std::vector<std::string>& v);
     JsonWriter& object(const std::map<std::string, std::string>& m);
     const std::string& str() const { return out_; }
+    // The text written since the last take, handed over; the writer goes on
+    // where it was (a long document written out in pieces).
+    std::string take() { return std::exchange(out_, std::string()); }
 
 private:
     void comma();
@@ -38,5 +42,7 @@ private:
 };
 
 std::string json_quote(std::string_view s);
+// The same, appended to `out`.
+void append_json_quoted(std::string& out, std::string_view s);
 
 }  // namespace dockerops

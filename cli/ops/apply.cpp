@@ -257,6 +257,14 @@ Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, c
     if (!again) return ObservedPlan{std::move(*observed), std::move(*plan)};
     observed = engine.observe(d.project, scope);
     if (!observed) return observed.error();
+    // The wider look found nothing more (no earlier build, no -new/-old
+    // name taken): the plan made is the plan, with the wider scope on record
+    // for a saved plan's check. Planned again only when something was found.
+    ObservedSummary wider = summarize(*observed);
+    if (wider.lines == plan->observed.lines) {
+        plan->observed = std::move(wider);
+        return ObservedPlan{std::move(*observed), std::move(*plan)};
+    }
     plan = plan_observed(engine, d, graph, *observed, targets, group);
     if (!plan) return plan.error();
     return ObservedPlan{std::move(*observed), std::move(*plan)};
@@ -319,10 +327,11 @@ int plan(Session& s, const PlanRequest& r) {
     if (!pr) return fail(s.ui, pr.error());
     auto plan = plan_against(*pr->engine, pr->desired, r.targets, r.group);
     if (!plan) return fail(s.ui, plan.error());
-    s.ui.out(r.json ? render_json(*plan) : render_text(*plan, {s.ui.color}));
+    if (r.json) render_json(*plan, [&](const std::string& piece) { s.ui.out(piece); });
+    else s.ui.out(render_text(*plan, {s.ui.color}));
     if (r.out) {
         std::ofstream f(*r.out);
-        f << render_json(*plan);
+        render_json(*plan, [&](const std::string& piece) { f << piece; });
         if (!f) return fail(s.ui, Error{"cannot write the plan", *r.out});
         s.ui.err("saved the plan to " + *r.out + "\n");
     }

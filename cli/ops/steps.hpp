@@ -39,7 +39,9 @@ Result<Plan> plan_against(Provider& engine, const DesiredState& d, const std::ve
                           const std::string& group);
 // What was observed and the plan made from it. When the plan replaces an
 // instance, its swap names (-dockerops-new, -old) are observed too, in a
-// second observe, so that a foreign holder is a conflict in the plan.
+// second observe, so that a foreign holder is a conflict in the plan; when
+// it rebuilds, the project's earlier builds. The plan is made again only
+// when that second look finds something the first did not.
 struct ObservedPlan {
     ObservedState observed;
     Plan plan;

@@ -57,7 +57,7 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     return c;
 }
 
-std::string canonical_to_json(const CanonicalSpec& c) { return JsonWriter().object(c).str(); }
+std::string canonical_to_json(const CanonicalSpec& c) { return JsonWriter().object(c).take(); }
 
 std::optional<CanonicalSpec> canonical_from_json(const std::string& json) {
     simdjson::dom::parser p;
@@ -121,7 +121,12 @@ std::vector<std::string> describe_changes(const CanonicalSpec& before, const Can
 }
 
 std::map<std::string, std::string> spec_labels(const CanonicalSpec& c) {
-    return {{labels::kSpec, canonical_to_json(c)}, {labels::kSpecHash, spec_hash(c)}};
+    std::string json = canonical_to_json(c);   // written once: the label, and what its hash is of
+    std::string hash = sha256_hex(json);
+    std::map<std::string, std::string> out;
+    out.emplace(labels::kSpec, std::move(json));
+    out.emplace(labels::kSpecHash, std::move(hash));
+    return out;
 }
 
 }  // namespace dockerops

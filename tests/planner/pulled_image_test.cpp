@@ -98,16 +98,11 @@ TEST_CASE("pulled image: destroy --rmi leaves the image, which is not the projec
 
 TEST_CASE("pulled image: dockerops build skips it, and naming it is an error") {
     Scenario s(with_pull(""));
-    auto r = load_project(s.dir.path());
-    REQUIRE(r.ok());
-    auto d = compile(*r.project, s.env());
-    REQUIRE(d);
-    auto g = DesiredGraph::build(*d);
-    REQUIRE(g);
-    auto all = make_build_plan(*d, *g, {}, false);
+    auto c = s.compiled();
+    auto all = make_build_plan(c->d, *c->g, {}, false);
     REQUIRE(all);
     CHECK(all->actions.empty());
-    auto named = make_build_plan(*d, *g, {"cache"}, false);
+    auto named = make_build_plan(c->d, *c->g, {"cache"}, false);
     REQUIRE_FALSE(named);
     CHECK(named.error().text() == "project shop: container 'cache' is taken as the image redis:7: nothing to build");
 }

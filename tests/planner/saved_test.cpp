@@ -103,3 +103,33 @@ TEST_CASE("plan: a saved plan keeps what it observed, so that its check observes
     CHECK_FALSE(old->observed.scope.names);
     CHECK_FALSE(old->observed.scope.policy_restarted);
 }
+
+TEST_CASE("plan: a long plan's JSON is written in pieces, the same text as in one string") {
+    Scenario s;
+    auto p = s.plan();
+    REQUIRE(p);
+    const Action* create = nullptr;
+    for (const auto& a : p->actions)
+        if (a.container) create = &a;
+    REQUIRE(create);
+    Plan big = *p;
+    for (int k = 0; k < 400; ++k) {   // a few hundred KiB of JSON
+        Action a = *create;
+        a.id = static_cast<int>(big.actions.size()) + 1;
+        a.key = "instance:web.n" + std::to_string(k);
+        big.actions.push_back(std::move(a));
+    }
+    std::vector<std::string> pieces;
+    render_json(big, [&](const std::string& piece) { pieces.push_back(piece); });
+    REQUIRE(pieces.size() > 2);
+    std::string joined;
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+        if (k + 1 < pieces.size()) CHECK(pieces[k].size() < 64 * 1024 + 8 * 1024);   // a piece, plus one action at most
+        joined += pieces[k];
+    }
+    CHECK(joined == render_json(big));
+    auto back = parse_plan_json(joined);
+    REQUIRE(back);
+    CHECK(back->actions.size() == big.actions.size());
+    CHECK(joined.back() == '\n');
+}

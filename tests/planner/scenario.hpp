@@ -15,6 +15,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <optional>
+
 namespace dockerops::test {
 
 inline const char* kShop = R"([project]
@@ -64,6 +67,23 @@ public:
         e.secrets = &secrets;
         e.secrets_root = dir.path() / "run-secrets";
         return e;
+    }
+    // The project read, compiled and its graph built, as a command does before it observes.
+    struct Compiled {
+        DesiredState d;
+        std::optional<DesiredGraph> g;
+    };
+    std::unique_ptr<Compiled> compiled() {
+        auto c = std::make_unique<Compiled>();
+        auto r = load_project(dir.path());
+        REQUIRE(r.ok());
+        auto d = compile(*r.project, env());
+        REQUIRE(d);
+        c->d = std::move(*d);
+        auto g = DesiredGraph::build(c->d);
+        REQUIRE(g);
+        c->g.emplace(std::move(*g));
+        return c;
     }
     bool no_deps = false, force_recreate = false;   // as apply --no-deps / --force-recreate set them
     std::string home;                               // where it is planned from (apply sets it)

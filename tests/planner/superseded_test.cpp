@@ -92,3 +92,35 @@ TEST_CASE("plan: a rebuild removes the older builds of its image, keeping the on
         }));
     }
 }
+
+TEST_CASE("plan: a rebuild's second look at the engine plans again only when it finds an earlier build") {
+    Scenario s;
+    s.apply();
+    auto edit = [&](const std::string& version) {
+        s.dir.write("containers/web/Dockerfile", "FROM shop/base\nEXPOSE 8080\nLABEL version=" + version + "\n");
+    };
+    auto through_ops = [&] {   // as plan and apply do: observe by scope, then look wider
+        auto c = s.compiled();
+        FakeEngine e(s.state);
+        s.state->calls.clear();
+        auto op = ops::observe_and_plan(e, c->d, *c->g, {}, "");
+        REQUIRE(op);
+        return std::move(*op);
+    };
+    edit("2");
+    // Nothing older than the build it replaces: the first plan stands, with
+    // the wider scope on record (a saved plan's check observes the same).
+    auto first = through_ops();
+    CHECK(std::count(s.state->calls.begin(), s.state->calls.end(), "observe shop") == 2);
+    CHECK(first.plan.observed.scope.earlier_builds);
+    CHECK(first.plan.observed.fingerprint == summarize(first.observed).fingerprint);
+    CHECK(render_text(first.plan) == s.text());   // as planned from the whole engine at once
+    CHECK_THAT(render_text(first.plan), !Catch::Contains("remove-image"));
+    s.apply();
+    edit("3");
+    // Now the second look finds the earlier build: planned again, it is removed.
+    auto second = through_ops();
+    CHECK(second.plan.observed.scope.earlier_builds);
+    CHECK_THAT(render_text(second.plan), Catch::Contains("remove-image image "));
+    CHECK(render_text(second.plan) == s.text());
+}

@@ -23,3 +23,19 @@ TEST_CASE("json writer: nested values, escapes that any reader takes back") {
     CHECK(json_quote("a\"b") == "\"a\\\"b\"");
     CHECK(json_quote("\x1f") == "\"\\u001f\"");
 }
+
+TEST_CASE("json writer: a document taken in pieces joins to the same text") {
+    JsonWriter whole, pieces;
+    std::string joined;
+    for (JsonWriter* w : {&whole, &pieces}) {
+        w->begin_object().key("a").begin_array().value(1);
+        if (w == &pieces) joined += pieces.take();
+        w->value("two\\").end_array().key("b").value(false);
+        if (w == &pieces) joined += pieces.take();
+        w->end_object();
+    }
+    joined += pieces.take();
+    CHECK(joined == whole.str());
+    CHECK(joined == "{\"a\":[1,\"two\\\\\"],\"b\":false}");
+    CHECK(pieces.str().empty());
+}
