@@ -83,6 +83,7 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
     const std::uint64_t hosts = subnet->size() - 3;
     std::unordered_set<std::uint32_t> taken;
     taken.reserve(d.instances.size() * 2);
+    out.of.reserve(d.instances.size());
     for (const auto& i : d.instances) {   // ipv4_address: given
         if (i.fixed_ipv4.empty()) continue;
         auto ip = parse_ipv4(i.fixed_ipv4);

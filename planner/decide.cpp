@@ -96,11 +96,11 @@ ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, cons
         spec.mode.clear();
     }
     // A service has no fixed address: a link reaches it by its DNS name on the overlay.
-    if (!services && addr.of.count(di.id)) spec.ipv4 = addr.of.at(di.id);
+    if (auto own = addr.of.find(di.id); !services && own != addr.of.end()) spec.ipv4 = own->second;
     for (const auto& l : di.links) {
         if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
         else if (services && d.find(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = d.find(l.target)->spec.name;
-        else if (addr.of.count(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = addr.of.at(l.target);
+        else if (auto at = addr.of.find(l.target); at != addr.of.end()) spec.env[l.alias + "_CONTAINER_IP"] = at->second;
     }
     canon = canonical_spec(spec, di.secret_keys, d.secret_key);
     for (auto& [k, v] : spec_labels(canon)) spec.labels.insert_or_assign(k, std::move(v));

@@ -174,6 +174,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
     PlanBuilder b{plan, graph, {}, {}, {}, {}, opt.services};
     // About one action per instance and image (a replacement at most adds a removal).
     plan.actions.reserve(plan.actions.size() + d.instances.size() + d.images.size() + 4);
+    b.action_of.reserve(d.instances.size() + d.images.size() + d.extra_networks.size() + 1);
     decide_seed_leftovers(d, o, b);
     for (const auto& key : graph.order()) {
         if (!scope->contains(key)) continue;

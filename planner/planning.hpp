@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dockerops::planning {
@@ -37,7 +38,7 @@ struct ObservedIndex {
 struct PlanBuilder {
     Plan& plan;
     const DesiredGraph& graph;
-    std::map<std::string, int> action_of;          // graph key -> action id
+    std::unordered_map<std::string, int> action_of;   // graph key -> action id (looked up, never walked in order)
     std::map<std::string, std::string> rebuilt;    // containers whose image this plan builds -> why
     std::set<std::string> planned_leftovers;       // names that are not to be removed as orphans
     std::vector<int> seed_removals;                // removals of seed helpers an interrupted apply left
@@ -62,7 +63,7 @@ Result<Scope> select_scope(const DesiredState& d, const DesiredGraph& graph, con
 struct Addresses {
     std::string subnet;                          // 10.130.16.0/20
     std::string gateway;                         // 10.130.16.1
-    std::map<std::string, std::string> of;       // instance id -> address
+    std::unordered_map<std::string, std::string> of;   // instance id -> address
 };
 Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex& o);
 

@@ -23,23 +23,36 @@ std::string image_key(const std::string& c) { return "image:" + c; }
 std::string instance_key(const std::string& id) { return "instance:" + id; }
 
 struct DesiredGraph::Impl {
-    struct Node { std::string key; };
-    // Edges point from a node to what it needs.
-    using Graph = boost::adjacency_list<boost::setS, boost::vecS, boost::bidirectionalS, Node>;
+    // The node's key, held once: by `index` (whose entries never move).
+    struct Node { const std::string* key = nullptr; };
+    // Edges point from a node to what it needs. Out-edges in a vector: a node
+    // needs a few others, and a plan of 100,000 instances holds no tree of
+    // edges per node. The needs are gathered first (`need`), then added once
+    // each, every node's in the order of their targets (`add_needs`): the
+    // depth-first search that finds a cycle walks them in a stable order.
+    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Node>;
     using Vertex = Graph::vertex_descriptor;
     Graph g;
     std::map<std::string, Vertex> index;
 
     Vertex add(const std::string& key) {
-        auto it = index.find(key);
-        if (it != index.end()) return it->second;
-        Vertex v = boost::add_vertex(Node{key}, g);
-        index[key] = v;
-        return v;
+        auto [it, fresh] = index.try_emplace(key, Vertex{});
+        if (!fresh) return it->second;
+        it->second = boost::add_vertex(Node{&it->first}, g);
+        return it->second;
     }
+    std::vector<std::pair<Vertex, Vertex>> needs;
+    void need(Vertex from, Vertex to) { needs.emplace_back(from, to); }
+    void add_needs() {
+        std::sort(needs.begin(), needs.end());
+        needs.erase(std::unique(needs.begin(), needs.end()), needs.end());
+        for (auto [from, to] : needs) boost::add_edge(from, to, g);
+        std::vector<std::pair<Vertex, Vertex>>().swap(needs);
+    }
+    const std::string& key(Vertex v) const { return *g[v].key; }
     std::vector<std::string> out(Vertex v) const {
         std::vector<std::string> r;
-        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) r.push_back(g[boost::target(*e, g)].key);
+        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) r.push_back(key(boost::target(*e, g)));
         std::sort(r.begin(), r.end());
         return r;
     }
@@ -101,31 +114,32 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
     for (const auto& i : d.instances) impl->add(instance_key(i.id));
     for (const auto& [name, img] : d.images)
         for (const auto& parent : img.parents)
-            boost::add_edge(impl->index.at(image_key(name)), impl->index.at(image_key(parent)), impl->g);
+            impl->need(impl->index.at(image_key(name)), impl->index.at(image_key(parent)));
     for (const auto& i : d.instances) {
         auto v = impl->index.at(instance_key(i.id));
-        boost::add_edge(v, impl->index.at(image_key(i.container)), impl->g);
-        boost::add_edge(v, impl->index.at(network_key()), impl->g);
+        impl->need(v, impl->index.at(image_key(i.container)));
+        impl->need(v, impl->index.at(network_key()));
         for (const auto& n : i.spec.extra_networks)
-            if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
+            if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) impl->need(v, t->second);
         if (!i.spec.network.empty() && i.spec.network != d.network.name)
-            if (auto t = impl->index.find(network_key(i.spec.network)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
+            if (auto t = impl->index.find(network_key(i.spec.network)); t != impl->index.end()) impl->need(v, t->second);
         for (const auto& dep : i.depends_on)
-            if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
+            if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) impl->need(v, t->second);
         for (const auto& l : i.links) {
             if (l.target.empty()) continue;
             auto t = impl->index.find(instance_key(l.target));
             // A link to an instance that is not applied (interactive ones) adds no edge.
-            if (t != impl->index.end()) boost::add_edge(v, t->second, impl->g);
+            if (t != impl->index.end()) impl->need(v, t->second);
         }
     }
 
+    impl->add_needs();
     // Cycles: Boost.Graph's depth-first search, in the order the nodes were
     // added (network, images by name, instances by id), so the path is stable.
     if (auto cycle = cycle_of(impl->g)) {
-        const std::string& first = impl->g[cycle->front()].key;
+        const std::string& first = impl->key(cycle->front());
         std::string text;
-        for (std::size_t v : *cycle) text += (text.empty() ? "" : " -> ") + short_name(impl->g[v].key);
+        for (std::size_t v : *cycle) text += (text.empty() ? "" : " -> ") + short_name(impl->key(v));
         return Error{std::string(first.starts_with("image:") ? "image cycle (FROM)" : "link cycle") + ": " + text,
                      "project " + d.project};
     }
@@ -149,22 +163,33 @@ std::vector<std::string> DesiredGraph::order() const {
     // the plan's reading order. (Boost's topological_sort gives a depth-first
     // finishing order, which interleaves each instance with its image; the
     // plans' order, and so their action ids, would change for every project.)
-    std::map<std::string, std::size_t> pending;
-    std::map<std::string, std::vector<std::string>> needed_by;
-    for (const auto& [k, v] : impl_->index) {
-        auto deps = impl_->out(v);
-        pending[k] = deps.size();
-        for (const auto& dep : deps) needed_by[dep].push_back(k);
+    // On vertex numbers: a node's rank is its key's place in the sorted index.
+    const Impl::Graph& g = impl_->g;
+    const std::size_t n = boost::num_vertices(g);
+    std::vector<std::size_t> rank(n), pending(n);
+    std::vector<Impl::Vertex> by_rank;
+    by_rank.reserve(n);
+    for (const auto& [_, v] : impl_->index) {
+        rank[v] = by_rank.size();
+        by_rank.push_back(v);
     }
-    std::priority_queue<std::string, std::vector<std::string>, std::greater<>> ready;
-    for (const auto& [k, n] : pending) if (n == 0) ready.push(k);
+    std::vector<std::vector<Impl::Vertex>> needed_by(n);
+    for (Impl::Vertex v = 0; v < n; ++v)
+        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+            ++pending[v];
+            needed_by[boost::target(*e, g)].push_back(v);
+        }
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+    for (Impl::Vertex v = 0; v < n; ++v)
+        if (pending[v] == 0) ready.push(rank[v]);
     std::vector<std::string> out;
+    out.reserve(n);
     while (!ready.empty()) {
-        std::string k = ready.top();
+        const Impl::Vertex v = by_rank[ready.top()];
         ready.pop();
-        out.push_back(k);
-        for (const auto& dependent : needed_by[k])
-            if (--pending[dependent] == 0) ready.push(dependent);
+        out.push_back(impl_->key(v));
+        for (Impl::Vertex dependent : needed_by[v])
+            if (--pending[dependent] == 0) ready.push(rank[dependent]);
     }
     return out;
 }
@@ -174,7 +199,7 @@ std::set<std::string> DesiredGraph::closure(const std::set<std::string>& keys) c
     // a node reached once is not walked again.
     struct Reached : boost::default_dfs_visitor {
         std::set<std::string>* out;
-        void discover_vertex(Impl::Vertex v, const Impl::Graph& g) const { out->insert(g[v].key); }
+        void discover_vertex(Impl::Vertex v, const Impl::Graph& g) const { out->insert(*g[v].key); }
     };
     std::set<std::string> out;
     std::vector<boost::default_color_type> colors(boost::num_vertices(impl_->g), boost::white_color);
