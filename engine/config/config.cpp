@@ -16,6 +16,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -568,7 +569,8 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     check_network_refs(p);
     set_dormant(p, decls);
     declare_builtins(p, decls);
-    std::map<std::string, SourcePos> seen;
+    std::unordered_map<std::string, SourcePos> seen;
+    seen.reserve(decls.size());
     for (const auto& d : decls) {
         if (!d.complete) continue;
         if (!p.containers.count(d.inst.container)) {

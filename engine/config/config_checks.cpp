@@ -333,50 +333,80 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
 }
 
 void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
+    // Each instance id a number, in id order (one id declared twice: one
+    // node, the edges of both); edges by number, in file order.
+    std::vector<std::pair<std::string, std::size_t>> ids;   // id, declaration
+    ids.reserve(decls.size());
+    for (std::size_t i = 0; i < decls.size(); ++i)
+        if (decls[i].complete) ids.emplace_back(decls[i].inst.id(), i);
+    std::sort(ids.begin(), ids.end());
+    std::vector<std::string> name;                          // node -> id
+    std::vector<std::size_t> node_of(decls.size(), 0);      // declaration -> node
+    for (const auto& [id, i] : ids) {
+        if (name.empty() || name.back() != id) name.push_back(id);
+        node_of[i] = name.size() - 1;
+    }
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);   // a target that is not declared: never on a path
+    auto node = [&](const std::string& id) {
+        auto it = std::lower_bound(name.begin(), name.end(), id);
+        return it != name.end() && *it == id ? static_cast<std::size_t>(it - name.begin()) : kNone;
+    };
     struct Edge {
-        std::string to, word;
+        std::size_t to;
+        std::string to_id;
+        const char* word;
         SourcePos pos;
     };
-    std::map<std::string, std::vector<Edge>> out;   // instance id -> what it needs, in file order
-    for (const auto& d : decls) {
+    std::vector<std::vector<Edge>> out(name.size());   // node -> what it needs, in file order
+    for (std::size_t i = 0; i < decls.size(); ++i) {
+        const auto& d = decls[i];
         if (!d.complete) continue;
-        auto& edges = out[d.inst.id()];
+        auto& edges = out[node_of[i]];
         for (const auto& l : d.inst.links)
-            if (!l.external && !l.instance.empty()) edges.push_back({l.target_id(), "links to", l.pos});
-        for (const auto& dep : d.inst.depends_on) edges.push_back({dep.target, "depends on", dep.pos});
+            if (!l.external && !l.instance.empty()) edges.push_back({node(l.target_id()), l.target_id(), "links to", l.pos});
+        for (const auto& dep : d.inst.depends_on) edges.push_back({node(dep.target), dep.target, "depends on", dep.pos});
     }
-    // A depth-first walk in id order, so the cycle said is the same every time.
-    std::map<std::string, int> state;   // 1 on the path, 2 done
-    std::vector<const Edge*> path;
-    std::vector<std::string> at;
-    std::function<bool(const std::string&)> visit = [&](const std::string& id) {
-        state[id] = 1;
-        at.push_back(id);
-        for (const auto& e : out[id]) {
-            path.push_back(&e);
-            if (state[e.to] == 1) {
-                // The cycle: from where e.to stands on the path to here.
-                std::size_t first = static_cast<std::size_t>(std::find(at.begin(), at.end(), e.to) - at.begin());
-                std::string said;
-                for (std::size_t k = first; k < path.size(); ++k)
-                    said += (said.empty() ? "" : ", ") + at[k] + " " + path[k]->word + " " + path[k]->to + " (line " +
-                            std::to_string(path[k]->pos.line) + ")";
-                const Edge* head = path[first];
-                const bool all_links = std::all_of(path.begin() + static_cast<long>(first), path.end(),
-                                                   [](const Edge* x) { return x->word == "links to"; });
-                d_.error(head->pos, std::string(all_links ? "link" : "dependency") + " cycle: " + said,
-                         "an instance cannot start before itself: remove one of these");
-                return true;
+    // A depth-first walk in id order, so the cycle said is the same every
+    // time; with a stack of its own, so a chain of 100,000 links is walked
+    // as well as a short one.
+    std::vector<char> state(name.size(), 0);   // 1 on the path, 2 done
+    std::vector<std::pair<std::size_t, std::size_t>> at;   // the path: node, its next edge
+    for (std::size_t root = 0; root < name.size(); ++root) {
+        if (state[root] != 0) continue;
+        state[root] = 1;
+        at.emplace_back(root, 0);
+        while (!at.empty()) {
+            auto& [n, next] = at.back();
+            if (next == out[n].size()) {
+                state[n] = 2;
+                at.pop_back();
+                continue;
             }
-            if (state[e.to] == 0 && out.count(e.to) && visit(e.to)) return true;
-            path.pop_back();
+            const Edge& e = out[n][next++];
+            if (e.to == kNone || state[e.to] == 2) continue;
+            if (state[e.to] == 0) {
+                state[e.to] = 1;
+                at.emplace_back(e.to, 0);
+                continue;
+            }
+            // The cycle: from where e.to stands on the path to here. Each
+            // step's edge is the one its node took last (next - 1).
+            std::size_t first = 0;
+            while (at[first].first != e.to) ++first;
+            std::string said;
+            bool all_links = true;
+            for (std::size_t k = first; k < at.size(); ++k) {
+                const Edge& step = out[at[k].first][at[k].second - 1];
+                said += (said.empty() ? "" : ", ") + name[at[k].first] + " " + step.word + " " + step.to_id + " (line " +
+                        std::to_string(step.pos.line) + ")";
+                all_links = all_links && std::string_view(step.word) == "links to";
+            }
+            const Edge& head = out[at[first].first][at[first].second - 1];
+            d_.error(head.pos, std::string(all_links ? "link" : "dependency") + " cycle: " + said,
+                     "an instance cannot start before itself: remove one of these");
+            return;   // one cycle said: the next validate says the next
         }
-        at.pop_back();
-        state[id] = 2;
-        return false;
-    };
-    for (const auto& [id, _] : out)
-        if (state[id] == 0 && visit(id)) return;   // one cycle said: the next validate says the next
+    }
 }
 
 }  // namespace dockerops::config_detail
