@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <malloc.h>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -57,4 +59,12 @@ TEST_CASE("heap: the main heap is advised for huge pages, and a block made after
     std::free(block);
     INFO(flags);
     CHECK(flags.find(" hg") != std::string::npos);
+}
+
+TEST_CASE("heap: small blocks freed go to no fast bin, so a large request has nothing to merge first") {
+    dockerops::tune_heap();
+    std::vector<void*> blocks;
+    for (int i = 0; i < 1000; ++i) blocks.push_back(std::malloc(48));   // more than the thread cache keeps
+    for (void* b : blocks) std::free(b);
+    CHECK(mallinfo2().fsmblks == 0);
 }
