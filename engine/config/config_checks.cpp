@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <functional>
 #include <sstream>
 
 namespace dockerops::config_detail {
@@ -352,8 +351,7 @@ void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
         return it != name.end() && *it == id ? static_cast<std::size_t>(it - name.begin()) : kNone;
     };
     struct Edge {
-        std::size_t to;
-        std::string to_id;
+        std::size_t to;   // kNone: not declared (no cycle passes there)
         const char* word;
         SourcePos pos;
     };
@@ -363,8 +361,8 @@ void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
         if (!d.complete) continue;
         auto& edges = out[node_of[i]];
         for (const auto& l : d.inst.links)
-            if (!l.external && !l.instance.empty()) edges.push_back({node(l.target_id()), l.target_id(), "links to", l.pos});
-        for (const auto& dep : d.inst.depends_on) edges.push_back({node(dep.target), dep.target, "depends on", dep.pos});
+            if (!l.external && !l.instance.empty()) edges.push_back({node(l.target_id()), "links to", l.pos});
+        for (const auto& dep : d.inst.depends_on) edges.push_back({node(dep.target), "depends on", dep.pos});
     }
     // A depth-first walk in id order, so the cycle said is the same every
     // time; with a stack of its own, so a chain of 100,000 links is walked
@@ -397,7 +395,7 @@ void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
             bool all_links = true;
             for (std::size_t k = first; k < at.size(); ++k) {
                 const Edge& step = out[at[k].first][at[k].second - 1];
-                said += (said.empty() ? "" : ", ") + name[at[k].first] + " " + step.word + " " + step.to_id + " (line " +
+                said += (said.empty() ? "" : ", ") + name[at[k].first] + " " + step.word + " " + name[step.to] + " (line " +
                         std::to_string(step.pos.line) + ")";
                 all_links = all_links && std::string_view(step.word) == "links to";
             }

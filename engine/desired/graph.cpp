@@ -27,9 +27,9 @@ struct DesiredGraph::Impl {
     struct Node { const std::string* key = nullptr; };
     // Edges point from a node to what it needs. Out-edges in a vector: a node
     // needs a few others, and a plan of 100,000 instances holds no tree of
-    // edges per node. The needs are gathered first (`need`), then added once
-    // each, every node's in the order of their targets (`add_needs`): the
-    // depth-first search that finds a cycle walks them in a stable order.
+    // edges per node. `build` gathers the needs first, then adds each once,
+    // every node's in the order of their targets: the depth-first search that
+    // finds a cycle walks them in a stable order.
     using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Node>;
     using Vertex = Graph::vertex_descriptor;
     Graph g;
@@ -40,14 +40,6 @@ struct DesiredGraph::Impl {
         if (!fresh) return it->second;
         it->second = boost::add_vertex(Node{&it->first}, g);
         return it->second;
-    }
-    std::vector<std::pair<Vertex, Vertex>> needs;
-    void need(Vertex from, Vertex to) { needs.emplace_back(from, to); }
-    void add_needs() {
-        std::sort(needs.begin(), needs.end());
-        needs.erase(std::unique(needs.begin(), needs.end()), needs.end());
-        for (auto [from, to] : needs) boost::add_edge(from, to, g);
-        std::vector<std::pair<Vertex, Vertex>>().swap(needs);
     }
     const std::string& key(Vertex v) const { return *g[v].key; }
     std::vector<std::string> out(Vertex v) const {
@@ -107,6 +99,8 @@ std::optional<std::vector<std::size_t>> find_cycle(std::size_t n, const std::vec
 
 Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
     auto impl = std::make_unique<Impl>();
+    std::vector<std::pair<Impl::Vertex, Impl::Vertex>> needs;   // from, to
+    auto need = [&](Impl::Vertex from, Impl::Vertex to) { needs.emplace_back(from, to); };
     // Named steps: nodes first, then each kind of edge.
     impl->add(network_key());
     for (const auto& n : d.extra_networks) impl->add(network_key(n.name));
@@ -114,26 +108,28 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
     for (const auto& i : d.instances) impl->add(instance_key(i.id));
     for (const auto& [name, img] : d.images)
         for (const auto& parent : img.parents)
-            impl->need(impl->index.at(image_key(name)), impl->index.at(image_key(parent)));
+            need(impl->index.at(image_key(name)), impl->index.at(image_key(parent)));
     for (const auto& i : d.instances) {
         auto v = impl->index.at(instance_key(i.id));
-        impl->need(v, impl->index.at(image_key(i.container)));
-        impl->need(v, impl->index.at(network_key()));
+        need(v, impl->index.at(image_key(i.container)));
+        need(v, impl->index.at(network_key()));
         for (const auto& n : i.spec.extra_networks)
-            if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) impl->need(v, t->second);
+            if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) need(v, t->second);
         if (!i.spec.network.empty() && i.spec.network != d.network.name)
-            if (auto t = impl->index.find(network_key(i.spec.network)); t != impl->index.end()) impl->need(v, t->second);
+            if (auto t = impl->index.find(network_key(i.spec.network)); t != impl->index.end()) need(v, t->second);
         for (const auto& dep : i.depends_on)
-            if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) impl->need(v, t->second);
+            if (auto t = impl->index.find(instance_key(dep.target)); t != impl->index.end()) need(v, t->second);
         for (const auto& l : i.links) {
             if (l.target.empty()) continue;
             auto t = impl->index.find(instance_key(l.target));
             // A link to an instance that is not applied (interactive ones) adds no edge.
-            if (t != impl->index.end()) impl->need(v, t->second);
+            if (t != impl->index.end()) need(v, t->second);
         }
     }
 
-    impl->add_needs();
+    std::sort(needs.begin(), needs.end());
+    needs.erase(std::unique(needs.begin(), needs.end()), needs.end());
+    for (auto [from, to] : needs) boost::add_edge(from, to, impl->g);
     // Cycles: Boost.Graph's depth-first search, in the order the nodes were
     // added (network, images by name, instances by id), so the path is stable.
     if (auto cycle = cycle_of(impl->g)) {
