@@ -93,8 +93,8 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
         out.of[i.id] = i.fixed_ipv4;
     }
     for (const auto& i : d.instances) {
-        if (i.spec.network != d.network.name || out.of.count(i.id)) continue;   // on networks of its own only: the engine addresses it
-        const ObservedContainer* c = o.current(i.spec.name);
+        if (i.spec->network != d.network.name || out.of.count(i.id)) continue;   // on networks of its own only: the engine addresses it
+        const ObservedContainer* c = o.current(i.spec->name);
         if (!c) continue;
         auto a = c->addresses.find(d.project);
         if (a == c->addresses.end()) continue;
@@ -103,7 +103,7 @@ Result<Addresses> allocate_addresses(const DesiredState& d, const ObservedIndex&
         if (taken.insert(*ip).second) out.of[i.id] = a->second;
     }
     for (const auto& i : d.instances) {
-        if (out.of.count(i.id) || i.spec.network != d.network.name) continue;
+        if (out.of.count(i.id) || i.spec->network != d.network.name) continue;
         if (taken.size() >= hosts)
             return Error{"the project subnet " + out.subnet + " has no free address left for " + i.id + " (" +
                              std::to_string(d.instances.size()) + " instances)",

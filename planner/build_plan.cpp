@@ -1,5 +1,6 @@
 // Builds as plan steps: what `dockerops build` carries out, and the build
 // spec make_plan's builds share; plus what kinds of objects a project needs.
+#include "engine/desired/context.hpp"
 #include "planner/plan.hpp"
 
 namespace dockerops {
@@ -57,7 +58,7 @@ std::vector<std::string> unsupported_kinds(const DesiredState& d, const ObjectKi
     if (!d.images.empty()) need.insert(ObjectKind::Image);
     if (!d.instances.empty()) need.insert({ObjectKind::Network, ObjectKind::Container});
     for (const auto& i : d.instances)
-        for (const auto& m : i.spec.mounts)
+        for (const auto& m : i.spec->mounts)
             if (!m.bind && !m.file) need.insert(ObjectKind::Volume);
     std::vector<std::string> missing;
     for (ObjectKind k : need)

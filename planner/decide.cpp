@@ -85,26 +85,25 @@ std::string image_moved_cause(const std::string& tag, const ObservedImage& now, 
     return "image rebuilt by dockerops build";
 }
 
-// The spec as it will be created: its address, its links' addresses, and the
-// labels of its canonical form.
-ContainerSpec placed_spec(const DesiredState& d, const DesiredInstance& di, const Addresses& addr, bool services,
-                          CanonicalSpec& canon) {
-    ContainerSpec spec = di.spec;
-    if (!services) {   // how a service rolls, and its mode: not the container's (decide_instance says so)
-        spec.update.clear();
-        spec.rollback.clear();
-        spec.mode.clear();
-    }
+// What the plan adds to the instance's desired spec: its address and its
+// links' addresses (action_spec.hpp makes the spec from it, labels included).
+// The rolling keys and mode of a service are not the container's
+// (decide_instance says so).
+std::shared_ptr<const SpecPlacement> placement_of(const DesiredState& d, const DesiredInstance& di, const Addresses& addr,
+                                                  const PlanBuilder& b) {
+    auto p = std::make_shared<SpecPlacement>();
+    p->base = di.spec.share();
+    p->services = b.services;
+    p->secret_keys = di.secret_keys;
+    p->secret_key = b.secret_key;
     // A service has no fixed address: a link reaches it by its DNS name on the overlay.
-    if (auto own = addr.of.find(di.id); !services && own != addr.of.end()) spec.ipv4 = own->second;
+    if (auto own = addr.of.find(di.id); !b.services && own != addr.of.end()) p->ipv4 = own->second;
     for (const auto& l : di.links) {
-        if (!l.external_ip.empty()) spec.env[l.alias + "_CONTAINER_IP"] = l.external_ip;
-        else if (services && d.find(l.target)) spec.env[l.alias + "_CONTAINER_IP"] = d.find(l.target)->spec.name;
-        else if (auto at = addr.of.find(l.target); at != addr.of.end()) spec.env[l.alias + "_CONTAINER_IP"] = at->second;
+        if (!l.external_ip.empty()) p->env.emplace_back(l.alias + "_CONTAINER_IP", l.external_ip);
+        else if (b.services && d.find(l.target)) p->env.emplace_back(l.alias + "_CONTAINER_IP", d.find(l.target)->spec->name);
+        else if (auto at = addr.of.find(l.target); at != addr.of.end()) p->env.emplace_back(l.alias + "_CONTAINER_IP", at->second);
     }
-    canon = canonical_spec(spec, di.secret_keys, d.secret_key);
-    for (auto& [k, v] : spec_labels(canon)) spec.labels.insert_or_assign(k, std::move(v));
-    return spec;
+    return p;
 }
 
 // What is not the project's is never touched: a name or a host port it holds
@@ -196,7 +195,7 @@ std::vector<std::string> shared_volumes_causes(const DesiredState& d, const Desi
             }
         }
         const DesiredInstance* s = d.find(source);
-        const ObservedContainer* now = s ? o.current(s->spec.name) : nullptr;
+        const ObservedContainer* now = s ? o.current(s->spec->name) : nullptr;
         if (!now) continue;
         std::set<std::string> mine;
         for (const auto& m : c.mounts) mine.insert(m.source);
@@ -217,7 +216,7 @@ std::set<std::string> wanted_mount_targets(const DesiredState& d, const DesiredI
     for (const auto& m : spec.mounts) want.insert(m.target);
     for (const auto& source : di.volumes_of)
         if (const DesiredInstance* s = d.find(source))
-            if (const ObservedContainer* now = o.current(s->spec.name))
+            if (const ObservedContainer* now = o.current(s->spec->name))
                 for (const auto& m : now->mounts) want.insert(m.target);
     return want;
 }
@@ -332,7 +331,7 @@ void decide_network(const DesiredState& d, const ObservedIndex& o, const Address
     if (o.network) return;
     // Every instance on networks of its own: the project network is not made (as compose makes no unused "default").
     if (!d.instances.empty() && std::none_of(d.instances.begin(), d.instances.end(), [&](const DesiredInstance& i) {
-            return i.spec.network == d.network.name || std::count(i.spec.extra_networks.begin(), i.spec.extra_networks.end(), d.network.name);
+            return i.spec->network == d.network.name || std::count(i.spec->extra_networks.begin(), i.spec->extra_networks.end(), d.network.name);
         }))
         return;
     Action a;
@@ -455,20 +454,20 @@ bool mode_changed(const ObservedContainer& seen, const CanonicalSpec& canon) {
 
 void decide_instance(const DesiredState& d, const DesiredInstance& di, const ObservedIndex& o, const Addresses& addr,
                      PlanBuilder& b) {
-    CanonicalSpec canon;
-    ContainerSpec spec = placed_spec(d, di, addr, b.services, canon);
+    std::shared_ptr<const SpecPlacement> placement = placement_of(d, di, addr, b);
+    const ContainerSpec& desired = *di.spec;   // its name and ports: the placement changes neither
     const std::vector<int> adopted = decide_adoption(d, di, o, b);
-    if (!record_conflicts(di, spec, o, b)) return;
-    if (!b.services && !spec.node.empty())
+    if (!record_conflicts(di, desired, o, b)) return;
+    if (!b.services && !desired.node.empty())
         b.plan.warnings.push_back(di.id + ": node is for target \"swarm\"; target docker runs the container on its one engine");
     if (!b.services)
-        for (const auto& [key, rolls] : {std::pair{"update", &di.spec.update}, std::pair{"rollback", &di.spec.rollback}})
+        for (const auto& [key, rolls] : {std::pair{"update", &di.spec->update}, std::pair{"rollback", &di.spec->rollback}})
             if (!rolls->empty())
                 b.plan.warnings.push_back(di.id + ": " + key + " is for target \"swarm\"; target docker replaces a container in one step");
-    if (!b.services && !di.spec.mode.empty())
-        b.plan.warnings.push_back(di.id + ": mode \"" + di.spec.mode + "\" is for target \"swarm\"; target docker runs one container");
-    const ObservedContainer* seen = o.current(spec.name);
-    std::vector<int> leftovers = plan_leftover_removals(di, spec.name, seen, o, b);
+    if (!b.services && !di.spec->mode.empty())
+        b.plan.warnings.push_back(di.id + ": mode \"" + di.spec->mode + "\" is for target \"swarm\"; target docker runs one container");
+    const ObservedContainer* seen = o.current(desired.name);
+    std::vector<int> leftovers = plan_leftover_removals(di, desired.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());
     Action a;
     a.key = instance_key(di.id);
@@ -477,7 +476,10 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     if (!seen) {
         a.kind = ActionKind::Create;
         a.cause = "not found";
+        a.container = ActionSpec(placement);   // made when asked for: a plan of many creates keeps no copies
     } else {
+        CanonicalSpec canon;
+        ContainerSpec spec = place(*placement, &canon);
         a.target_id = seen->id;
         a.target_name = seen->name;
         std::vector<std::string> why = replace_causes(d, di, spec, canon, *seen, o, b);
@@ -498,9 +500,8 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
         } else {
             return;   // as desired, and ready
         }
+        if (a.kind == ActionKind::Replace || a.kind == ActionKind::Update) a.container = std::move(spec);
     }
-    if (a.kind == ActionKind::Create || a.kind == ActionKind::Replace || a.kind == ActionKind::Update)
-        a.container = std::move(spec);
     a.ready_timeout = di.ready_timeout;
     a.attach = di.attach && a.kind == ActionKind::Create;
     a.job = di.job;
@@ -528,7 +529,7 @@ void decide_seed_leftovers(const DesiredState& d, const ObservedIndex& o, PlanBu
 
 void decide_orphans(const DesiredState& d, const ObservedIndex& o, PlanBuilder& b) {
     std::set<std::string> wanted;
-    for (const auto& i : d.instances) wanted.insert(i.spec.name);
+    for (const auto& i : d.instances) wanted.insert(i.spec->name);
     for (const auto& c : o.state.containers) {
         if (wanted.count(c.name) || b.planned_leftovers.count(c.name)) continue;
         const std::string ci = c.label(labels::kContainer), in = c.label(labels::kInstance);

@@ -81,7 +81,7 @@ static Status check_pulled_health(const DesiredState& d, const ObservedState& o)
         for (const auto& dep : i.depends_on) {
             if (dep.condition != Condition::Healthy) continue;
             const DesiredInstance* t = d.find(dep.target);
-            if (!t || t->spec.health) continue;
+            if (!t || t->spec->health) continue;
             const DesiredImage& img = d.images.at(t->container);
             if (!img.pulled) continue;
             auto known = o.image_healthcheck.find(img.tag);
@@ -171,7 +171,7 @@ Result<Plan> make_plan(const DesiredState& d, const DesiredGraph& graph, const O
                          "network " + net};
     auto addr = allocate_addresses(d, o);
     if (!addr) return addr.error();
-    PlanBuilder b{plan, graph, {}, {}, {}, {}, opt.services};
+    PlanBuilder b{plan, graph, {}, {}, {}, {}, opt.services, {}, std::make_shared<const std::string>(d.secret_key)};
     // About one action per instance and image (a replacement at most adds a removal).
     plan.actions.reserve(plan.actions.size() + d.instances.size() + d.images.size() + 4);
     b.action_of.reserve(d.instances.size() + d.images.size() + d.extra_networks.size() + 1);

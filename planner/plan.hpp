@@ -8,6 +8,7 @@
 #include "engine/model/observed.hpp"
 #include "engine/model/result.hpp"
 #include "engine/model/spec.hpp"
+#include "planner/action_spec.hpp"
 #include "util/boxed.hpp"
 
 #include <functional>
@@ -42,7 +43,7 @@ struct Action {
     // a plan of 100,000 actions moves pointers, not 1.5 KB specs.
     Boxed<BuildSpec> build;
     Boxed<NetworkSpec> network;
-    Boxed<ContainerSpec> container;   // create / replace: the full spec, labels included
+    ActionSpec container;             // create / replace / update: the full spec, labels included (a create's made when asked for)
     std::string target_id;            // the existing container or network acted on
     std::string target_name;          // its name as observed (replace: a leftover -dockerops-old keeps its name)
     std::string path;                 // purge-data: the folder to delete; remove: the instance's secret files

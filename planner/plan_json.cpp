@@ -202,7 +202,7 @@ void render_json(const Plan& plan, const std::function<void(const std::string&)>
         }
         if (a.container) {
             w.key("container");
-            write_spec(w, *a.container, a.secret_env);
+            a.container.read([&](const ContainerSpec& spec) { write_spec(w, spec, a.secret_env); });
         }
         w.end_object();
         if (w.str().size() >= kPiece) sink(w.take());

@@ -44,6 +44,7 @@ struct PlanBuilder {
     std::vector<int> seed_removals;                // removals of seed helpers an interrupted apply left
     bool services = false;                         // PlanOptions::services
     std::set<std::string> adopted = {};            // docker-compose's containers adopted or said to be in the way (ids)
+    std::shared_ptr<const std::string> secret_key = {};   // the desired state's, shared by the creates' placements
     // The action of a graph node, with `extra` dependencies besides the graph's.
     int add(Action a, const std::vector<int>& extra = {});
     // An action outside the graph (a leftover's removal): no dependencies.

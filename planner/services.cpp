@@ -14,7 +14,7 @@ std::vector<std::string> unmappable_to_services(const DesiredState& d) {
         out.push_back("[project] registry: the project builds images, and a swarm's nodes get them only from a registry "
                       "(registry = \"host:port\"; scripts/swarm.sh runs one for the test cluster)");
     for (const auto& di : d.instances) {
-        const ContainerSpec& s = di.spec;
+        const ContainerSpec& s = *di.spec;
         if (di.attach)
             out.push_back(di.id + ": an interactive instance (run --interactive) needs a terminal on one engine: use target docker");
         if (di.job)

@@ -53,7 +53,7 @@ bool destroy_all_confirmed(Ui& ui, bool allowed, const std::string& project) {
 Status fill_saved_secrets(Session& s, const Where& where, Plan& plan) {
     bool has_secrets = false;
     for (const auto& a : plan.actions)
-        has_secrets = has_secrets || !a.secret_env.empty() || (a.container && !a.container->secret_files.empty());
+        has_secrets = has_secrets || !a.secret_env.empty() || (a.container && a.container.has_secret_files());
     std::map<std::string, std::string> host_env;
     std::string secret_key;
     // The project beside the plan gives the host file and the key; its
@@ -218,9 +218,9 @@ ObserveScope observe_scope(const DesiredState& d) {
     std::vector<std::string> names, policy_restarted;
     names.reserve(d.instances.size());
     for (const auto& i : d.instances) {
-        names.push_back(i.spec.name);
-        if (!i.spec.restart_policy.empty() && i.spec.restart_policy != "no") policy_restarted.push_back(i.spec.name);
-        for (const auto& p : i.spec.ports)
+        names.push_back(i.spec->name);
+        if (!i.spec->restart_policy.empty() && i.spec->restart_policy != "no") policy_restarted.push_back(i.spec->name);
+        for (const auto& p : i.spec->ports)
             if (p.publish && p.host_port > 0) ports.insert(std::to_string(p.host_port) + "/" + p.protocol);
     }
     std::set<std::string> refs;
@@ -251,7 +251,7 @@ Result<ObservedPlan> observe_and_plan(Provider& engine, const DesiredState& d, c
         for (const auto& a : plan->actions)
             if (a.kind == ActionKind::Replace && a.container)
                 for (std::string_view suffix : {kReplaceNewSuffix, kReplaceOldSuffix})
-                    scope.names->push_back(a.container->name + std::string(suffix));
+                    scope.names->push_back(a.container.name() + std::string(suffix));
         again = again || scope.names->size() != before;
     }
     if (!again) return ObservedPlan{std::move(*observed), std::move(*plan)};

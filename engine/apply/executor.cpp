@@ -104,9 +104,9 @@ public:
             case ActionKind::Replace: return replace(a);
             case ActionKind::Update: {
                 // In place (a Swarm service's rolling update): the same preparation as a create.
-                if (auto s = write_secret_files(*a.container); !s) return s;
-                if (auto s = make_bind_sources(*a.container); !s) return s;
-                ContainerSpec spec = *a.container;
+                ContainerSpec spec = a.container.made();   // its own (a create's is made here: planner/action_spec.hpp)
+                if (auto s = write_secret_files(spec); !s) return s;
+                if (auto s = make_bind_sources(spec); !s) return s;
                 if (auto s = stamp_owner(p_, spec); !s) return s;
                 if (auto s = p_.update_container(a.target_id, spec); !s) return s;
                 return ready(a, a.target_id);
@@ -311,9 +311,9 @@ private:
     }
 
     Status create(const Action& a) {
-        if (auto s = write_secret_files(*a.container); !s) return s;
-        if (auto s = make_bind_sources(*a.container); !s) return s;
-        ContainerSpec spec = *a.container;
+        ContainerSpec spec = a.container.made();   // its own (a create's is made here: planner/action_spec.hpp)
+        if (auto s = write_secret_files(spec); !s) return s;
+        if (auto s = make_bind_sources(spec); !s) return s;
         if (auto s = stamp_owner(p_, spec); !s) return s;
         auto id = p_.create_container(spec);
         if (!id) return id.error();
@@ -348,10 +348,10 @@ private:
     // up, the old one is put back and started again.
     Status replace(const Action& a) {
         if (p_.traits().services) return replace_service(a);
-        const std::string name = a.container->name;
-        if (auto s = write_secret_files(*a.container); !s) return s;
-        if (auto s = make_bind_sources(*a.container); !s) return s;
-        ContainerSpec next = *a.container;
+        ContainerSpec next = a.container.made();
+        const std::string name = next.name;
+        if (auto s = write_secret_files(next); !s) return s;
+        if (auto s = make_bind_sources(next); !s) return s;
         next.name = name + std::string(kReplaceNewSuffix);
         // The old container's state, told as it is (it may be a stopped leftover).
         const bool old_is_leftover = a.target_name == name + std::string(kReplaceOldSuffix);

@@ -259,7 +259,7 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     di.sleep = inst.sleep;
     di.fixed_ipv4 = inst.ipv4_address;
     di.healthcheck = img.healthcheck;
-    ContainerSpec& s = di.spec;
+    ContainerSpec& s = di.spec.mut();
     s.name = inst.container_name.empty() ? container_name(p_.name, inst.container, inst.name) : inst.container_name;
     s.image = img.tag;
     s.hostname = inst.hostname;
@@ -315,7 +315,7 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
 }
 
 void InstanceCompiler::variables(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) {
-    ContainerSpec& s = di.spec;
+    ContainerSpec& s = di.spec.mut();
     for (const auto& [k, v] : inst.env)
         if (auto r = resolve_ip(k, v, env_, problems_, di.id)) s.env[k] = *r;
     for (const auto* list : {&inst.required_env, &inst.secret_env}) {
@@ -358,7 +358,7 @@ void InstanceCompiler::links(const Instance& inst, DesiredInstance& di, std::vec
             else dl.external_ip = *ip;
         } else {
             const Instance* target = p_.find_instance(l.target_id());
-            di.spec.links.push_back((target && !target->container_name.empty() ? target->container_name
+            di.spec.mut().links.push_back((target && !target->container_name.empty() ? target->container_name
                                                                                  : container_name(p_.name, l.container, l.instance)) +
                                     ":" + l.alias);
         }
@@ -417,7 +417,7 @@ void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
 // With a container's network the host name (the default one is dropped),
 // DNS, hosts entries and exposed ports are that container's.
 void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
-    ContainerSpec& s = di.spec;
+    ContainerSpec& s = di.spec.mut();
     if (s.network_mode.starts_with("instance:")) {
         const std::string target = s.network_mode.substr(9);
         const Instance* t = p_.find_instance(target);
@@ -457,7 +457,7 @@ void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
 // volumes_from: "instance:db.one" is that instance's container, made and
 // started first; the engine mounts its volumes where it has them.
 void InstanceCompiler::volumes_from(DesiredInstance& di) {
-    for (auto& entry : di.spec.volumes_from) {
+    for (auto& entry : di.spec.mut().volumes_from) {
         const auto ref = parse_volumes_from(entry);
         if (!ref) continue;   // the loader said so
         std::string name = ref->name;
@@ -487,10 +487,10 @@ void InstanceCompiler::add(const Instance& inst) {
         for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
         problems_.push_back(di.id + ": missing " + list);
     }
-    ports(inst, img, di.spec);
-    mounts(inst, di.spec);
-    if (!di.spec.network_mode.empty()) network_mode(inst, di);
-    if (!di.spec.volumes_from.empty()) volumes_from(di);
+    ports(inst, img, di.spec.mut());
+    mounts(inst, di.spec.mut());
+    if (!di.spec->network_mode.empty()) network_mode(inst, di);
+    if (!di.spec->volumes_from.empty()) volumes_from(di);
     d_.instances.push_back(std::move(di));
 }
 
@@ -526,7 +526,7 @@ std::string replicas_problem(const Project& p, const DesiredState& d, const Desi
     const std::string many = where + std::to_string(n) + " containers, and ";
     if (inst && !inst->container_name.empty()) return many + "container_name gives them one name";
     if (!di.fixed_ipv4.empty()) return many + "ipv4_address gives them one address";
-    for (const auto& port : di.spec.ports)
+    for (const auto& port : di.spec->ports)
         if (port.publish && port.host_port != 0)
             return many + "they cannot share host port " + std::to_string(port.host_port) +
                    " (publish the container port alone: the engine picks one for each)";
@@ -544,28 +544,29 @@ std::string replicas_problem(const Project& p, const DesiredState& d, const Desi
 // depends on every replica. replicas = 0 runs none.
 Status expand_replicas(const Project& p, DesiredState& d) {
     for (const auto& di : d.instances)
-        if (di.spec.replicas != 1)
-            if (auto why = replicas_problem(p, d, di, di.spec.replicas); !why.empty()) return Error{why, "project " + p.name};
+        if (di.spec->replicas != 1)
+            if (auto why = replicas_problem(p, d, di, di.spec->replicas); !why.empty()) return Error{why, "project " + p.name};
     // None with replicas: nothing moves (at 100,000 instances, a copy and a sort of them cost more than the rest).
-    if (std::all_of(d.instances.begin(), d.instances.end(), [](const DesiredInstance& di) { return di.spec.replicas == 1; }))
+    if (std::all_of(d.instances.begin(), d.instances.end(), [](const DesiredInstance& di) { return di.spec->replicas == 1; }))
         return ok_status();
     std::vector<DesiredInstance> out;
     out.reserve(d.instances.size());
     std::map<std::string, std::vector<std::string>> replicas_of;   // id -> the ids of replicas 2..N
     for (auto& di : d.instances) {
-        const int n = di.spec.replicas;
-        di.spec.replicas = 1;
+        const int n = di.spec->replicas;
+        di.spec.mut().replicas = 1;
         for (int k = 2; k <= n; ++k) {
             DesiredInstance r = di;
             r.name = di.name + "-" + std::to_string(k);
             r.id = di.container + "." + r.name;
-            r.spec.name = container_name(p.name, di.container, r.name);
-            r.spec.labels[labels::kInstance] = r.name;
-            r.spec.aliases.push_back(di.container + "-" + r.name);
+            ContainerSpec& rs = r.spec.mut();   // its own spec from here
+            rs.name = container_name(p.name, di.container, r.name);
+            rs.labels[labels::kInstance] = r.name;
+            rs.aliases.push_back(di.container + "-" + r.name);
             // Its own data, opt and log folders (two processes in one data
             // folder corrupt it); volumes and binds of the file are shared.
             const std::string own = (p.data_dir / (di.container + "_" + di.name)).string() + "/";
-            for (auto& m : r.spec.mounts)
+            for (auto& m : rs.mounts)
                 if (m.seed && m.source.starts_with(own))
                     m.source = (p.data_dir / (di.container + "_" + r.name)).string() + "/" + m.source.substr(own.size());
             replicas_of[di.id].push_back(r.id);
@@ -611,20 +612,20 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
     if (auto linked = link_dependencies(p, d); !linked) return linked.error();
     for (const auto& i : d.instances)
         for (const auto& l : i.links)
-            if (const DesiredInstance* t = l.target.empty() ? nullptr : d.find(l.target); t && !t->spec.network_mode.empty())
-                return Error{i.id + " links to " + t->id + " as " + l.alias + ", which has network_mode " + t->spec.network_mode +
+            if (const DesiredInstance* t = l.target.empty() ? nullptr : d.find(l.target); t && !t->spec->network_mode.empty())
+                return Error{i.id + " links to " + t->id + " as " + l.alias + ", which has network_mode " + t->spec->network_mode +
                                  ": it has no address on the project network (give " + l.alias + "_CONTAINER_IP from outside, as an external link)",
                              "project " + p.name};
     for (const auto& i : d.instances)   // (replicas = 1 is the default: not told apart from unset)
-        if (i.spec.mode == "global" && i.spec.replicas != 1)
-            return Error{i.id + ": mode = \"global\" runs one task on every node; replicas = " + std::to_string(i.spec.replicas) +
+        if (i.spec->mode == "global" && i.spec->replicas != 1)
+            return Error{i.id + ": mode = \"global\" runs one task on every node; replicas = " + std::to_string(i.spec->replicas) +
                              " does not go with it (as docker stack deploy says: replicas are for mode \"replicated\")",
                          "project " + p.name};
     if (p.target == Target::Docker)
         if (auto expanded = expand_replicas(p, d); !expanded) return expanded.error();
     const auto& problems = instances.problems_;
     bool has_secrets = false;
-    for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec.secret_files.empty();
+    for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec->secret_files.empty();
     if (has_secrets && problems.empty()) {
         if (!env.secret_key) return Error{"the project has secrets and no secret key was given to compile it", "project " + p.name};
         auto key = env.secret_key();

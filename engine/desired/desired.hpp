@@ -7,6 +7,7 @@
 #include "engine/model/result.hpp"
 #include "engine/model/secrets.hpp"
 #include "engine/model/spec.hpp"
+#include "util/shared_value.hpp"
 
 #include <functional>
 #include <map>
@@ -68,7 +69,9 @@ struct DesiredInstance {
     std::string container;
     std::string name;
     std::string group;
-    ContainerSpec spec;        // address and link variables filled in by the planner
+    // Address and link variables filled in by the planner. Shared: a plan's
+    // create keeps it and makes the full spec when it is asked for (planner).
+    SharedValue<ContainerSpec> spec;
     std::set<std::string> secret_keys;
     std::vector<DesiredLink> links;
     double sleep = 0;

@@ -63,10 +63,10 @@ TEST_CASE("replicas: each replica answers the instance's names, and what depends
     for (const auto& dep : two->depends_on) waits.push_back(dep.target);
     std::sort(waits.begin(), waits.end());
     CHECK(waits == std::vector<std::string>{"web.one", "web.one-2", "web.one-3"});
-    CHECK(third->spec.name == "shop-web-one-3");
-    CHECK(std::count(third->spec.aliases.begin(), third->spec.aliases.end(), "web-one") == 1);
-    CHECK(std::count(third->spec.aliases.begin(), third->spec.aliases.end(), "web-one-3") == 1);
-    CHECK(third->spec.replicas == 1);
+    CHECK(third->spec->name == "shop-web-one-3");
+    CHECK(std::count(third->spec->aliases.begin(), third->spec->aliases.end(), "web-one") == 1);
+    CHECK(std::count(third->spec->aliases.begin(), third->spec->aliases.end(), "web-one-3") == 1);
+    CHECK(third->spec->replicas == 1);
     CHECK(std::is_sorted(d->instances.begin(), d->instances.end(), [](const auto& a, const auto& b) { return a.id < b.id; }));
 }
 
@@ -103,7 +103,7 @@ TEST_CASE("replicas: each replica has its own data and log folders, and shares t
     auto d = compile(*r.project, s.env());
     REQUIRE(d);
     auto source = [&](const std::string& id, const std::string& target) {
-        for (const auto& m : d->find(id)->spec.mounts)
+        for (const auto& m : d->find(id)->spec->mounts)
             if (m.target == target) return m.source;
         return std::string("none");
     };

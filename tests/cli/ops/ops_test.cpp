@@ -283,7 +283,7 @@ TEST_CASE("ops: the key pair is made on first need, for a project built FROM the
     CHECK_THAT(o.ui.stderr_text, Catch::Contains("made a key pair for project 'keys'"));
     bool mounted = false;
     for (const auto& i : d->instances)
-        for (const auto& m : i.spec.mounts) mounted = mounted || m.target == "/run/dockerops/ssh";
+        for (const auto& m : i.spec->mounts) mounted = mounted || m.target == "/run/dockerops/ssh";
     CHECK(mounted);
     const std::string ignored = dockerops::read_text_file(folder / ".gitignore").value_or("");
     CHECK_THAT(ignored, Catch::Contains(".dockerops/\n") && Catch::Contains("dockerops.host.toml\n") && Catch::Contains("data/\n"));

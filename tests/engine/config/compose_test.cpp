@@ -324,12 +324,12 @@ TEST_CASE("compose: several networks: each one besides default is a [networks.NA
     auto desired = compile(p, env);
     REQUIRE(desired);
     const std::string name = p.name;
-    CHECK(desired->find("web.1")->spec.network == name + "-front");
-    CHECK(desired->find("web.1")->spec.extra_networks == std::vector<std::string>{name + "-back"});
+    CHECK(desired->find("web.1")->spec->network == name + "-front");
+    CHECK(desired->find("web.1")->spec->extra_networks == std::vector<std::string>{name + "-back"});
     // The service's name on each of its networks; an alias given on one network on that one only.
-    CHECK(desired->find("db.1")->spec.aliases == std::vector<std::string>{"db-1", "db"});
-    CHECK(desired->find("db.1")->spec.network_aliases.at(name + "-back") == std::vector<std::string>{"database"});
-    CHECK(desired->find("tool.1")->spec.network == name);
+    CHECK(desired->find("db.1")->spec->aliases == std::vector<std::string>{"db-1", "db"});
+    CHECK(desired->find("db.1")->spec->network_aliases.at(name + "-back") == std::vector<std::string>{"database"});
+    CHECK(desired->find("tool.1")->spec->network == name);
     CHECK(desired->extra_networks.size() == 2);
     // A network nobody declared is named at the service.
     d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    networks: [front, back]\nnetworks:\n  front: {}\n");
@@ -453,7 +453,7 @@ TEST_CASE("compose: import writes dockerops.toml that plans the same instances a
     REQUIRE(a->instances.size() == b->instances.size());
     for (std::size_t i = 0; i < a->instances.size(); ++i) {
         INFO(a->instances[i].id);
-        CHECK(canonical_spec(a->instances[i].spec, {}, "") == canonical_spec(b->instances[i].spec, {}, ""));
+        CHECK(canonical_spec(*a->instances[i].spec, {}, "") == canonical_spec(*b->instances[i].spec, {}, ""));
     }
 }
 
@@ -526,9 +526,9 @@ TEST_CASE("compose: volumes_from SERVICE[:ro] is that service's first container,
     REQUIRE(desired);
     const DesiredInstance* app = desired->find("app.1");
     REQUIRE(app);
-    CHECK(app->spec.volumes_from == std::vector<std::string>{"shop-data-1:ro", "backup"});
+    CHECK(app->spec->volumes_from == std::vector<std::string>{"shop-data-1:ro", "backup"});
     CHECK(app->volumes_of == std::vector<std::string>{"data.1"});
-    CHECK(app->spec.platform == "linux/amd64");
+    CHECK(app->spec->platform == "linux/amd64");
     d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    volumes_from: [nothing]\n");
     auto r2 = load_project(options(d.path()));
     REQUIRE(r2.ok());
@@ -565,7 +565,7 @@ TEST_CASE("compose: deploy.update_config is update, rollback_config rollback, an
     env.getenv = [](const std::string&) { return std::nullopt; };
     auto desired = compile(*r.project, env);
     REQUIRE(desired);
-    CHECK(desired->find("web.1")->spec.update == std::map<std::string, std::string>{
+    CHECK(desired->find("web.1")->spec->update == std::map<std::string, std::string>{
                                                      {"parallelism", "2"}, {"delay", "10s"}, {"order", "start-first"},
                                                      {"failure_action", "pause"}, {"monitor", "30s"}});
     d.write("compose.yaml", "name: shop\nservices:\n  web:\n    image: busybox\n    deploy:\n      rollback_config:\n"
@@ -575,7 +575,7 @@ TEST_CASE("compose: deploy.update_config is update, rollback_config rollback, an
     REQUIRE(r.ok());
     desired = compile(*r.project, env);
     REQUIRE(desired);
-    CHECK(desired->find("web.1")->spec.rollback ==
+    CHECK(desired->find("web.1")->spec->rollback ==
           std::map<std::string, std::string>{{"parallelism", "0"}, {"failure_action", "continue"}});
     // A rollback cannot roll back in turn: refused at its line.
     d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      rollback_config:\n        failure_action: rollback\n");
@@ -644,10 +644,10 @@ TEST_CASE("compose: network_mode service:NAME shares that service's first contai
     env.getenv = [](const std::string&) { return std::nullopt; };
     auto desired = compile(*r.project, env);
     REQUIRE(desired);
-    CHECK(desired->find("side.1")->spec.network_mode == "container:shop-web-1");
+    CHECK(desired->find("side.1")->spec->network_mode == "container:shop-web-1");
     CHECK(desired->find("side.1")->network_of == "web.1");
-    CHECK(desired->find("tool.1")->spec.network_mode == "host");
-    CHECK(desired->find("tool.1")->spec.network.empty());
+    CHECK(desired->find("tool.1")->spec->network_mode == "host");
+    CHECK(desired->find("tool.1")->spec->network.empty());
     d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    network_mode: host\n    networks: [default]\n");
     auto both = load_project(options(d.path()));
     CHECK(errors(both).find(":4:19: services.a: network_mode and networks cannot both be given") != std::string::npos);

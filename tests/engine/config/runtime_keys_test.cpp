@@ -130,22 +130,22 @@ healthcheck = { test = ["CMD", "true"], interval = "1s", retries = 2 }
     env.interface_address = env.getenv;
     auto d = compile(*r.project, env);
     REQUIRE(d);
-    const ContainerSpec& plain = d->find("web.plain")->spec;
+    const ContainerSpec& plain = *d->find("web.plain")->spec;
     CHECK(plain.restart_policy.empty());
     CHECK(plain.memory == 0);
     CHECK_FALSE(plain.health);
     CHECK(plain.labels.size() == 3);   // project, container, instance
     const DesiredInstance& tuned = *d->find("web.tuned");
-    CHECK(tuned.spec.restart_policy == "unless-stopped");
-    CHECK(tuned.spec.memory == 64LL * 1024 * 1024);
-    CHECK(tuned.spec.nano_cpus == 1'500'000'000);
-    CHECK(tuned.spec.user == "nobody");
-    CHECK(tuned.spec.read_only);
-    CHECK(tuned.spec.labels.at("tier") == "front");
-    CHECK(tuned.spec.labels.at("io.dockerops.instance") == "tuned");
+    CHECK(tuned.spec->restart_policy == "unless-stopped");
+    CHECK(tuned.spec->memory == 64LL * 1024 * 1024);
+    CHECK(tuned.spec->nano_cpus == 1'500'000'000);
+    CHECK(tuned.spec->user == "nobody");
+    CHECK(tuned.spec->read_only);
+    CHECK(tuned.spec->labels.at("tier") == "front");
+    CHECK(tuned.spec->labels.at("io.dockerops.instance") == "tuned");
     CHECK(tuned.healthcheck);
-    REQUIRE(tuned.spec.health);
-    CHECK(tuned.spec.health->retries == 2);
+    REQUIRE(tuned.spec->health);
+    CHECK(tuned.spec->health->retries == 2);
 }
 
 TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs, and names the key") {
@@ -320,7 +320,7 @@ volumes = ["scratch:/scratch", "plain:/plain"]
     env.interface_address = env.getenv;
     auto d = compile(*r.project, env);
     REQUIRE(d);
-    const auto& mounts = d->find("web.one")->spec.mounts;
+    const auto& mounts = d->find("web.one")->spec->mounts;
     auto scratch = std::find_if(mounts.begin(), mounts.end(), [](const MountSpec& m) { return m.target == "/scratch"; });
     auto plain = std::find_if(mounts.begin(), mounts.end(), [](const MountSpec& m) { return m.target == "/plain"; });
     REQUIRE(scratch != mounts.end());
@@ -329,7 +329,7 @@ volumes = ["scratch:/scratch", "plain:/plain"]
     CHECK(scratch->driver == "local");
     CHECK(scratch->driver_options.at("type") == "tmpfs");
     CHECK(plain->driver.empty());
-    auto canon = canonical_spec(d->find("web.one")->spec, {}, "");
+    auto canon = canonical_spec(*d->find("web.one")->spec, {}, "");
     CHECK(canon.at("mount./plain") == "volume " + r.project->name + "_plain rw");
     CHECK(canon.at("mount./scratch") == "volume " + r.project->name + "_scratch rw driver local device=tmpfs o=size=64m type=tmpfs");
 }
@@ -365,13 +365,13 @@ volumes = ["media:/media:ro", "cache:/cache"]
     env.interface_address = env.getenv;
     auto d = compile(*r.project, env);
     REQUIRE(d);
-    const auto& mounts = d->find("web.one")->spec.mounts;
+    const auto& mounts = d->find("web.one")->spec->mounts;
     auto media = std::find_if(mounts.begin(), mounts.end(), [](const MountSpec& m) { return m.target == "/media"; });
     REQUIRE(media != mounts.end());
     CHECK(media->source == "shared-media");
     CHECK(media->external);
     CHECK(media->read_only);
-    CHECK(canonical_spec(d->find("web.one")->spec, {}, "").at("mount./media") == "volume shared-media ro");
+    CHECK(canonical_spec(*d->find("web.one")->spec, {}, "").at("mount./media") == "volume shared-media ro");
 }
 
 TEST_CASE("volumes invalid: name only with external, and external makes no driver") {
@@ -402,7 +402,7 @@ network_aliases = { front = ["www"] }
     env.interface_address = env.getenv;
     auto d = compile(*r.project, env);
     REQUIRE(d);
-    const ContainerSpec& s = d->find("web.one")->spec;
+    const ContainerSpec& s = *d->find("web.one")->spec;
     CHECK(s.network == "platform-front");
     CHECK(s.extra_networks == std::vector<std::string>{r.project->name + "-back"});
     CHECK(s.network_aliases.at("platform-front") == std::vector<std::string>{"www"});

@@ -62,7 +62,7 @@ TEST_CASE("desired: the dockerops-dns image is built on dockerops-base, and an i
     REQUIRE(d);
     CHECK(d->images.at("dockerops-dns").parents == std::vector<std::string>{"dockerops-base"});
     std::vector<std::string> published;
-    for (const auto& port : d->instances.at(0).spec.ports)
+    for (const auto& port : d->instances.at(0).spec->ports)
         if (port.publish) published.push_back(port.host_ip + ":" + std::to_string(port.host_port) + "/" + port.protocol);
     CHECK(published == std::vector<std::string>{"192.0.2.77:53/tcp", "192.0.2.77:53/udp", "192.0.2.77:5380/tcp"});
 }
