@@ -16,16 +16,14 @@ unsigned long tune_heap() {
     // them), freed memory stays for reuse, and the heap grows by the
     // reservation at once, so that one madvise covers it.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    // No fast bins: a freed small block goes to the thread cache or the
-    // ordinary bins. With fast bins, each request of 1 KiB or more first
-    // merges every small block freed since the last such request
-    // (malloc_consolidate): a plan of 100,000 instances frees millions of
-    // small blocks between its specs' allocations. There, malloc_consolidate,
-    // unlink_chunk and _int_malloc took 42% of perf's samples; with no fast
-    // bins the plan took 6.5 and 8.8 s against 12.0 and 12.0 s (two runs
-    // each, GLIBC_TUNABLES=glibc.malloc.mxfast=0), 10,000 instances 0.34-0.39 s
-    // against 0.51-0.61 s.
-    mallopt(M_MXFAST, 0);
+    // Fast bins stay as glibc has them. They were off at 1b73db3, when each
+    // create action held a spec of its own (1.5 KB: a request that first
+    // merges every small block freed since the last, malloc_consolidate);
+    // since a create's spec is made when it is written (planner/action_spec),
+    // the writing is where small blocks come and go, and fast bins serve it:
+    // plan --json of 100,000 instances 4.27 and 4.34 s against 6.31 and 5.72 s
+    // without them, plan itself and validate within the runs' noise (two runs
+    // of seven each, alternated, docs/performance.md).
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     mallopt(M_TOP_PAD, kReserve);
     // Grow it now: a block larger than what its top holds (doubled until the

@@ -7,6 +7,7 @@
 #include "engine/config/config.hpp"
 #include "engine/model/secrets.hpp"
 #include "util/files.hpp"
+#include "util/heap.hpp"
 #include "util/json_writer.hpp"
 
 #include <algorithm>
@@ -335,9 +336,11 @@ int plan(Session& s, const PlanRequest& r) {
         if (!f) return fail(s.ui, Error{"cannot write the plan", *r.out});
         s.ui.err("saved the plan to " + *r.out + "\n");
     }
-    if (!plan->conflicts.empty()) return kExitError;
-    if (r.detailed_exitcode && !plan->empty()) return kExitChanges;
-    return kExitOk;
+    const int code = !plan->conflicts.empty() ? kExitError : r.detailed_exitcode && !plan->empty() ? kExitChanges : kExitOk;
+    // Freed when the process ends, not block by block first (util/heap.hpp).
+    keep_until_exit(std::move(pr->desired));
+    keep_until_exit(std::move(*plan));
+    return code;
 }
 
 // JSON Lines cannot hold a question: as terraform's -json wants -auto-approve.

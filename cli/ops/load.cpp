@@ -9,6 +9,7 @@
 #include "engine/config/legacy.hpp"
 #include "engine/model/secrets.hpp"
 #include "util/files.hpp"
+#include "util/heap.hpp"
 #include "util/toml_text.hpp"
 
 #include <filesystem>
@@ -187,6 +188,7 @@ int validate(Session& s, const Where& where) {
     if (!p) return kExitError;
     for (const auto& w : p->warnings) s.ui.err("warning: " + w + "\n");
     s.ui.out("ok: " + summary(*p) + "\n");
+    keep_until_exit(std::move(*p));   // freed when the process ends, not block by block first (util/heap.hpp)
     return kExitOk;
 }
 
