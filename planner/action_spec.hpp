@@ -52,12 +52,7 @@ public:
     explicit ActionSpec(std::shared_ptr<const SpecPlacement> p) : placement_(std::move(p)) {}
 
     explicit operator bool() const { return held_.has_value() || placement_ != nullptr; }
-    bool has_value() const { return static_cast<bool>(*this); }
     bool deferred() const { return !held_ && placement_; }   // made when asked for, not yet asked
-    void reset() {
-        held_.reset();
-        placement_.reset();
-    }
 
     // The full spec, made on first use and kept from then on. The first use
     // is not safe from two threads at once: the executor takes made().
