@@ -99,6 +99,8 @@ void Loader::check_links_share_network(const std::vector<InstanceDecl>& decls) {
     auto on_project = [](const Instance& i) {
         return i.networks.empty() || std::find(i.networks.begin(), i.networks.end(), "default") != i.networks.end();
     };
+    // Every instance on the project network (no `networks` anywhere): every link is.
+    if (std::all_of(decls.begin(), decls.end(), [&](const InstanceDecl& d) { return on_project(d.inst); })) return;
     std::map<std::string, const Instance*> by_id;
     for (const auto& d : decls) by_id[d.inst.id()] = &d.inst;
     for (const auto& d : decls)
