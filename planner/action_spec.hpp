@@ -32,10 +32,10 @@ struct SpecPlacement {
 // its canonical form (given back in `canon` when asked for).
 inline ContainerSpec place(const SpecPlacement& p, CanonicalSpec* canon = nullptr) {
     ContainerSpec spec = *p.base;
-    if (!p.services) {   // how a service rolls, and its mode: not the container's
-        spec.update.clear();
-        spec.rollback.clear();
-        spec.mode.clear();
+    if (!p.services && spec.has_extras()) {   // how a service rolls, and its mode: not the container's
+        spec.extras_mut().update.clear();
+        spec.extras_mut().rollback.clear();
+        spec.extras_mut().mode.clear();
     }
     if (p.ipv4) spec.ipv4 = *p.ipv4;
     for (const auto& [k, v] : p.env) spec.env[k] = v;
@@ -71,7 +71,7 @@ public:
     }
     // What the placement does not change, read without making the spec.
     const std::string& name() const { return held_ ? held_->name : placement_->base->name; }
-    bool has_secret_files() const { return !(held_ ? held_->secret_files : placement_->base->secret_files).empty(); }
+    bool has_secret_files() const { return !(held_ ? held_->extras().secret_files : placement_->base->extras().secret_files).empty(); }
 
 private:
     ContainerSpec& hold() const {

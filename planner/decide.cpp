@@ -166,14 +166,14 @@ std::vector<int> plan_leftover_removals(const DesiredInstance& di, const std::st
 // since) has a network of its own, which this one must be made again to join.
 std::string shared_network_cause(const DesiredInstance& di, const ContainerSpec& spec, const ObservedContainer& c,
                                  const ObservedIndex& o, const PlanBuilder& b) {
-    if (di.network_of.empty() || !spec.network_mode.starts_with("container:")) return {};
+    if (di.network_of.empty() || !spec.extras().network_mode.starts_with("container:")) return {};
     if (auto t = b.action_of.find(instance_key(di.network_of)); t != b.action_of.end()) {
         const ActionKind k = b.plan.actions[static_cast<std::size_t>(t->second - 1)].kind;
         if (k == ActionKind::Create || k == ActionKind::Replace)
             return "network_mode: " + di.network_of + (k == ActionKind::Create ? " is created" : " is replaced") +
                    ", and its network with it";
     }
-    const ObservedContainer* now = o.current(spec.network_mode.substr(10));
+    const ObservedContainer* now = o.current(spec.extras().network_mode.substr(10));
     if (now && c.network_mode.starts_with("container:") && c.network_mode != "container:" + now->id)
         return "network_mode: " + di.network_of + "'s container was made again since (it shares the old one's network)";
     return {};
@@ -268,7 +268,7 @@ std::vector<std::string> replace_causes(const DesiredState& d, const DesiredInst
         auto addr = c.addresses.find(d.project);
         if (!b.services && !spec.ipv4.empty() && (addr == c.addresses.end() || addr->second != spec.ipv4))
             why.push_back("changed by hand: network address");
-        for (const auto& net : spec.extra_networks)   // and its own network, when it is not the project's
+        for (const auto& net : spec.extras().extra_networks)   // and its own network, when it is not the project's
             if (!b.services && !c.addresses.count(net)) why.push_back("changed by hand: not on network " + net);
         if (!b.services && !spec.network.empty() && spec.network != d.network.name && !c.addresses.count(spec.network))
             why.push_back("changed by hand: not on network " + spec.network);
@@ -331,7 +331,7 @@ void decide_network(const DesiredState& d, const ObservedIndex& o, const Address
     if (o.network) return;
     // Every instance on networks of its own: the project network is not made (as compose makes no unused "default").
     if (!d.instances.empty() && std::none_of(d.instances.begin(), d.instances.end(), [&](const DesiredInstance& i) {
-            return i.spec->network == d.network.name || std::count(i.spec->extra_networks.begin(), i.spec->extra_networks.end(), d.network.name);
+            return i.spec->network == d.network.name || std::count(i.spec->extras().extra_networks.begin(), i.spec->extras().extra_networks.end(), d.network.name);
         }))
         return;
     Action a;
@@ -458,14 +458,14 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
     const ContainerSpec& desired = *di.spec;   // its name and ports: the placement changes neither
     const std::vector<int> adopted = decide_adoption(d, di, o, b);
     if (!record_conflicts(di, desired, o, b)) return;
-    if (!b.services && !desired.node.empty())
+    if (!b.services && !desired.extras().node.empty())
         b.plan.warnings.push_back(di.id + ": node is for target \"swarm\"; target docker runs the container on its one engine");
     if (!b.services)
-        for (const auto& [key, rolls] : {std::pair{"update", &di.spec->update}, std::pair{"rollback", &di.spec->rollback}})
+        for (const auto& [key, rolls] : {std::pair{"update", &di.spec->extras().update}, std::pair{"rollback", &di.spec->extras().rollback}})
             if (!rolls->empty())
                 b.plan.warnings.push_back(di.id + ": " + key + " is for target \"swarm\"; target docker replaces a container in one step");
-    if (!b.services && !di.spec->mode.empty())
-        b.plan.warnings.push_back(di.id + ": mode \"" + di.spec->mode + "\" is for target \"swarm\"; target docker runs one container");
+    if (!b.services && !di.spec->extras().mode.empty())
+        b.plan.warnings.push_back(di.id + ": mode \"" + di.spec->extras().mode + "\" is for target \"swarm\"; target docker runs one container");
     const ObservedContainer* seen = o.current(desired.name);
     std::vector<int> leftovers = plan_leftover_removals(di, desired.name, seen, o, b);
     leftovers.insert(leftovers.end(), adopted.begin(), adopted.end());
@@ -489,7 +489,7 @@ void decide_instance(const DesiredState& d, const DesiredInstance& di, const Obs
             a.cause = join(why) + "; a service's mode cannot change in place: it is removed, then made again";
         } else if (!why.empty()) {
             a.kind = b.services ? ActionKind::Update : ActionKind::Replace;
-            a.cause = join(why) + (b.services ? rolling_words(spec.update) : std::string());
+            a.cause = join(why) + (b.services ? rolling_words(spec.extras().update) : std::string());
             if (a.kind == ActionKind::Replace) record_swap_conflicts(di, spec.name, o, b.plan);
         } else if (b.services && seen->state != "running") {
             a.kind = ActionKind::Update;   // rescheduled: the service's tasks are replaced where they can run

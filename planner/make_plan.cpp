@@ -81,7 +81,7 @@ static Status check_pulled_health(const DesiredState& d, const ObservedState& o)
         for (const auto& dep : i.depends_on) {
             if (dep.condition != Condition::Healthy) continue;
             const DesiredInstance* t = d.find(dep.target);
-            if (!t || t->spec->health) continue;
+            if (!t || t->spec->extras().health) continue;
             const DesiredImage& img = d.images.at(t->container);
             if (!img.pulled) continue;
             auto known = o.image_healthcheck.find(img.tag);

@@ -37,9 +37,9 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     }
     w.end_object();
     w.key("secret_files").begin_object();
-    for (const auto& [k, _] : s.secret_files) w.key(k).value(digest_of(s, "secret_file." + k));
+    for (const auto& [k, _] : s.extras().secret_files) w.key(k).value(digest_of(s, "secret_file." + k));
     w.end_object();
-    w.key("secrets_dir").value(s.secrets_dir);
+    w.key("secrets_dir").value(s.extras().secrets_dir);
     w.key("ports").begin_array();
     for (const auto& p : s.ports)
         w.begin_object().key("port").value(p.port).key("protocol").value(p.protocol).key("publish").value(p.publish)
@@ -58,10 +58,10 @@ void write_spec(JsonWriter& w, const ContainerSpec& s, const std::vector<std::st
     w.end_array();
     w.key("network").value(s.network).key("ipv4").value(s.ipv4);
     w.key("aliases").strings(s.aliases).key("links").strings(s.links);
-    if (!s.extra_networks.empty()) w.key("extra_networks").strings(s.extra_networks);
-    if (!s.network_aliases.empty()) {
+    if (!s.extras().extra_networks.empty()) w.key("extra_networks").strings(s.extras().extra_networks);
+    if (!s.extras().network_aliases.empty()) {
         w.key("network_aliases").begin_object();
-        for (const auto& [net, names] : s.network_aliases) w.key(net).strings(names);
+        for (const auto& [net, names] : s.extras().network_aliases) w.key(net).strings(names);
         w.end_object();
     }
     w.key("init").value(s.init);
@@ -111,8 +111,9 @@ ContainerSpec read_spec(Node e) {
     s.hostname = str(e["hostname"]);
     s.command = opt_strings(e["command"]);
     s.env = smap(e["env"]);
-    s.secret_files = smap(e["secret_files"]);
-    s.secrets_dir = str(e["secrets_dir"]);
+    // The extras are allocated only for a value that is set.
+    if (auto v = smap(e["secret_files"]); !v.empty()) s.extras_mut().secret_files = std::move(v);
+    if (auto v = str(e["secrets_dir"]); !v.empty()) s.extras_mut().secrets_dir = std::move(v);
     simdjson::dom::array a;
     if (e["ports"].get_array().get(a) == simdjson::SUCCESS)
         for (auto p : a) {
@@ -132,10 +133,10 @@ ContainerSpec read_spec(Node e) {
     s.network = str(e["network"]);
     s.ipv4 = str(e["ipv4"]);
     s.aliases = strings(e["aliases"]);
-    s.extra_networks = strings(e["extra_networks"]);
+    if (auto v = strings(e["extra_networks"]); !v.empty()) s.extras_mut().extra_networks = std::move(v);
     simdjson::dom::object na;
     if (e["network_aliases"].get_object().get(na) == simdjson::SUCCESS)
-        for (auto [net, names] : na) s.network_aliases[std::string(net)] = strings(Node(element(names)));
+        for (auto [net, names] : na) s.extras_mut().network_aliases[std::string(net)] = strings(Node(element(names)));
     s.links = strings(e["links"]);
     s.init = boolean(e["init"]);
     for (const auto& row : key_table()) {
@@ -309,8 +310,9 @@ Status fill_secrets(Plan& plan, const std::function<std::optional<std::string>(c
             if (it == a.container->env.end()) continue;
             if (auto s = fill(k, it->second, a.object); !s) return s;
         }
-        for (auto& [k, v] : a.container->secret_files)
-            if (auto s = fill(k, v, a.object); !s) return s;
+        if (a.container->has_extras())
+            for (auto& [k, v] : a.container->extras_mut().secret_files)
+                if (auto s = fill(k, v, a.object); !s) return s;
     }
     return ok_status();
 }

@@ -122,8 +122,8 @@ Status check_saved_plan(const Plan& plan, const std::string& secrets_dir) {
         if (!a.path.empty() && !under(a.path, secrets_dir))
             return Error{what + " would delete " + a.path + ", which is not under the project's secrets folder " + secrets_dir,
                          "plan"};
-        if (a.container && !a.container->secret_files.empty() && !under(a.container->secrets_dir, secrets_dir))
-            return Error{what + " would write secret files in " + a.container->secrets_dir +
+        if (a.container && !a.container->extras().secret_files.empty() && !under(a.container->extras().secrets_dir, secrets_dir))
+            return Error{what + " would write secret files in " + a.container->extras().secrets_dir +
                              ", which is not under the project's secrets folder " + secrets_dir,
                          "plan"};
         if (a.ready_timeout < 0 || a.sleep < 0 || !(a.ready_timeout < 1e7) || !(a.sleep < 1e7))

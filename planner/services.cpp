@@ -20,7 +20,7 @@ std::vector<std::string> unmappable_to_services(const DesiredState& d) {
         if (di.job)
             out.push_back(di.id + ": depends_on \"completed\" makes it a job that runs to its end; services run until removed");
         for (const auto& m : s.mounts) {
-            if (!m.bind || m.file || !m.as.empty() || !s.node.empty()) continue;   // a secret or config is the swarm's
+            if (!m.bind || m.file || !m.as.empty() || !s.extras().node.empty()) continue;   // a secret or config is the swarm's
             out.push_back(di.id + ": the host folder " + m.source + " (at " + m.target + ") is on one machine: pin the instance "
                           "with node = \"NAME\" (or node = \"label:KEY=VALUE\"), or use a named volume");
         }
@@ -34,7 +34,7 @@ std::vector<std::string> unmappable_to_services(const DesiredState& d) {
                               "field): leave it out on target swarm");
         if (s.tty || s.open_stdin)
             out.push_back(di.id + ": a terminal (tty, stdin) is for target docker");
-        if (!s.extra_networks.empty() || s.network != d.network.name)
+        if (!s.extras().extra_networks.empty() || s.network != d.network.name)
             out.push_back(di.id + ": networks besides the project's are for target docker (a service is on the project's overlay)");
     }
     return out;

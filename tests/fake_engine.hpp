@@ -278,21 +278,21 @@ public:
         c.image = spec.image;
         c.image_id = image_id;
         c.state = "created";
-        if (!spec.network.empty() && spec.network_mode.empty()) c.addresses[spec.network] = spec.ipv4;
-        c.network_mode = spec.network_mode.empty() ? spec.network : spec.network_mode;
+        if (!spec.network.empty() && spec.extras().network_mode.empty()) c.addresses[spec.network] = spec.ipv4;
+        c.network_mode = spec.extras().network_mode.empty() ? spec.network : spec.extras().network_mode;
         if (c.network_mode.starts_with("container:")) {   // the engine keeps the id of the container named
             const ObservedContainer* shared = s_->by_name(c.network_mode.substr(10));
             if (!shared) return Error{"No such container: " + c.network_mode.substr(10), "container " + spec.name, 404};
             c.network_mode = "container:" + shared->id;
             // As the engine: these are the shared network's own.
-            if (!spec.hostname.empty() || !spec.ports.empty() || !spec.expose.empty() || !spec.dns.empty() ||
-                !spec.extra_hosts.empty())
+            if (!spec.hostname.empty() || !spec.ports.empty() || !spec.extras().expose.empty() || !spec.extras().dns.empty() ||
+                !spec.extras().extra_hosts.empty())
                 return Error{"conflicting options: hostname, ports, dns or extra hosts and the network mode",
                              "container " + spec.name, 400};
         }
-        for (const auto& n : spec.extra_networks) c.addresses[n] = "";   // joined after the create, as the provider does
+        for (const auto& n : spec.extras().extra_networks) c.addresses[n] = "";   // joined after the create, as the provider does
         for (const auto& m : spec.mounts) c.mounts.push_back({m.bind ? "bind" : "volume", m.source, m.target, m.read_only});
-        for (const auto& from : spec.volumes_from) {   // as the engine: that container's mounts, at their places
+        for (const auto& from : spec.extras().volumes_from) {   // as the engine: that container's mounts, at their places
             const bool ro = from.ends_with(":ro");
             const std::string name = from.substr(0, from.find(':'));
             const ObservedContainer* source = s_->by_name(name);

@@ -293,13 +293,13 @@ private:
 
     // Each secret file at <secrets_dir>/NAME, mode 0400, its folder 0700.
     static Status write_secret_files(const ContainerSpec& s) {
-        if (s.secret_files.empty()) return ok_status();
+        if (s.extras().secret_files.empty()) return ok_status();
         std::error_code ec;
-        fs::create_directories(s.secrets_dir, ec);
-        if (ec) return Error{"cannot make " + s.secrets_dir + ": " + ec.message(), s.name};
-        fs::permissions(s.secrets_dir, fs::perms::owner_all, ec);
-        for (const auto& [name, value] : s.secret_files) {
-            const fs::path file = fs::path(s.secrets_dir) / name;
+        fs::create_directories(s.extras().secrets_dir, ec);
+        if (ec) return Error{"cannot make " + s.extras().secrets_dir + ": " + ec.message(), s.name};
+        fs::permissions(s.extras().secrets_dir, fs::perms::owner_all, ec);
+        for (const auto& [name, value] : s.extras().secret_files) {
+            const fs::path file = fs::path(s.extras().secrets_dir) / name;
             fs::remove(file, ec);
             std::ofstream out(file, std::ios::trunc | std::ios::binary);
             out << value;
@@ -322,9 +322,9 @@ private:
             auto code = p_.run_attached(*id, spec.tty);
             (void)p_.remove_container(*id, true);
             // Its secret files go with it (an attached instance's folder is its own).
-            if (!spec.secrets_dir.empty()) {
+            if (!spec.extras().secrets_dir.empty()) {
                 std::error_code ec;
-                fs::remove_all(spec.secrets_dir, ec);
+                fs::remove_all(spec.extras().secrets_dir, ec);
             }
             if (!code) return code.error();
             result_.exit_code = *code;

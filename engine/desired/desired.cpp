@@ -275,20 +275,20 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     };
     if (!inst.networks.empty()) {   // "default" is the project network; without it, the first listed is its own
         for (const auto& n : inst.networks)
-            if (n != "default") s.extra_networks.push_back(engine_network(n));
+            if (n != "default") s.extras_mut().extra_networks.push_back(engine_network(n));
         if (std::find(inst.networks.begin(), inst.networks.end(), "default") == inst.networks.end()) {
-            s.network = s.extra_networks.front();
-            s.extra_networks.erase(s.extra_networks.begin());
+            s.network = s.extras().extra_networks.front();
+            s.extras_mut().extra_networks.erase(s.extras_mut().extra_networks.begin());
         }
     }
     for (const auto& [net, names] : inst.network_aliases)
-        s.network_aliases[engine_network(net)] = names;
+        s.extras_mut().network_aliases[engine_network(net)] = names;
     s.aliases = {inst.dashed()};
     for (const auto& a : inst.aliases)
         if (a != inst.dashed()) s.aliases.push_back(a);
     inst.runtime.apply_to(s);
     if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
-    if (s.health) di.healthcheck = s.health->test.empty() || s.health->test[0] != "NONE";
+    if (s.extras().health) di.healthcheck = s.extras().health->test.empty() || s.extras().health->test[0] != "NONE";
     s.labels[labels::kProject] = p_.name;
     s.labels[labels::kContainer] = inst.container;
     s.labels[labels::kInstance] = inst.name;
@@ -332,12 +332,12 @@ void InstanceCompiler::variables(const Instance& inst, DesiredInstance& di, std:
     for (const auto& k : inst.secret_files) {
         auto v = outside_or_asked(k, inst, true);
         if (!v) missing.push_back(k);
-        else s.secret_files[k] = *v;
+        else s.extras_mut().secret_files[k] = *v;
     }
     if (!inst.secret_files.empty()) {
-        s.secrets_dir = (env_.secrets_root / p_.name / (inst.container + "_" + inst.name)).string();
+        s.extras_mut().secrets_dir = (env_.secrets_root / p_.name / (inst.container + "_" + inst.name)).string();
         for (const auto& k : inst.secret_files)
-            s.mounts.push_back({s.secrets_dir + "/" + k, "/run/secrets/" + k, true, true, false, true});
+            s.mounts.push_back({s.extras().secrets_dir + "/" + k, "/run/secrets/" + k, true, true, false, true});
     }
     s.env["CONTAINER"] = inst.container;
     s.env["INSTANCE"] = inst.name;
@@ -418,46 +418,47 @@ void InstanceCompiler::mounts(const Instance& inst, ContainerSpec& s) const {
 // DNS, hosts entries and exposed ports are that container's.
 void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
     ContainerSpec& s = di.spec.mut();
-    if (s.network_mode.starts_with("instance:")) {
-        const std::string target = s.network_mode.substr(9);
+    if (s.extras().network_mode.starts_with("instance:")) {
+        const std::string target = s.extras().network_mode.substr(9);
         const Instance* t = p_.find_instance(target);
         if (!t || target == di.id) {
-            problems_.push_back(di.id + ": network_mode " + s.network_mode + (t ? " is the instance itself" : ": no such instance"));
+            problems_.push_back(di.id + ": network_mode " + s.extras().network_mode + (t ? " is the instance itself" : ": no such instance"));
             return;
         }
-        s.network_mode = "container:" + container_of(*t);
+        s.extras_mut().network_mode = "container:" + container_of(*t);
         di.depends_on.push_back({target, Condition::Started, {}});
         di.network_of = target;
     }
     s.network.clear();
-    s.extra_networks.clear();
-    s.network_aliases.clear();
+    s.extras_mut().extra_networks.clear();
+    s.extras_mut().network_aliases.clear();
     s.aliases.clear();
     s.links.clear();
     const bool published = std::any_of(s.ports.begin(), s.ports.end(), [](const PortSpec& p) { return p.publish; });
-    if (published && s.network_mode != "bridge") {
-        d_.warnings.push_back(di.id + ": network_mode " + s.network_mode + " publishes no ports: its ports are not published" +
-                              (s.network_mode == "host" ? " (it listens on the host's own)" : ""));
+    if (published && s.extras().network_mode != "bridge") {
+        d_.warnings.push_back(di.id + ": network_mode " + s.extras().network_mode + " publishes no ports: its ports are not published" +
+                              (s.extras().network_mode == "host" ? " (it listens on the host's own)" : ""));
         std::erase_if(s.ports, [](const PortSpec& p) { return p.publish; });
     }
-    if (!s.network_mode.starts_with("container:")) return;
+    if (!s.extras().network_mode.starts_with("container:")) return;
     // The engine refuses a host name, DNS, hosts entries and exposed ports
     // with another container's network: they are that container's.
     if (!s.hostname.empty() && s.hostname != inst.dashed())
-        problems_.push_back(di.id + ": hostname '" + s.hostname + "' cannot be given with network_mode " + s.network_mode +
+        problems_.push_back(di.id + ": hostname '" + s.hostname + "' cannot be given with network_mode " + s.extras().network_mode +
                             " (the host name is that container's)");
-    if (!s.dns.empty() || !s.extra_hosts.empty())
-        problems_.push_back(di.id + ": " + (s.dns.empty() ? "extra_hosts" : "dns") + " cannot be given with network_mode " +
-                            s.network_mode + " (the engine refuses it: set it on the container whose network it shares)");
+    if (!s.extras().dns.empty() || !s.extras().extra_hosts.empty())
+        problems_.push_back(di.id + ": " + (s.extras().dns.empty() ? "extra_hosts" : "dns") + " cannot be given with network_mode " +
+                            s.extras().network_mode + " (the engine refuses it: set it on the container whose network it shares)");
     s.hostname.clear();
     s.ports.clear();
-    s.expose.clear();
+    s.extras_mut().expose.clear();
 }
 
 // volumes_from: "instance:db.one" is that instance's container, made and
 // started first; the engine mounts its volumes where it has them.
 void InstanceCompiler::volumes_from(DesiredInstance& di) {
-    for (auto& entry : di.spec.mut().volumes_from) {
+    if (di.spec->extras().volumes_from.empty()) return;
+    for (auto& entry : di.spec.mut().extras_mut().volumes_from) {
         const auto ref = parse_volumes_from(entry);
         if (!ref) continue;   // the loader said so
         std::string name = ref->name;
@@ -489,8 +490,8 @@ void InstanceCompiler::add(const Instance& inst) {
     }
     ports(inst, img, di.spec.mut());
     mounts(inst, di.spec.mut());
-    if (!di.spec->network_mode.empty()) network_mode(inst, di);
-    if (!di.spec->volumes_from.empty()) volumes_from(di);
+    if (!di.spec->extras().network_mode.empty()) network_mode(inst, di);
+    if (!di.spec->extras().volumes_from.empty()) volumes_from(di);
     d_.instances.push_back(std::move(di));
 }
 
@@ -612,12 +613,12 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
     if (auto linked = link_dependencies(p, d); !linked) return linked.error();
     for (const auto& i : d.instances)
         for (const auto& l : i.links)
-            if (const DesiredInstance* t = l.target.empty() ? nullptr : d.find(l.target); t && !t->spec->network_mode.empty())
-                return Error{i.id + " links to " + t->id + " as " + l.alias + ", which has network_mode " + t->spec->network_mode +
+            if (const DesiredInstance* t = l.target.empty() ? nullptr : d.find(l.target); t && !t->spec->extras().network_mode.empty())
+                return Error{i.id + " links to " + t->id + " as " + l.alias + ", which has network_mode " + t->spec->extras().network_mode +
                                  ": it has no address on the project network (give " + l.alias + "_CONTAINER_IP from outside, as an external link)",
                              "project " + p.name};
     for (const auto& i : d.instances)   // (replicas = 1 is the default: not told apart from unset)
-        if (i.spec->mode == "global" && i.spec->replicas != 1)
+        if (i.spec->extras().mode == "global" && i.spec->replicas != 1)
             return Error{i.id + ": mode = \"global\" runs one task on every node; replicas = " + std::to_string(i.spec->replicas) +
                              " does not go with it (as docker stack deploy says: replicas are for mode \"replicated\")",
                          "project " + p.name};
@@ -625,7 +626,7 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
         if (auto expanded = expand_replicas(p, d); !expanded) return expanded.error();
     const auto& problems = instances.problems_;
     bool has_secrets = false;
-    for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec->secret_files.empty();
+    for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec->extras().secret_files.empty();
     if (has_secrets && problems.empty()) {
         if (!env.secret_key) return Error{"the project has secrets and no secret key was given to compile it", "project " + p.name};
         auto key = env.secret_key();
@@ -656,7 +657,7 @@ Diagnostics check_health_conditions(const Project& p) {
             if (!target) continue;
             auto img = images->images.find(target->container);
             if (img == images->images.end() || img->second.pulled) continue;   // an image taken as it is: its own config decides
-            const auto& h = target->runtime.values().health;
+            const auto& h = target->runtime.values().extras().health;
             const bool declared = h ? (h->test.empty() || h->test[0] != "NONE") : img->second.healthcheck;
             if (!declared)
                 out.error(dep.pos, "depends_on " + dep.target + " \"healthy\", but " + dep.target + " has no health check" +

@@ -113,7 +113,7 @@ Result<DesiredGraph> DesiredGraph::build(const DesiredState& d) {
         auto v = impl->index.at(instance_key(i.id));
         need(v, impl->index.at(image_key(i.container)));
         need(v, impl->index.at(network_key()));
-        for (const auto& n : i.spec->extra_networks)
+        for (const auto& n : i.spec->extras().extra_networks)
             if (auto t = impl->index.find(network_key(n)); t != impl->index.end()) need(v, t->second);
         if (!i.spec->network.empty() && i.spec->network != d.network.name)
             if (auto t = impl->index.find(network_key(i.spec->network)); t != impl->index.end()) need(v, t->second);

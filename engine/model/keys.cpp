@@ -151,15 +151,42 @@ template <class T> struct Codec<std::optional<T>> {
 
 using Canon = void (*)(const KeyRow&, const ContainerSpec&, CanonicalSpec&);
 
+// Where a member lives: in the spec itself, or among its rarely set keys
+// (SpecExtras), which are read without being allocated and allocated only
+// when a value other than the default is written.
+template <auto Member> struct Access;
+template <class T, T ContainerSpec::*M> struct Access<M> {
+    using type = T;
+    static const T& get(const ContainerSpec& s) { return s.*M; }
+    static T& set(ContainerSpec& s) { return s.*M; }
+    static const T& fallback() { return defaults().*M; }
+};
+template <class T, T SpecExtras::*M> struct Access<M> {
+    using type = T;
+    static const T& get(const ContainerSpec& s) { return s.extras().*M; }
+    static T& set(ContainerSpec& s) { return s.extras_mut().*M; }
+    static const T& fallback() { return defaults().extras().*M; }
+};
+
 template <auto Member>
-using MemberType = std::remove_cvref_t<decltype(std::declval<ContainerSpec&>().*Member)>;
+using MemberType = typename Access<Member>::type;
+
+template <auto Member> bool is_default(const ContainerSpec& s) {
+    return Access<Member>::get(s) == Access<Member>::fallback();
+}
+// Written only when it is not the default or the spec already holds its extras:
+// a default value read back allocates nothing.
+template <auto Member> void put(ContainerSpec& s, MemberType<Member>&& v) {
+    if (!(v == Access<Member>::fallback()) || &Access<Member>::get(s) != &Access<Member>::fallback())
+        Access<Member>::set(s) = std::move(v);
+}
 
 // The canonical entry of a member set away from its default: one entry, or
 // one per item of a map ("tmpfs./run"); io.dockerops.* items are ours, not the user's.
 template <auto Member> void canon_default(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
     using T = MemberType<Member>;
-    const T& v = s.*Member;
-    if (v == defaults().*Member) return;
+    const T& v = Access<Member>::get(s);
+    if (v == Access<Member>::fallback()) return;
     if constexpr (is_map<T>::value) {
         for (const auto& [k, item] : v)
             if (!k.starts_with("io.dockerops.")) out[std::string(row.canonical) + "." + k] = item;
@@ -178,14 +205,22 @@ struct RowText {
 
 template <auto Member> KeyRow field(RowText t, Canon canon = &canon_default<Member>) {
     using T = MemberType<Member>;
+    using A = Access<Member>;
     return KeyRow{
         t.name, t.form, t.canonical, t.json, t.summary, t.services, t.human_size, t.compose_text,
-        [](KeyValue&& v, ContainerSpec& s) { Codec<T>::assign(s.*Member, std::move(v)); },
-        [](const ContainerSpec& from, ContainerSpec& to) { to.*Member = from.*Member; },
-        [](const ContainerSpec& s) { return !(s.*Member == defaults().*Member); },
+        [](KeyValue&& v, ContainerSpec& s) { Codec<T>::assign(A::set(s), std::move(v)); },
+        [](const ContainerSpec& from, ContainerSpec& to) {
+            T v = A::get(from);
+            put<Member>(to, std::move(v));
+        },
+        [](const ContainerSpec& s) { return !is_default<Member>(s); },
         canon,
-        [](JsonWriter& w, const ContainerSpec& s) { Codec<T>::write(w, s.*Member); },
-        [](const element& e, ContainerSpec& s) { Codec<T>::read(e, s.*Member); },
+        [](JsonWriter& w, const ContainerSpec& s) { Codec<T>::write(w, A::get(s)); },
+        [](const element& e, ContainerSpec& s) {
+            T v{};
+            Codec<T>::read(e, v);
+            put<Member>(s, std::move(v));
+        },
     };
 }
 
@@ -199,18 +234,18 @@ void canon_cpus(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
     if (s.nano_cpus) out[std::string(row.canonical)] = decimal_text(s.nano_cpus, 1'000'000'000);
 }
 void canon_grace(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
-    if (s.stop_grace_period) out[std::string(row.canonical)] = std::to_string(*s.stop_grace_period) + "s";
+    if (s.extras().stop_grace_period) out[std::string(row.canonical)] = std::to_string(*s.extras().stop_grace_period) + "s";
 }
 void canon_ulimits(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
-    for (const auto& u : s.ulimits)
+    for (const auto& u : s.extras().ulimits)
         out[std::string(row.canonical) + "." + u.name] = std::to_string(u.soft) + ":" + std::to_string(u.hard);
 }
 void canon_node(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
-    if (!s.node.empty()) out[std::string(row.canonical)] = placement_constraint(s.node);
+    if (!s.extras().node.empty()) out[std::string(row.canonical)] = placement_constraint(s.extras().node);
 }
 void canon_health(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out) {
-    if (!s.health) return;
-    const HealthSpec& h = *s.health;
+    if (!s.extras().health) return;
+    const HealthSpec& h = *s.extras().health;
     std::string& v = out[std::string(row.canonical)];
     v = canonical_list(h.test) + " every " + std::to_string(h.interval_ns) + "ns, " + std::to_string(h.retries) + " retries";
     // Added only when set, so that specs hashed before these existed keep their hash.
@@ -219,6 +254,7 @@ void canon_health(const KeyRow& row, const ContainerSpec& s, CanonicalSpec& out)
 }
 
 using S = ContainerSpec;
+using X = SpecExtras;
 
 const std::vector<KeyRow>& rows() {
     static const std::vector<KeyRow> table{
@@ -229,54 +265,54 @@ const std::vector<KeyRow>& rows() {
         field<&S::nano_cpus>({"cpus", KeyForm::Cpus, "cpus", "nano_cpus", "CPU limit: 0.5, 2"}, &canon_cpus),
         field<&S::pids_limit>({"pids_limit", KeyForm::PositiveInteger, "pids_limit", "pids_limit", "the most processes the container may run"}),
         field<&S::shm_size>({"shm_size", KeyForm::Bytes, "shm_size", "shm_size", "size of /dev/shm: \"256m\"", false, true}),
-        field<&S::ulimits>({"ulimits", KeyForm::Ulimits, "ulimit", "ulimits", "{ nofile = { soft = 1024, hard = 4096 }, nproc = 512 }"},
+        field<&X::ulimits>({"ulimits", KeyForm::Ulimits, "ulimit", "ulimits", "{ nofile = { soft = 1024, hard = 4096 }, nproc = 512 }"},
                            &canon_ulimits),
-        field<&S::extra_hosts>({"extra_hosts", KeyForm::ExtraHosts, "extra_hosts", "extra_hosts",
+        field<&X::extra_hosts>({"extra_hosts", KeyForm::ExtraHosts, "extra_hosts", "extra_hosts",
                                 "[\"name:address\"] or { name = \"address\" }: lines of /etc/hosts"}),
-        field<&S::dns>({"dns", KeyForm::Addresses, "dns", "dns", "DNS server addresses"}),
+        field<&X::dns>({"dns", KeyForm::Addresses, "dns", "dns", "DNS server addresses"}),
         field<&S::labels>({"labels", KeyForm::Labels, "label", "labels", "{ KEY = \"value\" }: container labels (not io.dockerops.*)"}),
-        field<&S::user>({"user", KeyForm::User, "user", "user", "\"name\", \"uid:gid\"", true, false, true}),
-        field<&S::working_dir>({"working_dir", KeyForm::AbsolutePath, "workdir", "working_dir", "the working folder: an absolute path", true, false, true}),
-        field<&S::entrypoint>({"entrypoint", KeyForm::Command, "entrypoint", "entrypoint", "a string or an array: replaces the image's"}),
-        field<&S::stop_signal>({"stop_signal", KeyForm::Signal, "stop_signal", "stop_signal", "\"SIGQUIT\", \"SIGINT\", a number", true, false, true}),
-        field<&S::stop_grace_period>({"stop_grace_period", KeyForm::GraceSeconds, "stop_grace_period", "stop_grace_period",
+        field<&X::user>({"user", KeyForm::User, "user", "user", "\"name\", \"uid:gid\"", true, false, true}),
+        field<&X::working_dir>({"working_dir", KeyForm::AbsolutePath, "workdir", "working_dir", "the working folder: an absolute path", true, false, true}),
+        field<&X::entrypoint>({"entrypoint", KeyForm::Command, "entrypoint", "entrypoint", "a string or an array: replaces the image's"}),
+        field<&X::stop_signal>({"stop_signal", KeyForm::Signal, "stop_signal", "stop_signal", "\"SIGQUIT\", \"SIGINT\", a number", true, false, true}),
+        field<&X::stop_grace_period>({"stop_grace_period", KeyForm::GraceSeconds, "stop_grace_period", "stop_grace_period",
                                       "how long a stop waits before SIGKILL: \"30s\" (whole seconds, rounded up)", true, false, true},
                                      &canon_grace),
-        field<&S::cap_add>({"cap_add", KeyForm::Capabilities, "cap_add", "cap_add", "capabilities added: [\"NET_ADMIN\"]"}),
-        field<&S::cap_drop>({"cap_drop", KeyForm::Capabilities, "cap_drop", "cap_drop", "capabilities dropped: [\"ALL\"]"}),
+        field<&X::cap_add>({"cap_add", KeyForm::Capabilities, "cap_add", "cap_add", "capabilities added: [\"NET_ADMIN\"]"}),
+        field<&X::cap_drop>({"cap_drop", KeyForm::Capabilities, "cap_drop", "cap_drop", "capabilities dropped: [\"ALL\"]"}),
         field<&S::privileged>({"privileged", KeyForm::Bool, "privileged", "privileged", "every capability and device of the host", false}),
-        field<&S::tmpfs>({"tmpfs", KeyForm::Tmpfs, "tmpfs", "tmpfs", "[\"/run\", \"/run:size=64m,mode=1777\"]"}),
+        field<&X::tmpfs>({"tmpfs", KeyForm::Tmpfs, "tmpfs", "tmpfs", "[\"/run\", \"/run:size=64m,mode=1777\"]"}),
         field<&S::read_only>({"read_only", KeyForm::Bool, "read_only", "read_only", "a read-only root file system"}),
-        field<&S::health>({"healthcheck", KeyForm::Health, "health", "health",
+        field<&X::health>({"healthcheck", KeyForm::Health, "health", "health",
                            "{ test, interval, timeout, retries, start_period } or { disable = true }"},
                           &canon_health),
         field<&S::tty>({"tty", KeyForm::Bool, "tty", "tty", "a terminal for the process (an interactive instance has one)"}),
         field<&S::open_stdin>({"stdin_open", KeyForm::Bool, "stdin", "open_stdin", "stdin kept open"}),
         field<&S::mem_reservation>({"mem_reservation", KeyForm::Bytes, "mem_reservation", "mem_reservation",
                                     "a soft memory limit: \"256m\"", true, true}),
-        field<&S::sysctls>({"sysctls", KeyForm::Map, "sysctl", "sysctls", "{ \"net.core.somaxconn\" = \"1024\" }: namespaced kernel settings", false}),
-        field<&S::security_opt>({"security_opt", KeyForm::Strings, "security_opt", "security_opt",
+        field<&X::sysctls>({"sysctls", KeyForm::Map, "sysctl", "sysctls", "{ \"net.core.somaxconn\" = \"1024\" }: namespaced kernel settings", false}),
+        field<&X::security_opt>({"security_opt", KeyForm::Strings, "security_opt", "security_opt",
                                  "[\"no-new-privileges:true\"]: the engine's security options", false}),
-        field<&S::devices>({"devices", KeyForm::Strings, "devices", "devices", "[\"/dev/fuse\", \"/dev/sda:/dev/xvda:rwm\"]: host devices", false}),
-        field<&S::expose>({"expose", KeyForm::Ports, "expose", "expose", "[\"80\", \"53/udp\"]: ports exposed to the project network, not published", false}),
-        field<&S::pid_mode>({"pid", KeyForm::Text, "pid", "pid_mode", "\"host\": the PID namespace", false, false, true}),
-        field<&S::network_mode>({"network_mode", KeyForm::NetworkMode, "network_mode", "network_mode",
+        field<&X::devices>({"devices", KeyForm::Strings, "devices", "devices", "[\"/dev/fuse\", \"/dev/sda:/dev/xvda:rwm\"]: host devices", false}),
+        field<&X::expose>({"expose", KeyForm::Ports, "expose", "expose", "[\"80\", \"53/udp\"]: ports exposed to the project network, not published", false}),
+        field<&X::pid_mode>({"pid", KeyForm::Text, "pid", "pid_mode", "\"host\": the PID namespace", false, false, true}),
+        field<&X::network_mode>({"network_mode", KeyForm::NetworkMode, "network_mode", "network_mode",
                                  "\"host\", \"none\", \"bridge\", \"container:NAME\", \"instance:web.one\": instead of the project's networks", false}),
-        field<&S::volumes_from>({"volumes_from", KeyForm::VolumesFrom, "volumes_from", "volumes_from",
+        field<&X::volumes_from>({"volumes_from", KeyForm::VolumesFrom, "volumes_from", "volumes_from",
                                  "[\"instance:db.one\", \"container:NAME:ro\"]: the volumes of other containers", false}),
-        field<&S::platform>({"platform", KeyForm::Text, "platform", "platform", "\"linux/amd64\": the OS and architecture of the image it runs", false, false, true}),
-        field<&S::ipc_mode>({"ipc", KeyForm::Text, "ipc", "ipc_mode", "\"host\", \"shareable\", \"private\": the IPC namespace", false, false, true}),
-        field<&S::log_driver>({"log_driver", KeyForm::Text, "log_driver", "log_driver", "\"json-file\", \"local\", \"none\": the logging driver", false}),
-        field<&S::log_options>({"log_options", KeyForm::Map, "log_opt", "log_options", "{ max-size = \"10m\" }: the logging driver's options", false}),
+        field<&X::platform>({"platform", KeyForm::Text, "platform", "platform", "\"linux/amd64\": the OS and architecture of the image it runs", false, false, true}),
+        field<&X::ipc_mode>({"ipc", KeyForm::Text, "ipc", "ipc_mode", "\"host\", \"shareable\", \"private\": the IPC namespace", false, false, true}),
+        field<&X::log_driver>({"log_driver", KeyForm::Text, "log_driver", "log_driver", "\"json-file\", \"local\", \"none\": the logging driver", false}),
+        field<&X::log_options>({"log_options", KeyForm::Map, "log_opt", "log_options", "{ max-size = \"10m\" }: the logging driver's options", false}),
         field<&S::replicas>({"replicas", KeyForm::Replicas, "replicas", "replicas", "containers of the instance (target docker), or its service's tasks (target swarm)"}),
-        field<&S::mode>({"mode", KeyForm::Mode, "mode", "mode",
+        field<&X::mode>({"mode", KeyForm::Mode, "mode", "mode",
                          "\"global\": one task on every node (target swarm; target docker runs one container), or \"replicated\" (the default)"}),
-        field<&S::node>({"node", KeyForm::Node, "placement", "node", "the node a service runs on: \"swarm-node2\", \"label:disk=ssd\" (target swarm)"},
+        field<&X::node>({"node", KeyForm::Node, "placement", "node", "the node a service runs on: \"swarm-node2\", \"label:disk=ssd\" (target swarm)"},
                         &canon_node),
-        field<&S::update>({"update", KeyForm::Update, "update", "update",
+        field<&X::update>({"update", KeyForm::Update, "update", "update",
                            "{ parallelism = 2, delay = \"5s\", order = \"start-first\", failure_action = \"rollback\", monitor = \"10s\" }: "
                            "how a service's tasks roll on an update (target swarm)"}),
-        field<&S::rollback>({"rollback", KeyForm::Update, "rollback", "rollback",
+        field<&X::rollback>({"rollback", KeyForm::Update, "rollback", "rollback",
                              "{ parallelism = 0, failure_action = \"continue\" }: how they roll back when an update fails "
                              "(target swarm; unset keys: the update's)"}),
     };

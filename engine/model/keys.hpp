@@ -2,10 +2,12 @@
 // The key table: one row per configuration key of how an instance runs (the
 // keys a container sets for its instances and an instance for itself). A row
 // says everything the layers need to know about its key, so that adding one
-// is a row here, a field of ContainerSpec and the providers' mapping:
+// is a row here, a field of ContainerSpec (of its SpecExtras when few
+// instances set it: held apart, allocated only when set) and the providers'
+// mapping:
 //   - its name in dockerops.toml, and the form its value takes (type and
 //     checks: the loader reads each form, engine/config/runtime_keys);
-//   - where it lands in the spec (a ContainerSpec member);
+//   - where it lands in the spec (a member of ContainerSpec or SpecExtras);
 //   - its name in the canonical spec the spec hash is made of (never renamed:
 //     a project applied by an earlier release must plan "No changes.");
 //   - its name in the plan's JSON form, and how a change of it is worded;

@@ -1,6 +1,8 @@
 #pragma once
 // What the executor asks an engine to create: plain data, filled by the
 // desired-state graph and hashed for the spec-hash label.
+#include "util/boxed.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -99,40 +101,22 @@ struct Ulimit {
     bool operator==(const Ulimit&) const = default;
 };
 
-struct ContainerSpec {
-    std::string name;                                   // demo-web-one
-    std::string image;                                  // demo/web:latest or an image id
-    std::string hostname;
-    std::optional<std::vector<std::string>> command;    // none: the image's
+// The keys few instances set, kept apart from the spec's common part: a spec
+// holds them on the heap only when one of them is set (ContainerSpec::extras).
+// A plain instance's spec is then about a quarter of the size; a 100,000-
+// instance plan holds one per instance.
+struct SpecExtras {
     std::optional<std::vector<std::string>> entrypoint; // none: the image's
-    std::map<std::string, std::string> env;
     // Secrets given as files: NAME -> value, written to <secrets_dir>/NAME on
     // the host and mounted read-only at /run/secrets/NAME.
     std::map<std::string, std::string> secret_files;
     std::string secrets_dir;
-    std::map<std::string, std::string> labels;
-    std::vector<PortSpec> ports;
-    std::vector<MountSpec> mounts;
-    std::string network;                                // demo (the project network)
-    std::string ipv4;                                   // fixed address in the project subnet
-    std::vector<std::string> aliases;                   // DNS names on the network (and on each extra one)
     // Networks joined besides `network` (engine names), connected after create:
     // the engine of Debian 12 takes one network in a create.
     std::vector<std::string> extra_networks;
     std::map<std::string, std::vector<std::string>> network_aliases;   // engine network name -> its own more aliases
-    std::vector<std::string> links;                     // "container-name:ALIAS", scoped to this container
-    bool init = true;
-    std::string restart_policy;                         // "", "unless-stopped", ...
-    bool tty = false;
-    bool open_stdin = false;
-    bool stdin_once = false;                            // an attached run: its input ends with the caller's (not a key)
     std::optional<HealthSpec> health;
     std::string working_dir;
-    // The keys of engine/model/keys (one row each there): 0 or empty = the engine's default.
-    long long memory = 0;                               // bytes
-    long long nano_cpus = 0;
-    long long pids_limit = 0;
-    long long shm_size = 0;                             // bytes of /dev/shm
     std::vector<Ulimit> ulimits;
     std::vector<std::string> extra_hosts;               // "name:address"
     std::vector<std::string> dns;
@@ -141,9 +125,6 @@ struct ContainerSpec {
     std::optional<long long> stop_grace_period;         // seconds; none: the engine's 10
     std::vector<std::string> cap_add, cap_drop;
     std::map<std::string, std::string> tmpfs;           // path -> options
-    bool read_only = false;
-    bool privileged = false;
-    long long mem_reservation = 0;                      // bytes: a soft memory limit
     std::map<std::string, std::string> sysctls;
     std::vector<std::string> security_opt;              // "no-new-privileges:true", "seccomp=unconfined"
     std::vector<std::string> devices;                   // "/dev/fuse", "/dev/sda:/dev/xvda:rwm"
@@ -159,8 +140,6 @@ struct ContainerSpec {
     std::string platform;                               // "linux/amd64": the image variant the container runs
     std::string log_driver;                             // "json-file", "local", "none", ...
     std::map<std::string, std::string> log_options;
-    // Swarm only (providers/swarm); the docker provider runs one container.
-    int replicas = 1;
     // "global": one task on every node (target swarm; target docker runs one
     // container); empty: replicated, `replicas` of them.
     std::string mode;
@@ -172,6 +151,51 @@ struct ContainerSpec {
     // How they roll back when an update fails: the same keys (failure_action
     // pause or continue); unset ones are the update's, then pause.
     std::map<std::string, std::string> rollback;
+};
+
+struct ContainerSpec {
+    std::string name;                                   // demo-web-one
+    std::string image;                                  // demo/web:latest or an image id
+    std::string hostname;
+    std::optional<std::vector<std::string>> command;    // none: the image's
+    std::map<std::string, std::string> env;
+    std::map<std::string, std::string> labels;
+    std::vector<PortSpec> ports;
+    std::vector<MountSpec> mounts;
+    std::string network;                                // demo (the project network)
+    std::string ipv4;                                   // fixed address in the project subnet
+    std::vector<std::string> aliases;                   // DNS names on the network (and on each extra one)
+    std::vector<std::string> links;                     // "container-name:ALIAS", scoped to this container
+    bool init = true;
+    std::string restart_policy;                         // "", "unless-stopped", ...
+    bool tty = false;
+    bool open_stdin = false;
+    bool stdin_once = false;                            // an attached run: its input ends with the caller's (not a key)
+    bool read_only = false;
+    bool privileged = false;
+    // The keys of engine/model/keys (one row each there): 0 or empty = the engine's default.
+    long long memory = 0;                               // bytes
+    long long nano_cpus = 0;
+    long long pids_limit = 0;
+    long long shm_size = 0;                             // bytes of /dev/shm
+    long long mem_reservation = 0;                      // bytes: a soft memory limit
+    // Swarm only (providers/swarm); the docker provider runs one container.
+    int replicas = 1;
+
+    // The rarely set keys: read through extras() (all at their defaults while
+    // none is set: nothing is allocated), written through extras_mut() (which
+    // allocates them). Copied with the spec, as a value.
+    const SpecExtras& extras() const { return extras_ ? *extras_ : no_extras(); }
+    SpecExtras& extras_mut() { return extras_ ? *extras_ : extras_.emplace(); }
+    bool has_extras() const { return extras_.has_value(); }
+
+    Boxed<SpecExtras> extras_;
+
+private:
+    static const SpecExtras& no_extras() {
+        static const SpecExtras none{};
+        return none;
+    }
 };
 
 struct NetworkSpec {

@@ -20,7 +20,7 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     c["hostname"] = s.hostname;
     if (s.command) c["command"] = join(*s.command);
     for (const auto& [k, v] : s.env) c["env." + k] = secret_keys.count(k) ? secret_digest(secret_key, v) : v;
-    for (const auto& [k, v] : s.secret_files) c["secret_file." + k] = secret_digest(secret_key, v);
+    for (const auto& [k, v] : s.extras().secret_files) c["secret_file." + k] = secret_digest(secret_key, v);
     // One entry per container port; several host bindings of one port are
     // listed in order. A port published on the same host port reads as 0.1
     // wrote it, so that upgrading changes no spec.
@@ -47,8 +47,8 @@ CanonicalSpec canonical_spec(const ContainerSpec& s, const std::set<std::string>
     if (!s.network.empty()) c["network"] = s.network;
     if (!s.ipv4.empty()) c["address"] = s.ipv4;
     if (!s.aliases.empty()) c["aliases"] = join(s.aliases);
-    if (!s.extra_networks.empty()) c["networks"] = join(s.extra_networks);   // only when set: earlier hashes stay
-    for (const auto& [net, names] : s.network_aliases) c["aliases." + net] = join(names);
+    if (!s.extras().extra_networks.empty()) c["networks"] = join(s.extras().extra_networks);   // only when set: earlier hashes stay
+    for (const auto& [net, names] : s.extras().network_aliases) c["aliases." + net] = join(names);
     if (!s.links.empty()) c["links"] = join(s.links);
     c["init"] = s.init ? "true" : "false";
     // The key table's rows: present only when set, so a spec that sets none

@@ -44,19 +44,19 @@ static JsonWriter& write_devices(JsonWriter& w, const std::vector<std::string>& 
 // The keys of how the process is isolated and logged (HostConfig).
 static void write_namespaces(JsonWriter& w, const ContainerSpec& s) {
     if (s.mem_reservation) w.key("MemoryReservation").value(static_cast<std::int64_t>(s.mem_reservation));
-    if (!s.sysctls.empty()) w.key("Sysctls").object(s.sysctls);
-    if (!s.security_opt.empty()) w.key("SecurityOpt").strings(s.security_opt);
-    if (!s.devices.empty()) write_devices(w.key("Devices"), s.devices);
-    if (!s.pid_mode.empty()) w.key("PidMode").value(s.pid_mode);
-    if (!s.ipc_mode.empty()) w.key("IpcMode").value(s.ipc_mode);
-    if (!s.log_driver.empty() || !s.log_options.empty())
-        w.key("LogConfig").begin_object().key("Type").value(s.log_driver.empty() ? std::string("json-file") : s.log_driver)
-            .key("Config").object(s.log_options).end_object();
+    if (!s.extras().sysctls.empty()) w.key("Sysctls").object(s.extras().sysctls);
+    if (!s.extras().security_opt.empty()) w.key("SecurityOpt").strings(s.extras().security_opt);
+    if (!s.extras().devices.empty()) write_devices(w.key("Devices"), s.extras().devices);
+    if (!s.extras().pid_mode.empty()) w.key("PidMode").value(s.extras().pid_mode);
+    if (!s.extras().ipc_mode.empty()) w.key("IpcMode").value(s.extras().ipc_mode);
+    if (!s.extras().log_driver.empty() || !s.extras().log_options.empty())
+        w.key("LogConfig").begin_object().key("Type").value(s.extras().log_driver.empty() ? std::string("json-file") : s.extras().log_driver)
+            .key("Config").object(s.extras().log_options).end_object();
 }
 
 std::vector<std::string> aliases_on(const ContainerSpec& s, const std::string& network) {
     std::vector<std::string> all = s.aliases;
-    if (auto it = s.network_aliases.find(network); it != s.network_aliases.end()) all.insert(all.end(), it->second.begin(), it->second.end());
+    if (auto it = s.extras().network_aliases.find(network); it != s.extras().network_aliases.end()) all.insert(all.end(), it->second.begin(), it->second.end());
     return all;
 }
 
@@ -66,24 +66,24 @@ std::string container_create_body(const ContainerSpec& s) {
     w.key("Image").value(s.image);
     if (!s.hostname.empty()) w.key("Hostname").value(s.hostname);
     if (s.command) w.key("Cmd").strings(*s.command);
-    if (s.entrypoint) w.key("Entrypoint").strings(*s.entrypoint);
+    if (s.extras().entrypoint) w.key("Entrypoint").strings(*s.extras().entrypoint);
     w.key("Env").begin_array();
     for (const auto& [k, v] : s.env) w.value(k + "=" + v);
     w.end_array();
     w.key("Labels").object(s.labels);
     w.key("Tty").value(s.tty).key("OpenStdin").value(s.open_stdin).key("StdinOnce").value(s.stdin_once);
     w.key("AttachStdin").value(s.open_stdin).key("AttachStdout").value(s.open_stdin).key("AttachStderr").value(s.open_stdin);
-    if (!s.working_dir.empty()) w.key("WorkingDir").value(s.working_dir);
-    if (!s.user.empty()) w.key("User").value(s.user);
-    if (!s.stop_signal.empty()) w.key("StopSignal").value(s.stop_signal);
-    if (s.stop_grace_period) w.key("StopTimeout").value(static_cast<std::int64_t>(*s.stop_grace_period));
+    if (!s.extras().working_dir.empty()) w.key("WorkingDir").value(s.extras().working_dir);
+    if (!s.extras().user.empty()) w.key("User").value(s.extras().user);
+    if (!s.extras().stop_signal.empty()) w.key("StopSignal").value(s.extras().stop_signal);
+    if (s.extras().stop_grace_period) w.key("StopTimeout").value(static_cast<std::int64_t>(*s.extras().stop_grace_period));
     std::set<std::string> exposed;
     for (const auto& p : s.ports) exposed.insert(std::to_string(p.port) + "/" + p.protocol);
-    exposed.insert(s.expose.begin(), s.expose.end());
+    exposed.insert(s.extras().expose.begin(), s.extras().expose.end());
     w.key("ExposedPorts").begin_object();
     for (const auto& k : exposed) w.key(k).begin_object().end_object();
     w.end_object();
-    if (s.health) write_health(w.key("Healthcheck"), *s.health);
+    if (s.extras().health) write_health(w.key("Healthcheck"), *s.extras().health);
     w.key("HostConfig").begin_object();
     w.key("Init").value(s.init);
     // Bindings grouped by container port (a port may be bound more than once).
@@ -115,19 +115,19 @@ std::string container_create_body(const ContainerSpec& s) {
     if (s.pids_limit) w.key("PidsLimit").value(static_cast<std::int64_t>(s.pids_limit));
     if (s.shm_size) w.key("ShmSize").value(static_cast<std::int64_t>(s.shm_size));
     if (s.privileged) w.key("Privileged").value(true);
-    if (!s.ulimits.empty()) write_ulimits(w.key("Ulimits"), s.ulimits);
-    if (!s.extra_hosts.empty()) w.key("ExtraHosts").strings(s.extra_hosts);
-    if (!s.dns.empty()) w.key("Dns").strings(s.dns);
-    if (!s.cap_add.empty()) w.key("CapAdd").strings(s.cap_add);
-    if (!s.cap_drop.empty()) w.key("CapDrop").strings(s.cap_drop);
-    if (!s.tmpfs.empty()) w.key("Tmpfs").object(s.tmpfs);
+    if (!s.extras().ulimits.empty()) write_ulimits(w.key("Ulimits"), s.extras().ulimits);
+    if (!s.extras().extra_hosts.empty()) w.key("ExtraHosts").strings(s.extras().extra_hosts);
+    if (!s.extras().dns.empty()) w.key("Dns").strings(s.extras().dns);
+    if (!s.extras().cap_add.empty()) w.key("CapAdd").strings(s.extras().cap_add);
+    if (!s.extras().cap_drop.empty()) w.key("CapDrop").strings(s.extras().cap_drop);
+    if (!s.extras().tmpfs.empty()) w.key("Tmpfs").object(s.extras().tmpfs);
     if (s.read_only) w.key("ReadonlyRootfs").value(true);
-    if (!s.volumes_from.empty()) w.key("VolumesFrom").strings(s.volumes_from);
+    if (!s.extras().volumes_from.empty()) w.key("VolumesFrom").strings(s.extras().volumes_from);
     write_namespaces(w, s);
-    if (!s.network_mode.empty()) w.key("NetworkMode").value(s.network_mode);
+    if (!s.extras().network_mode.empty()) w.key("NetworkMode").value(s.extras().network_mode);
     else if (!s.network.empty()) w.key("NetworkMode").value(s.network);
     w.end_object();
-    if (!s.network.empty() && s.network_mode.empty()) {
+    if (!s.network.empty() && s.extras().network_mode.empty()) {
         w.key("NetworkingConfig").begin_object().key("EndpointsConfig").begin_object().key(s.network).begin_object();
         if (!s.ipv4.empty()) w.key("IPAMConfig").begin_object().key("IPv4Address").value(s.ipv4).end_object();
         w.key("Aliases").strings(aliases_on(s, s.network));

@@ -256,7 +256,7 @@ Result<std::optional<ObservedNetwork>> DockerEngine::find_network(const std::str
 }
 
 Result<std::string> DockerEngine::create_container(const ContainerSpec& spec) {
-    auto r = call("POST", "/containers/create?name=" + url_encode(spec.name) + (spec.platform.empty() ? "" : "&platform=" + url_encode(spec.platform)),
+    auto r = call("POST", "/containers/create?name=" + url_encode(spec.name) + (spec.extras().platform.empty() ? "" : "&platform=" + url_encode(spec.extras().platform)),
                   container_create_body(spec));
     if (!r) return r.error();
     if (!is_2xx(r->status)) return engine_error(*r, "container " + spec.name, "create");
@@ -267,7 +267,7 @@ Result<std::string> DockerEngine::create_container(const ContainerSpec& spec) {
     const std::string id = str(doc, "Id");
     // The other networks, joined before it starts (a create takes one); a
     // failure leaves no half-joined container behind.
-    for (const auto& net : spec.extra_networks) {
+    for (const auto& net : spec.extras().extra_networks) {
         JsonWriter w;
         w.begin_object().key("Container").value(id).key("EndpointConfig").begin_object().key("Aliases").strings(aliases_on(spec, net))
             .end_object().end_object();

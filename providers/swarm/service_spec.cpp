@@ -54,7 +54,7 @@ void mounts(JsonWriter& w, const ContainerSpec& s) {
         }
         w.end_object();
     }
-    for (const auto& [path, opts] : s.tmpfs) {
+    for (const auto& [path, opts] : s.extras().tmpfs) {
         w.begin_object().key("Type").value("tmpfs").key("Target").value(path);
         tmpfs_options(w, opts);
         w.end_object();
@@ -69,17 +69,17 @@ void container_spec(JsonWriter& w, const ContainerSpec& s, const std::string& im
     for (const auto& [k, v] : s.labels)
         if (!k.starts_with("io.dockerops.")) user_labels[k] = v;
     w.key("Labels").object(user_labels);
-    if (s.entrypoint) w.key("Command").strings(*s.entrypoint);
+    if (s.extras().entrypoint) w.key("Command").strings(*s.extras().entrypoint);
     if (s.command) w.key("Args").strings(*s.command);
     if (!s.hostname.empty()) w.key("Hostname").value(s.hostname);
     w.key("Env").begin_array();
     for (const auto& [k, v] : s.env) w.value(k + "=" + v);
     w.end_array();
-    if (!s.working_dir.empty()) w.key("Dir").value(s.working_dir);
-    if (!s.user.empty()) w.key("User").value(s.user);
+    if (!s.extras().working_dir.empty()) w.key("Dir").value(s.extras().working_dir);
+    if (!s.extras().user.empty()) w.key("User").value(s.extras().user);
     w.key("Init").value(s.init);
-    if (!s.stop_signal.empty()) w.key("StopSignal").value(s.stop_signal);
-    if (s.stop_grace_period) w.key("StopGracePeriod").value(static_cast<std::int64_t>(*s.stop_grace_period * 1'000'000'000LL));
+    if (!s.extras().stop_signal.empty()) w.key("StopSignal").value(s.extras().stop_signal);
+    if (s.extras().stop_grace_period) w.key("StopGracePeriod").value(static_cast<std::int64_t>(*s.extras().stop_grace_period * 1'000'000'000LL));
     if (s.read_only) w.key("ReadOnly").value(true);
     mounts(w, s);
     for (const bool configs : {false, true}) {
@@ -94,20 +94,20 @@ void container_spec(JsonWriter& w, const ContainerSpec& s, const std::string& im
         }
         w.end_array();
     }
-    if (!s.extra_hosts.empty()) {
+    if (!s.extras().extra_hosts.empty()) {
         // "name:address" -> "address name", as /etc/hosts reads.
         w.key("Hosts").begin_array();
-        for (const auto& h : s.extra_hosts) {
+        for (const auto& h : s.extras().extra_hosts) {
             auto colon = h.find(':');
             w.value(h.substr(colon + 1) + " " + h.substr(0, colon));
         }
         w.end_array();
     }
-    if (!s.dns.empty()) w.key("DNSConfig").begin_object().key("Nameservers").strings(s.dns).end_object();
-    if (!s.cap_add.empty()) w.key("CapabilityAdd").strings(s.cap_add);
-    if (!s.cap_drop.empty()) w.key("CapabilityDrop").strings(s.cap_drop);
-    if (!s.ulimits.empty()) docker::write_ulimits(w.key("Ulimits"), s.ulimits);
-    if (s.health) docker::write_health(w.key("HealthCheck"), *s.health);
+    if (!s.extras().dns.empty()) w.key("DNSConfig").begin_object().key("Nameservers").strings(s.extras().dns).end_object();
+    if (!s.extras().cap_add.empty()) w.key("CapabilityAdd").strings(s.extras().cap_add);
+    if (!s.extras().cap_drop.empty()) w.key("CapabilityDrop").strings(s.extras().cap_drop);
+    if (!s.extras().ulimits.empty()) docker::write_ulimits(w.key("Ulimits"), s.extras().ulimits);
+    if (s.extras().health) docker::write_health(w.key("HealthCheck"), *s.extras().health);
     w.end_object();
 }
 
@@ -140,7 +140,7 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
         w.end_object();
     }
     w.key("Placement").begin_object().key("Constraints").begin_array();
-    if (!s.node.empty()) w.value(placement_constraint(s.node));
+    if (!s.extras().node.empty()) w.value(placement_constraint(s.extras().node));
     w.end_array().end_object();
     w.key("Networks").begin_array();
     if (!s.network.empty()) w.begin_object().key("Target").value(s.network).key("Aliases").strings(s.aliases).end_object();
@@ -148,7 +148,7 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
     w.key("ForceUpdate").value(static_cast<std::int64_t>(force_update));
     w.end_object();
 
-    if (s.mode == "global") w.key("Mode").begin_object().key("Global").begin_object().end_object().end_object();
+    if (s.extras().mode == "global") w.key("Mode").begin_object().key("Global").begin_object().end_object().end_object();
     else w.key("Mode").begin_object().key("Replicated").begin_object().key("Replicas").value(static_cast<std::int64_t>(s.replicas)).end_object().end_object();
     bool publishes = false;
     for (const auto& p : s.ports) publishes = publishes || p.publish;
@@ -161,10 +161,10 @@ std::string service_spec_body(const ContainerSpec& s, const std::string& image, 
         const bool update = std::string(key) == "UpdateConfig";
         auto given = [&](const char* k, const std::string& dflt) {
             if (!update)
-                if (auto it = s.rollback.find(k); it != s.rollback.end()) return it->second;
+                if (auto it = s.extras().rollback.find(k); it != s.extras().rollback.end()) return it->second;
             if (!update && std::string(k) == "failure_action") return std::string("pause");
-            auto it = s.update.find(k);
-            return it == s.update.end() ? dflt : it->second;
+            auto it = s.extras().update.find(k);
+            return it == s.extras().update.end() ? dflt : it->second;
         };
         w.key(key).begin_object().key("Parallelism").value(static_cast<std::int64_t>(std::stoll(given("parallelism", "1"))));
         w.key("Delay").value(static_cast<std::int64_t>(parse_duration_ns(given("delay", "0s")).value_or(0)));

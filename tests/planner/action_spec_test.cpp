@@ -36,6 +36,8 @@ TEST_CASE("action spec: a create shares its instance's desired spec and makes th
     const ContainerSpec made = create.container.made();
     const ContainerSpec& db = *action_of(*p, "db.master").container;
     CHECK_FALSE(made.ipv4.empty());
+    REQUIRE_FALSE(web.spec->has_extras());
+    CHECK_FALSE(made.has_extras());                               // placing it allocates no rarely set keys
     CHECK(web.spec->ipv4.empty());                                // the address is the plan's, not the desired state's
     CHECK(made.env.at("DB_CONTAINER_IP") == db.ipv4);            // a link's address, placed
     CHECK_FALSE(web.spec->env.count("DB_CONTAINER_IP"));

@@ -36,7 +36,7 @@ TEST_CASE("network_mode: instance:C.I is that instance's container, started firs
     REQUIRE(d);
     const DesiredInstance* side = d->find("db.side");
     REQUIRE(side);
-    CHECK(side->spec->network_mode == "container:shop-web-one");
+    CHECK(side->spec->extras().network_mode == "container:shop-web-one");
     CHECK(side->network_of == "web.one");
     CHECK(side->spec->network.empty());
     CHECK(side->spec->aliases.empty());
@@ -49,12 +49,12 @@ TEST_CASE("network_mode: instance:C.I is that instance's container, started firs
     // The engine refuses a host name and exposed ports with another container's network.
     CHECK(side->spec->hostname.empty());
     CHECK(side->spec->ports.empty());
-    CHECK(side->spec->expose.empty());
+    CHECK(side->spec->extras().expose.empty());
     // "bridge" is the engine's default network: its ports are published there.
     s.config(sidecar("network_mode = \"bridge\"\nports = [\"9000:9000\"]"));
     auto bridge = compiled(s);
     REQUIRE(bridge);
-    CHECK(bridge->find("db.side")->spec->network_mode == "bridge");
+    CHECK(bridge->find("db.side")->spec->extras().network_mode == "bridge");
     CHECK(std::any_of(bridge->find("db.side")->spec->ports.begin(), bridge->find("db.side")->spec->ports.end(),
                       [](const PortSpec& p) { return p.publish && p.host_port == 9000; }));
     CHECK(bridge->warnings.empty());
@@ -119,7 +119,7 @@ TEST_CASE("volumes_from: instance:C.I is that instance's container, made first, 
     REQUIRE(d);
     const DesiredInstance* side = d->find("db.side");
     REQUIRE(side);
-    CHECK(side->spec->volumes_from == std::vector<std::string>{"shop-web-one:ro", "shop-elsewhere"});
+    CHECK(side->spec->extras().volumes_from == std::vector<std::string>{"shop-web-one:ro", "shop-elsewhere"});
     CHECK(side->volumes_of == std::vector<std::string>{"web.one"});
     CHECK(std::any_of(side->depends_on.begin(), side->depends_on.end(),
                       [](const Dependency& x) { return x.target == "web.one" && x.condition == Condition::Started; }));

@@ -68,17 +68,17 @@ TEST_CASE("plan: a saved plan keeps every runtime key of the specs it creates") 
     CHECK(after->memory == before->memory);
     CHECK(after->nano_cpus == before->nano_cpus);
     CHECK(after->pids_limit == before->pids_limit);
-    CHECK(after->ulimits == before->ulimits);
-    CHECK(after->extra_hosts == before->extra_hosts);
-    CHECK(after->dns == before->dns);
-    CHECK(after->user == before->user);
-    CHECK(after->stop_signal == before->stop_signal);
-    CHECK(after->stop_grace_period == before->stop_grace_period);
-    CHECK(after->cap_add == before->cap_add);
-    CHECK(after->cap_drop == before->cap_drop);
-    CHECK(after->tmpfs == before->tmpfs);
+    CHECK(after->extras().ulimits == before->extras().ulimits);
+    CHECK(after->extras().extra_hosts == before->extras().extra_hosts);
+    CHECK(after->extras().dns == before->extras().dns);
+    CHECK(after->extras().user == before->extras().user);
+    CHECK(after->extras().stop_signal == before->extras().stop_signal);
+    CHECK(after->extras().stop_grace_period == before->extras().stop_grace_period);
+    CHECK(after->extras().cap_add == before->extras().cap_add);
+    CHECK(after->extras().cap_drop == before->extras().cap_drop);
+    CHECK(after->extras().tmpfs == before->extras().tmpfs);
     CHECK(after->read_only == before->read_only);
-    CHECK(after->health == before->health);
+    CHECK(after->extras().health == before->extras().health);
 }
 
 TEST_CASE("plan: a saved plan keeps what it observed, so that its check observes the same") {

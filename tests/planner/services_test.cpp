@@ -131,7 +131,7 @@ TEST_CASE("services: what does not map is a plan error naming each instance and 
     REQUIRE(ok);
     bool seen = false;
     for (const auto& a : ok->actions)
-        if (a.object == "db.master") seen = a.container->node == "swarm-node1";
+        if (a.object == "db.master") seen = a.container->extras().node == "swarm-node1";
     CHECK(seen);
 }
 
@@ -233,7 +233,7 @@ TEST_CASE("services: mode global is the service's mode, and a change of mode rem
     const Action* web = nullptr;
     for (const auto& a : first->actions) if (a.object == "web.one") web = &a;
     REQUIRE(web);
-    CHECK(web->container->mode == "global");
+    CHECK(web->container->extras().mode == "global");
     REQUIRE(execute(*first, dockerops::test::fake_factory(s.state), {}).ok());
     CHECK(s.text(as_services()) == "No changes.\n");
     // Swarm cannot change a service's mode in an update: a replace, carried out as remove, then create.

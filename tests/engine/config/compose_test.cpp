@@ -189,19 +189,19 @@ TEST_CASE("compose: every mapped key lands where dockerops.toml would put it") {
     cache.runtime.apply_to(s);
     CHECK(s.restart_policy == "unless-stopped");
     CHECK(s.labels.at("team") == "core");
-    CHECK(*s.entrypoint == std::vector<std::string>{"/usr/local/bin/docker-entrypoint.sh"});
-    CHECK(s.expose == std::vector<std::string>{"6379/tcp"});
-    CHECK(s.tmpfs.at("/scratch") == "size=1m");
-    CHECK(s.health->retries == 3);
-    CHECK(s.user == "999:999");
-    CHECK(s.sysctls.at("net.core.somaxconn") == "1024");
+    CHECK(*s.extras().entrypoint == std::vector<std::string>{"/usr/local/bin/docker-entrypoint.sh"});
+    CHECK(s.extras().expose == std::vector<std::string>{"6379/tcp"});
+    CHECK(s.extras().tmpfs.at("/scratch") == "size=1m");
+    CHECK(s.extras().health->retries == 3);
+    CHECK(s.extras().user == "999:999");
+    CHECK(s.extras().sysctls.at("net.core.somaxconn") == "1024");
     CHECK(s.shm_size == 64LL << 20);
-    CHECK(s.ulimits.size() == 2);
+    CHECK(s.extras().ulimits.size() == 2);
     CHECK(s.read_only);
-    CHECK(s.stop_grace_period == 30);
-    CHECK(s.dns == std::vector<std::string>{"10.0.0.2"});
-    CHECK(s.log_options.at("max-size") == "10m");
-    CHECK(s.ipc_mode == "shareable");
+    CHECK(s.extras().stop_grace_period == 30);
+    CHECK(s.extras().dns == std::vector<std::string>{"10.0.0.2"});
+    CHECK(s.extras().log_options.at("max-size") == "10m");
+    CHECK(s.extras().ipc_mode == "shareable");
     CHECK(s.tty);
     CHECK(s.open_stdin);
     CHECK(s.memory == 256LL << 20);
@@ -325,10 +325,10 @@ TEST_CASE("compose: several networks: each one besides default is a [networks.NA
     REQUIRE(desired);
     const std::string name = p.name;
     CHECK(desired->find("web.1")->spec->network == name + "-front");
-    CHECK(desired->find("web.1")->spec->extra_networks == std::vector<std::string>{name + "-back"});
+    CHECK(desired->find("web.1")->spec->extras().extra_networks == std::vector<std::string>{name + "-back"});
     // The service's name on each of its networks; an alias given on one network on that one only.
     CHECK(desired->find("db.1")->spec->aliases == std::vector<std::string>{"db-1", "db"});
-    CHECK(desired->find("db.1")->spec->network_aliases.at(name + "-back") == std::vector<std::string>{"database"});
+    CHECK(desired->find("db.1")->spec->extras().network_aliases.at(name + "-back") == std::vector<std::string>{"database"});
     CHECK(desired->find("tool.1")->spec->network == name);
     CHECK(desired->extra_networks.size() == 2);
     // A network nobody declared is named at the service.
@@ -526,9 +526,9 @@ TEST_CASE("compose: volumes_from SERVICE[:ro] is that service's first container,
     REQUIRE(desired);
     const DesiredInstance* app = desired->find("app.1");
     REQUIRE(app);
-    CHECK(app->spec->volumes_from == std::vector<std::string>{"shop-data-1:ro", "backup"});
+    CHECK(app->spec->extras().volumes_from == std::vector<std::string>{"shop-data-1:ro", "backup"});
     CHECK(app->volumes_of == std::vector<std::string>{"data.1"});
-    CHECK(app->spec->platform == "linux/amd64");
+    CHECK(app->spec->extras().platform == "linux/amd64");
     d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    volumes_from: [nothing]\n");
     auto r2 = load_project(options(d.path()));
     REQUIRE(r2.ok());
@@ -544,7 +544,7 @@ TEST_CASE("compose: deploy.mode global is mode, refused with replicas, another m
     INFO(errors(r));
     REQUIRE(r.ok());
     REQUIRE(r.project->instances.size() == 1);
-    CHECK(r.project->instances[0].runtime.values().mode == "global");
+    CHECK(r.project->instances[0].runtime.values().extras().mode == "global");
     d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      mode: global\n      replicas: 2\n");
     CHECK(errors(load_project(options(d.path()))).find(":6:17: services.web.deploy.replicas goes with mode replicated, not global") !=
           std::string::npos);
@@ -565,7 +565,7 @@ TEST_CASE("compose: deploy.update_config is update, rollback_config rollback, an
     env.getenv = [](const std::string&) { return std::nullopt; };
     auto desired = compile(*r.project, env);
     REQUIRE(desired);
-    CHECK(desired->find("web.1")->spec->update == std::map<std::string, std::string>{
+    CHECK(desired->find("web.1")->spec->extras().update == std::map<std::string, std::string>{
                                                      {"parallelism", "2"}, {"delay", "10s"}, {"order", "start-first"},
                                                      {"failure_action", "pause"}, {"monitor", "30s"}});
     d.write("compose.yaml", "name: shop\nservices:\n  web:\n    image: busybox\n    deploy:\n      rollback_config:\n"
@@ -575,7 +575,7 @@ TEST_CASE("compose: deploy.update_config is update, rollback_config rollback, an
     REQUIRE(r.ok());
     desired = compile(*r.project, env);
     REQUIRE(desired);
-    CHECK(desired->find("web.1")->spec->rollback ==
+    CHECK(desired->find("web.1")->spec->extras().rollback ==
           std::map<std::string, std::string>{{"parallelism", "0"}, {"failure_action", "continue"}});
     // A rollback cannot roll back in turn: refused at its line.
     d.write("compose.yaml", "services:\n  web:\n    image: busybox\n    deploy:\n      rollback_config:\n        failure_action: rollback\n");
@@ -644,9 +644,9 @@ TEST_CASE("compose: network_mode service:NAME shares that service's first contai
     env.getenv = [](const std::string&) { return std::nullopt; };
     auto desired = compile(*r.project, env);
     REQUIRE(desired);
-    CHECK(desired->find("side.1")->spec->network_mode == "container:shop-web-1");
+    CHECK(desired->find("side.1")->spec->extras().network_mode == "container:shop-web-1");
     CHECK(desired->find("side.1")->network_of == "web.1");
-    CHECK(desired->find("tool.1")->spec->network_mode == "host");
+    CHECK(desired->find("tool.1")->spec->extras().network_mode == "host");
     CHECK(desired->find("tool.1")->spec->network.empty());
     d.write("compose.yaml", "services:\n  a:\n    image: busybox\n    network_mode: host\n    networks: [default]\n");
     auto both = load_project(options(d.path()));

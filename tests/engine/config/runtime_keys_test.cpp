@@ -72,25 +72,25 @@ env_file = "more.env"
     CHECK(o.values().nano_cpus == 500'000'000);
     CHECK(o.values().pids_limit == 100);
     REQUIRE(o.has("ulimits"));
-    CHECK(o.values().ulimits == std::vector<Ulimit>{{"nofile", 1024, 4096}, {"nproc", 512, 512}});
-    CHECK(o.values().extra_hosts == std::vector<std::string>{"db.local:10.0.0.5"});
-    CHECK(o.values().dns == std::vector<std::string>{"10.0.0.2"});
+    CHECK(o.values().extras().ulimits == std::vector<Ulimit>{{"nofile", 1024, 4096}, {"nproc", 512, 512}});
+    CHECK(o.values().extras().extra_hosts == std::vector<std::string>{"db.local:10.0.0.5"});
+    CHECK(o.values().extras().dns == std::vector<std::string>{"10.0.0.2"});
     CHECK(o.values().labels.at("com.example.team") == "web");
-    CHECK(o.values().user == "1000:1000");
-    CHECK(o.values().working_dir == "/srv");
-    CHECK(*o.values().entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
-    CHECK(o.values().stop_signal == "SIGQUIT");
-    CHECK(o.values().stop_grace_period == 90);
-    CHECK(o.values().cap_add == std::vector<std::string>{"NET_ADMIN"});
-    CHECK(o.values().cap_drop == std::vector<std::string>{"MKNOD"});
-    CHECK(o.values().tmpfs == std::map<std::string, std::string>{{"/run", ""}, {"/tmp", "size=64m"}});
+    CHECK(o.values().extras().user == "1000:1000");
+    CHECK(o.values().extras().working_dir == "/srv");
+    CHECK(*o.values().extras().entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
+    CHECK(o.values().extras().stop_signal == "SIGQUIT");
+    CHECK(o.values().extras().stop_grace_period == 90);
+    CHECK(o.values().extras().cap_add == std::vector<std::string>{"NET_ADMIN"});
+    CHECK(o.values().extras().cap_drop == std::vector<std::string>{"MKNOD"});
+    CHECK(o.values().extras().tmpfs == std::map<std::string, std::string>{{"/run", ""}, {"/tmp", "size=64m"}});
     CHECK(o.values().read_only == true);
-    REQUIRE(o.values().health);
-    CHECK(o.values().health->test == std::vector<std::string>{"CMD", "true"});
-    CHECK(o.values().health->interval_ns == 5'000'000'000LL);
-    CHECK(o.values().health->timeout_ns == 3'000'000'000LL);
-    CHECK(o.values().health->start_period_ns == 10'000'000'000LL);
-    CHECK(o.values().health->retries == 3);
+    REQUIRE(o.values().extras().health);
+    CHECK(o.values().extras().health->test == std::vector<std::string>{"CMD", "true"});
+    CHECK(o.values().extras().health->interval_ns == 5'000'000'000LL);
+    CHECK(o.values().extras().health->timeout_ns == 3'000'000'000LL);
+    CHECK(o.values().extras().health->start_period_ns == 10'000'000'000LL);
+    CHECK(o.values().extras().health->retries == 3);
     // env files: in order (a later file wins), below the instance's own env.
     CHECK(one.env.at("LOG_LEVEL") == "warn");
     CHECK(one.env.at("GREETING") == "hello world");
@@ -100,8 +100,8 @@ env_file = "more.env"
     const Instance& two = *r.project->find_instance("web.two");
     CHECK(two.runtime.values().restart_policy == "always");
     CHECK(two.runtime.values().memory == 1073741824);
-    CHECK(two.runtime.values().health->test == std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"});
-    CHECK(two.runtime.values().health->interval_ns == 2'000'000'000LL);
+    CHECK(two.runtime.values().extras().health->test == std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"});
+    CHECK(two.runtime.values().extras().health->interval_ns == 2'000'000'000LL);
     CHECK(two.runtime.values().pids_limit == 100);
     CHECK(two.env.at("LOG_LEVEL") == "warn");
     CHECK_FALSE(two.env.count("GREETING"));
@@ -133,19 +133,19 @@ healthcheck = { test = ["CMD", "true"], interval = "1s", retries = 2 }
     const ContainerSpec& plain = *d->find("web.plain")->spec;
     CHECK(plain.restart_policy.empty());
     CHECK(plain.memory == 0);
-    CHECK_FALSE(plain.health);
+    CHECK_FALSE(plain.extras().health);
     CHECK(plain.labels.size() == 3);   // project, container, instance
     const DesiredInstance& tuned = *d->find("web.tuned");
     CHECK(tuned.spec->restart_policy == "unless-stopped");
     CHECK(tuned.spec->memory == 64LL * 1024 * 1024);
     CHECK(tuned.spec->nano_cpus == 1'500'000'000);
-    CHECK(tuned.spec->user == "nobody");
+    CHECK(tuned.spec->extras().user == "nobody");
     CHECK(tuned.spec->read_only);
     CHECK(tuned.spec->labels.at("tier") == "front");
     CHECK(tuned.spec->labels.at("io.dockerops.instance") == "tuned");
     CHECK(tuned.healthcheck);
-    REQUIRE(tuned.spec->health);
-    CHECK(tuned.spec->health->retries == 2);
+    REQUIRE(tuned.spec->extras().health);
+    CHECK(tuned.spec->extras().health->retries == 2);
 }
 
 TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs, and names the key") {
@@ -156,7 +156,7 @@ TEST_CASE("runtime keys: the spec hash changes only when a key changes what runs
     CHECK(canonical_spec(b, {}, "") == before);   // nothing set: the same keys as before they existed
     b.memory = 64LL * 1024 * 1024;
     b.nano_cpus = 1'500'000'000;
-    b.cap_add = {"NET_ADMIN"};
+    b.extras_mut().cap_add = {"NET_ADMIN"};
     auto after = canonical_spec(b, {}, "");
     CHECK(after.at("memory") == "67108864");
     CHECK(after.at("cpus") == "1.5");
@@ -265,11 +265,11 @@ node = "swarm-node2"
     const Instance* one = r.project->find_instance("web.one");
     const Instance* two = r.project->find_instance("web.two");
     CHECK(one->runtime.values().replicas == 3);
-    CHECK(one->runtime.values().node == "label:disk=ssd");
+    CHECK(one->runtime.values().extras().node == "label:disk=ssd");
     CHECK(two->runtime.values().replicas == 1);
     CHECK(two->runtime.has("replicas"));
-    CHECK(placement_constraint(one->runtime.values().node) == "node.labels.disk==ssd");
-    CHECK(placement_constraint(two->runtime.values().node) == "node.hostname==swarm-node2");
+    CHECK(placement_constraint(one->runtime.values().extras().node) == "node.labels.disk==ssd");
+    CHECK(placement_constraint(two->runtime.values().extras().node) == "node.hostname==swarm-node2");
 }
 
 TEST_CASE("project keys: target and registry, and their errors") {
@@ -404,8 +404,8 @@ network_aliases = { front = ["www"] }
     REQUIRE(d);
     const ContainerSpec& s = *d->find("web.one")->spec;
     CHECK(s.network == "platform-front");
-    CHECK(s.extra_networks == std::vector<std::string>{r.project->name + "-back"});
-    CHECK(s.network_aliases.at("platform-front") == std::vector<std::string>{"www"});
+    CHECK(s.extras().extra_networks == std::vector<std::string>{r.project->name + "-back"});
+    CHECK(s.extras().network_aliases.at("platform-front") == std::vector<std::string>{"www"});
     CHECK(d->external_networks == std::set<std::string>{"platform-front"});
     REQUIRE(d->extra_networks.size() == 1);
     CHECK(d->extra_networks[0].name == r.project->name + "-back");

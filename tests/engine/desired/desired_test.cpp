@@ -89,3 +89,23 @@ TEST_CASE("desired: depends_on healthy on a target with no health check is an er
     REQUIRE(r.ok());
     CHECK(check_health_conditions(*r.project).empty());
 }
+
+TEST_CASE("desired: an instance that sets none of the rarely set keys holds none of them, one that sets one holds it") {
+    TempDir dir;
+    Project p = load(dir, "[project]\nname = \"lean\"\n[containers.app]\nimage = \"dockerops/busybox:latest\"\n"
+                          "[[instances]]\ncontainer = \"app\"\nname = \"plain\"\nenv = { A = \"1\" }\nmemory = \"64m\"\n"
+                          "[[instances]]\ncontainer = \"app\"\nname = \"capable\"\ncap_add = [\"NET_ADMIN\"]\n");
+    Environment env;
+    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
+    env.interface_address = env.getenv;
+    auto d = compile(p, env);
+    REQUIRE(d);
+    const DesiredInstance* plain = d->find("app.plain");
+    const DesiredInstance* capable = d->find("app.capable");
+    REQUIRE(plain);
+    REQUIRE(capable);
+    CHECK(plain->spec->memory == 64LL * 1024 * 1024);
+    CHECK_FALSE(plain->spec->has_extras());
+    REQUIRE(capable->spec->has_extras());
+    CHECK(capable->spec->extras().cap_add == std::vector<std::string>{"NET_ADMIN"});
+}

@@ -39,22 +39,22 @@ ContainerSpec every_key_set() {
     s.memory = 268435456;
     s.nano_cpus = 500'000'000;
     s.pids_limit = 100;
-    s.ulimits = {{"nofile", 1024, 4096}, {"nproc", 512, 512}};
-    s.extra_hosts = {"db.local:10.0.0.5"};
-    s.dns = {"10.0.0.2"};
+    s.extras_mut().ulimits = {{"nofile", 1024, 4096}, {"nproc", 512, 512}};
+    s.extras_mut().extra_hosts = {"db.local:10.0.0.5"};
+    s.extras_mut().dns = {"10.0.0.2"};
     s.labels = {{"com.example.team", "web"}, {"io.dockerops.project", "allkeys"}};
-    s.user = "1000:1000";
-    s.working_dir = "/srv";
-    s.entrypoint = std::vector<std::string>{"/bin/sh", "-c"};
-    s.stop_signal = "SIGQUIT";
-    s.stop_grace_period = 90;
-    s.cap_add = {"NET_ADMIN"};
-    s.cap_drop = {"MKNOD"};
-    s.tmpfs = {{"/run", ""}, {"/tmp", "size=64m"}};
+    s.extras_mut().user = "1000:1000";
+    s.extras_mut().working_dir = "/srv";
+    s.extras_mut().entrypoint = std::vector<std::string>{"/bin/sh", "-c"};
+    s.extras_mut().stop_signal = "SIGQUIT";
+    s.extras_mut().stop_grace_period = 90;
+    s.extras_mut().cap_add = {"NET_ADMIN"};
+    s.extras_mut().cap_drop = {"MKNOD"};
+    s.extras_mut().tmpfs = {{"/run", ""}, {"/tmp", "size=64m"}};
     s.read_only = true;
-    s.health = HealthSpec{{"CMD", "true"}, 5'000'000'000LL, 3'000'000'000LL, 10'000'000'000LL, 3};
+    s.extras_mut().health = HealthSpec{{"CMD", "true"}, 5'000'000'000LL, 3'000'000'000LL, 10'000'000'000LL, 3};
     s.replicas = 2;
-    s.node = "label:disk=ssd";
+    s.extras_mut().node = "label:disk=ssd";
     return s;
 }
 }  // namespace
@@ -110,8 +110,8 @@ TEST_CASE("keys: a new key is in the canonical spec only when set, and its chang
     t.image = "x";
     t.tty = t.open_stdin = true;
     CHECK(canonical_to_json(canonical_spec(t, {}, "")) == R"({"hostname":"","image":"x","init":"true","stdin":"true","tty":"true"})");
-    t.sysctls = {{"net.core.somaxconn", "1024"}};
-    t.log_options = {{"max-size", "10m"}};
+    t.extras_mut().sysctls = {{"net.core.somaxconn", "1024"}};
+    t.extras_mut().log_options = {{"max-size", "10m"}};
     CHECK(canonical_spec(t, {}, "").at("sysctl.net.core.somaxconn") == "1024");
     CHECK(canonical_spec(t, {}, "").at("log_opt.max-size") == "10m");
     CHECK(human_bytes(3LL << 30) == "3 GiB");
@@ -123,20 +123,20 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.privileged = true;
     s.tty = s.open_stdin = true;
     s.mem_reservation = 32LL << 20;
-    s.sysctls = {{"net.core.somaxconn", "1024"}};
-    s.security_opt = {"no-new-privileges:true"};
-    s.devices = {"/dev/fuse"};
-    s.expose = {"80/tcp"};
-    s.pid_mode = "host";
-    s.network_mode = "container:demo-web-one";
-    s.ipc_mode = "shareable";
-    s.log_driver = "local";
-    s.log_options = {{"max-size", "10m"}};
-    s.volumes_from = {"demo-data:ro"};
-    s.platform = "linux/amd64";
-    s.update = {{"parallelism", "2"}, {"order", "stop-first"}};
-    s.rollback = {{"parallelism", "0"}, {"failure_action", "continue"}};
-    s.mode = "global";
+    s.extras_mut().sysctls = {{"net.core.somaxconn", "1024"}};
+    s.extras_mut().security_opt = {"no-new-privileges:true"};
+    s.extras_mut().devices = {"/dev/fuse"};
+    s.extras_mut().expose = {"80/tcp"};
+    s.extras_mut().pid_mode = "host";
+    s.extras_mut().network_mode = "container:demo-web-one";
+    s.extras_mut().ipc_mode = "shareable";
+    s.extras_mut().log_driver = "local";
+    s.extras_mut().log_options = {{"max-size", "10m"}};
+    s.extras_mut().volumes_from = {"demo-data:ro"};
+    s.extras_mut().platform = "linux/amd64";
+    s.extras_mut().update = {{"parallelism", "2"}, {"order", "stop-first"}};
+    s.extras_mut().rollback = {{"parallelism", "0"}, {"failure_action", "continue"}};
+    s.extras_mut().mode = "global";
     for (const auto& row : key_table()) CHECK(row.is_set(s));
     JsonWriter w;
     w.begin_object();
@@ -157,6 +157,47 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
         INFO(row.name);
         CHECK(a == b);
     }
+}
+
+TEST_CASE("keys: a spec holds its rarely set keys only when one is set, and copies them as a value") {
+    // Written and read back through every row with nothing set: nothing allocated.
+    ContainerSpec plain;
+    plain.image = "dockerops/busybox:latest";
+    CHECK_FALSE(plain.has_extras());
+    JsonWriter w;
+    w.begin_object();
+    for (const auto& row : key_table()) {
+        w.key(row.json);
+        row.write(w, plain);
+    }
+    w.end_object();
+    simdjson::dom::parser parser;
+    simdjson::padded_string text(w.str());
+    simdjson::dom::element doc = parser.parse(text).value();
+    ContainerSpec back;
+    for (const auto& row : key_table()) row.read(doc[row.json].value(), back);
+    CHECK_FALSE(back.has_extras());
+    // The runtime options' inheritance copies only the keys set: none of them an extra here.
+    RuntimeOptions memory_only;
+    memory_only.put(*find_key("memory"), KeyValue{268435456LL});
+    ContainerSpec applied;
+    memory_only.apply_to(applied);
+    CHECK(applied.memory == 268435456);
+    CHECK_FALSE(applied.has_extras());
+    // One extra set: held, read through extras(), copied as a value.
+    RuntimeOptions with_user;
+    with_user.put(*find_key("user"), KeyValue{std::string("1000:1000")});
+    with_user.apply_to(applied);
+    REQUIRE(applied.has_extras());
+    CHECK(applied.extras().user == "1000:1000");
+    ContainerSpec copy = applied;
+    copy.extras_mut().user = "0";
+    CHECK(applied.extras().user == "1000:1000");
+    CHECK(copy.extras().user == "0");
+    // A spec without them reads every one at its default.
+    CHECK(plain.extras().user.empty());
+    CHECK_FALSE(plain.extras().health);
+    CHECK_FALSE(plain.has_extras());
 }
 
 TEST_CASE("keys: the JSON Schemas and docs/configuration.md list exactly the table's keys") {

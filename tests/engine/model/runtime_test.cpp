@@ -67,7 +67,7 @@ TEST_CASE("runtime: copies share one spec until one of them changes") {
     own.fill_from(container);
     CHECK(&own.values() != &container.values());
     CHECK(own.values().memory == 100);
-    CHECK(own.values().user == "app");
+    CHECK(own.values().extras().user == "app");
     // A change to a copy leaves the others as they were.
     RuntimeOptions copy = plain;
     copy.put(*find_key("memory"), 200LL);
@@ -78,9 +78,9 @@ TEST_CASE("runtime: copies share one spec until one of them changes") {
     // Nothing set: the spec's defaults, and apply_to changes nothing.
     RuntimeOptions none;
     ContainerSpec spec;
-    spec.user = "root";
+    spec.extras_mut().user = "root";
     none.apply_to(spec);
-    CHECK(spec.user == "root");
+    CHECK(spec.extras().user == "root");
     CHECK(none.values().memory == 0);
 }
 

@@ -202,14 +202,14 @@ TEST_CASE("docker: exec returns the output and the exit code") {
 TEST_CASE("docker: waiting for a container reports healthy, unhealthy and exited ones") {
     EngineProject p;
     ContainerSpec healthy = p.spec("healthy");
-    healthy.health = HealthSpec{{"CMD-SHELL", "true"}, 200'000'000, 1'000'000'000, 0, 1};
+    healthy.extras_mut().health = HealthSpec{{"CMD-SHELL", "true"}, 200'000'000, 1'000'000'000, 0, 1};
     std::string hid = must(p.engine().create_container(healthy));
     must(p.engine().start_container(hid));
     must(p.engine().wait_ready(hid, 20s));
     CHECK(p.engine().inspect_container(hid)->health == "healthy");
 
     ContainerSpec sick = p.spec("sick");
-    sick.health = HealthSpec{{"CMD-SHELL", "echo database not reachable; false"}, 200'000'000, 1'000'000'000, 0, 1};
+    sick.extras_mut().health = HealthSpec{{"CMD-SHELL", "echo database not reachable; false"}, 200'000'000, 1'000'000'000, 0, 1};
     std::string sid = must(p.engine().create_container(sick));
     must(p.engine().start_container(sid));
     auto w = p.engine().wait_ready(sid, 20s);
@@ -231,7 +231,7 @@ TEST_CASE("docker: waiting for a container reports healthy, unhealthy and exited
         }
 
     ContainerSpec slow = p.spec("slow");
-    slow.health = HealthSpec{{"CMD-SHELL", "false"}, 30'000'000'000, 1'000'000'000, 60'000'000'000, 3};
+    slow.extras_mut().health = HealthSpec{{"CMD-SHELL", "false"}, 30'000'000'000, 1'000'000'000, 60'000'000'000, 3};
     std::string slid = must(p.engine().create_container(slow));
     must(p.engine().start_container(slid));
     auto s = p.engine().wait_ready(slid, 1s);

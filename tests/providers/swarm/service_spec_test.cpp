@@ -25,12 +25,12 @@ ContainerSpec web() {
     s.network = "shop";
     s.aliases = {"web-one"};
     s.replicas = 3;
-    s.node = "swarm-node2";
+    s.extras_mut().node = "swarm-node2";
     s.restart_policy = "on-failure:4";
-    s.extra_hosts = {"db.local:10.0.0.5"};
-    s.stop_grace_period = 2;
+    s.extras_mut().extra_hosts = {"db.local:10.0.0.5"};
+    s.extras_mut().stop_grace_period = 2;
     s.memory = 64 * 1024 * 1024;
-    s.tmpfs = {{"/run", "size=16m,mode=1777"}};
+    s.extras_mut().tmpfs = {{"/run", "size=16m,mode=1777"}};
     return s;
 }
 
@@ -135,7 +135,7 @@ TEST_CASE("swarm service spec: with IPVS, a virtual IP, the routing mesh and sta
 
 TEST_CASE("swarm service spec: update sets how the tasks roll, each key over dockerops's own") {
     ContainerSpec s = web();
-    s.update = {{"parallelism", "2"}, {"delay", "5s"}, {"order", "stop-first"}, {"failure_action", "pause"}};
+    s.extras_mut().update = {{"parallelism", "2"}, {"delay", "5s"}, {"order", "stop-first"}, {"failure_action", "pause"}};
     const std::string body = swarm::service_spec_body(s, "img", {}, false, 0);
     simdjson::dom::parser parser;
     simdjson::padded_string padded(body);
@@ -155,8 +155,8 @@ TEST_CASE("swarm service spec: update sets how the tasks roll, each key over doc
 
 TEST_CASE("swarm service spec: rollback sets how a failed update rolls back, each key over the update's") {
     ContainerSpec s = web();
-    s.update = {{"parallelism", "2"}, {"delay", "5s"}, {"failure_action", "rollback"}};
-    s.rollback = {{"parallelism", "0"}, {"failure_action", "continue"}, {"monitor", "10s"}};
+    s.extras_mut().update = {{"parallelism", "2"}, {"delay", "5s"}, {"failure_action", "rollback"}};
+    s.extras_mut().rollback = {{"parallelism", "0"}, {"failure_action", "continue"}, {"monitor", "10s"}};
     const std::string body = swarm::service_spec_body(s, "img", {}, false, 0);
     simdjson::dom::parser parser;
     simdjson::padded_string padded(body);
@@ -175,7 +175,7 @@ TEST_CASE("swarm service spec: rollback sets how a failed update rolls back, eac
 TEST_CASE("swarm service spec: mode global is the service's Mode, with no replica count") {
     ContainerSpec s = web();
     s.replicas = 1;
-    s.mode = "global";
+    s.extras_mut().mode = "global";
     const std::string body = swarm::service_spec_body(s, "10.77.0.11:5000/shop/web:abc@sha256:d1", {}, true, 0);
     simdjson::dom::parser parser;
     simdjson::padded_string padded(body);
@@ -183,7 +183,7 @@ TEST_CASE("swarm service spec: mode global is the service's Mode, with no replic
     REQUIRE(parser.parse(padded).get(doc) == simdjson::SUCCESS);
     CHECK(doc["Mode"]["Global"].is_object());
     CHECK(doc["Mode"]["Replicated"].error() == simdjson::NO_SUCH_FIELD);
-    s.mode.clear();
+    s.extras_mut().mode.clear();
     const std::string replicated = swarm::service_spec_body(s, "img", {}, true, 0);
     CHECK(replicated.find("\"Mode\":{\"Replicated\":{\"Replicas\":1}}") != std::string::npos);
 }
