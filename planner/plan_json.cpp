@@ -110,7 +110,8 @@ ContainerSpec read_spec(Node e) {
     s.image = str(e["image"]);
     s.hostname = str(e["hostname"]);
     s.command = opt_strings(e["command"]);
-    s.env = smap(e["env"]);
+    const auto env = smap(e["env"]);
+    s.env = StringMap(boost::container::ordered_unique_range, env.begin(), env.end());
     // The extras are allocated only for a value that is set.
     if (auto v = smap(e["secret_files"]); !v.empty()) s.extras_mut().secret_files = std::move(v);
     if (auto v = str(e["secrets_dir"]); !v.empty()) s.extras_mut().secrets_dir = std::move(v);

@@ -100,7 +100,7 @@ public:
             if (iid == spec.image) c->image_id = iid;
         c->state = "running";
         c->detail.clear();
-        s_->env[c->id] = spec.env;
+        s_->env[c->id] = {spec.env.begin(), spec.env.end()};
         return ok_status();
     }
 
@@ -303,7 +303,7 @@ public:
             }
         }
         s_->containers[c.id] = c;
-        s_->env[c.id] = spec.env;
+        s_->env[c.id] = {spec.env.begin(), spec.env.end()};
         s_->created[spec.name] = spec;
         return c.id;
     }

@@ -82,10 +82,4 @@ JsonWriter& JsonWriter::strings(const std::vector<std::string>& v) {
     return end_array();
 }
 
-JsonWriter& JsonWriter::object(const std::map<std::string, std::string>& m) {
-    begin_object();
-    for (const auto& [k, v] : m) key(k).value(v);
-    return end_object();
-}
-
 }  // namespace dockerops

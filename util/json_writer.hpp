@@ -28,7 +28,13 @@ public:
     JsonWriter& value(double d);
     JsonWriter& null();
     JsonWriter& strings(const std::vector<std::string>& v);
-    JsonWriter& object(const std::map<std::string, std::string>& m);
+    // A map of strings to strings, in its order (std::map, a flat map).
+    template <class Map = std::map<std::string, std::string>>
+    JsonWriter& object(const Map& m) {
+        begin_object();
+        for (const auto& [k, v] : m) key(k).value(v);
+        return end_object();
+    }
     const std::string& str() const { return out_; }
     // The text written since the last take, handed over; the writer goes on
     // where it was (a long document written out in pieces).

@@ -289,6 +289,7 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
     inst.runtime.apply_to(s);
     if (inst.runtime.ready_timeout_ms) di.ready_timeout = static_cast<double>(*inst.runtime.ready_timeout_ms) / 1000.0;
     if (s.extras().health) di.healthcheck = s.extras().health->test.empty() || s.extras().health->test[0] != "NONE";
+    s.labels.reserve(s.labels.size() + 3);
     s.labels[labels::kProject] = p_.name;
     s.labels[labels::kContainer] = inst.container;
     s.labels[labels::kInstance] = inst.name;
@@ -316,6 +317,8 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
 
 void InstanceCompiler::variables(const Instance& inst, DesiredInstance& di, std::vector<std::string>& missing) {
     ContainerSpec& s = di.spec.mut();
+    // Held in one array (StringMap): sized once for the entries below, at most.
+    s.env.reserve(s.env.size() + inst.env.size() + inst.required_env.size() + inst.secret_env.size() + 7);
     for (const auto& [k, v] : inst.env)
         if (auto r = resolve_ip(k, v, env_, problems_, di.id)) s.env[k] = *r;
     for (const auto* list : {&inst.required_env, &inst.secret_env}) {

@@ -25,6 +25,7 @@ template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_map : std::false_type {};
 template <> struct is_map<std::map<std::string, std::string>> : std::true_type {};
+template <> struct is_map<StringMap> : std::true_type {};
 
 std::string text_of(const element& e) {
     std::string_view s;
@@ -88,9 +89,13 @@ template <> struct Codec<std::vector<std::string>> {
     static void write(JsonWriter& w, const std::vector<std::string>& m) { w.strings(m); }
     static void read(const element& e, std::vector<std::string>& m) { m = strings_of(e); }
 };
-template <> struct Codec<std::map<std::string, std::string>> {
-    using M = std::map<std::string, std::string>;
-    static void assign(M& m, KeyValue&& v) { m = std::get<M>(std::move(v)); }
+template <class M> struct MapCodec {
+    // The loader reads a std::map; a flat map takes its entries, already in order.
+    static void assign(M& m, KeyValue&& v) {
+        auto& read = std::get<std::map<std::string, std::string>>(v);
+        if constexpr (std::is_same_v<M, StringMap>) m = M(boost::container::ordered_unique_range, read.begin(), read.end());
+        else m = std::move(read);
+    }
     static void write(JsonWriter& w, const M& m) { w.object(m); }
     static void read(const element& e, M& m) {
         m.clear();
@@ -99,6 +104,8 @@ template <> struct Codec<std::map<std::string, std::string>> {
             for (auto [k, v] : o) m[std::string(k)] = text_of(v);
     }
 };
+template <> struct Codec<std::map<std::string, std::string>> : MapCodec<std::map<std::string, std::string>> {};
+template <> struct Codec<StringMap> : MapCodec<StringMap> {};
 template <> struct Codec<std::vector<Ulimit>> {
     static void assign(std::vector<Ulimit>& m, KeyValue&& v) { m = std::get<std::vector<Ulimit>>(std::move(v)); }
     static void write(JsonWriter& w, const std::vector<Ulimit>& m) {

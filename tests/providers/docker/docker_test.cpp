@@ -135,7 +135,7 @@ TEST_CASE("docker: a container with the full spec runs as specified") {
     CHECK(c.name == s.name);
     CHECK(c.state == "running");
     // The engine merges the image's labels into the container's.
-    auto want_labels = s.labels;
+    std::map<std::string, std::string> want_labels(s.labels.begin(), s.labels.end());
     want_labels["io.dockerops.bootstrap"] = "busybox";
     CHECK(c.labels == want_labels);
     CHECK(c.image == "dockerops/busybox:latest");

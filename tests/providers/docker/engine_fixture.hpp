@@ -55,7 +55,8 @@ public:
         s.name = name_ + "-" + suffix;
         s.image = "dockerops/busybox:latest";
         s.command = cmd;
-        s.labels = labels(suffix);
+        const auto given = labels(suffix);
+        s.labels = StringMap(boost::container::ordered_unique_range, given.begin(), given.end());
         // Made as the executor makes them (engine/executor's stamp_owner), so
         // that observe counts them as the project's and cleanup finds them.
         if (busybox_id_.empty()) busybox_id_ = must_image_id();
