@@ -477,8 +477,7 @@ void Loader::read_instance_env(const toml::table& t, const std::string& where, I
     }
 }
 
-std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::size_t index) {
-    InstanceDecl decl;
+void Loader::read_instance(const toml::table& t, std::size_t index, InstanceDecl& decl) {
     Instance& inst = decl.inst;
     inst.pos = pos(t);
     std::string where = "[[instances]] entry " + std::to_string(index + 1);
@@ -535,7 +534,6 @@ std::optional<InstanceDecl> Loader::read_instance(const toml::table& t, std::siz
     if (auto init = get_bool(t, "init", where)) inst.init = *init;
     read_runtime(t, where, inst.runtime);
     if (auto* deps = t.get("depends_on")) read_depends_on(*deps, where, decl);
-    return decl;
 }
 
 std::optional<Project> Loader::load(const toml::table& doc, const toml::table* host, const std::string& host_display) {
@@ -562,7 +560,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         } else {
             decls.reserve(arr->size());
             for (std::size_t i = 0; i < arr->size(); ++i)
-                if (auto decl = read_instance(*arr->get(i)->as_table(), i)) decls.push_back(std::move(*decl));
+                read_instance(*arr->get(i)->as_table(), i, decls.emplace_back());   // made in its place: an InstanceDecl is 928 bytes
         }
     }
 

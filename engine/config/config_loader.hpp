@@ -152,7 +152,7 @@ private:
     void check_cycles(const std::vector<InstanceDecl>& decls);
     void read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where);
     void read_instance_env(const toml::table& t, const std::string& where, Instance& inst);
-    std::optional<InstanceDecl> read_instance(const toml::table& t, std::size_t index);
+    void read_instance(const toml::table& t, std::size_t index, InstanceDecl& decl);
     void read_links(const toml::node& n, const std::string& where, InstanceDecl& decl);
     void read_volumes(const toml::node& n, const std::string& where, Instance& inst);
     // `secrets` / `configs`: ["./FILE:TARGET"], a host file read-only at TARGET.

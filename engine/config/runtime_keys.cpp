@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <sstream>
 
 namespace dockerops::config_detail {
@@ -576,7 +577,11 @@ void Loader::resolve_depends_on(std::vector<InstanceDecl>& decls) {
 }
 
 void Loader::read_runtime(const toml::table& t, const std::string& where, RuntimeOptions& r) {
-    for (const KeyRow& row : key_table()) {
+    // Most instance tables set none of the table's keys: their few keys are
+    // looked at once, instead of looking each of the table's keys up in them.
+    bool any = false;
+    for (auto&& [k, n] : t) any = any || find_key(k.str()) != nullptr;
+    for (const KeyRow& row : any ? key_table() : std::span<const KeyRow>()) {
         const toml::node* n = t.get(row.name);
         if (!n) continue;
         std::optional<KeyValue> v;
