@@ -274,12 +274,14 @@ DesiredInstance InstanceCompiler::identity(const Instance& inst, const DesiredIm
         return decl != p_.networks.end() && decl->second.external ? decl->second.name : p_.name + "-" + n;
     };
     if (!inst.networks.empty()) {   // "default" is the project network; without it, the first listed is its own
+        std::vector<std::string> extra;
         for (const auto& n : inst.networks)
-            if (n != "default") s.extras_mut().extra_networks.push_back(engine_network(n));
+            if (n != "default") extra.push_back(engine_network(n));
         if (std::find(inst.networks.begin(), inst.networks.end(), "default") == inst.networks.end()) {
-            s.network = s.extras().extra_networks.front();
-            s.extras_mut().extra_networks.erase(s.extras_mut().extra_networks.begin());
+            s.network = extra.front();
+            extra.erase(extra.begin());
         }
+        if (!extra.empty()) s.extras_mut().extra_networks = std::move(extra);   // only ["default"]: no extras
     }
     for (const auto& [net, names] : inst.network_aliases)
         s.extras_mut().network_aliases[engine_network(net)] = names;

@@ -167,12 +167,14 @@ template <class T, T ContainerSpec::*M> struct Access<M> {
     static const T& get(const ContainerSpec& s) { return s.*M; }
     static T& set(ContainerSpec& s) { return s.*M; }
     static const T& fallback() { return defaults().*M; }
+    static bool held(const ContainerSpec&) { return true; }
 };
 template <class T, T SpecExtras::*M> struct Access<M> {
     using type = T;
     static const T& get(const ContainerSpec& s) { return s.extras().*M; }
     static T& set(ContainerSpec& s) { return s.extras_mut().*M; }
     static const T& fallback() { return defaults().extras().*M; }
+    static bool held(const ContainerSpec& s) { return s.has_extras(); }
 };
 
 template <auto Member>
@@ -184,8 +186,7 @@ template <auto Member> bool is_default(const ContainerSpec& s) {
 // Written only when it is not the default or the spec already holds its extras:
 // a default value read back allocates nothing.
 template <auto Member> void put(ContainerSpec& s, MemberType<Member>&& v) {
-    if (!(v == Access<Member>::fallback()) || &Access<Member>::get(s) != &Access<Member>::fallback())
-        Access<Member>::set(s) = std::move(v);
+    if (Access<Member>::held(s) || !(v == Access<Member>::fallback())) Access<Member>::set(s) = std::move(v);
 }
 
 // The canonical entry of a member set away from its default: one entry, or

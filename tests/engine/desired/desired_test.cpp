@@ -19,6 +19,14 @@ Project load(const TempDir& dir, const std::string& toml) {
     return *r.project;
 }
 
+// No variable and no interface address from outside the file.
+Environment nothing_outside() {
+    Environment env;
+    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
+    env.interface_address = env.getenv;
+    return env;
+}
+
 }  // namespace
 
 TEST_CASE("desired: ${PROJECT} and $NAME in a FROM line are the build arguments' values") {
@@ -55,9 +63,7 @@ TEST_CASE("desired: the dockerops-dns image is built on dockerops-base, and an i
     TempDir dir;
     Project p = load(dir, "[project]\nname = \"dnsy\"\n"
                           "[[instances]]\ncontainer = \"dockerops-dns\"\nname = \"master\"\nenv = { HOST_IP = \"192.0.2.77\" }\n");
-    Environment env;
-    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
-    env.interface_address = env.getenv;
+    const Environment env = nothing_outside();
     auto d = compile(p, env);
     REQUIRE(d);
     CHECK(d->images.at("dockerops-dns").parents == std::vector<std::string>{"dockerops-base"});
@@ -95,9 +101,7 @@ TEST_CASE("desired: an instance that sets none of the rarely set keys holds none
     Project p = load(dir, "[project]\nname = \"lean\"\n[containers.app]\nimage = \"dockerops/busybox:latest\"\n"
                           "[[instances]]\ncontainer = \"app\"\nname = \"plain\"\nenv = { A = \"1\" }\nmemory = \"64m\"\n"
                           "[[instances]]\ncontainer = \"app\"\nname = \"capable\"\ncap_add = [\"NET_ADMIN\"]\n");
-    Environment env;
-    env.getenv = [](const std::string&) { return std::optional<std::string>(); };
-    env.interface_address = env.getenv;
+    const Environment env = nothing_outside();
     auto d = compile(p, env);
     REQUIRE(d);
     const DesiredInstance* plain = d->find("app.plain");

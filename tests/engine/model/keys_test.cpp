@@ -57,6 +57,22 @@ ContainerSpec every_key_set() {
     s.extras_mut().node = "label:disk=ssd";
     return s;
 }
+// Every row written to plan JSON, then read back into a fresh spec.
+ContainerSpec through_plan_json(const ContainerSpec& s) {
+    JsonWriter w;
+    w.begin_object();
+    for (const auto& row : key_table()) {
+        w.key(row.json);
+        row.write(w, s);
+    }
+    w.end_object();
+    simdjson::dom::parser parser;
+    simdjson::padded_string text(w.str());
+    simdjson::dom::element doc = parser.parse(text).value();
+    ContainerSpec back;
+    for (const auto& row : key_table()) row.read(doc[row.json].value(), back);
+    return back;
+}
 }  // namespace
 
 TEST_CASE("keys: the table's names are unique, and it fits the runtime options' bit set") {
@@ -138,18 +154,7 @@ TEST_CASE("keys: every row goes through plan JSON and back unchanged") {
     s.extras_mut().rollback = {{"parallelism", "0"}, {"failure_action", "continue"}};
     s.extras_mut().mode = "global";
     for (const auto& row : key_table()) CHECK(row.is_set(s));
-    JsonWriter w;
-    w.begin_object();
-    for (const auto& row : key_table()) {
-        w.key(row.json);
-        row.write(w, s);
-    }
-    w.end_object();
-    simdjson::dom::parser parser;
-    simdjson::padded_string text(w.str());
-    simdjson::dom::element doc = parser.parse(text).value();
-    ContainerSpec back;
-    for (const auto& row : key_table()) row.read(doc[row.json].value(), back);
+    const ContainerSpec back = through_plan_json(s);
     for (const auto& row : key_table()) {
         CanonicalSpec a, b;
         row.canon(row, s, a);
@@ -164,18 +169,7 @@ TEST_CASE("keys: a spec holds its rarely set keys only when one is set, and copi
     ContainerSpec plain;
     plain.image = "dockerops/busybox:latest";
     CHECK_FALSE(plain.has_extras());
-    JsonWriter w;
-    w.begin_object();
-    for (const auto& row : key_table()) {
-        w.key(row.json);
-        row.write(w, plain);
-    }
-    w.end_object();
-    simdjson::dom::parser parser;
-    simdjson::padded_string text(w.str());
-    simdjson::dom::element doc = parser.parse(text).value();
-    ContainerSpec back;
-    for (const auto& row : key_table()) row.read(doc[row.json].value(), back);
+    const ContainerSpec back = through_plan_json(plain);
     CHECK_FALSE(back.has_extras());
     // The runtime options' inheritance copies only the keys set: none of them an extra here.
     RuntimeOptions memory_only;
