@@ -206,7 +206,8 @@ public:
         if (auto h = outside("HOST_IP")) host_ip_ = resolve_ip("HOST_IP", *h, env_, problems_, "HOST_IP");
     }
     void add(const Instance& inst);
-    std::vector<std::string> problems_;
+    std::vector<std::string> problems_;   // variables that cannot be resolved
+    std::vector<std::string> refused_;    // what the file asks that cannot go together (no variable helps)
     std::vector<std::string> log_left_out_;   // target swarm: instances whose default log folder is left out
 
     // persistent_log as it applies: on target swarm the standard type's
@@ -427,7 +428,7 @@ void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
         const std::string target = s.extras().network_mode.substr(9);
         const Instance* t = p_.find_instance(target);
         if (!t || target == di.id) {
-            problems_.push_back(di.id + ": network_mode " + s.extras().network_mode + (t ? " is the instance itself" : ": no such instance"));
+            refused_.push_back(di.id + ": network_mode " + s.extras().network_mode + (t ? " is the instance itself" : ": no such instance"));
             return;
         }
         s.extras_mut().network_mode = "container:" + container_of(*t);
@@ -449,10 +450,10 @@ void InstanceCompiler::network_mode(const Instance& inst, DesiredInstance& di) {
     // The engine refuses a host name, DNS, hosts entries and exposed ports
     // with another container's network: they are that container's.
     if (!s.hostname.empty() && s.hostname != inst.dashed())
-        problems_.push_back(di.id + ": hostname '" + s.hostname + "' cannot be given with network_mode " + s.extras().network_mode +
+        refused_.push_back(di.id + ": hostname '" + s.hostname + "' cannot be given with network_mode " + s.extras().network_mode +
                             " (the host name is that container's)");
     if (!s.extras().dns.empty() || !s.extras().extra_hosts.empty())
-        problems_.push_back(di.id + ": " + (s.extras().dns.empty() ? "extra_hosts" : "dns") + " cannot be given with network_mode " +
+        refused_.push_back(di.id + ": " + (s.extras().dns.empty() ? "extra_hosts" : "dns") + " cannot be given with network_mode " +
                             s.extras().network_mode + " (the engine refuses it: set it on the container whose network it shares)");
     s.hostname.clear();
     s.ports.clear();
@@ -470,7 +471,7 @@ void InstanceCompiler::volumes_from(DesiredInstance& di) {
         if (ref->instance) {
             const Instance* t = p_.find_instance(ref->name);
             if (!t || ref->name == di.id) {
-                problems_.push_back(di.id + ": volumes_from " + entry + (t ? " is the instance itself" : ": no such instance"));
+                refused_.push_back(di.id + ": volumes_from " + entry + (t ? " is the instance itself" : ": no such instance"));
                 continue;
             }
             name = container_of(*t);
@@ -630,18 +631,28 @@ Result<DesiredState> compile(const Project& p, const Environment& env, CompileOp
     if (p.target == Target::Docker)
         if (auto expanded = expand_replicas(p, d); !expanded) return expanded.error();
     const auto& problems = instances.problems_;
+    const auto& refused = instances.refused_;
     bool has_secrets = false;
     for (const auto& i : d.instances) has_secrets = has_secrets || !i.secret_keys.empty() || !i.spec->extras().secret_files.empty();
-    if (has_secrets && problems.empty()) {
+    if (has_secrets && problems.empty() && refused.empty()) {
         if (!env.secret_key) return Error{"the project has secrets and no secret key was given to compile it", "project " + p.name};
         auto key = env.secret_key();
         if (!key) return key.error();
         d.secret_key = *key;
     }
-    if (!problems.empty()) {
-        std::string msg = "cannot resolve every variable; nothing was changed:";
-        for (const auto& pr : problems) msg += "\n  " + pr;
-        msg += "\nset them in the environment or in " + std::string("dockerops.host.toml") + " [env]";
+    if (!problems.empty() || !refused.empty()) {
+        // What the file asks that cannot go together is said apart from the
+        // variables: no value in the environment mends it.
+        std::string msg;
+        if (!refused.empty()) {
+            msg = "the project cannot be made as declared; nothing was changed:";
+            for (const auto& r : refused) msg += "\n  " + r;
+        }
+        if (!problems.empty()) {
+            msg += std::string(msg.empty() ? "" : "\n") + "cannot resolve every variable; nothing was changed:";
+            for (const auto& pr : problems) msg += "\n  " + pr;
+            msg += "\nset them in the environment or in " + std::string("dockerops.host.toml") + " [env]";
+        }
         return Error{msg, "project " + p.name};
     }
     return d;

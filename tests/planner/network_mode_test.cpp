@@ -71,6 +71,29 @@ TEST_CASE("network_mode: instance:C.I is that instance's container, started firs
     CHECK(dns.error().text().find("db.side: dns cannot be given with network_mode container:shop-web-one") != std::string::npos);
 }
 
+TEST_CASE("network_mode: what cannot go together is said as the file's, apart from variables that are missing") {
+    // dns with another container's network: no value from outside mends it,
+    // so the message asks for none.
+    Scenario s(sidecar("network_mode = \"instance:web.one\"\ndns = [\"10.0.0.2\"]"));
+    auto dns = compiled(s);
+    REQUIRE_FALSE(dns);
+    CHECK(dns.error().message ==
+          "the project cannot be made as declared; nothing was changed:\n"
+          "  db.side: dns cannot be given with network_mode container:shop-web-one (the engine refuses it: set it on the container "
+          "whose network it shares)");
+    // With a variable missing as well, each is said under its own heading.
+    s.config(sidecar("network_mode = \"instance:web.one\"\ndns = [\"10.0.0.2\"]\nrequired_env = [\"API_KEY\"]"));
+    auto both = compiled(s);
+    REQUIRE_FALSE(both);
+    CHECK(both.error().message ==
+          "the project cannot be made as declared; nothing was changed:\n"
+          "  db.side: dns cannot be given with network_mode container:shop-web-one (the engine refuses it: set it on the container "
+          "whose network it shares)\n"
+          "cannot resolve every variable; nothing was changed:\n"
+          "  db.side: missing API_KEY\n"
+          "set them in the environment or in dockerops.host.toml [env]");
+}
+
 TEST_CASE("network_mode: a value that is no mode, an instance that is not there, and a link to it are refused") {
     Scenario s(sidecar("network_mode = \"overlay\""));
     CHECK(load_errors(s).find("dockerops.toml:16:16: network_mode 'overlay' in instance db.side is not a network mode") !=
