@@ -29,6 +29,48 @@ namespace {
 bool valid_registry(const std::string& r) {
     return !r.empty() && r.find('/') == std::string::npos && r.find_first_of(" \t@") == std::string::npos;
 }
+
+// v[j] = the old v[from[j]] for every j, in place: each cycle of the
+// permutation is followed once, each element moved once (plus one per cycle).
+template <class T>
+void permute(std::vector<T>& v, const std::vector<std::size_t>& from) {
+    std::vector<char> done(v.size(), 0);
+    for (std::size_t start = 0; start < v.size(); ++start) {
+        if (done[start] || from[start] == start) continue;
+        T held = std::move(v[start]);
+        std::size_t j = start;
+        while (true) {
+            done[j] = 1;
+            const std::size_t k = from[j];
+            if (k == start) {
+                v[j] = std::move(held);
+                break;
+            }
+            v[j] = std::move(v[k]);
+            j = k;
+        }
+    }
+}
+
+// The declared instances sorted by id, in the loader's own array: the ids are
+// sorted, the instances (large structs) moved along the permutation's cycles,
+// and those left without a declaration (a dormant container's) dropped.
+std::vector<Instance> sorted_by_id(std::vector<InstanceDecl>& decls, std::vector<Instance> insts) {
+    std::vector<std::pair<std::string, std::size_t>> order;
+    order.reserve(decls.size());
+    for (const auto& d : decls) order.emplace_back(d.inst->id(), static_cast<std::size_t>(d.inst - insts.data()));
+    decls.clear();
+    std::sort(order.begin(), order.end());
+    std::vector<std::size_t> from(insts.size());   // from[j]: the index whose instance goes to j
+    std::vector<char> used(insts.size(), 0);
+    std::size_t j = 0;
+    for (const auto& [_, i] : order) from[j++] = i, used[i] = 1;
+    for (std::size_t i = 0; i < insts.size(); ++i)
+        if (!used[i]) from[j++] = i;
+    permute(insts, from);
+    insts.erase(insts.begin() + static_cast<std::ptrdiff_t>(order.size()), insts.end());
+    return insts;
+}
 }  // namespace
 
 void Loader::check_keys(const toml::table& t, const std::vector<std::string>& known, const std::string& where) {
@@ -371,15 +413,15 @@ void Loader::set_dormant(Project& p, std::vector<InstanceDecl>& decls) {
             if (target == c || target.starts_with(c + ".") || target.starts_with(c + "-")) return true;
         return false;
     };
-    std::erase_if(decls, [&](const InstanceDecl& d) { return p.dormant.count(d.inst.container) > 0; });
+    std::erase_if(decls, [&](const InstanceDecl& d) { return p.dormant.count(d.inst->container) > 0; });
     for (const auto& d : decls) {
         for (const auto& dep : d.depends)
             if (dormant_target(dep.target))
-                d_.error(dep.pos, d.inst.id() + " depends on '" + dep.target + "', whose profile is not active",
+                d_.error(dep.pos, d.inst->id() + " depends on '" + dep.target + "', whose profile is not active",
                          "activate it with --profile (or COMPOSE_PROFILES)");
         for (const auto& l : d.links)
             if (dormant_target(l.container.empty() ? l.target : l.container))
-                d_.error(l.pos, d.inst.id() + " links to '" + (l.container.empty() ? l.target : l.container) + "', whose profile is not active",
+                d_.error(l.pos, d.inst->id() + " links to '" + (l.container.empty() ? l.target : l.container) + "', whose profile is not active",
                          "activate it with --profile (or COMPOSE_PROFILES)");
     }
 }
@@ -399,7 +441,7 @@ void Loader::declare_builtins(Project& p, const std::vector<InstanceDecl>& decls
     };
     for (const auto& d : decls) {
         if (!d.complete) continue;
-        declare(d.inst.container, d.container_pos);
+        declare(d.inst->container, d.container_pos);
         for (const auto& l : d.links) {
             if (!l.container.empty()) declare(l.container, l.target_pos);
             // "dockerops-dns-master": the dashed form names a built-in container's instance.
@@ -430,7 +472,7 @@ void Loader::read_command(const toml::node& n, const std::string& where, Instanc
 
 // container and name; `where` becomes "instance web.one" when both are there.
 void Loader::read_instance_identity(const toml::table& t, InstanceDecl& decl, std::string& where) {
-    Instance& inst = decl.inst;
+    Instance& inst = *decl.inst;
     auto container = get_string(t, "container", where);
     auto name = get_string(t, "name", where);
     if (!t.get("container")) d_.error(inst.pos, where + " is missing 'container'");
@@ -478,7 +520,7 @@ void Loader::read_instance_env(const toml::table& t, const std::string& where, I
 }
 
 void Loader::read_instance(const toml::table& t, std::size_t index, InstanceDecl& decl) {
-    Instance& inst = decl.inst;
+    Instance& inst = *decl.inst;
     inst.pos = pos(t);
     std::string where = "[[instances]] entry " + std::to_string(index + 1);
     check_keys(t, kInstanceKeys, where);
@@ -553,14 +595,19 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     read_network_decls(doc.get("networks"), p);
 
     std::vector<InstanceDecl> decls;
+    std::vector<Instance> insts;   // decls[i].inst points here: reserved once, never moved until the end
     if (auto* n = doc.get("instances")) {
         auto* arr = n->as_array();
         if (!arr || !arr->is_array_of_tables()) {
             d_.error(pos(*n), "'instances' must be an array of tables", "write [[instances]] sections");
         } else {
             decls.reserve(arr->size());
-            for (std::size_t i = 0; i < arr->size(); ++i)
-                read_instance(*arr->get(i)->as_table(), i, decls.emplace_back());   // made in its place: an InstanceDecl is 928 bytes
+            insts.reserve(arr->size());
+            for (std::size_t i = 0; i < arr->size(); ++i) {
+                auto& decl = decls.emplace_back();
+                decl.inst = &insts.emplace_back();   // made in its place: an Instance is 792 bytes
+                read_instance(*arr->get(i)->as_table(), i, decl);
+            }
         }
     }
 
@@ -571,13 +618,13 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     seen.reserve(decls.size());
     for (const auto& d : decls) {
         if (!d.complete) continue;
-        if (!p.containers.count(d.inst.container)) {
-            d_.error(d.container_pos, "container '" + d.inst.container + "' is not declared",
-                     suggest(d.inst.container, p.container_names(), "containers"));
+        if (!p.containers.count(d.inst->container)) {
+            d_.error(d.container_pos, "container '" + d.inst->container + "' is not declared",
+                     suggest(d.inst->container, p.container_names(), "containers"));
         }
-        auto [it, fresh] = seen.emplace(d.inst.id(), d.inst.pos);
+        auto [it, fresh] = seen.emplace(d.inst->id(), d.inst->pos);
         if (!fresh)
-            d_.error(d.inst.pos, "duplicate instance '" + d.inst.id() + "'",
+            d_.error(d.inst->pos, "duplicate instance '" + d.inst->id() + "'",
                      "first declared at line " + std::to_string(it->second.line));
     }
     resolve_links(p, decls);
@@ -585,11 +632,11 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     resolve_depends_on(decls);
     check_cycles(decls);
     for (auto& d : decls) {
-        auto c = p.containers.find(d.inst.container);
+        auto c = p.containers.find(d.inst->container);
         if (c == p.containers.end()) continue;
-        if (!d.ports_given) d.inst.ports = c->second.ports;
-        if (!d.inst.command) d.inst.command = c->second.command;
-        inherit_runtime(d.inst, c->second.runtime);
+        if (!d.ports_given) d.inst->ports = c->second.ports;
+        if (!d.inst->command) d.inst->command = c->second.command;
+        inherit_runtime(*d.inst, c->second.runtime);
     }
     check_engine_limits(p, decls, doc);
 
@@ -605,14 +652,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
     if (d_.has_errors()) return std::nullopt;
     for (const auto& diag : d_.items())
         if (diag.severity == Severity::Warning) p.warnings.push_back(diag.message + (diag.hint.empty() ? "" : " (" + diag.hint + ")"));
-    // Sorted by id: the ids are sorted, and each instance (a large struct)
-    // is moved once, into its place.
-    std::vector<std::pair<std::string, std::size_t>> order;
-    order.reserve(decls.size());
-    for (std::size_t i = 0; i < decls.size(); ++i) order.emplace_back(decls[i].inst.id(), i);
-    std::sort(order.begin(), order.end());
-    p.instances.reserve(p.instances.size() + decls.size());
-    for (const auto& [_, i] : order) p.instances.push_back(std::move(decls[i].inst));
+    p.instances = sorted_by_id(decls, std::move(insts));   // decls' pointers are stale from here
     return p;
 }
 

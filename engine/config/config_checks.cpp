@@ -221,20 +221,20 @@ void Loader::check_engine_limits(const Project& p, const std::vector<InstanceDec
     std::map<std::string, std::string> bound;   // "127.0.0.1:8080/tcp" -> instance id
     for (const auto& d : decls) {
         if (!d.complete) continue;
-        for (const auto& port : d.inst.ports) {
+        for (const auto& port : d.inst->ports) {
             if (port.host_port == 0) continue;
             const std::string key = (port.host_ip.empty() ? "*" : port.host_ip) + ":" + std::to_string(port.host_port) + "/" + port.protocol;
-            auto [it, fresh] = bound.emplace(key, d.inst.id());
-            if (!fresh && it->second != d.inst.id())
-                d_.error(d.name_pos, d.inst.id() + " binds host port " + key + ", which " + it->second + " binds too",
+            auto [it, fresh] = bound.emplace(key, d.inst->id());
+            if (!fresh && it->second != d.inst->id())
+                d_.error(d.name_pos, d.inst->id() + " binds host port " + key + ", which " + it->second + " binds too",
                          "give each instance its own host port (an instance's ports replace its container's)");
         }
     }
     for (const auto& d : decls) {
-        if (!d.complete || (!d.inst.hostname.empty() && d.inst.hostname != d.inst.dashed())) continue;
-        const std::string host = d.inst.dashed();
+        if (!d.complete || (!d.inst->hostname.empty() && d.inst->hostname != d.inst->dashed())) continue;
+        const std::string host = d.inst->dashed();
         if (host.size() > 63)
-            d_.error(d.name_pos, "the host name of " + d.inst.id() + ", '" + host + "', is " + std::to_string(host.size()) +
+            d_.error(d.name_pos, "the host name of " + d.inst->id() + ", '" + host + "', is " + std::to_string(host.size()) +
                                      " characters; a host name label is at most 63",
                      "shorten the container or instance name, or set 'hostname'");
     }
@@ -293,7 +293,7 @@ bool Loader::pick_link_instance(const InstanceDecl& d, const LinkTargets& known,
     if (names.size() > 1) {
         std::string others;
         for (std::size_t i = 1; i < names.size(); ++i) others += (i > 1 ? ", " : "") + link.container + "." + names[i];
-        d_.warning(l.pos, "link '" + l.alias + "' of " + d.inst.id() + " goes to " + link.target_id() +
+        d_.warning(l.pos, "link '" + l.alias + "' of " + d.inst->id() + " goes to " + link.target_id() +
                               ", the first of several instances of '" + link.container + "'",
                    "the others: " + others + "; name one to choose");
     }
@@ -304,9 +304,9 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
     LinkTargets known;
     for (const auto& d : decls) {
         if (!d.complete) continue;
-        known.candidates.push_back(d.inst.dashed());
-        known.by_dashed.emplace(d.inst.dashed(), &d.inst);   // the first of a name, as the scan found it
-        known.by_container[d.inst.container].push_back(d.inst.name);
+        known.candidates.push_back(d.inst->dashed());
+        known.by_dashed.emplace(d.inst->dashed(), d.inst);   // the first of a name, as the scan found it
+        known.by_container[d.inst->container].push_back(d.inst->name);
     }
     for (auto& [_, names] : known.by_container) std::sort(names.begin(), names.end());
     for (const auto& [c, _] : p.containers) known.candidates.push_back(c);
@@ -321,12 +321,12 @@ void Loader::resolve_links(Project& p, std::vector<InstanceDecl>& decls) {
             if (!l.external) {
                 if (!resolve_link_target(p, known, l, link)) continue;
                 if (!link.instance_given && !pick_link_instance(d, known, l, link)) continue;
-                if (link.container == d.inst.container && link.instance == d.inst.name) {
-                    d_.error(l.pos, "instance " + d.inst.id() + " links to itself");
+                if (link.container == d.inst->container && link.instance == d.inst->name) {
+                    d_.error(l.pos, "instance " + d.inst->id() + " links to itself");
                     continue;
                 }
             }
-            d.inst.links.push_back(std::move(link));
+            d.inst->links.push_back(std::move(link));
         }
     }
 }
@@ -337,7 +337,7 @@ void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
     std::vector<std::pair<std::string, std::size_t>> ids;   // id, declaration
     ids.reserve(decls.size());
     for (std::size_t i = 0; i < decls.size(); ++i)
-        if (decls[i].complete) ids.emplace_back(decls[i].inst.id(), i);
+        if (decls[i].complete) ids.emplace_back(decls[i].inst->id(), i);
     std::sort(ids.begin(), ids.end());
     std::vector<std::string> name;                          // node -> id
     std::vector<std::size_t> node_of(decls.size(), 0);      // declaration -> node
@@ -360,9 +360,9 @@ void Loader::check_cycles(const std::vector<InstanceDecl>& decls) {
         const auto& d = decls[i];
         if (!d.complete) continue;
         auto& edges = out[node_of[i]];
-        for (const auto& l : d.inst.links)
+        for (const auto& l : d.inst->links)
             if (!l.external && !l.instance.empty()) edges.push_back({node(l.target_id()), "links to", l.pos});
-        for (const auto& dep : d.inst.depends_on) edges.push_back({node(dep.target), "depends on", dep.pos});
+        for (const auto& dep : d.inst->depends_on) edges.push_back({node(dep.target), "depends on", dep.pos});
     }
     // A depth-first walk in id order, so the cycle said is the same every
     // time; with a stack of its own, so a chain of 100,000 links is walked

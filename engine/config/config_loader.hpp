@@ -83,8 +83,10 @@ struct LinkDecl {
     SourcePos target_pos;
 };
 
+// The instance itself lives in the loader's own array (its place in the
+// project's list at the end: no second copy of 100,000 instances).
 struct InstanceDecl {
-    Instance inst;
+    Instance* inst = nullptr;
     std::vector<LinkDecl> links;
     std::vector<Dependency> depends;   // as written: target "db.master", "db-master" or "db"
     SourcePos container_pos;

@@ -100,15 +100,15 @@ void Loader::check_links_share_network(const std::vector<InstanceDecl>& decls) {
         return i.networks.empty() || std::find(i.networks.begin(), i.networks.end(), "default") != i.networks.end();
     };
     // Every instance on the project network (no `networks` anywhere): every link is.
-    if (std::all_of(decls.begin(), decls.end(), [&](const InstanceDecl& d) { return on_project(d.inst); })) return;
+    if (std::all_of(decls.begin(), decls.end(), [&](const InstanceDecl& d) { return on_project(*d.inst); })) return;
     std::map<std::string, const Instance*> by_id;
-    for (const auto& d : decls) by_id[d.inst.id()] = &d.inst;
+    for (const auto& d : decls) by_id[d.inst->id()] = d.inst;
     for (const auto& d : decls)
-        for (const auto& l : d.inst.links) {
+        for (const auto& l : d.inst->links) {
             if (l.external) continue;
             auto t = by_id.find(l.target_id());
-            if (on_project(d.inst) && (t == by_id.end() || on_project(*t->second))) continue;
-            d_.error(l.pos, d.inst.id() + " links to " + l.target_id() + ", and a link needs both on the project network",
+            if (on_project(*d.inst) && (t == by_id.end() || on_project(*t->second))) continue;
+            d_.error(l.pos, d.inst->id() + " links to " + l.target_id() + ", and a link needs both on the project network",
                      "add \"default\" to the networks of both, or reach it by its container's name instead of a link");
         }
 }

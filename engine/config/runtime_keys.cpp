@@ -549,10 +549,10 @@ void Loader::resolve_depends_on(std::vector<InstanceDecl>& decls) {
     std::vector<std::string> known;
     for (const auto& d : decls) {
         if (!d.complete) continue;
-        by_name[d.inst.id()] = d.inst.id();
-        by_name.emplace(d.inst.dashed(), d.inst.id());
-        by_container[d.inst.container].push_back(d.inst.id());
-        known.push_back(d.inst.id());
+        by_name[d.inst->id()] = d.inst->id();
+        by_name.emplace(d.inst->dashed(), d.inst->id());
+        by_container[d.inst->container].push_back(d.inst->id());
+        known.push_back(d.inst->id());
     }
     for (auto& d : decls) {
         if (!d.complete) continue;
@@ -566,11 +566,11 @@ void Loader::resolve_depends_on(std::vector<InstanceDecl>& decls) {
                 continue;
             }
             for (const auto& target : targets) {
-                if (target == d.inst.id()) {
-                    d_.error(dep.pos, "instance " + d.inst.id() + " depends on itself");
+                if (target == d.inst->id()) {
+                    d_.error(dep.pos, "instance " + d.inst->id() + " depends on itself");
                     continue;
                 }
-                d.inst.depends_on.push_back({target, dep.condition, dep.pos});
+                d.inst->depends_on.push_back({target, dep.condition, dep.pos});
             }
         }
     }

@@ -27,6 +27,27 @@ std::string first_error(const std::string& toml, const std::optional<std::string
 
 // ---------------------------------------------------------------- valid input
 
+TEST_CASE("config: instances come out sorted by id, each with its own values, and a dormant container's left out") {
+    TempProject p;
+    // Declared out of order, with a dormant container's instance between
+    // others: the loader sorts its own array in place and drops that one.
+    std::string toml = "[project]\nname = \"order\"\n[containers.web]\n[containers.db]\n[containers.extra]\nprofiles = [\"debug\"]\n";
+    const std::vector<std::pair<std::string, std::string>> declared{
+        {"web", "two"}, {"extra", "x"}, {"db", "main"}, {"web", "one"}, {"web", "ten"}, {"extra", "y"}, {"db", "a-b"}};
+    for (const auto& [c, n] : declared)
+        toml += "[[instances]]\ncontainer = \"" + c + "\"\nname = \"" + n + "\"\nenv = { WHO = \"" + c + "-" + n + "\" }\n";
+    for (const char* c : {"web", "db", "extra"}) p.write(std::string("containers/") + c + "/Dockerfile", "FROM scratch\n");
+    auto r = p.parse(toml);
+    REQUIRE(messages(r).empty());
+    REQUIRE(r.ok());
+    std::vector<std::string> ids;
+    for (const auto& i : r.project->instances) {
+        ids.push_back(i.id());
+        CHECK(i.env.at("WHO") == i.dashed());
+    }
+    CHECK(ids == std::vector<std::string>{"db.a-b", "db.main", "web.one", "web.ten", "web.two"});
+}
+
 TEST_CASE("config: every key is read into the model") {
     TempProject p;
     p.write("vendor/postgres/Dockerfile", "FROM scratch\n");
