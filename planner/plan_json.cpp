@@ -11,6 +11,10 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <future>
+#include <thread>
+
 namespace dockerops {
 
 
@@ -147,6 +151,76 @@ ContainerSpec read_spec(Node e) {
     return s;
 }
 
+void write_action(JsonWriter& w, const Action& a) {
+    w.begin_object();
+    w.key("id").value(a.id).key("action").value(std::string(to_string(a.kind))).key("key").value(a.key);
+    w.key("object").value(a.object).key("cause").value(a.cause);
+    w.key("depends_on").begin_array();
+    for (int dep : a.depends_on) w.value(dep);
+    w.end_array();
+    if (!a.target_id.empty()) w.key("target_id").value(a.target_id);
+    if (!a.target_name.empty()) w.key("target_name").value(a.target_name);
+    if (!a.path.empty()) w.key("path").value(a.path);
+    if (a.sleep > 0) w.key("sleep").value(a.sleep);
+    if (a.ready_timeout > 0) w.key("ready_timeout").value(a.ready_timeout);
+    if (a.job) w.key("job").value(true);
+    if (!a.secret_env.empty()) w.key("secret_env").strings(a.secret_env);
+    if (a.build) {
+        w.key("build").begin_object().key("context").value(a.build->context_dir).key("tag").value(a.build->tag);
+        w.key("build_args").object(a.build->build_args).key("labels").object(a.build->labels);
+        w.key("no_cache").value(a.build->no_cache);
+        if (!a.build->dockerfile.empty()) w.key("dockerfile").value(a.build->dockerfile);
+        if (!a.build->target.empty()) w.key("target").value(a.build->target);
+        w.end_object();
+    }
+    if (a.network) {
+        w.key("network").begin_object().key("name").value(a.network->name).key("subnet").value(a.network->subnet);
+        w.key("gateway").value(a.network->gateway).key("labels").object(a.network->labels);
+        if (a.network->internal) w.key("internal").value(true);
+        w.end_object();
+    }
+    if (a.container) {
+        w.key("container");
+        a.container.read([&](const ContainerSpec& spec) { write_spec(w, spec, a.secret_env); });
+    }
+    w.end_object();
+}
+
+// The actions in batches. With two cores or more, the second half of each
+// batch is written on another thread while this one writes the first (making
+// each create's spec is most of the work), and the halves go to the sink in
+// order: the text is the same as written in one go, and a batch's text is all
+// that is held at once.
+void write_actions(const std::vector<Action>& actions, const std::function<void(const std::string&)>& sink) {
+    constexpr std::size_t kBatch = 2048;
+    constexpr std::size_t kPiece = 64 * 1024;   // what the sink is given at a time
+    const bool parallel = std::thread::hardware_concurrency() > 1 && actions.size() > kBatch / 4;
+    auto write_range = [&](std::size_t from, std::size_t to) {
+        std::vector<std::string> pieces;
+        JsonWriter w = JsonWriter::inside_array(from == 0);
+        for (std::size_t i = from; i < to; ++i) {
+            write_action(w, actions[i]);
+            if (w.str().size() >= kPiece) pieces.push_back(w.take());
+        }
+        if (!w.str().empty()) pieces.push_back(w.take());
+        return pieces;
+    };
+    auto give = [&](const std::vector<std::string>& pieces) {
+        for (const auto& piece : pieces) sink(piece);
+    };
+    for (std::size_t from = 0; from < actions.size(); from += kBatch) {
+        const std::size_t to = std::min(actions.size(), from + kBatch);
+        if (!parallel) {
+            give(write_range(from, to));
+            continue;
+        }
+        const std::size_t mid = from + (to - from) / 2;
+        auto second = std::async(std::launch::async, write_range, mid, to);
+        give(write_range(from, mid));
+        give(second.get());
+    }
+}
+
 }  // namespace
 
 std::string render_json(const Plan& plan) {
@@ -156,7 +230,6 @@ std::string render_json(const Plan& plan) {
 }
 
 void render_json(const Plan& plan, const std::function<void(const std::string&)>& sink) {
-    constexpr std::size_t kPiece = 64 * 1024;
     JsonWriter w;
     w.begin_object();
     w.key("format").value(1).key("project").value(plan.project);
@@ -174,41 +247,8 @@ void render_json(const Plan& plan, const std::function<void(const std::string&)>
     w.key("warnings").strings(plan.warnings);
     w.key("summary").value(summary_line(plan));
     w.key("actions").begin_array();
-    for (const auto& a : plan.actions) {
-        w.begin_object();
-        w.key("id").value(a.id).key("action").value(std::string(to_string(a.kind))).key("key").value(a.key);
-        w.key("object").value(a.object).key("cause").value(a.cause);
-        w.key("depends_on").begin_array();
-        for (int dep : a.depends_on) w.value(dep);
-        w.end_array();
-        if (!a.target_id.empty()) w.key("target_id").value(a.target_id);
-        if (!a.target_name.empty()) w.key("target_name").value(a.target_name);
-        if (!a.path.empty()) w.key("path").value(a.path);
-        if (a.sleep > 0) w.key("sleep").value(a.sleep);
-        if (a.ready_timeout > 0) w.key("ready_timeout").value(a.ready_timeout);
-        if (a.job) w.key("job").value(true);
-        if (!a.secret_env.empty()) w.key("secret_env").strings(a.secret_env);
-        if (a.build) {
-            w.key("build").begin_object().key("context").value(a.build->context_dir).key("tag").value(a.build->tag);
-            w.key("build_args").object(a.build->build_args).key("labels").object(a.build->labels);
-            w.key("no_cache").value(a.build->no_cache);
-            if (!a.build->dockerfile.empty()) w.key("dockerfile").value(a.build->dockerfile);
-            if (!a.build->target.empty()) w.key("target").value(a.build->target);
-            w.end_object();
-        }
-        if (a.network) {
-            w.key("network").begin_object().key("name").value(a.network->name).key("subnet").value(a.network->subnet);
-            w.key("gateway").value(a.network->gateway).key("labels").object(a.network->labels);
-            if (a.network->internal) w.key("internal").value(true);
-            w.end_object();
-        }
-        if (a.container) {
-            w.key("container");
-            a.container.read([&](const ContainerSpec& spec) { write_spec(w, spec, a.secret_env); });
-        }
-        w.end_object();
-        if (w.str().size() >= kPiece) sink(w.take());
-    }
+    sink(w.take());
+    write_actions(plan.actions, sink);
     w.end_array();
     w.key("conflicts").begin_array();
     for (const auto& c : plan.conflicts) w.begin_object().key("object").value(c.object).key("message").value(c.message).end_object();

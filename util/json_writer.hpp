@@ -14,6 +14,16 @@ namespace dockerops {
 
 class JsonWriter {
 public:
+    JsonWriter() = default;
+    // A writer that goes on inside an array another writer's text left open
+    // (elements written apart, on another thread, and put in the text in
+    // order): each element it writes is preceded by a comma, except the first
+    // when `first` (the array has none yet).
+    static JsonWriter inside_array(bool first) {
+        JsonWriter w;
+        w.first_.push_back(first);
+        return w;
+    }
     JsonWriter& begin_object();
     JsonWriter& end_object();
     JsonWriter& begin_array();

@@ -133,3 +133,30 @@ TEST_CASE("plan: a long plan's JSON is written in pieces, the same text as in on
     CHECK(back->actions.size() == big.actions.size());
     CHECK(joined.back() == '\n');
 }
+
+TEST_CASE("plan: a plan of thousands of actions is written in batches, halves on two threads, every action once and in order") {
+    Scenario s;
+    auto p = s.plan();
+    REQUIRE(p);
+    const Action* create = nullptr;
+    for (const auto& a : p->actions)
+        if (a.container) create = &a;
+    REQUIRE(create);
+    Plan big = *p;
+    for (int k = 0; k < 5000; ++k) {   // more than two batches of 2,048, the last one short
+        Action a = *create;
+        a.id = static_cast<int>(big.actions.size()) + 1;
+        a.key = "instance:web.n" + std::to_string(k);
+        big.actions.push_back(std::move(a));
+    }
+    std::string joined;
+    render_json(big, [&](const std::string& piece) { joined += piece; });
+    auto back = parse_plan_json(joined);
+    REQUIRE(back);
+    REQUIRE(back->actions.size() == big.actions.size());
+    std::size_t same = 0;
+    for (std::size_t k = 0; k < big.actions.size(); ++k)
+        same += back->actions[k].id == big.actions[k].id && back->actions[k].key == big.actions[k].key;
+    CHECK(same == big.actions.size());
+    CHECK(joined == render_json(big));
+}
