@@ -10,7 +10,10 @@
 namespace dockerops {
 
 unsigned long tune_heap() {
-    constexpr std::size_t kReserve = 256u << 20;   // address space, not memory: pages are made on first touch
+    // Address space, not memory: pages are made on first touch. 512 MiB holds
+    // a 100,000-instance plan (~380 MB) in advised pages: plan --json of it
+    // 2.20 s against 2.56 s with 256 MiB, medians of 5 alternated.
+    constexpr std::size_t kReserve = 512u << 20;
     constexpr std::uintptr_t kHuge = 2u << 20;     // x86-64's huge page
     // Blocks up to 32 MiB come from the heap (the instances' arrays among
     // them), freed memory stays for reuse, and the heap grows by the
@@ -40,6 +43,15 @@ unsigned long tune_heap() {
     if (to <= from) return 0;
     if (madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE) != 0) return 0;
     return to - from;
+}
+
+void advise_huge(const void* data, unsigned long bytes) {
+    constexpr std::uintptr_t kHuge = 2u << 20;
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const auto from = (begin + kHuge - 1) & ~(kHuge - 1);
+    const auto to = (begin + bytes) & ~(kHuge - 1);
+    if (bytes == 0 || to <= from) return;
+    (void)madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);   // a hint: refused, nothing changes
 }
 
 }  // namespace dockerops

@@ -6,6 +6,7 @@
 
 #include "util/cidr.hpp"
 #include "util/files.hpp"
+#include "util/heap.hpp"
 #include "engine/config/legacy.hpp"
 #include "engine/config/toml_guard.hpp"
 
@@ -603,6 +604,7 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
         } else {
             decls.reserve(arr->size());
             insts.reserve(arr->size());
+            advise_huge(insts.data(), insts.capacity() * sizeof(Instance));   // 79 MB at 100,000: faulted in 2 MiB at a time
             for (std::size_t i = 0; i < arr->size(); ++i) {
                 auto& decl = decls.emplace_back();
                 decl.inst = &insts.emplace_back();   // made in its place: an Instance is 792 bytes

@@ -60,6 +60,29 @@ TEST_CASE("heap: the main heap is advised for huge pages, and a block made after
     CHECK(flags.find(" hg") != std::string::npos);
 }
 
+TEST_CASE("heap: a block mapped apart is advised for huge pages on the 2 MiB pages wholly inside it, not on its first bytes") {
+    if (huge_pages_off()) {
+        WARN("transparent huge pages are off on this machine: nothing to check");
+        return;
+    }
+    // Larger than glibc's largest heap block (32 MiB): a mapping of its own,
+    // as the loader's array of 100,000 instances is.
+    constexpr std::size_t kSize = 40u << 20;
+    char* block = static_cast<char*>(std::malloc(kSize));
+    REQUIRE(block);
+    CHECK(vm_flags_of(block + kSize / 2).find(" hg") == std::string::npos);   // not before it is asked
+    dockerops::advise_huge(block, kSize);
+    const std::string middle = vm_flags_of(block + kSize / 2);
+    INFO(middle);
+    CHECK(middle.find(" hg") != std::string::npos);
+    // The mapping is split at the advised range: its first bytes (below the
+    // first 2 MiB boundary past the block's start) are not advised.
+    const std::string head = vm_flags_of(block);
+    INFO(head);
+    CHECK(head.find(" hg") == std::string::npos);
+    std::free(block);
+}
+
 namespace {
 struct Counted {
     static inline int destroyed = 0;
