@@ -104,7 +104,9 @@ TEST_CASE("plan: a saved plan keeps what it observed, so that its check observes
     CHECK_FALSE(old->observed.scope.policy_restarted);
 }
 
-TEST_CASE("plan: a long plan's JSON is written in pieces, the same text as in one string") {
+namespace {
+// The scenario's plan with `n` more copies of its last create, each its own key.
+Plan with_more_creates(int n) {
     Scenario s;
     auto p = s.plan();
     REQUIRE(p);
@@ -113,12 +115,18 @@ TEST_CASE("plan: a long plan's JSON is written in pieces, the same text as in on
         if (a.container) create = &a;
     REQUIRE(create);
     Plan big = *p;
-    for (int k = 0; k < 400; ++k) {   // a few hundred KiB of JSON
+    for (int k = 0; k < n; ++k) {
         Action a = *create;
         a.id = static_cast<int>(big.actions.size()) + 1;
         a.key = "instance:web.n" + std::to_string(k);
         big.actions.push_back(std::move(a));
     }
+    return big;
+}
+}  // namespace
+
+TEST_CASE("plan: a long plan's JSON is written in pieces, the same text as in one string") {
+    const Plan big = with_more_creates(400);   // a few hundred KiB of JSON
     std::vector<std::string> pieces;
     render_json(big, [&](const std::string& piece) { pieces.push_back(piece); });
     REQUIRE(pieces.size() > 2);
@@ -135,20 +143,7 @@ TEST_CASE("plan: a long plan's JSON is written in pieces, the same text as in on
 }
 
 TEST_CASE("plan: a plan of thousands of actions is written in batches, halves on two threads, every action once and in order") {
-    Scenario s;
-    auto p = s.plan();
-    REQUIRE(p);
-    const Action* create = nullptr;
-    for (const auto& a : p->actions)
-        if (a.container) create = &a;
-    REQUIRE(create);
-    Plan big = *p;
-    for (int k = 0; k < 5000; ++k) {   // more than two batches of 2,048, the last one short
-        Action a = *create;
-        a.id = static_cast<int>(big.actions.size()) + 1;
-        a.key = "instance:web.n" + std::to_string(k);
-        big.actions.push_back(std::move(a));
-    }
+    const Plan big = with_more_creates(5000);   // more than two batches of 2,048, the last one short
     std::string joined;
     render_json(big, [&](const std::string& piece) { joined += piece; });
     auto back = parse_plan_json(joined);
