@@ -31,7 +31,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-! ip netns list | grep -qw "$NS" || die "namespace $NS exists: another run, or a left-over (ip netns del $NS)"
+! ip netns list | grep_all -w "$NS" || die "namespace $NS exists: another run, or a left-over (ip netns del $NS)"
 
 clean_root "$root"
 git clone -q "$SRC" "$root/root/dockerops"

@@ -76,3 +76,8 @@ clean_root() {
   mkdir "$dir"
   tar -C "$dir" -xf "$cache"
 }
+
+# grep that reads all of its input: `producer | grep -q` stops at the first
+# match, so a producer still writing gets SIGPIPE, and under pipefail the
+# pipeline fails (or, after `&& fail`, a match is hidden). Use grep_all in pipes.
+grep_all() { grep "$@" >/dev/null; }

@@ -112,7 +112,7 @@ up() {
   command -v dockerd >/dev/null || die "dockerd not found (scripts/setup.sh installs docker.io)"
   # Whatever an earlier run left (a swarm's state in a data root would make
   # its node refuse to join a new one) goes first.
-  if ls -d "$ROOT"/node* >/dev/null 2>&1 || ip netns list 2>/dev/null | grep -qE "^(sw[0-9]|$HUB)\b"; then
+  if ls -d "$ROOT"/node* >/dev/null 2>&1 || ip netns list 2>/dev/null | grep -E "^(sw[0-9]|$HUB)\b" >/dev/null; then
     say "removing what an earlier swarm left"
     down
   fi

@@ -34,7 +34,7 @@ clean_root "$root"
 # The clean root has none of what the tool links beyond the C and C++ runtimes.
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 for p in libboost-filesystem1.74.0 libcurl4 libarchive13 openssh-client; do
-  ! in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+  ! in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep_all 'install ok installed' \
     || fail "the clean root already has $p"
 done
 [ ! -e "$root/usr/bin/dockerops" ] || fail "the clean root already has dockerops"
@@ -49,7 +49,7 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recom
   >>"$OUT/apt.log" 2>&1 || { tail -n 30 "$OUT/apt.log"; fail "apt-get install of the package in the clean root"; }
 echo "installed with apt: $(grep -c '^Setting up ' "$OUT/apt.log") packages ($(elapsed "$t0"))"
 for p in dockerops libboost-filesystem1.74.0 libcurl4 libarchive13 openssh-client; do
-  in_root dpkg-query -W -f='${Status}' "$p" | grep -q 'install ok installed' || fail "$p is not installed"
+  in_root dpkg-query -W -f='${Status}' "$p" | grep_all 'install ok installed' || fail "$p is not installed"
 done
 
 # The three commands, as a user would type them, in a new folder.

@@ -3,6 +3,7 @@
 # dependencies (from the shared libraries the binary links) checked.
 #   deb_test.sh BUILD_DIR
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"   # grep_all
 BUILD=$1
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
@@ -42,7 +43,7 @@ done
 # its share folder beside itself, never in a build tree.
 src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$BUILD/CMakeCache.txt")
 mkdir -p "$OUT/root" && dpkg-deb -x "$deb" "$OUT/root"
-if strings "$OUT/root/usr/bin/dockerops" | grep -qF "$src"; then fail "the packaged binary holds the source path $src"; fi
+if strings "$OUT/root/usr/bin/dockerops" | grep_all -F "$src"; then fail "the packaged binary holds the source path $src"; fi
 # Lintian, Debian's package checker: no error (warnings are listed, not fatal).
 lint=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
 echo "$lint"

@@ -3,6 +3,7 @@
 # misspelt one, stray words refused, --no-color on a terminal.
 #   help_test.sh BIN SRC
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"   # grep_all
 BIN=$1 SRC=$2
 fail() { echo "FAIL: $*" >&2; exit 1; }
 out=$("$BIN" pln 2>&1) && fail "an unknown command went ahead"
@@ -17,23 +18,23 @@ out=$("$BIN" unlock stray 2>&1) && fail "unlock with a stray word went ahead"
 grep -qx "dockerops unlock: takes no TARGET, and 'stray' was given" <<<"$out" || fail "stray word: $out"
 # Each command's help is headed by its own name and lists what it takes, and
 # nothing it refuses (#22).
-"$BIN" logs --help | grep -q -- '-f \[ --file \]' && fail "logs --help lists -f as --file (-f follows there)"
-"$BIN" logs --help | grep -q -- '^  --file arg' || fail "logs --help does not list --file"
+"$BIN" logs --help | grep_all -- '-f \[ --file \]' && fail "logs --help lists -f as --file (-f follows there)"
+"$BIN" logs --help | grep_all -- '^  --file arg' || fail "logs --help does not list --file"
 [ "$("$BIN" exec --help | head -1 | cut -d' ' -f1-2)" = "dockerops exec" ] || fail "exec --help is headed: $("$BIN" exec --help | head -1)"
-"$BIN" destroy --help | grep -q -- '--rmi' || fail "destroy --help omits --rmi"
+"$BIN" destroy --help | grep_all -- '--rmi' || fail "destroy --help omits --rmi"
 for c in destroy clean; do
-  "$BIN" $c --help | grep -qE -- '--adopt|--allow-destroy-all' && fail "$c --help lists apply's options"
+  "$BIN" $c --help | grep_all -E -- '--adopt|--allow-destroy-all' && fail "$c --help lists apply's options"
 done
 for c in ps status unlock config validate; do
-  "$BIN" $c --help | grep -q -- '--target' && fail "$c --help lists --target, which it refuses"
+  "$BIN" $c --help | grep_all -- '--target' && fail "$c --help lists --target, which it refuses"
 done
-"$BIN" init --help | head -1 | grep -q "start a project" || fail "init --help: $("$BIN" init --help | head -1)"
-"$BIN" version --help | grep -q "^dockerops [0-9]" && fail "version --help prints the version"
-"$BIN" version --help | grep -q -- "--help" || fail "version --help: $("$BIN" version --help)"
+"$BIN" init --help | head -1 | grep_all "start a project" || fail "init --help: $("$BIN" init --help | head -1)"
+"$BIN" version --help | grep_all "^dockerops [0-9]" && fail "version --help prints the version"
+"$BIN" version --help | grep_all -- "--help" || fail "version --help: $("$BIN" version --help)"
 for c in pause unpause kill port images top events cp pull; do
   [ "$("$BIN" $c --help | head -1 | cut -d' ' -f1-2)" = "dockerops $c" ] || fail "$c --help: $("$BIN" $c --help | head -1)"
 done
-"$BIN" run --help | grep -q -- "--rm " || fail "run --help does not list --rm"
+"$BIN" run --help | grep_all -- "--rm " || fail "run --help does not list --rm"
 out=$("$BIN" run web ls 2>&1) && fail "run with a command and no --rm went ahead"
 grep -qF "(a one-off running a command: run --rm CONTAINER CMD...)" <<<"$out" || fail "run web ls: $out"
 out=$("$BIN" run --service-ports web 2>&1) && fail "--service-ports without --rm went ahead"

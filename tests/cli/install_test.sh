@@ -5,6 +5,7 @@
 # starter instance, destroy.
 #   install_test.sh BUILD_DIR
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"   # grep_all
 BUILD=$1
 PREFIX=$(mktemp -d)
 WORK=$(mktemp -d)
@@ -34,19 +35,19 @@ bash -c ". '$PREFIX/share/bash-completion/completions/dockerops'; COMP_WORDS=(do
 export PATH="$PREFIX/bin:/usr/bin:/bin:/usr/sbin:/sbin"
 unset DOCKEROPS_SHARE_DIR
 [ "$(command -v dockerops)" = "$PREFIX/bin/dockerops" ] || fail "dockerops is not the installed one"
-dockerops version | grep -qx "share: $PREFIX/share/dockerops" || fail "version: $(dockerops version)"
+dockerops version | grep_all -x "share: $PREFIX/share/dockerops" || fail "version: $(dockerops version)"
 mkdir "$WORK/$PROJECT" && cd "$WORK/$PROJECT"
 out=$(dockerops plan 2>&1) && fail "plan in an empty folder went ahead"
 grep -q "run 'dockerops init'" <<<"$out" || fail "plan in an empty folder does not point at init: $out"
-dockerops init | grep -q "made a starter project '$PROJECT'" || fail "init did not scaffold"
+dockerops init | grep_all "made a starter project '$PROJECT'" || fail "init did not scaffold"
 [ -f dockerops.toml ] && grep -q '^FROM dockerops/dockerops-base' containers/app/Dockerfile || fail "starter files"
 grep -qx '.dockerops/' .gitignore && grep -qx 'dockerops.host.toml' .gitignore || fail ".gitignore: $(cat .gitignore)"
 [ -f .dockerops/ssh/id_ed25519 ] || fail "no key pair"
-dockerops validate | grep -q "^ok: project '$PROJECT', 1 container, 1 instance" || fail "validate"
-dockerops plan | grep -q "create   app.one: not found" || fail "plan"
+dockerops validate | grep_all "^ok: project '$PROJECT', 1 container, 1 instance" || fail "validate"
+dockerops plan | grep_all "create   app.one: not found" || fail "plan"
 dockerops apply --yes >/dev/null || fail "apply"
 [ "$(dockerops ssh app.one hostname </dev/null)" = app-one ] || fail "ssh into app.one"
-dockerops plan | grep -qx "No changes." || fail "a second plan has changes"
+dockerops plan | grep_all -x "No changes." || fail "a second plan has changes"
 dockerops destroy --yes --allow-destroy-all >/dev/null || fail "destroy"
 [ -z "$(docker ps -aq --filter "label=io.dockerops.project=$PROJECT")" ] || fail "destroy left containers"
 echo "1 passed, 0 failed"

@@ -5,6 +5,7 @@
 # become the result line and no running line is left on the screen.
 #   progress_test.sh BIN
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"   # grep_all
 BIN=$1
 PROJECT="progress-$$"
 DIR=$(mktemp -d)
@@ -29,15 +30,15 @@ screen() { tmux capture-pane -p -t "$SESSION"; }
 tmux new-session -d -s "$SESSION" -x 150 -y 40 "'$BIN' apply -f '$DIR' --yes; echo EXIT=\$?; sleep 600"
 seen=
 for _ in $(seq 1 100); do
-  if screen | grep -qE "^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] build $PROJECT/slow:latest  [0-9]+\.[0-9]s  Step [0-9]+/[0-9]+ : RUN sleep 6"; then seen=1; break; fi
-  screen | grep -q "^EXIT=" && break
+  if screen | grep_all -E "^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] build $PROJECT/slow:latest  [0-9]+\.[0-9]s  Step [0-9]+/[0-9]+ : RUN sleep 6"; then seen=1; break; fi
+  screen | grep_all "^EXIT=" && break
   sleep 0.1
 done
 [ -n "$seen" ] || fail "no running line for the build's slow step"
-screen | grep -q "^build $PROJECT/slow:latest: done" && fail "the build was already done when its running line was seen"
-for _ in $(seq 1 600); do screen | grep -q "^EXIT=" && break; sleep 0.1; done
-screen | grep -qx "EXIT=0" || fail "apply did not end well"
-screen | grep -q "^build $PROJECT/slow:latest: done ([0-9.]* s)$" || fail "no result line for the build"
-screen | grep -q "^Apply: 3 done, 0 failed, 0 not started.$" || fail "no summary"
-screen | grep -qE "^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] " && fail "a running line was left on the screen"
+screen | grep_all "^build $PROJECT/slow:latest: done" && fail "the build was already done when its running line was seen"
+for _ in $(seq 1 600); do screen | grep_all "^EXIT=" && break; sleep 0.1; done
+screen | grep_all -x "EXIT=0" || fail "apply did not end well"
+screen | grep_all "^build $PROJECT/slow:latest: done ([0-9.]* s)$" || fail "no result line for the build"
+screen | grep_all "^Apply: 3 done, 0 failed, 0 not started.$" || fail "no summary"
+screen | grep_all -E "^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] " && fail "a running line was left on the screen"
 echo "1 passed, 0 failed"

@@ -21,7 +21,7 @@ SESS="dockerops-e2e-$$"
 screen() { tmux capture-pane -p -J -S -200 -t "$SESS"; }
 wait_for() {   # wait_for TEXT [SECONDS]
   local n=$(( ${2:-60} * 10 ))
-  for _ in $(seq 1 "$n"); do screen | grep -qF -- "$1" && return 0; sleep 0.1; done
+  for _ in $(seq 1 "$n"); do screen | grep_all -F -- "$1" && return 0; sleep 0.1; done
   echo "--- screen ---"; screen; fail "never saw '$1'"
 }
 wait_prompt() {   # wait_prompt PROMPT: the last non-empty line of the screen is the prompt
@@ -51,14 +51,14 @@ quickstart)
   type_line "dockerops build:all"; wait_for "3 images built" 300
   # The marker is quoted so that the typed line does not match it.
   type_line "dockerops run:all; echo \"run\"-exit=\$?"; wait_for "run-exit=" 300
-  screen | grep -q "^run-exit=0" || { screen; fail "run:all failed"; }
-  screen | grep -q "^made a key pair for project '$PROJECT'" || { screen; fail "run:all did not say it made the key pair"; }
+  screen | grep_all "^run-exit=0" || { screen; fail "run:all failed"; }
+  screen | grep_all "^made a key pair for project '$PROJECT'" || { screen; fail "run:all did not say it made the key pair"; }
   for entry in .dockerops/ dockerops.host.toml data/; do
     grep -qxF "$entry" "$DIR/.gitignore" || fail ".gitignore does not cover $entry: $(cat "$DIR/.gitignore")"
   done
   type_line "dockerops ps"; wait_for "demo       one"
   for row in "base       one" "base       two" "demo       one"; do
-    screen | grep -q "^$row .*running" || { screen; fail "ps does not list $row running"; }
+    screen | grep_all "^$row .*running" || { screen; fail "ps does not list $row running"; }
   done
   type_line "dockerops ssh:demo"; wait_for "dockerops@demo-one" 30
   type_line 'ssh $BASE_CONTAINER_IP'; wait_for "dockerops@base-one" 30
@@ -85,9 +85,9 @@ seed2016)
   mkdir -p "$SEED" && cp -r "$SRC/examples/seed-2016/." "$SEED/"
   start_terminal "$SEED"
   type_line "dockerops build:all"; wait_for "3 images built" 300
-  screen | grep -q "^built dockerops/dockerops-base:latest" || { screen; fail "dockerops-base was not built from the share"; }
+  screen | grep_all "^built dockerops/dockerops-base:latest" || { screen; fail "dockerops-base was not built from the share"; }
   type_line "dockerops run:all; echo \"run\"-exit=\$?"; wait_for "run-exit=" 300
-  screen | grep -q "^run-exit=0" || { screen; fail "run:all failed"; }
+  screen | grep_all "^run-exit=0" || { screen; fail "run:all failed"; }
   ip_of() { docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-$1"; }
   dns=$(ip_of dockerops-dns-master)
   # Every instance that links the DNS or names it registers <container>-<instance>.local.zone.
@@ -102,7 +102,7 @@ seed2016)
   [ "$(python3 "$SRC/tests/e2e/dns_query.py" "$host_ip" demo-one.local.zone)" = "$(ip_of demo-one)" ] \
     || fail "the DNS published on $host_ip:53 does not answer demo-one.local.zone"
   # demo uses it as its resolver, and its entrypoint-local.sh ran.
-  (cd "$SEED" && "$BIN" shell demo.one getent hosts dockerops-base-one.local.zone) | grep -q "^$(ip_of dockerops-base-one) " \
+  (cd "$SEED" && "$BIN" shell demo.one getent hosts dockerops-base-one.local.zone) | grep_all "^$(ip_of dockerops-base-one) " \
     || fail "demo.one does not resolve through the DNS"
   (cd "$SEED" && "$BIN" shell demo.one test -f /tmp/entrypoint-local-ran) || fail "demo's entrypoint-local.sh did not run"
   # Stopping an instance removes its record.
@@ -175,7 +175,7 @@ assert lines[-1]["kind"] == "summary" and lines[-1]["ok"], lines[-1]
   [ "$(dops ssh base.two hostname </dev/null)" = base-two ] || fail "ssh base.two"
   dops shell demo.one sh -c 'echo out; echo err >&2; exit 5' >"$DIR/o" 2>"$DIR/e" && fail "exit code not passed through" || [ $? = 5 ] || fail "exit code is not 5"
   [ "$(cat "$DIR/o")" = out ] && [ "$(cat "$DIR/e")" = err ] || fail "shell output: $(cat "$DIR/o") / $(cat "$DIR/e")"
-  dops logs base.one | grep -q "supervisord started" || fail "logs base.one: $(dops logs base.one)"
+  dops logs base.one | grep_all "supervisord started" || fail "logs base.one: $(dops logs base.one)"
   # A supervisord program's own log: sshd's, in both base instances.
   out=$(dops logs base --program sshd --tail 20) || fail "logs --program sshd: $out"
   grep -q "^base.one | .*Server listening on" <<<"$out" || fail "logs --program sshd: $out"
@@ -196,8 +196,8 @@ assert lines[-1]["kind"] == "summary" and lines[-1]["ok"], lines[-1]
   out=$(dops status)
   [ "$(grep -c 'sshd *RUNNING' <<<"$out")" = 3 ] || fail "status: $out"
   docker stop -t 1 "$PROJECT-base-two" >/dev/null
-  dops ps | grep -q '^base  *two' && fail "ps shows a stopped instance without --all"
-  dops ps --all | grep -q '^base  *two .*exited' || fail "ps --all: $(dops ps --all)"
+  dops ps | grep_all '^base  *two' && fail "ps shows a stopped instance without --all"
+  dops ps --all | grep_all '^base  *two .*exited' || fail "ps --all: $(dops ps --all)"
   # The command line beats the file, the file beats the type: base.two as a
   # master keeps the file's persistent_data = false, and --set beats both.
   python3 - "$DIR/dockerops.toml" <<'PY2'
@@ -207,7 +207,7 @@ s = open(p).read().replace('name = "two"', 'name = "two"\npersistent_data = fals
 open(p, "w").write(s)
 PY2
   dops run base.two --type master --set persistent_opt=True >/dev/null || fail "run --type master --set"
-  dops ps | grep -q '^base  *two  *master  *running' || fail "the type from the command line was not used: $(dops ps)"
+  dops ps | grep_all '^base  *two  *master  *running' || fail "the type from the command line was not used: $(dops ps)"
   env=$(dops shell base.two sh -c 'echo $PERSISTENT_DATA $PERSISTENT_OPT')
   [ "$env" = "False True" ] || fail "precedence type < file < command line broken: $env"
   ;;
@@ -225,7 +225,7 @@ PY2
   wait_for "for next time? [y/N]"
   type_line "y"
   wait_for "plan-exit=0" 30
-  screen | grep -q "s3cret-value" && fail "the secret was echoed"
+  screen | grep_all "s3cret-value" && fail "the secret was echoed"
   grep -qx 'DEMO_TOKEN = "s3cret-value"' "$DIR/dockerops.host.toml" || fail "not saved: $(cat "$DIR/dockerops.host.toml")"
   grep -qx 'dockerops.host.toml' "$DIR/.gitignore" || fail "the host file is not kept out of git"
   [ "$(stat -c %a "$DIR/dockerops.host.toml")" = 600 ] || fail "the host file is readable by others"

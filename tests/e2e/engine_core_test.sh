@@ -15,18 +15,18 @@ converge)
   dops graph >"$DIR/graph.dot" || fail "graph"
   grep -q '"instance:app.one" -> "instance:db.master";' "$DIR/graph.dot" || fail "graph lacks the link edge: $(cat "$DIR/graph.dot")"
   grep -q '"instance:app.one" -> "image:app";' "$DIR/graph.dot" || fail "graph lacks the image edge"
-  dops graph --plan | grep -q '"image:app" \[label="app", shape=box, fillcolor="lightblue"\]' || fail "graph --plan does not colour the planned build"
+  dops graph --plan | grep_all '"image:app" \[label="app", shape=box, fillcolor="lightblue"\]' || fail "graph --plan does not colour the planned build"
   dops plan --json >"$DIR/plan.json" || [ $? = 0 ] || fail "plan --json"
   /usr/bin/python3 "$(dirname "$0")/../schema/check_plan.py" "$(dirname "$0")/../.." "$DIR/plan.json" || fail "plan --json does not match schemas/plan.schema.json"
   dops apply --yes >"$DIR/apply.log" || { cat "$DIR/apply.log"; fail "apply"; }
   grep -q '^Apply: 6 done, 0 failed, 0 not started.$' "$DIR/apply.log" || fail "apply summary: $(cat "$DIR/apply.log")"
   [ "$(docker inspect -f '{{.State.Status}}' "$PROJECT-app-one")" = running ] || fail "app.one not running"
   ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$PROJECT-db-master")
-  docker exec "$PROJECT-app-one" sh -c 'echo $DB_CONTAINER_IP' | grep -qx "$ip" || fail "DB_CONTAINER_IP is not $ip"
+  docker exec "$PROJECT-app-one" sh -c 'echo $DB_CONTAINER_IP' | grep_all -x "$ip" || fail "DB_CONTAINER_IP is not $ip"
   # The engine's DNS can be slow to answer on a loaded machine: a few tries.
   resolved=
   for _ in 1 2 3 4 5; do
-    if docker exec "$PROJECT-app-one" ping -c1 -W2 DB 2>&1 | grep -q "$ip"; then resolved=1; break; fi
+    if docker exec "$PROJECT-app-one" ping -c1 -W2 DB 2>&1 | grep_all "$ip"; then resolved=1; break; fi
     sleep 1
   done
   [ -n "$resolved" ] || fail "the link alias DB does not resolve to $ip: $(docker exec "$PROJECT-app-one" ping -c1 -W2 DB 2>&1)"
@@ -46,7 +46,7 @@ one_env_change)
   [ "$(cid db-master)" = "$db" ] || fail "db.master was touched"
   [ "$(cid app-two)" = "$two" ] || fail "app.two was touched"
   [ "$(cid app-one)" != "$one" ] || fail "app.one was not replaced"
-  docker exec "$PROJECT-app-one" sh -c 'echo $MODE' | grep -qx b || fail "app.one does not run the new MODE"
+  docker exec "$PROJECT-app-one" sh -c 'echo $MODE' | grep_all -x b || fail "app.one does not run the new MODE"
   [ "$(count_containers)" = 3 ] || fail "left-over containers: $(count_containers)"
   [ "$(dops plan)" = "No changes." ] || fail "not converged"
   ;;
@@ -86,7 +86,7 @@ concurrent)
   wait $b || fail "second apply: $(cat "$DIR/b.log")"
   [ "$(count_containers)" = 3 ] || fail "$(count_containers) containers: duplicates"
   [ "$(docker network ls -q --filter "label=io.dockerops.project=$PROJECT" | wc -l)" = 1 ] || fail "network duplicated"
-  cat "$DIR/a.log" "$DIR/b.log" | grep -q '^No changes.$' || fail "the second apply did not wait and find nothing to do"
+  cat "$DIR/a.log" "$DIR/b.log" | grep_all '^No changes.$' || fail "the second apply did not wait and find nothing to do"
   ;;
 exits_on_start)
   write_project a 'command = ["sh", "-c", "echo cannot start; exit 3"]'
@@ -134,7 +134,7 @@ trace_calls)
   [ "$five" = "$fifty" ] || fail "a no-op plan made $five calls for 5 instances, $fifty for 50"
   # The ping, the project's containers, the networks, its one image by name.
   [ "$five" = 4 ] || fail "expected 4 calls (ping, 2 lists, 1 image inspect), saw $five"
-  dops plan --trace-api 2>&1 >/dev/null | grep -q '^api: 4 calls$' || fail "no call count at the end"
+  dops plan --trace-api 2>&1 >/dev/null | grep_all '^api: 4 calls$' || fail "no call count at the end"
   ;;
 *) fail "unknown case $CASE" ;;
 esac

@@ -2,6 +2,7 @@
 # driven through the real binary. Each test has its own project name and
 # removes what carries that name's label — nothing else.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"   # grep_all
 BIN=${BIN:?}
 PROJECT="e2e-${CASE:-x}-$$"
 DIR=$(mktemp -d)

@@ -65,7 +65,7 @@ TOML
   [ "$(insp '{{.HostConfig.PidsLimit}}' cache-one)" = 64 ] || fail "pids_limit"
   [ "$(insp '{{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}}{{end}}' cache-one)" = "nofile=512:1024" ] || fail "ulimits"
   [ "$(insp '{{.HostConfig.RestartPolicy.Name}}' cache-one)" = always ] || fail "restart policy"
-  docker exec "$PROJECT-cache-one" sh -c 'echo "$CACHE_MODE/$CACHE_SIZE"' | grep -qx "lru/64" || fail "env_file variables"
+  docker exec "$PROJECT-cache-one" sh -c 'echo "$CACHE_MODE/$CACHE_SIZE"' | grep_all -x "lru/64" || fail "env_file variables"
   [ "$(docker exec "$PROJECT-app-one" id -u)" = 65534 ] || fail "user 65534"
   docker exec "$PROJECT-app-one" touch /x 2>/dev/null && fail "read_only: / was writable"
   docker exec "$PROJECT-app-one" touch /run/x || fail "tmpfs /run"
@@ -118,7 +118,7 @@ TOML
   dops plan --json >"$DIR/plan.json" || fail "plan --json"
   /usr/bin/python3 "$(dirname "$0")/../schema/check_plan.py" "$(dirname "$0")/../.." "$DIR/plan.json" || fail "a plan with a pull does not match schemas/plan.schema.json"
   out=$(dops apply --yes 2>&1) && fail "apply of an image that cannot be pulled succeeded: $out"
-  grep -q "image localhost:9/none-$$:1: pull failed" <<<"$out" || grep -q "image localhost:9/none-$$:1: .*connection refused" <<<"$out" || fail "the failure is not named: $out"
+  grep -q "image localhost:9/none-$$:1: pull failed" <<<"$out" || grep_all "image localhost:9/none-$$:1: .*connection refused" <<<"$out" || fail "the failure is not named: $out"
   [ "$(count_containers)" = 0 ] || fail "an instance was created without its image"
   sed -i 's/^image = .*/&\npull = "never"/' "$DIR/dockerops.toml"
   out=$(dops plan 2>&1) && fail "plan with pull = never and no image succeeded: $out"
@@ -222,8 +222,8 @@ json_outputs)
   grep -q -- "--json needs --yes" <<<"$out" || fail "apply --json without --yes said: $out"
   dops apply --json --yes >"$DIR/apply.jsonl" || fail "apply --json: $(cat "$DIR/apply.jsonl")"
   check apply-events.schema.json "$DIR/apply.jsonl" --lines
-  head -1 "$DIR/apply.jsonl" | grep -q '^{"event":"plan"' || fail "the first event is not the plan"
-  tail -1 "$DIR/apply.jsonl" | grep -q '^{"event":"summary".*"done":6,"failed":0,"not_started":0,"ok":true}$' || fail "summary: $(tail -1 "$DIR/apply.jsonl")"
+  head -1 "$DIR/apply.jsonl" | grep_all '^{"event":"plan"' || fail "the first event is not the plan"
+  tail -1 "$DIR/apply.jsonl" | grep_all '^{"event":"summary".*"done":6,"failed":0,"not_started":0,"ok":true}$' || fail "summary: $(tail -1 "$DIR/apply.jsonl")"
   grep -q '^{"event":"progress","id":[0-9]*,"object":"'"$PROJECT"'/app:latest","step":true' "$DIR/apply.jsonl" || fail "no build progress event"
   [ "$(grep -c '^{"event":"end"' "$DIR/apply.jsonl")" = 6 ] || fail "end events"
   dops apply --json --yes >"$DIR/noop.jsonl" || fail "second apply --json"
@@ -234,10 +234,10 @@ json_outputs)
   /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [x["container"]+"."+x["instance"] for x in r]==["app.one","app.two","db.master"], r' "$DIR/ps.json" || fail "ps --json rows"
   dops build --progress json all >"$DIR/build.jsonl" || fail "build --progress json"
   check build-events.schema.json "$DIR/build.jsonl" --lines
-  tail -1 "$DIR/build.jsonl" | grep -qx '{"kind":"summary","built":2,"failed":0,"not_built":0,"ok":true}' || fail "build summary: $(tail -1 "$DIR/build.jsonl")"
+  tail -1 "$DIR/build.jsonl" | grep_all -x '{"kind":"summary","built":2,"failed":0,"not_built":0,"ok":true}' || fail "build summary: $(tail -1 "$DIR/build.jsonl")"
   dops destroy --json --yes --allow-destroy-all >"$DIR/destroy.jsonl" || fail "destroy --json"
   check apply-events.schema.json "$DIR/destroy.jsonl" --lines
-  tail -1 "$DIR/destroy.jsonl" | grep -q '"ok":true}$' || fail "destroy summary"
+  tail -1 "$DIR/destroy.jsonl" | grep_all '"ok":true}$' || fail "destroy summary"
   pass ;;
 
 depends_on)
@@ -338,7 +338,7 @@ assert len(rows[0]["id"]) == 12 and rows[0]["size"].endswith("MiB"), rows' || fa
   [ "$(dops unpause web.one)" = "unpaused web.one" ] || fail "unpause"
   [ "$(dops plan)" = "No changes." ] || fail "plan after unpause: $(dops plan)"
   # top, cp both ways (a file, a folder under a new name, and back).
-  dops top web.one | grep -q "sleep 3600" || fail "top: $(dops top web.one 2>&1)"
+  dops top web.one | grep_all "sleep 3600" || fail "top: $(dops top web.one 2>&1)"
   dops cp web.one:/etc/hostname "$DIR/hostname.txt" 2>/dev/null || fail "cp from the instance"
   [ "$(cat "$DIR/hostname.txt")" = "$(dops exec web.one cat /etc/hostname)" ] || fail "cp copied: $(cat "$DIR/hostname.txt")"
   mkdir -p "$DIR/fold/sub" && echo "in-$$" >"$DIR/fold/sub/f" && echo "one-$$" >"$DIR/one.txt"
@@ -381,7 +381,7 @@ assert any(e["action"] == "die" and e["instance"] == "web.one" and e["attributes
   # On a terminal: a TTY, the terminal's size, the exit code passed through.
   session="dops-oneoff-$$"
   tmux new-session -d -s "$session" -x 120 -y 40 "$BIN run --file $DIR --rm web sh -c 'tty; stty size; exit 4'; echo rc=\$?; sleep 60"
-  for _ in $(seq 1 150); do tmux capture-pane -p -t "$session" | grep -q '^rc=' && break; sleep 0.1; done
+  for _ in $(seq 1 150); do tmux capture-pane -p -t "$session" | grep_all '^rc=' && break; sleep 0.1; done
   screen=$(tmux capture-pane -p -t "$session"); tmux kill-session -t "$session"
   grep -q '^rc=4' <<<"$screen" || fail "run --rm on a terminal: $screen"
   grep -q '^/dev/pts/' <<<"$screen" || fail "run --rm on a terminal has no TTY: $screen"

@@ -128,11 +128,11 @@ read -r client cn wn <<<"$pair"
 cid=$(task_container "$cn" "$client")
 web=$(task_container "$wn" web-one)
 web_ip=$(node "$wn" inspect -f "{{(index .NetworkSettings.Networks \"$PROJECT\").IPAddress}}" "$web")
-node "$cn" exec "$cid" nslookup "$PROJECT-web-one" | grep -q "Address.*$web_ip" \
+node "$cn" exec "$cid" nslookup "$PROJECT-web-one" | grep_all "Address.*$web_ip" \
   || fail "$client on swarm-node$cn does not resolve $PROJECT-web-one to the task on swarm-node$wn ($web_ip)"
-node "$cn" exec "$cid" sh -c "echo | nc -w 5 $web_ip 8080" | grep -q hello-from-web \
+node "$cn" exec "$cid" sh -c "echo | nc -w 5 $web_ip 8080" | grep_all hello-from-web \
   || fail "$client on swarm-node$cn does not reach web.one on swarm-node$wn"
-node "$cn" exec "$cid" sh -c "echo | nc -w 5 $PROJECT-web-one 8080" | grep -q hello-from-web \
+node "$cn" exec "$cid" sh -c "echo | nc -w 5 $PROJECT-web-one 8080" | grep_all hello-from-web \
   || fail "$client does not reach web.one by its service name"
 
 # A second plan: nothing to do. --target with an instance is still the instance.
@@ -171,7 +171,7 @@ follow_evidence() {   # MARK: where the mark is besides the followed stream (see
   echo "--- docker service logs (not followed) with $1: $(sw docker service logs "$PROJECT-web-one" 2>&1 | grep -c "$1")"
 }
 for mark in "first-$$" "second-$$"; do
-  sw "$BIN" exec --file "$DIR" api.one sh -c "echo $mark | nc -w 5 $PROJECT-web-one 8080" | grep -q hello-from-web \
+  sw "$BIN" exec --file "$DIR" api.one sh -c "echo $mark | nc -w 5 $PROJECT-web-one 8080" | grep_all hello-from-web \
     || fail "api.one (through exec) does not reach web.one"
   shown "$mark" || { cat "$DIR/follow.log"; follow_evidence "$mark"; fail "logs -f web.one did not show $mark"; }
 done
@@ -186,7 +186,7 @@ out=$(sw "$BIN" plan --file "$DIR" 2>&1)
   && [ "$(grep -cE '^(create|replace|remove|start) ' <<<"$out")" = 0 ] || fail "the env change is not one update of api.one: $out"
 sw "$BIN" apply --file "$DIR" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply of the env change"; }
 [ "$(snapshot)" = "$before" ] || fail "the other services' tasks changed with api.one's env"
-sw docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' "$PROJECT-api-one" | grep -q '"MODE=b"' || fail "api.one's spec has no MODE=b"
+sw docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' "$PROJECT-api-one" | grep_all '"MODE=b"' || fail "api.one's spec has no MODE=b"
 [ "$(sw docker service inspect -f '{{.UpdateStatus.State}}' "$PROJECT-api-one")" = completed ] || fail "api.one's rolling update did not complete"
 # It rolled as its update key says.
 rolled=$(sw docker service inspect -f '{{.Spec.UpdateConfig.Parallelism}} {{.Spec.UpdateConfig.Delay}} {{.Spec.UpdateConfig.FailureAction}}' "$PROJECT-api-one")
@@ -421,7 +421,7 @@ grep -qE "^update pin.one: failed: service $PROJECT-pin-pin-one: not ready in ti
   || { cat "$DIR/apply.log"; fail "the failed update does not name the service and the node that is down"; }
 "$SRC/scripts/swarm.sh" start "$(n_of "$pin")" >/dev/null 2>&1 || fail "start $pin again"
 for _ in $(seq 1 120); do
-  sw docker node ls --format '{{.Hostname}} {{.Status}}' | grep -qx "$pin Ready" && break; sleep 0.25
+  sw docker node ls --format '{{.Hostname}} {{.Status}}' | grep_all -x "$pin Ready" && break; sleep 0.25
 done
 write_pin 2
 sw "$BIN" apply --file "$DIR/pin" --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply once $pin is back"; }

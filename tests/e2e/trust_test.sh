@@ -31,7 +31,7 @@ ownership)
   docker run -d --name "$PROJECT-other-tool" "$PROJECT-other:latest" sleep 1000 >/dev/null
   out=$(dops plan --detailed-exitcode) || fail "plan sees a change (exit $?): $out"
   [ "$out" = "No changes." ] || fail "plan: $out"
-  dops ps --all | grep -q "debug-shell\|other-tool" && fail "ps lists a container that is not the project's"
+  dops ps --all | grep_all "debug-shell\|other-tool" && fail "ps lists a container that is not the project's"
   out=$(dops apply --yes) || fail "apply: $out"
   [ "$out" = "No changes." ] || fail "apply: $out"
   out=$(dops clean all --yes) || fail "clean: $out"
@@ -153,8 +153,8 @@ secret_files = ["API_TOKEN"]'
     echo 'env = { EXTRA = "x" }' >>"$DIR/dockerops.toml"
     dops apply --yes --json
   } >"$DIR/out.log" 2>&1 || fail "a step failed: $(tail -5 "$DIR/out.log")"
-  docker exec "$PROJECT-app-one" sh -c 'echo "$DB_PASSWORD"' | grep -qx "$secret" || fail "the instance did not get the secret"
-  docker exec "$PROJECT-app-one" cat /run/secrets/API_TOKEN | grep -qx "$secret-file" || fail "the secret file is not mounted"
+  docker exec "$PROJECT-app-one" sh -c 'echo "$DB_PASSWORD"' | grep_all -x "$secret" || fail "the instance did not get the secret"
+  docker exec "$PROJECT-app-one" cat /run/secrets/API_TOKEN | grep_all -x "$secret-file" || fail "the secret file is not mounted"
   docker exec "$PROJECT-app-one" sh -c 'echo x > /run/secrets/API_TOKEN' 2>/dev/null && fail "the secret file is writable"
   # A NUL in a secret (the host file can say \u0000): runc would refuse it with
   # a message quoting the whole value; it is refused at its position before
@@ -201,7 +201,7 @@ networks = ["default", "front"]'
   docker run --rm -v "$PROJECT-media:/m" dockerops/busybox:latest sh -c 'echo shared > /m/f'
   docker volume create "$PROJECT-foreign" >/dev/null
   dops apply --yes >/dev/null || fail "apply"
-  docker exec "$PROJECT-app-one" cat /media/f | grep -qx shared || fail "the external volume is not mounted"
+  docker exec "$PROJECT-app-one" cat /media/f | grep_all -x shared || fail "the external volume is not mounted"
   [ -n "$(docker inspect -f '{{with index .NetworkSettings.Networks "'"$PROJECT-front"'"}}{{.IPAddress}}{{end}}' "$PROJECT-app-one")" ] ||
     fail "the instance is not on the external network"
   [ "$(docker volume inspect -f '{{index .Labels "io.dockerops.project"}}' "${PROJECT}_cache")" = "$PROJECT" ] ||
@@ -214,7 +214,7 @@ networks = ["default", "front"]'
   docker volume inspect "${PROJECT}_cache" >/dev/null 2>&1 || fail "destroy without --purge-data removed the volume"
   docker image inspect "$PROJECT/app:latest" >/dev/null 2>&1 || fail "destroy without --rmi removed the image"
   dops apply --yes >/dev/null || fail "apply again"
-  docker exec "$PROJECT-app-one" cat /cache/f | grep -qx kept || fail "the volume's data did not survive destroy"
+  docker exec "$PROJECT-app-one" cat /cache/f | grep_all -x kept || fail "the volume's data did not survive destroy"
   out=$(dops destroy --yes --purge-data --rmi) || fail "destroy --purge-data --rmi: $out"
   grep -q "^remove-volume volume ${PROJECT}_cache: --purge-data$" <<<"$out" || fail "volume removal not planned: $out"
   grep -q "^remove-image image $PROJECT/app:latest: --rmi$" <<<"$out" || fail "image removal not planned: $out"
@@ -297,7 +297,7 @@ kill_loop)
     done
     [ -z "$(find "$DIR/data" -name '*.dockerops-seeding')" ] || fail "round $round: an unfinished seed was left after the re-apply"
   done
-  docker exec "$PROJECT-app-n01" cat /data/keep | grep -qx precious || fail "persistent data lost"
+  docker exec "$PROJECT-app-n01" cat /data/keep | grep_all -x precious || fail "persistent data lost"
   lock_held && fail "the lock is still held"
   ;;
 seed_kill)
@@ -388,8 +388,8 @@ lock_signals)
   write_project c
   session="dops-$PROJECT"
   tmux new-session -d -s "$session" -x 150 -y 40 "$BIN apply -f $DIR; sleep 30"
-  for _ in $(seq 100); do tmux capture-pane -p -t "$session" | grep -q 'Apply these changes?' && break; sleep 0.1; done
-  tmux capture-pane -p -t "$session" | grep -q 'Apply these changes?' || { tmux kill-session -t "$session"; fail "no prompt"; }
+  for _ in $(seq 100); do tmux capture-pane -p -t "$session" | grep_all 'Apply these changes?' && break; sleep 0.1; done
+  tmux capture-pane -p -t "$session" | grep_all 'Apply these changes?' || { tmux kill-session -t "$session"; fail "no prompt"; }
   lock_held && { tmux kill-session -t "$session"; fail "the lock is held while the prompt waits"; }
   tmux send-keys -t "$session" C-c
   sleep 1

@@ -339,7 +339,7 @@ TOML
     local ip
     ip=$(insp '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' box-web)
     [ -n "$ip" ] || fail "box.web has no address"
-    docker exec "$PROJECT-box-side" ip -4 addr | grep -q "inet $ip/" || fail "box.side does not have web's address $ip"
+    docker exec "$PROJECT-box-side" ip -4 addr | grep_all "inet $ip/" || fail "box.side does not have web's address $ip"
   }
   write 1
   dops apply --yes >"$DIR/apply.log" 2>&1 || { cat "$DIR/apply.log"; fail "apply"; }
@@ -382,7 +382,7 @@ platform = "$2"
 TOML
   }
   sees_cache() {
-    docker exec "$PROJECT-box-side" cat /cache/f | grep -qx "$1" || fail "box.side does not see web's /cache/f = $1"
+    docker exec "$PROJECT-box-side" cat /cache/f | grep_all -x "$1" || fail "box.side does not see web's /cache/f = $1"
     docker exec "$PROJECT-box-side" touch /cache/g 2>/dev/null && fail "box.side could write web's volume (not :ro)"
     [ "$(insp '{{json .HostConfig.VolumesFrom}}' box-side)" = "[\"$PROJECT-box-web:ro\"]" ] ||
       fail "VolumesFrom: $(insp '{{json .HostConfig.VolumesFrom}}' box-side)"
