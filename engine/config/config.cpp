@@ -579,7 +579,7 @@ void Loader::read_instance(const toml::table& t, std::size_t index, InstanceDecl
     if (auto* deps = t.get("depends_on")) read_depends_on(*deps, where, decl);
 }
 
-std::optional<Project> Loader::load(const toml::table& doc, const toml::table* host, const std::string& host_display) {
+std::optional<Project> Loader::load(toml::table& doc, const toml::table* host, const std::string& host_display) {
     Project p;
     p.root = canonical_or_normal(root_);
     p.share_dir = settings_.share_dir;
@@ -608,7 +608,9 @@ std::optional<Project> Loader::load(const toml::table& doc, const toml::table* h
             for (std::size_t i = 0; i < arr->size(); ++i) {
                 auto& decl = decls.emplace_back();
                 decl.inst = &insts.emplace_back();   // made in its place: an Instance is 792 bytes
-                read_instance(*arr->get(i)->as_table(), i, decl);
+                auto& table = *arr->get(i)->as_table();
+                read_instance(table, i, decl);
+                table.clear();   // nothing after this reads an instance's table
             }
         }
     }

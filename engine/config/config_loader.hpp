@@ -116,7 +116,9 @@ public:
     Loader(std::string display, fs::path root, Diagnostics& d, LoaderSettings settings = {})
         : file_(std::move(display)), root_(fs::absolute(root).lexically_normal()), d_(d), settings_(std::move(settings)) {}
 
-    std::optional<Project> load(const toml::table& doc, const toml::table* host, const std::string& host_display);
+    // Each instance's table is emptied once it is read: its memory goes to the
+    // instances that follow, and the peak is not the document plus the project.
+    std::optional<Project> load(toml::table& doc, const toml::table* host, const std::string& host_display);
 
 private:
     SourcePos pos(const toml::source_region& r) const {
@@ -197,7 +199,7 @@ private:
     void check_network_refs(const Project& p);
     void check_links_share_network(const std::vector<InstanceDecl>& decls);
 
-    std::string file_;
+    SourceName file_;   // copied into every position: a pointer, not a string
     fs::path root_;
     Diagnostics& d_;
     LoaderSettings settings_;

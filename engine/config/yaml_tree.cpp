@@ -150,7 +150,7 @@ private:
         return true;
     }
 
-    std::string file_;
+    SourceName file_;
     const VariableLookup* lookup_;
     Diagnostics& d_;
     std::size_t count_ = 0;

@@ -1,12 +1,43 @@
 #include "engine/model/diagnostics.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <ostream>
 #include <tuple>
+#include <unordered_set>
 
 namespace dockerops {
 
+namespace {
+
+struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Never freed: the names are few (the files a run reads), their positions many.
+const std::string* intern(std::string_view name) {
+    static std::mutex mutex;
+    static auto* names = new std::unordered_set<std::string, NameHash, std::equal_to<>>();
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = names->find(name);
+    if (it == names->end()) it = names->emplace(name).first;
+    return &*it;
+}
+
+}  // namespace
+
+SourceName::SourceName() {
+    static const std::string* const none = intern({});
+    name_ = none;
+}
+
+SourceName::SourceName(std::string_view name) : name_(intern(name)) {}
+
+std::ostream& operator<<(std::ostream& os, const SourceName& n) { return os << n.str(); }
+
 std::string format(const Diagnostic& d) {
-    std::string out = d.pos.file;
+    std::string out = d.pos.file.str();
     if (d.pos.line > 0) {
         out += ':' + std::to_string(d.pos.line);
         if (d.pos.column > 0) out += ':' + std::to_string(d.pos.column);

@@ -56,6 +56,30 @@ TEST_CASE("diagnostics: hints name the nearest word, or list the known ones") {
     CHECK(format({Severity::Error, {"f.toml", 0, 0}, "m", ""}) == "f.toml: m");
 }
 
+TEST_CASE("diagnostics: a position's file name is kept once and shared, and sorts by its text") {
+    std::string made = "dir/";
+    made += "dockerops.toml";   // a name built at run time, not a literal
+    const SourceName a(made), b("dir/dockerops.toml"), c("a.toml");
+    CHECK(&a.str() == &b.str());   // one copy of the name, whichever string it came from
+    CHECK(a == b);
+    CHECK_FALSE(a == c);
+    CHECK(a.str() == "dir/dockerops.toml");
+    const SourcePos p{a, 1, 2};
+    const SourcePos q = p;
+    CHECK(&q.file.str() == &a.str());   // copied, a position allocates nothing for its name
+    CHECK(SourceName().empty());
+    CHECK(&SourceName().str() == &SourceName("").str());
+    Diagnostics ds;
+    ds.error({"z.toml", 1, 1}, "third");
+    ds.error({a, 9, 1}, "second");
+    ds.error({c, 5, 1}, "first");
+    ds.error({"dir/dockerops.toml", 2, 1}, "second, earlier line");
+    std::vector<std::string> order;
+    for (const auto& d : ds.sorted()) order.push_back(format(d));
+    CHECK(order == std::vector<std::string>{"a.toml:5:1: first", "dir/dockerops.toml:2:1: second, earlier line",
+                                            "dir/dockerops.toml:9:1: second", "z.toml:1:1: third"});
+}
+
 TEST_CASE("cli: the seed's command words become ordinary arguments") {
     using cli::translate_seed_words;
     using V = std::vector<std::string>;
