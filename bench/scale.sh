@@ -7,7 +7,8 @@
 #    (made with `docker create`, never started), then `dockerops destroy`;
 #    then the floor (bench/api_floor.py: the same create/start and
 #    stop/remove calls from 8 clients) making and removing N containers. One
-#    round's single figures move with the engine by more than 10%.
+#    round's single figures move with the engine by more than 10%. Odd
+#    rounds run dockerops first, even rounds the floor first.
 # 2. A file of BIG instances (as bench/run.sh writes its 10,000): `validate`,
 #    `plan` and `plan --json` from an empty engine, time and peak memory
 #    (medians of BIG_RUNS, default 3).
@@ -41,15 +42,15 @@ printf 'FROM %s\nCMD ["sleep", "3600"]\n' "$IMAGE" >"$WORK/dops/containers/app/D
 { printf '[project]\nname = "%s"\n[containers.app]\n' "$DOPS"
   for i in $(seq 0 $((N - 1))); do printf '[[instances]]\ncontainer = "app"\nname = "n%s"\n' "$i"; done; } >"$WORK/dops/dockerops.toml"
 (cd "$WORK/dops" && "$BIN" build all >/dev/null 2>&1) || { echo "build failed" >&2; exit 1; }
-apply_t=() destroy_t=() up_t=() down_t=()
-for round in $(seq 1 "$RUNS"); do
+apply_t=() destroy_t=() up_t=() down_t=() noop=() t_noop=0
+dops_round() {   # dops_round ROUND: dockerops's apply, (first round) the no-op plan, its destroy
+  local round=$1 t0
   echo "round $round of $RUNS: apply of $N instances..." >&2
   t0=$(now); (cd "$WORK/dops" && "$BIN" apply --yes >"$WORK/apply.log" 2>&1) || { tail -5 "$WORK/apply.log" >&2; exit 1; }
   apply_t+=("$(since "$t0")")
   if [ "$round" = 1 ]; then
     echo "$OTHERS other containers..." >&2
     seq 1 "$OTHERS" | xargs -P 8 -I{} docker create --name "bsother-$ID-{}" --label "$OTHER_LABEL" "$IMAGE" sleep 1 >/dev/null
-    noop=()
     for _ in 1 2 3 4 5; do
       t0=$(now)
       (cd "$WORK/dops" && "$BIN" plan --detailed-exitcode >"$WORK/noop.log" 2>&1) || { cat "$WORK/noop.log" >&2; echo "the no-op plan is not empty" >&2; exit 1; }
@@ -61,9 +62,17 @@ for round in $(seq 1 "$RUNS"); do
   echo "round $round of $RUNS: destroy of $N instances..." >&2
   t0=$(now); (cd "$WORK/dops" && "$BIN" destroy --yes --allow-destroy-all >"$WORK/destroy.log" 2>&1) || { tail -5 "$WORK/destroy.log" >&2; exit 1; }
   destroy_t+=("$(since "$t0")")
-  echo "round $round of $RUNS: the floor..." >&2
+}
+floor_round() {   # floor_round ROUND: the floor's up and down
+  echo "round $1 of $RUNS: the floor..." >&2
   up_t+=("$(python3 bench/api_floor.py up "$FLOOR" "$N" "$IMAGE")")
   down_t+=("$(python3 bench/api_floor.py down "$FLOOR")")
+}
+# Odd rounds run dockerops first, even rounds the floor first: neither always
+# meets the engine just after the other's work.
+for round in $(seq 1 "$RUNS"); do
+  if [ $((round % 2)) = 1 ]; then dops_round "$round"; floor_round "$round"
+  else floor_round "$round"; dops_round "$round"; fi
 done
 t_apply=$(median "${apply_t[@]}") f_up=$(median "${up_t[@]}")
 t_destroy=$(median "${destroy_t[@]}") f_down=$(median "${down_t[@]}")
